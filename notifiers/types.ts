@@ -1,0 +1,43 @@
+// The contract every notifier module meets: declare schemes, parse a URL into typed config,
+// rebuild the URL (masked for printing), and send one message or throw a NotifyError.
+
+export type MessageType = 'info' | 'success' | 'warning' | 'failure';
+
+export interface Message {
+  title: string;
+  body: string;
+  type: MessageType;
+  /** Syslog severity of what caused the alert (0 emerg … 7 debug), for colours and priorities. */
+  severity?: number;
+}
+
+export interface SendContext {
+  /** Aborts the send (shutdown, timeout). */
+  signal?: AbortSignal;
+}
+
+export interface NotifierModule<C = unknown> {
+  /** Service name shown by `relay notifiers`, e.g. "JSON webhook". */
+  readonly service: string;
+  /** URL schemes this module handles, e.g. ["json", "jsons"]. Native vendor URLs use `https`. */
+  readonly schemes: readonly string[];
+  /** URL forms for `relay notifiers` and error messages. */
+  readonly forms: readonly string[];
+  /** For `https://` vendor URLs: does this module take this one? */
+  readonly accepts?: (url: URL) => boolean;
+  /** Parse and validate; throws RelayError(URL_INVALID) naming the wrong part. */
+  parse(url: URL): C;
+  /** Rebuild the URL; with `mask`, secrets print as `****`. */
+  toUrl(config: C, opts: { mask: boolean }): string;
+  /** Deliver one message or throw a NotifyError that says whether a retry can help. */
+  send(config: C, message: Message, ctx: SendContext): Promise<void>;
+}
+
+/** A URL bound to its module: what the rest of relay holds. */
+export interface Notifier {
+  readonly name: string;
+  readonly service: string;
+  /** The URL with secrets masked, safe to log. */
+  readonly maskedUrl: string;
+  send(message: Message, ctx?: SendContext): Promise<void>;
+}

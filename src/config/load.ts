@@ -1,0 +1,125 @@
+// config.yaml → a validated, frozen Config, or every problem in the file at once with file:line:col.
+import { readFileSync } from 'node:fs';
+import { LineCounter, parseDocument, isScalar, visit } from 'yaml';
+import { ErrorCodes, RelayError } from '../errors.ts';
+import { ConfigSchema, type Config } from './schema.ts';
+import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
+import { resolveSecrets, type SecretProblem } from './secrets.ts';
+import { crossCheck } from './validate.ts';
+
+export class ConfigError extends RelayError {
+  readonly problems: LocatedProblem[];
+  constructor(problems: LocatedProblem[]) {
+    super(ErrorCodes.CONFIG, `${problems.length} problem${problems.length === 1 ? '' : 's'} in config:\n${problems.map(formatProblem).join('\n')}`);
+    this.problems = problems;
+  }
+}
+
+export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+  }
+  return parseConfig(text, file, env);
+}
+
+export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const located: LocatedProblem[] = doc.errors.map((err) => {
+    const pos = lines.linePos(err.pos[0]);
+    return { file, line: pos.line, col: pos.col, message: err.message.split('\n')[0]! };
+  });
+  if (located.length > 0) throw new ConfigError(located);
+
+  const problems: ConfigProblem[] = [];
+  resolveDocumentSecrets(doc, env, problems);
+  const js: unknown = doc.toJS();
+  const raw = (js && typeof js === 'object' ? js : {}) as Record<string, unknown>;
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys) problems.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}` });
+      } else {
+        problems.push({ path, message: issue.message });
+      }
+    }
+  }
+  problems.push(...crossCheck(parsed.success ? parsed.data : validParts(raw)));
+  if (problems.length > 0) throw new ConfigError(sortByPlace(problems.map((p) => locate(doc, lines, file, p))));
+  return deepFreeze(parsed.data as Config);
+}
+
+function resolveDocumentSecrets(doc: ReturnType<typeof parseDocument>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): void {
+  visit(doc, {
+    Scalar(_key, node, path) {
+      if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const found: SecretProblem[] = [];
+      node.value = resolveSecrets(node.value, env, found);
+      if (found.length === 0) return;
+      const configPath = pathOf(path, node);
+      for (const f of found) problems.push({ path: configPath, message: f.message });
+    },
+  });
+}
+
+/** The key path of a node, from the ancestry yaml's visitor hands over. */
+function pathOf(ancestry: readonly unknown[], node: unknown): (string | number)[] {
+  const path: (string | number)[] = [];
+  const chain = [...ancestry, node];
+  for (let i = 1; i < chain.length; i++) {
+    const parent = chain[i - 1] as { items?: unknown[]; key?: { value?: unknown } };
+    const current = chain[i];
+    if (Array.isArray(parent.items)) {
+      const index = parent.items.indexOf(current);
+      if (index >= 0 && !(current as { key?: unknown }).key) path.push(index);
+    } else if (parent.key && (parent as { value?: unknown }).value === current) {
+      path.push(String(parent.key.value));
+    }
+  }
+  return path;
+}
+
+/**
+ * The parts of an invalid config that are valid on their own, so cross-checks still run and every problem
+ * is reported in one go. Invalid list items leave holes, which keeps the indexes of the valid ones.
+ */
+function validParts(raw: Record<string, unknown>): Config {
+  const shape = ConfigSchema.shape;
+  const section = <K extends keyof typeof shape>(key: K): Config[K] | undefined => {
+    const r = shape[key].safeParse(raw[key]);
+    return r.success ? (r.data as Config[K]) : undefined;
+  };
+  const items = <T>(key: 'listeners' | 'rules', item: { safeParse(v: unknown): { success: boolean; data?: T } }): T[] => {
+    const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
+    const out: T[] = new Array(list.length);
+    list.forEach((v, i) => {
+      const r = item.safeParse(v);
+      if (r.success) out[i] = r.data as T;
+    });
+    return out;
+  };
+  return {
+    listeners: items('listeners', shape.listeners.unwrap().element),
+    rules: items('rules', shape.rules.unwrap().element),
+    notifiers: section('notifiers') ?? {},
+    delivery: section('delivery') ?? ConfigSchema.shape.delivery.parse(undefined),
+    log: section('log') ?? ConfigSchema.shape.log.parse(undefined),
+  } as Config;
+}
+
+function sortByPlace(problems: LocatedProblem[]): LocatedProblem[] {
+  return problems.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
