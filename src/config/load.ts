@@ -94,22 +94,28 @@ function validParts(raw: Record<string, unknown>): Config {
     const r = shape[key].safeParse(raw[key]);
     return r.success ? (r.data as Config[K]) : undefined;
   };
-  const items = <T>(key: 'listeners' | 'rules', item: { safeParse(v: unknown): { success: boolean; data?: T } }): T[] => {
+  const items = <T>(key: 'listeners' | 'rules', item: { safeParse(v: unknown): { success: boolean; data?: T } }, known: Set<string>): T[] => {
     const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
     const out: T[] = new Array(list.length);
     list.forEach((v, i) => {
-      const r = item.safeParse(v);
+      const r = item.safeParse(onlyKnownKeys(v, known));
       if (r.success) out[i] = r.data as T;
     });
     return out;
   };
   return {
-    listeners: items('listeners', shape.listeners.unwrap().element),
-    rules: items('rules', shape.rules.unwrap().element),
+    listeners: items('listeners', shape.listeners.unwrap().element, new Set(shape.listeners.unwrap().element.options.flatMap((o) => Object.keys(o.shape)))),
+    rules: items('rules', shape.rules.unwrap().element, new Set(Object.keys(shape.rules.unwrap().element.shape))),
     notifiers: section('notifiers') ?? {},
     delivery: section('delivery') ?? ConfigSchema.shape.delivery.parse(undefined),
     log: section('log') ?? ConfigSchema.shape.log.parse(undefined),
   } as Config;
+}
+
+/** An unknown key is already reported; dropping it lets the rest of that item be checked too. */
+function onlyKnownKeys(value: unknown, known: Set<string>): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([k]) => known.has(k)));
 }
 
 function sortByPlace(problems: LocatedProblem[]): LocatedProblem[] {

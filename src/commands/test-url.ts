@@ -1,0 +1,35 @@
+// `relay test-url URL`: prove a notifier works — one message, the masked URL, the outcome and the time taken.
+import { parseNotifierUrl, maskLoose } from '../../notifiers/registry.ts';
+import { NotifyError } from '../errors.ts';
+
+export const EXIT_SENT = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_INVALID = 2;
+
+export async function testUrl(raw: string, opts: { title: string; body: string }, out: NodeJS.WritableStream): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseNotifierUrl(raw);
+  } catch (e) {
+    out.write(`invalid URL ${maskLoose(raw)}: ${(e as Error).message}\n`);
+    return EXIT_INVALID;
+  }
+  const { module, config } = parsed;
+  const masked = module.toUrl(config, { mask: true });
+  out.write(`${module.service}: ${masked}\n`);
+  const started = performance.now();
+  try {
+    await module.send(config, { title: opts.title, body: opts.body, type: 'info' }, { signal: AbortSignal.timeout(30_000) });
+    out.write(`sent in ${elapsed(started)}\n`);
+    return EXIT_SENT;
+  } catch (e) {
+    const answer = e instanceof NotifyError && e.providerAnswer ? `\nprovider answered: ${e.providerAnswer}` : '';
+    const retry = e instanceof NotifyError ? ` (${e.retryable ? 'retryable' : 'not retryable'})` : '';
+    out.write(`failed after ${elapsed(started)}: ${(e as Error).message}${retry}${answer}\n`);
+    return EXIT_FAILED;
+  }
+}
+
+function elapsed(started: number): string {
+  return `${Math.round(performance.now() - started)} ms`;
+}

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpSink } from '../helpers/http-sink.ts';
+import { runCli } from '../helpers/run-cli.ts';
+
+describe('relay test-url', () => {
+  const ok = new HttpSink();
+  const failing = new HttpSink();
+  beforeAll(async () => {
+    await ok.start();
+    failing.respond = () => ({ status: 500, body: 'database on fire' });
+    await failing.start();
+  });
+  afterAll(async () => {
+    await ok.stop();
+    await failing.stop();
+  });
+
+  it('exits 0 when the sink took the JSON, and prints the masked URL and time taken', async () => {
+    const r = await runCli(['test-url', `json://user:s3cret@127.0.0.1:${ok.port}/hook`, '--title', 'hello', '--body', 'world']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`json://user:****@127.0.0.1:${ok.port}/hook`);
+    expect(r.stdout).not.toContain('s3cret');
+    expect(r.stdout).toMatch(/sent in \d+ ms/);
+    expect(ok.json()).toEqual([{ version: '1.0', title: 'hello', message: 'world', type: 'info' }]);
+    expect(ok.received[0]!.headers.authorization).toBe(`Basic ${Buffer.from('user:s3cret').toString('base64')}`);
+  });
+
+  it("exits 1 with the provider's answer when the sink answers 500", async () => {
+    const r = await runCli(['test-url', failing.url()]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('HTTP 500');
+    expect(r.stdout).toContain('database on fire');
+  });
+
+  it('exits 2 for a URL no notifier understands', async () => {
+    const r = await runCli(['test-url', 'nope://x']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('unknown notifier scheme nope://');
+  });
+});
