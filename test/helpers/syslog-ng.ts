@@ -1,0 +1,59 @@
+// A private syslog-ng for system tests: its own config, control socket, persist file and pid file in a
+// temp dir; started in the foreground and stopped by the test.
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export class SyslogNg {
+  readonly dir = mkdtempSync(join(tmpdir(), 'relay-sng-'));
+  private child: ChildProcess | undefined;
+  private output = '';
+
+  constructor(private readonly config: string) {}
+
+  get ctl(): string {
+    return join(this.dir, 'syslog-ng.ctl');
+  }
+
+  async start(): Promise<void> {
+    const conf = join(this.dir, 'syslog-ng.conf');
+    writeFileSync(conf, this.config.replaceAll('@DIR@', this.dir));
+    this.child = spawn('syslog-ng', ['-F', '-e', '--no-caps', '-f', conf, '-R', join(this.dir, 'persist'), '-c', this.ctl, '-p', join(this.dir, 'pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stdout!.on('data', (d: Buffer) => (this.output += d));
+    this.child.stderr!.on('data', (d: Buffer) => (this.output += d));
+    const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`syslog-ng exited (${code}):\n${this.output}`))));
+    // Ready once the control socket answers.
+    await Promise.race([exited, this.waitReady()]);
+  }
+
+  private async waitReady(): Promise<void> {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await run('syslog-ng-ctl', ['stats', '-c', this.ctl]);
+        return;
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    throw new Error(`syslog-ng did not come up:\n${this.output}`);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child && this.child.exitCode === null) {
+      const gone = new Promise((r) => this.child!.once('exit', r));
+      this.child.kill('SIGTERM');
+      await gone;
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Run loggen to completion; resolves with its summary line. */
+export async function loggen(args: string[]): Promise<string> {
+  const { stderr, stdout } = await run('loggen', args);
+  return `${stdout}${stderr}`;
+}
