@@ -1,0 +1,21 @@
+/* The plugin's settings, from the words after the plugin path on its sudo.conf line. */
+#ifndef RELAY_OPTIONS_H
+#define RELAY_OPTIONS_H
+
+struct relay_options {
+    char *socket_path;
+    char *spool_path;
+    long long spool_max;
+    int timeout_ms;
+    int max_args;
+    int max_arg_bytes;
+    int max_argv_bytes;
+};
+
+/* Fills defaults, then applies key=value words. Unknown keys and out-of-range numbers keep the default,
+ * so a typo degrades to default behaviour instead of disabling auditing. Returns -1 only when memory
+ * runs out. */
+int options_parse(struct relay_options *o, char * const words[]);
+void options_free(struct relay_options *o);
+
+#endif

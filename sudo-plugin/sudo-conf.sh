@@ -1,0 +1,47 @@
+# Shared by install.sh and uninstall.sh: safe replacement of sudo.conf.
+# A broken sudo.conf locks everyone out of sudo, so every change is tried live and rolled back unless
+# `sudo -V` still loads every plugin (and, when it did before, `sudo -n /bin/true` still runs).
+
+SUDO_CONF=${SUDO_CONF:-/etc/sudo.conf}
+SUDO=${SUDO:-sudo}
+
+die() {
+    echo "relay_audit: $*" >&2
+    exit 1
+}
+
+# Prints "ok" if root could run a command through sudo without a password, for a before/after check.
+sudo_runs() {
+    if "$SUDO" -n /bin/true >/dev/null 2>&1; then echo ok; else echo no; fi
+}
+
+# replace_sudo_conf NEWFILE EXPECT: installs NEWFILE as $SUDO_CONF, keeps it only if sudo still works
+# and `sudo -V` output matches the extended regex EXPECT (empty EXPECT: no match required).
+replace_sudo_conf() {
+    new=$1
+    expect=$2
+    [ "$(id -u)" = 0 ] || die "must run as root"
+    before=$(sudo_runs)
+    backup="$SUDO_CONF.relay-backup"
+    if [ -e "$SUDO_CONF" ]; then cp -p "$SUDO_CONF" "$backup" || die "cannot back up $SUDO_CONF"; fi
+    chown root:root "$new" && chmod 0644 "$new" || die "cannot set owner/mode on $new"
+    mv -f "$new" "$SUDO_CONF" || die "cannot write $SUDO_CONF"
+    version=$("$SUDO" -V 2>&1)
+    status=$?
+    ok=yes
+    [ $status = 0 ] || ok=no
+    if [ -n "$expect" ] && ! printf '%s\n' "$version" | grep -Eq "$expect"; then ok=no; fi
+    if [ "$before" = ok ] && [ "$(sudo_runs)" != ok ]; then ok=no; fi
+    if [ $ok = no ]; then
+        if [ -e "$backup" ]; then mv -f "$backup" "$SUDO_CONF"; else rm -f "$SUDO_CONF"; fi
+        printf '%s\n' "$version" >&2
+        die "sudo did not work with the new $SUDO_CONF; the previous file was restored"
+    fi
+    rm -f "$backup"
+}
+
+# Copy of $SUDO_CONF without any relay_audit Plugin line, on stdout.
+conf_without_relay() {
+    [ -e "$SUDO_CONF" ] || return 0
+    grep -Ev '^[[:space:]]*Plugin[[:space:]]+relay_audit([[:space:]]|$)' "$SUDO_CONF"
+}
