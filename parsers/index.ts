@@ -1,0 +1,31 @@
+// Field extraction for syslog events, dispatched on the program name; pure functions, no I/O.
+// Extracted fields are merged into `event.fields`, where rules (`fields.src_ip`) and templates see them.
+import type { RelayEvent } from '../src/event.ts';
+import { parsePam } from './pam.ts';
+import { parseSshd } from './sshd.ts';
+import { parseSu } from './su.ts';
+import { parseSudo, type Fields } from './sudo.ts';
+
+export type { Fields };
+
+const BY_APP: Record<string, (message: string) => Fields | undefined> = {
+  sudo: parseSudo,
+  sshd: parseSshd,
+  su: parseSu,
+};
+
+/** The fields a syslog message carries, or undefined when no parser knows it. */
+export function extractFields(app: string | undefined, message: string): Fields | undefined {
+  const text = message.trimStart();
+  // PAM lines look the same whichever program loaded the module.
+  if (text.startsWith('pam_')) return parsePam(text);
+  const parse = app === undefined ? undefined : BY_APP[app.toLowerCase()];
+  return parse?.(text);
+}
+
+/** The event with what its message says added to `fields`; JSON events (sudo plugin) pass unchanged. */
+export function parseFields(event: RelayEvent): RelayEvent {
+  if (event.kind !== 'syslog') return event;
+  const found = extractFields(event.app, event.message);
+  return found ? { ...event, fields: { ...event.fields, ...found } } : event;
+}

@@ -1,0 +1,56 @@
+// sudo's own syslog lines (facility authpriv) → fields named like the sudo audit plugin's JSON, so one rule
+// (`fields.event: reject`, `fields.runas_user: root`) covers hosts with and without the plugin.
+// Syslog carries no exit status, no uid and argv only joined by spaces: `command` is that joined text.
+
+export type Fields = Record<string, unknown>;
+
+/** `KEY=` names sudo writes → the plugin's field names. */
+const KEYS: Record<string, string> = {
+  TTY: 'tty', PWD: 'cwd', USER: 'runas_user', GROUP: 'runas_group', COMMAND: 'command', ENV: 'env', TSID: 'tsid', CHROOT: 'chroot',
+};
+
+/** Refusal texts → the plugin's event (sudo -n's "a password is required" is an `error` there). */
+const REFUSALS: [RegExp, string][] = [
+  [/^command not allowed$/, 'reject'],
+  [/^user NOT in sudoers$/, 'reject'],
+  [/^user NOT authorized on host$/, 'reject'],
+  [/^(\d+) incorrect password attempts?$/, 'reject'],
+  [/^a password is required$/, 'error'],
+];
+
+const HEAD = /^\s*(\S+) : (.*)$/s;
+const CONTINUED = /^\(command continued\) ?(.*)$/s;
+
+export function parseSudo(message: string): Fields | undefined {
+  const head = HEAD.exec(message);
+  if (!head) return undefined;
+  const user = head[1]!;
+  const rest = head[2]!;
+  const continued = CONTINUED.exec(rest);
+  if (continued) return { event: 'continued', user, command_continued: continued[1]! };
+
+  const fields: Fields = { user };
+  // COMMAND= is always last and may itself contain " ; ", so it is cut off before splitting the rest.
+  const at = rest.indexOf('COMMAND=');
+  const pairs = at >= 0 ? rest.slice(0, at) : rest;
+  if (at >= 0) fields.command = rest.slice(at + 'COMMAND='.length);
+  const parts = pairs.split(' ; ').map((p) => p.trim()).filter((p) => p !== '');
+  let reason: string | undefined;
+  for (const part of parts) {
+    const kv = /^([A-Z]+)=(.*)$/s.exec(part);
+    if (kv) fields[KEYS[kv[1]!] ?? kv[1]!.toLowerCase()] = kv[2]!;
+    else reason ??= part;
+  }
+  if (reason === undefined) {
+    if (fields.command === undefined) return undefined;
+    return { event: 'accept', ...fields };
+  }
+  for (const [pattern, event] of REFUSALS) {
+    const m = pattern.exec(reason);
+    if (!m) continue;
+    const attempts = m[1] === undefined ? {} : { attempts: Number(m[1]), reason: 'incorrect password attempts' };
+    return { event, reason, ...fields, ...attempts };
+  }
+  // Another complaint sudo logs ("unable to resolve host", ...): keep it as the reason, no event.
+  return { reason, ...fields };
+}
