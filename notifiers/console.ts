@@ -10,6 +10,8 @@ export const consoleNotifier: NotifierModule<ConsoleConfig> = {
   service: 'Console',
   schemes: ['console'],
   forms: ['console://', 'console://stderr'],
+  options: [],
+  limits: { title: 1000, body: 100_000 },
   parse(url) {
     const target = url.hostname || 'stdout';
     if (target !== 'stdout' && target !== 'stderr') {

@@ -1,11 +1,15 @@
 // The explicit list of notifier modules, and URL → Notifier resolution. A scheme claimed twice is a
-// start-up error, never a silent override.
-import { ErrorCodes, RelayError } from '../src/errors.ts';
-import type { Notifier, NotifierModule } from './types.ts';
+// start-up error, never a silent override. The registry, not each module, applies `overflow=`.
+import { ErrorCodes, NotifyError, RelayError } from '../src/errors.ts';
+import type { Limits, Message, Notifier, NotifierModule, SendContext } from './types.ts';
+import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
+import { choiceParam } from './url-fields.ts';
 import { consoleNotifier } from './console.ts';
 import { jsonNotifier } from './json.ts';
+import { formNotifier } from './form.ts';
+import { xmlNotifier } from './xml.ts';
 
-export const MODULES: readonly NotifierModule<any>[] = [consoleNotifier, jsonNotifier];
+export const MODULES: readonly NotifierModule<any>[] = [consoleNotifier, jsonNotifier, formNotifier, xmlNotifier];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {
   const table = new Map<string, NotifierModule<any>>();
@@ -23,36 +27,85 @@ export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<s
 
 const SCHEMES = buildSchemeTable(MODULES);
 
+export interface ParsedNotifierUrl {
+  module: NotifierModule<any>;
+  config: unknown;
+  overflow: Overflow;
+}
+
 /** Find the module for a URL string and parse it; throws RelayError (URL_INVALID / URL_SCHEME). */
-export function parseNotifierUrl(raw: string): { module: NotifierModule<any>; config: unknown } {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new RelayError(ErrorCodes.URL_INVALID, `not a URL: ${JSON.stringify(maskLoose(raw))}`);
-  }
-  const scheme = url.protocol.replace(/:$/, '');
-  const module =
-    scheme === 'https' || scheme === 'http'
-      ? MODULES.find((m) => m.accepts?.(url))
-      : SCHEMES.get(scheme);
-  if (!module) {
+export function parseNotifierUrl(raw: string): ParsedNotifierUrl {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
+  if (!scheme) throw new RelayError(ErrorCodes.URL_INVALID, `not a URL: ${JSON.stringify(maskLoose(raw))}`);
+  const native = scheme === 'https' || scheme === 'http';
+  const claimed = native ? undefined : SCHEMES.get(scheme);
+  if (!native && !claimed) {
     throw new RelayError(ErrorCodes.URL_SCHEME, `unknown notifier scheme ${scheme}:// (see \`relay notifiers\`)`);
   }
-  return { module, config: module.parse(url) };
+  // Apprise URLs use a literal `#` for channels and teams (`slack://…/#ops`); none of them has a fragment,
+  // and a `+` in their query is literal (`+Header=`, `to=a+tag@x`), not the form-encoding of a space.
+  let text = raw.replace(/#/g, '%23').replace(/\?.*$/s, (q) => q.replace(/\+/g, '%2B'));
+  if (claimed?.normalize) text = claimed.normalize(text);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new RelayError(ErrorCodes.URL_INVALID, `not a valid ${scheme}:// URL: ${JSON.stringify(maskLoose(raw))}`);
+  }
+  const module = claimed ?? MODULES.find((m) => m.accepts?.(url));
+  if (!module) {
+    throw new RelayError(ErrorCodes.URL_SCHEME, `${url.host} is not a webhook URL relay knows (see \`relay notifiers\`)`);
+  }
+  const overflow = choiceParam(url, 'overflow', OVERFLOW_MODES, 'truncate');
+  return { module, config: module.parse(url), overflow };
 }
 
 export function createNotifier(name: string, raw: string): Notifier {
-  const { module, config } = parseNotifierUrl(raw);
+  const { module, config, overflow } = parseNotifierUrl(raw);
+  const masked = module.toUrl(config, { mask: true });
   return {
     name,
     service: module.service,
-    maskedUrl: module.toUrl(config, { mask: true }),
-    send: (message, ctx = {}) => module.send(config, message, ctx),
+    maskedUrl: overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`,
+    send: (message, ctx = {}) => sendParts(module, config, applyOverflow(message, module.limits, overflow), ctx),
   };
 }
 
-/** Best-effort mask for strings that did not even parse as URLs: hide everything after the scheme's host. */
+async function sendParts(module: NotifierModule<any>, config: unknown, parts: Message[], ctx: SendContext): Promise<void> {
+  for (const [i, part] of parts.entries()) {
+    try {
+      await module.send(config, part, ctx);
+    } catch (e) {
+      if (parts.length === 1 || !(e instanceof NotifyError)) throw e;
+      // Say how far a split message got, so a sysadmin knows the earlier parts did arrive.
+      throw new NotifyError(e.code, `part ${i + 1} of ${parts.length}: ${e.message}`, {
+        retryable: e.retryable, retryAfterMs: e.retryAfterMs, providerAnswer: e.providerAnswer, cause: e,
+      });
+    }
+  }
+}
+
+export interface SchemeInfo {
+  service: string;
+  schemes: readonly string[];
+  forms: readonly string[];
+  options: readonly string[];
+  limits: Limits;
+}
+
+/** What `relay notifiers` prints: one entry per module, straight from its declaration. */
+export function listSchemes(): SchemeInfo[] {
+  return MODULES.map(({ service, schemes, forms, options, limits }) => ({ service, schemes, forms, options, limits }));
+}
+
+/**
+ * Best-effort mask for strings that did not parse: keep the scheme and a plain DNS host, hide the rest.
+ * Many schemes put secrets where a host would be (`pover://user@token`, `tgram://id:secret`), so any
+ * authority that is not a dotted name is hidden too.
+ */
 export function maskLoose(raw: string): string {
-  return raw.replace(/^([a-z0-9+.-]+:\/\/[^/]*\/?).+$/i, '$1****');
+  const m = /^([a-z0-9+.-]+:\/\/)([^/?#]*)(.*)$/is.exec(raw);
+  if (!m) return '****';
+  const host = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i.test(m[2]!) ? m[2] : '****';
+  return `${m[1]}${host}${m[3] && host !== '****' ? '/****' : ''}`;
 }

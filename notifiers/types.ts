@@ -1,4 +1,4 @@
-// The contract every notifier module meets: declare schemes, parse a URL into typed config,
+// The contract every notifier module meets: declare schemes and limits, parse a URL into typed config,
 // rebuild the URL (masked for printing), and send one message or throw a NotifyError.
 
 export type MessageType = 'info' | 'success' | 'warning' | 'failure';
@@ -16,6 +16,16 @@ export interface SendContext {
   signal?: AbortSignal;
 }
 
+/** What one message may hold; the registry cuts or splits longer text before `send` sees it. */
+export interface Limits {
+  /** Longest title, in UTF-16 code units. */
+  readonly title: number;
+  /** Longest body, in UTF-16 code units. */
+  readonly body: number;
+  /** The service has no title field: the module prints the title inside the body, so both share `body`. */
+  readonly titleInBody?: boolean;
+}
+
 export interface NotifierModule<C = unknown> {
   /** Service name shown by `relay notifiers`, e.g. "JSON webhook". */
   readonly service: string;
@@ -23,13 +33,18 @@ export interface NotifierModule<C = unknown> {
   readonly schemes: readonly string[];
   /** URL forms for `relay notifiers` and error messages. */
   readonly forms: readonly string[];
+  /** Query options the module reads, for `relay notifiers` and the README. */
+  readonly options: readonly string[];
+  readonly limits: Limits;
   /** For `https://` vendor URLs: does this module take this one? */
   readonly accepts?: (url: URL) => boolean;
+  /** Rewrites a raw URL that the WHATWG parser would reject (e.g. Telegram's `id:secret` bot token). */
+  readonly normalize?: (raw: string) => string;
   /** Parse and validate; throws RelayError(URL_INVALID) naming the wrong part. */
   parse(url: URL): C;
   /** Rebuild the URL; with `mask`, secrets print as `****`. */
   toUrl(config: C, opts: { mask: boolean }): string;
-  /** Deliver one message or throw a NotifyError that says whether a retry can help. */
+  /** Deliver one message (already within `limits`) or throw a NotifyError that says whether a retry can help. */
   send(config: C, message: Message, ctx: SendContext): Promise<void>;
 }
 

@@ -1,0 +1,59 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { applyOverflow, splitText, truncate } from '../../notifiers/overflow.ts';
+
+const limits = { title: 50, body: 200 };
+const message = (body: string, title = 'alert') => ({ title, body, type: 'info' as const });
+
+describe('overflow', () => {
+  it('truncate keeps a message within the limit and says how much it dropped', () => {
+    const [out, ...rest] = applyOverflow(message('x'.repeat(1000)), limits, 'truncate');
+    expect(rest).toEqual([]);
+    expect(out!.body.length).toBeLessThanOrEqual(200);
+    expect(out!.body).toMatch(/… \((\d+) more chars\)$/);
+    const dropped = Number(/\((\d+) more/.exec(out!.body)![1]);
+    expect(out!.body.indexOf('…') + dropped).toBe(1000);
+  });
+
+  it('upstream leaves the message alone', () => {
+    expect(applyOverflow(message('x'.repeat(1000)), limits, 'upstream')[0]!.body).toHaveLength(1000);
+  });
+
+  it('split cuts on line ends and numbers the parts [i/n] in the title', () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `line ${i} ${'y'.repeat(20)}`).join('\n');
+    const parts = applyOverflow(message(lines), limits, 'split');
+    expect(parts.length).toBeGreaterThan(1);
+    parts.forEach((p, i) => {
+      expect(p.title).toBe(`alert [${i + 1}/${parts.length}]`);
+      expect(p.body.length).toBeLessThanOrEqual(200);
+      expect(p.body.startsWith('line ')).toBe(true);
+    });
+    expect(parts.map((p) => p.body).join('\n')).toBe(lines);
+  });
+
+  it('split counts a title printed inside the body against the body limit', () => {
+    const parts = applyOverflow(message('word '.repeat(200), 'T'.repeat(40)), { ...limits, titleInBody: true }, 'split');
+    for (const p of parts) expect(p.title.length + p.body.length).toBeLessThanOrEqual(200);
+  });
+
+  it('a short message is one part with no counter', () => {
+    expect(applyOverflow(message('hi'), limits, 'split')).toEqual([message('hi')]);
+  });
+
+  it('property: split pieces fit and lose only the separators they were cut at', () => {
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), fc.integer({ min: 4, max: 300 }), (text, max) => {
+      const pieces = splitText(text, max);
+      for (const p of pieces) expect(p.length).toBeLessThanOrEqual(max);
+      expect(pieces.join('').replace(/[\n ]/g, '')).toBe(text.replace(/[\n ]/g, ''));
+    }));
+  });
+
+  it('property: truncate never exceeds the limit and keeps a prefix', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 3000 }), fc.integer({ min: 1, max: 500 }), (text, max) => {
+      const out = truncate(text, max);
+      expect(out.length).toBeLessThanOrEqual(Math.max(max, 0));
+      const head = out.replace(/… \(\d+ more chars\)$/, '');
+      expect(text.startsWith(head)).toBe(true);
+    }));
+  });
+});
