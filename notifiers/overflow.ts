@@ -1,6 +1,7 @@
 // Fitting a message into a service's limits, once for every notifier (Apprise's `overflow=` option):
 // `upstream` sends as-is and lets the service cut, `truncate` cuts with a note saying how much was dropped,
 // `split` sends several messages cut at line or word boundaries and numbered [i/n].
+// Lengths are counted after the module's escaping (`limits.escape`), since that is what the provider counts.
 import type { Limits, Message } from './types.ts';
 
 export const OVERFLOW_MODES = ['upstream', 'truncate', 'split'] as const;
@@ -9,35 +10,39 @@ export type Overflow = (typeof OVERFLOW_MODES)[number];
 /** Room a module needs around a title it prints inside the body (markup and a line break). */
 const TITLE_MARKUP = 8;
 
+type Measure = (text: string) => number;
+
 export function applyOverflow(message: Message, limits: Limits, mode: Overflow): Message[] {
   if (mode === 'upstream') return [message];
+  const len: Measure = limits.escape ? (s) => limits.escape!(s).length : (s) => s.length;
   if (mode === 'truncate') {
-    const title = cut(message.title, limits.title);
-    return [{ ...message, title, body: truncate(message.body, bodyBudget(limits, title)) }];
+    const title = cut(message.title, limits.title, len);
+    return [{ ...message, title, body: truncate(message.body, bodyBudget(limits, title, len), len) }];
   }
-  return split(message, limits);
+  return split(message, limits, len);
 }
 
-/** Cut `text` to `max` units, replacing the tail with "… (N more chars)" so nothing vanishes silently. */
-export function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
+/** Cut `text` to `max`, replacing the tail with "… (N more chars)" so nothing vanishes silently. */
+export function truncate(text: string, max: number, len: Measure = (s) => s.length): string {
+  if (len(text) <= max) return text;
   // Size the note for the largest N it could print, so head + note always fits.
-  const widest = `… (${text.length} more chars)`.length;
-  if (max <= widest) return safeCut(text, max);
-  const head = safeCut(text, max - widest);
+  const widest = len(`… (${text.length} more chars)`);
+  if (max <= widest) return text.slice(0, fitPrefix(text, max, len));
+  const head = text.slice(0, fitPrefix(text, max - widest, len));
   return `${head}… (${text.length - head.length} more chars)`;
 }
 
-/** Break `text` into pieces of at most `max` units, preferring line ends, then spaces, then a hard cut. */
-export function splitText(text: string, max: number): string[] {
+/** Break `text` into pieces of at most `max`, preferring line ends, then spaces, then a hard cut. */
+export function splitText(text: string, max: number, len: Measure = (s) => s.length): string[] {
   const parts: string[] = [];
   let rest = text;
-  while (rest.length > max) {
-    const window = rest.slice(0, max + 1);
+  while (len(rest) > max) {
+    const fits = fitPrefix(rest, max, len);
+    const window = rest.slice(0, fits + 1);
     let at = window.lastIndexOf('\n');
-    if (at < max / 2) at = window.lastIndexOf(' ');
-    if (at < max / 2) {
-      parts.push(safeCut(rest, max));
+    if (at < fits / 2) at = window.lastIndexOf(' ');
+    if (at < fits / 2 || at <= 0) {
+      parts.push(rest.slice(0, Math.max(1, fits)));
       rest = rest.slice(parts[parts.length - 1]!.length);
       continue;
     }
@@ -48,15 +53,15 @@ export function splitText(text: string, max: number): string[] {
   return parts;
 }
 
-function split(message: Message, limits: Limits): Message[] {
-  if (message.title.length <= limits.title && message.body.length <= bodyBudget(limits, message.title)) return [message];
+function split(message: Message, limits: Limits, len: Measure): Message[] {
+  if (len(message.title) <= limits.title && len(message.body) <= bodyBudget(limits, message.title, len)) return [message];
   // The counter's width depends on how many parts there are; grow the reserve until it is enough.
   for (let digits = 1; ; digits++) {
-    const counter = ` [${'9'.repeat(digits)}/${'9'.repeat(digits)}]`.length;
-    const title = message.title ? cut(message.title, limits.title - counter) : '';
+    const counter = len(` [${'9'.repeat(digits)}/${'9'.repeat(digits)}]`);
+    const title = message.title ? cut(message.title, limits.title - counter, len) : '';
     // The counter lands in the title when there is one, else at the head of the body.
-    const room = bodyBudget(limits, title) - (message.title && !limits.titleInBody ? 0 : counter);
-    const bodies = splitText(message.body, Math.max(1, room));
+    const room = bodyBudget(limits, title, len) - (message.title && !limits.titleInBody ? 0 : counter);
+    const bodies = splitText(message.body, Math.max(1, room), len);
     const n = bodies.length;
     if (String(n).length > digits) continue;
     return bodies.map((body, i) => {
@@ -66,16 +71,26 @@ function split(message: Message, limits: Limits): Message[] {
   }
 }
 
-function bodyBudget(limits: Limits, title: string): number {
-  return limits.titleInBody && title ? limits.body - title.length - TITLE_MARKUP : limits.body;
+function bodyBudget(limits: Limits, title: string, len: Measure): number {
+  return limits.titleInBody && title ? limits.body - len(title) - TITLE_MARKUP : limits.body;
 }
 
-function cut(text: string, max: number): string {
-  return text.length <= max ? text : safeCut(text, Math.max(0, max - 1)) + '…';
+function cut(text: string, max: number, len: Measure): string {
+  return len(text) <= max ? text : text.slice(0, fitPrefix(text, Math.max(0, max - 1), len)) + '…';
 }
 
-/** Slice without splitting a surrogate pair (an emoji cut in half renders as garbage). */
-function safeCut(text: string, max: number): string {
-  const code = text.charCodeAt(max - 1);
-  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+/**
+ * The longest prefix length whose measured size fits `max` (binary search: escaping only ever grows text,
+ * so the measure is monotone), never ending inside a surrogate pair (half an emoji renders as garbage).
+ */
+function fitPrefix(text: string, max: number, len: Measure): number {
+  let lo = 0;
+  let hi = Math.min(text.length, max);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (len(text.slice(0, mid)) <= max) lo = mid;
+    else hi = mid - 1;
+  }
+  const code = text.charCodeAt(lo - 1);
+  return code >= 0xd800 && code <= 0xdbff ? lo - 1 : lo;
 }

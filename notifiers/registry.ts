@@ -8,8 +8,11 @@ import { consoleNotifier } from './console.ts';
 import { jsonNotifier } from './json.ts';
 import { formNotifier } from './form.ts';
 import { xmlNotifier } from './xml.ts';
+import { discordNotifier } from './discord.ts';
 
-export const MODULES: readonly NotifierModule<any>[] = [consoleNotifier, jsonNotifier, formNotifier, xmlNotifier];
+export const MODULES: readonly NotifierModule<any>[] = [
+  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier,
+];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {
   const table = new Map<string, NotifierModule<any>>();

@@ -24,6 +24,8 @@ export interface Limits {
   readonly body: number;
   /** The service has no title field: the module prints the title inside the body, so both share `body`. */
   readonly titleInBody?: boolean;
+  /** How the module escapes log text, so limits count what the provider receives, not what relay holds. */
+  readonly escape?: (text: string) => string;
 }
 
 export interface NotifierModule<C = unknown> {
