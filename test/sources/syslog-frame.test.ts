@@ -1,0 +1,149 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { syslogEvent } from '../../src/sources/syslog-frame.ts';
+
+const receivedAt = new Date('2026-11-23T12:00:00Z');
+const BOM = '\uFEFF';
+const parse = (line: string | Buffer) =>
+  syslogEvent(typeof line === 'string' ? Buffer.from(line, 'utf8') : line, { listener: 'syslog', peer: '192.0.2.7:514', receivedAt });
+
+describe('syslogEvent on real lines', () => {
+  const table: { name: string; line: string; expect: Record<string, unknown> }[] = [
+    {
+      name: 'RFC 5424 example with two SD elements and a BOM',
+      line: `<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"] ${BOM}An application event log entry...`,
+      expect: {
+        facility: 'local4', severity: 5, timestamp: new Date('2003-10-11T22:14:15.003Z'), host: 'mymachine.example.com',
+        app: 'evntslog', msgid: 'ID47', message: 'An application event log entry...',
+        structuredData: { 'exampleSDID@32473': { iut: '3', eventSource: 'Application', eventID: '1011' }, 'examplePriority@32473': { class: 'high' } },
+      },
+    },
+    {
+      name: 'RFC 5424 su failure, no SD, BOM',
+      line: `<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - ${BOM}'su root' failed for lonvick on /dev/pts/8`,
+      expect: { facility: 'auth', severity: 2, host: 'mymachine.example.com', app: 'su', msgid: 'ID47', message: "'su root' failed for lonvick on /dev/pts/8" },
+    },
+    {
+      name: 'RFC 5424 sshd with IANA SD-IDs (no @) and a zone offset',
+      line: '<86>1 2026-05-01T10:00:00.000+02:00 web1 sshd 999 - [origin ip="10.0.0.1"][meta sequenceId="7"] Accepted publickey for bob from 10.0.0.1',
+      expect: {
+        facility: 'authpriv', severity: 6, timestamp: new Date('2026-05-01T08:00:00Z'), host: 'web1', app: 'sshd', procid: '999',
+        structuredData: { origin: { ip: '10.0.0.1' }, meta: { sequenceId: '7' } }, message: 'Accepted publickey for bob from 10.0.0.1',
+      },
+    },
+    {
+      name: 'RFC 5424 sudo with escaped quote, backslash and bracket in an SD value',
+      line: String.raw`<85>1 2026-11-23T10:00:00Z web1 sudo - - [sudo@32473 cmd="echo \"hi\" \\ \] x" path="C:\dir"] alice : COMMAND=/bin/echo hi`,
+      expect: { structuredData: { 'sudo@32473': { cmd: 'echo "hi" \\ ] x', path: 'C:\\dir' } }, app: 'sudo', message: 'alice : COMMAND=/bin/echo hi' },
+    },
+    {
+      name: 'RFC 5424 text that looks like SD inside MSG stays message',
+      line: '<13>1 2026-11-23T10:00:00Z h app - - - user said [x@1 a="b"] ok',
+      expect: { message: 'user said [x@1 a="b"] ok', structuredData: undefined },
+    },
+    {
+      name: 'RFC 5424 with every field nil: no timestamp invented',
+      line: '<13>1 - - - - - -',
+      expect: { facility: 'user', severity: 5, timestamp: undefined, host: undefined, app: undefined, procid: undefined, msgid: undefined, message: '' },
+    },
+    {
+      name: 'RFC 3164 sudo',
+      line: '<85>Nov 23 10:01:02 web1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+      expect: { facility: 'authpriv', severity: 5, host: 'web1', app: 'sudo', message: 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id' },
+    },
+    {
+      name: 'RFC 3164 sshd with pid',
+      line: '<38>Nov  3 09:14:15 host1 sshd[4242]: Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2',
+      expect: { facility: 'auth', severity: 6, host: 'host1', app: 'sshd', procid: '4242', message: 'Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2' },
+    },
+    {
+      name: 'CEF after a BSD header',
+      line: '<134>Nov 23 10:00:00 fw1 CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2',
+      expect: { facility: 'local0', severity: 6, host: 'fw1', message: 'CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2' },
+    },
+    {
+      name: 'CEF right after the PRI',
+      line: '<10>CEF:0|Vendor|Product|1.0|100|Name|5|src=10.0.0.1',
+      expect: { facility: 'user', severity: 2, host: undefined, message: 'CEF:0|Vendor|Product|1.0|100|Name|5|src=10.0.0.1', parseError: undefined },
+    },
+  ];
+
+  it.each(table)('$name', ({ line, expect: want }) => {
+    const ev = parse(line);
+    expect(ev.parseError).toBeUndefined();
+    expect(ev).toMatchObject({ listener: 'syslog', kind: 'syslog', peer: '192.0.2.7:514', receivedAt, raw: line, fields: {} });
+    for (const [k, v] of Object.entries(want)) expect(ev[k as keyof typeof ev], k).toEqual(v);
+  });
+
+  it('reads a BSD timestamp in local time and this year', () => {
+    const ts = parse('<38>Nov  3 09:14:15 host1 sshd[1]: x').timestamp!;
+    expect([ts.getMonth(), ts.getDate(), ts.getHours(), ts.getMinutes(), ts.getSeconds()]).toEqual([10, 3, 9, 14, 15]);
+  });
+
+  it('puts a December BSD line read on January 1st in the previous year', () => {
+    const year = new Date().getFullYear();
+    const ev = syslogEvent(Buffer.from('<38>Dec 31 23:59:59 h app: x'), { listener: 'l', receivedAt: new Date(year, 0, 1, 0, 0, 30) });
+    expect(ev.timestamp).toEqual(new Date(year - 1, 11, 31, 23, 59, 59));
+  });
+
+  it('strips a trailing CR/LF/NUL mix and decodes invalid UTF-8 with replacement characters', () => {
+    const ev = parse(Buffer.concat([Buffer.from('<13>1 - h app - - - caf'), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from('\r\n\0')]));
+    expect(ev.message).toBe('caf\uFFFD(\uFFFD');
+    expect(ev.raw).toBe('<13>1 - h app - - - caf\uFFFD(\uFFFD');
+  });
+});
+
+describe('syslogEvent on frames that do not parse', () => {
+  it.each([
+    { line: 'hello world', error: /no <PRI>/, severity: undefined },
+    { line: '', error: /no <PRI>/, severity: undefined },
+    { line: '<13>hello world', error: /no RFC 5424 or RFC 3164 header/, severity: 5 },
+    { line: '<999>1 x', error: /syslog parser failed/, severity: undefined },
+    { line: '<13>1 2026-11-23T10:00:00Z host app', error: /RFC 5424: header/, severity: 5 },
+    { line: '<13>1 - h a - - [u x="y', error: /RFC 5424: unterminated PARAM-VALUE/, severity: 5 },
+    { line: '<13>1 - h a - - [u x="y"', error: /RFC 5424: SD-ELEMENT u is not closed/, severity: 5 },
+    { line: '<13>1 - h a - - [id x=y] m', error: /RFC 5424: SD-PARAM x/, severity: 5 },
+  ])('$line → raw event with parseError', ({ line, error, severity }) => {
+    const ev = parse(line);
+    expect(ev.parseError).toMatch(error);
+    expect(ev.message).toBe(line);
+    expect(ev.raw).toBe(line);
+    expect(ev.severity).toBe(severity);
+    expect(ev.fields).toEqual({});
+  });
+});
+
+describe('syslogEvent properties', () => {
+  it('turns any byte string into an event without throwing', () => {
+    const pri = fc.integer({ min: 0, max: 255 }).map((n) => Buffer.from(`<${n}>`));
+    const bytes = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
+    const syslogish = fc.tuple(pri, fc.constantFrom('1 ', 'Nov 23 10:00:00 ', ''), bytes).map(([p, h, b]) => Buffer.concat([p, Buffer.from(h), b]));
+    fc.assert(
+      fc.property(fc.oneof(bytes, syslogish), (frame) => {
+        const ev = parse(frame);
+        expect(typeof ev.message).toBe('string');
+        expect(ev).toMatchObject({ listener: 'syslog', kind: 'syslog', fields: {} });
+        if (ev.severity !== undefined) expect(ev.severity).toBeGreaterThanOrEqual(0);
+        if (ev.timestamp !== undefined) expect(Number.isNaN(ev.timestamp.getTime())).toBe(false);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('round-trips any structured data through RFC 5424 escaping', () => {
+    const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
+    const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), { minKeys: 1, maxKeys: 3 });
+    const escape = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
+    fc.assert(
+      fc.property(sd, fc.string({ maxLength: 40 }), (data, msg) => {
+        const encoded = Object.entries(data)
+          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escape(v)}"`).join('')}]`)
+          .join('');
+        const ev = parse(`<14>1 2026-11-23T10:00:00Z h app - - ${encoded} ${msg}`);
+        expect(ev.parseError).toBeUndefined();
+        expect(ev.structuredData).toEqual(data);
+        expect(ev.message).toBe(msg.replace(/[\r\n\0]+$/, '').replace(/^\uFEFF/, ''));
+      }),
+    );
+  });
+});
