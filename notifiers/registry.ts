@@ -9,9 +9,10 @@ import { jsonNotifier } from './json.ts';
 import { formNotifier } from './form.ts';
 import { xmlNotifier } from './xml.ts';
 import { discordNotifier } from './discord.ts';
+import { slackNotifier } from './slack.ts';
 
 export const MODULES: readonly NotifierModule<any>[] = [
-  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier,
+  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier, slackNotifier,
 ];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {
