@@ -1,0 +1,24 @@
+// Config → running listener: the one place that knows which class serves which `type`.
+import type { ListenerConfig } from '../config/schema.ts';
+import type { Logger } from '../log.ts';
+import type { EventSink, Source } from './source.ts';
+import { TcpSource } from './tcp.ts';
+import { UdpSource } from './udp.ts';
+import { UnixSource, type UnixSourceOptions } from './unix.ts';
+
+export type { PeerCheck } from './stream-server.ts';
+export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
+
+/** `acceptPeer` applies to stream listeners (tcp, unix); `toEvent` to unix only. */
+export type SourceOptions = UnixSourceOptions;
+
+export function createSource(config: ListenerConfig, sink: EventSink, log: Logger, opts: SourceOptions = {}): Source {
+  switch (config.type) {
+    case 'udp':
+      return new UdpSource(config, sink, log);
+    case 'tcp':
+      return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer });
+    case 'unix':
+      return new UnixSource(config, sink, log, opts);
+  }
+}

@@ -1,0 +1,128 @@
+// JSON lines over a Unix stream socket: one object per line becomes one event. The peer check (SO_PEERCRED
+// uid allow-list) and the line-to-event mapping (sudo events) are hooks, so this file only owns the socket.
+import { mkdir, chmod, lstat, unlink } from 'node:fs/promises';
+import net from 'node:net';
+import { dirname } from 'node:path';
+import type { UnixListenerConfig } from '../config/schema.ts';
+import { ErrorCodes, RelayError } from '../errors.ts';
+import type { RelayEvent } from '../event.ts';
+import type { Logger } from '../log.ts';
+import { Deframer } from './framing.ts';
+import { Intake } from './intake.ts';
+import type { EventSink, Source, SourceStats } from './source.ts';
+import { StreamServer, type PeerCheck } from './stream-server.ts';
+
+export interface LineOrigin {
+  listener: string;
+  peer?: string;
+  receivedAt: Date;
+}
+
+/** Turns one line into an event; throws (with a message fit for a log) when the line is not one. */
+export type LineToEvent = (line: string, origin: LineOrigin) => RelayEvent;
+
+export interface UnixSourceOptions {
+  acceptPeer?: PeerCheck;
+  toEvent?: LineToEvent;
+}
+
+/** The default mapping: any JSON object, summarised by its `message` or `event` field. */
+export const jsonLineEvent: LineToEvent = (line, origin) => {
+  const value: unknown = JSON.parse(line);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new TypeError(`expected a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+  }
+  const fields = value as Record<string, unknown>;
+  const summary = [fields.message, fields.event].find((v) => typeof v === 'string');
+  const ev: RelayEvent = { receivedAt: origin.receivedAt, listener: origin.listener, kind: 'json', message: (summary as string | undefined) ?? line, fields };
+  if (origin.peer !== undefined) ev.peer = origin.peer;
+  return ev;
+};
+
+export class UnixSource implements Source {
+  readonly type = 'unix';
+  readonly #intake: Intake;
+  readonly #server: StreamServer;
+
+  constructor(
+    private readonly config: UnixListenerConfig,
+    sink: EventSink,
+    log: Logger,
+    opts: UnixSourceOptions = {},
+  ) {
+    const intake = (this.#intake = new Intake(config.name, sink, log));
+    const toEvent = opts.toEvent ?? jsonLineEvent;
+    const max = config.max_message_size;
+    this.#server = new StreamServer({
+      intake,
+      maxConnections: config.max_connections,
+      idleTimeoutMs: config.idle_timeout,
+      acceptPeer: opts.acceptPeer,
+      describePeer: () => undefined,
+      open: (peer) =>
+        new Deframer(
+          max,
+          {
+            frame: (f) => {
+              let ev: RelayEvent;
+              try {
+                ev = toEvent(f.toString('utf8'), { listener: config.name, peer, receivedAt: new Date() });
+              } catch (err) {
+                intake.badFrame(peer, ErrorCodes.FRAME_INVALID, (err as Error).message, f);
+                return;
+              }
+              intake.event(ev);
+            },
+            oversize: (length) => intake.oversize(peer, length, max),
+            badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
+          },
+          'newline',
+        ),
+    });
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get stats(): SourceStats {
+    return this.#intake.stats;
+  }
+
+  async start(): Promise<void> {
+    const path = this.config.address;
+    await mkdir(dirname(path), { recursive: true });
+    await removeStaleSocket(path, this.config.name);
+    await this.#server.listen({ path }, path);
+    await chmod(path, Number.parseInt(this.config.mode, 8));
+  }
+
+  /** Closing the server also unlinks the socket file. */
+  stop(): Promise<void> {
+    return this.#server.close();
+  }
+
+  address(): string {
+    return this.config.address;
+  }
+}
+
+/** A socket file left by a crash blocks listen(); one somebody still listens on must be left alone. */
+async function removeStaleSocket(path: string, name: string): Promise<void> {
+  const st = await lstat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (!st) return;
+  if (!st.isSocket()) throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: ${path} exists and is not a socket; not replacing it`);
+  const live = await new Promise<boolean>((resolve) => {
+    const probe = net.connect(path);
+    probe.once('connect', () => {
+      probe.destroy();
+      resolve(true);
+    });
+    probe.once('error', () => resolve(false));
+  });
+  if (live) throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: another process is listening on ${path}`);
+  await unlink(path);
+}
