@@ -1,12 +1,15 @@
 // The composition root: the whole pipeline in one screen.
-//   source → parse → match/route → dispatch (retry) → notifier
+//   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
+//   → throttle; see src/pipeline/pipeline.ts) → dispatch (retry) → notifier
 import type { Config } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createSource } from './sources/index.ts';
 import type { Source } from './sources/source.ts';
-import { Router } from './pipeline/router.ts';
+import { parseFields } from '../parsers/index.ts';
+import { Pipeline } from './pipeline/pipeline.ts';
+import { SilenceDb } from './state/silence-db.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
@@ -18,27 +21,31 @@ export interface AppOptions {
 
 export class App {
   readonly sources: Source[];
-  readonly router: Router;
+  readonly pipeline: Pipeline;
   readonly dispatcher: Dispatcher;
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
+  private silences: SilenceDb | undefined;
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.notifiers = Object.entries(config.notifiers)
       .filter(([name, url]) => url !== '' || (opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty'), false))
       .map(([name, url]) => createNotifier(name, url));
-    this.router = new Router(config.rules);
     this.dispatcher = new Dispatcher(this.notifiers, config.delivery, this.clock, opts.log.child({ stage: 'delivery' }));
+    this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
   }
 
   /** One event through the pipeline. */
   accept(event: RelayEvent): void {
-    for (const alert of this.router.route(event, this.clock.now())) this.dispatcher.enqueue(alert);
+    this.pipeline.push(parseFields(event));
   }
 
   async start(): Promise<void> {
+    // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
+    this.silences = SilenceDb.open(this.config.state_dir);
+    this.pipeline.useSilences(this.silences);
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -53,9 +60,15 @@ export class App {
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
   }
 
-  /** Close listeners first (nothing new comes in), then give alerts in hand a bounded time to go out. */
+  /**
+   * Close listeners first (nothing new comes in), let the pipeline send what it holds (open groups, counted
+   * repeats, throttled alerts), then give alerts in hand a bounded time to go out.
+   */
   async stop(): Promise<void> {
     await Promise.allSettled(this.sources.map((s) => s.stop()));
+    this.pipeline.flush();
+    this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
+    this.silences?.close();
     const left = await this.dispatcher.drain(this.config.delivery.shutdown_grace);
     if (left > 0) this.opts.log.warn({ undelivered: left }, 'stopped with alerts still queued');
   }

@@ -94,7 +94,7 @@ function validParts(raw: Record<string, unknown>): Config {
     const r = shape[key].safeParse(raw[key]);
     return r.success ? (r.data as Config[K]) : undefined;
   };
-  const items = <T>(key: 'listeners' | 'rules', item: { safeParse(v: unknown): { success: boolean; data?: T } }, known: Set<string>): T[] => {
+  const items = <T>(key: 'listeners' | 'rules' | 'silences', item: { safeParse(v: unknown): { success: boolean; data?: T } }, known: Set<string>): T[] => {
     const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
     const out: T[] = new Array(list.length);
     list.forEach((v, i) => {
@@ -109,6 +109,10 @@ function validParts(raw: Record<string, unknown>): Config {
     notifiers: section('notifiers') ?? {},
     delivery: section('delivery') ?? ConfigSchema.shape.delivery.parse(undefined),
     log: section('log') ?? ConfigSchema.shape.log.parse(undefined),
+    silences: items('silences', shape.silences.unwrap().element, new Set(Object.keys(shape.silences.unwrap().element.shape))),
+    throttle: section('throttle') ?? {},
+    correlate: section('correlate') ?? ConfigSchema.shape.correlate.parse(undefined),
+    state_dir: section('state_dir') ?? './var',
   } as Config;
 }
 

@@ -52,6 +52,34 @@ export const Listener = z.discriminatedUnion('type', [UdpListener, TcpListener, 
 
 export const MessageTypeSchema = z.enum(['info', 'success', 'warning', 'failure']);
 
+/** "10/1m", "1/30s", "100/h": how many messages per how long. */
+export const Rate = z.string().transform((v, ctx) => {
+  const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(v);
+  const count = m ? Number(m[1]) : 0;
+  const per = m ? parseDuration(/^[a-z]+$/.test(m[2]!) ? `1${m[2]}` : m[2]!) : undefined;
+  if (!m || count < 1 || !per) {
+    ctx.addIssue({ code: 'custom', message: `not a rate: ${JSON.stringify(v)} (e.g. 10/1m, 1/30s, 100/h)` });
+    return z.NEVER;
+  }
+  return { count, per };
+});
+
+/** A token bucket: `rate` refills it, `burst` (default: the rate's count) is its size. */
+export const Throttle = z.strictObject({ rate: Rate, burst: z.number().int().positive().optional() });
+
+/** A field name as rules use it: `host`, `app`, `fields.user`, `sd.origin.ip`. Checked in validate.ts. */
+const FieldName = z.string().min(1);
+
+/** A point in time: an ISO 8601 timestamp with a zone (YAML may hand it over as a Date). */
+export const Instant = z.union([z.string(), z.date()]).transform((v, ctx) => {
+  const ms = v instanceof Date ? v.getTime() : /\d{4}-\d\d-\d\d/.test(v) ? Date.parse(v) : NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: `not a timestamp: ${JSON.stringify(v)} (e.g. 2025-06-01T06:00:00Z)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 export const Rule = z.strictObject({
   name: Name,
   /** What events this rule takes; omitted = every event. */
@@ -63,6 +91,28 @@ export const Rule = z.strictObject({
   type: MessageTypeSchema.optional(),
   /** Stop evaluating further rules once this one matched. */
   continue: z.boolean().default(true),
+  /** any: every match alerts; frequency: `threshold.count` matches within `threshold.within` per key; change: `field` changed per key. */
+  kind: z.enum(['any', 'frequency', 'change']).default('any'),
+  /** What makes two alerts of this rule "the same": frequency/change state, repeat_interval, digest counts. */
+  key: z.array(FieldName).optional(),
+  threshold: z.strictObject({ count: z.number().int().min(1), within: Duration }).optional(),
+  /** For kind change: the field whose value is watched. */
+  field: FieldName.optional(),
+  /** Alertmanager's grouping: one group per value of these fields; defaults send every alert at once. */
+  group_by: z.array(FieldName).default([]),
+  group_wait: Duration.default(0),
+  group_interval: Duration.default(0),
+  /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
+  repeat_interval: Duration.default(0),
+  throttle: Throttle.optional(),
+});
+
+/** A time-bounded mute; `match` is the rules' language plus `rule: NAME`. */
+export const Silence = z.strictObject({
+  match: MatchSchema,
+  starts: Instant.optional(),
+  ends: Instant,
+  comment: z.string().optional(),
 });
 
 export const Delivery = z.strictObject({
@@ -81,6 +131,15 @@ export const ConfigSchema = z.strictObject({
   rules: z.array(Rule).default([]),
   delivery: Delivery.default({} as never),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({} as never),
+  silences: z.array(Silence).default([]),
+  /** Rate limits per notifier name, applied after every rule's own limits. */
+  throttle: z.record(Name, Throttle).default({}),
+  correlate: z.strictObject({
+    /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
+    sudo_exit_timeout: Duration.default(600_000),
+  }).default({} as never),
+  /** Where relay keeps state that must survive a restart (run-time silences). */
+  state_dir: z.string().min(1).default('./var'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -90,3 +149,5 @@ export type TcpListenerConfig = z.infer<typeof TcpListener>;
 export type UnixListenerConfig = z.infer<typeof UnixListener>;
 export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
+export type ThrottleConfig = z.infer<typeof Throttle>;
+export type SilenceConfig = z.infer<typeof Silence>;

@@ -1,10 +1,13 @@
 // Checks across sections that the schema alone cannot express: notifier URLs, rule → notifier references,
-// duplicate names, listener address clashes, match expressions and templates.
+// duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
 import type { Config } from './schema.ts';
 import type { ConfigProblem } from './problems.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { compileMatch } from '../pipeline/match.ts';
 import { compileTemplate } from '../pipeline/template.ts';
+import { isKnownField } from '../pipeline/fields.ts';
+import { compileSilenceMatch } from '../pipeline/silence-match.ts';
+import type { RuleConfig } from './schema.ts';
 
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -30,8 +33,35 @@ export function crossCheck(config: Config): ConfigProblem[] {
     compileMatch(rule.match, ['rules', i, 'match'], problems);
     compileTemplate(rule.title, ['rules', i, 'title'], problems);
     compileTemplate(rule.body, ['rules', i, 'body'], problems);
+    checkRuleKind(rule, i, problems);
+  });
+  for (const name of Object.keys(config.throttle)) {
+    if (!(name in config.notifiers)) problems.push({ path: ['throttle', name], atKey: true, message: `throttle for unknown notifier ${JSON.stringify(name)}` });
+  }
+  const ruleNames = config.rules.filter(Boolean).map((r) => r.name);
+  config.silences.forEach((silence, i) => {
+    if (!silence) return;
+    compileSilenceMatch(silence.match, ['silences', i, 'match'], problems, ruleNames);
+    if (silence.starts !== undefined && silence.starts >= silence.ends) problems.push({ path: ['silences', i, 'ends'], message: 'ends must be after starts' });
   });
   return problems;
+}
+
+/** Each kind's own keys must be there, and only with that kind; every field name must be one rules know. */
+function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): void {
+  const at = (...path: (string | number)[]) => ['rules', i, ...path];
+  if (rule.kind === 'frequency' && !rule.threshold) problems.push({ path: at('kind'), message: 'kind frequency needs threshold: {count, within}' });
+  if (rule.kind !== 'frequency' && rule.threshold) problems.push({ path: at('threshold'), atKey: true, message: 'threshold is only used by kind: frequency' });
+  if (rule.kind === 'change' && !rule.field) problems.push({ path: at('kind'), message: 'kind change needs field: the field whose value is watched' });
+  if (rule.kind !== 'change' && rule.field) problems.push({ path: at('field'), atKey: true, message: 'field is only used by kind: change' });
+  const fieldsUsed: [(string | number)[], string][] = [
+    ...(rule.key ?? []).map((f, j): [(string | number)[], string] => [['key', j], f]),
+    ...rule.group_by.map((f, j): [(string | number)[], string] => [['group_by', j], f]),
+    ...(rule.field ? [[['field'], rule.field] as [string[], string]] : []),
+  ];
+  for (const [place, field] of fieldsUsed) {
+    if (!isKnownField(field)) problems.push({ path: at(...place), message: `unknown field ${JSON.stringify(field)} (use host, app, message, severity, fields.NAME, ...)` });
+  }
 }
 
 function duplicates(values: string[], report: (index: number) => void): void {

@@ -1,33 +1,56 @@
-// Rules applied to events: each matching rule turns the event into an alert for its notifiers.
-import { randomUUID } from 'node:crypto';
-import type { Alert } from '../alert.ts';
+// Rules applied to events: each rule whose `match:` takes the event, and whose kind (any, frequency,
+// change) lets it through, makes a Hit for the stages after it.
 import type { RelayEvent } from '../event.ts';
 import type { RuleConfig } from '../config/schema.ts';
 import type { ConfigProblem } from '../config/problems.ts';
-import type { MessageType } from '../../notifiers/types.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import { compileMatch, type Predicate } from './match.ts';
 import { compileTemplate, type Template } from './template.ts';
-import { templateView } from './fields.ts';
+import { getField } from './fields.ts';
+import { keyValues, type Hit } from './hit.ts';
+import { Frequency } from './frequency.ts';
+import { Change } from './change.ts';
 
 export interface CompiledRule {
   readonly config: RuleConfig;
   readonly matches: Predicate;
   readonly title: Template;
   readonly body: Template;
+  /** The rule's `key:` values of an event; '' when the rule has no key. */
+  readonly keyOf: (event: RelayEvent) => string;
+  /** The rule kind's decision: the hit to pass on, or undefined to hold it (below threshold, no change). */
+  readonly trigger: (hit: Hit) => Hit | undefined;
 }
 
 export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
   const problems: ConfigProblem[] = [];
-  const compiled = rules.map((config, i) => ({
-    config,
-    matches: compileMatch(config.match, ['rules', i, 'match'], problems),
-    title: compileTemplate(config.title, ['rules', i, 'title'], problems),
-    body: compileTemplate(config.body, ['rules', i, 'body'], problems),
-  }));
+  const compiled = rules.map((config, i): CompiledRule => {
+    const key = config.key ?? [];
+    const keyOf = (event: RelayEvent) => keyValues(key, (f) => getField(event, f));
+    return {
+      config,
+      matches: compileMatch(config.match, ['rules', i, 'match'], problems),
+      title: compileTemplate(config.title, ['rules', i, 'title'], problems),
+      body: compileTemplate(config.body, ['rules', i, 'body'], problems),
+      keyOf,
+      trigger: triggerFor(config, keyOf),
+    };
+  });
   // Config validation already reported these; reaching here means a caller skipped it.
   if (problems.length > 0) throw new RelayError(ErrorCodes.CONFIG, problems.map((p) => p.message).join('; '));
   return compiled;
+}
+
+function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string): (hit: Hit) => Hit | undefined {
+  if (config.kind === 'frequency' && config.threshold) {
+    const frequency = new Frequency(config.threshold.count, config.threshold.within);
+    return (hit) => frequency.admit(hit, keyOf(hit.event));
+  }
+  if (config.kind === 'change' && config.field) {
+    const change = new Change(config.field);
+    return (hit) => change.admit(hit, keyOf(hit.event));
+  }
+  return (hit) => hit;
 }
 
 export class Router {
@@ -39,40 +62,18 @@ export class Router {
     this.rules = compileRules(rules);
   }
 
-  route(event: RelayEvent, now: number): Alert[] {
-    const alerts: Alert[] = [];
+  route(event: RelayEvent, now: number): Hit[] {
+    const hits: Hit[] = [];
+    let anyMatch = false;
     for (const rule of this.rules) {
       if (!rule.matches(event)) continue;
+      anyMatch = true;
       this.matched.set(rule.config.name, (this.matched.get(rule.config.name) ?? 0) + 1);
-      alerts.push(renderAlert(rule, event, now));
+      const hit = rule.trigger({ rule, event, at: now, count: 1, extra: {} });
+      if (hit) hits.push(hit);
       if (!rule.config.continue) break;
     }
-    if (alerts.length === 0) this.unmatched++;
-    return alerts;
+    if (!anyMatch) this.unmatched++;
+    return hits;
   }
-}
-
-export function renderAlert(rule: CompiledRule, event: RelayEvent, now: number): Alert {
-  const view = templateView(event);
-  const title = rule.title(view);
-  const body = rule.body(view);
-  return {
-    id: randomUUID(),
-    rule: rule.config.name,
-    notify: rule.config.notify,
-    title,
-    body,
-    type: rule.config.type ?? typeFromSeverity(event.severity),
-    severity: event.severity,
-    key: `${rule.config.name}\u0000${title}\u0000${body}`,
-    createdAt: now,
-    count: 1,
-  };
-}
-
-/** emerg…err → failure, warning → warning, the rest → info. */
-export function typeFromSeverity(severity: number | undefined): MessageType {
-  if (severity === undefined) return 'info';
-  if (severity <= 3) return 'failure';
-  return severity === 4 ? 'warning' : 'info';
 }

@@ -2,17 +2,52 @@
 // once at config load so a broken template is a `relay check` error, not a 3 a.m. surprise.
 import Handlebars from 'handlebars';
 import type { ConfigPath, ConfigProblem } from '../config/problems.ts';
+import { formatDuration } from '../config/duration.ts';
 
 export type Template = (view: Record<string, unknown>) => string;
 
 const hb = Handlebars.create();
+
+// The helpers templates may call; anything else is a `relay check` error (knownHelpersOnly).
+//   {{time timestamp}} / {{time timestamp "local"}}   ISO 8601 UTC (or the host's local time), seconds only
+//   {{truncate message 200}}                          at most N characters, "…" when cut
+//   {{join fields.argv " "}}                          a list as text
+//   {{default fields.user "unknown"}}                 the first value that is not empty
+//   {{duration within}}                               milliseconds as 30s, 5m, 2h
+hb.registerHelper('time', (value: unknown, ...rest: unknown[]) => {
+  const date = value instanceof Date ? value : typeof value === 'string' || typeof value === 'number' ? new Date(value) : undefined;
+  if (!date || Number.isNaN(date.getTime())) return '';
+  if (rest.length > 1 && rest[0] === 'local') return date.toLocaleString('sv-SE').replace(' ', 'T');
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+});
+hb.registerHelper('truncate', (value: unknown, max: unknown) => {
+  const text = value === undefined || value === null ? '' : String(value);
+  const n = typeof max === 'number' && max > 0 ? max : 200;
+  return text.length <= n ? text : `${text.slice(0, n - 1)}…`;
+});
+hb.registerHelper('join', (value: unknown, ...rest: unknown[]) => {
+  const sep = rest.length > 1 && typeof rest[0] === 'string' ? rest[0] : ', ';
+  return Array.isArray(value) ? value.map(String).join(sep) : value === undefined || value === null ? '' : String(value);
+});
+hb.registerHelper('default', (...args: unknown[]) => {
+  const values = args.slice(0, -1);
+  return values.find((v) => v !== undefined && v !== null && v !== '') ?? '';
+});
+hb.registerHelper('duration', (value: unknown) => (typeof value === 'number' ? formatDuration(value) : ''));
 
 export function compileTemplate(source: string, path: ConfigPath, problems: ConfigProblem[]): Template {
   try {
     // Parsing and compiling eagerly surfaces syntax errors and unknown helpers now.
     const render = hb.compile(source, { noEscape: true, strict: false, knownHelpersOnly: true, knownHelpers: knownHelpers() });
     render({});
-    return (view) => render(view);
+    // Data can still surprise a helper; a message with the raw template beats no message at all.
+    return (view) => {
+      try {
+        return render(view);
+      } catch (e) {
+        return `${source} [template error: ${firstLine((e as Error).message)}]`;
+      }
+    };
   } catch (e) {
     problems.push({ path, message: `template error: ${firstLine((e as Error).message)}` });
     return () => source;

@@ -1,0 +1,113 @@
+// The sudo audit plugin reports one sudo call as several events sharing an `id`: accept … exit (or
+// exec_error), or a lone reject/error. This stage turns each call into one event carrying user, runas,
+// host, cwd, command, argv and the outcome. A call whose exit is not reported within `sudo_exit_timeout`
+// goes on anyway, as "no exit seen"; an exit that comes after that (or without its accept, e.g. across a
+// restart) goes on by itself, marked `late`. Every other event passes through untouched.
+import type { Clock, Timer } from '../clock.ts';
+import type { RelayEvent } from '../event.ts';
+
+const TERMINAL = new Set(['exit', 'exec_error', 'reject', 'error']);
+/** Ids of calls that timed out, remembered so a late exit can say so; bounded. */
+const REMEMBER_TIMED_OUT = 10_000;
+
+interface Call {
+  accept: RelayEvent;
+  timer: Timer;
+}
+
+export class Correlate {
+  private readonly open = new Map<string, Call>();
+  private readonly timedOut = new Set<string>();
+
+  constructor(private readonly exitTimeout: number, private readonly clock: Clock, private readonly next: (event: RelayEvent) => void) {}
+
+  push(event: RelayEvent): void {
+    const id = auditCallId(event);
+    if (id === undefined) return this.next(event);
+    const kind = event.fields.event as string;
+    const call = this.open.get(id);
+    if (kind === 'accept') {
+      // sudo may report an accept twice (policy plugin and front end): the first one stands for the call.
+      if (!call) this.open.set(id, { accept: event, timer: this.clock.setTimer(this.exitTimeout, () => this.expire(id)) });
+      return;
+    }
+    if (!TERMINAL.has(kind)) return this.next(event);
+    if (call) {
+      call.timer.cancel();
+      this.open.delete(id);
+    }
+    const late = !call && this.timedOut.delete(id);
+    this.next(callEvent(call?.accept, event, late ? { late: true } : {}));
+  }
+
+  /** Let every open call go on as "no exit seen" (shutdown, end of a replay). */
+  flush(): void {
+    for (const id of [...this.open.keys()]) this.expire(id);
+  }
+
+  private expire(id: string): void {
+    const call = this.open.get(id);
+    if (!call) return;
+    call.timer.cancel();
+    this.open.delete(id);
+    this.timedOut.add(id);
+    if (this.timedOut.size > REMEMBER_TIMED_OUT) this.timedOut.delete(this.timedOut.values().next().value!);
+    this.next(callEvent(call.accept, undefined, {}));
+  }
+}
+
+/** The call id when the event is one of the audit plugin's (its listener kind, or a JSON line shaped so). */
+function auditCallId(event: RelayEvent): string | undefined {
+  if (event.kind !== 'sudo' && event.kind !== 'json') return undefined;
+  const f = event.fields;
+  if (f.v === undefined || typeof f.event !== 'string' || (typeof f.id !== 'string' && typeof f.id !== 'number')) return undefined;
+  return `${event.fields.host ?? event.host ?? ''}\u0000${f.id}`;
+}
+
+function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, more: Record<string, unknown>): RelayEvent {
+  const base = (accept ?? end)!;
+  const fields: Record<string, unknown> = { ...accept?.fields, ...end?.fields, ...more, outcome: outcome(end), correlated: accept !== undefined && end !== undefined };
+  fields.event = end?.fields.event ?? 'accept';
+  const host = str(fields.host) ?? base.host;
+  const who = str(fields.user) ?? '?';
+  const runas = str(fields.runas_user) ?? 'root';
+  const command = Array.isArray(fields.argv) && fields.argv.length > 0 ? fields.argv.map(String).join(' ') : str(fields.command) ?? '?';
+  return {
+    ...base,
+    receivedAt: end?.receivedAt ?? base.receivedAt,
+    kind: 'sudo',
+    app: base.app ?? 'sudo',
+    host,
+    severity: severityOf(end),
+    message: `${who} ran ${command} as ${runas}${host ? ` on ${host}` : ''}: ${fields.outcome}`,
+    fields,
+  };
+}
+
+function outcome(end: RelayEvent | undefined): string {
+  if (!end) return 'no exit seen';
+  const f = end.fields;
+  switch (f.event) {
+    case 'exit':
+      if (f.signal !== undefined) return `killed by ${String(f.signal)}${f.core_dumped ? ' (core dumped)' : ''}`;
+      return `exit ${String(f.exit_status ?? '?')}`;
+    case 'exec_error':
+      return `could not run: ${String(f.error ?? f.errno ?? 'exec error')}`;
+    case 'reject':
+      return `rejected: ${String(f.reason ?? 'no reason given')}`;
+    default:
+      return `error: ${String(f.reason ?? 'no reason given')}`;
+  }
+}
+
+/** Refused or failed to start → warning; ended badly or unknown → notice; exit 0 → info. */
+function severityOf(end: RelayEvent | undefined): number {
+  if (!end) return 5;
+  const f = end.fields;
+  if (f.event === 'exit') return f.signal === undefined && Number(f.exit_status) === 0 ? 6 : 5;
+  return 4;
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}

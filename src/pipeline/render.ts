@@ -1,0 +1,77 @@
+// Batch → Alert: the rule's title and body rendered from the first event, and, when the alert stands for
+// more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
+import { randomUUID } from 'node:crypto';
+import type { Alert } from '../alert.ts';
+import type { MessageType } from '../../notifiers/types.ts';
+import { formatDuration } from '../config/duration.ts';
+import { templateView } from './fields.ts';
+import type { Batch } from './hit.ts';
+
+/** Keys listed in a digest before "and N more". */
+const LISTED_KEYS = 10;
+
+export function renderBatch(batch: Batch, now: number): Alert {
+  const { rule, first } = batch;
+  const digest = batch.hits > 1 ? digestView(batch) : undefined;
+  const view = { ...templateView(first.event), ...first.extra, rule: rule.config.name, count: batch.count, digest };
+  const title = rule.title(view);
+  const body = rule.body(view);
+  const identity = rule.config.key ? rule.keyOf(first.event) : `${title}\u0000${body}`;
+  return {
+    id: randomUUID(),
+    rule: rule.config.name,
+    notify: rule.config.notify,
+    title: batch.count > 1 ? `${title} (${batch.count} events)` : title,
+    body: digest ? `${body}\n\n${digestText(digest)}` : batch.count > 1 ? `${body}\n\n${withinText(batch)}` : body,
+    type: rule.config.type ?? typeFromSeverity(batch.severity),
+    severity: batch.severity,
+    key: `${rule.config.name}\u0000${batch.group}\u0000${identity}`,
+    createdAt: now,
+    count: batch.count,
+  };
+}
+
+interface DigestView {
+  count: number;
+  group: string;
+  first: string;
+  last: string;
+  keys: { key: string; count: number }[];
+  otherKeys: number;
+  samples: string[];
+}
+
+function digestView(batch: Batch): DigestView {
+  const keys = [...batch.byKey].map(([key, count]) => ({ key, count })).sort((a, b) => b.count - a.count);
+  return {
+    count: batch.count,
+    group: batch.group,
+    first: new Date(batch.firstAt).toISOString(),
+    last: new Date(batch.lastAt).toISOString(),
+    keys,
+    otherKeys: batch.otherKeys,
+    samples: batch.samples,
+  };
+}
+
+function digestText(d: DigestView): string {
+  const lines = [`${d.count} events${d.group ? ` for ${d.group}` : ''} from ${d.first} to ${d.last}:`];
+  for (const k of d.keys.slice(0, LISTED_KEYS)) lines.push(`  ${k.count} × ${k.key || '(no key)'}`);
+  const unlisted = d.keys.slice(LISTED_KEYS).reduce((n, k) => n + k.count, 0) + d.otherKeys;
+  const otherKeys = Math.max(0, d.keys.length - LISTED_KEYS);
+  if (unlisted > 0) lines.push(`  … and ${unlisted} more under ${otherKeys}${d.otherKeys ? '+' : ''} other keys`);
+  lines.push('samples:', ...d.samples.map((s) => `  ${s}`));
+  return lines.join('\n');
+}
+
+function withinText(batch: Batch): string {
+  const within = batch.first.extra.within;
+  return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}`;
+}
+
+/** emerg…err → failure, warning → warning, the rest → info. */
+export function typeFromSeverity(severity: number | undefined): MessageType {
+  if (severity === undefined) return 'info';
+  if (severity <= 3) return 'failure';
+  return severity === 4 ? 'warning' : 'info';
+}

@@ -1,0 +1,29 @@
+// A pipeline on a manual clock, built from YAML through the real config loader, collecting what it would send.
+import type { Alert } from '../../src/alert.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import type { RelayEvent } from '../../src/event.ts';
+import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { parseFields } from '../../parsers/index.ts';
+
+export const T0 = Date.parse('2025-03-01T12:00:00Z');
+
+export function harness(yaml: string) {
+  const clock = new ManualClock(T0);
+  const sent: Alert[] = [];
+  const config = parseConfig(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
+  const pipeline = new Pipeline(config, clock, (a) => sent.push(a));
+  return {
+    clock,
+    sent,
+    pipeline,
+    /** A syslog line's app and message, through the parsers, at the clock's current time. */
+    syslog(app: string, message: string, more: Partial<RelayEvent> = {}) {
+      pipeline.push(parseFields({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web1', app, message, fields: {}, ...more }));
+    },
+    /** A sudo audit plugin JSON event. */
+    sudo(fields: Record<string, unknown>) {
+      pipeline.push({ receivedAt: new Date(clock.now()), listener: 'sudo', kind: 'sudo', message: JSON.stringify(fields), fields: { v: 1, ...fields } });
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { harness } from './harness.ts';
+
+describe('defaults keep one alert per match, sent at once', () => {
+  it('sends every matching event immediately, to each notifier, rendered from its fields', () => {
+    const h = harness(`rules:
+  - name: ssh
+    match: { app: sshd, fields.event: login_failed }
+    notify: [ops, chat]
+    title: "ssh failure for {{fields.user}} on {{host}}"
+    body: "from {{fields.src_ip}}"
+`);
+    h.syslog('sshd', 'Failed password for root from 203.0.113.5 port 40022 ssh2');
+    h.syslog('sshd', 'Failed password for root from 203.0.113.5 port 40022 ssh2');
+    h.syslog('sshd', 'Accepted publickey for alice from 192.0.2.10 port 51234 ssh2');
+    expect(h.sent.map((a) => [a.notify[0], a.title, a.body, a.count])).toEqual([
+      ['ops', 'ssh failure for root on web1', 'from 203.0.113.5', 1],
+      ['chat', 'ssh failure for root on web1', 'from 203.0.113.5', 1],
+      ['ops', 'ssh failure for root on web1', 'from 203.0.113.5', 1],
+      ['chat', 'ssh failure for root on web1', 'from 203.0.113.5', 1],
+    ]);
+    expect(h.clock.pending()).toBe(0);
+    expect(h.pipeline.stats()).toMatchObject({ events: 3, unmatched: 1, matched: { ssh: 2 }, alerts: 4 });
+  });
+});
