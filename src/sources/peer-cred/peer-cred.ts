@@ -1,0 +1,39 @@
+// Who is on the other end of a Unix socket connection: relay accepts sudo events only from root.
+// Node exposes no SO_PEERCRED, so this wraps the small N-API addon in this folder (the `peer-cred`
+// file: dependency, compiled by node-gyp during `npm install`/`npm ci`).
+import { createRequire } from 'node:module';
+import type { Socket } from 'node:net';
+import { ErrorCodes, RelayError } from '../../errors.ts';
+
+export interface PeerCred {
+  pid: number;
+  uid: number;
+  gid: number;
+}
+
+interface Addon {
+  peerCred(fd: number): PeerCred;
+}
+
+const addon = createRequire(import.meta.url)('peer-cred') as Addon;
+
+/** The credentials the peer had when it called connect(2), read from a socket file descriptor. */
+export function peerCredOfFd(fd: number): PeerCred {
+  return addon.peerCred(fd);
+}
+
+/** The credentials of the process that connected `socket` (a connection accepted on a Unix server). */
+export function peerCred(socket: Socket): PeerCred {
+  // net.Socket keeps its libuv pipe in the undocumented `_handle`; `fd` is its descriptor on Unix.
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) {
+    throw new RelayError(ErrorCodes.LISTEN, 'cannot read peer credentials: the socket has no open file descriptor');
+  }
+  try {
+    return addon.peerCred(fd);
+  } catch (cause) {
+    throw new RelayError(ErrorCodes.LISTEN, `cannot read peer credentials (SO_PEERCRED): ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}

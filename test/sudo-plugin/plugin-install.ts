@@ -1,0 +1,31 @@
+// Builds relay_audit.so and registers it through sudo-plugin/install.sh (the way a host installs it),
+// so every test run also exercises the guarded installer.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const pluginDir = fileURLToPath(new URL('../../sudo-plugin/', import.meta.url));
+
+/** Installs into `prefix` and (re)writes the relay_audit line of sudo.conf with `options`. */
+export function installPlugin(prefix: string, options: Record<string, string | number>): void {
+  const words = Object.entries(options).map(([k, v]) => `${k}=${v}`);
+  execFileSync(`${pluginDir}install.sh`, words, { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
+}
+
+export function uninstallPlugin(prefix: string): void {
+  execFileSync(`${pluginDir}uninstall.sh`, [], { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
+}
+
+export interface SudoRun {
+  status: number | null;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs sudo with `args`, as `asUser` (through runuser) when given; cwd /tmp so events are predictable. */
+export function runSudo(args: readonly string[], asUser?: string): SudoRun {
+  const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', 'sudo', ...args]] : ['sudo', [...args]];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(cmd as string, argv as string[], { cwd: '/tmp', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  return { status: r.status, stderr: r.stderr, ms };
+}
