@@ -10,9 +10,10 @@ import { formNotifier } from './form.ts';
 import { xmlNotifier } from './xml.ts';
 import { discordNotifier } from './discord.ts';
 import { slackNotifier } from './slack.ts';
+import { mailtoNotifier } from './mailto.ts';
 
 export const MODULES: readonly NotifierModule<any>[] = [
-  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier, slackNotifier,
+  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier, slackNotifier, mailtoNotifier,
 ];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {

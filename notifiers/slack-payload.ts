@@ -32,7 +32,7 @@ export function slackPayload(look: SlackLook, m: Message): Record<string, unknow
   }
   return {
     ...base,
-    attachments: [{ color: colour(m), title: m.title || undefined, text: body, footer, mrkdwn_in: ['text'] }],
+    attachments: [{ color: colour(m), title: title || undefined, text: body, footer, mrkdwn_in: ['text'] }],
   };
 }
 
