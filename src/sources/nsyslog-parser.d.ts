@@ -1,10 +1,6 @@
 // Types for the part of nsyslog-parser (plain CommonJS, no bundled types) that syslog-frame.ts uses.
 declare module 'nsyslog-parser' {
   export interface NsyslogEntry {
-    /** `<N>` or "" when the line had no PRI. */
-    pri: string;
-    facility?: string;
-    levelval?: number;
     /** Set when the line looked like RFC 5424 (`<PRI>VERSION SP …`). */
     version?: number;
     /** CEF/LEEF replace the header type when the message body is in that format. */
@@ -25,4 +21,9 @@ declare module 'nsyslog-parser' {
   }
   /** Never throws: an internal exception comes back as `{ err }`. */
   export default function parse(line: string, opts?: NsyslogOptions): NsyslogEntry | { err: unknown };
+}
+
+declare module 'nsyslog-parser/pri.js' {
+  /** Facility names indexed by facility number (PRI >> 3), 0 … 23. */
+  export const FACILITY: readonly { id: string; label: string }[];
 }

@@ -1,6 +1,7 @@
 // One syslog frame (RFC 5424, RFC 3164/BSD or CEF over syslog) → one RelayEvent. Anything that does not
 // parse still becomes an event carrying its raw text and a parseError, so nothing a host sent is lost.
 import nsyslog from 'nsyslog-parser';
+import { FACILITY } from 'nsyslog-parser/pri.js';
 import type { RelayEvent } from '../event.ts';
 import { parseRfc5424 } from './rfc5424.ts';
 
@@ -10,8 +11,15 @@ export interface FrameOrigin {
   receivedAt?: Date;
 }
 
+const PRI = /^<(\d{1,3})>/;
+const MAX_PRIVAL = 191;
 const BOM = '\uFEFF';
 const DAY_MS = 86_400_000;
+/**
+ * nsyslog's tokenizer is quadratic in runs of spaces (64 KB of them cost seconds), and it is only
+ * needed for the header, so it reads a bounded window and the rest of the frame is appended.
+ */
+const NSYSLOG_WINDOW = 1024;
 
 export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
@@ -20,27 +28,36 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const base: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
   if (origin.peer !== undefined) base.peer = origin.peer;
 
-  const p = nsyslog(text, { generateTimestamp: false, cef: true, leef: false, fields: false, pid: true });
-  if ('err' in p) return { ...base, parseError: `syslog parser failed: ${String(p.err)}` };
-  if (!p.pri) return { ...base, parseError: 'no <PRI> at the start of the frame' };
+  const pri = PRI.exec(text);
+  if (!pri) return { ...base, parseError: 'no <PRI> at the start of the frame' };
+  const prival = Number(pri[1]);
+  if (prival > MAX_PRIVAL) return { ...base, parseError: `PRI ${prival} is out of range (0-${MAX_PRIVAL})` };
   // A PRI alone is still worth keeping: rules route on severity and facility.
-  const pri = { ...base, facility: p.facility, severity: p.levelval };
+  const withPri: RelayEvent = { ...base, facility: FACILITY[prival >> 3]!.id, severity: prival & 7 };
 
-  if (p.version !== undefined) {
+  const afterPri = text.slice(pri[0].length);
+  // A digit after the PRI can only be an RFC 5424 VERSION (RFC 3164 starts with a month name).
+  if (/^\d/.test(afterPri)) {
     try {
-      return defined({ ...pri, ...parseRfc5424(text.slice(p.pri.length)) });
+      return defined({ ...withPri, ...parseRfc5424(afterPri) });
     } catch (err) {
-      return { ...pri, parseError: `RFC 5424: ${(err as Error).message}` };
+      return { ...withPri, parseError: `RFC 5424: ${(err as Error).message}` };
     }
   }
-  if (p.type === 'UNKNOWN') return { ...pri, parseError: 'no RFC 5424 or RFC 3164 header after the PRI' };
+
+  // The window ends on a non-space so nsyslog's trim cannot eat message text at the cut.
+  const window = text.slice(0, NSYSLOG_WINDOW).trimEnd();
+  const p = nsyslog(window, { generateTimestamp: false, cef: true, leef: false, fields: false, pid: true });
+  if ('err' in p) return { ...withPri, parseError: `syslog parser failed: ${String(p.err)}` };
+  if (p.version !== undefined) return { ...withPri, parseError: 'RFC 5424 VERSION does not follow the PRI directly' };
+  if (p.type === 'UNKNOWN') return { ...withPri, parseError: 'no RFC 5424 or RFC 3164 header after the PRI' };
   return defined({
-    ...pri,
+    ...withPri,
     timestamp: bsdTimestamp(p.ts, receivedAt),
     host: nil(p.host),
     app: nil(p.appName),
     procid: nil(p.pid),
-    message: stripBom(p.message),
+    message: stripBom((p.message + text.slice(window.length)).trimEnd()),
   });
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Listener } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createSource } from '../../src/sources/index.ts';
-import { closed, connect, tcpTarget } from './loopback.ts';
+import { closed, connect, hostPort } from './loopback.ts';
 
 describe('createSource', () => {
   it('builds the listener its config type names', async () => {
@@ -26,7 +26,7 @@ describe('createSource', () => {
   it('hands acceptPeer to tcp listeners too', async () => {
     const tcp = createSource(Listener.parse({ name: 't', type: 'tcp', address: '127.0.0.1:0' }), () => {}, silentLogger, { acceptPeer: () => false });
     await tcp.start();
-    await closed(await connect(tcpTarget(tcp.address())));
+    await closed(await connect(hostPort(tcp.address())));
     expect(tcp.stats.rejectedConnections).toBe(1);
     await tcp.stop();
   });

@@ -93,12 +93,34 @@ describe('syslogEvent on real lines', () => {
   });
 });
 
+describe('syslogEvent on long frames', () => {
+  it('keeps a BSD message longer than the parser window intact, spaces included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('word', ' ', '  ', '\t', 'é'), { minLength: 300, maxLength: 1500 }), (parts) => {
+        const message = `start ${parts.join('')} end`;
+        expect(parse(`<38>Nov  3 09:14:15 host1 sshd[7]: ${message}`)).toMatchObject({ app: 'sshd', procid: '7', message });
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('parses 64 KB of spaces in any header position in well under a second', () => {
+    const spaces = ' '.repeat(65_000);
+    for (const line of [`<13>Nov 23 10:00:00${spaces}x`, `<13>1 - - - - - -${spaces}`, `<13>${spaces}1`, `${spaces}x`]) {
+      const t = performance.now();
+      parse(line);
+      expect(performance.now() - t).toBeLessThan(500);
+    }
+  });
+});
+
 describe('syslogEvent on frames that do not parse', () => {
   it.each([
     { line: 'hello world', error: /no <PRI>/, severity: undefined },
     { line: '', error: /no <PRI>/, severity: undefined },
     { line: '<13>hello world', error: /no RFC 5424 or RFC 3164 header/, severity: 5 },
-    { line: '<999>1 x', error: /syslog parser failed/, severity: undefined },
+    { line: '<999>1 x', error: /PRI 999 is out of range/, severity: undefined },
+    { line: '<13>  1 - h a - - - m', error: /VERSION does not follow the PRI/, severity: 5 },
     { line: '<13>1 2026-11-23T10:00:00Z host app', error: /RFC 5424: header/, severity: 5 },
     { line: '<13>1 - h a - - [u x="y', error: /RFC 5424: unterminated PARAM-VALUE/, severity: 5 },
     { line: '<13>1 - h a - - [u x="y"', error: /RFC 5424: SD-ELEMENT u is not closed/, severity: 5 },

@@ -4,7 +4,7 @@ import { TcpListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';
-import { EventCollector, capturingLogger, closed, connect, randomLine, tcpTarget, until } from './loopback.ts';
+import { EventCollector, capturingLogger, closed, connect, randomLine, hostPort, until } from './loopback.ts';
 
 let source: TcpSource | undefined;
 const sockets: Socket[] = [];
@@ -21,7 +21,7 @@ async function listen(overrides: Record<string, unknown> = {}, log: Logger = sil
   source = new TcpSource(config, events.sink, log);
   await source.start();
   return { source, events, open: async () => {
-    const s = await connect(tcpTarget(source!.address()));
+    const s = await connect(hostPort(source!.address()));
     sockets.push(s);
     return s;
   } };
@@ -109,7 +109,7 @@ describe('TcpSource', () => {
     await until(() => source.stats.connections === 1);
     await source.stop();
     await closed(c);
-    await expect(connect(tcpTarget(bound))).rejects.toThrow(/ECONNREFUSED/);
+    await expect(connect(hostPort(bound))).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('fails start() with RELAY_E_LISTEN when the port is taken', async () => {

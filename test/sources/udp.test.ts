@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { UdpListener } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { UdpSource } from '../../src/sources/udp.ts';
-import { EventCollector, randomLine, tcpTarget } from './loopback.ts';
+import { EventCollector, randomLine, hostPort } from './loopback.ts';
 
 let source: UdpSource | undefined;
 let client: dgram.Socket | undefined;
@@ -19,7 +19,7 @@ async function listen(address: string) {
   const events = new EventCollector();
   source = new UdpSource(UdpListener.parse({ name: 'syslog-udp', type: 'udp', address, max_message_size: 1024 }), events.sink, silentLogger);
   await source.start();
-  const target = tcpTarget(source.address());
+  const target = hostPort(source.address());
   client = dgram.createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
   const c = client;
   const send = (msg: string | Buffer) =>
