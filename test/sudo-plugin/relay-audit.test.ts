@@ -15,6 +15,14 @@ import { describeWithSudo } from './sudo-env.ts';
 const TEST_USER = 'relaytest';
 const SUDOERS_DROPIN = '/etc/sudoers.d/relaytest-audit';
 
+function ensureTestUser(): void {
+  try {
+    execFileSync('id', [TEST_USER], { stdio: 'ignore' });
+  } catch {
+    execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', TEST_USER]);
+  }
+}
+
 describeWithSudo('relay_audit sudo plugin', () => {
   let guard: SudoConfGuard;
   let dir: string;
@@ -106,12 +114,15 @@ describeWithSudo('relay_audit sudo plugin', () => {
     });
   });
 
+  it('reports error "authentication failure" when sudo -n would need a password', async () => {
+    ensureTestUser();
+    const { run, events } = await eventsOf(['-n', '/bin/true'], 1, TEST_USER);
+    expect(run.status).toBe(1);
+    expect(events[0]).toMatchObject({ event: 'error', user: TEST_USER, reason: 'authentication failure', command: '/bin/true' });
+  });
+
   it('reports reject "command not allowed" for an unprivileged user (sudo -n)', async () => {
-    try {
-      execFileSync('id', [TEST_USER], { stdio: 'ignore' });
-    } catch {
-      execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', TEST_USER]);
-    }
+    ensureTestUser();
     const rules = join(dir, 'sudoers');
     // No password step, so sudo -n reaches the policy decision instead of "a password is required".
     writeFileSync(rules, `Defaults:${TEST_USER} !authenticate\n${TEST_USER} ALL=(root) /bin/true\n`);
