@@ -100,11 +100,11 @@ export class Deframer {
     const b = chunk[i]!;
     if (isDigit(b)) {
       s.digits += String.fromCharCode(b);
-      if (s.digits.length > MAX_COUNT_DIGITS) return this.#badCount(`octet count longer than ${MAX_COUNT_DIGITS} digits`, b, i);
+      if (s.digits.length > MAX_COUNT_DIGITS) return this.#badCount(s.digits, `octet count longer than ${MAX_COUNT_DIGITS} digits`, i);
       return i + 1;
     }
-    if (b !== SP) return this.#badCount('octet count not followed by a space', b, i);
-    if (s.digits.startsWith('0')) return this.#badCount('octet count is zero or has a leading zero', b, i);
+    if (b !== SP) return this.#badCount(s.digits + String.fromCharCode(b), 'octet count not followed by a space', i);
+    if (s.digits.startsWith('0')) return this.#badCount(s.digits, 'octet count is zero or has a leading zero', i);
     const length = Number(s.digits);
     if (length > this.maxSize) {
       this.on.oversize(length);
@@ -117,9 +117,9 @@ export class Deframer {
   }
 
   /** Reports the bad count, then resynchronises on the next LF/NUL (which may be the offending byte). */
-  #badCount(reason: string, b: number, i: number): number {
-    const s = this.#state as { digits: string };
-    this.on.badFrame(ErrorCodes.FRAME_BAD_COUNT, reason, Buffer.from(s.digits + String.fromCharCode(b), 'latin1'));
+  #badCount(seen: string, reason: string, i: number): number {
+    this.on.badFrame(ErrorCodes.FRAME_BAD_COUNT, reason, Buffer.from(seen, 'latin1'));
+    const b = seen.charCodeAt(seen.length - 1);
     this.#reset(b === LF || b === NUL ? { kind: 'start' } : { kind: 'discardLine' });
     return i + 1;
   }
