@@ -1,9 +1,11 @@
-// The `relay` command: run, check, test-url, notifiers.
+// The `relay` command: run, check, replay, silence, test-url, notifiers.
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
 import { listNotifiers } from './commands/notifiers.ts';
+import { formatReplay, replayFile } from './commands/replay.ts';
+import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
 const program = new Command()
   .name('relay')
@@ -47,6 +49,48 @@ program
   .action((opts: { config: string }) => {
     loadOrExit(opts.config);
     process.stdout.write(`${opts.config}: ok\n`);
+  });
+
+program
+  .command('replay')
+  .description('feed a file of syslog (or sudo JSON) lines through the rules on the lines\' own clock; prints what would be sent, sends nothing')
+  .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
+  .addOption(configOption())
+  .action((logfile: string, opts: { config: string }) => {
+    const config = loadOrExit(opts.config);
+    try {
+      process.stdout.write(formatReplay(replayFile(logfile, config), config));
+    } catch (e) {
+      process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.exitCode = 1;
+    }
+  });
+
+const silence = program.command('silence').description('mute alerts for a while: add, list, expire (kept in state_dir across restarts)');
+silence
+  .command('add')
+  .description('mute alerts matching every --match for --for; prints the new id')
+  .requiredOption('-m, --match <field=value...>', 'host=web1, fields.user=root, rule=auth-failure, message=/regex/; a field twice means "one of"')
+  .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h, 1d')
+  .option('--starts <time>', 'start later, ISO 8601 (default: now)')
+  .option('--comment <text>', 'why (shown by list)')
+  .addOption(configOption())
+  .action((opts: { match: string[]; for: string; starts?: string; comment?: string; config: string }) => {
+    process.exitCode = addSilence(loadOrExit(opts.config), opts, process.stdout, process.stderr);
+  });
+silence
+  .command('list')
+  .description('silences not yet expired (with --all, every one) and how many events each muted')
+  .option('--all', 'include expired silences')
+  .addOption(configOption())
+  .action((opts: { all?: boolean; config: string }) => listSilences(loadOrExit(opts.config), opts, process.stdout));
+silence
+  .command('expire')
+  .description('end a silence now')
+  .argument('<id>', 'from `relay silence list`')
+  .addOption(configOption())
+  .action((id: string, opts: { config: string }) => {
+    process.exitCode = expireSilence(loadOrExit(opts.config), id, process.stdout, process.stderr);
   });
 
 program
