@@ -9,6 +9,8 @@ export interface HttpRequest {
   body?: string;
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Reads a provider's own "wait this long" (ms) from its JSON error body, e.g. Telegram's retry_after. */
+  retryHint?: (answer: any) => number | undefined;
 }
 
 const ANSWER_LIMIT = 500;
@@ -44,7 +46,7 @@ export async function httpSend(req: HttpRequest): Promise<Response> {
   if (res.ok) return res;
   const text = (await res.text().catch(() => '')).slice(0, ANSWER_LIMIT);
   const answer = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${text ? ': ' + text : ''}`;
-  const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'));
+  const retryAfterMs = bodyHint(text, req.retryHint) ?? parseRetryAfter(res.headers.get('retry-after'));
   if (res.status === 429) {
     throw new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `rate limited (${answer})`, {
       retryable: true, retryAfterMs, providerAnswer: answer,
@@ -55,6 +57,28 @@ export async function httpSend(req: HttpRequest): Promise<Response> {
     `provider answered ${answer}`,
     { retryable: isRetryableStatus(res.status), retryAfterMs, providerAnswer: answer },
   );
+}
+
+/** POST a JSON payload: what most webhook-style providers take. */
+export function postJson(url: string, payload: unknown, opts: { signal?: AbortSignal; headers?: Record<string, string>; method?: string; retryHint?: HttpRequest['retryHint'] } = {}): Promise<Response> {
+  return httpSend({
+    url,
+    method: opts.method ?? 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'relay', ...opts.headers },
+    body: JSON.stringify(payload),
+    signal: opts.signal,
+    retryHint: opts.retryHint,
+  });
+}
+
+function bodyHint(text: string, hint: HttpRequest['retryHint']): number | undefined {
+  if (!hint) return undefined;
+  try {
+    const ms = hint(JSON.parse(text));
+    return ms === undefined || !Number.isFinite(ms) ? undefined : Math.ceil(ms);
+  } catch {
+    return undefined;
+  }
 }
 
 function describe(cause: unknown): string {

@@ -11,9 +11,22 @@ import { xmlNotifier } from './xml.ts';
 import { discordNotifier } from './discord.ts';
 import { slackNotifier } from './slack.ts';
 import { mailtoNotifier } from './mailto.ts';
+import { ntfyNotifier } from './ntfy.ts';
+import { gotifyNotifier } from './gotify.ts';
+import { telegramNotifier } from './telegram.ts';
+import { workflowsNotifier } from './workflows.ts';
+import { pagerdutyNotifier } from './pagerduty.ts';
+import { opsgenieNotifier } from './opsgenie.ts';
+import { mattermostNotifier } from './mattermost.ts';
+import { rocketChatNotifier } from './rocket-chat.ts';
+import { googleChatNotifier } from './google-chat.ts';
+import { matrixNotifier } from './matrix.ts';
+import { pushoverNotifier } from './pushover.ts';
 
 export const MODULES: readonly NotifierModule<any>[] = [
   consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier, slackNotifier, mailtoNotifier,
+  ntfyNotifier, gotifyNotifier, telegramNotifier, workflowsNotifier, pagerdutyNotifier, opsgenieNotifier,
+  mattermostNotifier, rocketChatNotifier, googleChatNotifier, matrixNotifier, pushoverNotifier,
 ];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {

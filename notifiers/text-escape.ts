@@ -23,3 +23,11 @@ export function escapeMarkdown(text: string): string {
     .replace(/[\\`*_~|[\]()<>]/g, '\\$&')
     .replace(/^(\s*)([#>+-]|\d+\.)/gm, (_, lead: string, mark: string) => `${lead}\\${mark}`);
 }
+
+/**
+ * Markdown for Mattermost and Rocket.Chat, where a bare `@channel`, `@all` or `@here` in a webhook post
+ * notifies everyone: a zero-width space after `@` keeps the text readable and the mention dead.
+ */
+export function escapeChatMarkdown(text: string): string {
+  return escapeMarkdown(text).replace(/@(?=\w)/g, '@\u200b');
+}

@@ -99,3 +99,8 @@ export function hostPort(host: string, port: number | undefined): string {
   const h = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
   return port === undefined ? h : `${h}:${port}`;
 }
+
+/** `https://host:port` for a self-hosted service's `scheme://` (plain) or `schemes://` (TLS) URL. */
+export function origin(secure: boolean, host: string, port: number | undefined): string {
+  return `${secure ? 'https' : 'http'}://${hostPort(host, port)}`;
+}

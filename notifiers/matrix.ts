@@ -1,0 +1,77 @@
+// matrix:// and matrixs:// — the Matrix client-server API: with an access token (token@host) or a login
+// (user:password@host, logged out again after sending), to room IDs (!id) and aliases (#alias, resolved).
+// Rate limits answer M_LIMIT_EXCEEDED with retry_after_ms, which becomes retryAfterMs.
+import { randomUUID } from 'node:crypto';
+import { httpSend, postJson } from './http.ts';
+import { escapeHtml } from './text-escape.ts';
+import type { Message, NotifierModule, SendContext } from './types.ts';
+import { choiceParam, enc, hostPort, invalid, MASK, origin, password, port, query, requireHost, secret, segments, username } from './url-fields.ts';
+
+interface MatrixConfig {
+  secure: boolean;
+  host: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  token?: string;
+  rooms: string[];
+  msgtype: 'text' | 'notice';
+}
+
+const API = '/_matrix/client/v3';
+const retryHint = (a: any) => a?.retry_after_ms;
+
+export const matrixNotifier: NotifierModule<MatrixConfig> = {
+  service: 'Matrix',
+  schemes: ['matrix', 'matrixs'],
+  forms: ['matrix[s]://user:password@host[:port]/#alias/!room_id', 'matrixs://token@host[:port]/#alias'],
+  options: ['msgtype=text|notice'],
+  limits: { title: 250, body: 65_000, titleInBody: true, escape: escapeHtml },
+  parse(url) {
+    const user = username(url);
+    const pass = password(url);
+    if (!user) invalid('Matrix URL needs an access token (token@host) or a login (user:password@host)');
+    const host = requireHost(url);
+    const rooms = segments(url).map((r) => (/^[#!]/.test(r) ? r : `#${r}`)).map((r) => (r.includes(':') ? r : `${r}:${host}`));
+    if (!rooms.length) invalid('Matrix URL needs at least one #alias or !room_id');
+    return {
+      secure: url.protocol === 'matrixs:', host, port: port(url),
+      ...(pass ? { user, password: pass } : { token: user }),
+      rooms,
+      msgtype: choiceParam(url, 'msgtype', ['text', 'notice'] as const, 'text'),
+    };
+  },
+  toUrl(c, { mask }) {
+    const auth = c.token ? secret(c.token, mask) : `${enc(c.user!)}:${mask ? MASK : enc(c.password!)}`;
+    return `${c.secure ? 'matrixs' : 'matrix'}://${auth}@${hostPort(c.host, c.port)}${c.rooms.map((r) => `/${enc(r)}`).join('')}${query({ msgtype: c.msgtype === 'text' ? undefined : c.msgtype })}`;
+  },
+  async send(c, m, ctx) {
+    const base = origin(c.secure, c.host, c.port) + API;
+    const token = c.token ?? (await login(base, c, ctx));
+    const auth = { authorization: `Bearer ${token}` };
+    try {
+      for (const room of c.rooms) {
+        const id = room.startsWith('!') ? room : await resolve(base, room, auth, ctx);
+        const url = `${base}/rooms/${encodeURIComponent(id)}/send/m.room.message/${randomUUID()}`;
+        await postJson(url, content(c, m), { method: 'PUT', headers: auth, signal: ctx.signal, retryHint });
+      }
+    } finally {
+      if (!c.token) await postJson(`${base}/logout`, {}, { headers: auth, signal: ctx.signal }).catch(() => undefined);
+    }
+  },
+};
+
+function content(c: MatrixConfig, m: Message): unknown {
+  const html = m.title ? `<h4>${escapeHtml(m.title)}</h4>${escapeHtml(m.body).replace(/\n/g, '<br>')}` : escapeHtml(m.body).replace(/\n/g, '<br>');
+  return { msgtype: `m.${c.msgtype}`, body: m.title ? `${m.title}\n${m.body}` : m.body, format: 'org.matrix.custom.html', formatted_body: html };
+}
+
+async function login(base: string, c: MatrixConfig, ctx: SendContext): Promise<string> {
+  const res = await postJson(`${base}/login`, { type: 'm.login.password', identifier: { type: 'm.id.user', user: c.user }, password: c.password }, { signal: ctx.signal, retryHint });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
+
+async function resolve(base: string, alias: string, auth: Record<string, string>, ctx: SendContext): Promise<string> {
+  const res = await httpSend({ url: `${base}/directory/room/${encodeURIComponent(alias)}`, method: 'GET', headers: auth, signal: ctx.signal, retryHint });
+  return ((await res.json()) as { room_id: string }).room_id;
+}

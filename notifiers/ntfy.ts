@@ -1,0 +1,88 @@
+// ntfy:// and ntfys:// — ntfy's JSON publish (POST to the server root with the topic in the body).
+// `ntfy://topic` uses the public server (RELAY_NTFY_URL overrides it); with a path the host is self-hosted.
+import { endpoint } from './endpoints.ts';
+import { postJson } from './http.ts';
+import type { Message, NotifierModule } from './types.ts';
+import { choiceParam, enc, hostPort, invalid, MASK, origin, password, port, query, secret, segments, textParam, username } from './url-fields.ts';
+
+const PRIORITIES = ['min', 'low', 'default', 'high', 'max'] as const;
+
+interface NtfyConfig {
+  secure: boolean;
+  /** Undefined: the public server. */
+  host?: string;
+  port?: number;
+  topics: string[];
+  user?: string;
+  password?: string;
+  token?: string;
+  priority?: (typeof PRIORITIES)[number];
+  tags: string[];
+  click?: string;
+  delay?: string;
+  email?: string;
+  format: 'text' | 'markdown';
+}
+
+const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
+
+export const ntfyNotifier: NotifierModule<NtfyConfig> = {
+  service: 'ntfy',
+  schemes: ['ntfy', 'ntfys'],
+  forms: ['ntfy://topic', 'ntfy[s]://[user:password@|token@]host[:port]/topic[/topic2]'],
+  options: ['priority=min|low|default|high|max', 'tags=a,b', 'click=URL', 'delay=30m', 'email=', 'format=text|markdown', 'token='],
+  limits: { title: 200, body: 7800 },
+  parse(url) {
+    const path = segments(url);
+    const cloud = path.length === 0;
+    const topics = cloud ? [url.hostname] : path;
+    for (const t of topics) if (!TOPIC.test(t)) invalid(`ntfy topic ${JSON.stringify(t)} must be 1-64 letters, digits, - or _`);
+    const user = username(url);
+    const pass = password(url);
+    // Apprise's token form: a user with no password (ntfy tokens start with tk_).
+    const token = textParam(url, 'token') ?? (user && !pass ? user : undefined);
+    return {
+      secure: url.protocol === 'ntfys:',
+      host: cloud ? undefined : url.hostname,
+      port: cloud ? undefined : port(url),
+      topics,
+      user: token ? undefined : user,
+      password: token ? undefined : pass,
+      token,
+      priority: url.searchParams.has('priority') ? choiceParam(url, 'priority', PRIORITIES, 'default') : undefined,
+      tags: (url.searchParams.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+      click: textParam(url, 'click'),
+      delay: textParam(url, 'delay'),
+      email: textParam(url, 'email'),
+      format: choiceParam(url, 'format', ['text', 'markdown'] as const, 'text'),
+    };
+  },
+  toUrl(c, { mask }) {
+    const auth = c.token ? `${secret(c.token, mask)}@` : c.user ? `${enc(c.user)}${c.password ? ':' + (mask ? MASK : enc(c.password)) : ''}@` : '';
+    const where = c.host === undefined ? c.topics[0] : `${hostPort(c.host, c.port)}/${c.topics.map(enc).join('/')}`;
+    return `${c.secure ? 'ntfys' : 'ntfy'}://${auth}${where}${query({
+      priority: c.priority, tags: c.tags.join(',') || undefined, click: c.click, delay: c.delay, email: c.email,
+      format: c.format === 'text' ? undefined : c.format,
+    })}`;
+  },
+  async send(c, m, ctx) {
+    const base = c.host === undefined ? endpoint('ntfy') : origin(c.secure, c.host, c.port);
+    const headers: Record<string, string> = {};
+    if (c.token) headers.authorization = `Bearer ${c.token}`;
+    else if (c.user) headers.authorization = `Basic ${Buffer.from(`${c.user}:${c.password ?? ''}`).toString('base64')}`;
+    for (const topic of c.topics) {
+      await postJson(`${base}/`, {
+        topic, title: m.title || undefined, message: m.body, priority: priority(c, m),
+        tags: c.tags.length ? c.tags : undefined, click: c.click, delay: c.delay, email: c.email,
+        markdown: c.format === 'markdown' || undefined,
+      }, { headers, signal: ctx.signal });
+    }
+  },
+};
+
+/** 1..5; the URL's priority= wins, else the alert's syslog severity picks it. */
+function priority(c: NtfyConfig, m: Message): number {
+  if (c.priority) return PRIORITIES.indexOf(c.priority) + 1;
+  if (m.severity === undefined) return 3;
+  return m.severity <= 2 ? 5 : m.severity === 3 ? 4 : 3;
+}
