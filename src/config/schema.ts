@@ -129,15 +129,15 @@ export const ConfigSchema = z.strictObject({
   listeners: z.array(Listener).default([]),
   notifiers: z.record(Name, z.string()).default({}),
   rules: z.array(Rule).default([]),
-  delivery: Delivery.default({} as never),
-  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).default({} as never),
+  delivery: Delivery.prefault({}),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
   correlate: z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),
-  }).default({} as never),
+  }).prefault({}),
   /** Where relay keeps state that must survive a restart (run-time silences). */
   state_dir: z.string().min(1).default('./var'),
 });
