@@ -12,6 +12,8 @@ export interface FrameOrigin {
 }
 
 const PRI = /^<(\d{1,3})>/;
+/** Legacy header with an ISO timestamp (rsyslog's forward format, loggen): `TS HOST TAG[PID]: MSG`. */
+const ISO_LEGACY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[([^\]]*)\])?: ?([\s\S]*)$/;
 const MAX_PRIVAL = 191;
 const BOM = '\uFEFF';
 const DAY_MS = 86_400_000;
@@ -36,13 +38,28 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const withPri: RelayEvent = { ...base, facility: FACILITY[prival >> 3]!.id, severity: prival & 7 };
 
   const afterPri = text.slice(pri[0].length);
-  // A digit after the PRI can only be an RFC 5424 VERSION (RFC 3164 starts with a month name).
-  if (/^\d/.test(afterPri)) {
+  // RFC 5424 puts VERSION (1-3 digits, no leading zero) and a space right after the PRI. A longer digit run
+  // is an ISO timestamp in a legacy header (`<38>2026-11-23T11:00:33 host app[1]:`, as loggen and
+  // rsyslog send), which the RFC 3164 parser takes.
+  if (/^[1-9]\d{0,2} /.test(afterPri)) {
     try {
       return defined({ ...withPri, ...parseRfc5424(afterPri) });
     } catch (err) {
       return { ...withPri, parseError: `RFC 5424: ${(err as Error).message}` };
     }
+  }
+
+  const iso = ISO_LEGACY.exec(afterPri);
+  if (iso) {
+    const ts = new Date(iso[1]!);
+    return defined({
+      ...withPri,
+      timestamp: Number.isNaN(ts.getTime()) ? undefined : ts,
+      host: nil(iso[2]),
+      app: nil(iso[3]),
+      procid: nil(iso[4]),
+      message: stripBom(iso[5]!),
+    });
   }
 
   // The window ends on a non-space so nsyslog's trim cannot eat message text at the cut.

@@ -52,6 +52,11 @@ describe('syslogEvent on real lines', () => {
       expect: { facility: 'authpriv', severity: 5, host: 'web1', app: 'sudo', message: 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id' },
     },
     {
+      name: 'legacy header with an ISO timestamp (rsyslog forward format, loggen without -P)',
+      line: '<38>2026-11-23T11:00:33+01:00 localhost prg00000[1234]: seq: 0000000000, thread: 0000',
+      expect: { facility: 'auth', severity: 6, timestamp: new Date('2026-11-23T10:00:33Z'), host: 'localhost', app: 'prg00000', procid: '1234', message: 'seq: 0000000000, thread: 0000', parseError: undefined },
+    },
+    {
       name: 'RFC 3164 sshd with pid',
       line: '<38>Nov  3 09:14:15 host1 sshd[4242]: Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2',
       expect: { facility: 'auth', severity: 6, host: 'host1', app: 'sshd', procid: '4242', message: 'Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2' },

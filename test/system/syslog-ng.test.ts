@@ -85,7 +85,7 @@ describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen'], 'real syslog-ng and 
       .replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
     const sngPort = await freePort();
     const sng = new SyslogNg(`@version: 3.38
-options { stats(level(1)); keep-hostname(yes); };
+options { stats-level(1); keep-hostname(yes); };
 source s_src { syslog(ip("127.0.0.1") port(${sngPort}) transport("tcp")); };
 ${snippet}
 `);
