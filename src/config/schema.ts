@@ -41,7 +41,12 @@ export const UnixListener = z.strictObject({
   address: z.string().min(1),
   /** Socket file mode, octal string. */
   mode: z.string().regex(/^0?[0-7]{3}$/, 'mode is octal, e.g. "0660"').default('0660'),
-  /** Peer uids allowed to send (checked per connection); empty list = anyone who can open the socket. */
+  /** `json`: any JSON object per line; `sudo`: relay's sudo audit plugin events (validated, deduplicated). */
+  format: z.enum(['json', 'sudo']).default('json'),
+  /** sudo format: the plugin's spool file (events it could not send), collected at start and every spool_interval. */
+  spool: z.string().min(1).optional(),
+  spool_interval: Duration.default(60_000),
+  /** Peer uids allowed to send (SO_PEERCRED, checked per connection); empty list = anyone who can open the socket. */
   allow_uids: z.array(z.number().int().nonnegative()).default([0]),
   max_message_size: z.number().int().positive().default(65_536),
   max_connections: z.number().int().positive().default(256),

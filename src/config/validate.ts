@@ -24,6 +24,11 @@ export function crossCheck(config: Config): ConfigProblem[] {
   duplicates(config.listeners.map((l) => `${l.type === 'unix' ? 'unix' : l.type}:${l.address}`), (i) =>
     problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
   );
+  config.listeners.forEach((l, i) => {
+    if (l.type === 'unix' && l.spool !== undefined && l.format !== 'sudo') {
+      problems.push({ path: ['listeners', i, 'spool'], atKey: true, message: 'spool: is only read for format: sudo (the sudo audit plugin writes it)' });
+    }
+  });
   config.rules.forEach((rule, i) => {
     rule.notify.forEach((n, j) => {
       if (!(n in config.notifiers)) {

@@ -89,8 +89,8 @@ function outcome(end: RelayEvent | undefined): string {
   const f = end.fields;
   switch (f.event) {
     case 'exit':
-      if (f.signal !== undefined) return `killed by ${String(f.signal)}${f.core_dumped ? ' (core dumped)' : ''}`;
-      return `exit ${String(f.exit_status ?? '?')}`;
+      if (f.signal !== undefined) return `killed by ${String(f.signal_name ?? f.signal)}${f.core_dumped ? ' (core dumped)' : ''}`;
+      return `exit ${String(f.status ?? '?')}`;
     case 'exec_error':
       return `could not run: ${String(f.error ?? f.errno ?? 'exec error')}`;
     case 'reject':
@@ -104,7 +104,7 @@ function outcome(end: RelayEvent | undefined): string {
 function severityOf(end: RelayEvent | undefined): number {
   if (!end) return 5;
   const f = end.fields;
-  if (f.event === 'exit') return f.signal === undefined && Number(f.exit_status) === 0 ? 6 : 5;
+  if (f.event === 'exit') return f.signal === undefined && Number(f.status) === 0 ? 6 : 5;
   return 4;
 }
 

@@ -5,6 +5,8 @@ import type { EventSink, Source } from './source.ts';
 import { TcpSource } from './tcp.ts';
 import { UdpSource } from './udp.ts';
 import { UnixSource, type UnixSourceOptions } from './unix.ts';
+import { SudoSource } from './sudo.ts';
+import { uidAllowList } from './peer-check.ts';
 
 export type { PeerCheck } from './stream-server.ts';
 export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
@@ -18,7 +20,11 @@ export function createSource(config: ListenerConfig, sink: EventSink, log: Logge
       return new UdpSource(config, sink, log);
     case 'tcp':
       return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer });
-    case 'unix':
-      return new UnixSource(config, sink, log, opts);
+    case 'unix': {
+      const acceptPeer = opts.acceptPeer ?? uidAllowList(config.allow_uids, log);
+      return config.format === 'sudo'
+        ? new SudoSource(config, sink, log, acceptPeer)
+        : new UnixSource(config, sink, log, { ...opts, acceptPeer });
+    }
   }
 }

@@ -17,7 +17,7 @@ describe('correlate: one sudo call, one alert', () => {
     h.sudo({ event: 'accept', id: 'c1', ts: '2025-03-01T12:00:00Z', ...call });
     h.clock.advance(3000);
     expect(h.sent).toHaveLength(0);
-    h.sudo({ event: 'exit', id: 'c1', ts: '2025-03-01T12:00:03Z', ...call, exit_status: 100 });
+    h.sudo({ event: 'exit', id: 'c1', ts: '2025-03-01T12:00:03Z', ...call, status: 100 });
     expect(h.sent).toHaveLength(1);
     expect(h.sent[0]).toMatchObject({ title: 'sudo on web1: alice as root', body: '/home/alice$ apt update → exit 100', severity: 5 });
     expect(h.clock.pending()).toBe(0);
@@ -26,7 +26,7 @@ describe('correlate: one sudo call, one alert', () => {
   it('reports a signal and an exec error as the outcome', () => {
     const h = harness(SUDO);
     h.sudo({ event: 'accept', id: 'c2', ...call });
-    h.sudo({ event: 'exit', id: 'c2', ...call, signal: 'SIGKILL', core_dumped: true });
+    h.sudo({ event: 'exit', id: 'c2', ...call, signal: 9, signal_name: 'SIGKILL', core_dumped: true });
     h.sudo({ event: 'accept', id: 'c3', ...call });
     h.sudo({ event: 'exec_error', id: 'c3', ...call, errno: 2, error: 'No such file or directory' });
     expect(h.sent.map((a) => a.body)).toEqual([
@@ -49,7 +49,7 @@ describe('correlate: one sudo call, one alert', () => {
     expect(h.sent).toHaveLength(0);
     h.clock.advance(1);
     expect(h.sent.map((a) => a.body)).toEqual(['/home/alice$ bash → no exit seen']);
-    h.sudo({ event: 'exit', id: 'c5', ...call, argv: ['bash'], exit_status: 0 });
+    h.sudo({ event: 'exit', id: 'c5', ...call, argv: ['bash'], status: 0 });
     expect(h.sent.map((a) => a.body)).toEqual(['/home/alice$ bash → no exit seen', '/home/alice$ bash → exit 0']);
   });
 

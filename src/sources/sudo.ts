@@ -1,0 +1,97 @@
+// The sudo audit plugin's listener: the Unix socket with each line validated against the plugin's event
+// schema, plus the plugin's spool (what it could not send) collected at start and periodically. An event
+// read twice — socket and spool, or a spool re-read after a crash — is passed on once.
+import type { UnixListenerConfig } from '../config/schema.ts';
+import type { RelayEvent } from '../event.ts';
+import type { Logger } from '../log.ts';
+import { RecentKeys } from '../spool/recent-keys.ts';
+import { SpoolCollector } from '../spool/spool-collector.ts';
+import type { EventSink, Source, SourceStats } from './source.ts';
+import { parseSudoEvent, sudoEventKey, type SudoEvent } from './sudo-event.ts';
+import { UnixSource, type LineOrigin } from './unix.ts';
+import type { PeerCheck } from './stream-server.ts';
+
+/** Severity of the raw plugin event; the correlate stage sets the final one from the call's outcome. */
+const SEVERITY: Record<SudoEvent['event'], number> = { accept: 5, exit: 5, reject: 4, error: 4, exec_error: 4 };
+
+export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
+  const ev: RelayEvent = {
+    receivedAt: origin.receivedAt,
+    listener: origin.listener,
+    kind: 'sudo',
+    facility: 'authpriv',
+    severity: SEVERITY[e.event],
+    timestamp: new Date(e.ts),
+    host: e.host,
+    app: 'sudo',
+    procid: String(e.pid),
+    message: `${e.event}: ${e.user} ${e.command ?? ''}`.trimEnd(),
+    fields: { ...e },
+  };
+  if (origin.peer !== undefined) ev.peer = origin.peer;
+  return ev;
+}
+
+export class SudoSource implements Source {
+  readonly type = 'unix';
+  readonly #unix: UnixSource;
+  readonly #spool: SpoolCollector | undefined;
+  readonly #recent = new RecentKeys();
+
+  constructor(
+    private readonly config: UnixListenerConfig,
+    sink: EventSink,
+    log: Logger,
+    acceptPeer: PeerCheck | undefined,
+  ) {
+    this.#unix = new UnixSource(config, sink, log, {
+      acceptPeer,
+      toEvent: (line, origin) => {
+        const parsed = parseSudoEvent(line);
+        if (!parsed.ok) throw new Error(parsed.reason);
+        if (this.#recent.seen(sudoEventKey(parsed.event))) throw new Error(`already received: ${sudoEventKey(parsed.event)}`);
+        return sudoEvent(parsed.event, origin);
+      },
+    });
+    if (config.spool) {
+      const origin = { listener: config.name, peer: 'spool' };
+      this.#spool = new SpoolCollector({
+        path: config.spool,
+        intervalMs: config.spool_interval,
+        recent: this.#recent,
+        onRecord: (record) => {
+          if (record.ok) sink(sudoEvent(record.event, { ...origin, receivedAt: new Date() }));
+          else log.warn({ reason: record.reason }, 'bad line in the sudo spool, skipped');
+        },
+        onError: (err) => log.warn({ err: (err as Error).message, spool: config.spool }, 'cannot collect the sudo spool; will retry'),
+      });
+    }
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  get stats(): SourceStats {
+    return this.#unix.stats;
+  }
+
+  async start(): Promise<void> {
+    await this.#unix.start();
+    this.#spool?.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#spool?.stop();
+    await this.#unix.stop();
+  }
+
+  address(): string {
+    return this.#unix.address();
+  }
+
+  /** Collect the spool now (tests, and `relay` after a signal in the future); resolves when done. */
+  collectSpool(): Promise<unknown> {
+    return this.#spool?.collectOnce() ?? Promise.resolve();
+  }
+}
