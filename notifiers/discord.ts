@@ -2,9 +2,9 @@
 // allowed_mentions is empty so `@everyone`, `<@id>` and `<@&role>` ping no one, and plain-text mode
 // escapes markdown. discord.js is told to reject on rate limits instead of sleeping, so a 429 becomes a
 // NotifyError carrying Discord's own retry_after for the outbox to honour.
-import { WebhookClient, type WebhookMessageCreateOptions } from 'discord.js';
+import type { WebhookMessageCreateOptions } from 'discord.js';
 import { endpoint } from './endpoints.ts';
-import { discordError, type RateLimitAnswer } from './discord-errors.ts';
+import type { RateLimitAnswer } from './discord-errors.ts';
 import { escapeMarkdown } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
 import { boolParam, choiceParam, enc, invalid, query, secret, segments, textParam, username } from './url-fields.ts';
@@ -67,6 +67,8 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
     })}`;
   },
   async send(c, m, ctx) {
+    // Loaded on first use: discord.js is most of relay's memory when it is not needed.
+    const [{ WebhookClient }, { discordError }] = await Promise.all([import('discord.js'), import('./discord-errors.ts')]);
     let rateLimit: RateLimitAnswer | undefined;
     const client = new WebhookClient({ id: c.id, token: c.token }, {
       allowedMentions: { parse: [] },

@@ -1,6 +1,5 @@
 // mailto:// and mailtos:// — email through nodemailer over SMTP. mailto is plain SMTP (port 25);
 // mailtos is STARTTLS (587) or, with mode=ssl, TLS from the first byte (465). HTML mail escapes log text.
-import nodemailer from 'nodemailer';
 import { mailError } from './mailto-errors.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
@@ -70,6 +69,7 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     })}`;
   },
   async send(c, m, ctx) {
+    const { default: nodemailer } = await import('nodemailer');
     const transport = nodemailer.createTransport({
       host: c.smtp ?? c.domain,
       port: c.port ?? PORTS[c.mode],

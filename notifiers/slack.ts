@@ -3,7 +3,6 @@
 import { endpoint } from './endpoints.ts';
 import { httpSend } from './http.ts';
 import { slackPayload } from './slack-payload.ts';
-import { postWithBotToken } from './slack-web-api.ts';
 import { escapeSlack } from './text-escape.ts';
 import type { NotifierModule } from './types.ts';
 import { boolParam, enc, invalid, query, secret, segments, textParam, username } from './url-fields.ts';
@@ -62,7 +61,11 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
     return `slack://${user}${auth}${path}${query({ image: c.iconUrl, footer: c.footer || undefined, blocks: c.blocks || undefined })}`;
   },
   async send(c, m, ctx) {
-    if (c.mode === 'bot') return postWithBotToken(c.token, c, m, ctx);
+    if (c.mode === 'bot') {
+      // @slack/web-api is loaded only by relays that post with a bot token.
+      const { postWithBotToken } = await import('./slack-web-api.ts');
+      return postWithBotToken(c.token, c, m, ctx);
+    }
     // Plain fetch rather than @slack/webhook: its axios errors drop the Retry-After header we need.
     const url = `${endpoint('slackHooks')}/services/${c.webhook.join('/')}`;
     for (const channel of c.channels.length ? c.channels : [undefined]) {
