@@ -10,6 +10,7 @@ import type { Source } from './sources/source.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
+import { RecentSudoLog } from './state/recent-sudo.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
@@ -26,9 +27,12 @@ export class App {
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
+  /** What `relay test-sudo` shows: the last sudo events this relay received. */
+  private readonly recentSudo: RecentSudoLog;
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
+    this.recentSudo = new RecentSudoLog(config.state_dir);
     this.notifiers = Object.entries(config.notifiers)
       .filter(([name, url]) => url !== '' || (opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty'), false))
       .map(([name, url]) => createNotifier(name, url));
@@ -39,6 +43,7 @@ export class App {
 
   /** One event through the pipeline. */
   accept(event: RelayEvent): void {
+    if (event.kind === 'sudo') this.recentSudo.record(event);
     this.pipeline.push(parseFields(event));
   }
 
@@ -69,6 +74,7 @@ export class App {
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
+    this.recentSudo.flush();
     const left = await this.dispatcher.drain(this.config.delivery.shutdown_grace);
     if (left > 0) this.opts.log.warn({ undelivered: left }, 'stopped with alerts still queued');
   }
