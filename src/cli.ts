@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
+import { testSudo } from './commands/test-sudo.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -101,6 +102,16 @@ program
   .option('--body <body>', 'body', 'This is a test notification from relay.')
   .action(async (url: string, opts: { title: string; body: string }) => {
     process.exitCode = await testUrl(url, opts, process.stdout);
+  });
+
+program
+  .command('test-sudo')
+  .description('run one harmless sudo call and show that the running relay received it (and the last sudo events)')
+  .addOption(configOption())
+  .option('--no-run', 'only show the last sudo events relay received')
+  .option('--timeout <ms>', 'how long to wait for the event', '5000')
+  .action(async (opts: { config: string; run: boolean; timeout: string }) => {
+    process.exitCode = await testSudo(loadOrExit(opts.config), { run: opts.run, timeoutMs: Number(opts.timeout) }, process.stdout);
   });
 
 program

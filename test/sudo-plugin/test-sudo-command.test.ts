@@ -1,0 +1,65 @@
+// `relay test-sudo` on a host with the plugin installed: exit 0 and the probe call listed while relay runs;
+// exit 1 with a diagnosis naming the missing link when relay is not listening.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { App } from '../../src/app.ts';
+import { loadConfigFile } from '../../src/config/load.ts';
+import { silentLogger } from '../../src/log.ts';
+import { runCli } from '../helpers/run-cli.ts';
+import { installPlugin, uninstallPlugin } from './plugin-install.ts';
+import { SudoConfGuard } from './sudo-conf-guard.ts';
+import { describeWithSudo } from './sudo-env.ts';
+
+describeWithSudo('relay test-sudo', () => {
+  let guard: SudoConfGuard;
+  let dir: string;
+  let configFile: string;
+
+  beforeAll(() => {
+    guard = new SudoConfGuard();
+    dir = mkdtempSync(join(tmpdir(), 'relay-test-sudo-'));
+    const socket = join(dir, 'sudo.sock');
+    installPlugin(dir, { socket, spool: join(dir, 'spool.jsonl'), timeout_ms: 50 });
+    configFile = join(dir, 'config.yaml');
+    writeFileSync(configFile, `
+listeners:
+  - { name: sudo, type: unix, format: sudo, address: "${socket}", spool: "${join(dir, 'spool.jsonl')}" }
+notifiers: { out: "console://stderr" }
+rules: [{ name: sudo, match: { kind: sudo }, notify: [out] }]
+state_dir: ${join(dir, 'state')}
+`);
+  });
+
+  afterAll(() => {
+    try {
+      uninstallPlugin(dir);
+    } finally {
+      guard.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('exits 1 and says nothing is listening when relay is not running', async () => {
+    const r = await runCli(['test-sudo', '--config', configFile, '--timeout', '1000']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('ran: sudo -n -u nobody /bin/true → exit 0');
+    expect(r.stdout).toContain('sudo loads relay_audit');
+    expect(r.stdout).toMatch(/nothing is listening on .*sudo\.sock/);
+    expect(r.stdout).toMatch(/the spool .* holds \d+ bytes/);
+  });
+
+  it('exits 0 and lists the probe call when relay is running', async () => {
+    const app = new App(loadConfigFile(configFile), { log: silentLogger });
+    await app.start();
+    try {
+      const r = await runCli(['test-sudo', '--config', configFile]);
+      expect(r.stdout).toContain('relay received it');
+      expect(r.stdout).toMatch(/accept\s+root \/bin\/true/);
+      expect(r.code).toBe(0);
+    } finally {
+      await app.stop();
+    }
+  });
+});
