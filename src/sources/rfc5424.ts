@@ -1,16 +1,9 @@
 // Strict parser for what follows the PRI of an RFC 5424 line. nsyslog-parser guesses these fields by
 // splitting on spaces, which drops SD-IDs without an `@` (`[origin ip="…"]`), mangles escaped quotes and
 // reads `[x a="b"]` inside the free-text MSG as structured data, letting a message forge fields.
+import type { RelayEvent } from '../event.ts';
 
-export interface Rfc5424Parts {
-  timestamp?: Date;
-  host?: string;
-  app?: string;
-  procid?: string;
-  msgid?: string;
-  structuredData?: Record<string, Record<string, string>>;
-  message: string;
-}
+export type Rfc5424Parts = Pick<RelayEvent, 'timestamp' | 'host' | 'app' | 'procid' | 'msgid' | 'structuredData' | 'message'>;
 
 // VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
 const HEADER = /^[1-9]\d{0,2} (\S+) (\S+) (\S+) (\S+) (\S+) /;
