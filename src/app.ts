@@ -1,6 +1,6 @@
 // The composition root: the whole pipeline in one screen.
 //   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
-//   → throttle; see src/pipeline/pipeline.ts) → dispatch (retry) → notifier
+//   → throttle; see src/pipeline/pipeline.ts) → outbox (durable, src/outbox/) → dispatch (retry, fold) → notifier
 import type { Config } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
@@ -11,6 +11,7 @@ import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
+import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
@@ -23,10 +24,11 @@ export interface AppOptions {
 export class App {
   readonly sources: Source[];
   readonly pipeline: Pipeline;
-  readonly dispatcher: Dispatcher;
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
+  private outbox: Outbox | undefined;
+  private delivery: Dispatcher | undefined;
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
 
@@ -36,9 +38,14 @@ export class App {
     this.notifiers = Object.entries(config.notifiers)
       .filter(([name, url]) => url !== '' || (opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty'), false))
       .map(([name, url]) => createNotifier(name, url));
-    this.dispatcher = new Dispatcher(this.notifiers, config.delivery, this.clock, opts.log.child({ stage: 'delivery' }));
     this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
+  }
+
+  /** Delivery exists from `start()` on: it needs the outbox on disk. */
+  get dispatcher(): Dispatcher {
+    if (!this.delivery) throw new Error('App.start() has not run: there is no outbox to deliver through yet');
+    return this.delivery;
   }
 
   /** One event through the pipeline. */
@@ -51,6 +58,8 @@ export class App {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir);
     this.pipeline.useSilences(this.silences);
+    this.outbox = Outbox.open(this.config.state_dir);
+    this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -60,6 +69,8 @@ export class App {
       }
     } catch (e) {
       await Promise.allSettled(started.map((s) => s.stop()));
+      await this.delivery.drain(0);
+      this.outbox.close();
       throw e;
     }
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
@@ -67,7 +78,7 @@ export class App {
 
   /**
    * Close listeners first (nothing new comes in), let the pipeline send what it holds (open groups, counted
-   * repeats, throttled alerts), then give alerts in hand a bounded time to go out.
+   * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
    */
   async stop(): Promise<void> {
     await Promise.allSettled(this.sources.map((s) => s.stop()));
@@ -75,7 +86,8 @@ export class App {
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
     this.recentSudo.flush();
-    const left = await this.dispatcher.drain(this.config.delivery.shutdown_grace);
-    if (left > 0) this.opts.log.warn({ undelivered: left }, 'stopped with alerts still queued');
+    // What is not delivered within the grace stays in the outbox; drain logs how much.
+    await this.delivery?.drain(this.config.delivery.shutdown_grace);
+    this.outbox?.close();
   }
 }

@@ -121,12 +121,19 @@ export const Silence = z.strictObject({
 });
 
 export const Delivery = z.strictObject({
-  /** Attempts per alert and notifier before it is given up (the durable outbox keeps it later). */
-  attempts: z.number().int().min(1).default(5),
+  /**
+   * Optional cap on tries per alert and notifier for failures a retry can help. Unset (the default): keep
+   * trying until `max_age`, so an hour-long outage or rate limit delays alerts instead of losing them.
+   */
+  attempts: z.number().int().min(1).optional(),
   backoff: Duration.default(1000),
   max_backoff: Duration.default(60_000),
   timeout: Duration.default(10_000),
-  /** How long shutdown waits for alerts in hand. */
+  /** An alert still undelivered this long after it entered the outbox is moved to dead, with an error log. */
+  max_age: Duration.default(86_400_000),
+  /** More alerts than this waiting on a failing notifier are sent as one digest message when it recovers. */
+  fold_after: z.number().int().min(1).default(5),
+  /** How long shutdown waits for alerts in hand; the rest stay in the outbox for the next start. */
   shutdown_grace: Duration.default(5000),
 });
 
@@ -143,7 +150,7 @@ export const ConfigSchema = z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),
   }).prefault({}),
-  /** Where relay keeps state that must survive a restart (run-time silences). */
+  /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). */
   state_dir: z.string().min(1).default('./var'),
 });
 

@@ -1,119 +1,244 @@
-// Hands alerts to notifiers: one lane per notifier, sent in order, one at a time (what providers' rate
-// limits expect), retried with exponential backoff or after the provider's own Retry-After.
+// Hands alerts to notifiers through the durable outbox: one lane per notifier, sent in order, one in flight
+// at a time (what providers' rate limits expect). Failures a retry can help wait for the provider's own
+// Retry-After or for backoff, without an attempt limit, until delivery.max_age; what piles up meanwhile is
+// sent as one digest. Every alert is in the outbox before `enqueue` returns, so a restart resumes it.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryConfig } from '../config/schema.ts';
+import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
 import type { Message, Notifier } from '../../notifiers/types.ts';
 import { NotifyError } from '../errors.ts';
+import type { Outbox, OutboxRow } from '../outbox/outbox.ts';
+import { digestMessage } from './digest.ts';
+import { LaneHealth } from './lane-health.ts';
+import { retryDelay } from './retry-delay.ts';
+
+/** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
+const FOLD_MAX = 1000;
 
 export interface DeliveryStats {
-  sent: number;
-  retried: number;
-  failed: number;
+  /** Alerts (per notifier) in the outbox now. */
   queued: number;
+  /** Alerts delivered, folded ones included. */
+  sent: number;
+  /** Failed tries that will be tried again. */
+  retried: number;
+  /** Alerts moved to dead: rejected by the provider, or older than max_age. */
+  dead: number;
+  /** Alerts delivered inside a digest. */
+  folded: number;
 }
 
 interface Lane {
   notifier: Notifier;
-  queue: Alert[];
+  health: LaneHealth;
+  /** Rows of this notifier in the outbox. */
+  pending: number;
   running: boolean;
+  loop: Promise<void>;
+  inFlight: boolean;
+  /** Set while the lane waits for its head to become due; `wake` ends the wait early (shutdown). */
+  wakeAt: number | undefined;
+  wake: (() => void) | undefined;
 }
 
 export class Dispatcher {
-  readonly stats: DeliveryStats = { sent: 0, retried: 0, failed: 0, queued: 0 };
+  readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0 };
   private readonly lanes = new Map<string, Lane>();
-  private readonly idleWaiters: (() => void)[] = [];
   private readonly abort = new AbortController();
+  private stopped = false;
+  /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
+  private onProgress: (() => void) | undefined;
 
+  /** Rows an earlier run left in the outbox are picked up at once: delivery resumes where it stopped. */
   constructor(
     notifiers: Iterable<Notifier>,
     private readonly config: DeliveryConfig,
+    private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    for (const n of notifiers) this.lanes.set(n.name, { notifier: n, queue: [], running: false });
+    for (const n of notifiers) {
+      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
+      this.lanes.set(n.name, lane);
+    }
+    for (const [name, pending] of outbox.pending()) {
+      const lane = this.lanes.get(name);
+      if (!lane) {
+        this.log.warn({ notifier: name, alerts: pending }, 'the outbox holds alerts for a notifier that is not configured or is disabled; kept until it is back');
+        continue;
+      }
+      lane.pending = pending;
+      this.stats.queued += pending;
+    }
+    if (this.stats.queued > 0) this.log.info({ queued: this.stats.queued }, 'resuming delivery of alerts kept in the outbox');
+    for (const lane of this.lanes.values()) if (lane.pending > 0) this.kick(lane);
   }
 
+  /** Durable when it returns: the alert is in the outbox for each of its (enabled) notifiers. */
   enqueue(alert: Alert): void {
-    for (const name of alert.notify) {
-      const lane = this.lanes.get(name);
-      if (!lane) continue; // a disabled notifier (optional URL not set)
-      lane.queue.push(alert);
+    const names = alert.notify.filter((n) => this.lanes.has(n)); // a disabled notifier (optional URL not set)
+    if (names.length === 0) return;
+    for (const name of this.outbox.add(alert, names, this.clock.now())) {
+      const lane = this.lanes.get(name)!;
+      lane.pending++;
       this.stats.queued++;
-      if (!lane.running) void this.pump(lane);
+      this.kick(lane);
     }
   }
 
-  /** Resolves when every lane is empty, or after `timeoutMs`; returns how many alerts were still queued. */
+  /**
+   * Gives sends in flight up to `timeoutMs`; returns early once every lane is empty or waiting past that
+   * time. Then stops: whatever is undelivered stays in the outbox. Returns how many alerts that is.
+   */
   async drain(timeoutMs: number): Promise<number> {
-    if (this.stats.queued > 0) {
+    const deadline = this.clock.now() + timeoutMs;
+    if (!this.settled(deadline)) {
       await new Promise<void>((resolve) => {
-        const timer = this.clock.setTimer(timeoutMs, resolve);
-        this.idleWaiters.push(() => {
+        const finish = (): void => {
           timer.cancel();
+          this.onProgress = undefined;
           resolve();
-        });
+        };
+        const timer = this.clock.setTimer(timeoutMs, finish);
+        this.onProgress = () => {
+          if (this.settled(deadline)) finish();
+        };
       });
     }
-    const left = this.stats.queued;
+    this.stopped = true;
     this.abort.abort();
+    for (const lane of this.lanes.values()) lane.wake?.();
+    await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
+    const left = this.stats.queued;
+    if (left > 0) this.log.warn({ queued: left }, `${left} alerts kept in the outbox for next start`);
     return left;
   }
 
-  private async pump(lane: Lane): Promise<void> {
-    lane.running = true;
-    while (lane.queue.length > 0 && !this.abort.signal.aborted) {
-      const alert = lane.queue[0]!;
-      await this.deliver(lane.notifier, alert);
-      lane.queue.shift();
-      this.stats.queued--;
-    }
-    lane.running = false;
-    if (this.stats.queued === 0) this.idleWaiters.splice(0).forEach((w) => w());
+  private kick(lane: Lane): void {
+    if (!lane.running && !this.stopped) lane.loop = this.run(lane);
   }
 
-  private async deliver(notifier: Notifier, alert: Alert): Promise<void> {
-    const message: Message = { title: alert.title, body: alert.body, type: alert.type, severity: alert.severity };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
-        await notifier.send(message, { signal });
-        this.stats.sent++;
-        this.log.debug({ notifier: notifier.name, alert: alert.id, attempt }, 'alert sent');
-        return;
-      } catch (e) {
-        const retryable = e instanceof NotifyError ? e.retryable : true;
-        const context = { notifier: notifier.name, url: notifier.maskedUrl, alert: alert.id, rule: alert.rule, attempt, err: describe(e) };
-        if (!retryable || attempt >= this.config.attempts || this.abort.signal.aborted) {
-          this.stats.failed++;
-          this.log.error({ ...context, code: (e as { code?: string }).code }, 'alert not delivered, giving up');
-          return;
+  /** No send in flight, and no lane that could send before `deadline`. */
+  private settled(deadline: number): boolean {
+    return [...this.lanes.values()].every((l) => !l.inFlight && (l.pending === 0 || !l.running || (l.wakeAt ?? 0) > deadline));
+  }
+
+  private async run(lane: Lane): Promise<void> {
+    lane.running = true; // set synchronously, so an enqueue during the loop never starts a second one
+    const name = lane.notifier.name;
+    try {
+      while (!this.stopped) {
+        const now = this.clock.now();
+        this.expire(lane, now);
+        const [head] = this.outbox.head(name);
+        if (!head) break;
+        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age);
+        if (due > now) {
+          await this.waitUntil(lane, due);
+          continue;
         }
-        const delay = this.retryDelay(attempt, e);
-        this.stats.retried++;
-        this.log.warn({ ...context, retryInMs: delay }, 'alert delivery failed, will retry');
-        await this.sleep(delay);
+        // A backlog that built up while the notifier failed goes out as one digest, not one by one.
+        const backlog = head.attempts > 0 && lane.pending > this.config.fold_after;
+        await this.attempt(lane, backlog ? this.outbox.head(name, FOLD_MAX) : [head]);
       }
+    } catch (e) {
+      this.log.error({ notifier: name, err: describe(e) }, 'delivery stopped: the outbox could not be read or written');
+    } finally {
+      lane.running = false;
+      this.onProgress?.();
     }
   }
 
-  /** The provider's hint wins; otherwise exponential backoff with jitter, capped. */
-  private retryDelay(attempt: number, e: unknown): number {
-    if (e instanceof NotifyError && e.retryAfterMs !== undefined) return Math.min(e.retryAfterMs, this.config.max_backoff);
-    const base = this.config.backoff * 2 ** (attempt - 1);
-    return Math.min(this.config.max_backoff, Math.round(base * (0.8 + Math.random() * 0.4)));
+  private async attempt(lane: Lane, rows: OutboxRow[]): Promise<void> {
+    const folded = rows.length > 1;
+    const message = folded ? digestMessage(lane.notifier.name, rows) : messageOf(rows[0]!);
+    lane.inFlight = true;
+    try {
+      const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
+      await lane.notifier.send(message, { signal });
+    } catch (e) {
+      // Cut short by shutdown: the rows stay as they were, for the next start.
+      if (!this.stopped) this.failed(lane, rows, e);
+      return;
+    } finally {
+      lane.inFlight = false;
+    }
+    this.outbox.remove(rows.map((r) => r.seq));
+    this.forget(lane, rows.length);
+    this.stats.sent += rows.length;
+    if (folded) {
+      this.stats.folded += rows.length;
+      this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
+    }
+    this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
+    lane.health.recovered(this.clock.now(), rows.length);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private failed(lane: Lane, rows: OutboxRow[], e: unknown): void {
+    const now = this.clock.now();
+    const head = rows[0]!;
+    const tries = head.attempts + 1;
+    const err = describe(e);
+    const code = (e as { code?: string }).code;
+    const providerAnswer = e instanceof NotifyError ? e.providerAnswer : undefined;
+    const retryable = e instanceof NotifyError ? e.retryable : true;
+    if (!retryable || (this.config.attempts !== undefined && tries >= this.config.attempts)) {
+      const reason = retryable ? `gave up after ${tries} tries (delivery.attempts): ${err}` : `rejected by the provider: ${err}`;
+      this.bury(lane, rows, reason, now);
+      this.log.error({
+        notifier: lane.notifier.name, url: lane.notifier.maskedUrl, alerts: rows.length, alert: head.alertId, rule: head.rule,
+        title: head.title, tries, code, err, providerAnswer,
+      }, retryable ? 'alert not delivered after delivery.attempts tries, moved to dead' : 'alert rejected by the provider (a retry cannot help), moved to dead');
+      return;
+    }
+    const delay = retryDelay(tries, e, this.config);
+    this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
+    this.stats.retried++;
+    lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
+  }
+
+  /** Rows that waited longer than max_age go to dead, with one error line per batch. */
+  private expire(lane: Lane, now: number): void {
+    const old = this.outbox.enqueuedBefore(lane.notifier.name, now - this.config.max_age);
+    if (old.length === 0) return;
+    const lastError = old[old.length - 1]!.lastError ?? 'never tried';
+    this.bury(lane, old, `not delivered within delivery.max_age (${formatDuration(this.config.max_age)}); last error: ${lastError}`, now);
+    this.log.error({
+      notifier: lane.notifier.name, url: lane.notifier.maskedUrl, alerts: old.length, title: old[0]!.title, lastError,
+    }, 'alerts not delivered within delivery.max_age, moved to dead');
+  }
+
+  private bury(lane: Lane, rows: OutboxRow[], reason: string, now: number): void {
+    this.outbox.bury(rows.map((r) => r.seq), reason, now);
+    this.forget(lane, rows.length);
+    this.stats.dead += rows.length;
+  }
+
+  private forget(lane: Lane, n: number): void {
+    lane.pending -= n;
+    this.stats.queued -= n;
+  }
+
+  private waitUntil(lane: Lane, at: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = this.clock.setTimer(ms, resolve);
-      this.abort.signal.addEventListener('abort', () => {
+      const done = (): void => {
         timer.cancel();
+        lane.wakeAt = undefined;
+        lane.wake = undefined;
         resolve();
-      }, { once: true });
+      };
+      const timer = this.clock.setTimer(at - this.clock.now(), done);
+      lane.wakeAt = at;
+      lane.wake = done;
+      this.onProgress?.();
     });
   }
+}
+
+function messageOf(row: OutboxRow): Message {
+  return { title: row.title, body: row.body, type: row.type, ...(row.severity === undefined ? {} : { severity: row.severity }) };
 }
 
 function describe(e: unknown): string {

@@ -1,44 +1,46 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { silentLogger } from '../../src/log.ts';
+import { Outbox } from '../../src/outbox/outbox.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
-import type { Alert } from '../../src/alert.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-
-const DELIVERY = { attempts: 4, backoff: 1000, max_backoff: 60_000, timeout: 5000, shutdown_grace: 1000 };
-
-function alert(n: number): Alert {
-  return { id: `a${n}`, rule: 'r', notify: ['hook'], title: `t${n}`, body: `b${n}`, type: 'info', key: `k${n}`, createdAt: 0, count: 1 };
-}
+import { alert, captureLog, DELIVERY } from './fixtures.ts';
 
 describe('Dispatcher', () => {
   let sink: HttpSink;
   let clock: ManualClock;
-  let dispatcher: Dispatcher;
+  let outbox: Outbox;
+  let logs: ReturnType<typeof captureLog>;
+  const dispatcher = (config = DELIVERY) => new Dispatcher([createNotifier('hook', sink.url())], config, outbox, clock, logs.log);
   beforeEach(async () => {
     sink = await new HttpSink().start();
     clock = new ManualClock(0);
-    dispatcher = new Dispatcher([createNotifier('hook', sink.url())], DELIVERY, clock, silentLogger);
+    outbox = new Outbox(':memory:');
+    logs = captureLog();
   });
-  afterEach(() => sink.stop());
+  afterEach(async () => {
+    await sink.stop();
+    outbox.close();
+  });
 
   it("waits exactly the provider's Retry-After after a 429, then delivers", async () => {
+    const d = dispatcher();
     sink.respond = () => (sink.rejected === 0 ? { status: 429, headers: { 'retry-after': '7' } } : { status: 200 });
-    dispatcher.enqueue(alert(1));
+    d.enqueue(alert(1));
     await vi.waitFor(() => expect(clock.pending()).toBe(1));
     clock.advance(6999);
     expect(sink.received).toHaveLength(0);
     clock.advance(1);
     await sink.waitFor(1);
     expect(sink.json()[0]).toMatchObject({ title: 't1', message: 'b1' });
-    await vi.waitFor(() => expect(dispatcher.stats.queued).toBe(0));
-    expect(dispatcher.stats).toMatchObject({ sent: 1, retried: 1, failed: 0 });
+    await vi.waitFor(() => expect(d.stats.queued).toBe(0));
+    expect(d.stats).toMatchObject({ sent: 1, retried: 1, dead: 0 });
   });
 
   it('keeps order within a notifier while retrying the head', async () => {
+    const d = dispatcher();
     sink.respond = () => (sink.rejected < 2 ? { status: 503 } : { status: 200 });
-    for (let i = 1; i <= 3; i++) dispatcher.enqueue(alert(i));
+    for (let i = 1; i <= 3; i++) d.enqueue(alert(i));
     for (let retry = 0; retry < 2; retry++) {
       await vi.waitFor(() => expect(clock.pending()).toBe(1));
       clock.advance(60_000);
@@ -47,23 +49,50 @@ describe('Dispatcher', () => {
     expect(sink.json().map((b) => b.title)).toEqual(['t1', 't2', 't3']);
   });
 
-  it('gives up after the configured attempts and counts the failure', async () => {
+  it('with delivery.attempts set, moves an alert to dead after that many tries', async () => {
+    const d = dispatcher({ ...DELIVERY, attempts: 4 });
     sink.respond = () => ({ status: 500 });
-    dispatcher.enqueue(alert(1));
-    for (let retry = 1; retry < DELIVERY.attempts; retry++) {
+    d.enqueue(alert(1));
+    for (let retry = 1; retry < 4; retry++) {
       await vi.waitFor(() => expect(clock.pending()).toBe(1));
       clock.advance(60_000);
     }
-    await vi.waitFor(() => expect(dispatcher.stats.failed).toBe(1));
-    expect(sink.rejected).toBe(DELIVERY.attempts);
-    expect(dispatcher.stats.queued).toBe(0);
+    await vi.waitFor(() => expect(d.stats.dead).toBe(1));
+    expect(sink.rejected).toBe(4);
+    expect(d.stats.queued).toBe(0);
+    expect(outbox.dead()[0]).toMatchObject({ alertId: 'a1', lastError: expect.stringContaining('gave up after 4 tries') });
   });
 
-  it('does not retry an answer that retrying cannot fix (400)', async () => {
+  it('moves an answer that retrying cannot fix (400) to dead at once, logging the masked URL and the answer', async () => {
+    const d = dispatcher();
     sink.respond = () => ({ status: 400, body: 'bad payload' });
-    dispatcher.enqueue(alert(1));
-    await vi.waitFor(() => expect(dispatcher.stats.failed).toBe(1));
+    d.enqueue(alert(1));
+    await vi.waitFor(() => expect(d.stats.dead).toBe(1));
     expect(sink.rejected).toBe(1);
-    expect(dispatcher.stats.retried).toBe(0);
+    expect(d.stats.retried).toBe(0);
+    expect(clock.pending()).toBe(0);
+    expect(outbox.dead()).toHaveLength(1);
+    const [error] = logs.at('error');
+    expect(error).toMatchObject({ notifier: 'hook', url: expect.stringContaining('127.0.0.1'), alert: 'a1' });
+    expect(String(error!.providerAnswer)).toContain('bad payload');
+  });
+
+  it('skips notifiers that are not configured (a disabled optional URL)', () => {
+    const d = dispatcher();
+    d.enqueue(alert(1, { notify: ['elsewhere'] }));
+    expect(d.stats.queued).toBe(0);
+    expect(outbox.pending().size).toBe(0);
+  });
+
+  it('drain leaves what a failing notifier holds in the outbox and says so', async () => {
+    const d = dispatcher();
+    sink.respond = () => ({ status: 503 });
+    d.enqueue(alert(1));
+    d.enqueue(alert(2));
+    await vi.waitFor(() => expect(clock.pending()).toBe(1));
+    // The retry is due after the grace period, so drain need not wait for it.
+    await expect(d.drain(500)).resolves.toBe(2);
+    expect(outbox.pending().get('hook')).toBe(2);
+    expect(logs.at('warn').map((l) => l.msg)).toContain('2 alerts kept in the outbox for next start');
   });
 });

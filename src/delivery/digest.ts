@@ -1,0 +1,41 @@
+// Folds alerts that piled up while a notifier was unavailable into one message, so a recovering provider
+// (often one that just rate-limited us) gets one request instead of the whole backlog. Nothing is left out:
+// the title carries the count, the body lists the first alerts and counts the rest by rule.
+import type { Message, MessageType } from '../../notifiers/types.ts';
+import type { OutboxRow } from '../outbox/outbox.ts';
+
+/** Alerts listed one by one; the rest are summed per rule so the body stays within provider limits. */
+const LISTED = 20;
+/** Characters of each listed alert's body (first line only). */
+const BODY_EXCERPT = 160;
+
+const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
+
+export function digestMessage(notifier: string, rows: readonly OutboxRow[]): Message {
+  const events = rows.reduce((sum, r) => sum + r.count, 0);
+  const lines = rows.slice(0, LISTED).map((r) => `• ${r.title}${excerpt(r.body)}`);
+  const rest = rows.slice(LISTED);
+  if (rest.length > 0) lines.push(`… and ${rest.length} more: ${perRule(rest)}`);
+  const first = new Date(rows[0]!.createdAt).toISOString();
+  const last = new Date(rows[rows.length - 1]!.createdAt).toISOString();
+  const severities = rows.flatMap((r) => (r.severity === undefined ? [] : [r.severity]));
+  return {
+    title: `${rows.length} alerts held while ${notifier} was unavailable`,
+    body: `${rows.length} alerts (${events} events) from ${first} to ${last}:\n${lines.join('\n')}`,
+    // The digest is as loud as its loudest alert.
+    type: rows.map((r) => r.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
+    ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
+  };
+}
+
+function excerpt(body: string): string {
+  const line = body.split('\n', 1)[0]!.trim();
+  if (line === '') return '';
+  return ` — ${line.length > BODY_EXCERPT ? `${line.slice(0, BODY_EXCERPT - 1)}…` : line}`;
+}
+
+function perRule(rows: readonly OutboxRow[]): string {
+  const counts = new Map<string, number>();
+  for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
+}
