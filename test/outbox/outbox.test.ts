@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Outbox } from '../../src/outbox/outbox.ts';
+import { alert } from '../delivery/fixtures.ts';
+
+describe('Outbox', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-outbox-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps every field of a pending alert across a reopen of the file, in order, per notifier', () => {
+    const first = Outbox.open(dir);
+    first.add(alert(1, { severity: 3, type: 'failure', count: 4, createdAt: 111, notify: ['a', 'b'] }), ['a', 'b'], 1000);
+    first.add(alert(2), ['a'], 2000);
+    first.close();
+    const again = Outbox.open(dir);
+    expect(again.pending()).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(again.head('a', 10)).toEqual([
+      expect.objectContaining({ alertId: 'a1', notifier: 'a', title: 't1', body: 'b1', type: 'failure', severity: 3, rule: 'r', key: 'k1', count: 4, createdAt: 111, enqueuedAt: 1000, attempts: 0, nextAttemptAt: 1000 }),
+      expect.objectContaining({ alertId: 'a2', enqueuedAt: 2000 }),
+    ]);
+    again.close();
+  });
+
+  it('adds an alert once per notifier, however often it is handed over', () => {
+    const outbox = new Outbox(':memory:');
+    expect(outbox.add(alert(1), ['a'], 0)).toEqual(['a']);
+    expect(outbox.add(alert(1), ['a', 'b'], 0)).toEqual(['b']);
+    expect(outbox.pending()).toEqual(new Map([['a', 1], ['b', 1]]));
+    outbox.close();
+  });
+
+  it('counts tries and remembers the last error and the next try time', () => {
+    const outbox = new Outbox(':memory:');
+    outbox.add(alert(1), ['a'], 0);
+    const [row] = outbox.head('a');
+    outbox.retryLater([row!.seq], 5000, 'HTTP 503');
+    outbox.retryLater([row!.seq], 9000, 'HTTP 429');
+    expect(outbox.head('a')[0]).toMatchObject({ attempts: 2, nextAttemptAt: 9000, lastError: 'HTTP 429' });
+    outbox.close();
+  });
+
+  it('keeps dead rows for inspection, out of the lane, bounded to the newest 1000', () => {
+    const outbox = new Outbox(':memory:');
+    for (let i = 0; i < 1005; i++) outbox.add(alert(i), ['a'], i);
+    for (const row of outbox.head('a', 2000)) outbox.bury([row.seq], `rejected ${row.alertId}`, row.enqueuedAt);
+    expect(outbox.pending().size).toBe(0);
+    const dead = outbox.dead(2000);
+    expect(dead).toHaveLength(1000);
+    expect(dead[0]).toMatchObject({ alertId: 'a1004', lastError: 'rejected a1004' });
+    expect(dead.at(-1)).toMatchObject({ alertId: 'a5' });
+    outbox.close();
+  });
+});
