@@ -131,9 +131,13 @@ export class Dispatcher {
     try {
       while (!this.stopped) {
         const now = this.clock.now();
-        this.expire(lane, now);
         const [head] = this.outbox.head(name);
         if (!head) break;
+        // Rows are in enqueue order, so an expired backlog starts at the head.
+        if (head.enqueuedAt + this.config.max_age <= now) {
+          this.expire(lane, now);
+          continue;
+        }
         const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age);
         if (due > now) {
           await this.waitUntil(lane, due);
@@ -202,7 +206,6 @@ export class Dispatcher {
   /** Rows that waited longer than max_age go to dead, with one error line per batch. */
   private expire(lane: Lane, now: number): void {
     const old = this.outbox.enqueuedBefore(lane.notifier.name, now - this.config.max_age);
-    if (old.length === 0) return;
     const lastError = old[old.length - 1]!.lastError ?? 'never tried';
     this.bury(lane, old, `not delivered within delivery.max_age (${formatDuration(this.config.max_age)}); last error: ${lastError}`, now);
     this.log.error({
