@@ -21,6 +21,8 @@ free_port() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1
 start_relay() { # scenario port sink_port
   local match='{}'
   [ "$1" = e ] && match='{ app: sudo, message: "/FAILED/" }'
+  [ "$1" = a ] && match='{ app: no-such-program }'   # the ingest ceiling: parse and match, alert nothing
+  rm -rf "$WORK/state"                               # each run starts with an empty outbox
   cat > "$WORK/relay.yaml" <<YAML
 listeners:
   - { name: tcp, type: tcp, address: "127.0.0.1:$2" }
@@ -28,7 +30,8 @@ notifiers:
   sink: json://127.0.0.1:$3/alert
 rules:
   - { name: all, match: $match, notify: [sink], title: "{{host}} {{app}}", body: "{{message}}" }
-delivery: { attempts: 1000, backoff: 200ms, max_backoff: 5s }
+delivery: { backoff: 200ms, max_backoff: 5s }
+state_dir: $WORK/state
 log: { level: warn }
 YAML
   # exec'd node is the relay process itself, so the seed scripts read its CPU and RSS.

@@ -48,6 +48,8 @@ export class Dispatcher {
   private readonly lanes = new Map<string, Lane>();
   private readonly abort = new AbortController();
   private stopped = false;
+  /** Enqueued this turn, not yet in the outbox. */
+  private readonly incoming: { alert: Alert; notifiers: string[] }[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
 
@@ -76,15 +78,27 @@ export class Dispatcher {
     for (const lane of this.lanes.values()) if (lane.pending > 0) this.kick(lane);
   }
 
-  /** Durable when it returns: the alert is in the outbox for each of its (enabled) notifiers. */
+  /**
+   * Durable by the end of the current turn of the event loop: every alert enqueued in one turn (a TCP read's
+   * worth of events) goes into the outbox in one transaction, before any send or I/O can run.
+   */
   enqueue(alert: Alert): void {
-    const names = alert.notify.filter((n) => this.lanes.has(n)); // a disabled notifier (optional URL not set)
-    if (names.length === 0) return;
-    for (const name of this.outbox.add(alert, names, this.clock.now())) {
-      const lane = this.lanes.get(name)!;
-      lane.pending++;
-      this.stats.queued++;
-      this.kick(lane);
+    const notifiers = alert.notify.filter((n) => this.lanes.has(n)); // a disabled notifier (optional URL not set)
+    if (notifiers.length === 0 || this.stopped) return;
+    this.incoming.push({ alert, notifiers });
+    if (this.incoming.length === 1) queueMicrotask(() => this.commit());
+  }
+
+  private commit(): void {
+    const batch = this.incoming.splice(0);
+    if (batch.length === 0) return;
+    for (const names of this.outbox.add(batch, this.clock.now())) {
+      for (const name of names) {
+        const lane = this.lanes.get(name)!;
+        lane.pending++;
+        this.stats.queued++;
+        this.kick(lane);
+      }
     }
   }
 
@@ -93,6 +107,7 @@ export class Dispatcher {
    * time. Then stops: whatever is undelivered stays in the outbox. Returns how many alerts that is.
    */
   async drain(timeoutMs: number): Promise<number> {
+    this.commit();
     const deadline = this.clock.now() + timeoutMs;
     if (!this.settled(deadline)) {
       await new Promise<void>((resolve) => {

@@ -52,6 +52,7 @@ interface Row {
 
 export class Outbox {
   private readonly db: Database.Database;
+  private insert: Database.Statement | undefined;
 
   static open(stateDir: string): Outbox {
     mkdirSync(stateDir, { recursive: true, mode: 0o750 });
@@ -74,13 +75,17 @@ export class Outbox {
       CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (notifier, state, seq)`);
   }
 
-  /** One row per notifier, in one transaction; returns the notifiers that got a new row (an alert id is added once). */
-  add(alert: Alert, notifiers: readonly string[], now: number): string[] {
-    const insert = this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
+  /**
+   * Each alert gets one row per notifier, all in one transaction (one disk sync for a whole burst); returns,
+   * per alert, the notifiers that got a new row (an alert id is added once).
+   */
+  add(batch: readonly { alert: Alert; notifiers: readonly string[] }[], now: number): string[][] {
+    this.insert ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
       key, count, created_at, enqueued_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    return this.db.transaction(() => notifiers.filter((n) =>
+    const insert = this.insert;
+    return this.db.transaction(() => batch.map(({ alert, notifiers }) => notifiers.filter((n) =>
       insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key,
-        alert.count, alert.createdAt, now, now).changes > 0))();
+        alert.count, alert.createdAt, now, now).changes > 0)))();
   }
 
   /** The oldest pending rows of one notifier, in order. */

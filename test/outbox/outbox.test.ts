@@ -14,8 +14,8 @@ describe('Outbox', () => {
 
   it('keeps every field of a pending alert across a reopen of the file, in order, per notifier', () => {
     const first = Outbox.open(dir);
-    first.add(alert(1, { severity: 3, type: 'failure', count: 4, createdAt: 111, notify: ['a', 'b'] }), ['a', 'b'], 1000);
-    first.add(alert(2), ['a'], 2000);
+    first.add([{ alert: alert(1, { severity: 3, type: 'failure', count: 4, createdAt: 111, notify: ['a', 'b'] }), notifiers: ['a', 'b'] }], 1000);
+    first.add([{ alert: alert(2), notifiers: ['a'] }], 2000);
     first.close();
     const again = Outbox.open(dir);
     expect(again.pending()).toEqual(new Map([['a', 2], ['b', 1]]));
@@ -28,15 +28,15 @@ describe('Outbox', () => {
 
   it('adds an alert once per notifier, however often it is handed over', () => {
     const outbox = new Outbox(':memory:');
-    expect(outbox.add(alert(1), ['a'], 0)).toEqual(['a']);
-    expect(outbox.add(alert(1), ['a', 'b'], 0)).toEqual(['b']);
-    expect(outbox.pending()).toEqual(new Map([['a', 1], ['b', 1]]));
+    expect(outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0)).toEqual([['a']]);
+    expect(outbox.add([{ alert: alert(1), notifiers: ['a', 'b'] }, { alert: alert(2), notifiers: ['a'] }], 0)).toEqual([['b'], ['a']]);
+    expect(outbox.pending()).toEqual(new Map([['a', 2], ['b', 1]]));
     outbox.close();
   });
 
   it('counts tries and remembers the last error and the next try time', () => {
     const outbox = new Outbox(':memory:');
-    outbox.add(alert(1), ['a'], 0);
+    outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0);
     const [row] = outbox.head('a');
     outbox.retryLater([row!.seq], 5000, 'HTTP 503');
     outbox.retryLater([row!.seq], 9000, 'HTTP 429');
@@ -46,7 +46,7 @@ describe('Outbox', () => {
 
   it('keeps dead rows for inspection, out of the lane, bounded to the newest 1000', () => {
     const outbox = new Outbox(':memory:');
-    for (let i = 0; i < 1005; i++) outbox.add(alert(i), ['a'], i);
+    for (let i = 0; i < 1005; i++) outbox.add([{ alert: alert(i), notifiers: ['a'] }], i);
     for (const row of outbox.head('a', 2000)) outbox.bury([row.seq], `rejected ${row.alertId}`, row.enqueuedAt);
     expect(outbox.pending().size).toBe(0);
     const dead = outbox.dead(2000);
