@@ -39,6 +39,7 @@ export function customWebhook(format: CustomFormat): NotifierModule<CustomWebhoo
     forms: [`${plain}://host[:port][/path]`, `${secure}://[user[:password]@]host[:port][/path]`],
     options: ['method=post|get|put|patch|delete', '+Header=value', '-param=value', ':field=value', ':field=newname', ':field='],
     limits: { title: 250, body: 32768 },
+    eachMessageMatters: true,
     parse(url) {
       const method = (url.searchParams.get('method') ?? 'post').toUpperCase() as CustomWebhookConfig['method'];
       if (!METHODS.includes(method)) invalid(`method=${method.toLowerCase()} is not one of ${METHODS.join(', ').toLowerCase()}`);

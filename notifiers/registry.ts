@@ -85,6 +85,7 @@ export function createNotifier(name: string, raw: string): Notifier {
     name,
     service: module.service,
     maskedUrl: overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`,
+    foldsBacklog: !module.eachMessageMatters,
     send: (message, ctx = {}) => sendParts(module, config, applyOverflow(message, module.limits, overflow), ctx),
   };
 }

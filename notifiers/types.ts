@@ -38,6 +38,11 @@ export interface NotifierModule<C = unknown> {
   /** Query options the module reads, for `relay notifiers` and the README. */
   readonly options: readonly string[];
   readonly limits: Limits;
+  /**
+   * The receiver is a program that needs every alert as its own message (generic webhooks): a backlog is
+   * never folded into one digest for it. People-facing services leave this unset.
+   */
+  readonly eachMessageMatters?: true;
   /** For `https://` vendor URLs: does this module take this one? */
   readonly accepts?: (url: URL) => boolean;
   /** Rewrites a raw URL that the WHATWG parser would reject (e.g. Telegram's `id:secret` bot token). */
@@ -56,5 +61,7 @@ export interface Notifier {
   readonly service: string;
   /** The URL with secrets masked, safe to log. */
   readonly maskedUrl: string;
+  /** A backlog that piled up while it failed may go out as one digest (false for webhooks read by programs). */
+  readonly foldsBacklog: boolean;
   send(message: Message, ctx?: SendContext): Promise<void>;
 }

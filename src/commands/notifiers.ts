@@ -1,9 +1,12 @@
 // `relay notifiers`: the schemes relay understands, from the modules' own declarations.
-import { MODULES } from '../../notifiers/registry.ts';
+import { listSchemes } from '../../notifiers/registry.ts';
 
 export function listNotifiers(out: NodeJS.WritableStream): void {
-  for (const m of MODULES) {
-    out.write(`${m.service} (${m.schemes.map((s) => `${s}://`).join(', ')})\n`);
-    for (const form of m.forms) out.write(`    ${form}\n`);
+  for (const s of listSchemes()) {
+    const limits = `title ≤ ${s.limits.title}, body ≤ ${s.limits.body}${s.limits.titleInBody ? ' (title inside body)' : ''}`;
+    out.write(`${s.service} (${s.schemes.map((x) => `${x}://`).join(', ')}) — ${limits}\n`);
+    for (const form of s.forms) out.write(`    ${form}\n`);
+    if (s.options.length > 0) out.write(`    options: ${s.options.join(', ')}\n`);
   }
+  out.write('Every URL also takes overflow=truncate|split|upstream. Details: notifiers/README.md\n');
 }

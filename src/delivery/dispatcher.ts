@@ -158,8 +158,9 @@ export class Dispatcher {
           await this.waitUntil(lane, due);
           continue;
         }
-        // A backlog that built up while the notifier failed goes out as one digest, not one by one.
-        const backlog = head.attempts > 0 && lane.pending > this.config.fold_after;
+        // A backlog that built up while the notifier failed goes out as one digest, not one by one (to people;
+        // a webhook read by a program gets every alert as its own message).
+        const backlog = lane.notifier.foldsBacklog && head.attempts > 0 && lane.pending > this.config.fold_after;
         await this.attempt(lane, backlog ? this.outbox.head(name, FOLD_MAX) : [head]);
       }
     } catch (e) {

@@ -23,7 +23,8 @@ describe('Dispatcher during an outage', () => {
     outbox = new Outbox(':memory:');
     logs = captureLog();
     down = true;
-    d = new Dispatcher([createNotifier('hook', sink.url())], DELIVERY, outbox, clock, logs.log);
+    // A people-facing service (Gotify's POST /message {title, message}): backlogs fold into digests for it.
+    d = new Dispatcher([createNotifier('hook', `gotify://127.0.0.1:${sink.port}/TOKEN`)], DELIVERY, outbox, clock, logs.log);
   });
   afterEach(async () => {
     await sink.stop();
@@ -65,6 +66,19 @@ describe('Dispatcher during an outage', () => {
     d.enqueue(alert(13));
     await sink.waitFor(2);
     expect(sink.json()[1]).toMatchObject({ title: 't13' });
+  });
+
+  it('never folds for a generic webhook read by a program: each held alert arrives as its own message', async () => {
+    const json = new Dispatcher([createNotifier('machine', sink.url())], DELIVERY, outbox, clock, logs.log);
+    sink.respond = () => (down ? { status: 429, headers: { 'retry-after': '3600' } } : { status: 200 });
+    json.enqueue(alert(1, { notify: ['machine'] }));
+    await waiting();
+    for (let i = 2; i <= 12; i++) json.enqueue(alert(i, { notify: ['machine'] }));
+    down = false;
+    clock.advance(HOUR);
+    await sink.waitFor(12);
+    expect(sink.json().map((b) => b.title)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`));
+    await vi.waitFor(() => expect(json.stats).toMatchObject({ queued: 0, sent: 12, folded: 0 }));
   });
 
   it('lists a bounded number of alerts in a digest and counts the rest by rule, so nothing goes unmentioned', async () => {
