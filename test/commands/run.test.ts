@@ -1,20 +1,14 @@
 // `relay run` as a process: SIGTERM closes the listeners, sends what the pipeline holds and exits 0.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, Socket, type AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { CLI, TSX } from '../helpers/run-cli.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 describe('relay run', () => {
   const sink = new HttpSink();

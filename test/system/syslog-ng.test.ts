@@ -1,13 +1,14 @@
 // End to end with Debian's real syslog-ng and loggen: every matching message becomes exactly one alert at
 // a local JSON webhook, non-matching ones none.
 import { readFileSync } from 'node:fs';
-import { createServer, Socket, type AddressInfo } from 'node:net';
+import { Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 import { SyslogNg, loggen } from '../helpers/syslog-ng.ts';
 import { describeWithTools } from '../helpers/tools.ts';
@@ -34,13 +35,6 @@ rules:
 `;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** Alerts for even sequence numbers, each exactly once, and nothing else before the sentinel. */
 function expectEvenSeqs(bodies: string[], n: number): void {
