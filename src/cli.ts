@@ -4,6 +4,7 @@ import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
+import { showOutbox } from './commands/outbox.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -112,6 +113,16 @@ program
   .option('--timeout <ms>', 'how long to wait for the event', '5000')
   .action(async (opts: { config: string; run: boolean; timeout: string }) => {
     process.exitCode = await testSudo(loadOrExit(opts.config), { run: opts.run, timeoutMs: Number(opts.timeout) }, process.stdout);
+  });
+
+program
+  .command('outbox')
+  .description('alerts waiting for delivery per notifier, and with --dead the ones relay gave up on and why')
+  .addOption(configOption())
+  .option('--dead', 'also list dead alerts (rejected by the provider, or older than delivery.max_age)')
+  .option('--limit <n>', 'dead alerts to list', '20')
+  .action((opts: { config: string; dead?: boolean; limit: string }) => {
+    process.exitCode = showOutbox(loadOrExit(opts.config), { dead: opts.dead ?? false, limit: Number(opts.limit) }, process.stdout);
   });
 
 program
