@@ -35,9 +35,11 @@ export class App {
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.recentSudo = new RecentSudoLog(config.state_dir);
-    this.notifiers = Object.entries(config.notifiers)
-      .filter(([name, url]) => url !== '' || (opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty'), false))
-      .map(([name, url]) => createNotifier(name, url));
+    this.notifiers = [];
+    for (const [name, url] of Object.entries(config.notifiers)) {
+      if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
+      else this.notifiers.push(createNotifier(name, url));
+    }
     this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
   }

@@ -1,12 +1,11 @@
 // `relay run` as a process: SIGTERM closes the listeners, sends what the pipeline holds and exits 0.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort, sendTcp } from '../helpers/net.ts';
 import { CLI, TSX } from '../helpers/run-cli.ts';
 
 
@@ -36,9 +35,7 @@ state_dir: ${join(dir, 'state')}
       });
       child.once('exit', (code) => reject(new Error(`relay exited ${code}: ${log}`)));
     });
-    const s = new Socket();
-    await new Promise<void>((r) => s.connect(port, '127.0.0.1', r));
-    s.end('<13>1 2026-11-23T10:00:00Z web1 held - - - first\n<13>1 2026-11-23T10:00:01Z web1 now - - - second\n');
+    await sendTcp(port, '<13>1 2026-11-23T10:00:00Z web1 held - - - first\n<13>1 2026-11-23T10:00:01Z web1 now - - - second\n');
     // Same connection, in order: once the second alert arrived, the first event is held by its group.
     await sink.waitFor(1);
     expect(sink.json().map((a) => a.title)).toEqual(['now web1']);

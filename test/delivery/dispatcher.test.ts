@@ -4,7 +4,8 @@ import { ManualClock } from '../../src/clock.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { alert, captureLog, DELIVERY } from './fixtures.ts';
+import { alert, DELIVERY } from './fixtures.ts';
+import { captureLog } from '../helpers/capture-log.ts';
 
 describe('Dispatcher', () => {
   let sink: HttpSink;

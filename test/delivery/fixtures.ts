@@ -1,5 +1,4 @@
-// Shared pieces of the delivery tests: a delivery config, alerts, and a logger whose lines the test can read.
-import { pino, type Logger } from 'pino';
+// Shared pieces of the delivery tests: a delivery config and alerts.
 import type { Alert } from '../../src/alert.ts';
 import type { DeliveryConfig } from '../../src/config/schema.ts';
 
@@ -9,18 +8,4 @@ export const DELIVERY: DeliveryConfig = {
 
 export function alert(n: number, more: Partial<Alert> = {}): Alert {
   return { id: `a${n}`, rule: 'r', notify: ['hook'], title: `t${n}`, body: `b${n}`, type: 'info', key: `k${n}`, createdAt: 0, count: 1, ...more };
-}
-
-export interface LogLine {
-  level: number;
-  msg: string;
-  [field: string]: unknown;
-}
-
-/** A debug-level logger that keeps its JSON lines in `lines`. */
-export function captureLog(): { log: Logger; lines: LogLine[]; at: (level: 'debug' | 'info' | 'warn' | 'error') => LogLine[] } {
-  const lines: LogLine[] = [];
-  const log = pino({ level: 'debug' }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
-  const levels = { debug: 20, info: 30, warn: 40, error: 50 };
-  return { log, lines, at: (level) => lines.filter((l) => l.level === levels[level]) };
 }

@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { Listener } from '../../src/config/schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createSource } from '../../src/sources/index.ts';
-import { closed, connect, hostPort } from './loopback.ts';
+import { closed, hostPort } from './loopback.ts';
+import { connect } from '../helpers/net.ts';
 
 describe('createSource', () => {
   it('builds the listener its config type names', async () => {

@@ -1,9 +1,6 @@
 // Test kit for listener tests on real loopback sockets: collect events and wait on them (never on time).
 import net from 'node:net';
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import type { RelayEvent } from '../../src/event.ts';
-import type { Logger } from '../../src/log.ts';
 
 export class EventCollector {
   readonly events: RelayEvent[] = [];
@@ -30,12 +27,6 @@ export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setImmediate(r));
 }
 
-export function connect(options: net.NetConnectOpts): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = net.connect(options, () => resolve(s));
-    s.once('error', reject);
-  });
-}
 
 export function closed(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
@@ -46,17 +37,6 @@ export function hostPort(address: string): { host: string; port: number } {
   return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
 }
 
-/** A logger whose JSON lines the test can read. */
-export function capturingLogger(): { log: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const l of chunk.toString().split('\n')) if (l) lines.push(JSON.parse(l) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: pino({ level: 'warn' }, stream), lines };
-}
 
 /** Random bytes with no LF or NUL, so they stay one frame on a stream and cannot read as an octet count. */
 export function randomLine(size: number): Buffer {

@@ -4,7 +4,9 @@ import { TcpListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';
-import { EventCollector, capturingLogger, closed, connect, randomLine, hostPort, until } from './loopback.ts';
+import { EventCollector, closed, randomLine, hostPort, until } from './loopback.ts';
+import { connect } from '../helpers/net.ts';
+import { captureLog } from '../helpers/capture-log.ts';
 
 let source: TcpSource | undefined;
 const sockets: Socket[] = [];
@@ -90,7 +92,7 @@ describe('TcpSource', () => {
   });
 
   it('warns about bad frames with listener and peer, at most about once a second', async () => {
-    const { log, lines } = capturingLogger();
+    const { log, lines } = captureLog('warn');
     const { source, events, open } = await listen({}, log);
     const c = await open();
     c.write('1x\n'.repeat(200) + '<13>1 - h app - - - after flood\n');

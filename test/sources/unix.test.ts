@@ -8,7 +8,8 @@ import { UnixListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
 import { UnixSource, type UnixSourceOptions } from '../../src/sources/unix.ts';
-import { EventCollector, closed, connect, randomLine, until } from './loopback.ts';
+import { EventCollector, closed, randomLine, until } from './loopback.ts';
+import { connect } from '../helpers/net.ts';
 
 let dir: string;
 let source: UnixSource | undefined;

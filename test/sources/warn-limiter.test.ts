@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { WarnLimiter } from '../../src/sources/warn-limiter.ts';
-import { capturingLogger } from './loopback.ts';
+import { captureLog } from '../helpers/capture-log.ts';
 
 describe('WarnLimiter', () => {
   it('lets one warning through per interval and reports how many it held back', () => {
-    const { log, lines } = capturingLogger();
+    const { log, lines } = captureLog('warn');
     let now = 10_000;
     const w = new WarnLimiter(log, 1000, () => now);
     w.warn({ n: 1 }, 'bad');

@@ -1,14 +1,13 @@
 // End to end with Debian's real syslog-ng and loggen: every matching message becomes exactly one alert at
 // a local JSON webhook, non-matching ones none.
 import { readFileSync } from 'node:fs';
-import { Socket } from 'node:net';
 import { createSocket } from 'node:dgram';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { freePort } from '../helpers/free-port.ts';
+import { freePort, sendTcp } from '../helpers/net.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 import { SyslogNg, loggen } from '../helpers/syslog-ng.ts';
 import { describeWithTools } from '../helpers/tools.ts';
@@ -124,9 +123,3 @@ ${snippet}
     expect(app.sources.find((s) => s.name === 'udp')!.stats.parseErrors).toBe(0);
   });
 });
-
-async function sendTcp(port: number, data: string): Promise<void> {
-  const s = new Socket();
-  await new Promise<void>((r) => s.connect(port, '127.0.0.1', r));
-  await new Promise<void>((r) => s.end(data, r));
-}
