@@ -15,6 +15,8 @@ export const ErrorCodes = {
   FRAME_BAD_COUNT: 'RELAY_E_FRAME_BAD_COUNT',
   FRAME_INVALID: 'RELAY_E_FRAME_INVALID',
   TEMPLATE: 'RELAY_E_TEMPLATE',
+  STATE_CORRUPT: 'RELAY_E_STATE_CORRUPT',
+  STATE_WRITE: 'RELAY_E_STATE_WRITE',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

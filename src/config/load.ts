@@ -112,6 +112,7 @@ function validParts(raw: Record<string, unknown>): Config {
     silences: items('silences', shape.silences.unwrap().element, new Set(Object.keys(shape.silences.unwrap().element.shape))),
     throttle: section('throttle') ?? {},
     correlate: section('correlate') ?? ConfigSchema.shape.correlate.parse(undefined),
+    limits: section('limits') ?? ConfigSchema.shape.limits.parse(undefined),
     state_dir: section('state_dir') ?? './var',
   } as Config;
 }

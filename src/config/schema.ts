@@ -150,6 +150,16 @@ export const ConfigSchema = z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),
   }).prefault({}),
+  /**
+   * Caps on state keyed by what events carry (hosts, users, addresses), so a flood of distinct values cannot
+   * grow memory: past a cap, new keys share one overflow entry per rule that counts them and says so.
+   */
+  limits: z.strictObject({
+    /** Per rule: open groups, frequency windows, change baselines, repeat windows, throttle holds. */
+    keys_per_rule: z.number().int().min(1).default(10_000),
+    /** sudo calls waiting for their exit. */
+    pending_sudo_calls: z.number().int().min(1).default(10_000),
+  }).prefault({}),
   /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). */
   state_dir: z.string().min(1).default('./var'),
 });
@@ -163,3 +173,4 @@ export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
+export type LimitsConfig = Config['limits'];

@@ -1,0 +1,124 @@
+// The state store in state_dir/state.db (SQLite, WAL, synchronous=NORMAL: a committed turn survives
+// relay being killed; only a machine crash can lose the last moments). A write that fails because the
+// disk is full (or fails otherwise) keeps the pending entries in memory (bounded: one latest value per key, and every stage
+// caps its keys), says so once, reports itself unwritable, and retries until the disk takes them.
+import { join } from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Clock, Timer } from '../clock.ts';
+import type { Logger } from '../log.ts';
+import type { StateStore } from './state-store.ts';
+import type { StoreHealth } from './store-health.ts';
+import { isDiskFull, openSqlite } from './sqlite-file.ts';
+
+const RETRY_MS = 5000;
+const DELETE = Symbol('delete');
+
+export class SqliteStateStore implements StateStore {
+  private readonly db: Database.Database;
+  private readonly upsert: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly select: Database.Statement;
+  /** `namespace \0 key` → the latest value not yet written. */
+  private readonly pending = new Map<string, unknown>();
+  private scheduled = false;
+  private retry: Timer | undefined;
+  private failure: { since: number; error: string } | undefined;
+
+  static open(stateDir: string, clock: Clock, log: Logger): SqliteStateStore {
+    return new SqliteStateStore(join(stateDir, 'state.db'), clock, log);
+  }
+
+  constructor(readonly file: string, private readonly clock: Clock, private readonly log: Logger) {
+    this.db = openSqlite(file, { synchronous: 'NORMAL', repair: 'relay state --repair' });
+    this.db.exec(`CREATE TABLE IF NOT EXISTS state (
+      namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID`);
+    this.upsert = this.db.prepare('INSERT INTO state (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value');
+    this.remove = this.db.prepare('DELETE FROM state WHERE namespace = ? AND key = ?');
+    this.select = this.db.prepare('SELECT key, value FROM state WHERE namespace = ?');
+  }
+
+  load(namespace: string): Map<string, unknown> {
+    const entries = new Map<string, unknown>();
+    for (const row of this.select.all(namespace) as { key: string; value: string }[]) entries.set(row.key, JSON.parse(row.value));
+    // What is still waiting for the disk is newer than the file.
+    const prefix = `${namespace}\u0000`;
+    for (const [id, value] of this.pending) {
+      if (!id.startsWith(prefix)) continue;
+      const key = id.slice(prefix.length);
+      if (value === DELETE) entries.delete(key);
+      else entries.set(key, JSON.parse(value as string));
+    }
+    return entries;
+  }
+
+  put(namespace: string, key: string, value: unknown): void {
+    this.mark(namespace, key, JSON.stringify(value));
+  }
+
+  delete(namespace: string, key: string): void {
+    this.mark(namespace, key, DELETE);
+  }
+
+  flush(): void {
+    this.scheduled = false;
+    if (this.pending.size === 0 || this.failure && this.retry) return;
+    this.write();
+  }
+
+  health(): StoreHealth {
+    return this.failure ? { writable: false, since: this.failure.since, error: this.failure.error } : { writable: true };
+  }
+
+  close(): void {
+    this.retry?.cancel();
+    this.retry = undefined;
+    this.write();
+    if (this.pending.size > 0) this.log.error({ file: this.file, entries: this.pending.size }, 'state store closed with changes the disk did not take; they are lost');
+    this.db.close();
+  }
+
+  private mark(namespace: string, key: string, value: unknown): void {
+    this.pending.set(`${namespace}\u0000${key}`, value);
+    if (this.scheduled || this.retry) return;
+    this.scheduled = true;
+    queueMicrotask(() => this.flush());
+  }
+
+  private write(): void {
+    if (this.pending.size === 0) return;
+    const batch = [...this.pending];
+    try {
+      this.db.transaction(() => {
+        for (const [id, value] of batch) {
+          const cut = id.indexOf('\u0000');
+          const namespace = id.slice(0, cut);
+          const key = id.slice(cut + 1);
+          if (value === DELETE) this.remove.run(namespace, key);
+          else this.upsert.run(namespace, key, value);
+        }
+      })();
+    } catch (e) {
+      this.failed(e as Error);
+      return;
+    }
+    // Entries changed again while writing cannot happen (synchronous), so the whole batch is on disk.
+    for (const [id, value] of batch) if (this.pending.get(id) === value) this.pending.delete(id);
+    if (this.failure) {
+      this.log.info({ file: this.file, since: new Date(this.failure.since).toISOString() }, 'state store writable again; held changes written');
+      this.failure = undefined;
+    }
+  }
+
+  private failed(e: Error): void {
+    if (!this.failure) {
+      this.failure = { since: this.clock.now(), error: e.message };
+      this.log.error({ file: this.file, err: e.message, code: (e as { code?: string }).code, entries: this.pending.size },
+        isDiskFull(e) ? 'state store cannot write: the disk is full; changes are held in memory and retried every 5s'
+          : 'state store cannot write; changes are held in memory and retried every 5s');
+    }
+    this.retry = this.clock.setTimer(RETRY_MS, () => {
+      this.retry = undefined;
+      this.write();
+    });
+  }
+}
