@@ -29,7 +29,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   constructor(readonly file: string, private readonly clock: Clock, private readonly log: Logger) {
-    this.db = openSqlite(file, { synchronous: 'NORMAL', repair: 'relay state --repair' });
+    this.db = openSqlite(file, { synchronous: 'NORMAL', repair: 'relay repair' });
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
       namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID`);
     this.upsert = this.db.prepare('INSERT INTO state (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value');

@@ -50,7 +50,7 @@ describe('SqliteStateStore', () => {
     const dir = stateDir();
     writeFileSync(join(dir, 'state.db'), 'this is not a database, it is forty bytes or more of text');
     const { log } = captureLog();
-    expect(() => SqliteStateStore.open(dir, new ManualClock(), log)).toThrow(/state\.db is damaged \(SQLITE_NOTADB.*relay state --repair/);
+    expect(() => SqliteStateStore.open(dir, new ManualClock(), log)).toThrow(/state\.db is damaged \(SQLITE_NOTADB.*relay repair/);
   });
 
   it('holds changes when a write fails, reports itself unwritable, and writes them when the disk takes them again', () => {
