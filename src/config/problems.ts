@@ -1,6 +1,7 @@
 // Config problems with their place in the file: every problem is collected, then all are reported at once
-// as `file:line:col: message`.
+// as `file:line:col: message`. Messages pass the redactor, so a problem never echoes a `${env:}`/`${file:}` value.
 import { isMap, isSeq, isScalar, isPair, type Document, type LineCounter, type Node } from 'yaml';
+import { redact } from '../redactor.ts';
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -35,7 +36,7 @@ export function locate(doc: Document, lines: LineCounter, file: string, p: Confi
   const target = (p.atKey && keyNode) || node || doc.contents;
   const offset = (target as Node | null)?.range?.[0] ?? 0;
   const pos = lines.linePos(offset);
-  return { file, line: pos.line, col: pos.col, message: `${describePath(p.path)}${p.message}` };
+  return { file, line: pos.line, col: pos.col, message: redact(`${describePath(p.path)}${p.message}`) };
 }
 
 function child(node: unknown, segment: string | number): { key: unknown; value: unknown } | undefined {
