@@ -40,7 +40,8 @@ function describeLayer(layer: unknown): string {
   // Happy eyeballs tries every address of a name; each refusal is its own error.
   if (Array.isArray(f.errors) && f.errors.length > 0) return [...new Set(f.errors.map(describeLayer))].join('; ');
   const message = typeof f.message === 'string' ? f.message.trim() : String(layer);
-  const code = typeof f.code === 'string' ? f.code : undefined;
+  // relay's own codes (RELAY_E_…) are for programs; the message already says it to people.
+  const code = typeof f.code === 'string' && !f.code.startsWith('RELAY_E_') ? f.code : undefined;
   if (f.name === 'TimeoutError') return 'timed out';
   if (!code) return message;
   const peer = typeof f.address === 'string' ? ` ${f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';
