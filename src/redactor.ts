@@ -6,6 +6,11 @@ export const MASK = '****';
 
 /** Shorter values are not masked: "on", "1" or "web" would blot out every line they happen to occur in. */
 const MIN_LENGTH = 4;
+/**
+ * Numbers and JSON's literals are not masked either: they are ports and flags, not secrets, and masking them
+ * would turn `"port":5514` in a JSON log line into `"port":****`, which no log shipper can read.
+ */
+const NOT_SECRET = /^(-?\d+(\.\d+)?|true|false|null)$/;
 
 export class Redactor {
   private readonly secrets = new Set<string>();
@@ -15,7 +20,7 @@ export class Redactor {
   add(value: string): void {
     for (const part of [value, ...value.split(/\r?\n/)]) {
       const text = part.trim();
-      if (text.length < MIN_LENGTH) continue;
+      if (text.length < MIN_LENGTH || NOT_SECRET.test(text)) continue;
       // A log line is JSON, and a URL prints its parts percent-encoded: the same secret, other bytes.
       for (const form of [text, JSON.stringify(text).slice(1, -1), encodeURIComponent(text), encodeURI(text)]) this.secrets.add(form);
     }

@@ -24,6 +24,14 @@ describe('Redactor', () => {
     expect(r.redact('web1 is on')).toBe('web1 is on');
   });
 
+  it('leaves numbers and JSON literals alone, so a JSON log line stays JSON', () => {
+    const r = new Redactor();
+    for (const v of ['5514', '-1.25', 'true', 'false', 'null']) r.add(v);
+    expect(r.size).toBe(0);
+    const line = JSON.stringify({ port: 5514, ok: true, gone: null });
+    expect(JSON.parse(r.redact(line))).toEqual({ port: 5514, ok: true, gone: null });
+  });
+
   it('masks a recorded secret in every log line, in any field', () => {
     const { log, lines } = captureLog();
     redactor.add('s3cret-from-env');
