@@ -8,6 +8,8 @@ interface Failure {
   message?: unknown;
   name?: unknown;
   code?: unknown;
+  /** nodemailer's: the system's code (ECONNREFUSED) under its own (ESOCKET). */
+  originalCode?: unknown;
   cause?: unknown;
   errors?: unknown;
   address?: unknown;
@@ -41,7 +43,8 @@ function describeLayer(layer: unknown): string {
   if (Array.isArray(f.errors) && f.errors.length > 0) return [...new Set(f.errors.map(describeLayer))].join('; ');
   const message = typeof f.message === 'string' ? f.message.trim() : String(layer);
   // relay's own codes (RELAY_E_…) are for programs; the message already says it to people.
-  const code = typeof f.code === 'string' && !f.code.startsWith('RELAY_E_') ? f.code : undefined;
+  const own = typeof f.originalCode === 'string' ? f.originalCode : f.code;
+  const code = typeof own === 'string' && !own.startsWith('RELAY_E_') ? own : undefined;
   if (f.name === 'TimeoutError') return 'timed out';
   if (!code) return message;
   const peer = typeof f.address === 'string' ? ` ${f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';

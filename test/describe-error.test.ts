@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { describeError } from '../src/describe-error.ts';
 import { ErrorCodes, NotifyError } from '../src/errors.ts';
 import { httpSend } from '../notifiers/http.ts';
+import { createNotifier } from '../notifiers/registry.ts';
 import { redactor } from '../src/redactor.ts';
 import { freePort } from './helpers/net.ts';
 
@@ -24,6 +25,7 @@ describe('describeError', () => {
       sysError('connect ECONNREFUSED 127.0.0.1:8080', { code: 'ECONNREFUSED', address: '127.0.0.1', port: 8080 }),
     ])), 'connection refused by ::1:8080 (ECONNREFUSED: nothing listens there); connection refused by 127.0.0.1:8080 (ECONNREFUSED: nothing listens there)'],
     ['a provider answer, kept whole', new NotifyError(ErrorCodes.NOTIFY_REJECTED, 'provider answered HTTP 401 Unauthorized: {"message": "Invalid Webhook Token"}', { retryable: false }), 'provider answered HTTP 401 Unauthorized: {"message": "Invalid Webhook Token"}'],
+    ['a refusal nodemailer reports', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', address: '127.0.0.1', port: 2525 }), 'connection refused by 127.0.0.1:2525 (ECONNREFUSED: nothing listens there)'],
     ['context around a cause', new Error('request to Slack failed', { cause: sysError('read ECONNRESET', { code: 'ECONNRESET' }) }), 'request to Slack failed: connection reset by the server (ECONNRESET)'],
     ['something that is not an Error', 'boom', 'boom'],
   ])('names %s', (_what, error, text) => {
@@ -65,5 +67,12 @@ describe('a failed HTTP send names its cause', () => {
   it('https to a port that speaks plain text: the TLS reason, not OpenSSL\'s source file', async () => {
     const port = await serve((s) => s.end('HTTP/1.1 200 OK\r\n\r\n'));
     expect(await failure(`https://127.0.0.1:${port}/hook`)).toMatch(/^request failed: TLS: wrong version number \(ERR_SSL_WRONG_VERSION_NUMBER\)$/);
+  });
+
+  it('an SMTP server that is not there: ECONNREFUSED, not nodemailer\'s ESOCKET', async () => {
+    const port = await freePort();
+    const mail = createNotifier('mail', `mailto://user:pw@127.0.0.1:${port}/to@example.com`);
+    const e = await mail.send({ title: 't', body: 'b', type: 'info' }).then(() => undefined, (err: unknown) => err);
+    expect(describeError(e)).toBe(`SMTP delivery failed: connection refused by 127.0.0.1:${port} (ECONNREFUSED: nothing listens there)`);
   });
 });
