@@ -28,10 +28,12 @@ export function describeError(e: unknown): string {
   // From the innermost cause outwards: an outer layer that already says it is kept instead, one that adds
   // context is put in front, a generic one is dropped.
   let text = '';
+  let innerMessage = '';
   for (const layer of chain.reverse()) {
     const own = describeLayer(layer);
-    if (text === '' || own.includes(text)) text = own;
+    if (text === '' || own.includes(text) || (innerMessage !== '' && own.includes(innerMessage))) text = own;
     else if (!GENERIC.has(own)) text = `${own}: ${text}`;
+    innerMessage = typeof (layer as Failure)?.message === 'string' ? ((layer as Failure).message as string).trim() : '';
   }
   return redact(text);
 }

@@ -27,6 +27,7 @@ describe('describeError', () => {
     ['a provider answer, kept whole', new NotifyError(ErrorCodes.NOTIFY_REJECTED, 'provider answered HTTP 401 Unauthorized: {"message": "Invalid Webhook Token"}', { retryable: false }), 'provider answered HTTP 401 Unauthorized: {"message": "Invalid Webhook Token"}'],
     ['a refusal nodemailer reports', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET', originalCode: 'ECONNREFUSED', address: '127.0.0.1', port: 2525 }), 'connection refused by 127.0.0.1:2525 (ECONNREFUSED: nothing listens there)'],
     ['context around a cause', new Error('request to Slack failed', { cause: sysError('read ECONNRESET', { code: 'ECONNRESET' }) }), 'request to Slack failed: connection reset by the server (ECONNRESET)'],
+    ['a wrapper that already quotes its cause', new Error('send failed: read ECONNRESET', { cause: sysError('read ECONNRESET', { code: 'ECONNRESET' }) }), 'send failed: read ECONNRESET'],
     ['something that is not an Error', 'boom', 'boom'],
   ])('names %s', (_what, error, text) => {
     expect(describeError(error)).toBe(text);
