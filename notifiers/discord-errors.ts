@@ -3,6 +3,7 @@
 import { DiscordAPIError, HTTPError, RateLimitError } from 'discord.js';
 import { ErrorCodes, NotifyError } from '../src/errors.ts';
 import { isRetryableStatus, parseRetryAfter } from './http.ts';
+import { describeError } from '../src/describe-error.ts';
 
 export interface RateLimitAnswer {
   body: { retry_after?: number; global?: boolean; message?: string } | undefined;
@@ -29,6 +30,6 @@ export function discordError(e: unknown, answer: RateLimitAnswer | undefined, si
   }
   const aborted = e instanceof Error && e.name === 'AbortError';
   return new NotifyError(aborted && !signal?.aborted ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED,
-    aborted ? (signal?.aborted ? 'send to Discord aborted' : 'Discord did not answer in time') : `request to Discord failed: ${(e as Error).message}`,
+    aborted ? (signal?.aborted ? 'send to Discord aborted' : 'Discord did not answer in time') : `request to Discord failed: ${describeError(e)}`,
     { retryable: true, cause: e });
 }

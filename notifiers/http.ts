@@ -1,6 +1,7 @@
 // HTTP delivery shared by webhook-style notifiers: Node's fetch with a timeout, and the mapping of a
 // provider's answer to success or a NotifyError (retryable or not, with the provider's Retry-After).
 import { ErrorCodes, NotifyError } from '../src/errors.ts';
+import { describeError } from '../src/describe-error.ts';
 
 export interface HttpRequest {
   url: string;
@@ -39,7 +40,7 @@ export async function httpSend(req: HttpRequest): Promise<Response> {
     const timedOut = timeout.aborted;
     throw new NotifyError(
       timedOut ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED,
-      timedOut ? `no answer within ${req.timeoutMs ?? 10_000} ms` : `request failed: ${describe(cause)}`,
+      timedOut ? `no answer within ${req.timeoutMs ?? 10_000} ms` : `request failed: ${describeError(cause)}`,
       { retryable: true, cause },
     );
   }
@@ -79,12 +80,4 @@ function bodyHint(text: string, hint: HttpRequest['retryHint']): number | undefi
   } catch {
     return undefined;
   }
-}
-
-function describe(cause: unknown): string {
-  if (cause instanceof Error) {
-    const inner = (cause as { cause?: unknown }).cause;
-    return inner instanceof Error ? `${cause.message} (${inner.message})` : cause.message;
-  }
-  return String(cause);
 }

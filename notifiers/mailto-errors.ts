@@ -1,6 +1,7 @@
 // SMTP failures → NotifyError: a 4xx reply (greylisting, mailbox busy) means "try later", a 5xx means the
 // server will never take this message; connection trouble is worth retrying.
 import { ErrorCodes, NotifyError } from '../src/errors.ts';
+import { describeError } from '../src/describe-error.ts';
 
 interface SmtpFailure extends Error {
   code?: string;
@@ -19,5 +20,5 @@ export function mailError(e: unknown, signal: AbortSignal | undefined): NotifyEr
     return new NotifyError(ErrorCodes.NOTIFY_REJECTED, `SMTP server refused the message: ${answer}`, { retryable: false, providerAnswer: answer, cause: e });
   }
   const timedOut = err.code === 'ETIMEDOUT';
-  return new NotifyError(timedOut ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED, `SMTP delivery failed: ${err.message}`, { retryable: true, cause: e });
+  return new NotifyError(timedOut ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED, `SMTP delivery failed: ${describeError(e)}`, { retryable: true, cause: e });
 }

@@ -1,9 +1,11 @@
 // The explicit list of notifier modules, and URL → Notifier resolution. A scheme claimed twice is a
 // start-up error, never a silent override. The registry, not each module, applies `overflow=`.
 import { ErrorCodes, NotifyError, RelayError } from '../src/errors.ts';
+import { redact } from '../src/redactor.ts';
 import type { Limits, Message, Notifier, NotifierModule, SendContext } from './types.ts';
 import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
 import { choiceParam } from './url-fields.ts';
+import { maskInvalidUrl } from './mask-invalid-url.ts';
 import { consoleNotifier } from './console.ts';
 import { jsonNotifier } from './json.ts';
 import { formNotifier } from './form.ts';
@@ -54,7 +56,7 @@ export interface ParsedNotifierUrl {
 /** Find the module for a URL string and parse it; throws RelayError (URL_INVALID / URL_SCHEME). */
 export function parseNotifierUrl(raw: string): ParsedNotifierUrl {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(raw)?.[1]?.toLowerCase();
-  if (!scheme) throw new RelayError(ErrorCodes.URL_INVALID, `not a URL: ${JSON.stringify(maskLoose(raw))}`);
+  if (!scheme) throw new RelayError(ErrorCodes.URL_INVALID, `not a URL: ${JSON.stringify(maskInvalidUrl(raw))}`);
   const native = scheme === 'https' || scheme === 'http';
   const claimed = native ? undefined : SCHEMES.get(scheme);
   if (!native && !claimed) {
@@ -68,7 +70,7 @@ export function parseNotifierUrl(raw: string): ParsedNotifierUrl {
   try {
     url = new URL(text);
   } catch {
-    throw new RelayError(ErrorCodes.URL_INVALID, `not a valid ${scheme}:// URL: ${JSON.stringify(maskLoose(raw))}`);
+    throw new RelayError(ErrorCodes.URL_INVALID, `not a valid ${scheme}:// URL: ${JSON.stringify(maskInvalidUrl(raw))}`);
   }
   const module = claimed ?? MODULES.find((m) => m.accepts?.(url));
   if (!module) {
@@ -84,7 +86,7 @@ export function createNotifier(name: string, raw: string): Notifier {
   return {
     name,
     service: module.service,
-    maskedUrl: overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`,
+    maskedUrl: redact(overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`),
     foldsBacklog: !module.eachMessageMatters,
     send: (message, ctx = {}) => sendParts(module, config, applyOverflow(message, module.limits, overflow), ctx),
   };
@@ -115,16 +117,4 @@ export interface SchemeInfo {
 /** What `relay notifiers` prints: one entry per module, straight from its declaration. */
 export function listSchemes(): SchemeInfo[] {
   return MODULES.map(({ service, schemes, forms, options, limits }) => ({ service, schemes, forms, options, limits }));
-}
-
-/**
- * Best-effort mask for strings that did not parse: keep the scheme and a plain DNS host, hide the rest.
- * Many schemes put secrets where a host would be (`pover://user@token`, `tgram://id:secret`), so any
- * authority that is not a dotted name is hidden too.
- */
-export function maskLoose(raw: string): string {
-  const m = /^([a-z0-9+.-]+:\/\/)([^/?#]*)(.*)$/is.exec(raw);
-  if (!m) return '****';
-  const host = /^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/i.test(m[2]!) ? m[2] : '****';
-  return `${m[1]}${host}${m[3] && host !== '****' ? '/****' : ''}`;
 }

@@ -2,6 +2,7 @@
 // retry, so Slack's Retry-After reaches the outbox as a NotifyError instead of a hidden wait.
 import { LogLevel, WebAPIHTTPError, WebAPIPlatformError, WebAPIRateLimitedError, WebClient } from '@slack/web-api';
 import { ErrorCodes, NotifyError } from '../src/errors.ts';
+import { describeError } from '../src/describe-error.ts';
 import { endpoint } from './endpoints.ts';
 import { isRetryableStatus } from './http.ts';
 import { slackPayload } from './slack-payload.ts';
@@ -44,5 +45,5 @@ function slackError(e: unknown, channel: string): NotifyError {
   if (e instanceof WebAPIHTTPError) {
     return new NotifyError(ErrorCodes.NOTIFY_FAILED, `Slack answered HTTP ${e.statusCode}`, { retryable: isRetryableStatus(e.statusCode), cause: e });
   }
-  return new NotifyError(ErrorCodes.NOTIFY_FAILED, `request to Slack failed: ${(e as Error).message}`, { retryable: true, cause: e });
+  return new NotifyError(ErrorCodes.NOTIFY_FAILED, `request to Slack failed: ${describeError(e)}`, { retryable: true, cause: e });
 }

@@ -1,7 +1,6 @@
 // The contract every notifier module meets: declare schemes and limits, parse a URL into typed config,
 // rebuild the URL (masked for printing), and send one message or throw a NotifyError.
-
-export type MessageType = 'info' | 'success' | 'warning' | 'failure';
+import type { MessageType } from '../src/message-type.ts';
 
 export interface Message {
   title: string;

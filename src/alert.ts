@@ -1,5 +1,5 @@
 // An alert: what a rule made of one or more events, on its way to the notifiers it names.
-import type { MessageType } from '../notifiers/types.ts';
+import type { MessageType } from './message-type.ts';
 
 export interface Alert {
   /** Unique per alert; the outbox and logs use it. */

@@ -1,31 +1,46 @@
 // `relay test-url URL`: prove a notifier works — one message, the masked URL, the outcome and the time taken.
-import { createNotifier, maskLoose } from '../../notifiers/registry.ts';
+// The URL may use `${env:NAME}` and `${file:/path}` as config.yaml does, so a token need not be typed into a
+// shell history; what they bring in is masked in everything printed.
+import { createNotifier } from '../../notifiers/registry.ts';
+import { maskInvalidUrl } from '../../notifiers/mask-invalid-url.ts';
 import type { Notifier } from '../../notifiers/types.ts';
+import { resolveSecrets, type SecretProblem } from '../config/secrets.ts';
+import { describeError } from '../describe-error.ts';
 import { NotifyError } from '../errors.ts';
+import { redact } from '../redactor.ts';
 
 export const EXIT_SENT = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_INVALID = 2;
 
-export async function testUrl(raw: string, opts: { title: string; body: string }, out: NodeJS.WritableStream): Promise<number> {
+export async function testUrl(raw: string, opts: { title: string; body: string }, out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const print = (line: string): void => void out.write(`${redact(line)}\n`);
+  const problems: SecretProblem[] = [];
+  const url = resolveSecrets(raw, env, problems);
+  if (problems.length > 0) {
+    for (const p of problems) print(`cannot test ${raw}: ${p.message}`);
+    return EXIT_INVALID;
+  }
   // The same path a running relay takes (overflow limits included), so a pass here means a pass there.
   let notifier: Notifier;
   try {
-    notifier = createNotifier('test-url', raw);
+    notifier = createNotifier('test-url', url);
   } catch (e) {
-    out.write(`invalid URL ${maskLoose(raw)}: ${(e as Error).message}\n`);
+    const message = (e as Error).message;
+    const shown = maskInvalidUrl(url);
+    print(message.includes(shown) ? `invalid URL: ${message}` : `invalid URL ${shown}: ${message}`);
     return EXIT_INVALID;
   }
-  out.write(`${notifier.service}: ${notifier.maskedUrl}\n`);
+  print(`${notifier.service}: ${notifier.maskedUrl}`);
   const started = performance.now();
   try {
     await notifier.send({ title: opts.title, body: opts.body, type: 'info' }, { signal: AbortSignal.timeout(30_000) });
-    out.write(`sent in ${elapsed(started)}\n`);
+    print(`sent in ${elapsed(started)}`);
     return EXIT_SENT;
   } catch (e) {
     const answer = e instanceof NotifyError && e.providerAnswer ? `\nprovider answered: ${e.providerAnswer}` : '';
     const retry = e instanceof NotifyError ? ` (${e.retryable ? 'retryable' : 'not retryable'})` : '';
-    out.write(`failed after ${elapsed(started)}: ${(e as Error).message}${retry}${answer}\n`);
+    print(`failed after ${elapsed(started)}: ${describeError(e)}${retry}${answer}`);
     return EXIT_FAILED;
   }
 }

@@ -6,6 +6,7 @@ import { ConfigSchema, type Config } from './schema.ts';
 import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { crossCheck } from './validate.ts';
+import { unknownKeyProblem } from './unknown-key.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -43,7 +44,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     for (const issue of parsed.error.issues) {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
       if (issue.code === 'unrecognized_keys') {
-        for (const key of issue.keys) problems.push({ path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}` });
+        for (const key of issue.keys) problems.push(unknownKeyProblem(ConfigSchema, path, key, raw));
       } else {
         problems.push({ path, message: issue.message });
       }

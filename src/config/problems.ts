@@ -1,6 +1,7 @@
 // Config problems with their place in the file: every problem is collected, then all are reported at once
-// as `file:line:col: message`.
+// as `file:line:col: message`. Messages pass the redactor, so a problem never echoes a `${env:}`/`${file:}` value.
 import { isMap, isSeq, isScalar, isPair, type Document, type LineCounter, type Node } from 'yaml';
+import { redact } from '../redactor.ts';
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -9,6 +10,8 @@ export interface ConfigProblem {
   message: string;
   /** Point at the key rather than its value (unknown keys). */
   atKey?: boolean;
+  /** The message names its place itself, so it is not prefixed with the path. */
+  placed?: boolean;
 }
 
 export interface LocatedProblem {
@@ -35,7 +38,7 @@ export function locate(doc: Document, lines: LineCounter, file: string, p: Confi
   const target = (p.atKey && keyNode) || node || doc.contents;
   const offset = (target as Node | null)?.range?.[0] ?? 0;
   const pos = lines.linePos(offset);
-  return { file, line: pos.line, col: pos.col, message: `${describePath(p.path)}${p.message}` };
+  return { file, line: pos.line, col: pos.col, message: redact(`${p.placed ? '' : describePath(p.path)}${p.message}`) };
 }
 
 function child(node: unknown, segment: string | number): { key: unknown; value: unknown } | undefined {
@@ -51,6 +54,10 @@ function child(node: unknown, segment: string | number): { key: unknown; value: 
 }
 
 function describePath(path: ConfigPath): string {
-  if (path.length === 0) return '';
-  return `${path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('')}: `;
+  return path.length === 0 ? '' : `${describePlace(path)}: `;
+}
+
+/** `rules[2].match`: a path as the config file's reader thinks of it. */
+export function describePlace(path: ConfigPath): string {
+  return path.map((s, i) => (typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
 }

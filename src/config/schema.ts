@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
+import { MESSAGE_TYPES } from '../message-type.ts';
 
 export const Duration = z
   .union([z.string(), z.number()])
@@ -55,7 +56,7 @@ export const UnixListener = z.strictObject({
 
 export const Listener = z.discriminatedUnion('type', [UdpListener, TcpListener, UnixListener]);
 
-export const MessageTypeSchema = z.enum(['info', 'success', 'warning', 'failure']);
+export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 
 /** "10/1m", "1/30s", "100/h": how many messages per how long. */
 export const Rate = z.string().transform((v, ctx) => {

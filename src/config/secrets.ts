@@ -1,6 +1,8 @@
 // `${env:NAME}`, `${env:NAME:-default}` and `${file:/path}` references inside config strings, resolved
-// once at load so secrets need not sit in config.yaml.
+// once at load so secrets need not sit in config.yaml. Every value read this way is recorded as a secret, so
+// no log line, error or command output prints it.
 import { readFileSync } from 'node:fs';
+import { redactor } from '../redactor.ts';
 
 const REF = /\$\{(env|file):([^}]*)\}/g;
 
@@ -14,18 +16,24 @@ export function resolveSecrets(text: string, env: NodeJS.ProcessEnv, problems: S
     if (kind === 'env') {
       const [name, fallback] = splitDefault(ref);
       const value = env[name];
-      if (value !== undefined && value !== '') return value;
+      if (value !== undefined && value !== '') return secret(value);
+      // A default is written in config.yaml itself, so it is no secret.
       if (fallback !== undefined) return fallback;
       problems.push({ message: `environment variable ${name} is not set (write \${env:${name}:-} to make it optional)` });
       return '';
     }
     try {
-      return readFileSync(ref, 'utf8').trim();
+      return secret(readFileSync(ref, 'utf8').trim());
     } catch (e) {
       problems.push({ message: `cannot read secret file ${ref}: ${(e as NodeJS.ErrnoException).code ?? e}` });
       return '';
     }
   });
+}
+
+function secret(value: string): string {
+  redactor.add(value);
+  return value;
 }
 
 function splitDefault(ref: string): [string, string | undefined] {

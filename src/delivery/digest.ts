@@ -1,7 +1,8 @@
 // Folds alerts that piled up while a notifier was unavailable into one message, so a recovering provider
 // (often one that just rate-limited us) gets one request instead of the whole backlog. Nothing is left out:
 // the title carries the count, the body lists the first alerts and counts the rest by rule.
-import type { Message, MessageType } from '../../notifiers/types.ts';
+import type { Message } from '../../notifiers/types.ts';
+import type { MessageType } from '../message-type.ts';
 import type { OutboxRow } from '../outbox/outbox.ts';
 
 /** Alerts listed one by one; the rest are summed per rule so the body stays within provider limits. */

@@ -9,6 +9,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
 import type { Message, Notifier } from '../../notifiers/types.ts';
 import { NotifyError } from '../errors.ts';
+import { describeError } from '../describe-error.ts';
 import type { Outbox, OutboxRow } from '../outbox/outbox.ts';
 import { digestMessage } from './digest.ts';
 import { LaneHealth } from './lane-health.ts';
@@ -164,7 +165,7 @@ export class Dispatcher {
         await this.attempt(lane, backlog ? this.outbox.head(name, FOLD_MAX) : [head]);
       }
     } catch (e) {
-      this.log.error({ notifier: name, err: describe(e) }, 'delivery stopped: the outbox could not be read or written');
+      this.log.error({ notifier: name, err: describeError(e) }, 'delivery stopped: the outbox could not be read or written');
     } finally {
       lane.running = false;
       this.onProgress?.();
@@ -200,7 +201,7 @@ export class Dispatcher {
     const now = this.clock.now();
     const head = rows[0]!;
     const tries = head.attempts + 1;
-    const err = describe(e);
+    const err = describeError(e);
     const code = (e as { code?: string }).code;
     const providerAnswer = e instanceof NotifyError ? e.providerAnswer : undefined;
     const retryable = e instanceof NotifyError ? e.retryable : true;
@@ -258,8 +259,4 @@ export class Dispatcher {
 
 function messageOf(row: OutboxRow): Message {
   return { title: row.title, body: row.body, type: row.type, ...(row.severity === undefined ? {} : { severity: row.severity }) };
-}
-
-function describe(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }

@@ -2,7 +2,7 @@
 // more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert.ts';
-import type { MessageType } from '../../notifiers/types.ts';
+import type { MessageType } from '../message-type.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
 import type { Batch } from './hit.ts';

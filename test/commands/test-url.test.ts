@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { runCli } from '../helpers/run-cli.ts';
+import { freePort } from '../helpers/net.ts';
 
 describe('relay test-url', () => {
   const ok = new HttpSink();
@@ -36,5 +37,19 @@ describe('relay test-url', () => {
     const r = await runCli(['test-url', 'nope://x']);
     expect(r.code).toBe(2);
     expect(r.stdout).toContain('unknown notifier scheme nope://');
+  });
+
+  it('exits 1 naming the cause when nothing listens: ECONNREFUSED and the address, not a bare "fetch failed"', async () => {
+    const port = await freePort();
+    const r = await runCli(['test-url', `json://127.0.0.1:${port}/hook`]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`connection refused by 127.0.0.1:${port} (ECONNREFUSED`);
+    expect(r.stdout).not.toMatch(/fetch failed/);
+  });
+
+  it('exits 2 showing the URL it could not parse, with only the password masked', async () => {
+    const r = await runCli(['test-url', 'json://alice:hunter2@hooks.example.com:80a/alerts']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('invalid URL: not a valid json:// URL: "json://alice:****@hooks.example.com:80a/alerts"\n');
   });
 });

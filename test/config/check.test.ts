@@ -35,7 +35,7 @@ describe('relay check', () => {
       `${file}:10:8: notifiers.bad: unknown notifier scheme nope:// (see \`relay notifiers\`)`,
       expect.stringMatching(new RegExp(`^${file}:14:16: rules\\[0\\]\\.match\\.message: bad regular expression`)),
       `${file}:15:20: rules[0].notify[1]: unknown notifier "ghost" (defined: hook, bad)`,
-      `${file}:16:5: rules[0].colour: unknown key "colour"`,
+      `${file}:16:5: unknown key "colour" in rules[0]`,
     ]);
   });
 
