@@ -15,6 +15,9 @@ import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
+import { relayEndpoint } from './http/relay-endpoint.ts';
+import type { HttpServer } from './http/http-server.ts';
+import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -29,6 +32,10 @@ export class App {
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
+  /** /metrics, /healthz, /readyz when `http:` is configured. */
+  private http: HttpServer | undefined;
+  /** Names of the listeners bound now (what /readyz calls up). */
+  private readonly listening = new Set<string>();
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
 
@@ -50,6 +57,11 @@ export class App {
     return this.delivery;
   }
 
+  /** Where the HTTP endpoint listens (the bound port also when configured with port 0); undefined without `http:`. */
+  get httpAddress(): string | undefined {
+    return this.http?.address();
+  }
+
   /** One event through the pipeline. */
   accept(event: RelayEvent): void {
     if (event.kind === 'sudo') this.recentSudo.record(event);
@@ -62,15 +74,22 @@ export class App {
     this.pipeline.useSilences(this.silences);
     this.outbox = Outbox.open(this.config.state_dir);
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
+    if (this.config.http) this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
         await s.start();
         started.push(s);
+        this.listening.add(s.name);
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
+      if (this.http) {
+        await this.http.start();
+        this.opts.log.info({ address: this.http.address() }, 'http endpoint listening (/metrics, /healthz, /readyz)');
+      }
     } catch (e) {
-      await Promise.allSettled(started.map((s) => s.stop()));
+      this.listening.clear();
+      await Promise.allSettled([...started.map((s) => s.stop()), this.http?.stop()]);
       await this.delivery.drain(0);
       this.outbox.close();
       throw e;
@@ -83,7 +102,9 @@ export class App {
    * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
    */
   async stop(): Promise<void> {
-    await Promise.allSettled(this.sources.map((s) => s.stop()));
+    this.listening.clear();
+    // The HTTP endpoint closes with the listeners: it is an input too (HTTP ingest will live there).
+    await Promise.allSettled([...this.sources.map((s) => s.stop()), this.http?.stop()]);
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
@@ -91,5 +112,18 @@ export class App {
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
+  }
+
+  /** What /metrics and /readyz show, read from the running parts. */
+  private readings(): RelayReadings {
+    return readRelay({
+      clock: this.clock,
+      listeners: this.sources,
+      isUp: (l) => this.listening.has(l.name),
+      rules: this.config.rules.map((r) => r.name),
+      pipeline: this.pipeline,
+      delivery: this.dispatcher,
+      outbox: this.outbox!,
+    });
   }
 }

@@ -137,6 +137,13 @@ export const Delivery = z.strictObject({
   shutdown_grace: Duration.default(5000),
 });
 
+/** The HTTP endpoint (/metrics, /healthz, /readyz); absent = relay serves no HTTP. */
+export const Http = z.strictObject({
+  address: HostPort,
+  /** A notifier failing for longer than this makes /readyz answer 503. */
+  ready_failing_after: Duration.default(300_000),
+});
+
 export const ConfigSchema = z.strictObject({
   listeners: z.array(Listener).default([]),
   notifiers: z.record(Name, z.string()).default({}),
@@ -152,6 +159,7 @@ export const ConfigSchema = z.strictObject({
   }).prefault({}),
   /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). */
   state_dir: z.string().min(1).default('./var'),
+  http: Http.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -163,3 +171,4 @@ export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
+export type HttpConfig = z.infer<typeof Http>;

@@ -30,9 +30,20 @@ export interface DeliveryStats {
   folded: number;
 }
 
+/** One notifier's share of DeliveryStats (without `queued`: the outbox knows that), and since when it fails. */
+export interface NotifierDeliveryStats {
+  sent: number;
+  retried: number;
+  dead: number;
+  folded: number;
+  /** Epoch ms (the dispatcher's clock) of the first failure in the current run of failures; absent while it delivers. */
+  failingSince?: number;
+}
+
 interface Lane {
   notifier: Notifier;
   health: LaneHealth;
+  stats: Omit<NotifierDeliveryStats, 'failingSince'>;
   /** Rows of this notifier in the outbox. */
   pending: number;
   running: boolean;
@@ -62,7 +73,7 @@ export class Dispatcher {
     private readonly log: Logger,
   ) {
     for (const n of notifiers) {
-      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
+      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), stats: { sent: 0, retried: 0, dead: 0, folded: 0 }, pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
       this.lanes.set(n.name, lane);
     }
     for (const [name, pending] of outbox.pending()) {
@@ -131,6 +142,11 @@ export class Dispatcher {
     return left;
   }
 
+  /** Per configured notifier: its delivery counters and, while it fails, since when. */
+  notifierStats(): Map<string, NotifierDeliveryStats> {
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...lane.stats, failingSince: lane.health.failingSince }]));
+  }
+
   private kick(lane: Lane): void {
     if (!lane.running && !this.stopped) lane.loop = this.run(lane);
   }
@@ -188,8 +204,10 @@ export class Dispatcher {
     this.outbox.remove(rows.map((r) => r.seq));
     this.forget(lane, rows.length);
     this.stats.sent += rows.length;
+    lane.stats.sent += rows.length;
     if (folded) {
       this.stats.folded += rows.length;
+      lane.stats.folded += rows.length;
       this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
     }
     this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
@@ -216,6 +234,7 @@ export class Dispatcher {
     const delay = retryDelay(tries, e, this.config);
     this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
     this.stats.retried++;
+    lane.stats.retried++;
     lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
   }
 
@@ -233,6 +252,7 @@ export class Dispatcher {
     this.outbox.bury(rows.map((r) => r.seq), reason, now);
     this.forget(lane, rows.length);
     this.stats.dead += rows.length;
+    lane.stats.dead += rows.length;
   }
 
   private forget(lane: Lane, n: number): void {

@@ -22,6 +22,8 @@ export interface PipelineStats {
   repeatsHeld: number;
   throttled: number;
   alerts: number;
+  /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
+  alertsByRule: Record<string, number>;
 }
 
 export class Pipeline {
@@ -34,6 +36,7 @@ export class Pipeline {
   private readonly notifierThrottle: Throttle;
   private events = 0;
   private alerts = 0;
+  private readonly alertsByRule = new Map<string, number>();
 
   constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void) {
     const rules = new Map(config.rules.map((r) => [r.name, r]));
@@ -47,6 +50,7 @@ export class Pipeline {
     });
     this.notifierThrottle = new Throttle((name) => config.throttle[name], (a) => a.notify[0]!, (name) => `notifier ${name}`, clock, (alert) => {
       this.alerts++;
+      this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
       deliver(alert);
     });
   }
@@ -81,6 +85,7 @@ export class Pipeline {
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
       alerts: this.alerts,
+      alertsByRule: Object.fromEntries(this.alertsByRule),
     };
   }
 

@@ -1,0 +1,26 @@
+// Per listener: what arrived, what was refused, and whether it listens.
+import type { Registry } from 'prom-client';
+import type { ListenerStats, RelayReadings } from './relay-readings.ts';
+import { scrapedCounter, scrapedGauge, type Sample } from './scraped.ts';
+
+const COUNTERS: [name: string, stat: keyof ListenerStats, help: string][] = [
+  ['relay_listener_frames_received_total', 'received', 'Frames taken in and handed to the rules as events (unparsed ones included).'],
+  ['relay_listener_frames_unparsed_total', 'parseErrors', 'Frames that did not parse as syslog/JSON, kept as raw-text events.'],
+  ['relay_listener_frames_bad_total', 'badFrames', 'Bytes that formed no frame (bad octet count, invalid line), dropped.'],
+  ['relay_listener_frames_oversize_total', 'oversize', 'Frames longer than max_message_size, dropped.'],
+  ['relay_listener_connections_rejected_total', 'rejectedConnections', 'Connections refused (connection limit, peer not allowed).'],
+  ['relay_listener_udp_kernel_drops_total', 'kernelDrops', 'Datagrams the kernel dropped before relay read them (receive buffer full).'],
+];
+
+export function registerListenerMetrics(registry: Registry, readings: () => RelayReadings): void {
+  const each = (stat: keyof ListenerStats) => (): Sample<'listener'>[] =>
+    readings().listeners.flatMap((l) => (typeof l.stats[stat] === 'number' ? [[{ listener: l.name }, l.stats[stat]]] : []));
+  for (const [name, stat, help] of COUNTERS) scrapedCounter(registry, { name, help, labelNames: ['listener'], read: each(stat) });
+  scrapedGauge(registry, { name: 'relay_listener_connections', help: 'Connections open now (stream listeners).', labelNames: ['listener'], read: each('connections') });
+  scrapedGauge(registry, {
+    name: 'relay_listener_up',
+    help: '1 while the listener is bound and accepting, else 0.',
+    labelNames: ['listener'],
+    read: () => readings().listeners.map((l) => [{ listener: l.name }, l.up ? 1 : 0]),
+  });
+}
