@@ -83,10 +83,7 @@ export class App {
         this.listening.add(s.name);
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
-      if (this.http) {
-        await this.http.start();
-        this.opts.log.info({ address: this.http.address() }, 'http endpoint listening (/metrics, /healthz, /readyz)');
-      }
+      await this.http?.start();
     } catch (e) {
       this.listening.clear();
       await Promise.allSettled([...started.map((s) => s.stop()), this.http?.stop()]);

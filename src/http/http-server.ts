@@ -11,7 +11,7 @@ export type HttpFeature = (server: FastifyInstance) => void;
 /** A client that has not sent its whole request by then is cut off, so a slow one cannot hold a socket. */
 const REQUEST_TIMEOUT_MS = 30_000;
 
-/** Scrapes and probes come every few seconds: one line each at debug, not info. */
+/** Scrapes and probes come every few seconds, scanners try paths: one line each at debug, not info. */
 class RequestLog extends LogController {
   override incomingRequest(request: FastifyRequest): void {
     request.log.debug({ method: request.method, url: request.url }, 'http request');
@@ -21,6 +21,10 @@ class RequestLog extends LogController {
     const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (error) reply.log.error({ ...line, err: error }, 'http request failed');
     else reply.log.debug(line, 'http request done');
+  }
+
+  override routeNotFound(request: FastifyRequest): void {
+    request.log.debug({ method: request.method, url: request.url }, 'http route not found');
   }
 }
 
@@ -40,7 +44,7 @@ export class HttpServer {
   async start(): Promise<void> {
     const { host, port } = splitHostPort(this.configured);
     try {
-      await this.server.listen({ host, port });
+      await this.server.listen({ host, port, listenTextResolver: (address) => `http endpoint listening at ${address}` });
     } catch (err) {
       throw new RelayError(ErrorCodes.LISTEN, `http endpoint cannot listen on ${this.configured}: ${(err as Error).message}`, { cause: err });
     }
