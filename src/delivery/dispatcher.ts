@@ -43,7 +43,6 @@ export interface NotifierDeliveryStats {
 interface Lane {
   notifier: Notifier;
   health: LaneHealth;
-  stats: Omit<NotifierDeliveryStats, 'failingSince'>;
   /** Rows of this notifier in the outbox. */
   pending: number;
   running: boolean;
@@ -56,6 +55,8 @@ interface Lane {
 
 export class Dispatcher {
   readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0 };
+  /** Each notifier's share of `stats` (what /metrics shows per notifier). */
+  private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
   private readonly lanes = new Map<string, Lane>();
   private readonly abort = new AbortController();
   private stopped = false;
@@ -73,7 +74,7 @@ export class Dispatcher {
     private readonly log: Logger,
   ) {
     for (const n of notifiers) {
-      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), stats: { sent: 0, retried: 0, dead: 0, folded: 0 }, pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
+      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
       this.lanes.set(n.name, lane);
     }
     for (const [name, pending] of outbox.pending()) {
@@ -144,7 +145,13 @@ export class Dispatcher {
 
   /** Per configured notifier: its delivery counters and, while it fails, since when. */
   notifierStats(): Map<string, NotifierDeliveryStats> {
-    return new Map([...this.lanes].map(([name, lane]) => [name, { ...lane.stats, failingSince: lane.health.failingSince }]));
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...this.statsOf(lane), failingSince: lane.health.failingSince }]));
+  }
+
+  private statsOf(lane: Lane): Omit<NotifierDeliveryStats, 'failingSince'> {
+    let s = this.statsByNotifier.get(lane.notifier.name);
+    if (!s) this.statsByNotifier.set(lane.notifier.name, (s = { sent: 0, retried: 0, dead: 0, folded: 0 }));
+    return s;
   }
 
   private kick(lane: Lane): void {
@@ -204,10 +211,10 @@ export class Dispatcher {
     this.outbox.remove(rows.map((r) => r.seq));
     this.forget(lane, rows.length);
     this.stats.sent += rows.length;
-    lane.stats.sent += rows.length;
+    this.statsOf(lane).sent += rows.length;
     if (folded) {
       this.stats.folded += rows.length;
-      lane.stats.folded += rows.length;
+      this.statsOf(lane).folded += rows.length;
       this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
     }
     this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
@@ -234,7 +241,7 @@ export class Dispatcher {
     const delay = retryDelay(tries, e, this.config);
     this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
     this.stats.retried++;
-    lane.stats.retried++;
+    this.statsOf(lane).retried++;
     lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
   }
 
@@ -252,7 +259,7 @@ export class Dispatcher {
     this.outbox.bury(rows.map((r) => r.seq), reason, now);
     this.forget(lane, rows.length);
     this.stats.dead += rows.length;
-    lane.stats.dead += rows.length;
+    this.statsOf(lane).dead += rows.length;
   }
 
   private forget(lane: Lane, n: number): void {
