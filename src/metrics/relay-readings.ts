@@ -14,6 +14,11 @@ export interface ListenerStats {
   badFrames?: number;
   oversize?: number;
   rejectedConnections?: number;
+  connectionsAccepted?: number;
+  /** Connections closed because a frame did not complete within `frame_timeout`. */
+  frameTimeouts?: number;
+  /** Connections closed after `idle_timeout` without a byte. */
+  idleTimeouts?: number;
   connections?: number;
   /** Datagrams the kernel dropped before relay read them (/proc/net/udp `drops`). */
   kernelDrops?: number;
