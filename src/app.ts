@@ -121,6 +121,7 @@ export class App {
       pipeline: this.pipeline,
       delivery: this.dispatcher,
       outbox: this.outbox!,
+      stores: { outbox: this.outbox! },
     });
   }
 }

@@ -5,7 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
 import type { OutboxWaiting } from '../outbox/outbox.ts';
 import type { PipelineStats } from '../pipeline/pipeline.ts';
-import type { ReportsStoreHealth, StoreHealth } from '../state/store-health.ts';
+import type { StoreHealth } from '../state/store-health.ts';
 
 /** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
 export interface ListenerStats {
@@ -74,7 +74,9 @@ export interface RelayParts {
   rules: readonly string[];
   pipeline: { stats(): PipelineReading };
   delivery: { notifierStats(): Map<string, NotifierDeliveryStats> };
-  outbox: { waiting(): Map<string, OutboxWaiting> } & ReportsStoreHealth;
+  outbox: { waiting(): Map<string, OutboxWaiting> };
+  /** Every store whose writes must succeed for relay to be ready, by name (`outbox`, …). */
+  stores: Record<string, { health(): StoreHealth }>;
 }
 
 export function readRelay(parts: RelayParts): RelayReadings {
@@ -92,7 +94,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
       delivery: delivery.get(name) ?? { sent: 0, retried: 0, dead: 0, folded: 0 },
       outbox: waiting.get(name) ?? { pending: 0, oldestEnqueuedAt: undefined, dead: 0 },
     })),
-    stores: [{ name: 'outbox', ...parts.outbox.health() }],
+    stores: Object.entries(parts.stores).map(([name, store]) => ({ name, ...store.health() })),
   };
 }
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Alert } from '../alert.ts';
 import type { MessageType } from '../../notifiers/types.ts';
-import type { ReportsStoreHealth, StoreHealth } from '../state/store-health.ts';
+import type { StoreHealth } from '../state/store-health.ts';
 
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
@@ -58,7 +58,7 @@ export interface OutboxWaiting {
   dead: number;
 }
 
-export class Outbox implements ReportsStoreHealth {
+export class Outbox {
   private readonly db: Database.Database;
   private insert: Database.Statement | undefined;
   private state: StoreHealth = { writable: true };

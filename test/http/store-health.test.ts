@@ -100,9 +100,11 @@ state_dir: ${dir}
     expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(0);
     expect((await get('/healthz')).status).toBe(200);
 
+    // Space is back: the next write, or a store's own retry timer, finds the disk writable again.
     unlinkSync(filler);
+    clock.advance(5_000);
     alert('two');
-    await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(200));
+    await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(200), { timeout: 10_000 });
     expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(1);
   });
 });

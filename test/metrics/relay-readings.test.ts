@@ -11,10 +11,8 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
   rules: ['r'],
   pipeline: { stats: () => ({ events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {} }) },
   delivery: { notifierStats: () => new Map([['ops', { sent: 2, retried: 1, dead: 0, folded: 0 }]]) },
-  outbox: {
-    waiting: () => new Map([['gone', { pending: 3, oldestEnqueuedAt: 10, dead: 1 }]]),
-    health: () => ({ writable: true }),
-  },
+  outbox: { waiting: () => new Map([['gone', { pending: 3, oldestEnqueuedAt: 10, dead: 1 }]]) },
+  stores: { outbox: { health: () => ({ writable: true }) }, state: { health: () => ({ writable: false, since: 5, error: 'full' }) } },
 });
 
 describe('readRelay', () => {
@@ -30,6 +28,10 @@ describe('readRelay', () => {
       { name: 'tcp', type: 'tcp', address: '127.0.0.1:1', up: true, stats: { received: 4, badFrames: 1 } },
       { name: 'down', type: 'udp', address: '127.0.0.1:2', up: false, stats: { received: 9, kernelDrops: 7 } },
     ]);
+  });
+
+  it('reads every store\'s health under its name', () => {
+    expect(readRelay(parts([])).stores).toEqual([{ name: 'outbox', writable: true }, { name: 'state', writable: false, since: 5, error: 'full' }]);
   });
 
   it('lists configured notifiers and ones that only have rows in the outbox, each with both halves', () => {
