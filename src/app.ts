@@ -7,6 +7,9 @@ import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createSource } from './sources/index.ts';
 import type { Source } from './sources/source.ts';
+import { relayEndpoint } from './http/relay-endpoint.ts';
+import type { HttpServer } from './http/http-server.ts';
+import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
@@ -15,9 +18,6 @@ import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
-import { relayEndpoint } from './http/relay-endpoint.ts';
-import type { HttpServer } from './http/http-server.ts';
-import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -57,15 +57,29 @@ export class App {
     return this.delivery;
   }
 
+  /** One event through the pipeline. */
+  accept(event: RelayEvent): void {
+    if (event.kind === 'sudo') this.recentSudo.record(event);
+    this.pipeline.push(parseFields(event));
+  }
+
   /** Where the HTTP endpoint listens (the bound port also when configured with port 0); undefined without `http:`. */
   get httpAddress(): string | undefined {
     return this.http?.address();
   }
 
-  /** One event through the pipeline. */
-  accept(event: RelayEvent): void {
-    if (event.kind === 'sudo') this.recentSudo.record(event);
-    this.pipeline.push(parseFields(event));
+  /** What /metrics and /readyz show, read from the running parts. */
+  private readings(): RelayReadings {
+    return readRelay({
+      clock: this.clock,
+      listeners: this.sources,
+      isUp: (l) => this.listening.has(l.name),
+      rules: this.config.rules.map((r) => r.name),
+      pipeline: this.pipeline,
+      delivery: this.dispatcher,
+      outbox: this.outbox!,
+      stores: { outbox: this.outbox! },
+    });
   }
 
   async start(): Promise<void> {
@@ -74,7 +88,6 @@ export class App {
     this.pipeline.useSilences(this.silences);
     this.outbox = Outbox.open(this.config.state_dir);
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
-    if (this.config.http) this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -83,7 +96,10 @@ export class App {
         this.listening.add(s.name);
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
-      await this.http?.start();
+      if (this.config.http) {
+        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        await this.http.start();
+      }
     } catch (e) {
       this.listening.clear();
       await Promise.allSettled([...started.map((s) => s.stop()), this.http?.stop()]);
@@ -100,8 +116,9 @@ export class App {
    */
   async stop(): Promise<void> {
     this.listening.clear();
-    // The HTTP endpoint closes with the listeners: it is an input too (HTTP ingest will live there).
-    await Promise.allSettled([...this.sources.map((s) => s.stop()), this.http?.stop()]);
+    // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
+    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
+    await Promise.allSettled(this.sources.map((s) => s.stop()));
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
@@ -109,19 +126,5 @@ export class App {
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
-  }
-
-  /** What /metrics and /readyz show, read from the running parts. */
-  private readings(): RelayReadings {
-    return readRelay({
-      clock: this.clock,
-      listeners: this.sources,
-      isUp: (l) => this.listening.has(l.name),
-      rules: this.config.rules.map((r) => r.name),
-      pipeline: this.pipeline,
-      delivery: this.dispatcher,
-      outbox: this.outbox!,
-      stores: { outbox: this.outbox! },
-    });
   }
 }

@@ -120,6 +120,13 @@ export const Silence = z.strictObject({
   comment: z.string().optional(),
 });
 
+/** The HTTP endpoint (/metrics, /healthz, /readyz); absent = relay serves no HTTP. */
+export const Http = z.strictObject({
+  address: HostPort,
+  /** A notifier failing for longer than this makes /readyz answer 503. */
+  ready_failing_after: Duration.default(300_000),
+});
+
 export const Delivery = z.strictObject({
   /**
    * Optional cap on tries per alert and notifier for failures a retry can help. Unset (the default): keep
@@ -137,19 +144,13 @@ export const Delivery = z.strictObject({
   shutdown_grace: Duration.default(5000),
 });
 
-/** The HTTP endpoint (/metrics, /healthz, /readyz); absent = relay serves no HTTP. */
-export const Http = z.strictObject({
-  address: HostPort,
-  /** A notifier failing for longer than this makes /readyz answer 503. */
-  ready_failing_after: Duration.default(300_000),
-});
-
 export const ConfigSchema = z.strictObject({
   listeners: z.array(Listener).default([]),
   notifiers: z.record(Name, z.string()).default({}),
   rules: z.array(Rule).default([]),
   delivery: Delivery.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+  http: Http.optional(),
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
@@ -159,10 +160,10 @@ export const ConfigSchema = z.strictObject({
   }).prefault({}),
   /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). */
   state_dir: z.string().min(1).default('./var'),
-  http: Http.optional(),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type HttpConfig = z.infer<typeof Http>;
 export type ListenerConfig = z.infer<typeof Listener>;
 export type UdpListenerConfig = z.infer<typeof UdpListener>;
 export type TcpListenerConfig = z.infer<typeof TcpListener>;
@@ -171,4 +172,3 @@ export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
-export type HttpConfig = z.infer<typeof Http>;

@@ -2,13 +2,13 @@
 // duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
 import type { Config } from './schema.ts';
 import type { ConfigProblem } from './problems.ts';
+import { splitHostPort } from '../sources/host-port.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { compileMatch } from '../pipeline/match.ts';
 import { compileTemplate } from '../pipeline/template.ts';
 import { isKnownField } from '../pipeline/fields.ts';
 import { compileSilenceMatch } from '../pipeline/silence-match.ts';
 import type { RuleConfig } from './schema.ts';
-import { splitHostPort } from '../sources/host-port.ts';
 
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
