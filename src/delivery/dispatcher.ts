@@ -55,8 +55,6 @@ interface Lane {
 
 export class Dispatcher {
   readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0 };
-  /** Each notifier's share of `stats` (what /metrics shows per notifier). */
-  private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
   private readonly lanes = new Map<string, Lane>();
   private readonly abort = new AbortController();
   private stopped = false;
@@ -64,6 +62,8 @@ export class Dispatcher {
   private readonly incoming: { alert: Alert; notifiers: string[] }[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
+  /** Each notifier's share of `stats` (what /metrics shows per notifier). */
+  private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
 
   /** Rows an earlier run left in the outbox are picked up at once: delivery resumes where it stopped. */
   constructor(
