@@ -5,9 +5,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoreHealth } from '../state/store-health.ts';
 import type { Alert } from '../alert.ts';
 import type { MessageType } from '../../notifiers/types.ts';
-import type { StoreHealth } from '../state/store-health.ts';
 
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
