@@ -102,7 +102,9 @@ export class App {
       }
     } catch (e) {
       this.listening.clear();
-      await Promise.allSettled([...started.map((s) => s.stop()), this.http?.stop()]);
+      // The start's own error is the one to report.
+      await this.http?.stop().catch(() => undefined);
+      await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
       throw e;

@@ -27,8 +27,9 @@ export function registerPipelineMetrics(registry: Registry, readings: () => Rela
   total('relay_pipeline_throttled_alerts_total', 'Alerts held by a rule or notifier rate limit, folded into the next message.', (r) => r.pipeline.throttled);
   scrapedCounter(registry, {
     name: 'relay_pipeline_overflowed_total',
-    help: 'Keys past a stage\'s cap, lumped into its overflow group, per stage.',
-    labelNames: ['stage'],
-    read: () => Object.entries(readings().pipeline.overflowed ?? {}).map(([stage, n]): Sample<'stage'> => [{ stage }, n]),
+    help: 'Events a stage handled past its limits: cap (new keys lumped into one overflow group), per stage and rule.',
+    labelNames: ['stage', 'rule'],
+    read: () => Object.entries(readings().pipeline.overflowed ?? {}).flatMap(([stage, byRule]) =>
+      Object.entries(byRule).map(([rule, n]): Sample<'stage' | 'rule'> => [{ stage, rule }, n])),
   });
 }

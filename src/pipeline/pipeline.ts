@@ -21,9 +21,9 @@ export interface PipelineStats {
   silenced: number;
   repeatsHeld: number;
   throttled: number;
-  alerts: number;
   /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
   alertsByRule: Record<string, number>;
+  alerts: number;
 }
 
 export class Pipeline {
@@ -84,8 +84,8 @@ export class Pipeline {
       silenced: this.silence.silenced,
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
-      alerts: this.alerts,
       alertsByRule: Object.fromEntries(this.alertsByRule),
+      alerts: this.alerts,
     };
   }
 
