@@ -17,12 +17,12 @@ import { Throttle } from './throttle.ts';
 export interface PipelineStats {
   events: number;
   matched: Record<string, number>;
+  /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
+  alertsByRule: Record<string, number>;
   unmatched: number;
   silenced: number;
   repeatsHeld: number;
   throttled: number;
-  /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
-  alertsByRule: Record<string, number>;
   alerts: number;
 }
 
@@ -80,11 +80,11 @@ export class Pipeline {
     return {
       events: this.events,
       matched: Object.fromEntries(this.router.matched),
+      alertsByRule: Object.fromEntries(this.alertsByRule),
       unmatched: this.router.unmatched,
       silenced: this.silence.silenced,
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
-      alertsByRule: Object.fromEntries(this.alertsByRule),
       alerts: this.alerts,
     };
   }
