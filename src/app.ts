@@ -7,6 +7,9 @@ import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createSource } from './sources/index.ts';
 import type { Source } from './sources/source.ts';
+import { relayEndpoint } from './http/relay-endpoint.ts';
+import type { HttpServer } from './http/http-server.ts';
+import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
@@ -29,6 +32,10 @@ export class App {
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
+  /** /metrics, /healthz, /readyz when `http:` is configured. */
+  private http: HttpServer | undefined;
+  /** Names of the listeners bound now (what /readyz calls up). */
+  private readonly listening = new Set<string>();
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
 
@@ -56,6 +63,25 @@ export class App {
     this.pipeline.push(parseFields(event));
   }
 
+  /** Where the HTTP endpoint listens (the bound port also when configured with port 0); undefined without `http:`. */
+  get httpAddress(): string | undefined {
+    return this.http?.address();
+  }
+
+  /** What /metrics and /readyz show, read from the running parts. */
+  private readings(): RelayReadings {
+    return readRelay({
+      clock: this.clock,
+      listeners: this.sources,
+      isUp: (l) => this.listening.has(l.name),
+      rules: this.config.rules.map((r) => r.name),
+      pipeline: this.pipeline,
+      delivery: this.dispatcher,
+      outbox: this.outbox!,
+      stores: { outbox: this.outbox! },
+    });
+  }
+
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir);
@@ -67,9 +93,17 @@ export class App {
       for (const s of this.sources) {
         await s.start();
         started.push(s);
+        this.listening.add(s.name);
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
+      if (this.config.http) {
+        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        await this.http.start();
+      }
     } catch (e) {
+      this.listening.clear();
+      // The start's own error is the one to report.
+      await this.http?.stop().catch(() => undefined);
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
@@ -83,6 +117,9 @@ export class App {
    * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
    */
   async stop(): Promise<void> {
+    this.listening.clear();
+    // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
+    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');

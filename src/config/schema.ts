@@ -121,6 +121,13 @@ export const Silence = z.strictObject({
   comment: z.string().optional(),
 });
 
+/** The HTTP endpoint (/metrics, /healthz, /readyz); absent = relay serves no HTTP. */
+export const Http = z.strictObject({
+  address: HostPort,
+  /** A notifier failing for longer than this makes /readyz answer 503. */
+  ready_failing_after: Duration.default(300_000),
+});
+
 export const Delivery = z.strictObject({
   /**
    * Optional cap on tries per alert and notifier for failures a retry can help. Unset (the default): keep
@@ -144,6 +151,7 @@ export const ConfigSchema = z.strictObject({
   rules: z.array(Rule).default([]),
   delivery: Delivery.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+  http: Http.optional(),
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
@@ -166,6 +174,7 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type HttpConfig = z.infer<typeof Http>;
 export type ListenerConfig = z.infer<typeof Listener>;
 export type UdpListenerConfig = z.infer<typeof UdpListener>;
 export type TcpListenerConfig = z.infer<typeof TcpListener>;

@@ -2,6 +2,7 @@
 // duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
 import type { Config } from './schema.ts';
 import type { ConfigProblem } from './problems.ts';
+import { splitHostPort } from '../sources/host-port.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { compileMatch } from '../pipeline/match.ts';
 import { compileTemplate } from '../pipeline/template.ts';
@@ -24,6 +25,7 @@ export function crossCheck(config: Config): ConfigProblem[] {
   duplicates(config.listeners.map((l) => `${l.type === 'unix' ? 'unix' : l.type}:${l.address}`), (i) =>
     problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
   );
+  if (config.http) checkHttpPort(config, config.http.address, problems);
   config.listeners.forEach((l, i) => {
     if (l.type === 'unix' && l.spool !== undefined && l.format !== 'sudo') {
       problems.push({ path: ['listeners', i, 'spool'], atKey: true, message: 'spool: is only read for format: sudo (the sudo audit plugin writes it)' });
@@ -67,6 +69,18 @@ function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): 
   for (const [place, field] of fieldsUsed) {
     if (!isKnownField(field)) problems.push({ path: at(...place), message: `unknown field ${JSON.stringify(field)} (use host, app, message, severity, fields.NAME, ...)` });
   }
+}
+
+/** The HTTP endpoint is a TCP socket too: it cannot share a port with a TCP-based listener on an overlapping host. */
+function checkHttpPort(config: Config, address: string, problems: ConfigProblem[]): void {
+  const http = splitHostPort(address);
+  const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
+  const clash = config.listeners.find((l) => {
+    if (l.type === 'udp' || l.type === 'unix') return false;
+    const other = splitHostPort(l.address);
+    return http.port !== 0 && other.port === http.port && (other.host === http.host || wildcard(other.host) || wildcard(http.host));
+  });
+  if (clash) problems.push({ path: ['http', 'address'], message: `address ${address} is already used by listener ${clash.name} (${clash.address}, ${clash.type})` });
 }
 
 function duplicates(values: string[], report: (index: number) => void): void {

@@ -31,6 +31,16 @@ export interface DeliveryStats {
   folded: number;
 }
 
+/** One notifier's share of DeliveryStats (without `queued`: the outbox knows that), and since when it fails. */
+export interface NotifierDeliveryStats {
+  sent: number;
+  retried: number;
+  dead: number;
+  folded: number;
+  /** Epoch ms (the dispatcher's clock) of the first failure in the current run of failures; absent while it delivers. */
+  failingSince?: number;
+}
+
 interface Lane {
   notifier: Notifier;
   health: LaneHealth;
@@ -53,6 +63,8 @@ export class Dispatcher {
   private readonly incoming: { alert: Alert; notifiers: string[] }[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
+  /** Each notifier's share of `stats` (what /metrics shows per notifier). */
+  private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
 
   /** Rows an earlier run left in the outbox are picked up at once: delivery resumes where it stopped. */
   constructor(
@@ -132,6 +144,17 @@ export class Dispatcher {
     return left;
   }
 
+  /** Per configured notifier: its delivery counters and, while it fails, since when. */
+  notifierStats(): Map<string, NotifierDeliveryStats> {
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...this.statsOf(lane), failingSince: lane.health.failingSince }]));
+  }
+
+  private statsOf(lane: Lane): Omit<NotifierDeliveryStats, 'failingSince'> {
+    let s = this.statsByNotifier.get(lane.notifier.name);
+    if (!s) this.statsByNotifier.set(lane.notifier.name, (s = { sent: 0, retried: 0, dead: 0, folded: 0 }));
+    return s;
+  }
+
   private kick(lane: Lane): void {
     if (!lane.running && !this.stopped) lane.loop = this.run(lane);
   }
@@ -189,8 +212,10 @@ export class Dispatcher {
     this.outbox.remove(rows.map((r) => r.seq));
     this.forget(lane, rows.length);
     this.stats.sent += rows.length;
+    this.statsOf(lane).sent += rows.length;
     if (folded) {
       this.stats.folded += rows.length;
+      this.statsOf(lane).folded += rows.length;
       this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
     }
     this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
@@ -217,6 +242,7 @@ export class Dispatcher {
     const delay = retryDelay(tries, e, this.config);
     this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
     this.stats.retried++;
+    this.statsOf(lane).retried++;
     lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
   }
 
@@ -234,6 +260,7 @@ export class Dispatcher {
     this.outbox.bury(rows.map((r) => r.seq), reason, now);
     this.forget(lane, rows.length);
     this.stats.dead += rows.length;
+    this.statsOf(lane).dead += rows.length;
   }
 
   private forget(lane: Lane, n: number): void {

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { StoreHealth } from '../state/store-health.ts';
 import type { Alert } from '../alert.ts';
 import type { MessageType } from '../message-type.ts';
 
@@ -50,9 +51,17 @@ interface Row {
   last_error: string | null;
 }
 
+/** What waits for one notifier: pending rows, when the oldest of them entered, and dead rows kept. */
+export interface OutboxWaiting {
+  pending: number;
+  oldestEnqueuedAt: number | undefined;
+  dead: number;
+}
+
 export class Outbox {
   private readonly db: Database.Database;
   private insert: Database.Statement | undefined;
+  private state: StoreHealth = { writable: true };
 
   static open(stateDir: string): Outbox {
     mkdirSync(stateDir, { recursive: true, mode: 0o750 });
@@ -83,9 +92,9 @@ export class Outbox {
     this.insert ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
       key, count, created_at, enqueued_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insert = this.insert;
-    return this.db.transaction(() => batch.map(({ alert, notifiers }) => notifiers.filter((n) =>
+    return this.write(() => batch.map(({ alert, notifiers }) => notifiers.filter((n) =>
       insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key,
-        alert.count, alert.createdAt, now, now).changes > 0)))();
+        alert.count, alert.createdAt, now, now).changes > 0)));
   }
 
   /** The oldest pending rows of one notifier, in order. */
@@ -110,27 +119,27 @@ export class Outbox {
   /** Delivered: the rows go. */
   remove(seqs: readonly number[]): void {
     const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
-    this.db.transaction(() => {
+    this.write(() => {
       for (const seq of seqs) del.run(seq);
-    })();
+    });
   }
 
   /** A failure that a retry can help: count it and hold the rows until `nextAttemptAt`. */
   retryLater(seqs: readonly number[], nextAttemptAt: number, error: string): void {
     const update = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?');
-    this.db.transaction(() => {
+    this.write(() => {
       for (const seq of seqs) update.run(nextAttemptAt, error, seq);
-    })();
+    });
   }
 
   /** Given up: the rows move to `dead` with the reason, and the dead list is pruned to its bound. */
   bury(seqs: readonly number[], error: string, now: number): void {
     const update = this.db.prepare("UPDATE outbox SET state = 'dead', dead_at = ?, last_error = ? WHERE seq = ?");
-    this.db.transaction(() => {
+    this.write(() => {
       for (const seq of seqs) update.run(now, error, seq);
       this.db.prepare(`DELETE FROM outbox WHERE state = 'dead' AND seq NOT IN
         (SELECT seq FROM outbox WHERE state = 'dead' ORDER BY dead_at DESC, seq DESC LIMIT ?)`).run(DEAD_KEEP);
-    })();
+    });
   }
 
   /** Dead rows, newest first (for inspection and tests). */
@@ -139,8 +148,33 @@ export class Outbox {
       .all(limit) as Row[]).map(fromRow);
   }
 
+  /** Per notifier, in one pass: what /metrics shows as outbox depth, oldest waiting age and dead rows. */
+  waiting(): Map<string, OutboxWaiting> {
+    const rows = this.db.prepare(`SELECT notifier, SUM(state = 'pending') AS pending,
+      MIN(CASE WHEN state = 'pending' THEN enqueued_at END) AS oldest, SUM(state = 'dead') AS dead
+      FROM outbox GROUP BY notifier`).all() as { notifier: string; pending: number; oldest: number | null; dead: number }[];
+    return new Map(rows.map((r) => [r.notifier, { pending: r.pending, oldestEnqueuedAt: r.oldest ?? undefined, dead: r.dead }]));
+  }
+
+  /** Writable unless the last write threw; the next write that succeeds makes it writable again. */
+  health(): StoreHealth {
+    return this.state;
+  }
+
   close(): void {
     this.db.close();
+  }
+
+  /** One transaction, remembering whether it could be written (for /readyz). */
+  private write<T>(fn: () => T): T {
+    try {
+      const result = this.db.transaction(fn)();
+      if (!this.state.writable) this.state = { writable: true };
+      return result;
+    } catch (e) {
+      this.state = { writable: false, since: this.state.since ?? Date.now(), error: e instanceof Error ? e.message : String(e) };
+      throw e;
+    }
   }
 }
 
