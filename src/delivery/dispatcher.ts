@@ -1,7 +1,10 @@
 // Hands alerts to notifiers through the durable outbox: one lane per notifier, sent in order, one in flight
 // at a time (what providers' rate limits expect). Failures a retry can help wait for the provider's own
 // Retry-After or for backoff, without an attempt limit, until delivery.max_age; what piles up meanwhile is
-// sent as one digest. Every alert is in the outbox before `enqueue` returns, so a restart resumes it.
+// sent as one digest. Every alert is in the outbox (or, while the disk refuses writes, in its memory
+// buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
+// (queue-cap.ts), dead or long-waiting alerts go to the notifier's fallback (fallback.ts), and rows another
+// process re-queued (`relay outbox retry`) are picked up.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryConfig } from '../config/schema.ts';
@@ -9,13 +12,17 @@ import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
 import type { Message, Notifier } from '../../notifiers/types.ts';
 import { NotifyError } from '../errors.ts';
-import type { Outbox, OutboxRow } from '../outbox/outbox.ts';
+import type { NewRows, Outbox, OutboxRow } from '../outbox/outbox.ts';
 import { digestMessage } from './digest.ts';
 import { LaneHealth } from './lane-health.ts';
 import { retryDelay } from './retry-delay.ts';
+import { QueueCap } from './queue-cap.ts';
+import { rerouteCopy, reroutable, type FallbackRoute } from './fallback.ts';
 
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
+/** How often the outbox file is checked for changes by another process (`relay outbox retry`, `drop`). */
+const RESYNC_MS = 1000;
 
 export interface DeliveryStats {
   /** Alerts (per notifier) in the outbox now. */
@@ -28,6 +35,24 @@ export interface DeliveryStats {
   dead: number;
   /** Alerts delivered inside a digest. */
   folded: number;
+  /** Alerts dropped because their notifier's queue was past delivery.max_queue_hard. */
+  dropped: number;
+  /** Alerts folded into per-rule rows because their notifier's queue was past delivery.max_queue. */
+  foldedByCap: number;
+  /** Alerts copied to a notifier's fallback (dead there, or waiting longer than fallback_after). */
+  rerouted: number;
+  /** Alerts waiting in memory because state_dir's disk refuses writes (now). */
+  buffered: number;
+  /** Alerts lost because neither the disk nor the memory buffer could take them. */
+  lost: number;
+}
+
+/** The counters of DeliveryStats that belong to one notifier. */
+export interface NotifierCapStats {
+  dropped: number;
+  foldedByCap: number;
+  /** Alerts of this notifier rerouted to its fallback. */
+  rerouted: number;
 }
 
 interface Lane {
@@ -38,18 +63,26 @@ interface Lane {
   running: boolean;
   loop: Promise<void>;
   inFlight: boolean;
+  /** Highest seq of the rows being sent: a fold leaves them alone. */
+  inFlightSeq: number;
+  /** Rows admitted in the current turn, not yet counted in `pending`. */
+  admitted: number;
+  counters: NotifierCapStats;
   /** Set while the lane waits for its head to become due; `wake` ends the wait early (shutdown). */
   wakeAt: number | undefined;
   wake: (() => void) | undefined;
 }
 
 export class Dispatcher {
-  readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0 };
+  readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
   private readonly lanes = new Map<string, Lane>();
+  private readonly cap: QueueCap;
+  private readonly resync: NodeJS.Timeout;
+  private dataVersion: number;
   private readonly abort = new AbortController();
   private stopped = false;
   /** Enqueued this turn, not yet in the outbox. */
-  private readonly incoming: { alert: Alert; notifiers: string[] }[] = [];
+  private readonly incoming: NewRows[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
 
@@ -60,11 +93,21 @@ export class Dispatcher {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Fallbacks by notifier name (notifiers: {NAME: {url, fallback, fallback_after}}). */
+    private readonly fallbacks: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
+    this.cap = new QueueCap(config, log);
     for (const n of notifiers) {
-      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
+      const lane: Lane = {
+        notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
+        admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined,
+      };
       this.lanes.set(n.name, lane);
     }
+    outbox.onStored = (names) => this.landed(names);
+    this.dataVersion = outbox.dataVersion();
+    // Real time, not the injected clock: it watches another process, not a timing rule.
+    this.resync = setInterval(() => this.resyncIfChanged(), RESYNC_MS).unref();
     for (const [name, pending] of outbox.pending()) {
       const lane = this.lanes.get(name);
       if (!lane) {
@@ -83,22 +126,102 @@ export class Dispatcher {
    * worth of events) goes into the outbox in one transaction, before any send or I/O can run.
    */
   enqueue(alert: Alert): void {
-    const notifiers = alert.notify.filter((n) => this.lanes.has(n)); // a disabled notifier (optional URL not set)
-    if (notifiers.length === 0 || this.stopped) return;
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const notifiers = alert.notify.filter((n) => {
+      const lane = this.lanes.get(n);
+      if (!lane) return false; // a disabled notifier (optional URL not set)
+      if (this.cap.admit(n, lane.pending + lane.admitted, now)) {
+        lane.admitted++;
+        return true;
+      }
+      lane.counters.dropped++;
+      this.stats.dropped++;
+      return false;
+    });
+    if (notifiers.length === 0) return;
     this.incoming.push({ alert, notifiers });
     if (this.incoming.length === 1) queueMicrotask(() => this.commit());
   }
 
+  /** Per-notifier counters of dropped, folded-by-cap and rerouted alerts. */
+  capStats(notifier: string): NotifierCapStats | undefined {
+    return this.lanes.get(notifier)?.counters;
+  }
+
   private commit(): void {
     const batch = this.incoming.splice(0);
-    if (batch.length === 0) return;
-    for (const names of this.outbox.add(batch, this.clock.now())) {
-      for (const name of names) {
-        const lane = this.lanes.get(name)!;
-        lane.pending++;
-        this.stats.queued++;
-        this.kick(lane);
+    for (const lane of this.lanes.values()) lane.admitted = 0;
+    if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat());
+    for (const d of this.cap.takeUnrecorded()) {
+      try {
+        this.outbox.commands.addLoss(d.notifier, 'over delivery.max_queue_hard', d.alerts, d.firstAt, d.lastAt);
+      } catch {
+        // The disk refuses writes: the outbox already said so; the count stays in the stats and the final message.
       }
+    }
+    this.syncOutboxStats();
+  }
+
+  /** Rows that reached the outbox: now, or later when the disk took them again. */
+  private landed(names: readonly string[]): void {
+    const grown = new Set<Lane>();
+    for (const name of names) {
+      const lane = this.lanes.get(name);
+      if (!lane) continue;
+      lane.pending++;
+      this.stats.queued++;
+      grown.add(lane);
+    }
+    for (const lane of grown) {
+      this.foldIfOverCap(lane);
+      this.kick(lane);
+    }
+    this.syncOutboxStats();
+  }
+
+  /** delivery.max_queue: a people-facing lane's backlog is folded per rule, noisiest rule first. */
+  private foldIfOverCap(lane: Lane): void {
+    const target = lane.notifier.foldsBacklog ? this.cap.foldTarget(lane.pending) : undefined;
+    if (target === undefined) return;
+    const name = lane.notifier.name;
+    const folds = this.outbox.fold(name, target, lane.inFlight ? lane.inFlightSeq : 0, `more than ${this.config.max_queue} messages waited for ${name}, delivery.max_queue`);
+    if (folds.length === 0) return;
+    const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
+    const alerts = folds.reduce((n, f) => n + f.rows, 0);
+    this.forget(lane, rows);
+    lane.counters.foldedByCap += alerts;
+    this.stats.foldedByCap += alerts;
+    this.log.warn({ notifier: name, rules: Object.fromEntries(folds.map((f) => [f.rule, f.alerts])), rowsBefore: lane.pending + rows, rowsNow: lane.pending },
+      'outbox over delivery.max_queue for this notifier: the noisiest rules\' waiting alerts folded into one message each');
+  }
+
+  private syncOutboxStats(): void {
+    this.stats.buffered = this.outbox.buffered();
+    this.stats.lost = this.outbox.lostAlerts();
+  }
+
+  /** Another process changed the outbox (re-queued or dropped rows): take its counts and look again. */
+  private resyncIfChanged(): void {
+    if (this.stopped) return;
+    let version: number;
+    let counts: Map<string, number>;
+    try {
+      version = this.outbox.dataVersion();
+      if (version === this.dataVersion) return;
+      counts = this.outbox.pending();
+    } catch (e) {
+      this.log.error({ err: describe(e) }, 'cannot read the outbox');
+      return;
+    }
+    this.dataVersion = version;
+    this.stats.queued = 0;
+    for (const [name, lane] of this.lanes) {
+      lane.pending = counts.get(name) ?? 0;
+      this.stats.queued += lane.pending;
+      if (lane.pending === 0) continue;
+      if (lane.wake) lane.wake();
+      else this.kick(lane);
     }
   }
 
@@ -123,6 +246,7 @@ export class Dispatcher {
       });
     }
     this.stopped = true;
+    clearInterval(this.resync);
     this.abort.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
     await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
@@ -153,7 +277,12 @@ export class Dispatcher {
           this.expire(lane, now);
           continue;
         }
-        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age);
+        const rerouteAt = this.rerouteAt(lane, head);
+        if (rerouteAt <= now) {
+          this.rerouteWaiting(lane, now);
+          continue;
+        }
+        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age, rerouteAt);
         if (due > now) {
           await this.waitUntil(lane, due);
           continue;
@@ -175,6 +304,7 @@ export class Dispatcher {
     const folded = rows.length > 1;
     const message = folded ? digestMessage(lane.notifier.name, rows) : messageOf(rows[0]!);
     lane.inFlight = true;
+    lane.inFlightSeq = rows[rows.length - 1]!.seq;
     try {
       const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
       await lane.notifier.send(message, { signal });
@@ -185,12 +315,13 @@ export class Dispatcher {
     } finally {
       lane.inFlight = false;
     }
-    this.outbox.remove(rows.map((r) => r.seq));
+    this.outbox.remove(rows);
     this.forget(lane, rows.length);
-    this.stats.sent += rows.length;
+    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
+    this.stats.sent += alerts;
     if (folded) {
-      this.stats.folded += rows.length;
-      this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
+      this.stats.folded += alerts;
+      this.log.info({ notifier: lane.notifier.name, alerts }, 'backlog sent as one digest');
     }
     this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
     lane.health.recovered(this.clock.now(), rows.length);
@@ -203,7 +334,14 @@ export class Dispatcher {
     const err = describe(e);
     const code = (e as { code?: string }).code;
     const providerAnswer = e instanceof NotifyError ? e.providerAnswer : undefined;
-    const retryable = e instanceof NotifyError ? e.retryable : true;
+    if (!(e instanceof NotifyError)) {
+      // Not a provider's answer but a bug in relay or a notifier module: trying again cannot help.
+      this.bury(lane, rows, `failed with a programming error (not retried): ${err}`, now);
+      this.log.error({ notifier: lane.notifier.name, alerts: rows.length, alert: head.alertId, rule: head.rule, title: head.title, err, stack: (e as Error | undefined)?.stack },
+        'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried');
+      return;
+    }
+    const retryable = e.retryable;
     if (!retryable || (this.config.attempts !== undefined && tries >= this.config.attempts)) {
       const reason = retryable ? `gave up after ${tries} tries (delivery.attempts): ${err}` : `rejected by the provider: ${err}`;
       this.bury(lane, rows, reason, now);
@@ -214,7 +352,7 @@ export class Dispatcher {
       return;
     }
     const delay = retryDelay(tries, e, this.config);
-    this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
+    this.outbox.retryLater(rows, now + delay, err);
     this.stats.retried++;
     lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
   }
@@ -229,15 +367,59 @@ export class Dispatcher {
     }, 'alerts not delivered within delivery.max_age, moved to dead');
   }
 
+  /** Dead: the rows move to dead, and those that may go to the notifier's fallback are copied there. */
   private bury(lane: Lane, rows: OutboxRow[], reason: string, now: number): void {
-    this.outbox.bury(rows.map((r) => r.seq), reason, now);
     this.forget(lane, rows.length);
-    this.stats.dead += rows.length;
+    this.stats.dead += rows.reduce((n, r) => n + r.alerts, 0);
+    const target = this.fallbackLane(lane);
+    const copies = target ? reroutable(rows) : [];
+    if (!target || copies.length === 0) {
+      this.outbox.bury(rows, reason, now);
+      return;
+    }
+    const why = `dead there: ${reason}`;
+    this.rerouted(lane, target, copies, this.outbox.reroute(rows, copies.map((r) => rerouteCopy(r, target.notifier.name, why)), { bury: reason }, now), why);
+  }
+
+  /** When the head must leave for the fallback: never without a fallback, fallback_after, or for a copy. */
+  private rerouteAt(lane: Lane, head: OutboxRow): number {
+    const after = this.fallbacks.get(lane.notifier.name)?.after;
+    if (after === undefined || head.reroutedFrom !== undefined || !this.fallbackLane(lane)) return Infinity;
+    return head.enqueuedAt + after;
+  }
+
+  /** Rows that waited longer than fallback_after move to the fallback. */
+  private rerouteWaiting(lane: Lane, now: number): void {
+    const target = this.fallbackLane(lane)!;
+    const after = this.fallbacks.get(lane.notifier.name)!.after!;
+    const rows = reroutable(this.outbox.enqueuedBefore(lane.notifier.name, now - after));
+    const last = rows[rows.length - 1]?.lastError;
+    const why = `not delivered within fallback_after (${formatDuration(after)})${last ? `; last error: ${last}` : ''}`;
+    this.forget(lane, rows.length);
+    this.rerouted(lane, target, rows, this.outbox.reroute(rows, rows.map((r) => rerouteCopy(r, target.notifier.name, why)), 'remove', now), why);
+  }
+
+  private rerouted(lane: Lane, target: Lane, rows: OutboxRow[], stored: boolean[], why: string): void {
+    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
+    lane.counters.rerouted += alerts;
+    this.stats.rerouted += alerts;
+    this.landed(rows.flatMap((_, i) => (stored[i] ? [target.notifier.name] : [])));
+    this.log.warn({ notifier: lane.notifier.name, fallback: target.notifier.name, alerts, title: rows[0]?.title, why },
+      `alerts meant for ${lane.notifier.name} rerouted to its fallback ${target.notifier.name}`);
+  }
+
+  private fallbackLane(lane: Lane): Lane | undefined {
+    const to = this.fallbacks.get(lane.notifier.name)?.to;
+    return to === undefined ? undefined : this.lanes.get(to);
   }
 
   private forget(lane: Lane, n: number): void {
     lane.pending -= n;
     this.stats.queued -= n;
+    if (n > 0) {
+      const notice = this.cap.shrank(lane.notifier.name, lane.pending);
+      if (notice) this.enqueue(notice);
+    }
   }
 
   private waitUntil(lane: Lane, at: number): Promise<void> {

@@ -14,8 +14,8 @@ describe('relay outbox', () => {
     const outbox = Outbox.open(join(dir, 'state'));
     outbox.add([1, 2, 3].map((n) => ({ alert: alert(n), notifiers: ['hook'] })), Date.UTC(2026, 10, 23, 12));
     const [first, second] = outbox.head('hook', 2);
-    outbox.retryLater([first!.seq], Date.UTC(2026, 10, 23, 13), 'rate limited (HTTP 429)');
-    outbox.bury([second!.seq], 'provider answered HTTP 400: bad payload', Date.UTC(2026, 10, 23, 12, 5));
+    outbox.retryLater([first!], Date.UTC(2026, 10, 23, 13), 'rate limited (HTTP 429)');
+    outbox.bury([second!], 'provider answered HTTP 400: bad payload', Date.UTC(2026, 10, 23, 12, 5));
     outbox.close();
 
     const r = await runCli(['outbox', '--config', config, '--dead']);

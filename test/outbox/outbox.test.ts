@@ -38,8 +38,8 @@ describe('Outbox', () => {
     const outbox = new Outbox(':memory:');
     outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0);
     const [row] = outbox.head('a');
-    outbox.retryLater([row!.seq], 5000, 'HTTP 503');
-    outbox.retryLater([row!.seq], 9000, 'HTTP 429');
+    outbox.retryLater([row!], 5000, 'HTTP 503');
+    outbox.retryLater([row!], 9000, 'HTTP 429');
     expect(outbox.head('a')[0]).toMatchObject({ attempts: 2, nextAttemptAt: 9000, lastError: 'HTTP 429' });
     outbox.close();
   });
@@ -47,7 +47,7 @@ describe('Outbox', () => {
   it('keeps dead rows for inspection, out of the lane, bounded to the newest 1000', () => {
     const outbox = new Outbox(':memory:');
     for (let i = 0; i < 1005; i++) outbox.add([{ alert: alert(i), notifiers: ['a'] }], i);
-    for (const row of outbox.head('a', 2000)) outbox.bury([row.seq], `rejected ${row.alertId}`, row.enqueuedAt);
+    for (const row of outbox.head('a', 2000)) outbox.bury([row], `rejected ${row.alertId}`, row.enqueuedAt);
     expect(outbox.pending().size).toBe(0);
     const dead = outbox.dead(2000);
     expect(dead).toHaveLength(1000);
