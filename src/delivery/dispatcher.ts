@@ -180,15 +180,18 @@ export class Dispatcher {
     this.syncOutboxStats();
   }
 
-  /** delivery.max_queue: a people-facing lane's backlog is folded per rule, noisiest rule first. */
+  /**
+   * delivery.max_queue: the lane's backlog is folded per rule, noisiest rule first; for every notifier, a
+   * webhook read by a program too: a folded row with exact counts serves it better than dropped alerts.
+   */
   private foldIfOverCap(lane: Lane): void {
-    const target = lane.notifier.foldsBacklog ? this.cap.foldTarget(lane.pending) : undefined;
+    const target = this.cap.foldTarget(lane.pending);
     if (target === undefined) return;
     const name = lane.notifier.name;
     const folds = this.outbox.fold(name, target, lane.inFlight ? lane.inFlightSeq : 0, `more than ${this.config.max_queue} messages waited for ${name}, delivery.max_queue`);
     if (folds.length === 0) return;
     const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
-    const alerts = folds.reduce((n, f) => n + f.rows, 0);
+    const alerts = folds.reduce((n, f) => n + f.newlyFolded, 0);
     this.forget(lane, rows);
     lane.counters.foldedByCap += alerts;
     this.stats.foldedByCap += alerts;
@@ -393,7 +396,7 @@ export class Dispatcher {
     const target = this.fallbackLane(lane)!;
     const after = this.fallbacks.get(lane.notifier.name)!.after!;
     const rows = reroutable(this.outbox.enqueuedBefore(lane.notifier.name, now - after));
-    const last = rows[rows.length - 1]?.lastError;
+    const last = rows.find((r) => r.lastError !== undefined)?.lastError;
     const why = `not delivered within fallback_after (${formatDuration(after)})${last ? `; last error: ${last}` : ''}`;
     this.forget(lane, rows.length);
     this.rerouted(lane, target, rows, this.outbox.reroute(rows, rows.map((r) => rerouteCopy(r, target.notifier.name, why)), 'remove', now), why);

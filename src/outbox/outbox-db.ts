@@ -50,6 +50,14 @@ export interface NewRows {
   reroutedFrom?: string;
 }
 
+/** One rule's fold: the alerts its row stands for now, the rows it was made of, and alerts folded for the first time. */
+export interface FoldResult {
+  rule: string;
+  alerts: number;
+  rows: number;
+  newlyFolded: number;
+}
+
 /** Alerts a notifier lost, by reason, as counted across runs. */
 export interface Loss {
   notifier: string;
@@ -185,12 +193,12 @@ export class OutboxDb {
    * are), rule by rule from the rule with most rows, until at most `target` rows are left. Each rule's rows
    * become one row at the place of its first, with exact alert and event counts. Returns what was folded.
    */
-  fold(notifier: string, target: number, afterSeq: number, reason: string): { rule: string; alerts: number; rows: number }[] {
+  fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     return this.transaction(() => {
       let total = (this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }).n;
       const rules = this.db.prepare(`SELECT rule, COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending' AND seq > ?
         GROUP BY rule HAVING n > 1 ORDER BY n DESC`).all(notifier, afterSeq) as { rule: string; n: number }[];
-      const done: { rule: string; alerts: number; rows: number }[] = [];
+      const done: FoldResult[] = [];
       for (const { rule } of rules) {
         if (total <= target) break;
         const rows = (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? ORDER BY seq")
@@ -201,7 +209,7 @@ export class OutboxDb {
         const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
         for (const r of rows.slice(1)) del.run(r.seq);
         total -= rows.length - 1;
-        done.push({ rule, alerts: into.alerts, rows: rows.length });
+        done.push({ rule, alerts: into.alerts, rows: rows.length, newlyFolded: rows.reduce((n, r) => n + (r.folded ? 0 : r.alerts), 0) });
       }
       return done;
     });

@@ -9,9 +9,9 @@ import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import { isDiskFull } from '../state/sqlite-file.ts';
-import { OutboxDb, type Loss, type NewRows, type OutboxRow } from './outbox-db.ts';
+import { OutboxDb, type FoldResult, type Loss, type NewRows, type OutboxRow } from './outbox-db.ts';
 
-export type { Loss, NewRows, OutboxRow } from './outbox-db.ts';
+export type { FoldResult, Loss, NewRows, OutboxRow } from './outbox-db.ts';
 
 const RETRY_MS = 5000;
 export const LOST_DISK_FULL = 'state_dir full, delivery.memory_buffer full';
@@ -134,7 +134,7 @@ export class Outbox {
   }
 
   /** delivery.max_queue's fold (see OutboxDb.fold); nothing when the disk refuses writes. */
-  fold(notifier: string, target: number, afterSeq: number, reason: string): { rule: string; alerts: number; rows: number }[] {
+  fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     if (this.failure || this.heldUpdates.size > 0) return [];
     try {
       return this.db.fold(notifier, target, afterSeq, reason);
