@@ -14,7 +14,9 @@ import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 const program = new Command()
   .name('relay')
   .description('Alerting relay: syslog and sudo events in, throttled notifications out (Apprise URLs).')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options belong to the command they follow: `relay outbox retry X --config F` is retry's --config.
+  .enablePositionalOptions();
 
 const configOption = () => new Option('-c, --config <file>', 'config file').default('config.yaml');
 
@@ -119,6 +121,7 @@ program
 
 const outbox = program
   .command('outbox')
+  .enablePositionalOptions()
   .description('alerts waiting for delivery per notifier, and with --dead the ones relay gave up on and why; retry and drop act on them')
   .addOption(configOption())
   .option('--dead', 'also list dead alerts (rejected by the provider, or older than delivery.max_age)')
