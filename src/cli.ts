@@ -186,5 +186,11 @@ try {
     process.stderr.write(`relay: ${e.message}\n`);
     process.exit(1);
   }
+  // Damage found past opening the file (a bad page read later).
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) {
+    process.stderr.write(`relay: a file in state_dir is damaged (${code}: ${(e as Error).message}); run \`relay repair\` to check them and move a damaged one aside\n`);
+    process.exit(1);
+  }
   throw e;
 }

@@ -55,7 +55,8 @@ export function repairStateDir(config: Config, out: NodeJS.WritableStream, now =
 function check(file: string): { problem?: string; unchecked?: string } {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { fileMustExist: true });
+    // Read-only: a damaged file's -wal is evidence, and closing a writable connection may delete it.
+    db = new Database(file, { readonly: true, fileMustExist: true });
     const rows = db.pragma('quick_check') as { quick_check: string }[];
     const bad = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
     return bad.length === 0 ? {} : { problem: bad.slice(0, 3).join('; ') };
