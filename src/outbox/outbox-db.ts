@@ -12,6 +12,8 @@ import { foldRows, type FoldedSummary } from './fold.ts';
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
 export const REPAIR = 'relay repair';
+/** WAL pages before a checkpoint (and the size the WAL is cut back to after one). */
+const WAL_PAGES = 100;
 
 export interface OutboxRow {
   /** Insertion order: a notifier's lane sends in this order. */
@@ -102,6 +104,10 @@ export class OutboxDb {
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(readonly file: string) {
     this.db = file === ':memory:' ? new Database(file) : openSqlite(file, { synchronous: 'FULL', repair: REPAIR });
+    // A small WAL: the default (checkpoint at 4 MB, never shrunk) alone can fill a small state_dir, and
+    // space the WAL holds is space the alerts of a full disk cannot have.
+    this.db.pragma(`wal_autocheckpoint = ${WAL_PAGES}`);
+    this.db.pragma(`journal_size_limit = ${WAL_PAGES * 4096}`);
     try {
       this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, notifier TEXT NOT NULL,
@@ -259,6 +265,11 @@ export class OutboxDb {
   losses(): Loss[] {
     return (this.db.prepare('SELECT * FROM losses ORDER BY notifier, reason').all() as { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
       .map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
+  }
+
+  /** Writes the WAL into the file and cuts it to nothing: frees space when the disk is full. */
+  shrinkWal(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
   }
 
   /** Moves when another connection (another relay command) commits, so a running relay can notice. */

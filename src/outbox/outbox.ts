@@ -261,6 +261,11 @@ export class Outbox {
   private writeHeld(): void {
     const landed: string[] = [];
     try {
+      this.db.shrinkWal();
+    } catch {
+      // Best effort: the writes below say whether the disk takes them.
+    }
+    try {
       if (this.heldUpdates.size > 0) {
         this.db.transaction(() => {
           for (const [seq, u] of this.heldUpdates) {
