@@ -206,7 +206,10 @@ export class Dispatcher {
 
   /** Another process changed the outbox (re-queued or dropped rows): take its counts and look again. */
   private resyncIfChanged(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.outbox.isClosed) {
+      clearInterval(this.resync);
+      return;
+    }
     let version: number;
     let counts: Map<string, number>;
     try {
@@ -417,8 +420,10 @@ export class Dispatcher {
   }
 
   private forget(lane: Lane, n: number): void {
-    lane.pending -= n;
-    this.stats.queued -= n;
+    // Another process may have dropped these rows already (`relay outbox drop`), and a resync counted that.
+    const gone = Math.min(n, lane.pending);
+    lane.pending -= gone;
+    this.stats.queued -= gone;
     if (n > 0) {
       const notice = this.cap.shrank(lane.notifier.name, lane.pending);
       if (notice) this.enqueue(notice);

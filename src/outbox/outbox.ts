@@ -162,6 +162,10 @@ export class Outbox {
     return this.db.dataVersion();
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   health(): StoreHealth {
     return this.failure ? { writable: false, since: this.failure.since, error: this.failure.error } : { writable: true };
   }

@@ -8,6 +8,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { SilenceDb } from '../../src/state/silence-db.ts';
+import { readRecentSudo, RecentSudoLog } from '../../src/state/recent-sudo.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { captureLog } from '../helpers/capture-log.ts';
@@ -87,6 +88,21 @@ describeWithTmpfs('a full disk under state_dir', () => {
     expect(again.pending().size).toBe(0);
     again.close();
     expect(sink.json().map((m) => m.title)).toEqual(['t1', 't2', 't3', 't4', 't5']);
+  });
+
+  it('goes on without the recent sudo events file when the disk refuses it, saying so once', () => {
+    const recent = new RecentSudoLog(join(disk.dir, 'state'), logs.log);
+    const filler = disk.fill();
+    const event = { receivedAt: new Date(0), listener: 'sudo', kind: 'sudo' as const, message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } };
+    for (let i = 0; i < 3; i++) {
+      recent.record(event);
+      recent.flush();
+    }
+    expect(logs.at('error').map((l) => l.msg)).toEqual(['cannot write the recent sudo events for relay test-sudo; relay goes on without them']);
+    rmSync(filler);
+    recent.record(event);
+    recent.flush();
+    expect(readRecentSudo(join(disk.dir, 'state'))).toHaveLength(4);
   });
 
   it('keeps silence counts the disk refuses in memory, says it once, and saves them with the next write', () => {
