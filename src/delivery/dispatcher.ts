@@ -17,12 +17,11 @@ import { digestMessage } from './digest.ts';
 import { LaneHealth } from './lane-health.ts';
 import { retryDelay } from './retry-delay.ts';
 import { QueueCap } from './queue-cap.ts';
-import { rerouteCopy, reroutable, type FallbackRoute } from './fallback.ts';
+import { Fallbacks, type FallbackRoute, type Rerouted } from './fallback.ts';
+import { watchOutbox } from '../outbox/outbox-watch.ts';
 
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
-/** How often the outbox file is checked for changes by another process (`relay outbox retry`, `drop`). */
-const RESYNC_MS = 1000;
 
 export interface DeliveryStats {
   /** Alerts (per notifier) in the outbox now. */
@@ -77,8 +76,8 @@ export class Dispatcher {
   readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
   private readonly lanes = new Map<string, Lane>();
   private readonly cap: QueueCap;
-  private readonly resync: NodeJS.Timeout;
-  private dataVersion: number;
+  private readonly fallbacks: Fallbacks;
+  private readonly unwatch: () => void;
   private readonly abort = new AbortController();
   private stopped = false;
   /** Enqueued this turn, not yet in the outbox. */
@@ -94,7 +93,7 @@ export class Dispatcher {
     private readonly clock: Clock,
     private readonly log: Logger,
     /** Fallbacks by notifier name (notifiers: {NAME: {url, fallback, fallback_after}}). */
-    private readonly fallbacks: ReadonlyMap<string, FallbackRoute> = new Map(),
+    routes: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
     this.cap = new QueueCap(config, log);
     for (const n of notifiers) {
@@ -104,10 +103,9 @@ export class Dispatcher {
       };
       this.lanes.set(n.name, lane);
     }
+    this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log);
     outbox.onStored = (names) => this.landed(names);
-    this.dataVersion = outbox.dataVersion();
-    // Real time, not the injected clock: it watches another process, not a timing rule.
-    this.resync = setInterval(() => this.resyncIfChanged(), RESYNC_MS).unref();
+    this.unwatch = watchOutbox(outbox, (pending) => this.resync(pending), log);
     for (const [name, pending] of outbox.pending()) {
       const lane = this.lanes.get(name);
       if (!lane) {
@@ -153,13 +151,7 @@ export class Dispatcher {
     const batch = this.incoming.splice(0);
     for (const lane of this.lanes.values()) lane.admitted = 0;
     if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat());
-    for (const d of this.cap.takeUnrecorded()) {
-      try {
-        this.outbox.commands.addLoss(d.notifier, 'over delivery.max_queue_hard', d.alerts, d.firstAt, d.lastAt);
-      } catch {
-        // The disk refuses writes: the outbox already said so; the count stays in the stats and the final message.
-      }
-    }
+    this.cap.recordDrops(this.outbox);
     this.syncOutboxStats();
   }
 
@@ -174,29 +166,14 @@ export class Dispatcher {
       grown.add(lane);
     }
     for (const lane of grown) {
-      this.foldIfOverCap(lane);
+      // delivery.max_queue: the backlog folds per rule; rows being sent stay as they are.
+      const folded = this.cap.fold(this.outbox, lane.notifier.name, lane.pending, lane.inFlight ? lane.inFlightSeq : 0);
+      this.forget(lane, folded.rows);
+      lane.counters.foldedByCap += folded.alerts;
+      this.stats.foldedByCap += folded.alerts;
       this.kick(lane);
     }
     this.syncOutboxStats();
-  }
-
-  /**
-   * delivery.max_queue: the lane's backlog is folded per rule, noisiest rule first; for every notifier, a
-   * webhook read by a program too: a folded row with exact counts serves it better than dropped alerts.
-   */
-  private foldIfOverCap(lane: Lane): void {
-    const target = this.cap.foldTarget(lane.pending);
-    if (target === undefined) return;
-    const name = lane.notifier.name;
-    const folds = this.outbox.fold(name, target, lane.inFlight ? lane.inFlightSeq : 0, `more than ${this.config.max_queue} messages waited for ${name}, delivery.max_queue`);
-    if (folds.length === 0) return;
-    const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
-    const alerts = folds.reduce((n, f) => n + f.newlyFolded, 0);
-    this.forget(lane, rows);
-    lane.counters.foldedByCap += alerts;
-    this.stats.foldedByCap += alerts;
-    this.log.warn({ notifier: name, rules: Object.fromEntries(folds.map((f) => [f.rule, f.alerts])), rowsBefore: lane.pending + rows, rowsNow: lane.pending },
-      'outbox over delivery.max_queue for this notifier: the noisiest rules\' waiting alerts folded into one message each');
   }
 
   private syncOutboxStats(): void {
@@ -205,22 +182,8 @@ export class Dispatcher {
   }
 
   /** Another process changed the outbox (re-queued or dropped rows): take its counts and look again. */
-  private resyncIfChanged(): void {
-    if (this.stopped || this.outbox.isClosed) {
-      clearInterval(this.resync);
-      return;
-    }
-    let version: number;
-    let counts: Map<string, number>;
-    try {
-      version = this.outbox.dataVersion();
-      if (version === this.dataVersion) return;
-      counts = this.outbox.pending();
-    } catch (e) {
-      this.log.error({ err: describe(e) }, 'cannot read the outbox');
-      return;
-    }
-    this.dataVersion = version;
+  private resync(counts: Map<string, number>): void {
+    if (this.stopped) return;
     this.stats.queued = 0;
     for (const [name, lane] of this.lanes) {
       lane.pending = counts.get(name) ?? 0;
@@ -252,7 +215,7 @@ export class Dispatcher {
       });
     }
     this.stopped = true;
-    clearInterval(this.resync);
+    this.unwatch();
     this.abort.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
     await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
@@ -283,9 +246,11 @@ export class Dispatcher {
           this.expire(lane, now);
           continue;
         }
-        const rerouteAt = this.rerouteAt(lane, head);
+        const rerouteAt = this.fallbacks.dueAt(name, head);
         if (rerouteAt <= now) {
-          this.rerouteWaiting(lane, now);
+          const moved = this.fallbacks.moveWaiting(name, now);
+          this.forget(lane, moved.rows);
+          this.rerouted(lane, moved);
           continue;
         }
         const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age, rerouteAt);
@@ -377,46 +342,13 @@ export class Dispatcher {
   private bury(lane: Lane, rows: OutboxRow[], reason: string, now: number): void {
     this.forget(lane, rows.length);
     this.stats.dead += rows.reduce((n, r) => n + r.alerts, 0);
-    const target = this.fallbackLane(lane);
-    const copies = target ? reroutable(rows) : [];
-    if (!target || copies.length === 0) {
-      this.outbox.bury(rows, reason, now);
-      return;
-    }
-    const why = `dead there: ${reason}`;
-    this.rerouted(lane, target, copies, this.outbox.reroute(rows, copies.map((r) => rerouteCopy(r, target.notifier.name, why)), { bury: reason }, now), why);
+    this.rerouted(lane, this.fallbacks.bury(lane.notifier.name, rows, reason, now));
   }
 
-  /** When the head must leave for the fallback: never without a fallback, fallback_after, or for a copy. */
-  private rerouteAt(lane: Lane, head: OutboxRow): number {
-    const after = this.fallbacks.get(lane.notifier.name)?.after;
-    if (after === undefined || head.reroutedFrom !== undefined || !this.fallbackLane(lane)) return Infinity;
-    return head.enqueuedAt + after;
-  }
-
-  /** Rows that waited longer than fallback_after move to the fallback. */
-  private rerouteWaiting(lane: Lane, now: number): void {
-    const target = this.fallbackLane(lane)!;
-    const after = this.fallbacks.get(lane.notifier.name)!.after!;
-    const rows = reroutable(this.outbox.enqueuedBefore(lane.notifier.name, now - after));
-    const last = rows.find((r) => r.lastError !== undefined)?.lastError;
-    const why = `not delivered within fallback_after (${formatDuration(after)})${last ? `; last error: ${last}` : ''}`;
-    this.forget(lane, rows.length);
-    this.rerouted(lane, target, rows, this.outbox.reroute(rows, rows.map((r) => rerouteCopy(r, target.notifier.name, why)), 'remove', now), why);
-  }
-
-  private rerouted(lane: Lane, target: Lane, rows: OutboxRow[], stored: boolean[], why: string): void {
-    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
-    lane.counters.rerouted += alerts;
-    this.stats.rerouted += alerts;
-    this.landed(rows.flatMap((_, i) => (stored[i] ? [target.notifier.name] : [])));
-    this.log.warn({ notifier: lane.notifier.name, fallback: target.notifier.name, alerts, title: rows[0]?.title, why },
-      `alerts meant for ${lane.notifier.name} rerouted to its fallback ${target.notifier.name}`);
-  }
-
-  private fallbackLane(lane: Lane): Lane | undefined {
-    const to = this.fallbacks.get(lane.notifier.name)?.to;
-    return to === undefined ? undefined : this.lanes.get(to);
+  private rerouted(lane: Lane, r: Rerouted): void {
+    lane.counters.rerouted += r.alerts;
+    this.stats.rerouted += r.alerts;
+    this.landed(r.landed);
   }
 
   private forget(lane: Lane, n: number): void {

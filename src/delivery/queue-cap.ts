@@ -5,6 +5,7 @@
 import type { Alert } from '../alert.ts';
 import type { DeliveryConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import type { Outbox } from '../outbox/outbox.ts';
 
 const REMIND_EVERY = 600_000;
 export const DROPPED_HARD_LIMIT = 'over delivery.max_queue_hard';
@@ -14,7 +15,7 @@ interface Episode {
   since: number;
   lastAt: number;
   lastLogAt: number;
-  /** Dropped since the last `takeUnrecorded`. */
+  /** Dropped and not yet in outbox.db's loss counters. */
   unrecorded: number;
 }
 
@@ -42,16 +43,36 @@ export class QueueCap {
     return false;
   }
 
-  /** Past max_queue a lane that may fold should: `target` is how many rows to fold down to. */
-  foldTarget(waiting: number): number | undefined {
-    return waiting > this.config.max_queue ? Math.floor(this.config.max_queue / 2) : undefined;
+  /**
+   * Past max_queue, folds the notifier's backlog per rule, noisiest rule first, down to half of max_queue
+   * (rows after `afterSeq` only: those before are being sent). For every notifier, a webhook read by a
+   * program too: a folded row with exact counts serves it better than dropped alerts. Returns the rows
+   * that went and the alerts folded for the first time.
+   */
+  fold(outbox: Outbox, notifier: string, waiting: number, afterSeq: number): { rows: number; alerts: number } {
+    if (waiting <= this.config.max_queue) return { rows: 0, alerts: 0 };
+    const folds = outbox.fold(notifier, Math.floor(this.config.max_queue / 2), afterSeq,
+      `more than ${this.config.max_queue} messages waited for ${notifier}, delivery.max_queue`);
+    const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
+    const alerts = folds.reduce((n, f) => n + f.newlyFolded, 0);
+    if (folds.length > 0) {
+      this.log.warn({ notifier, rules: Object.fromEntries(folds.map((f) => [f.rule, f.alerts])), rowsBefore: waiting, rowsNow: waiting - rows },
+        "outbox over delivery.max_queue for this notifier: the noisiest rules' waiting alerts folded into one message each");
+    }
+    return { rows, alerts };
   }
 
-  /** Drops not yet written to the outbox's loss counters, per notifier. */
-  takeUnrecorded(): { notifier: string; alerts: number; firstAt: number; lastAt: number }[] {
-    const out = [...this.episodes].filter(([, e]) => e.unrecorded > 0).map(([notifier, e]) => ({ notifier, alerts: e.unrecorded, firstAt: e.since, lastAt: e.lastAt }));
-    for (const e of this.episodes.values()) e.unrecorded = 0;
-    return out;
+  /** Adds drops not yet written to outbox.db's loss counters (what `relay outbox` shows), once per turn. */
+  recordDrops(outbox: Outbox): void {
+    for (const [notifier, e] of this.episodes) {
+      if (e.unrecorded === 0) continue;
+      try {
+        outbox.commands.addLoss(notifier, DROPPED_HARD_LIMIT, e.unrecorded, e.since, e.lastAt);
+        e.unrecorded = 0;
+      } catch {
+        // The disk refuses writes (the outbox said so): kept for the next turn, and in the stats meanwhile.
+      }
+    }
   }
 
   /** The lane shrank: once back under max_queue, the episode ends with a message saying what was dropped. */
