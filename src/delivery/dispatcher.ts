@@ -95,7 +95,7 @@ export class Dispatcher {
     /** Fallbacks by notifier name (notifiers: {NAME: {url, fallback, fallback_after}}). */
     routes: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
-    this.cap = new QueueCap(config, log);
+    this.cap = new QueueCap(config, outbox, log);
     for (const n of notifiers) {
       const lane: Lane = {
         notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
@@ -151,7 +151,7 @@ export class Dispatcher {
     const batch = this.incoming.splice(0);
     for (const lane of this.lanes.values()) lane.admitted = 0;
     if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat());
-    this.cap.recordDrops(this.outbox);
+    this.cap.recordDrops();
     this.syncOutboxStats();
   }
 
@@ -167,7 +167,7 @@ export class Dispatcher {
     }
     for (const lane of grown) {
       // delivery.max_queue: the backlog folds per rule; rows being sent stay as they are.
-      const folded = this.cap.fold(this.outbox, lane.notifier.name, lane.pending, lane.inFlight ? lane.inFlightSeq : 0);
+      const folded = this.cap.fold(lane.notifier.name, lane.pending, lane.inFlight ? lane.inFlightSeq : 0);
       this.forget(lane, folded.rows);
       lane.counters.foldedByCap += folded.alerts;
       this.stats.foldedByCap += folded.alerts;

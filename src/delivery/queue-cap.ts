@@ -22,7 +22,11 @@ interface Episode {
 export class QueueCap {
   private readonly episodes = new Map<string, Episode>();
 
-  constructor(private readonly config: Pick<DeliveryConfig, 'max_queue' | 'max_queue_hard'>, private readonly log: Logger) {}
+  constructor(
+    private readonly config: Pick<DeliveryConfig, 'max_queue' | 'max_queue_hard'>,
+    private readonly outbox: Outbox,
+    private readonly log: Logger,
+  ) {}
 
   /** `waiting`: the notifier's rows, with the ones admitted this turn. False: drop the alert (counted here). */
   admit(notifier: string, waiting: number, now: number): boolean {
@@ -49,9 +53,9 @@ export class QueueCap {
    * program too: a folded row with exact counts serves it better than dropped alerts. Returns the rows
    * that went and the alerts folded for the first time.
    */
-  fold(outbox: Outbox, notifier: string, waiting: number, afterSeq: number): { rows: number; alerts: number } {
+  fold(notifier: string, waiting: number, afterSeq: number): { rows: number; alerts: number } {
     if (waiting <= this.config.max_queue) return { rows: 0, alerts: 0 };
-    const folds = outbox.fold(notifier, Math.floor(this.config.max_queue / 2), afterSeq,
+    const folds = this.outbox.fold(notifier, Math.floor(this.config.max_queue / 2), afterSeq,
       `more than ${this.config.max_queue} messages waited for ${notifier}, delivery.max_queue`);
     const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
     const alerts = folds.reduce((n, f) => n + f.newlyFolded, 0);
@@ -63,11 +67,14 @@ export class QueueCap {
   }
 
   /** Adds drops not yet written to outbox.db's loss counters (what `relay outbox` shows), once per turn. */
-  recordDrops(outbox: Outbox): void {
-    for (const [notifier, e] of this.episodes) {
-      if (e.unrecorded === 0) continue;
+  recordDrops(): void {
+    for (const [notifier, e] of this.episodes) this.record(notifier, e);
+  }
+
+  private record(notifier: string, e: Episode): void {
+    if (e.unrecorded > 0) {
       try {
-        outbox.commands.addLoss(notifier, DROPPED_HARD_LIMIT, e.unrecorded, e.since, e.lastAt);
+        this.outbox.commands.addLoss(notifier, DROPPED_HARD_LIMIT, e.unrecorded, e.since, e.lastAt);
         e.unrecorded = 0;
       } catch {
         // The disk refuses writes (the outbox said so): kept for the next turn, and in the stats meanwhile.
@@ -79,6 +86,7 @@ export class QueueCap {
   shrank(notifier: string, waiting: number): Alert | undefined {
     const e = this.episodes.get(notifier);
     if (!e || waiting > this.config.max_queue) return undefined;
+    this.record(notifier, e);
     this.episodes.delete(notifier);
     this.log.warn({ notifier, dropped: e.dropped }, 'outbox for this notifier is back under delivery.max_queue; dropping ended');
     const from = new Date(e.since).toISOString();
