@@ -117,18 +117,20 @@ export class Outbox {
    * Returns, per row, whether the copy is in the outbox now (false: it was there already, or it waits in memory).
    */
   reroute(rows: readonly OutboxRow[], copies: readonly NewRows[], original: { bury: string } | 'remove', now: number): boolean[] {
-    const settle = (): void => (original === 'remove' ? this.remove(rows) : this.bury(rows, original.bury, now));
     if (!this.failure) {
       try {
         return this.db.transaction(() => {
-          settle();
+          const seqs = rows.map((r) => r.seq);
+          if (original === 'remove') this.db.remove(seqs);
+          else this.db.bury(seqs, original.bury, now);
           return this.db.add(copies, now).map((names) => names.length > 0);
         });
       } catch (e) {
         this.failed(e);
       }
     }
-    settle();
+    if (original === 'remove') this.remove(rows);
+    else this.bury(rows, original.bury, now);
     this.hold(copies, now);
     return copies.map(() => false);
   }
