@@ -25,7 +25,13 @@ export class Fallbacks {
     private readonly enabled: ReadonlySet<string>,
     private readonly outbox: Outbox,
     private readonly log: Logger,
-  ) {}
+  ) {
+    for (const [from, route] of routes) {
+      if (enabled.has(from) && !enabled.has(route.to)) {
+        log.warn({ notifier: from, fallback: route.to }, 'the fallback of this notifier is disabled (its URL is empty): nothing is rerouted to it');
+      }
+    }
+  }
 
   /** When `head` of `from` must move to the fallback: never without fallback_after, or for a copy. */
   dueAt(from: string, head: OutboxRow): number {
