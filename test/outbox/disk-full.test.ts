@@ -1,7 +1,7 @@
 // state_dir's disk fills: the outbox keeps what it cannot store in a bounded memory buffer, says so once,
 // reports itself unwritable, and when space returns stores everything in order, once; what did not fit is
 // counted and said to the notifiers concerned. Silence counts wait in memory too.
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
@@ -14,6 +14,7 @@ import { HttpSink } from '../helpers/http-sink.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { describeWithTmpfs, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.ts';
 import { alert, DELIVERY } from '../delivery/fixtures.ts';
+import { runCli } from '../helpers/run-cli.ts';
 
 const long = (n: number) => alert(n, { title: `t${n}`, body: 'x'.repeat(500) });
 
@@ -103,6 +104,17 @@ describeWithTmpfs('a full disk under state_dir', () => {
     recent.record(event);
     recent.flush();
     expect(readRecentSudo(join(disk.dir, 'state'))).toHaveLength(4);
+  });
+
+  it('relay silence add on a full disk says so in one line, without a stack', async () => {
+    const state = join(disk.dir, 'state');
+    SilenceDb.open(state).close();
+    const config = join(disk.dir, 'config.yaml');
+    writeFileSync(config, `state_dir: ${state}\n`);
+    disk.fill();
+    const r = await runCli(['silence', 'add', '--match', 'host=web1', '--for', '1h', '--config', config]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^relay: cannot write to state_dir: the disk is full \(SQLITE_[A-Z_]+\); free some space and try again\n$/);
   });
 
   it('keeps silence counts the disk refuses in memory, says it once, and saves them with the next write', () => {
