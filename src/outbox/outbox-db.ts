@@ -12,8 +12,8 @@ import { foldRows, type FoldedSummary } from './fold.ts';
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
 export const REPAIR = 'relay repair';
-/** WAL pages before a checkpoint (and the size the WAL is cut back to after one). */
-const WAL_PAGES = 100;
+/** WAL pages (4 KB) before a checkpoint, and the size the WAL is cut back to after one. */
+const WAL_PAGES = 256;
 
 export interface OutboxRow {
   /** Insertion order: a notifier's lane sends in this order. */
@@ -104,8 +104,9 @@ export class OutboxDb {
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(readonly file: string) {
     this.db = file === ':memory:' ? new Database(file) : openSqlite(file, { synchronous: 'FULL', repair: REPAIR });
-    // A small WAL: the default (checkpoint at 4 MB, never shrunk) alone can fill a small state_dir, and
-    // space the WAL holds is space the alerts of a full disk cannot have.
+    // A smaller WAL (checkpoint and cut back at 1 MB): the default (4 MB, never shrunk) alone can fill a
+    // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Measured:
+    // enqueueing 100k alerts in batches of 100 is as fast as with the default; 100 pages halved it.
     this.db.pragma(`wal_autocheckpoint = ${WAL_PAGES}`);
     this.db.pragma(`journal_size_limit = ${WAL_PAGES * 4096}`);
     try {
