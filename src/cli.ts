@@ -6,8 +6,7 @@ import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
-import { ErrorCodes, RelayError } from './errors.ts';
-import { isDiskFull } from './state/sqlite-file.ts';
+import { stateErrorLine } from './state/state-error-line.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -182,20 +181,8 @@ function loadOrExit(file: string) {
 try {
   await program.parseAsync();
 } catch (e) {
-  // A damaged state file: one line naming it and the repair, not a stack trace.
-  if (e instanceof RelayError && e.code === ErrorCodes.STATE_CORRUPT) {
-    process.stderr.write(`relay: ${e.message}\n`);
-    process.exit(1);
-  }
-  // Damage found past opening the file (a bad page read later).
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string' && (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT'))) {
-    process.stderr.write(`relay: a file in state_dir is damaged (${code}: ${(e as Error).message}); run \`relay repair\` to check them and move a damaged one aside\n`);
-    process.exit(1);
-  }
-  if (isDiskFull(e)) {
-    process.stderr.write(`relay: cannot write to state_dir: the disk is full (${String(code)}); free some space and try again\n`);
-    process.exit(1);
-  }
-  throw e;
+  const line = stateErrorLine(e);
+  if (line === undefined) throw e;
+  process.stderr.write(`relay: ${line}\n`);
+  process.exit(1);
 }
