@@ -8,7 +8,7 @@ import type { Logger } from '../log.ts';
 import type { Outbox } from '../outbox/outbox.ts';
 
 const REMIND_EVERY = 600_000;
-export const DROPPED_HARD_LIMIT = 'over delivery.max_queue_hard';
+const DROPPED_HARD_LIMIT = 'over delivery.max_queue_hard';
 
 interface Episode {
   dropped: number;

@@ -10,11 +10,12 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import { isDiskFull } from '../state/sqlite-file.ts';
 import { OutboxDb, type FoldResult, type Loss, type NewRows, type OutboxRow } from './outbox-db.ts';
+import { HeldUpdates } from './held-updates.ts';
+import { LostAlerts } from './lost-alerts.ts';
 
 export type { FoldResult, Loss, NewRows, OutboxRow } from './outbox-db.ts';
 
 const RETRY_MS = 5000;
-export const LOST_DISK_FULL = 'state_dir full, delivery.memory_buffer full';
 
 export interface OutboxOptions {
   clock?: Clock;
@@ -22,12 +23,6 @@ export interface OutboxOptions {
   /** Alerts kept in memory while the disk refuses writes (delivery.memory_buffer). */
   memoryBuffer?: number;
 }
-
-/** A row update the disk has not taken yet. */
-type HeldUpdate =
-  | { kind: 'remove'; notifier: string }
-  | { kind: 'bury'; notifier: string; error: string; at: number }
-  | { kind: 'retry'; notifier: string; next: number; error: string; bump: number };
 
 export class Outbox {
   /** Told which notifiers got rows when alerts held in memory reach the disk. */
@@ -38,10 +33,8 @@ export class Outbox {
   private readonly memoryBuffer: number;
   private readonly heldAdds: { batch: NewRows[]; now: number }[] = [];
   private heldAlerts = 0;
-  private readonly heldUpdates = new Map<number, HeldUpdate>();
-  /** Alerts that did not fit in the memory buffer during the current outage, per notifier. */
-  private readonly lost = new Map<string, { alerts: number; firstAt: number; lastAt: number }>();
-  private lostTotal = 0;
+  private readonly heldUpdates = new HeldUpdates();
+  private readonly lost: LostAlerts;
   private failure: { since: number; error: string } | undefined;
   private retry: Timer | undefined;
   private closed = false;
@@ -56,6 +49,7 @@ export class Outbox {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
+    this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
   }
 
   /**
@@ -77,22 +71,17 @@ export class Outbox {
 
   /** The oldest pending rows of one notifier, in order. */
   head(notifier: string, limit = 1): OutboxRow[] {
-    return this.view(this.db.head(notifier, limit + this.heldUpdates.size)).slice(0, limit);
+    return this.heldUpdates.view(this.db.head(notifier, limit + this.heldUpdates.size)).slice(0, limit);
   }
 
   /** Pending rows per notifier. */
   pending(): Map<string, number> {
-    const counts = this.db.pending();
-    for (const u of this.heldUpdates.values()) {
-      if (u.kind !== 'retry') counts.set(u.notifier, (counts.get(u.notifier) ?? 0) - 1);
-    }
-    for (const [n, c] of counts) if (c <= 0) counts.delete(n);
-    return counts;
+    return this.heldUpdates.adjust(this.db.pending());
   }
 
   /** Pending rows of one notifier that entered the outbox at or before `before`, in order. */
   enqueuedBefore(notifier: string, before: number): OutboxRow[] {
-    return this.view(this.db.enqueuedBefore(notifier, before));
+    return this.heldUpdates.view(this.db.enqueuedBefore(notifier, before));
   }
 
   /** Delivered: the rows go. */
@@ -179,7 +168,7 @@ export class Outbox {
 
   /** Alerts lost this run because the memory buffer was full too. */
   lostAlerts(): number {
-    return this.lostTotal;
+    return this.lost.total;
   }
 
   close(): void {
@@ -194,7 +183,7 @@ export class Outbox {
     this.db.close();
   }
 
-  private update(rows: readonly OutboxRow[], write: () => void, held: (row: OutboxRow, before: HeldUpdate | undefined) => HeldUpdate): void {
+  private update(rows: readonly OutboxRow[], write: () => void, held: Parameters<HeldUpdates['hold']>[1]): void {
     if (!this.failure) {
       try {
         write();
@@ -203,23 +192,7 @@ export class Outbox {
         this.failed(e);
       }
     }
-    for (const r of rows) {
-      const before = this.heldUpdates.get(r.seq);
-      // A row sent or buried stays so; a later retry of it cannot happen.
-      if (before && before.kind !== 'retry') continue;
-      this.heldUpdates.set(r.seq, held(r, before));
-    }
-  }
-
-  /** Rows as relay last left them: held removals and burials hide rows, held retries patch them. */
-  private view(rows: OutboxRow[]): OutboxRow[] {
-    if (this.heldUpdates.size === 0) return rows;
-    return rows.flatMap((r) => {
-      const u = this.heldUpdates.get(r.seq);
-      if (!u) return [r];
-      if (u.kind !== 'retry') return [];
-      return [{ ...r, attempts: r.attempts + u.bump, nextAttemptAt: u.next, lastError: u.error }];
-    });
+    this.heldUpdates.hold(rows, held);
   }
 
   private hold(batch: readonly NewRows[], now: number): void {
@@ -230,20 +203,7 @@ export class Outbox {
         this.heldAlerts++;
         continue;
       }
-      if (this.lost.size === 0) {
-        this.log.error({ file: this.db.file, memoryBuffer: this.memoryBuffer },
-          'outbox memory buffer full while the disk refuses writes: further alerts are lost (counted, and said when the disk takes writes again)');
-      }
-      this.lostTotal++;
-      for (const n of entry.notifiers) {
-        const l = this.lost.get(n);
-        if (l) {
-          l.alerts++;
-          l.lastAt = now;
-        } else {
-          this.lost.set(n, { alerts: 1, firstAt: now, lastAt: now });
-        }
-      }
+      this.lost.count(entry.notifiers, now);
     }
     if (kept.length > 0) this.heldAdds.push({ batch: kept, now });
   }
@@ -272,23 +232,14 @@ export class Outbox {
       // Best effort: the writes below say whether the disk takes them.
     }
     try {
-      if (this.heldUpdates.size > 0) {
-        this.db.transaction(() => {
-          for (const [seq, u] of this.heldUpdates) {
-            if (u.kind === 'remove') this.db.remove([seq]);
-            else if (u.kind === 'bury') this.db.bury([seq], u.error, u.at);
-            else this.db.retryLater([seq], u.next, u.error, u.bump);
-          }
-        });
-        this.heldUpdates.clear();
-      }
+      this.heldUpdates.write(this.db);
       while (this.heldAdds.length > 0) {
         const { batch, now } = this.heldAdds[0]!;
         for (const names of this.db.add(batch, now)) landed.push(...names);
         this.heldAdds.shift();
         this.heldAlerts -= batch.length;
       }
-      if (this.lost.size > 0) landed.push(...this.reportLosses());
+      landed.push(...this.lost.report(this.db, this.clock.now()));
     } catch (e) {
       this.failed(e);
       if (landed.length > 0) this.onStored?.(landed);
@@ -301,27 +252,4 @@ export class Outbox {
     this.failure = undefined;
     if (landed.length > 0) this.onStored?.(landed);
   }
-
-  private reportLosses(): string[] {
-    const now = this.clock.now();
-    const landed = this.db.transaction(() => [...this.lost].flatMap(([notifier, l]) => {
-      this.db.addLoss(notifier, LOST_DISK_FULL, l.alerts, l.firstAt, l.lastAt);
-      return this.db.add([{ alert: lossNotice(notifier, l, this.memoryBuffer), notifiers: [notifier] }], now)[0]!;
-    }));
-    this.log.error({ lost: Object.fromEntries([...this.lost].map(([n, l]) => [n, l.alerts])) },
-      'alerts were lost while state_dir was full and the memory buffer too; each notifier concerned gets a message saying how many');
-    this.lost.clear();
-    return landed;
-  }
-}
-
-function lossNotice(notifier: string, l: { alerts: number; firstAt: number; lastAt: number }, memoryBuffer: number) {
-  const from = new Date(l.firstAt).toISOString();
-  return {
-    id: `relay-lost:${notifier}:${l.firstAt}`, rule: 'relay', notify: [notifier], key: 'relay-lost', createdAt: l.lastAt, count: l.alerts,
-    type: 'failure' as const,
-    title: `${l.alerts} alerts were lost while state_dir was full`,
-    body: `relay could not store ${l.alerts} alerts for ${notifier} between ${from} and ${new Date(l.lastAt).toISOString()}: `
-      + `the disk holding state_dir was full and the memory buffer (delivery.memory_buffer: ${memoryBuffer}) too. Free space in state_dir.`,
-  };
 }
