@@ -24,7 +24,7 @@ import { watchOutbox } from '../outbox/outbox-watch.ts';
 const FOLD_MAX = 1000;
 
 export interface DeliveryStats {
-  /** Alerts (per notifier) in the outbox now. */
+  /** Messages waiting in the outbox now, per notifier summed (a row folded by max_queue counts once). */
   queued: number;
   /** Alerts delivered, folded ones included. */
   sent: number;
