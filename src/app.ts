@@ -18,6 +18,9 @@ import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
+import { notifierSettings } from './config/notifier-entry.ts';
+import type { StoreHealth } from './state/store-health.ts';
+import type { FallbackRoute } from './delivery/fallback.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -41,9 +44,10 @@ export class App {
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.recentSudo = new RecentSudoLog(config.state_dir);
+    this.recentSudo = new RecentSudoLog(config.state_dir, opts.log);
     this.notifiers = [];
-    for (const [name, url] of Object.entries(config.notifiers)) {
+    for (const [name, entry] of Object.entries(config.notifiers)) {
+      const { url } = notifierSettings(entry);
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
@@ -55,6 +59,11 @@ export class App {
   get dispatcher(): Dispatcher {
     if (!this.delivery) throw new Error('App.start() has not run: there is no outbox to deliver through yet');
     return this.delivery;
+  }
+
+  /** Whether the outbox's writes reach the disk now (readiness). */
+  outboxHealth(): StoreHealth {
+    return this.outbox?.health() ?? { writable: true };
   }
 
   /** One event through the pipeline. */
@@ -84,10 +93,11 @@ export class App {
 
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
-    this.silences = SilenceDb.open(this.config.state_dir);
+    this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
     this.pipeline.useSilences(this.silences);
-    this.outbox = Outbox.open(this.config.state_dir);
-    this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
+    const deliveryLog = this.opts.log.child({ stage: 'delivery' });
+    this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
+    this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -129,4 +139,13 @@ export class App {
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
   }
+}
+
+function fallbackRoutes(config: Config): Map<string, FallbackRoute> {
+  const routes = new Map<string, FallbackRoute>();
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { fallback, fallbackAfter } = notifierSettings(entry);
+    if (fallback !== undefined) routes.set(name, { to: fallback, ...(fallbackAfter === undefined ? {} : { after: fallbackAfter }) });
+  }
+  return routes;
 }

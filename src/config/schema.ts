@@ -143,11 +143,28 @@ export const Delivery = z.strictObject({
   fold_after: z.number().int().min(1).default(5),
   /** How long shutdown waits for alerts in hand; the rest stay in the outbox for the next start. */
   shutdown_grace: Duration.default(5000),
+  /** Alerts kept in memory while state_dir's disk refuses writes; past it they are counted as lost and said. */
+  memory_buffer: z.number().int().min(0).default(10_000),
+  /** Messages waiting per notifier past which its backlog is folded, per rule, into one row each (exact counts). */
+  max_queue: z.number().int().min(1).default(10_000),
+  /** Messages waiting per notifier past which new alerts for it are dropped (counted, logged, said later). */
+  max_queue_hard: z.number().int().min(1).default(50_000),
 });
+
+/** A notifier: its URL, or the URL with a fallback that gets what it could not deliver. */
+export const NotifierEntry = z.union([
+  z.string(),
+  z.strictObject({
+    url: z.string(),
+    /** Another notifier: alerts that went dead here, or waited longer than fallback_after, go there once. */
+    fallback: Name.optional(),
+    fallback_after: Duration.optional(),
+  }),
+]);
 
 export const ConfigSchema = z.strictObject({
   listeners: z.array(Listener).default([]),
-  notifiers: z.record(Name, z.string()).default({}),
+  notifiers: z.record(Name, NotifierEntry).default({}),
   rules: z.array(Rule).default([]),
   delivery: Delivery.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
@@ -181,6 +198,7 @@ export type TcpListenerConfig = z.infer<typeof TcpListener>;
 export type UnixListenerConfig = z.infer<typeof UnixListener>;
 export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
+export type NotifierEntryConfig = z.infer<typeof NotifierEntry>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
 export type LimitsConfig = Config['limits'];
