@@ -19,7 +19,6 @@ import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
 import { notifierSettings } from './config/notifier-entry.ts';
-import type { StoreHealth } from './state/store-health.ts';
 import type { FallbackRoute } from './delivery/fallback.ts';
 
 export interface AppOptions {
@@ -59,11 +58,6 @@ export class App {
   get dispatcher(): Dispatcher {
     if (!this.delivery) throw new Error('App.start() has not run: there is no outbox to deliver through yet');
     return this.delivery;
-  }
-
-  /** Whether the outbox's writes reach the disk now (readiness). */
-  outboxHealth(): StoreHealth {
-    return this.outbox?.health() ?? { writable: true };
   }
 
   /** One event through the pipeline. */

@@ -40,7 +40,7 @@ describe('delivery config', () => {
     ['fallback_after without fallback', '{ a: { url: "console://", fallback_after: 5m } }', /fallback_after needs fallback/],
     ['a bad URL in the object form', '{ a: { url: "nope://x" } }', /c.yaml:3:\d+: .*nope/],
     ['a bad fallback_after, named as such', '{ a: { url: "console://", fallback: b, fallback_after: soon }, b: "console://" }', /c.yaml:3:\d+: notifiers.a.fallback_after: not a duration: "soon"/],
-    ['a misspelt key of the object form', '{ a: { url: "console://", fallbak: b } }', /c.yaml:3:\d+: notifiers.a.fallbak: unknown key "fallbak"/],
+    ['a misspelt key of the object form', '{ a: { url: "console://", fallbak: b } }', /c.yaml:3:\d+: unknown key "fallbak" in notifiers.a/],
   ])('refuses %s', (_what, notifiers, problem) => {
     expect(() => parseConfig(`# fallbacks\n\nnotifiers: ${notifiers}\n`, 'c.yaml', {})).toThrow(problem);
   });
