@@ -23,9 +23,9 @@ describe('config http block', () => {
   });
 
   it('rejects an address without a port and unknown keys', () => {
-    expect(problems('http: { address: localhost, tokens: {} }')).toEqual([
+    expect(problems('http: { address: localhost, colour: {} }')).toEqual([
       '1:18: http.address: address must be host:port, e.g. 127.0.0.1:5514',
-      '1:29: http.tokens: unknown key "tokens"',
+      '1:29: unknown key "colour" in http',
     ]);
   });
 
