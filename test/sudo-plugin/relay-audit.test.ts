@@ -5,8 +5,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { parseSudoEvent } from '../../src/sources/sudo-event.ts';
-import { collectSpool, type SpoolRecord } from '../../src/spool/spool-collector.ts';
+import { parseSudoEvent } from '../../src/sources/sudo/event-schema.ts';
+import { collectSpool, type SpoolRecord } from '../../src/sources/sudo/spool-collector.ts';
 import { startLineServer, type LineServer } from './line-server.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';

@@ -1,15 +1,15 @@
 // The sudo audit plugin's listener: the Unix socket with each line validated against the plugin's event
 // schema, plus the plugin's spool (what it could not send) collected at start and periodically. An event
 // read twice — socket and spool, or a spool re-read after a crash — is passed on once.
-import type { UnixListenerConfig } from '../config/schema.ts';
-import type { RelayEvent } from '../event.ts';
-import type { Logger } from '../log.ts';
-import { RecentKeys } from '../spool/recent-keys.ts';
-import { SpoolCollector } from '../spool/spool-collector.ts';
-import type { EventSink, Source, SourceStats } from './source.ts';
-import { parseSudoEvent, sudoEventKey, type SudoEvent } from './sudo-event.ts';
-import { UnixSource, type LineOrigin } from './unix.ts';
-import type { PeerCheck } from './stream-server.ts';
+import type { UnixListenerConfig } from '../../config/schema.ts';
+import type { RelayEvent } from '../../event.ts';
+import type { Logger } from '../../log.ts';
+import { RecentKeys } from './recent-keys.ts';
+import { SpoolCollector } from './spool-collector.ts';
+import type { EventSink, Source, SourceStats } from '../source.ts';
+import { parseSudoEvent, sudoEventKey, type SudoEvent } from './event-schema.ts';
+import { UnixSource, type LineOrigin } from '../unix.ts';
+import type { PeerCheck } from '../stream-server.ts';
 
 /** Severity of the raw plugin event; the correlate stage sets the final one from the call's outcome. */
 const SEVERITY: Record<SudoEvent['event'], number> = { accept: 5, exit: 5, reject: 4, error: 4, exec_error: 4 };

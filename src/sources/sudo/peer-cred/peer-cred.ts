@@ -3,7 +3,7 @@
 // file: dependency, compiled by node-gyp during `npm install`/`npm ci`).
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { ErrorCodes, RelayError } from '../../errors.ts';
+import { ErrorCodes, RelayError } from '../../../errors.ts';
 
 export interface PeerCred {
   pid: number;
