@@ -1,16 +1,22 @@
 // The `relay` command: run, check, replay, silence, test-url, notifiers.
+import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
+import { runRelay } from './commands/run.ts';
 import { showOutbox } from './commands/outbox.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
+// `#package.json` (package.json `imports`) resolves from src/ and from dist/ alike.
+const { version } = createRequire(import.meta.url)('#package.json') as { version: string };
+
 const program = new Command()
   .name('relay')
+  .version(version, '-V, --version', 'print the version')
   .description('Alerting relay: syslog and sudo events in, throttled notifications out (Apprise URLs).')
   .showHelpAfterError();
 
@@ -22,26 +28,7 @@ program
   .addOption(configOption())
   .action(async (opts: { config: string }) => {
     const config = loadOrExit(opts.config);
-    const log = createLogger({ level: config.log.level });
-    // Loaded here so `check` and `test-url` start without the listeners and pipeline.
-    const { App } = await import('./app.ts');
-    const app = new App(config, { log });
-    await app.start();
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'stopping');
-      app.stop().then(
-        () => process.exit(0),
-        (e) => {
-          log.error({ err: e }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    await runRelay(config, createLogger({ level: config.log.level }));
   });
 
 program
