@@ -23,12 +23,14 @@ describeWithSudo('relay test-sudo', () => {
     const socket = join(dir, 'sudo.sock');
     installPlugin(dir, { socket, spool: join(dir, 'spool.jsonl'), timeout_ms: 50 });
     configFile = join(dir, 'config.yaml');
+    // Relative paths: test-sudo runs from another directory (runCli's cwd is the checkout) and must still
+    // find the socket, spool and state beside the config file.
     writeFileSync(configFile, `
 listeners:
-  - { name: sudo, type: unix, format: sudo, address: "${socket}", spool: "${join(dir, 'spool.jsonl')}" }
+  - { name: sudo, type: unix, format: sudo, address: ./sudo.sock, spool: spool.jsonl }
 notifiers: { out: "console://stderr" }
 rules: [{ name: sudo, match: { kind: sudo }, notify: [out] }]
-state_dir: ${join(dir, 'state')}
+state_dir: ./state
 `);
   });
 
