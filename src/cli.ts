@@ -26,13 +26,13 @@ const configOption = () => new Option('-c, --config <file>', 'config file (defau
 
 program
   .command('run')
-  .description('listen and relay alerts until SIGTERM/SIGINT')
+  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads and checks the config')
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
     const { config, choice } = chooseAndLoad(opts.config);
     const log = createLogger({ level: config.log.level });
     log.info({ config: choice.file, from: choice.from }, 'using config');
-    await runRelay(config, log);
+    await runRelay(config, choice.file, log);
   });
 
 program
