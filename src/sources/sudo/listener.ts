@@ -14,7 +14,21 @@ import type { PeerCheck } from '../stream-server.ts';
 /** Severity of the raw plugin event; the correlate stage sets the final one from the call's outcome. */
 const SEVERITY: Record<SudoEvent['event'], number> = { accept: 5, exit: 5, reject: 4, error: 4, exec_error: 4 };
 
+/**
+ * A self-check's sudo call (`relay test-sudo`, install.sh, the bench): `fields.probe: true`, which the shipped
+ * rules send nowhere. Any user can set RELAY_PROBE, so the claim counts only for `true` without arguments:
+ * it can hide nothing but a call that does nothing.
+ */
+const PROBE_COMMANDS = new Set(['/bin/true', '/usr/bin/true']);
+
+function isProbe(e: SudoEvent): boolean {
+  return e.probe === true && e.command !== undefined && PROBE_COMMANDS.has(e.command) && (e.argv ?? []).length <= 1;
+}
+
 export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
+  const fields: Record<string, unknown> = { ...e };
+  if (isProbe(e)) fields.probe = true;
+  else delete fields.probe;
   const ev: RelayEvent = {
     receivedAt: origin.receivedAt,
     listener: origin.listener,
@@ -26,7 +40,7 @@ export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
     app: 'sudo',
     procid: String(e.pid),
     message: `${e.event}: ${e.user} ${e.command ?? ''}`.trimEnd(),
-    fields: { ...e },
+    fields,
   };
   if (origin.peer !== undefined) ev.peer = origin.peer;
   return ev;
