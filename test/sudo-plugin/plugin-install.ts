@@ -11,8 +11,9 @@ export function installPlugin(prefix: string, options: Record<string, string | n
   execFileSync(`${pluginDir}install.sh`, words, { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
 }
 
-export function uninstallPlugin(prefix: string): void {
-  execFileSync(`${pluginDir}uninstall.sh`, [], { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
+/** Runs uninstall.sh for `prefix`; returns what it printed. */
+export function uninstallPlugin(prefix: string): string {
+  return execFileSync(`${pluginDir}uninstall.sh`, [], { env: { ...process.env, PREFIX: prefix }, encoding: 'utf8', stdio: 'pipe' });
 }
 
 export interface SudoRun {
