@@ -1,10 +1,13 @@
 // Child npm/node processes for the packaging tests: the environment of a fresh shell, without the
-// `npm_*` variables that `npm test` exports (they would leak this run's lifecycle into the child's).
+// `npm_*` variables that `npm test` exports (they would leak this run's lifecycle into the child's) —
+// except npm_config_nodedir, the headers native addons are built against (.ci/run sets it for Node 24).
 import { spawn, type ChildProcess } from 'node:child_process';
 
 export function freshEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.toLowerCase().startsWith('npm_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) {
+    if (!k.toLowerCase().startsWith('npm_') || k.toLowerCase() === 'npm_config_nodedir') env[k] = v;
+  }
   return { ...env, ...extra };
 }
 
