@@ -1,9 +1,9 @@
 // The relay_audit plugin inside real sudo: which events it sends, with what fields, and that it never
 // breaks or stalls sudo (no listener, a listener that stops reading).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { parseSudoEvent } from '../../src/sources/sudo/event-schema.ts';
 import { collectSpool, type SpoolRecord } from '../../src/sources/sudo/spool-collector.ts';
@@ -164,6 +164,18 @@ describeWithSudo('relay_audit sudo plugin', () => {
     const { events } = await eventsOf(['-u', 'nobody', '/bin/true', ...args], 2);
     expect(events[0]).toMatchObject({ argc: 101, truncated: true });
     expect(events[0]!.argv).toHaveLength(64);
+  });
+
+  it('a FIFO planted at the spool path (e.g. by whoever owns the spool directory) cannot hang sudo', () => {
+    rmSync(socket, { force: true });
+    mkdirSync(dirname(spool), { recursive: true, mode: 0o700 });
+    rmSync(spool, { force: true });
+    execFileSync('mkfifo', ['-m', '0600', spool]);
+    // spawnSync blocks this process: its own timeout ends a hang (SIGKILL: sudo holds off SIGTERM there).
+    const r = spawnSync('sudo', ['-u', 'nobody', '/bin/true'], { cwd: '/tmp', timeout: 10_000, killSignal: 'SIGKILL', stdio: 'ignore' });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(statSync(spool).isFIFO()).toBe(true);
   });
 
   it('without a listener, sudo still succeeds and the events land in the spool (0600)', async () => {
