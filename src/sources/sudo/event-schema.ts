@@ -28,6 +28,8 @@ const base = {
   argv: z.array(z.string()).optional(),
   argc: nonNegInt.optional(),
   truncated: z.literal(true).optional(),
+  /** Claimed by relay's self-checks (RELAY_PROBE=1 in sudo's environment); see isProbe in listener.ts. */
+  probe: z.literal(true).optional(),
 };
 
 const errnoFields = {
