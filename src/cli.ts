@@ -6,7 +6,7 @@ import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { showOutbox } from './commands/outbox.ts';
 import { listNotifiers } from './commands/notifiers.ts';
-import { formatReplay, replayFile } from './commands/replay.ts';
+import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
 const program = new Command()
@@ -58,10 +58,11 @@ program
   .description('feed a file of syslog (or sudo JSON) lines through the rules on the lines\' own clock; prints what would be sent, sends nothing')
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
-  .action((logfile: string, opts: { config: string }) => {
+  .action(async (logfile: string, opts: { config: string }) => {
     const config = loadOrExit(opts.config);
     try {
-      process.stdout.write(formatReplay(replayFile(logfile, config), config));
+      const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
+      process.stdout.write(formatTotals(result, config));
     } catch (e) {
       process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       process.exitCode = 1;

@@ -1,7 +1,9 @@
 // `relay replay LOGFILE`: a file of syslog lines (or sudo plugin JSON lines) through the configured
-// pipeline on a clock taken from the lines' own timestamps, sending nothing; prints what would have gone
-// out, per notifier. The way to try a rule change on yesterday's auth.log before deploying it.
-import { readFileSync } from 'node:fs';
+// pipeline on a clock taken from the lines' own timestamps, sending nothing; prints each alert as it would
+// have gone out, per notifier. The way to try a rule change on yesterday's auth.log before deploying it.
+// Every line becomes an event through the listeners' own functions, so replay and live give the same alerts.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
 import type { Alert } from '../alert.ts';
 import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
@@ -9,98 +11,137 @@ import type { RelayEvent } from '../event.ts';
 import { severityName } from '../event.ts';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.ts';
 import { syslogEvent } from '../sources/syslog-frame.ts';
+import { parseSudoEvent } from '../sources/sudo-event.ts';
+import { sudoEvent } from '../sources/sudo.ts';
+import { jsonLineEvent } from '../sources/unix.ts';
 import { parseFields } from '../../parsers/index.ts';
 
 /** RFC 3164 §4.3.3: a message without a PRI is taken as user.notice. Log files have dropped it. */
 const NO_PRI = '<13>';
-/** rsyslog's file format on Debian 12: `2025-03-01T12:00:00.123456+00:00 host app[pid]: message`. */
-const FILE_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+(\S+)\s+([^\s:[]+)(?:\[(\d+)\])?:\s?(.*)$/s;
 /** Time the clock is run on after the last line, hour by hour, so open groups, windows and calls play out. */
 const DRAIN_HOURS = 24 * 30;
+/** Unreadable lines are counted; this many are kept to show, so a file of garbage costs no memory. */
+const UNREADABLE_SHOWN = 20;
+const LISTENER = 'replay';
+
+/** One alert as one notifier would have been handed it, at the replayed time it would have been sent. */
+export interface ReplaySend {
+  at: number;
+  notifier: string;
+  alert: Alert;
+}
 
 export interface ReplayResult {
-  alerts: Alert[];
   stats: PipelineStats;
   lines: number;
-  unreadable: { line: number; reason: string }[];
+  /** Lines that did not parse as syslog: like a listener, replay still passes them on (raw text kept). */
+  parseErrors: number;
+  /** JSON lines that are not objects: a JSON listener drops them too. */
+  unreadable: number;
+  unreadableShown: { line: number; reason: string }[];
+  sent: Record<string, number>;
 }
 
-export function replayFile(file: string, config: Config): ReplayResult {
-  const text = readFileSync(file, 'utf8');
-  const unreadable: ReplayResult['unreadable'] = [];
-  const events: RelayEvent[] = [];
-  let lines = 0;
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    lines++;
-    const e = lineEvent(line.replace(/\r$/, ''), new Date());
-    if ('reason' in e) unreadable.push({ line: i + 1, reason: e.reason });
-    else events.push(e);
-  });
+/** Streams `file` line by line (constant memory whatever its size) through {@link replayLines}. */
+export function replayFile(file: string, config: Config, onSend: (send: ReplaySend) => void): Promise<ReplayResult> {
+  const input = createReadStream(file, { encoding: 'utf8' });
+  // readline does not forward a read error (ENOENT, EISDIR); it must fail the replay, not end it early.
+  const failed = new Promise<never>((_, reject) => input.once('error', reject));
+  return Promise.race([failed, replayLines(createInterface({ input, crlfDelay: Infinity }), config, onSend)]);
+}
 
-  const first = events.find((e) => e.timestamp)?.timestamp?.getTime() ?? Date.now();
-  const clock = new ManualClock(first);
-  const alerts: Alert[] = [];
-  const pipeline = new Pipeline(config, clock, (a) => alerts.push(a));
-  for (const event of events) {
+export async function replayLines(
+  lines: AsyncIterable<string> | Iterable<string>,
+  config: Config,
+  onSend: (send: ReplaySend) => void,
+): Promise<ReplayResult> {
+  // The wall clock only dates RFC 3164 lines (which carry no year), as it does for a listener.
+  const readAt = new Date();
+  const result: ReplayResult = { stats: emptyStats(), lines: 0, parseErrors: 0, unreadable: 0, unreadableShown: [], sent: {} };
+  let clock: ManualClock | undefined;
+  let pipeline: Pipeline | undefined;
+  let n = 0;
+  for await (const raw of lines) {
+    n++;
+    const line = raw.replace(/\r$/, '');
+    if (line.trim() === '') continue;
+    result.lines++;
+    const event = lineEvent(line, readAt);
+    if ('reason' in event) {
+      result.unreadable++;
+      if (result.unreadableShown.length < UNREADABLE_SHOWN) result.unreadableShown.push({ line: n, reason: event.reason });
+      continue;
+    }
+    if (event.parseError !== undefined) result.parseErrors++;
+    if (!clock || !pipeline) {
+      const c = (clock = new ManualClock(event.timestamp?.getTime() ?? readAt.getTime()));
+      pipeline = new Pipeline(config, c, (alert) => {
+        const notifier = alert.notify[0]!;
+        result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
+        onSend({ at: c.now(), notifier, alert });
+      });
+    }
     // Lines out of order (several hosts' clocks) cannot move time back; they count as "now".
     clock.advanceTo(Math.max(clock.now(), event.timestamp?.getTime() ?? clock.now()));
+    // What App.accept does with an event a listener hands it, received at the replayed time.
     pipeline.push(parseFields({ ...event, receivedAt: new Date(clock.now()) }));
   }
-  for (let h = 0; h < DRAIN_HOURS && clock.pending() > 0; h++) clock.advance(3_600_000);
-  pipeline.flush();
-  return { alerts, stats: pipeline.stats(), lines, unreadable };
-}
-
-/** One line → an event, or why it could not be read. */
-export function lineEvent(line: string, now: Date): RelayEvent | { reason: string } {
-  if (line.startsWith('{')) return jsonEvent(line, now);
-  const iso = FILE_ISO.exec(line);
-  if (iso) {
-    const timestamp = new Date(iso[1]!);
-    return {
-      receivedAt: timestamp, listener: 'replay', kind: 'syslog', facility: 'user', severity: 5, timestamp,
-      host: iso[2]!, app: iso[3]!, ...(iso[4] ? { procid: iso[4] } : {}), message: iso[5]!, raw: line, fields: {},
-    };
+  if (clock && pipeline) {
+    for (let h = 0; h < DRAIN_HOURS && clock.pending() > 0; h++) clock.advance(3_600_000);
+    pipeline.flush();
+    result.stats = pipeline.stats();
   }
-  const event = syslogEvent(Buffer.from(line.startsWith('<') ? line : NO_PRI + line), { listener: 'replay', receivedAt: now });
-  return event.parseError ? { reason: event.parseError } : event;
+  return result;
 }
 
-function jsonEvent(line: string, now: Date): RelayEvent | { reason: string } {
-  let fields: unknown;
-  try {
-    fields = JSON.parse(line);
-  } catch (e) {
-    return { reason: `not JSON: ${(e as Error).message}` };
-  }
-  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return { reason: 'a JSON line must be an object' };
-  const f = fields as Record<string, unknown>;
-  const ts = typeof f.ts === 'string' ? new Date(f.ts) : undefined;
-  const timestamp = ts && !Number.isNaN(ts.getTime()) ? ts : undefined;
-  return {
-    receivedAt: timestamp ?? now, listener: 'replay', kind: f.v !== undefined && typeof f.event === 'string' ? 'sudo' : 'json',
-    ...(timestamp ? { timestamp } : {}), ...(typeof f.host === 'string' ? { host: f.host } : {}), message: line, fields: f,
-  };
-}
-
-/** The report: per notifier, every alert with its time, type, rule and count; then the totals. */
-export function formatReplay(result: ReplayResult, config: Config): string {
-  const out: string[] = [];
-  for (const [name, url] of Object.entries(config.notifiers)) {
-    const mine = result.alerts.filter((a) => a.notify.includes(name));
-    out.push(`== ${name}${url === '' ? ' (disabled: its URL is empty)' : ''}: ${mine.length} alert${mine.length === 1 ? '' : 's'}`);
-    for (const a of mine) {
-      out.push(`${new Date(a.createdAt).toISOString()} ${a.type}${a.severity === undefined ? '' : `/${severityName(a.severity)}`} rule=${a.rule} events=${a.count}`);
-      out.push(`  ${a.title}`, ...a.body.split('\n').map((l) => `  | ${l}`));
+/**
+ * One line → the event a listener would have made of it, or why a JSON listener would refuse it. Syslog
+ * lines go through the syslog listeners' own parser (a log file's missing `<PRI>` added back as RFC 3164
+ * says); JSON lines through the sudo listener's validation, or else the JSON listener's mapping.
+ */
+export function lineEvent(line: string, receivedAt: Date): RelayEvent | { reason: string } {
+  const origin = { listener: LISTENER, receivedAt };
+  if (line.startsWith('{')) {
+    const sudo = parseSudoEvent(line);
+    if (sudo.ok) return sudoEvent(sudo.event, origin);
+    try {
+      return jsonLineEvent(line, origin);
+    } catch (e) {
+      return { reason: `not a JSON object: ${(e as Error).message}` };
     }
+  }
+  return syslogEvent(Buffer.from(line.startsWith('<') ? line : NO_PRI + line), origin);
+}
+
+/** One send, as the report prints it: when, where, what type and rule, then the message itself. */
+export function formatSend(send: ReplaySend): string {
+  const a = send.alert;
+  const severity = a.severity === undefined ? '' : `/${severityName(a.severity)}`;
+  const lines = [
+    `${new Date(send.at).toISOString()} → ${send.notifier} ${a.type}${severity} rule=${a.rule} events=${a.count}`,
+    `  ${a.title}`,
+    ...a.body.split('\n').map((l) => `  | ${l}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The closing totals: alerts per notifier, then what the pipeline did with the lines. */
+export function formatTotals(result: ReplayResult, config: Config): string {
+  const out: string[] = [''];
+  for (const [name, url] of Object.entries(config.notifiers)) {
+    const n = result.sent[name] ?? 0;
+    out.push(`== ${name}${url === '' ? ' (disabled: its URL is empty)' : ''}: ${n} alert${n === 1 ? '' : 's'}`);
   }
   const s = result.stats;
   out.push(
-    '',
-    `${result.lines} lines, ${s.events} events, ${result.unreadable.length} unreadable; matched ${JSON.stringify(s.matched)}, unmatched ${s.unmatched}`,
+    `${result.lines} lines, ${s.events} events (${result.parseErrors} not parsed as syslog, kept as raw text), ${result.unreadable} unreadable; matched ${JSON.stringify(s.matched)}, unmatched ${s.unmatched}`,
     `${s.alerts} alerts would have been sent; silenced ${s.silenced} events, ${s.repeatsHeld} repeats and ${s.throttled} throttled alerts folded into others. Nothing was sent.`,
-    ...result.unreadable.map((u) => `line ${u.line}: ${u.reason}`),
+    ...result.unreadableShown.map((u) => `line ${u.line}: ${u.reason}`),
   );
+  if (result.unreadable > result.unreadableShown.length) out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
   return `${out.join('\n')}\n`;
+}
+
+function emptyStats(): PipelineStats {
+  return { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0 };
 }
