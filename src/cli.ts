@@ -6,7 +6,7 @@ import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { showOutbox } from './commands/outbox.ts';
 import { listNotifiers } from './commands/notifiers.ts';
-import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
+import { formatSend, formatTotals, keepHeapNearLiveSize, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
 const program = new Command()
@@ -61,6 +61,7 @@ program
   .action(async (logfile: string, opts: { config: string }) => {
     const config = loadOrExit(opts.config);
     try {
+      keepHeapNearLiveSize();
       const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
       process.stdout.write(formatTotals(result, config));
     } catch (e) {
