@@ -60,8 +60,8 @@ export async function replayFile(file: string, config: Config, onSend: (send: Re
   // Each line is handled as readline emits it, so no line waits in a queue (and survives into the old heap).
   lines.on('line', (line) => replay.line(line));
   await new Promise<void>((resolve, reject) => {
-    // readline does not forward a read error (ENOENT, EISDIR); it must fail the replay, not end it early.
-    input.once('error', reject);
+    // A read error (ENOENT, EISDIR) fails the replay rather than ending it as if the file were complete.
+    lines.once('error', reject);
     lines.once('close', resolve);
   });
   return replay.end();

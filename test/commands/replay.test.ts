@@ -34,7 +34,7 @@ describe('relay replay', () => {
     expect(out.match(/^\S+ → chat .*$/gm)).toHaveLength(2);
     expect(out).toContain('  failed ssh logins on web1 (40 events)\n');
     expect(out).toContain('  |   10 × 203.0.113.4\n');
-    expect(out).toContain('  | /home/alice$ /usr/bin/systemctl restart nginx\n');
+    expect(out).toContain('  | /home/alice$ /usr/bin/systemctl restart nginx → allowed (syslog has no exit status)\n');
     expect(out).toContain('  | /srv$ apt upgrade → exit 0\n');
     expect(out).toContain('  | /tmp$ cat /etc/shadow → rejected: command not allowed\n');
     expect(out).toContain('  | /root$ -bash → no exit seen');
