@@ -167,21 +167,56 @@ describe('Google Chat', () => {
 });
 
 describe('Matrix', () => {
-  it('logs in, resolves an alias, sends HTML-escaped text, logs out', async () => {
+  /** A homeserver that, like Synapse, refuses to take a message into a room the account has not joined. */
+  const homeserver = (serverName: string) => {
+    const joined = new Set<string>();
     server.handle((req) => {
-      if (req.path.endsWith('/login')) return { body: { access_token: 'AT1' } };
-      if (req.path.includes('/directory/room/')) return { body: { room_id: '!r1:example' } };
+      const path = decodeURIComponent(req.path);
+      if (path.endsWith('/login')) return { body: { access_token: 'AT1', user_id: `@bob:${serverName}`, device_id: 'D' } };
+      if (path.endsWith('/account/whoami')) return { body: { user_id: `@bot:${serverName}` } };
+      const join = /\/join\/(.+)$/.exec(path);
+      if (join) {
+        const id = join[1]!.startsWith('!') ? join[1]! : `!r-${join[1]!.slice(1)}`;
+        joined.add(id);
+        return { body: { room_id: id } };
+      }
+      const send = /\/rooms\/([^/]+)\/send\//.exec(path);
+      if (send && !joined.has(send[1]!)) return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'User @bob is not in room' } };
       return { body: { event_id: '$e' } };
     });
+  };
+
+  it('logs in, joins the room (an invited account could not send otherwise), sends HTML-escaped text, logs out', async () => {
+    homeserver('example.org');
     const before = server.requests.length;
-    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/#ops:example`).send(message);
-    const [, resolve, send, logout] = server.requests.slice(before);
-    expect(decodeURIComponent(resolve!.path)).toBe('/_matrix/client/v3/directory/room/#ops:example');
-    expect(send!.method).toBe('PUT');
-    expect(decodeURIComponent(send!.path)).toMatch(/^\/_matrix\/client\/v3\/rooms\/!r1:example\/send\/m\.room\.message\/.+/);
-    expect(send!.headers.authorization).toBe('Bearer AT1');
-    expect(json(send!)).toMatchObject({ msgtype: 'm.text', formatted_body: '<h4>disk full</h4>sda1 at 99%<br>&lt;b&gt;x&lt;/b&gt;' });
-    expect(logout!.path).toBe('/_matrix/client/v3/logout');
+    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/#ops:example.org/!inv:example.org`).send(message);
+    const paths = server.requests.slice(before).map((r) => `${r.method} ${decodeURIComponent(r.path).replace(/message\/.+$/, 'message/TXN')}`);
+    expect(paths).toEqual([
+      'POST /_matrix/client/v3/login',
+      'POST /_matrix/client/v3/join/#ops:example.org',
+      'PUT /_matrix/client/v3/rooms/!r-ops:example.org/send/m.room.message/TXN',
+      'POST /_matrix/client/v3/join/!inv:example.org',
+      'PUT /_matrix/client/v3/rooms/!inv:example.org/send/m.room.message/TXN',
+      'POST /_matrix/client/v3/logout',
+    ]);
+    const send = server.requests.slice(before)[2]!;
+    expect(send.headers.authorization).toBe('Bearer AT1');
+    expect(json(send)).toMatchObject({ msgtype: 'm.text', formatted_body: '<h4>disk full</h4>sda1 at 99%<br>&lt;b&gt;x&lt;/b&gt;' });
+  });
+
+  it('completes a bare room name with the server name of the account, not the host in the URL', async () => {
+    homeserver('example.org');
+    const before = server.requests.length;
+    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/ops`).send(message);
+    expect(server.requests.slice(before).map((r) => decodeURIComponent(r.path))).toContain('/_matrix/client/v3/join/#ops:example.org');
+  });
+
+  it('with an access token asks the server who the account is before completing a bare room name', async () => {
+    homeserver('matrix.example.net');
+    const before = server.requests.length;
+    await createNotifier('x', `matrix://tok@127.0.0.1:${server.port}/ops`).send(message);
+    const paths = server.requests.slice(before).map((r) => decodeURIComponent(r.path));
+    expect(paths.slice(0, 2)).toEqual(['/_matrix/client/v3/account/whoami', '/_matrix/client/v3/join/#ops:matrix.example.net']);
   });
 
   it('M_LIMIT_EXCEEDED is retryable after retry_after_ms', async () => {

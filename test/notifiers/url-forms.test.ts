@@ -79,8 +79,8 @@ urlTable('Google Chat', [
 ]);
 
 urlTable('Matrix', [
-  { url: 'matrixs://bob:pw5@matrix.example.com/#ops/!abc:matrix.example.com', config: { user: 'bob', password: 'pw5', rooms: ['#ops:matrix.example.com', '!abc:matrix.example.com'] }, secrets: ['pw5'] },
-  { url: 'matrix://syt_token@localhost:8008/ops?msgtype=notice', config: { token: 'syt_token', rooms: ['#ops:localhost'], msgtype: 'notice', port: 8008 }, secrets: ['syt_token'] },
+  { url: 'matrixs://bob:pw5@matrix.example.com/#ops/!abc:matrix.example.com', config: { user: 'bob', password: 'pw5', rooms: ['#ops', '!abc:matrix.example.com'] }, secrets: ['pw5'] },
+  { url: 'matrix://syt_token@localhost:8008/ops?msgtype=notice', config: { token: 'syt_token', rooms: ['#ops'], msgtype: 'notice', port: 8008 }, secrets: ['syt_token'] },
 ], [
   ['matrix://matrix.example.com/#ops', /access token/],
   ['matrix://t@matrix.example.com', /at least one/],
