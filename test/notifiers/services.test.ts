@@ -162,7 +162,7 @@ describe('Google Chat', () => {
     await createNotifier('c', 'gchat://SPACE/KEY/TOKEN/th1').send(message);
     expect(last().path).toBe('/v1/spaces/SPACE/messages');
     expect(Object.fromEntries(last().query)).toEqual({ key: 'KEY', token: 'TOKEN', threadKey: 'th1', messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' });
-    expect(json(last())).toEqual({ text: `*disk full*\n${message.body}` });
+    expect(json(last())).toEqual({ text: '*disk full*\nsda1 at 99%\n<\u200bb>x<\u200b/b>' });
   });
 });
 
