@@ -30,6 +30,12 @@ describe('ntfy', () => {
     expect(json(last())).toEqual({ topic: 'alerts', title: 'disk full', message: message.body, priority: 5, tags: ['warning'] });
   });
 
+  it('takes the topic page pasted as-is (https://ntfy.sh/topic) like ntfy://topic', async () => {
+    await createNotifier('n', 'https://ntfy.sh/alerts?priority=high').send(message);
+    expect(last().path).toBe('/');
+    expect(json(last())).toMatchObject({ topic: 'alerts', title: 'disk full', priority: 4 });
+  });
+
   it('self-hosted with a token sends a Bearer header, one request per topic', async () => {
     const before = server.requests.length;
     await createNotifier('n', `ntfy://tk_abc@127.0.0.1:${server.port}/a/b?priority=low`).send(message);
