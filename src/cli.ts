@@ -2,7 +2,7 @@
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
-import { testUrl } from './commands/test-url.ts';
+import { MESSAGE_TYPES, testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { showOutbox } from './commands/outbox.ts';
 import { listNotifiers } from './commands/notifiers.ts';
@@ -103,7 +103,8 @@ program
   .argument('<url>', 'notifier URL, e.g. json://127.0.0.1:8080/hook')
   .option('--title <title>', 'title', 'relay test')
   .option('--body <body>', 'body', 'This is a test notification from relay.')
-  .action(async (url: string, opts: { title: string; body: string }) => {
+  .addOption(new Option('-n, --type <type>', "the alert's type, to check the service's colours and priorities").choices(MESSAGE_TYPES).default('info'))
+  .action(async (url: string, opts: { title: string; body: string; type: (typeof MESSAGE_TYPES)[number] }) => {
     process.exitCode = await testUrl(url, opts, process.stdout);
   });
 

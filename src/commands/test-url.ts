@@ -1,13 +1,17 @@
 // `relay test-url URL`: prove a notifier works — one message, the masked URL, the outcome and the time taken.
 import { createNotifier, maskLoose } from '../../notifiers/registry.ts';
-import type { Notifier } from '../../notifiers/types.ts';
+import type { MessageType, Notifier } from '../../notifiers/types.ts';
+import { MessageTypeSchema } from '../config/schema.ts';
 import { NotifyError } from '../errors.ts';
+
+/** `--type` (Apprise's `-n`): the types an alert can have. */
+export const MESSAGE_TYPES: readonly MessageType[] = MessageTypeSchema.options;
 
 export const EXIT_SENT = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_INVALID = 2;
 
-export async function testUrl(raw: string, opts: { title: string; body: string }, out: NodeJS.WritableStream): Promise<number> {
+export async function testUrl(raw: string, opts: { title: string; body: string; type?: MessageType }, out: NodeJS.WritableStream): Promise<number> {
   // The same path a running relay takes (overflow limits included), so a pass here means a pass there.
   let notifier: Notifier;
   try {
@@ -19,7 +23,7 @@ export async function testUrl(raw: string, opts: { title: string; body: string }
   out.write(`${notifier.service}: ${notifier.maskedUrl}\n`);
   const started = performance.now();
   try {
-    await notifier.send({ title: opts.title, body: opts.body, type: 'info' }, { signal: AbortSignal.timeout(30_000) });
+    await notifier.send({ title: opts.title, body: opts.body, type: opts.type ?? 'info' }, { signal: AbortSignal.timeout(30_000) });
     out.write(`sent in ${elapsed(started)}\n`);
     return EXIT_SENT;
   } catch (e) {
