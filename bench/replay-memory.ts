@@ -1,7 +1,7 @@
 // `relay replay` on a million generated lines (the realistic day's generator, day after day): writes the
 // file, replays it in a child process with the shipped config.yaml, and prints lines, alerts, wall time and
 // the child's peak RSS (GNU time's %M), which must stay under 150 MB however long the file. relay is
-// compiled first (tsc, into node_modules/.cache) and run on plain node as an installed relay runs: tsx's
+// compiled first (tsc, into .bench-build/) and run on plain node as an installed relay runs: tsx's
 // loader thread alone would add some 45 MB that a deployment does not carry.
 //   npx tsx bench/replay-memory.ts [LINES]
 import { execFileSync, spawn } from 'node:child_process';
@@ -17,14 +17,14 @@ const LIMIT_MB = 150;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DAY = 86_400_000;
 
-const BUILD = join(ROOT, 'node_modules/.cache/relay-replay-bench');
+const BUILD = join(ROOT, '.bench-build');
 
-// Inside node_modules, so the compiled files resolve relay's dependencies (and the peer-cred addon) as src/ does.
+// Inside the checkout, so the compiled files resolve relay's dependencies (and the peer-cred addon) as src/ does.
 mkdirSync(BUILD, { recursive: true });
 writeFileSync(join(BUILD, 'tsconfig.json'), JSON.stringify({
-  extends: '../../../tsconfig.json',
-  compilerOptions: { noEmit: false, rewriteRelativeImportExtensions: true, rootDir: '../../..', outDir: 'out' },
-  include: ['../../../src', '../../../notifiers', '../../../parsers'],
+  extends: '../tsconfig.json',
+  compilerOptions: { noEmit: false, rewriteRelativeImportExtensions: true, rootDir: '..', outDir: 'out' },
+  include: ['../src', '../notifiers', '../parsers'],
 }));
 execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(BUILD, 'tsconfig.json')], { stdio: 'inherit' });
 
