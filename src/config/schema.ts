@@ -90,7 +90,8 @@ export const Rule = z.strictObject({
   name: Name,
   /** What events this rule takes; omitted = every event. */
   match: MatchSchema.default({}),
-  notify: z.array(Name).min(1, 'a rule must notify at least one notifier'),
+  /** Empty only with `continue: false`: a rule that takes what it matches away from the rules after it. */
+  notify: z.array(Name),
   title: z.string().default('{{app}} on {{host}}'),
   body: z.string().default('{{message}}'),
   /** Message type; default is derived from the event's severity. */
@@ -98,12 +99,14 @@ export const Rule = z.strictObject({
   /** Stop evaluating further rules once this one matched. */
   continue: z.boolean().default(true),
   /** any: every match alerts; frequency: `threshold.count` matches within `threshold.within` per key; change: `field` changed per key. */
-  kind: z.enum(['any', 'frequency', 'change']).default('any'),
+  kind: z.enum(['any', 'frequency', 'change', 'sequence']).default('any'),
   /** What makes two alerts of this rule "the same": frequency/change state, repeat_interval, digest counts. */
   key: z.array(FieldName).optional(),
   threshold: z.strictObject({ count: z.number().int().min(1), within: Duration }).optional(),
   /** For kind change: the field whose value is watched. */
   field: FieldName.optional(),
+  /** For kind sequence: at least `count` events matching `match` within `within` before, per key. */
+  after: z.strictObject({ match: MatchSchema, count: z.number().int().min(1).default(1), within: Duration }).optional(),
   /** Alertmanager's grouping: one group per value of these fields; defaults send every alert at once. */
   group_by: z.array(FieldName).default([]),
   group_wait: Duration.default(0),
@@ -111,6 +114,9 @@ export const Rule = z.strictObject({
   /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
   repeat_interval: Duration.default(0),
   throttle: Throttle.optional(),
+}).refine((rule) => rule.notify.length > 0 || !rule.continue, {
+  path: ['notify'],
+  message: 'a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
 });
 
 /** A time-bounded mute; `match` is the rules' language plus `rule: NAME`. */

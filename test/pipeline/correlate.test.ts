@@ -57,7 +57,7 @@ describe('correlate: one sudo call, one alert', () => {
     const h = harness(SUDO);
     h.syslog('sudo', 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update');
     h.syslog('sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)');
-    expect(h.sent.map((a) => [a.title, a.body])).toEqual([['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → ']]);
+    expect(h.sent.map((a) => [a.title, a.body])).toEqual([['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → allowed (syslog has no exit status)']]);
   });
 
   it('passes other JSON events through untouched', () => {
