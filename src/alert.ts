@@ -8,6 +8,8 @@ export interface Alert {
   /** Notifier names from the rule. */
   notify: readonly string[];
   title: string;
+  /** The rendered title without its event count, so a stage that recounts (folds) can say its own count. */
+  headline?: string;
   body: string;
   type: MessageType;
   severity?: number;
@@ -16,4 +18,10 @@ export interface Alert {
   createdAt: number;
   /** How many events this alert stands for (1 unless aggregated or folded). */
   count: number;
+}
+
+/** The title an alert standing for `count` events carries: its headline and, past one, the count. */
+export function countedTitle(alert: Pick<Alert, 'title' | 'headline'>, count: number): string {
+  const head = alert.headline ?? alert.title;
+  return count > 1 ? `${head} (${count} events)` : head;
 }

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
+import { SEVERITIES } from '../event.ts';
 
 export const Duration = z
   .union([z.string(), z.number()])
@@ -110,6 +111,8 @@ export const Rule = z.strictObject({
   /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
   repeat_interval: Duration.default(0),
   throttle: Throttle.optional(),
+  /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
+  priority: z.enum(['normal', 'high']).default('normal'),
 });
 
 /** A time-bounded mute; `match` is the rules' language plus `rule: NAME`. */
@@ -146,6 +149,8 @@ export const ConfigSchema = z.strictObject({
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
+  /** Alerts this severe or worse are never held behind a rate limit (they still take a token when there is one). */
+  throttle_bypass: z.enum(SEVERITIES).default('crit'),
   correlate: z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),

@@ -1,7 +1,7 @@
 // Batch → Alert: the rule's title and body rendered from the first event, and, when the alert stands for
 // more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
 import { randomUUID } from 'node:crypto';
-import type { Alert } from '../alert.ts';
+import { countedTitle, type Alert } from '../alert.ts';
 import type { MessageType } from '../../notifiers/types.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
@@ -21,7 +21,8 @@ export function renderBatch(batch: Batch, now: number): Alert {
     id: randomUUID(),
     rule: rule.config.name,
     notify: rule.config.notify,
-    title: batch.count > 1 ? `${title} (${batch.count} events)` : title,
+    title: countedTitle({ title }, batch.count),
+    headline: title,
     body: digest ? `${body}\n\n${digestText(digest)}` : batch.count > 1 ? `${body}\n\n${withinText(batch)}` : body,
     type: rule.config.type ?? typeFromSeverity(batch.severity),
     severity: batch.severity,
