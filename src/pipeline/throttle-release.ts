@@ -1,5 +1,5 @@
 // The one message a rate limit sends when it releases what it held: every distinct held alert (rule + key)
-// on its own line with its own title and count, the most severe first, and the overflow entry counted
+// on its own line with its own title and count, the most severe first (then in the order held), and the overflow entry counted
 // apart. One alert held once goes out as itself. Title and body say the same totals.
 import { randomUUID } from 'node:crypto';
 import { countedTitle, type Alert } from '../alert.ts';
@@ -32,7 +32,7 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     const { alert } = held[0]!;
     return { ...alert, body: `${alert.body}\n\n(held back by ${limit}'s rate limit since ${since})` };
   }
-  const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8));
+  const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8) || a.since - b.since);
   const alerts = entries.reduce((n, h) => n + h.alerts, 0) + overflow.alerts;
   const events = entries.reduce((n, h) => n + h.events, 0) + overflow.events;
   const lines = [`Held back by ${limit}'s rate limit since ${since}: ${alerts} alerts, ${events} events.`];
