@@ -14,8 +14,10 @@ export function renderBatch(batch: Batch, now: number): Alert {
   const { rule, first } = batch;
   const digest = batch.hits > 1 ? digestView(batch) : undefined;
   const view = { ...templateView(first.event), ...first.extra, rule: rule.config.name, count: batch.count, digest };
-  const title = rule.title(view);
-  const body = rule.body(view);
+  // A title is one line, and never blank: a frame that did not parse has no app to put in `{{app}} on {{host}}`.
+  const rendered = rule.title(view).replace(/\s+/g, ' ').trim();
+  const title = /[\p{L}\p{N}]/u.test(rendered) ? rendered : `${rule.config.name}: ${source(first.event)}`;
+  const body = rule.body(view) + parseNote(first.event);
   const identity = rule.config.key ? rule.keyOf(first.event) : `${title}\u0000${body}`;
   return {
     id: randomUUID(),
@@ -30,6 +32,17 @@ export function renderBatch(batch: Batch, now: number): Alert {
     createdAt: now,
     count: batch.count,
   };
+}
+
+/** Where an event came from, for alerts about frames relay could not fully read. */
+function source(event: Batch['first']['event']): string {
+  return `frame from ${event.peer ?? 'an unknown peer'} on listener ${event.listener}`;
+}
+
+/** What the parser flagged (a frame it could not read, an impossible timestamp), said under the body. */
+function parseNote(event: Batch['first']['event']): string {
+  const problem = event.fields.parse_error;
+  return typeof problem === 'string' && problem !== '' ? `\n\n(${source(event)}: ${problem})` : '';
 }
 
 interface DigestView {
