@@ -93,7 +93,7 @@ export const Rule = z.strictObject({
   notify: z.array(Name).min(1, 'a rule must notify at least one notifier'),
   title: z.string().default('{{app}} on {{host}}'),
   body: z.string().default('{{message}}'),
-  /** Message type; default is derived from the event's severity. */
+  /** Message type; default: crit or worse → failure, err/warning/a failed attempt/a frequency rule → warning, else info (src/pipeline/alert-type.ts). */
   type: MessageTypeSchema.optional(),
   /** Stop evaluating further rules once this one matched. */
   continue: z.boolean().default(true),

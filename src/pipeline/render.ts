@@ -2,10 +2,10 @@
 // more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
 import { randomUUID } from 'node:crypto';
 import { countedTitle, type Alert } from '../alert.ts';
-import type { MessageType } from '../../notifiers/types.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
 import type { Batch } from './hit.ts';
+import { defaultType } from './alert-type.ts';
 
 /** Keys listed in a digest before "and N more". */
 const LISTED_KEYS = 10;
@@ -26,7 +26,7 @@ export function renderBatch(batch: Batch, now: number): Alert {
     title: countedTitle({ title }, batch.count),
     headline: title,
     body: digest ? `${body}\n\n${digestText(digest)}` : batch.count > 1 ? `${body}\n\n${withinText(batch)}` : body,
-    type: rule.config.type ?? typeFromSeverity(batch.severity),
+    type: rule.config.type ?? defaultType(batch),
     severity: batch.severity,
     key: `${rule.config.name}\u0000${batch.group}\u0000${identity}`,
     createdAt: now,
@@ -81,11 +81,4 @@ function digestText(d: DigestView): string {
 function withinText(batch: Batch): string {
   const within = batch.first.extra.within;
   return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}`;
-}
-
-/** emerg…err → failure, warning → warning, the rest → info. */
-export function typeFromSeverity(severity: number | undefined): MessageType {
-  if (severity === undefined) return 'info';
-  if (severity <= 3) return 'failure';
-  return severity === 4 ? 'warning' : 'info';
 }
