@@ -22,11 +22,11 @@ describe('relay replay', () => {
 
     expect(section('ops')).toMatch(/^== ops: 6 alerts\n/);
     expect(section('ops').match(/^\S+ \S+ rule=\S+ events=\d+$/gm)).toEqual([
-      '2025-03-01T12:00:30.000Z info/notice rule=ssh-failures events=40',
+      '2025-03-01T12:00:30.000Z warning/notice rule=ssh-failures events=40',
       '2025-03-01T12:02:00.000Z info/notice rule=sudo events=1',
       '2025-03-01T12:03:40.000Z info/info rule=sudo events=1',
       '2025-03-01T12:04:00.000Z warning/warning rule=sudo events=1',
-      '2025-03-01T12:10:30.000Z info/notice rule=ssh-failures events=1',
+      '2025-03-01T12:10:30.000Z warning/notice rule=ssh-failures events=1',
       '2025-03-01T12:20:00.000Z info/notice rule=sudo events=1',
     ]);
     expect(section('ops')).toContain('  failed ssh logins on web1 (40 events)\n');
