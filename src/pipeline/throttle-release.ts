@@ -12,15 +12,20 @@ export interface Held {
   events: number;
   /** When the first of them was held. */
   since: number;
+  /** Order held within the limit (ties of `since` included), kept across restarts. */
+  seq: number;
 }
 
 /** Alerts held past `limits.keys_per_rule` distinct keys, counted together (per rule, for the message). */
 export interface Overflow {
   alerts: number;
   events: number;
-  rules: Record<string, number>;
+  /** [rule, alerts] in the order first seen (a list: rule names are data, never object keys). */
+  rules: [string, number][];
 }
 
+/** Characters of held alerts' headlines the released message's title holds before counting the rest. */
+const TITLE_HEADLINES = 120;
 /** Characters of a held alert's first body line shown under its title. */
 const EXCERPT = 160;
 const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
@@ -32,7 +37,7 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     const { alert } = held[0]!;
     return { ...alert, body: `${alert.body}\n\n(held back by ${limit}'s rate limit since ${since})` };
   }
-  const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8) || a.since - b.since);
+  const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8) || a.seq - b.seq);
   const alerts = entries.reduce((n, h) => n + h.alerts, 0) + overflow.alerts;
   const events = entries.reduce((n, h) => n + h.events, 0) + overflow.events;
   const lines = [`Held back by ${limit}'s rate limit since ${since}: ${alerts} alerts, ${events} events.`];
@@ -42,18 +47,18 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     if (first) lines.push(`  ${first}`);
   }
   if (overflow.alerts > 0) {
-    const rules = Object.entries(overflow.rules).map(([rule, n]) => `${rule} ×${n}`).join(', ');
+    const rules = overflow.rules.map(([rule, n]) => `${rule} ×${n}`).join(', ');
     lines.push(`• … and ${overflow.alerts} more alerts (${overflow.events} events) past limits.keys_per_rule: ${rules}`);
   }
   const single = entries.length === 1 && overflow.alerts === 0 ? entries[0]!.alert : undefined;
   // One key held several times: its own headline, and the latest of them in full (samples, digest).
   if (single) lines.push('', 'The latest of them:', single.body);
-  const headline = single ? (single.headline ?? single.title) : `${alerts} alerts held by ${limit}'s rate limit`;
+  const headline = single ? (single.headline ?? single.title) : titleOf(entries, alerts);
   const all = entries.map((h) => h.alert);
   const severities = all.flatMap((a) => (a.severity === undefined ? [] : [a.severity]));
   return {
     id: randomUUID(),
-    rule: [...new Set([...all.map((a) => a.rule), ...Object.keys(overflow.rules)])].join(', '),
+    rule: [...new Set([...all.map((a) => a.rule), ...overflow.rules.map(([rule]) => rule)])].join(', '),
     notify: all[0]!.notify,
     title: countedTitle({ title: headline, headline }, events),
     headline,
@@ -65,6 +70,20 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     createdAt: now,
     count: events,
   };
+}
+
+/** The held alerts' own headlines, most severe first, as many as fit; the rest counted as other alerts. */
+function titleOf(entries: readonly Held[], alerts: number): string {
+  const shown: string[] = [];
+  let said = 0;
+  for (const h of entries) {
+    const head = h.alert.headline ?? h.alert.title;
+    if (shown.length > 0 && shown.join('; ').length + head.length > TITLE_HEADLINES) break;
+    shown.push(head);
+    said += h.alerts;
+  }
+  const rest = alerts - said;
+  return rest > 0 ? `${shown.join('; ')} and ${rest} other held alert${rest === 1 ? '' : 's'}` : shown.join('; ');
 }
 
 /** The first body line when it says more than the title. */

@@ -47,6 +47,8 @@ export class Throttle {
   bypassed = 0;
   /** Held alerts that found their limit's keys full and were counted in its overflow entry. */
   overflowed = 0;
+  /** Numbers held alerts in the order they were first held. */
+  private seq = 0;
 
   constructor(private readonly o: ThrottleOptions) {
     this.restore();
@@ -92,7 +94,7 @@ export class Throttle {
       return;
     }
     if (limit.held.size < this.o.maxKeys) {
-      const fresh: Held = { alert, alerts: 1, events: alert.count, since: this.o.clock.now() };
+      const fresh: Held = { alert, alerts: 1, events: alert.count, since: this.o.clock.now(), seq: this.seq++ };
       limit.held.set(alert.key, fresh);
       this.o.store.put(NAMESPACE, this.id('h', name, alert.key), fresh);
       return;
@@ -103,7 +105,9 @@ export class Throttle {
     }
     limit.overflow.alerts++;
     limit.overflow.events += alert.count;
-    limit.overflow.rules[alert.rule] = (limit.overflow.rules[alert.rule] ?? 0) + 1;
+    const perRule = limit.overflow.rules.find(([rule]) => rule === alert.rule);
+    if (perRule) perRule[1]++;
+    else limit.overflow.rules.push([alert.rule, 1]);
     this.overflowed++;
     this.o.store.put(NAMESPACE, this.id('o', name), limit.overflow);
   }
@@ -168,7 +172,11 @@ export class Throttle {
         if (config) limit.bucket = newBucket(config, now, value as BucketState);
         else this.o.store.delete(NAMESPACE, id);
       }
-      else if (part === 'h') limit.held.set(rest.join('\u0000'), value as Held);
+      else if (part === 'h') {
+        const held = value as Held;
+        limit.held.set(rest.join('\u0000'), held);
+        this.seq = Math.max(this.seq, held.seq + 1);
+      }
       else if (part === 'o') limit.overflow = value as Overflow;
     }
     for (const [name, limit] of this.limits) {
@@ -186,5 +194,5 @@ function newBucket(config: ThrottleConfig, now: number, resume?: BucketState): T
 }
 
 function emptyOverflow(): Overflow {
-  return { alerts: 0, events: 0, rules: {} };
+  return { alerts: 0, events: 0, rules: [] };
 }
