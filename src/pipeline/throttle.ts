@@ -61,17 +61,17 @@ export class Throttle {
     const limit = this.limit(name, config);
     const now = this.o.clock.now();
     if (this.o.bypass(alert)) {
-      if (limit.bucket!.take(now)) this.saveBucket(name, limit);
+      if (limit.bucket.take(now)) this.saveBucket(name, limit.bucket);
       this.bypassed++;
       return this.o.next(alert);
     }
     // Once something is held, later alerts wait behind it so one release message says all of them.
-    if (limit.held.size === 0 && limit.overflow.alerts === 0 && limit.bucket!.take(now)) {
-      this.saveBucket(name, limit);
+    if (limit.held.size === 0 && limit.overflow.alerts === 0 && limit.bucket.take(now)) {
+      this.saveBucket(name, limit.bucket);
       return this.o.next(alert);
     }
     this.hold(name, limit, alert);
-    if (!limit.timer) this.arm(name, limit, limit.bucket!.waitFor(now));
+    if (!limit.timer) this.arm(name, limit, limit.bucket.waitFor(now));
   }
 
   /** Send what every limit holds, limits notwithstanding (shutdown, end of a replay). */
@@ -118,7 +118,7 @@ export class Throttle {
     const now = this.o.clock.now();
     // A limit that is gone from the config (restart with a new one) lets what it held go at once.
     if (limit.bucket && !limit.bucket.take(now)) return this.arm(name, limit, Math.max(1, limit.bucket.waitFor(now)));
-    if (limit.bucket) this.saveBucket(name, limit);
+    if (limit.bucket) this.saveBucket(name, limit.bucket);
     this.send(name, limit);
   }
 
@@ -136,18 +136,19 @@ export class Throttle {
     limit.timer = this.o.clock.setTimer(ms, () => this.release(name));
   }
 
-  private limit(name: string, config: ThrottleConfig): Limit {
+  /** The limit's state, with its bucket (made on first use). */
+  private limit(name: string, config: ThrottleConfig): Limit & { bucket: TokenBucket } {
     let limit = this.limits.get(name);
     if (!limit) {
       limit = { bucket: undefined, held: new Map(), overflow: emptyOverflow(), timer: undefined };
       this.limits.set(name, limit);
     }
     limit.bucket ??= newBucket(config, this.o.clock.now());
-    return limit;
+    return limit as Limit & { bucket: TokenBucket };
   }
 
-  private saveBucket(name: string, limit: Limit): void {
-    this.o.store.put(NAMESPACE, this.id('b', name), limit.bucket!.state());
+  private saveBucket(name: string, bucket: TokenBucket): void {
+    this.o.store.put(NAMESPACE, this.id('b', name), bucket.state());
   }
 
   /** Store keys: `b|h|o` \0 scope \0 limit name [\0 alert key]. Names never hold \0 (config checks them). */
