@@ -64,7 +64,7 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     headline,
     body: lines.join('\n'),
     // The message is as loud as its loudest alert.
-    type: all.map((a) => a.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a), 'info'),
+    type: all.map((a) => a.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
     key: `${limit}\u0000released\u0000${now}`,
     createdAt: now,
