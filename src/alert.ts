@@ -11,6 +11,8 @@ export interface Alert {
   /** The rendered title without its event count, so a stage that recounts (folds) can say its own count. */
   headline?: string;
   body: string;
+  /** A rate limit's release message: its list of held alerts, one line each, so a later limit holding it lists them too. */
+  held?: readonly string[];
   type: MessageType;
   severity?: number;
   /** Identity for dedupe/throttle: same key = "the same alert again". */

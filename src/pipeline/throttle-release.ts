@@ -40,16 +40,12 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
   const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8) || a.seq - b.seq);
   const alerts = entries.reduce((n, h) => n + h.alerts, 0) + overflow.alerts;
   const events = entries.reduce((n, h) => n + h.events, 0) + overflow.events;
-  const lines = [`Held back by ${limit}'s rate limit since ${since}: ${alerts} alerts, ${events} events.`];
-  for (const h of entries) {
-    lines.push(`• ${countedTitle(h.alert, h.events)}${h.alerts > 1 ? ` — ${h.alerts} alerts` : ''}`);
-    const first = excerpt(h.alert);
-    if (first) lines.push(`  ${first}`);
-  }
+  const list = entries.flatMap(entryLines);
   if (overflow.alerts > 0) {
     const rules = overflow.rules.map(([rule, n]) => `${rule} ×${n}`).join(', ');
-    lines.push(`• … and ${overflow.alerts} more alerts (${overflow.events} events) past limits.keys_per_rule: ${rules}`);
+    list.push(`• … and ${overflow.alerts} more alerts (${overflow.events} events) past limits.keys_per_rule: ${rules}`);
   }
+  const lines = [`Held back by ${limit}'s rate limit since ${since}: ${events} events.`, ...list];
   const single = entries.length === 1 && overflow.alerts === 0 ? entries[0]!.alert : undefined;
   // One key held several times: its own headline, and the latest of them in full (samples, digest).
   if (single) lines.push('', 'The latest of them:', single.body);
@@ -63,6 +59,7 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     title: countedTitle({ title: headline, headline }, events),
     headline,
     body: lines.join('\n'),
+    ...(single ? {} : { held: list.filter((l) => !l.startsWith('  ') || l.trimStart().startsWith('•')) }),
     // The message is as loud as its loudest alert.
     type: all.map((a) => a.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
@@ -84,6 +81,17 @@ function titleOf(entries: readonly Held[], alerts: number): string {
   }
   const rest = alerts - said;
   return rest > 0 ? `${shown.join('; ')} and ${rest} other held alert${rest === 1 ? '' : 's'}` : shown.join('; ');
+}
+
+/**
+ * One held alert's line: its title and count, then its first body line, or, when it is itself an earlier
+ * limit's release message (a rule's limit, then the notifier's), that message's own list, indented.
+ */
+function entryLines(h: Held): string[] {
+  const line = `• ${countedTitle(h.alert, h.events)}${h.alerts > 1 ? ` — ${h.alerts} alerts` : ''}`;
+  if (h.alert.held) return [line, ...h.alert.held.map((l) => `  ${l}`)];
+  const first = excerpt(h.alert);
+  return first ? [line, `  ${first}`] : [line];
 }
 
 /** The first body line when it says more than the title. */
