@@ -83,9 +83,9 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
   },
 };
 
-/** 1..5; the URL's priority= wins, else the alert's syslog severity picks it. */
+/** 1..5; the URL's priority= wins, else the louder of what the alert's syslog severity and its type say. */
 function priority(c: NtfyConfig, m: Message): number {
   if (c.priority) return PRIORITIES.indexOf(c.priority) + 1;
-  if (m.severity === undefined) return 3;
-  return m.severity <= 2 ? 5 : m.severity === 3 ? 4 : 3;
+  const bySeverity = m.severity === undefined ? 3 : m.severity <= 2 ? 5 : m.severity === 3 ? 4 : 3;
+  return Math.max(bySeverity, { failure: 5, warning: 4, info: 3, success: 3 }[m.type]);
 }

@@ -173,5 +173,5 @@ export function formatTotals(result: ReplayResult, config: Config): string {
 }
 
 function emptyStats(): PipelineStats {
-  return { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {} };
+  return { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
 }

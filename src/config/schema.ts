@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';
+import { SEVERITIES } from '../event.ts';
 
 export const Duration = z
   .union([z.string(), z.number()])
@@ -94,7 +95,7 @@ export const Rule = z.strictObject({
   notify: z.array(Name),
   title: z.string().default('{{app}} on {{host}}'),
   body: z.string().default('{{message}}'),
-  /** Message type; default is derived from the event's severity. */
+  /** Message type; default: crit or worse → failure, err/warning/a failed attempt/a frequency rule → warning, else info (src/pipeline/alert-type.ts). */
   type: MessageTypeSchema.optional(),
   /** Stop evaluating further rules once this one matched. */
   continue: z.boolean().default(true),
@@ -114,6 +115,8 @@ export const Rule = z.strictObject({
   /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
   repeat_interval: Duration.default(0),
   throttle: Throttle.optional(),
+  /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
+  priority: z.enum(['normal', 'high']).default('normal'),
 }).refine((rule) => rule.notify.length > 0 || !rule.continue, {
   path: ['notify'],
   message: 'a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
@@ -178,6 +181,8 @@ export const ConfigSchema = z.strictObject({
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
+  /** Alerts this severe or worse are never held behind a rate limit (they still take a token when there is one). */
+  throttle_bypass: z.enum(SEVERITIES).default('crit'),
   correlate: z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),

@@ -24,11 +24,11 @@ describe('relay replay', () => {
     const out = r.stdout;
     // Each send in the order it would have happened, stamped with the replayed time it would have gone out.
     expect(out.match(/^\S+ → ops \S+ rule=\S+ events=\d+$/gm)).toEqual([
-      '2025-03-01T12:00:30.000Z → ops info/notice rule=ssh-failures events=40',
+      '2025-03-01T12:00:30.000Z → ops warning/notice rule=ssh-failures events=40',
       '2025-03-01T12:02:00.000Z → ops info/notice rule=sudo events=1',
       '2025-03-01T12:03:40.000Z → ops info/info rule=sudo events=1',
       '2025-03-01T12:04:00.000Z → ops warning/warning rule=sudo events=1',
-      '2025-03-01T12:10:30.000Z → ops info/notice rule=ssh-failures events=1',
+      '2025-03-01T12:10:30.000Z → ops warning/notice rule=ssh-failures events=1',
       '2025-03-01T12:20:00.000Z → ops info/notice rule=sudo events=1',
     ]);
     expect(out.match(/^\S+ → chat .*$/gm)).toHaveLength(2);
@@ -110,6 +110,6 @@ describe('replayLines', () => {
     expect(disk[1]!.alert.body).toContain('(repeated 2 times in the last 1h)');
     // Order of sending, not of creation: the cron line's alert (12:30) comes before the released repeat (13:00).
     expect(sends.map((s) => s.at)).toEqual([...sends.map((s) => s.at)].sort((a, b) => a - b));
-    expect(formatSend(disk[1]!)).toMatch(/^2025-03-01T13:00:00.000Z → ops \S+ rule=disk events=2\n {2}disk full on web1\n/);
+    expect(formatSend(disk[1]!)).toMatch(/^2025-03-01T13:00:00.000Z → ops \S+ rule=disk events=2\n {2}disk full on web1 \(2 events\)\n/);
   });
 });

@@ -99,3 +99,18 @@ rules:
     ]);
   });
 });
+
+describe('throttle bypass keys', () => {
+  it('default to crit and priority normal', () => {
+    const c = parseConfig('notifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops] }\n', 'c.yaml', {});
+    expect(c.throttle_bypass).toBe('crit');
+    expect(c.rules[0]!.priority).toBe('normal');
+  });
+
+  it('report a severity or priority that does not exist at its place', () => {
+    expect(problems('throttle_bypass: loud\nnotifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops], priority: urgent }\n')).toEqual([
+      '1:18: throttle_bypass: Invalid option: expected one of "emerg"|"alert"|"crit"|"err"|"warning"|"notice"|"info"|"debug"',
+      '4:41: rules[0].priority: Invalid option: expected one of "normal"|"high"',
+    ]);
+  });
+});

@@ -15,7 +15,7 @@ urlTable('ntfy', [
 ]);
 
 urlTable('Gotify', [
-  { url: 'gotify://gotify.example.com/AbCdEf123', config: { host: 'gotify.example.com', path: '', token: 'AbCdEf123', priority: 'normal' }, secrets: ['AbCdEf123'] },
+  { url: 'gotify://gotify.example.com/AbCdEf123', config: { host: 'gotify.example.com', path: '', token: 'AbCdEf123', priority: undefined }, secrets: ['AbCdEf123'] },
   { url: 'gotifys://example.com:8443/sub/path/AbCdEf123?priority=high&format=markdown', config: { secure: true, port: 8443, path: '/sub/path', priority: 'high', format: 'markdown' }, secrets: ['AbCdEf123'] },
 ], [
   ['gotify://example.com', /application token/],
