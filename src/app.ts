@@ -34,7 +34,7 @@ export class App {
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
-  /** /metrics, /healthz, /readyz when `http:` is configured. */
+  /** /metrics, /healthz, /readyz when `http:` is configured; /events and /notify too when it has tokens. */
   private http: HttpServer | undefined;
   /** Names of the listeners bound now (what /readyz calls up). */
   private readonly listening = new Set<string>();
@@ -101,7 +101,9 @@ export class App {
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
       if (this.config.http) {
-        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }), {
+          accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a), notifiers: this.notifiers.map((n) => n.name), clock: this.clock,
+        });
         await this.http.start();
       }
     } catch (e) {
@@ -122,7 +124,7 @@ export class App {
    */
   async stop(): Promise<void> {
     this.listening.clear();
-    // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
+    // The HTTP endpoint closes first, with the listeners: it is an input too (/events, /notify).
     await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     this.pipeline.flush();
