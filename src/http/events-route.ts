@@ -45,7 +45,7 @@ export function eventsRoute(opts: EventsOptions) {
         const items = itemsOf(request);
         if (typeof items === 'string') return reply.code(400).send(httpError(400, ErrorCodes.HTTP_BODY, items));
         if (items.length > opts.maxItems) {
-          return reply.code(413).send(httpError(413, ErrorCodes.HTTP_BODY, `${items.length > opts.maxItems + 1 ? 'more than' : ''} ${opts.maxItems} events in one request; http.max_items is ${opts.maxItems}`.trim()));
+          return reply.code(413).send(httpError(413, ErrorCodes.HTTP_BODY, `more than ${opts.maxItems} events in one request (http.max_items); send them in several`));
         }
         const answer = take(items, request, opts);
         const token = request.tokenName ?? '';

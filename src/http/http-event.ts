@@ -5,17 +5,16 @@
 import { z } from 'zod';
 import { severityLevel, type RelayEvent } from '../event.ts';
 
-const Severity = z.union([
-  z.number().int().min(0).max(7),
-  z.string().transform((v, ctx) => {
-    const level = severityLevel(v);
-    if (level === undefined) {
-      ctx.addIssue({ code: 'custom', message: `unknown severity ${JSON.stringify(v.slice(0, 40))} (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)` });
-      return z.NEVER;
-    }
-    return level;
-  }),
-]);
+/** A name (`err`, `warning`, aliases like `error`) or a number 0 (emerg) … 7 (debug). */
+const Severity = z.unknown().transform((v, ctx) => {
+  const level = typeof v === 'string' ? severityLevel(v) : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7 ? (v as number) : undefined;
+  if (level === undefined) {
+    const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' ? String(v) : `of type ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`;
+    ctx.addIssue({ code: 'custom', message: `unknown severity ${shown} (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)` });
+    return z.NEVER;
+  }
+  return level;
+});
 
 const Timestamp = z.string().transform((v, ctx) => {
   const ms = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i.test(v) ? Date.parse(v) : NaN;
