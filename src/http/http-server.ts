@@ -28,6 +28,13 @@ class RequestLog extends LogController {
     else reply.log.debug(line, 'http request done');
   }
 
+  /** A client's mistake (413, 415, bad JSON) is the answer, not relay's trouble: debug, no stack; never the request's headers. */
+  override defaultErrorLog(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
+    const line = { method: request.method, url: request.url, status: reply.statusCode };
+    if (reply.statusCode >= 500) reply.log.error({ ...line, err: error }, error.message);
+    else reply.log.debug({ ...line, code: error.code, why: error.message }, 'http request refused');
+  }
+
   override routeNotFound(request: FastifyRequest): void {
     request.log.debug({ method: request.method, url: request.url }, 'http route not found');
   }
