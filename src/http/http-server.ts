@@ -49,8 +49,9 @@ export class HttpServer {
     const requestTimeout = limits.requestTimeoutMs ?? 30_000;
     this.server = Fastify({
       loggerInstance, logController: new RequestLog(), requestTimeout, bodyLimit: limits.bodyLimit ?? 1_048_576,
-      // Node checks request timeouts on this interval (30 s by default), so a short timeout needs a shorter one.
-      http: { connectionsCheckingInterval: Math.max(100, Math.min(requestTimeout / 2, 30_000)) },
+      // Node reads the timeout when it creates the server (setting it afterwards, as fastify does, changes
+      // nothing), and checks it on this interval (30 s by default), so a short timeout needs a shorter one.
+      http: { requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(requestTimeout / 2, 30_000)) },
     });
     // A refused body's sender is not read any further: the connection closes once the 413 is out.
     this.server.addHook('onError', async (_request, reply, error) => {
