@@ -73,6 +73,19 @@ state_dir: ${dir}
     expect(sink.json()[0]).toMatchObject({ type: 'failure' });
   });
 
+  it('takes the request the apprise:// plugin makes (POST /notify, X-Apprise-Config-ID, Basic auth, form, Accept: JSON)', async () => {
+    const res = await fetch(`http://${app.httpAddress}/notify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-apprise-config-id': 'devops',
+        'x-apprise-id': 'b4e3-uid', 'x-apprise-recursion-count': '1', authorization: `Basic ${Buffer.from(`relay:${SECRET}`).toString('base64')}`,
+      },
+      body: new URLSearchParams({ title: 'from apprise', body: 'sent by the CLI', type: 'success', format: 'text' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(await delivered(2)).toEqual(['/chat from apprise', '/ops from apprise']);
+  });
+
   it('takes a JSON list of tags (OR)', async () => {
     expect((await notify(JSON.stringify({ title: 't', body: 'b', tag: ['mail', 'ops'] }))).status).toBe(200);
     expect(await delivered(2)).toEqual(['/mail t', '/ops t']);
