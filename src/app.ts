@@ -102,7 +102,7 @@ export class App {
       }
       if (this.config.http) {
         this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }), {
-          accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a), notifiers: this.notifiers.map((n) => n.name), clock: this.clock,
+          accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a), notifiers: notifierUrls(this.config), clock: this.clock,
         });
         await this.http.start();
       }
@@ -135,6 +135,16 @@ export class App {
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
   }
+}
+
+/** The notifiers that can send (URL not empty), name → URL. */
+function notifierUrls(config: Config): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { url } = notifierSettings(entry);
+    if (url !== '') urls.set(name, url);
+  }
+  return urls;
 }
 
 function fallbackRoutes(config: Config): Map<string, FallbackRoute> {

@@ -127,6 +127,11 @@ export const HttpNotify = z.strictObject({
   default: z.array(Name).default([]),
   /** Tag → notifier names. A notifier also answers to its own name; `all` names every notifier. */
   tags: z.record(Name, z.array(Name).min(1, 'a tag names at least one notifier')).default({}),
+  /**
+   * `urls` in a request (Apprise API's stateless form): refused when false; when true, each URL must be the
+   * URL of a configured notifier, which then gets the message. Never an arbitrary destination.
+   */
+  allow_urls: z.boolean().default(false),
 });
 
 /** The HTTP endpoint (/metrics, /healthz, /readyz; /events and /notify when tokens are set); absent = relay serves no HTTP. */

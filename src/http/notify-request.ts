@@ -13,6 +13,8 @@ export interface NotifyRequest {
   format: (typeof FORMATS)[number];
   /** OR of AND-groups of tag words; empty when the request named no tag. */
   tags: string[][];
+  /** Apprise URLs the request named (`urls`: a list, or one string separated by commas or spaces). */
+  urls: string[];
 }
 
 /** A form body or query string as a record; a repeated key (Apprise's form `tag=a&tag=b`) becomes a list. */
@@ -29,9 +31,6 @@ const TAG_WORD = /^[A-Za-z0-9_.-]+$/;
 
 export function notifyRequest(payload: Record<string, unknown>, query: Record<string, string | string[]>): NotifyRequest | { error: string } {
   const pick = (key: string): unknown => (payload[key] === undefined || payload[key] === '' ? first(query[key]) : payload[key]);
-  if (payload.urls !== undefined && payload.urls !== '') {
-    return { error: 'urls are not accepted: relay sends only to the notifiers in its config; name them with tag (or a config key)' };
-  }
   if (payload.attachment !== undefined || payload.attach !== undefined) return { error: 'attachments are not supported' };
   const body = first(payload.body);
   if (typeof body !== 'string' || body === '') return { error: 'body is required' };
@@ -44,7 +43,16 @@ export function notifyRequest(payload: Record<string, unknown>, query: Record<st
   const tagged = payload.tag ?? payload.tags ?? query.tag ?? query.tags;
   const tags = tagExpression(tagged);
   if ('error' in tags) return tags;
-  return { title, body, type: type as MessageType, format: format as NotifyRequest['format'], tags: tags.groups };
+  const urls = urlList(payload.urls);
+  if (urls === undefined) return { error: 'urls must be a string or a list of strings' };
+  return { title, body, type: type as MessageType, format: format as NotifyRequest['format'], tags: tags.groups, urls };
+}
+
+function urlList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null) return [];
+  const entries = Array.isArray(value) ? value : [value];
+  if (!entries.every((e): e is string => typeof e === 'string')) return undefined;
+  return entries.flatMap((e) => e.split(/[\s,]+/)).filter((u) => u !== '');
 }
 
 /** `"a b, c"` → [[a, b], [c]]; a list → each entry so, OR'ed. */

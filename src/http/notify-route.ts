@@ -9,7 +9,7 @@ import type { Clock } from '../clock.ts';
 import { ErrorCodes } from '../errors.ts';
 import { httpError } from './http-error.ts';
 import { formRecord, notifyRequest } from './notify-request.ts';
-import { notifyTargets, type TagConfig } from './notify-targets.ts';
+import { notifyTargets, urlTargets, type TagConfig } from './notify-targets.ts';
 
 export interface NotifyOptions {
   enqueue(alert: Alert): void;
@@ -33,7 +33,7 @@ export function notifyRoute(opts: NotifyOptions) {
         const parsed = notifyRequest(payload as Record<string, unknown>, query);
         if ('error' in parsed) return reply.code(400).send(httpError(400, ErrorCodes.HTTP_NOTIFY, parsed.error));
         const key = request.params.key ?? headerKey(request.headers['x-apprise-config-id']);
-        const targets = notifyTargets(parsed.tags, key, opts.tags);
+        const targets = parsed.urls.length > 0 ? urlTargets(parsed.urls, opts.tags) : notifyTargets(parsed.tags, key, opts.tags);
         if ('error' in targets) return reply.code(400).send(httpError(400, ErrorCodes.HTTP_NOTIFY, targets.error));
         const token = request.tokenName ?? '';
         const alert: Alert = {

@@ -1,12 +1,28 @@
 // Which notifiers a /notify request reaches. Every notifier carries its own name, `all`, and each tag of
 // `http.notify.tags` that lists it; a request's tag expression (OR of AND-groups) selects the notifiers whose
 // tags cover one of its groups, and an Apprise config key, when sent, is one more word every group needs.
-// No tag and no key: `http.notify.default`.
+// No tag and no key: `http.notify.default`. `urls` (only with `http.notify.allow_urls`) select the notifiers
+// configured with exactly those URLs instead.
 export interface TagConfig {
   /** Notifiers that can send (configured, URL not empty). */
   notifiers: readonly string[];
   tags: Readonly<Record<string, readonly string[]>>;
   default: readonly string[];
+  /** Configured URL → notifier name, for `urls` in requests; empty unless http.notify.allow_urls. */
+  urls: ReadonlyMap<string, string>;
+  allowUrls: boolean;
+}
+
+/** The notifiers configured with exactly these URLs. A URL is never repeated in an answer: it may hold a secret. */
+export function urlTargets(urls: readonly string[], config: TagConfig): { notifiers: string[] } | { error: string } {
+  if (!config.allowUrls) return { error: 'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)' };
+  const names: string[] = [];
+  for (const [i, url] of urls.entries()) {
+    const name = config.urls.get(url);
+    if (name === undefined) return { error: `urls[${i}] is not the URL of a configured notifier: relay sends only to the notifiers in its config` };
+    if (!names.includes(name)) names.push(name);
+  }
+  return { notifiers: names };
 }
 
 export function notifyTargets(groups: readonly string[][], key: string | undefined, config: TagConfig): { notifiers: string[] } | { error: string } {

@@ -20,8 +20,8 @@ import { tokenAuth } from './token-auth.ts';
 export interface Ingest {
   accept(event: RelayEvent): void;
   enqueue(alert: Alert): void;
-  /** Notifiers that can send (configured with a URL). */
-  notifiers: readonly string[];
+  /** Notifiers that can send, by name → their URL. */
+  notifiers: ReadonlyMap<string, string>;
   clock: Clock;
 }
 
@@ -41,7 +41,10 @@ export function relayEndpoint(config: HttpConfig, readings: () => RelayReadings,
   server.register(healthRoutes(readings, config.ready_failing_after));
   if (Object.values(config.tokens).some((secret) => secret !== '')) {
     server.register(eventsRoute({ accept: ingest.accept, clock: ingest.clock, stats, maxItems: config.max_items, maxDepth: config.max_depth }));
-    server.register(notifyRoute({ enqueue: ingest.enqueue, clock: ingest.clock, tags: { notifiers: ingest.notifiers, tags: config.notify.tags, default: config.notify.default } }));
+    const names = [...ingest.notifiers.keys()];
+    const urls = new Map(config.notify.allow_urls ? [...ingest.notifiers].map(([name, url]) => [url, name]) : []);
+    const tags = { notifiers: names, tags: config.notify.tags, default: config.notify.default, urls, allowUrls: config.notify.allow_urls };
+    server.register(notifyRoute({ enqueue: ingest.enqueue, clock: ingest.clock, tags }));
   }
   return server;
 }

@@ -110,13 +110,31 @@ state_dir: ${dir}
     ['an unknown tag', { body: 'b', tag: 'nobody' }, 'unknown tag "nobody": use a notifier\'s name, a tag of http.notify.tags, or all'],
     ['tags that select nothing', { body: 'b', tag: 'mail ops' }, 'the tags given select no notifier that can send'],
     ['a tag with odd characters', { body: 'b', tag: 'ops;rm' }, 'tag "ops;rm" has characters a tag cannot have (letters, digits, _ . -)'],
-    ['urls in the body', { body: 'b', urls: 'json://evil.example/' }, 'urls are not accepted: relay sends only to the notifiers in its config; name them with tag (or a config key)'],
+    ['urls in the body (http.notify.allow_urls is false)', { body: 'b', urls: 'json://evil.example/' }, 'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)'],
     ['attachments', { body: 'b', attach: 'file:///etc/passwd' }, 'attachments are not supported'],
   ])('refuses %s with 400 and sends nothing', async (_what, payload, message) => {
     const res = await notify(JSON.stringify(payload));
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ statusCode: 400, code: 'RELAY_E_HTTP_NOTIFY', error: 'Bad Request', message });
     expect(app.dispatcher.stats.queued).toBe(0);
+  });
+
+  it('with allow_urls, sends to the notifiers configured with the URLs given, and refuses any other URL without repeating it', async () => {
+    await app.stop();
+    app = new App(parseConfig(`
+notifiers: { ops: "${sink.url('/ops')}", mail: "${sink.url('/mail')}" }
+http: { address: "127.0.0.1:0", tokens: { scripts: "${SECRET}" }, notify: { allow_urls: true } }
+state_dir: ${dir}
+`, 'test.yaml', {}), { log: silentLogger });
+    await app.start();
+    const res = await notify(new URLSearchParams({ urls: `${sink.url('/mail')}, ${sink.url('/ops')}`, title: 'stateless', body: 'b' }).toString(), { type: 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(200);
+    expect(await delivered(2)).toEqual(['/mail stateless', '/ops stateless']);
+    const other = await notify(JSON.stringify({ urls: ['json://10.0.0.1:8080/secret-path'], body: 'b' }));
+    expect(other.status).toBe(400);
+    const text = await other.text();
+    expect(text).toContain('urls[0] is not the URL of a configured notifier');
+    expect(text).not.toContain('secret-path');
   });
 
   it('refuses a body that is not an object with 415 (JSON array, plain text) or an unknown content type', async () => {
