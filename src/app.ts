@@ -36,7 +36,7 @@ export class App {
   private state: SqliteStateStore | undefined;
   private stages: Pipeline | undefined;
   private delivery: Dispatcher | undefined;
-  /** /metrics, /healthz, /readyz when `http:` is configured. */
+  /** /metrics, /healthz, /readyz when `http:` is configured; /events and /notify too when it has tokens. */
   private http: HttpServer | undefined;
   /** Names of the listeners bound now (what /readyz calls up). */
   private readonly listening = new Set<string>();
@@ -110,7 +110,9 @@ export class App {
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
       if (this.config.http) {
-        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }), {
+          accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a), notifiers: notifierUrls(this.config), clock: this.clock,
+        });
         await this.http.start();
       }
     } catch (e) {
@@ -132,7 +134,7 @@ export class App {
    */
   async stop(): Promise<void> {
     this.listening.clear();
-    // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
+    // The HTTP endpoint closes first, with the listeners: it is an input too (/events, /notify).
     await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     if (this.stages) {
@@ -146,6 +148,16 @@ export class App {
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
   }
+}
+
+/** The notifiers that can send (URL not empty), name → URL. */
+function notifierUrls(config: Config): Map<string, string> {
+  const urls = new Map<string, string>();
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { url } = notifierSettings(entry);
+    if (url !== '') urls.set(name, url);
+  }
+  return urls;
 }
 
 function fallbackRoutes(config: Config): Map<string, FallbackRoute> {

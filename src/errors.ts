@@ -17,6 +17,11 @@ export const ErrorCodes = {
   TEMPLATE: 'RELAY_E_TEMPLATE',
   STATE_CORRUPT: 'RELAY_E_STATE_CORRUPT',
   STATE_WRITE: 'RELAY_E_STATE_WRITE',
+  HTTP_AUTH: 'RELAY_E_HTTP_AUTH',
+  HTTP_RATE_LIMIT: 'RELAY_E_HTTP_RATE_LIMIT',
+  HTTP_BODY: 'RELAY_E_HTTP_BODY',
+  HTTP_EVENT: 'RELAY_E_HTTP_EVENT',
+  HTTP_NOTIFY: 'RELAY_E_HTTP_NOTIFY',
 } as const;
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 

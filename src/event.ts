@@ -16,7 +16,7 @@ export function severityLevel(name: string): number | undefined {
   return i >= 0 ? i : SEVERITY_ALIASES[n];
 }
 
-export type SourceKind = 'syslog' | 'sudo' | 'json';
+export type SourceKind = 'syslog' | 'sudo' | 'json' | 'http';
 
 export interface RelayEvent {
   /** When relay received it (relay's clock). */
@@ -26,6 +26,8 @@ export interface RelayEvent {
   kind: SourceKind;
   /** `ip:port` for network peers, `uid=N` for Unix peers when known. */
   peer?: string;
+  /** HTTP ingest: the name (never the secret) of the bearer token the event came with, which rules can trust. */
+  token?: string;
   facility?: string;
   /** 0 (emerg) … 7 (debug). */
   severity?: number;

@@ -32,6 +32,7 @@ export function crossCheck(config: Config): ConfigProblem[] {
     problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
   );
   if (config.http) checkHttpPort(config, config.http.address, problems);
+  if (config.http) checkHttpNotify(config, config.http.notify, problems);
   config.listeners.forEach((l, i) => {
     if (l.type === 'unix' && l.spool !== undefined && l.format !== 'sudo') {
       problems.push({ path: ['listeners', i, 'spool'], atKey: true, message: 'spool: is only read for format: sudo (the sudo audit plugin writes it)' });
@@ -118,6 +119,20 @@ function checkHttpPort(config: Config, address: string, problems: ConfigProblem[
     return http.port !== 0 && other.port === http.port && (other.host === http.host || wildcard(other.host) || wildcard(http.host));
   });
   if (clash) problems.push({ path: ['http', 'address'], message: `address ${address} is already used by listener ${clash.name} (${clash.address}, ${clash.type})` });
+}
+
+/** /notify's default and tags name notifiers that exist; a tag may not shadow a notifier's own name or `all`. */
+function checkHttpNotify(config: Config, notify: NonNullable<Config['http']>['notify'], problems: ConfigProblem[]): void {
+  const unknown = (n: string) => `unknown notifier ${JSON.stringify(n)} (defined: ${Object.keys(config.notifiers).join(', ') || 'none'})`;
+  notify.default.forEach((n, i) => {
+    if (!(n in config.notifiers)) problems.push({ path: ['http', 'notify', 'default', i], message: unknown(n) });
+  });
+  for (const [tag, names] of Object.entries(notify.tags)) {
+    if (tag in config.notifiers || tag === 'all') problems.push({ path: ['http', 'notify', 'tags', tag], atKey: true, message: `tag ${JSON.stringify(tag)} is already the name of ${tag === 'all' ? 'every notifier' : 'a notifier'}; pick another` });
+    names.forEach((n, i) => {
+      if (!(n in config.notifiers)) problems.push({ path: ['http', 'notify', 'tags', tag, i], message: unknown(n) });
+    });
+  }
 }
 
 function duplicates(values: string[], report: (index: number) => void): void {

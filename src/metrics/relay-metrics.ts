@@ -6,6 +6,7 @@ import type { RelayReadings } from './relay-readings.ts';
 import { registerListenerMetrics } from './listener-metrics.ts';
 import { registerPipelineMetrics } from './pipeline-metrics.ts';
 import { registerNotifierMetrics } from './notifier-metrics.ts';
+import { registerHttpMetrics } from './http-metrics.ts';
 
 export class RelayMetrics {
   private readonly registry = new Registry();
@@ -17,6 +18,7 @@ export class RelayMetrics {
     registerListenerMetrics(this.registry, current);
     registerPipelineMetrics(this.registry, current);
     registerNotifierMetrics(this.registry, current);
+    registerHttpMetrics(this.registry, current);
   }
 
   get contentType(): string {

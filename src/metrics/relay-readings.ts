@@ -6,6 +6,7 @@ import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
 import type { OutboxWaiting } from '../outbox/outbox.ts';
 import type { PipelineStats } from '../pipeline/pipeline.ts';
 import type { StoreHealth } from '../state/store-health.ts';
+import type { HttpReading } from '../http/http-stats.ts';
 
 /** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
 export interface ListenerStats {
@@ -64,6 +65,8 @@ export interface RelayReadings {
   pipeline: PipelineReading;
   notifiers: NotifierReading[];
   stores: StoreReading[];
+  /** The HTTP endpoint's own counts, when it serves. */
+  http?: HttpReading;
 }
 
 /** The running parts the readings come from. */

@@ -17,16 +17,45 @@ describe('config http block', () => {
     expect(parseConfig('{}', 'c.yaml', {}).http).toBeUndefined();
   });
 
-  it('defaults ready_failing_after to 5m and reads a duration', () => {
-    expect(parseConfig('http: { address: 127.0.0.1:9514 }', 'c.yaml', {}).http).toEqual({ address: '127.0.0.1:9514', ready_failing_after: 300_000 });
-    expect(parseConfig('http: { address: "[::1]:0", ready_failing_after: 90s }', 'c.yaml', {}).http).toEqual({ address: '[::1]:0', ready_failing_after: 90_000 });
+  it('defaults: ready_failing_after 5m, no tokens (no ingest), open probes, 1 MB bodies, 1000 items, depth 32, 30s, 100/1s', () => {
+    expect(parseConfig('http: { address: 127.0.0.1:9514 }', 'c.yaml', {}).http).toEqual({
+      address: '127.0.0.1:9514', ready_failing_after: 300_000, tokens: {}, probes: 'open', max_body: 1_048_576, max_items: 1000, max_depth: 32,
+      request_timeout: 30_000, rate_limit: { rate: { count: 100, per: 1000 } }, notify: { default: [], tags: {}, allow_urls: false },
+    });
+    expect(parseConfig('http: { address: "[::1]:0", ready_failing_after: 90s }', 'c.yaml', {}).http).toMatchObject({ address: '[::1]:0', ready_failing_after: 90_000 });
   });
 
   it('rejects an address without a port and unknown keys', () => {
-    expect(problems('http: { address: localhost, colour: {} }')).toEqual([
+    expect(problems('http: { address: localhost, token: {} }')).toEqual([
       '1:18: http.address: address must be host:port, e.g. 127.0.0.1:5514',
-      '1:29: unknown key "colour" in http',
+      '1:29: unknown key "token" in http; did you mean "tokens"?',
     ]);
+  });
+
+  it('reads tokens from the environment; a short secret is refused without quoting it, an empty one disables its token', () => {
+    const env = { RELAY_CI: 'c'.repeat(32), RELAY_SHORT: 'short-secret' };
+    const http = parseConfig('http: { address: 127.0.0.1:0, tokens: { ci: "${env:RELAY_CI}", off: "${env:RELAY_OFF:-}" } }', 'c.yaml', env).http!;
+    expect(http.tokens).toEqual({ ci: 'c'.repeat(32), off: '' });
+    const found = problems('http: { address: 127.0.0.1:0, tokens: { ci: short-secret } }');
+    expect(found).toEqual(['1:45: http.tokens.ci: a token secret needs at least 16 characters']);
+  });
+
+  it('checks that /notify\'s default and tags name configured notifiers, and that no tag shadows a notifier or all', () => {
+    expect(problems(`notifiers: { ops: "console://", mail: "console://" }
+http:
+  address: 127.0.0.1:0
+  notify: { default: [ops, nope], tags: { devops: [ops, gone], mail: [ops], all: [ops] } }
+`)).toEqual([
+      '4:28: http.notify.default[1]: unknown notifier "nope" (defined: ops, mail)',
+      '4:57: http.notify.tags.devops[1]: unknown notifier "gone" (defined: ops, mail)',
+      '4:64: http.notify.tags.mail: tag "mail" is already the name of a notifier; pick another',
+      '4:77: http.notify.tags.all: tag "all" is already the name of every notifier; pick another',
+    ]);
+  });
+
+  it('reads rate_limit with a burst, and probes: token', () => {
+    const http = parseConfig('http: { address: 127.0.0.1:0, probes: token, rate_limit: { rate: 10/1m, burst: 20 } }', 'c.yaml', {}).http!;
+    expect(http).toMatchObject({ probes: 'token', rate_limit: { rate: { count: 10, per: 60_000 }, burst: 20 } });
   });
 
   it.each([
