@@ -20,6 +20,8 @@ import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
 import { notifierSettings } from './config/notifier-entry.ts';
 import type { FallbackRoute } from './delivery/fallback.ts';
+import { SqliteStateStore } from './state/sqlite-state-store.ts';
+import { answerRoutes } from './people/answer-routes.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -32,6 +34,8 @@ export class App {
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
+  /** state_dir/state.db: pending questions and answers (src/people/). */
+  private state: SqliteStateStore | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
   /** /metrics, /healthz, /readyz when `http:` is configured. */
@@ -50,7 +54,7 @@ export class App {
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
-    this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
+    this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert), opts.log.child({ stage: 'people' }));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
   }
 
@@ -92,6 +96,10 @@ export class App {
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
     this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
+    // PEOPLE-STATE: the people work opens state.db here for its questions; when the state work's store is in
+    // the App, pass that one instead (one store per state_dir).
+    this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ store: 'state' }));
+    this.pipeline.usePeopleState(this.state);
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -102,6 +110,8 @@ export class App {
       }
       if (this.config.http) {
         this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        const asker = this.pipeline.directed.asker;
+        if (asker) this.http.register(answerRoutes(asker, this.clock, this.config.answers?.slack_signing_secret));
         await this.http.start();
       }
     } catch (e) {
@@ -111,6 +121,8 @@ export class App {
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
+      this.pipeline.directed.close();
+      this.state.close();
       throw e;
     }
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
@@ -128,6 +140,8 @@ export class App {
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
+    this.pipeline.directed.close();
+    this.state?.close();
     this.recentSudo.flush();
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);

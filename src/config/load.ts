@@ -8,6 +8,7 @@ import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from '
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { crossCheck } from './validate.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
+import { mergePeopleFile } from '../people/people-file.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -51,8 +52,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       }
     }
   }
+  // people_file's own problems are placed in that file; its entries join the directory before cross-checks.
+  const inPeopleFile = parsed.success ? mergePeopleFile(parsed.data, file, problems) : [];
   problems.push(...crossCheck(parsed.success ? parsed.data : validParts(raw)));
-  if (problems.length > 0) throw new ConfigError(sortByPlace(problems.map((p) => locate(doc, lines, file, p))));
+  if (problems.length > 0 || inPeopleFile.length > 0) throw new ConfigError([...sortByPlace(problems.map((p) => locate(doc, lines, file, p))), ...inPeopleFile]);
   return deepFreeze(parsed.data as Config);
 }
 
@@ -115,6 +118,9 @@ function validParts(raw: Record<string, unknown>): Config {
     throttle: section('throttle') ?? {},
     correlate: section('correlate') ?? ConfigSchema.shape.correlate.parse(undefined),
     limits: section('limits') ?? ConfigSchema.shape.limits.parse(undefined),
+    people: section('people') ?? {},
+    host_owners: section('host_owners') ?? {},
+    answers: section('answers'),
     state_dir: section('state_dir') ?? './var',
   } as Config;
 }

@@ -13,6 +13,9 @@ import { Aggregate } from './aggregate.ts';
 import { renderBatch } from './render.ts';
 import { Dedupe } from './dedupe.ts';
 import { Throttle } from './throttle.ts';
+import { Directed } from '../people/directed.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { Logger } from '../log.ts';
 
 export interface PipelineStats {
   events: number;
@@ -34,15 +37,26 @@ export class Pipeline {
   private readonly dedupe: Dedupe;
   private readonly ruleThrottle: Throttle;
   private readonly notifierThrottle: Throttle;
+  /** Rules with notify_person: alerts to one person, and "was this you?" questions (src/people/). */
+  readonly directed: Directed;
   private events = 0;
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
 
-  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void) {
+  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, log?: Logger) {
     const rules = new Map(config.rules.map((r) => [r.name, r]));
     this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, (event) => this.route(event));
     this.router = new Router(config.rules);
-    this.silence = new Silence(config.silences, clock, (hit) => this.aggregate.push(hit));
+    this.silence = new Silence(config.silences, clock, (hit) => this.directed.push(hit));
+    // A person's alerts skip grouping and throttles: those fold alerts together, and one person's alert is
+    // never folded with another's. Each goes out on its own, counted like every alert.
+    this.directed = new Directed(config, clock, (alert) => {
+      for (const name of alert.notify) {
+        this.alerts++;
+        this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
+        deliver({ ...alert, notify: [name] });
+      }
+    }, (hit) => this.aggregate.push(hit), log);
     this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
     this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
     this.ruleThrottle = new Throttle((name) => rules.get(name)?.throttle, (a) => a.rule, (name) => `rule ${name}`, clock, (alert) => {
@@ -64,6 +78,11 @@ export class Pipeline {
   /** Run-time silences (opened at start; `relay replay` runs with config silences only). */
   useSilences(store: SilenceStore): void {
     this.silence.attach(store);
+  }
+
+  /** Pending questions and their answers live in this store from now on (restored, timeouts re-armed). */
+  usePeopleState(store: StateStore): void {
+    this.directed.attach(store);
   }
 
   /** Let everything held go out now, stage by stage in flow order, so nothing held is lost at shutdown. */

@@ -1,0 +1,42 @@
+// POST /slack/actions: Slack's interactivity Request URL. Slack posts a form with one field, `payload` (JSON,
+// type block_actions) when a button is pressed; relay checks Slack's signature over the raw body first
+// (slack-signature.ts), then the button's own signed answer token, and that the Slack user who pressed it is
+// the person asked. Anything refused changes nothing, is logged, and gets a plain answer.
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { Asker } from './ask.ts';
+import { ANSWER_ACTIONS } from '../../notifiers/slack-payload.ts';
+import { peerOf } from './peer.ts';
+import { verifySlackRequest } from './slack-signature.ts';
+
+interface BlockActions {
+  type: string;
+  user?: { id?: string };
+  actions?: { action_id?: string; value?: string }[];
+}
+
+export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Clock, signingSecret: string): void {
+  scope.post('/slack/actions', async (request, reply) => {
+    const body = typeof request.body === 'string' ? request.body : '';
+    const header = (name: string) => {
+      const v = request.headers[name];
+      return typeof v === 'string' ? v : undefined;
+    };
+    const signed = verifySlackRequest(signingSecret, { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') }, body, clock.now());
+    if (!signed.ok) {
+      request.log.warn({ why: signed.why, peer: peerOf(request) }, 'Slack action refused; nothing changed');
+      return reply.code(401).send({ error: signed.why });
+    }
+    let payload: BlockActions;
+    try {
+      payload = JSON.parse(new URLSearchParams(body).get('payload') ?? '') as BlockActions;
+    } catch {
+      return reply.code(400).send({ error: 'no payload' });
+    }
+    const action = payload.actions?.find((a) => a.action_id === ANSWER_ACTIONS.yes || a.action_id === ANSWER_ACTIONS.no);
+    if (payload.type !== 'block_actions' || !action?.value || !payload.user?.id) return reply.code(200).send();
+    const result = asker.answer(action.value, { via: 'slack', slackUser: payload.user.id, peer: peerOf(request) });
+    // Slack shows nothing for a 200 with no body; the answer is acknowledged within its 3 s.
+    return reply.code(200).send(result.ok ? { text: result.answer === 'yes' ? 'Recorded: it was you.' : `Recorded: it was not you. Told: ${result.question.escalate.join(', ')}.` } : { text: `Not recorded: ${result.why}.` });
+  });
+}
