@@ -193,16 +193,23 @@ export class Asker {
     return { yes: link('yes'), no: link('no'), buttons: this.config.slack_signing_secret !== undefined };
   }
 
+  /** The question's timeout; one whose deadline passed while relay was down escalates now. */
   private arm(q: QuestionRecord): void {
-    const timer = this.clock.setTimer(q.deadline - this.clock.now(), () => {
-      this.timers.delete(q.id);
-      const current = this.questions.get(q.id);
-      if (current?.status !== 'pending') return;
-      this.stats.unanswered++;
-      this.log.warn({ rule: q.rule, user: q.user, question: q.id, timeout: formatDuration(q.deadline - q.askedAt) }, 'no answer in time; escalating');
-      this.finish({ ...current, status: 'unanswered' }, this.clock.now());
-    });
-    this.timers.set(q.id, timer);
+    const left = q.deadline - this.clock.now();
+    if (left <= 0) {
+      this.expire(q.id);
+      return;
+    }
+    this.timers.set(q.id, this.clock.setTimer(left, () => this.expire(q.id)));
+  }
+
+  private expire(id: string): void {
+    this.timers.delete(id);
+    const q = this.questions.get(id);
+    if (q?.status !== 'pending') return;
+    this.stats.unanswered++;
+    this.log.warn({ rule: q.rule, user: q.user, question: q.id, timeout: formatDuration(q.deadline - q.askedAt) }, 'no answer in time; escalating');
+    this.finish({ ...q, status: 'unanswered' }, this.clock.now());
   }
 
   /** A closed question that escalates: saved with its outcome, and its escalation alert emitted. */
