@@ -34,7 +34,8 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(extraRuleYaml = ''): Promise<World> {
+/** `extra.notifiers` and `extra.rules`: YAML lines added to those sections (indented as they are). */
+export async function startWorld(extra: { notifiers?: string; rules?: string; top?: string } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-people-'));
   const [slack, smtp, security, ops, httpPort] = await Promise.all([
     startSlack('A/B/C', BOT), startSmtp({ user: 'relay', pass: 'pw' }), new HttpSink().start(), new HttpSink().start(), freePort(),
@@ -47,8 +48,9 @@ notifiers:
   mail: mailto://relay:pw@127.0.0.1:${smtp.port}?from=relay@example.com&cc=audit@example.com
   security: ${security.url()}
   ops: ${ops.url()}
+${extra.notifiers ?? ''}
 people:
-  alice: { name: Alice Liddell, slack: ${ALICE}, email: alice@example.com, pronoun: she }
+  alice: { name: Alice Liddell, slack: ${ALICE}, email: alice@example.com, pronoun: she, handles: { push: alice-phone } }
   bob: { name: Bob Stone, slack: ${BOB}, email: bob@example.com }
 answers:
   secret: ${SECRET}
@@ -67,7 +69,8 @@ rules:
       on_yes: { quiet_for: 1h }
       escalate: [security]
       denied: "{{person.user}} says {{person.pronoun}} did not run {{fields.command}} on {{host}}"
-${extraRuleYaml}
+${extra.rules ?? ''}
+${extra.top ?? ''}
 state_dir: ${dir}
 `;
   const configFile = join(dir, 'config.yaml');
