@@ -92,7 +92,7 @@ export function createNotifier(name: string, raw: string): Notifier {
     maskedUrl: redact(overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`),
     foldsBacklog: !module.eachMessageMatters,
     reaches: (person) => module.reachesPeople?.(config, person) ?? false,
-    send: (message, ctx = {}) => {
+    send: async (message, ctx = {}) => {
       // A message for one person never goes to a channel: only a module that can reach that person sends it.
       if (message.recipient && !module.reachesPeople?.(config, message.recipient)) throw cannotReach(name, message.recipient);
       const drawn = module.drawsAnswers ? message : withAnswerLinks(message);
@@ -111,7 +111,7 @@ function createPersonNotifier(name: string, raw: string): Notifier {
     maskedUrl: redact(masked),
     foldsBacklog: false,
     reaches: (person) => fillPersonUrl(raw, person) !== undefined,
-    send: (message, ctx = {}) => {
+    send: async (message, ctx = {}) => {
       const url = message.recipient && fillPersonUrl(raw, message.recipient);
       if (!message.recipient || !url) throw cannotReach(name, message.recipient);
       const { module, config, overflow } = parseNotifierUrl(url);

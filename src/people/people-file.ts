@@ -6,7 +6,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { locate, type ConfigProblem, type LocatedProblem } from '../config/problems.ts';
+import { describePlace, locate, type ConfigProblem, type LocatedProblem } from '../config/problems.ts';
 import { HostOwners, People } from './people-config.ts';
 
 /** A bigger file is refused unread: 10,000 people fit in far less. */
@@ -43,7 +43,7 @@ function fromYaml(text: string, file: string): PeopleFileResult {
     ok: false,
     problems: parsed.error.issues.flatMap((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => locate(doc, lines, file, { path: [...path, key], atKey: true, message: `unknown key ${JSON.stringify(key)}` }));
+      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => locate(doc, lines, file, { path: [...path, key], atKey: true, placed: true, message: `unknown key ${JSON.stringify(key)} in ${describePlace(path)}` }));
       return [locate(doc, lines, file, { path, message: issue.message })];
     }),
   };
