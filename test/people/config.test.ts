@@ -1,10 +1,10 @@
 // The people directory's config: inline, from a YAML or CSV people_file (relative to config.yaml), capped and
 // checked like every section, with each problem at its file:line:col — in people_file's own lines too.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile } from '../../src/config/load.ts';
+import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.ts';
 import { Directory } from '../../src/people/directory.ts';
 
 const BASE = `
@@ -100,6 +100,16 @@ rules:
       'DIR/config.yaml:14:5: rules[1].ask: ask needs an answers: section (secret, url) to sign answer links',
       "DIR/config.yaml:14:5: rules[1].ask: ask needs http: (answers come to relay's HTTP endpoint)",
     ]);
+  });
+
+  it("docs/people.md's worked example is a valid config", () => {
+    const doc = readFileSync(new URL('../../docs/people.md', import.meta.url), 'utf8');
+    const yaml = doc.split('## Worked example')[1]!.split('```yaml')[1]!.split('```')[0]!;
+    writeFileSync(join(dir, 'secret'), 'a'.repeat(64));
+    writeFileSync(join(dir, 'people.csv'), 'user,slack,email\nalice,U012ABCDEF,alice@example.com\n');
+    const text = yaml.replace(/\/etc\/relay\/(answer-secret|smtp-password)/g, join(dir, 'secret')).replace('/etc/relay/people.csv', join(dir, 'people.csv'));
+    const config = parseConfig(text, join(dir, 'config.yaml'), { SLACK_BOT_TOKEN: '1-2-abc', SLACK_SIGNING_SECRET: 'signing', RELAY_NOTIFY_URL: 'json://127.0.0.1:9/x' });
+    expect(config.rules[0]!.ask).toMatchObject({ timeout: 900_000, escalate: ['security', 'ops'] });
   });
 
   it('caps the directory and wants a long answer secret', () => {
