@@ -6,7 +6,7 @@ import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { dmChannel, pressButton } from '../notifiers/servers/slack.ts';
-import { ALICE, buttonToken, mailLink, SIGNING, startApp, startWorld, sudoLine, type World } from './fixture.ts';
+import { ALICE, buttonToken, mailLink, SIGNING, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 const CMD = '/usr/bin/systemctl stop nginx';
@@ -34,7 +34,7 @@ describe('ask: was this you?', () => {
     await vi.waitFor(() => {
       expect(world.slack.messages.length).toBe(dms + 1);
       expect(world.smtp.mails.length).toBe(mails + 1);
-    });
+    }, WAIT);
     return { dm: world.slack.messages.at(-1)!, mail: world.smtp.mails.at(-1)!.raw };
   }
 
@@ -117,5 +117,5 @@ describe('ask: was this you?', () => {
 
 /** Lets every alert the app holds reach its notifier (delivery runs on real I/O). */
 async function settle(app: App): Promise<void> {
-  await vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0));
+  await vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0), WAIT);
 }

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { dmChannel } from '../notifiers/servers/slack.ts';
-import { ALICE, BOB, startApp, startWorld, sudoLine, type World } from './fixture.ts';
+import { ALICE, BOB, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 describe('notify_person', () => {
   let world: World;
@@ -39,7 +39,7 @@ describe('notify_person', () => {
     await world.close();
     await push.stop();
   });
-  const settled = () => vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0));
+  const settled = () => vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0), WAIT);
 
   it('alice and bob each hear about their own sudo calls, and only those', async () => {
     app.accept(sudoLine(clock, 'alice', 'staging1', '/usr/bin/id alice-cmd'));
@@ -48,7 +48,7 @@ describe('notify_person', () => {
     await vi.waitFor(() => {
       expect(world.slack.messages).toHaveLength(3);
       expect(world.smtp.mails).toHaveLength(3);
-    });
+    }, WAIT);
     const dmsTo = (id: string) => world.slack.messages.filter((m) => m.channel === dmChannel(id)).map((m) => JSON.stringify(m));
     expect(dmsTo(ALICE)).toHaveLength(2);
     for (const dm of dmsTo(ALICE)) expect(dm).not.toContain('bob');
@@ -83,7 +83,7 @@ describe('notify_person', () => {
     expect(world.ops.json<{ message: string }>()[0]!.message).toMatch(/^eve@evil\.example: not in the directory/);
     // A command crafted to look like a link, a mention and an answer button stays text in alice's question.
     app.accept(sudoLine(clock, 'alice', 'web1', '/bin/echo <https://evil.example/answer|Yes, it was me> <!channel> @here'));
-    await vi.waitFor(() => expect(world.slack.messages).toHaveLength(1));
+    await vi.waitFor(() => expect(world.slack.messages).toHaveLength(1), WAIT);
     const dm = world.slack.messages[0]!;
     // mrkdwn (where Slack makes links) has it escaped; the header is plain_text, which Slack never parses.
     const mrkdwn = [dm.text, ...(dm.blocks as any[]).filter((b) => b.text?.type === 'mrkdwn').map((b) => b.text.text)];
@@ -92,7 +92,7 @@ describe('notify_person', () => {
     const actions = (dm.blocks as any[]).filter((b) => b.type === 'actions');
     expect(actions).toHaveLength(1);
     expect(actions[0].elements.map((e: any) => e.action_id)).toEqual(['relay_answer_yes', 'relay_answer_no']);
-    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(1));
+    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(1), WAIT);
     // In a plain-text mail the log's text stays text; the answer lines are relay's own, once each, to relay.
     const text = world.smtp.mails[0]!.raw.replace(/=3D/g, '=');
     const answerLines = [...text.matchAll(/^(Yes, it was me|No, it was not me): (\S+)$/gm)].map((m) => m[2]!);
@@ -104,7 +104,7 @@ describe('notify_person', () => {
     app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'db3', app: 'kernel', message: 'EXT4-fs error', fields: {} });
     app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'cache-1', app: 'kernel', message: 'oom-killer', fields: {} });
     app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'mail1', app: 'kernel', message: 'unowned', fields: {} });
-    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(3));
+    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(3), WAIT);
     expect(world.smtp.mails.map((m) => `${m.to[0]} ${/db3|cache-1/.exec(m.raw)![0]}`).sort()).toEqual(['alice@example.com cache-1', 'bob@example.com cache-1', 'bob@example.com db3']);
     // Only alice has a push handle: bob's push part stays empty rather than reaching someone else.
     await push.waitFor(1);

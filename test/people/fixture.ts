@@ -112,3 +112,6 @@ export function buttonToken(message: Record<string, any>, answer: 'yes' | 'no'):
   const actions = (message.blocks as any[]).find((b) => b.type === 'actions');
   return actions.elements.find((e: any) => e.action_id === `relay_answer_${answer}`).value as string;
 }
+
+/** How long a test waits for a delivery over loopback (SMTP, Slack) before failing: generous for a loaded 2-core host. */
+export const WAIT = { timeout: 10_000 };

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { signToken } from '../../src/people/answer-token.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { pressButton } from '../notifiers/servers/slack.ts';
-import { ALICE, BOB, buttonToken, mailLink, SECRET, SIGNING, startApp, startWorld, sudoLine, type World } from './fixture.ts';
+import { ALICE, BOB, buttonToken, mailLink, SECRET, SIGNING, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 
@@ -25,7 +25,7 @@ describe('forged and replayed answers', () => {
     await vi.waitFor(() => {
       expect(world.slack.messages).toHaveLength(1);
       expect(world.smtp.mails).toHaveLength(1);
-    });
+    }, WAIT);
   });
   afterEach(async () => {
     await app.stop();
@@ -78,7 +78,7 @@ describe('forged and replayed answers', () => {
     expect(asker().stats).toMatchObject({ no: 1, yes: 0, refused: 2 });
     expect(asker().list()[0]!.status).toBe('no');
     expect(refusals().map((l) => l.why)).toEqual(['already closed (no)', 'already closed (no)']);
-    await vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0));
+    await vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0), WAIT);
     expect(world.security.received).toHaveLength(1);
   });
 

@@ -12,6 +12,7 @@ import { silentLogger } from '../../src/log.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import type { Message, Notifier } from '../../notifiers/types.ts';
 import { alert, DELIVERY } from '../delivery/fixtures.ts';
+import { WAIT } from './fixture.ts';
 
 const person = (user: string) => ({ user, name: user, email: `${user}@example.com`, handles: {} });
 const answers = { yes: { url: 'https://relay.example.com/answer?t=y', token: 'y' }, no: { url: 'https://relay.example.com/answer?t=n', token: 'n' }, buttons: true };
@@ -63,9 +64,9 @@ describe('directed rows in the outbox', () => {
     // t1 (for the channel) fails; t2 waits behind it with alice's t3, bob's t5 and alice's t7 between the rest.
     const directed: Record<number, string> = { 3: 'alice', 5: 'bob', 7: 'alice' };
     for (let i = 1; i <= 8; i++) d.enqueue(alert(i, directed[i] ? { recipient: person(directed[i]!), answers } : {}));
-    await vi.waitFor(() => expect(clock.pending()).toBe(1));
+    await vi.waitFor(() => expect(clock.pending()).toBe(1), WAIT);
     clock.advance(60_000);
-    await vi.waitFor(() => expect(d.stats.queued).toBe(0));
+    await vi.waitFor(() => expect(d.stats.queued).toBe(0), WAIT);
     // The backlog's digest took t1 and t2 only: it stops at the first person's row.
     expect(sent[0]!.title).toBe('2 alerts held while hook was unavailable');
     expect(sent[0]!.body).not.toMatch(/t3|t5|t7/);

@@ -7,7 +7,7 @@ import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { silentLogger } from '../../src/log.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { mailLink, startApp, startWorld, sudoLine, type World } from './fixture.ts';
+import { mailLink, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 const MIN = 60_000;
@@ -29,7 +29,7 @@ describe('pending questions across a restart', () => {
     app.accept(sudoLine(clock, 'alice', 'web1', '/usr/sbin/reboot'));
     clock.advance(2 * MIN);
     app.accept(sudoLine(clock, 'bob', 'web2', '/usr/bin/apt upgrade'));
-    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(2));
+    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(2), WAIT);
     const aliceNo = mailLink(world.smtp.mails.find((m) => m.to[0] === 'alice@example.com')!.raw, 'no');
     clock.advance(3 * MIN);
     await app.stop();
@@ -67,7 +67,7 @@ describe('pending questions across a restart', () => {
     const clock = new ManualClock(T0);
     app = await startApp(world, clock, silentLogger);
     app.accept(sudoLine(clock, 'alice', 'web1', '/usr/sbin/reboot'));
-    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(1));
+    await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(1), WAIT);
     await app.stop();
     clock.advance(60 * MIN);
     app = await startApp(world, clock, silentLogger);
