@@ -1,18 +1,20 @@
 // POST /slack/actions: Slack's interactivity Request URL. Slack posts a form with one field, `payload` (JSON,
 // type block_actions) when a button is pressed; relay checks Slack's signature over the raw body first
 // (slack-signature.ts), then the button's own signed answer token, and that the Slack user who pressed it is
-// the person asked. Anything refused changes nothing, is logged, and gets a plain answer.
+// the person asked. Anything refused changes nothing, is logged, and is said to the presser (slack-response.ts).
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { Asker } from './ask.ts';
 import { ANSWER_ACTIONS } from '../../notifiers/slack-payload.ts';
 import { peerOf } from './peer.ts';
 import { verifySlackRequest } from './slack-signature.ts';
+import { respondInSlack } from './slack-response.ts';
 
 interface BlockActions {
   type: string;
   user?: { id?: string };
   actions?: { action_id?: string; value?: string }[];
+  response_url?: string;
 }
 
 export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Clock, signingSecret: string): void {
@@ -36,7 +38,8 @@ export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Cl
     const action = payload.actions?.find((a) => a.action_id === ANSWER_ACTIONS.yes || a.action_id === ANSWER_ACTIONS.no);
     if (payload.type !== 'block_actions' || !action?.value || !payload.user?.id) return reply.code(200).send();
     const result = asker.answer(action.value, { via: 'slack', slackUser: payload.user.id, peer: peerOf(request) });
-    // Slack shows nothing for a 200 with no body; the answer is acknowledged within its 3 s.
-    return reply.code(200).send(result.ok ? { text: result.answer === 'yes' ? 'Recorded: it was you.' : `Recorded: it was not you. Told: ${result.question.escalate.join(', ')}.` } : { text: `Not recorded: ${result.why}.` });
+    // Acknowledged at once (Slack wants it within 3 s); what the person sees comes through response_url.
+    respondInSlack(payload.response_url, result, request.log);
+    return reply.code(200).send(result.ok ? { answer: result.answer } : { refused: result.why });
   });
 }

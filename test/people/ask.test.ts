@@ -78,7 +78,7 @@ describe('ask: was this you?', () => {
   it('"not me" through a signed Slack button tells security within a second', async () => {
     const { dm } = await asked();
     const started = Date.now();
-    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, userId: ALICE, actionId: 'relay_answer_no', value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000) });
+    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no', value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000) });
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(world.security.received).toHaveLength(1), { timeout: 1000 });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -101,8 +101,10 @@ describe('ask: was this you?', () => {
 
   it('"yes" ends it: nothing at the timeout, and the same question is quiet for on_yes.quiet_for', async () => {
     const { dm } = await asked();
-    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, userId: ALICE, actionId: 'relay_answer_yes', value: buttonToken(dm, 'yes'), timestamp: Math.floor(clock.now() / 1000) });
-    expect(JSON.parse(res.body)).toEqual({ text: 'Recorded: it was you.' });
+    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_yes', value: buttonToken(dm, 'yes'), timestamp: Math.floor(clock.now() / 1000) });
+    expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
+    // The DM's question is replaced (its buttons go) through the interaction's response_url.
+    await vi.waitFor(() => expect(world.slack.responses).toEqual([{ replace_original: true, text: `Recorded: you ran it. "Did you run ${CMD} on web1?" is closed.` }]), WAIT);
     clock.advance(20 * 60_000);
     app.accept(sudoLine(clock, 'alice', 'web1', CMD));
     await settle(app);

@@ -41,6 +41,7 @@ export async function startWorld(extra: { notifiers?: string; rules?: string; to
     startSlack('A/B/C', BOT), startSmtp({ user: 'relay', pass: 'pw' }), new HttpSink().start(), new HttpSink().start(), freePort(),
   ]);
   process.env.RELAY_SLACK_API_URL = `${slack.url}/api`;
+  process.env.RELAY_SLACK_HOOKS_URL = slack.url;
   const text = `
 http: { address: 127.0.0.1:${httpPort} }
 notifiers:
@@ -80,6 +81,7 @@ state_dir: ${dir}
     dir, slack, smtp, security, ops, httpPort, config, configFile,
     async close() {
       delete process.env.RELAY_SLACK_API_URL;
+      delete process.env.RELAY_SLACK_HOOKS_URL;
       await Promise.all([slack.close(), smtp.close(), security.stop(), ops.stop()]);
       rmSync(dir, { recursive: true, force: true });
     },

@@ -37,7 +37,7 @@ describe('forged and replayed answers', () => {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString(),
   });
   const press = (over: Partial<Parameters<typeof pressButton>[0]>) => pressButton({
-    url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, userId: ALICE, actionId: 'relay_answer_no',
+    url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no',
     value: buttonToken(world.slack.messages[0]!, 'no'), timestamp: Math.floor(clock.now() / 1000), ...over,
   });
   const refusals = () => logged.at('warn').filter((l) => /refused; nothing changed/.test(l.msg));
@@ -94,7 +94,8 @@ describe('forged and replayed answers', () => {
 
   it("bob pressing alice's button (a forwarded message), or a token for bob's question used on alice's", async () => {
     const res = await press({ userId: BOB });
-    expect(JSON.parse(res.body).text).toMatch(/Not recorded: pressed by Slack user U0BOB22, not alice/);
+    expect(JSON.parse(res.body)).toEqual({ refused: 'pressed by Slack user U0BOB22, not alice' });
+    await vi.waitFor(() => expect(world.slack.responses).toEqual([{ replace_original: false, response_type: 'ephemeral', text: 'Not recorded: pressed by Slack user U0BOB22, not alice.' }]), WAIT);
     const q = asker().list()[0]!;
     const bobs = signToken(SECRET, { q: q.id, u: 'bob', a: 'no', e: q.deadline });
     expect((await post(bobs)).status).toBe(410);

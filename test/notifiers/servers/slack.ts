@@ -9,12 +9,19 @@ export interface FakeSlack extends Recorder {
   /** Messages accepted, with form fields decoded the way Slack decodes them. */
   messages: Record<string, any>[];
   rateLimit(seconds: number | undefined): void;
+  /** What the app posted to an interaction's response_url (POST /actions/…). */
+  responses: Record<string, any>[];
 }
 
 export async function startSlack(webhook: string, botToken: string): Promise<FakeSlack> {
   const messages: Record<string, any>[] = [];
+  const responses: Record<string, any>[] = [];
   let limited: number | undefined;
   const answer = (req: Recorded): Reply => {
+    if (req.path.startsWith('/actions/')) {
+      responses.push(JSON.parse(req.body));
+      return { body: { ok: true } };
+    }
     if (req.path.startsWith('/services/')) {
       if (limited !== undefined) return { status: 429, headers: { 'retry-after': String(limited), 'content-type': 'text/plain' }, body: 'rate_limited' };
       if (req.path !== `/services/${webhook}`) return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'invalid_token' };
@@ -36,7 +43,7 @@ export async function startSlack(webhook: string, botToken: string): Promise<Fak
     return { body: { ok: true, channel: 'C0001', ts: `${Date.now() / 1000}`, message: { text: fields.text } } };
   };
   const server = await startRecorder(answer);
-  return Object.assign(server, { messages, rateLimit: (s: number | undefined) => { limited = s; } });
+  return Object.assign(server, { messages, responses, rateLimit: (s: number | undefined) => { limited = s; } });
 }
 
 /** Slack accepts JSON or form bodies; in a form, structured fields (attachments, blocks) are JSON strings. */
@@ -64,6 +71,8 @@ export interface ButtonPress {
   timestamp?: number;
   /** Sign with this secret instead (a forgery). */
   signWith?: string;
+  /** Where the app may update the message: the fake's own /actions/ path (default: Slack's). */
+  responseUrl?: string;
 }
 
 /** A button press as Slack delivers it: `payload=<block_actions JSON>` form body, v0 signature headers. */
@@ -72,7 +81,7 @@ export async function pressButton(press: ButtonPress): Promise<{ status: number;
     type: 'block_actions', api_app_id: 'A0RELAY', token: 'deprecated-verification-token', trigger_id: '1.2.3',
     user: { id: press.userId, username: 'someone', team_id: 'T0RELAY' }, team: { id: 'T0RELAY', domain: 'example' },
     container: { type: 'message', channel_id: dmChannel(press.userId), is_ephemeral: false }, channel: { id: dmChannel(press.userId), name: 'directmessage' },
-    response_url: 'https://hooks.slack.com/actions/T0RELAY/1/abc',
+    response_url: press.responseUrl ?? 'https://hooks.slack.com/actions/T0RELAY/1/abc',
     actions: [{ type: 'button', action_id: press.actionId, block_id: 'relay_answer', value: press.value, action_ts: '1.2' }],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
