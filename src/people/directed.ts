@@ -21,7 +21,7 @@ import { createNotifier } from '../../notifiers/registry.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 import { Asker } from './ask.ts';
 import { Directory, type Person } from './directory.ts';
-import { OWNER } from './people-check.ts';
+import { OWNER } from './people-config.ts';
 
 interface AskTemplates {
   question: Template;

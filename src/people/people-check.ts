@@ -8,9 +8,7 @@ import { isKnownField } from '../pipeline/fields.ts';
 import { compileTemplate } from '../pipeline/template.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { isPersonUrl, SAMPLE_PERSON } from '../../notifiers/person-url.ts';
-
-/** `who: owner`: the owners of the event's host (host_owners). */
-export const OWNER = 'owner';
+import { OWNER } from './people-config.ts';
 
 export function checkPeople(config: Config, problems: ConfigProblem[]): void {
   const known = new Set(Object.keys(config.people));

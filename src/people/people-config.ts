@@ -7,6 +7,9 @@ import { z } from 'zod';
 export const MAX_PEOPLE = 10_000;
 export const MAX_HOST_OWNERS = 10_000;
 
+/** `notify_person: {who: owner}`: the owners of the event's host (host_owners), not a field. */
+export const OWNER = 'owner';
+
 /** A Unix user name as sudo and sshd log it. */
 export const UserName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}\$?$/, 'a Unix user name (letters, digits, _ . -; at most 64)');
 const EMAIL = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;

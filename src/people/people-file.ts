@@ -90,30 +90,46 @@ function parseCsv(text: string): { line: number; cells: string[]; cols: number[]
   let col = 1;
   let row = { line: 1, cells: [''], cols: [1] };
   let quoted = false;
+  const append = (c: string) => {
+    row.cells[row.cells.length - 1] += c;
+  };
+  const endRow = () => {
+    if (row.cells.some((x) => x.trim() !== '')) rows.push(row);
+  };
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
     col++;
     if (quoted) {
       if (c === '"' && text[i + 1] === '"') {
-        row.cells[row.cells.length - 1] += '"';
+        append('"');
         i++;
-      } else if (c === '"') quoted = false;
-      else {
-        row.cells[row.cells.length - 1] += c;
-        if (c === '\n') (line++, col = 1);
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        append(c);
+        if (c === '\n') {
+          line++;
+          col = 1;
+        }
       }
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.cells.push(''), row.cols.push(col));
-    else if (c === '\n' || c === '\r') {
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.cells.push('');
+      row.cols.push(col);
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      if (row.cells.some((x) => x.trim() !== '')) rows.push(row);
+      endRow();
       line++;
       col = 1;
       row = { line, cells: [''], cols: [1] };
-    } else row.cells[row.cells.length - 1] += c;
+    } else {
+      append(c);
+    }
   }
-  if (row.cells.some((x) => x.trim() !== '')) rows.push(row);
-  rows.forEach((r, i) => { if (i === 0) r.cells = r.cells.map((h) => h.trim().toLowerCase()); });
+  endRow();
+  // Header names are matched without regard to case or surrounding spaces.
+  if (rows[0]) rows[0].cells = rows[0].cells.map((h) => h.trim().toLowerCase());
   return rows;
 }
 
