@@ -133,10 +133,7 @@ export class Asker {
     if (result.answer === 'yes') {
       this.stats.yes++;
       this.save(q);
-      if (q.quietFor > 0) {
-        this.quiet.set(quietKey(q), now + q.quietFor);
-        this.store.put(QUIET, quietKey(q), now + q.quietFor);
-      }
+      if (q.quietFor > 0) this.quietFor(q, now);
       this.log.info({ rule: q.rule, user: q.user, question: q.id, via: from.via }, `${q.user} confirmed: it was them`);
     } else {
       this.stats.no++;
@@ -191,6 +188,17 @@ export class Asker {
       return { url: `${this.config.url}/answer?t=${token}`, token };
     };
     return { yes: link('yes'), no: link('no'), buttons: this.config.slack_signing_secret !== undefined };
+  }
+
+  /** Quiet windows are set only by answers (bounded by the questions asked); expired ones go as new ones come. */
+  private quietFor(q: QuestionRecord, now: number): void {
+    for (const [key, until] of this.quiet) {
+      if (until > now) continue;
+      this.quiet.delete(key);
+      this.store.delete(QUIET, key);
+    }
+    this.quiet.set(quietKey(q), now + q.quietFor);
+    this.store.put(QUIET, quietKey(q), now + q.quietFor);
   }
 
   /** The question's timeout; one whose deadline passed while relay was down escalates now. */
