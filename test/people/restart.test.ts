@@ -31,14 +31,14 @@ describe('pending questions across a restart', () => {
     app.accept(sudoLine(clock, 'bob', 'web2', '/usr/bin/apt upgrade'));
     await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(2), WAIT);
     const aliceNo = mailLink(world.smtp.mails.find((m) => m.to[0] === 'alice@example.com')!.raw, 'no');
-    clock.advance(3 * MIN);
-    await app.stop();
-    app = undefined;
-
+    // `relay answers` reads state.db from its own process while relay runs.
     const listed = await runCli(['answers', '--config', world.configFile, '--pending']);
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(/alice {2}sudo-production {2}"Did you run \/usr\/sbin\/reboot on web1\?" {2}pending/);
     expect(listed.stdout).toMatch(/bob {2}sudo-production {2}"Did you run \/usr\/bin\/apt upgrade on web2\?" {2}pending/);
+    clock.advance(3 * MIN);
+    await app.stop();
+    app = undefined;
 
     clock.advance(MIN);
     app = await startApp(world, clock, silentLogger);
