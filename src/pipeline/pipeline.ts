@@ -2,6 +2,7 @@
 //   correlate (sudo calls) → route (match, rule kind) → silence → aggregate (group_wait/group_interval)
 //   → render → dedupe (repeat_interval) → rule throttle → one alert per notifier → notifier throttle → deliver
 // Each stage only ever calls the next one. `relay run` delivers to the dispatcher; `relay replay` collects.
+// Hits of rules with notify_person leave after silence for src/people/ (one person's alert or question each).
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
