@@ -15,6 +15,7 @@ import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
 import { escalation } from './escalation.ts';
 import { QUESTIONS, QUIET, quietKey, type QuestionRecord } from './question.ts';
+import { RefusalLog } from './refusal-log.ts';
 
 /** What the directed stage hands over for one person and one event. */
 export interface AskRequest {
@@ -55,6 +56,7 @@ export class Asker {
   private readonly timers = new Map<string, Timer>();
   /** Slack user ID of each person asked, for checking who pressed a button. */
   private readonly slackIds = new Map<string, string>();
+  private readonly refusals: RefusalLog;
 
   constructor(
     private readonly config: AnswersConfig,
@@ -64,6 +66,13 @@ export class Asker {
     slackIds: ReadonlyMap<string, string>,
   ) {
     for (const [user, id] of slackIds) this.slackIds.set(user, id);
+    this.refusals = new RefusalLog(log, clock);
+  }
+
+  /** A request refused before its token was read (a bad Slack signature): counted and logged like the rest. */
+  refuseRequest(fields: Record<string, unknown>, msg: string): void {
+    this.stats.refused++;
+    this.refusals.warn(fields, msg);
   }
 
   /** Questions and quiet windows from the store: pending ones get their timeout back, overdue ones escalate now. */
@@ -163,7 +172,7 @@ export class Asker {
     const refuse = (why: string, question?: QuestionRecord): AnswerResult => {
       if (answering) {
         this.stats.refused++;
-        this.log.warn({ why, via: from.via, peer: from.peer, question: question?.id, user: question?.user, ...(from.via === 'slack' ? { slackUser: from.slackUser } : {}) }, 'answer refused; nothing changed');
+        this.refusals.warn({ why, via: from.via, peer: from.peer, question: question?.id, user: question?.user, ...(from.via === 'slack' ? { slackUser: from.slackUser } : {}) }, 'answer refused; nothing changed');
       }
       return { ok: false, why, ...(question ? { question } : {}) };
     };

@@ -26,7 +26,7 @@ export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Cl
     };
     const signed = verifySlackRequest(signingSecret, { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') }, body, clock.now());
     if (!signed.ok) {
-      request.log.warn({ why: signed.why, peer: peerOf(request) }, 'Slack action refused; nothing changed');
+      asker.refuseRequest({ why: signed.why, via: 'slack', peer: peerOf(request) }, 'Slack action refused; nothing changed');
       return reply.code(401).send({ error: signed.why });
     }
     let payload: BlockActions;

@@ -103,6 +103,17 @@ describe('forged and replayed answers', () => {
     expect(refusals().map((l) => l.why)).toEqual(['pressed by Slack user U0BOB22, not alice', 'token is for bob, the question asked alice']);
   });
 
+  it('a flood of forged answers is counted in full but logs at most 20 lines a minute', async () => {
+    for (let i = 0; i < 25; i++) expect((await post(`forged${i}`)).status).toBe(403);
+    expect(refusals()).toHaveLength(20);
+    clock.advance(60_000);
+    expect((await post('one-more')).status).toBe(403);
+    expect(refusals()).toHaveLength(21);
+    expect(refusals().at(-1)).toMatchObject({ why: 'malformed', heldBack: 5 });
+    expect(asker().stats.refused).toBe(26);
+    unchanged();
+  });
+
   it('a GET of a bad link shows a refusal page and logs nothing as an answer', async () => {
     const res = await fetch(`http://127.0.0.1:${world.httpPort}/answer?t=garbage`);
     expect(res.status).toBe(403);
