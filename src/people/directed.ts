@@ -71,7 +71,7 @@ export class Directed {
     // Config validation already reported these; reaching here means a caller skipped it.
     if (problems.length > 0) throw new RelayError(ErrorCodes.CONFIG, problems.map((p) => p.message).join('; '));
     const slackIds = new Map(Object.entries(config.people).flatMap(([user, p]) => (p.slack ? [[user, p.slack] as [string, string]] : [])));
-    this.asker = config.answers ? new Asker(config.answers, clock, deliver, log.child({ stage: 'ask' }), slackIds) : undefined;
+    this.asker = config.answers ? new Asker(config.answers, clock, deliver, log, slackIds) : undefined;
   }
 
   push(hit: Hit): void {
