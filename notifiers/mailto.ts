@@ -1,5 +1,6 @@
 // mailto:// and mailtos:// — email through nodemailer over SMTP. mailto is plain SMTP (port 25);
 // mailtos is STARTTLS (587) or, with mode=ssl, TLS from the first byte (465). HTML mail escapes log text.
+// A message for one person (notify_person) is addressed to that person's directory address alone.
 import { mailError } from './mailto-errors.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
@@ -34,6 +35,7 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
   forms: ['mailto://user:password@domain[:port][/to@example.com]', 'mailtos://user:password@domain[:port][/to1/to2][?mode=starttls|ssl]'],
   options: ['to=', 'cc=', 'bcc=', 'from=', 'name=', 'reply=', 'smtp=HOST', 'port=N', 'mode=starttls|ssl (mailtos)', 'format=text|html', 'verify=yes|no'],
   limits: { title: 998, body: 100_000 },
+  reachesPeople: (_c, person) => person.email !== undefined && ADDRESS.test(person.email),
   parse(url) {
     const secure = url.protocol === 'mailtos:';
     const mode = secure ? choiceParam(url, 'mode', ['starttls', 'ssl'] as const, 'starttls') : 'insecure';
@@ -89,7 +91,9 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
       ctx.signal?.throwIfAborted();
       await transport.sendMail({
         from: c.name ? { name: c.name, address: bare(c.from) } : c.from,
-        to: c.to, cc: c.cc, bcc: c.bcc, replyTo: c.reply,
+        // A message for one person goes to that person only: no configured to, cc or bcc sees it (or its answer links).
+        ...(m.recipient ? { to: [m.recipient.email!] } : { to: c.to, cc: c.cc, bcc: c.bcc }),
+        replyTo: c.reply,
         subject: m.title,
         text: m.body,
         html: c.format === 'html' ? html(m) : undefined,

@@ -2,7 +2,9 @@
 // start-up error, never a silent override. The registry, not each module, applies `overflow=`.
 import { ErrorCodes, NotifyError, RelayError } from '../src/errors.ts';
 import { redact } from '../src/redactor.ts';
-import type { Limits, Message, Notifier, NotifierModule, SendContext } from './types.ts';
+import type { Limits, Message, Notifier, NotifierModule, Recipient, SendContext } from './types.ts';
+import { fillPersonUrl, isPersonUrl, restoreParts, SAMPLE_PERSON } from './person-url.ts';
+import { withAnswerLinks } from './answer-text.ts';
 import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
 import { choiceParam } from './url-fields.ts';
 import { maskInvalidUrl } from './mask-invalid-url.ts';
@@ -81,6 +83,7 @@ export function parseNotifierUrl(raw: string): ParsedNotifierUrl {
 }
 
 export function createNotifier(name: string, raw: string): Notifier {
+  if (isPersonUrl(raw)) return createPersonNotifier(name, raw);
   const { module, config, overflow } = parseNotifierUrl(raw);
   const masked = module.toUrl(config, { mask: true });
   return {
@@ -88,8 +91,40 @@ export function createNotifier(name: string, raw: string): Notifier {
     service: module.service,
     maskedUrl: redact(overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`),
     foldsBacklog: !module.eachMessageMatters,
-    send: (message, ctx = {}) => sendParts(module, config, applyOverflow(message, module.limits, overflow), ctx),
+    reaches: (person) => module.reachesPeople?.(config, person) ?? false,
+    send: async (message, ctx = {}) => {
+      // A message for one person never goes to a channel: only a module that can reach that person sends it.
+      if (message.recipient && !module.reachesPeople?.(config, message.recipient)) throw cannotReach(name, message.recipient);
+      const drawn = module.drawsAnswers ? message : withAnswerLinks(message);
+      return sendParts(module, config, applyOverflow(drawn, module.limits, overflow), ctx);
+    },
   };
+}
+
+/** A URL with `{person.NAME}` parts (person-url.ts): it sends only messages for one person, to that person. */
+function createPersonNotifier(name: string, raw: string): Notifier {
+  const sample = parseNotifierUrl(fillPersonUrl(raw, SAMPLE_PERSON)!);
+  const masked = restoreParts(sample.module.toUrl(sample.config, { mask: true }), raw);
+  return {
+    name,
+    service: sample.module.service,
+    maskedUrl: redact(masked),
+    foldsBacklog: false,
+    reaches: (person) => fillPersonUrl(raw, person) !== undefined,
+    send: async (message, ctx = {}) => {
+      const url = message.recipient && fillPersonUrl(raw, message.recipient);
+      if (!message.recipient || !url) throw cannotReach(name, message.recipient);
+      const { module, config, overflow } = parseNotifierUrl(url);
+      const drawn = module.drawsAnswers ? message : withAnswerLinks(message);
+      return sendParts(module, config, applyOverflow({ ...drawn, recipient: undefined }, module.limits, overflow), ctx);
+    },
+  };
+}
+
+function cannotReach(name: string, person: Recipient | undefined): NotifyError {
+  return new NotifyError(ErrorCodes.NOTIFY_REJECTED, person
+    ? `notifier ${name} cannot reach ${person.user} (it posts to a channel, or the directory has no handle for it); not sent`
+    : `notifier ${name} reaches one person at a time (its URL has a {person.…} part); a message for no one is not sent`, { retryable: false });
 }
 
 async function sendParts(module: NotifierModule<any>, config: unknown, parts: Message[], ctx: SendContext): Promise<void> {

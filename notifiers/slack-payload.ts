@@ -38,6 +38,29 @@ export function slackPayload(look: SlackLook, m: Message): Record<string, unknow
   };
 }
 
+/** Action IDs of the answer buttons; relay's /slack/actions route reads them back. */
+export const ANSWER_ACTIONS = { yes: 'relay_answer_yes', no: 'relay_answer_no' } as const;
+
+/**
+ * A DM to one person: always Block Kit, and when it asks "was this you?" an actions block whose buttons
+ * carry the signed answer tokens (or, when relay cannot verify Slack's requests, the links as text).
+ */
+export function directPayload(look: SlackLook, m: Message): Record<string, unknown> {
+  const base = slackPayload({ ...look, blocks: true }, m);
+  if (!m.answers) return base;
+  const { yes, no, buttons } = m.answers;
+  const ask = buttons
+    ? {
+      type: 'actions', block_id: 'relay_answer',
+      elements: [
+        { type: 'button', action_id: ANSWER_ACTIONS.yes, style: 'primary', text: { type: 'plain_text', text: 'Yes, it was me' }, value: yes.token },
+        { type: 'button', action_id: ANSWER_ACTIONS.no, style: 'danger', text: { type: 'plain_text', text: 'No, not me' }, value: no.token },
+      ],
+    }
+    : { type: 'section', text: { type: 'mrkdwn', text: `Was this you? <${yes.url}|Yes, it was me> · <${no.url}|No, not me>` } };
+  return { ...base, blocks: [...(base.blocks as unknown[]), ask] };
+}
+
 function colour(m: Message): string {
   if (m.severity !== undefined) return m.severity <= 3 ? '#A32037' : m.severity === 4 ? '#CACF29' : '#3AA3E3';
   return { info: '#3AA3E3', success: '#3AA337', warning: '#CACF29', failure: '#A32037' }[m.type];

@@ -5,7 +5,7 @@ import { ErrorCodes, NotifyError } from '../src/errors.ts';
 import { describeError } from '../src/describe-error.ts';
 import { endpoint } from './endpoints.ts';
 import { isRetryableStatus } from './http.ts';
-import { slackPayload } from './slack-payload.ts';
+import { directPayload, slackPayload } from './slack-payload.ts';
 import type { SlackLook } from './slack.ts';
 import type { Message, SendContext } from './types.ts';
 
@@ -13,14 +13,11 @@ import type { Message, SendContext } from './types.ts';
 const TRANSIENT = new Set(['ratelimited', 'fatal_error', 'internal_error', 'service_unavailable', 'request_timeout']);
 
 export async function postWithBotToken(token: string, look: SlackLook, m: Message, ctx: SendContext): Promise<void> {
-  const client = new WebClient(token, {
-    slackApiUrl: `${endpoint('slack')}/`,
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 0 },
-    timeout: 10_000,
-    logLevel: LogLevel.ERROR,
-    fetch: (url, init) => fetch(url, { ...init, signal: ctx.signal && init?.signal ? AbortSignal.any([ctx.signal, init.signal]) : (ctx.signal ?? init?.signal) }),
-  });
+  const client = webClient(token, ctx);
+  if (m.recipient) return postDirect(client, look, m);
+  if (look.channels.length === 0) {
+    throw new NotifyError(ErrorCodes.NOTIFY_REJECTED, 'this Slack bot URL has no channel (slack://xoxb-TOKEN/#channel): it only reaches people', { retryable: false });
+  }
   for (const channel of look.channels) {
     try {
       await client.chat.postMessage({ ...slackPayload(look, m), channel } as Parameters<typeof client.chat.postMessage>[0]);
@@ -28,6 +25,34 @@ export async function postWithBotToken(token: string, look: SlackLook, m: Messag
       throw slackError(e, channel);
     }
   }
+}
+
+/** One person: open (or find) the DM with their Slack user ID, then post there, with answer buttons when it asks. */
+async function postDirect(client: WebClient, look: SlackLook, m: Message): Promise<void> {
+  const user = m.recipient!.slack!;
+  let channel: string;
+  try {
+    const opened = await client.conversations.open({ users: user });
+    channel = opened.channel!.id!;
+  } catch (e) {
+    throw slackError(e, user);
+  }
+  try {
+    await client.chat.postMessage({ ...directPayload(look, m), channel } as Parameters<typeof client.chat.postMessage>[0]);
+  } catch (e) {
+    throw slackError(e, user);
+  }
+}
+
+function webClient(token: string, ctx: SendContext): WebClient {
+  return new WebClient(token, {
+    slackApiUrl: `${endpoint('slack')}/`,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 10_000,
+    logLevel: LogLevel.ERROR,
+    fetch: (url, init) => fetch(url, { ...init, signal: ctx.signal && init?.signal ? AbortSignal.any([ctx.signal, init.signal]) : (ctx.signal ?? init?.signal) }),
+  });
 }
 
 function slackError(e: unknown, channel: string): NotifyError {

@@ -1,5 +1,7 @@
 // slack:// — an incoming webhook (slack://A/B/C, or the native https://hooks.slack.com/services/A/B/C) or a
-// bot token (slack://xoxb-…/#channel) posting through @slack/web-api's chat.postMessage.
+// bot token (slack://xoxb-…/#channel) posting through @slack/web-api's chat.postMessage. A bot token also
+// reaches one person (a rule's notify_person): a DM through conversations.open, with answer buttons when
+// the message asks "was this you?". A bot URL without a channel is valid and reaches people only.
 import { endpoint } from './endpoints.ts';
 import { httpSend } from './http.ts';
 import { slackPayload } from './slack-payload.ts';
@@ -30,6 +32,8 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
   forms: ['slack://TokenA/TokenB/TokenC[/#channel]', 'slack://botname@TokenA/TokenB/TokenC', 'slack://xoxb-TOKEN/#channel[/#channel2]', 'https://hooks.slack.com/services/TokenA/TokenB/TokenC'],
   options: ['footer=yes|no', 'blocks=yes|no', 'image=URL (icon)', 'botname=NAME', 'to=#channel'],
   limits: { title: 250, body: 35_000, escape: escapeSlack },
+  reachesPeople: (c, person) => c.mode === 'bot' && person.slack !== undefined,
+  drawsAnswers: true,
   accepts: (url) => url.hostname === 'hooks.slack.com' && url.pathname.startsWith('/services/'),
   parse(url) {
     const native = url.protocol === 'https:';
@@ -44,7 +48,6 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
     const [first = '', ...rest] = parts;
     if (/^xox[bp]-/.test(first)) {
       look.channels = targets(rest, url);
-      if (!look.channels.length) invalid('a Slack bot token URL needs a channel: slack://xoxb-TOKEN/#channel');
       return { mode: 'bot', token: first, ...look };
     }
     const webhook = parts.slice(0, 3);

@@ -8,6 +8,31 @@ export interface Message {
   type: MessageType;
   /** Syslog severity of what caused the alert (0 emerg … 7 debug), for colours and priorities. */
   severity?: number;
+  /** Set on a message for one person (a rule's notify_person): only a module that can reach people sends it. */
+  recipient?: Recipient;
+  /** "Was this you?" answer links for the recipient; the registry prints them for modules that do not draw buttons. */
+  answers?: AnswerLinks;
+}
+
+/** One person from the people directory, with the handles notifiers reach them by. */
+export interface Recipient {
+  /** Unix user name: the directory's key. */
+  user: string;
+  /** Display name. */
+  name: string;
+  /** Slack user ID (U…), for bot DMs. */
+  slack?: string;
+  email?: string;
+  /** More handles by name, for notifier URLs with a `{person.NAME}` part. */
+  handles: Readonly<Record<string, string>>;
+}
+
+/** A signed, single-use answer per choice: a link to relay's confirmation page, and the token Slack buttons carry. */
+export interface AnswerLinks {
+  yes: { url: string; token: string };
+  no: { url: string; token: string };
+  /** Draw Slack buttons (relay can verify Slack's requests: answers.slack_signing_secret is set). */
+  buttons: boolean;
 }
 
 export interface SendContext {
@@ -42,6 +67,10 @@ export interface NotifierModule<C = unknown> {
    * never folded into one digest for it. People-facing services leave this unset.
    */
   readonly eachMessageMatters?: true;
+  /** The module sends a message with `recipient` to that person only (a DM, the person's address as the only recipient). */
+  readonly reachesPeople?: (config: C, person: Recipient) => boolean;
+  /** The module draws `answers` itself (buttons); for others the registry appends the links to the body. */
+  readonly drawsAnswers?: true;
   /** For `https://` vendor URLs: does this module take this one? */
   readonly accepts?: (url: URL) => boolean;
   /** Rewrites a raw URL that the WHATWG parser would reject (e.g. Telegram's `id:secret` bot token). */
@@ -62,5 +91,7 @@ export interface Notifier {
   readonly maskedUrl: string;
   /** A backlog that piled up while it failed may go out as one digest (false for webhooks read by programs). */
   readonly foldsBacklog: boolean;
+  /** Can this notifier deliver a message to this one person? (false for channels and webhooks) */
+  reaches?(person: Recipient): boolean;
   send(message: Message, ctx?: SendContext): Promise<void>;
 }

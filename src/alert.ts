@@ -1,5 +1,6 @@
 // An alert: what a rule made of one or more events, on its way to the notifiers it names.
 import type { MessageType } from './message-type.ts';
+import type { AnswerLinks, Recipient } from '../notifiers/types.ts';
 
 export interface Alert {
   /** Unique per alert; the outbox and logs use it. */
@@ -20,6 +21,10 @@ export interface Alert {
   createdAt: number;
   /** How many events this alert stands for (1 unless aggregated or folded). */
   count: number;
+  /** For one person only (a rule's notify_person): the notifiers send it to this person, never to a channel. */
+  recipient?: Recipient;
+  /** "Was this you?" answer links for the recipient (a rule's ask). */
+  answers?: AnswerLinks;
 }
 
 /** The title an alert standing for `count` events carries: its headline and, past one, the count. */

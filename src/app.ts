@@ -21,6 +21,7 @@ import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
 import { notifierSettings } from './config/notifier-entry.ts';
 import type { FallbackRoute } from './delivery/fallback.ts';
+import { answerRoutes } from './people/answer-routes.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -33,6 +34,7 @@ export class App {
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
+  /** state_dir/state.db: what the pipeline's stages hold (groups, repeats, throttles, pending questions). */
   private state: SqliteStateStore | undefined;
   private stages: Pipeline | undefined;
   private delivery: Dispatcher | undefined;
@@ -113,6 +115,8 @@ export class App {
         this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }), {
           accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a), notifiers: notifierUrls(this.config), clock: this.clock,
         });
+        const asker = this.pipeline.directed.asker;
+        if (asker) this.http.register(answerRoutes(asker, this.clock, this.config.answers?.slack_signing_secret));
         await this.http.start();
       }
     } catch (e) {
@@ -122,6 +126,7 @@ export class App {
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
+      this.pipeline.directed.close();
       this.state.close();
       throw e;
     }
@@ -140,6 +145,7 @@ export class App {
     if (this.stages) {
       this.stages.flush();
       this.opts.log.info({ ...this.stages.stats() }, 'pipeline totals');
+      this.stages.directed.close();
     }
     this.state?.close();
     this.silences?.close();

@@ -15,6 +15,7 @@ import { stateErrorLine } from './state/state-error-line.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatSend, formatTotals, keepHeapNearLiveSize, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
+import { listAnswers } from './commands/answers.ts';
 
 // `#package.json` (package.json `imports`) resolves from src/ and from dist/ alike.
 const { version } = createRequire(import.meta.url)('#package.json') as { version: string };
@@ -91,6 +92,16 @@ silence
   .addOption(configOption())
   .action((id: string, opts: { config?: string }) => {
     process.exitCode = expireSilence(loadOrExit(opts.config), id, process.stdout, process.stderr);
+  });
+
+program
+  .command('answers')
+  .description('"was this you?" questions and their answers (yes, no, unanswered), oldest first, from state_dir')
+  .option('--pending', 'only questions still waiting for an answer')
+  .option('--limit <n>', 'the most recent questions to list', '100')
+  .addOption(configOption())
+  .action((opts: { pending?: boolean; limit: string; config: string }) => {
+    process.exitCode = listAnswers(loadOrExit(opts.config), { pending: opts.pending ?? false, limit: Number(opts.limit) }, process.stdout);
   });
 
 program

@@ -10,6 +10,7 @@ import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { anchorFileRefs, anchorPaths } from './paths.ts';
 import { crossCheck } from './validate.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
+import { mergePeopleFile } from '../people/people-file.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -55,8 +56,10 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
     }
   }
   const config = parsed.success ? anchorPaths(parsed.data, baseDir) : undefined;
+  // people_file's own problems are placed in that file; its entries join the directory before cross-checks.
+  const inPeopleFile = config ? mergePeopleFile(config, file, problems) : [];
   problems.push(...crossCheck(config ?? validParts(raw)));
-  if (problems.length > 0) throw new ConfigError(sortByPlace(problems.map((p) => locate(doc, lines, file, p))));
+  if (problems.length > 0 || inPeopleFile.length > 0) throw new ConfigError([...sortByPlace(problems.map((p) => locate(doc, lines, file, p))), ...inPeopleFile]);
   return deepFreeze(config!);
 }
 
@@ -121,6 +124,9 @@ function validParts(raw: Record<string, unknown>): Config {
     throttle_bypass: section('throttle_bypass') ?? 'crit',
     correlate: section('correlate') ?? ConfigSchema.shape.correlate.parse(undefined),
     limits: section('limits') ?? ConfigSchema.shape.limits.parse(undefined),
+    people: section('people') ?? {},
+    host_owners: section('host_owners') ?? {},
+    answers: section('answers'),
     state_dir: section('state_dir') ?? './var',
   } as Config;
 }

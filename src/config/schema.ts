@@ -5,6 +5,7 @@ import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';
 import { SEVERITIES } from '../event.ts';
+import { Answers, HostOwners, People } from '../people/people-config.ts';
 
 export const Duration = z
   .union([z.string(), z.number()])
@@ -87,6 +88,29 @@ export const Instant = z.union([z.string(), z.date()]).transform((v, ctx) => {
   return ms;
 });
 
+/** Who a rule addresses: `who` is an event field holding a user name (fields.user) or `owner` (the host's owners). */
+export const NotifyPerson = z.strictObject({
+  who: z.string().min(1),
+  via: z.array(Name).min(1, 'notify_person needs at least one notifier that reaches one person'),
+});
+
+export const Ask = z.strictObject({
+  /** What the person is asked (a template, e.g. "Did you run {{fields.command}} on {{host}}?"). */
+  question: z.string().min(1),
+  /** No answer within this escalates, saying nobody answered; the answer links expire then. */
+  timeout: Duration,
+  on_yes: z.strictObject({
+    /** After a "yes", the same question to the same person is not asked again for this long. */
+    quiet_for: Duration.default(0),
+  }).prefault({}),
+  /** Notifiers told at once on "no", and at timeout on silence. */
+  escalate: z.array(Name).min(1, 'ask needs escalate: the notifiers told on "no" or silence'),
+  /** The escalation's title on "no". */
+  denied: z.string().default('{{person.user}} says "not me": {{question}}'),
+  /** The escalation's title on silence. */
+  unanswered: z.string().default('nobody answered: {{person.user}} did not answer "{{question}}" within {{duration timeout}}'),
+});
+
 export const Rule = z.strictObject({
   name: Name,
   /** What events this rule takes; omitted = every event. */
@@ -115,6 +139,10 @@ export const Rule = z.strictObject({
   /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
   repeat_interval: Duration.default(0),
   throttle: Throttle.optional(),
+  /** Send to the person the event names, through notifiers that reach one person; `notify` gets it when they cannot be reached. */
+  notify_person: NotifyPerson.optional(),
+  /** Ask that person "was this you?"; "no" or silence escalates (needs notify_person, answers: and http:). */
+  ask: Ask.optional(),
   /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
   priority: z.enum(['normal', 'high']).default('normal'),
 }).refine((rule) => rule.notify.length > 0 || !rule.continue, {
@@ -228,6 +256,14 @@ export const ConfigSchema = z.strictObject({
     /** sudo calls waiting for their exit. */
     pending_sudo_calls: z.number().int().min(1).default(10_000),
   }).prefault({}),
+  /** The people directory: Unix user name → {name, slack, email, pronoun, handles}. */
+  people: People.default({}),
+  /** More of the directory in a YAML (`people:`, `host_owners:`) or CSV file, relative to this file; loaded (and reloaded) with it. */
+  people_file: z.string().min(1).optional(),
+  /** Host name or glob → owner(s): `who: owner` in notify_person. */
+  host_owners: HostOwners.default({}),
+  /** Signing and checking "was this you?" answers (needed by rules with ask). */
+  answers: Answers.optional(),
   /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). Relative: to the config file's directory. */
   state_dir: z.string().min(1).default('./var'),
 });
@@ -244,3 +280,5 @@ export type NotifierEntryConfig = z.infer<typeof NotifierEntry>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
 export type LimitsConfig = Config['limits'];
+export type NotifyPersonConfig = z.infer<typeof NotifyPerson>;
+export type AskConfig = z.infer<typeof Ask>;

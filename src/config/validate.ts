@@ -10,6 +10,7 @@ import { isKnownField } from '../pipeline/fields.ts';
 import { compileSilenceMatch } from '../pipeline/silence-match.ts';
 import type { RuleConfig } from './schema.ts';
 import { notifierSettings } from './notifier-entry.ts';
+import { checkPeople } from '../people/people-check.ts';
 
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -23,6 +24,7 @@ export function crossCheck(config: Config): ConfigProblem[] {
     }
   }
   checkFallbacks(config, problems);
+  checkPeople(config, problems);
   if (config.delivery.max_queue_hard < config.delivery.max_queue) {
     problems.push({ path: ['delivery', 'max_queue_hard'], message: `${config.delivery.max_queue_hard} is less than max_queue (${config.delivery.max_queue}); it must be at least that` });
   }

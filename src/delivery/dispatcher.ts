@@ -285,7 +285,7 @@ export class Dispatcher {
         // A backlog that built up while the notifier failed goes out as one digest, not one by one (to people;
         // a webhook read by a program gets every alert as its own message).
         const backlog = lane.notifier.foldsBacklog && head.attempts > 0 && lane.pending > this.config.fold_after;
-        await this.attempt(lane, backlog ? this.outbox.head(name, FOLD_MAX) : [head]);
+        await this.attempt(lane, backlog ? undirected(this.outbox.head(name, FOLD_MAX)) : [head]);
       }
     } catch (e) {
       this.log.error({ notifier: name, err: describeError(e) }, 'delivery stopped: the outbox could not be read or written');
@@ -407,6 +407,15 @@ export class Dispatcher {
   }
 }
 
+/** The rows a digest may fold: up to the first row for one person, which goes alone (never into a digest others read). */
+function undirected(rows: OutboxRow[]): OutboxRow[] {
+  const cut = rows.findIndex((r) => r.recipient !== undefined);
+  return cut === -1 ? rows : rows.slice(0, Math.max(1, cut));
+}
+
 function messageOf(row: OutboxRow): Message {
-  return { title: row.title, body: row.body, type: row.type, ...(row.severity === undefined ? {} : { severity: row.severity }) };
+  return {
+    title: row.title, body: row.body, type: row.type, ...(row.severity === undefined ? {} : { severity: row.severity }),
+    ...(row.recipient ? { recipient: row.recipient } : {}), ...(row.answers ? { answers: row.answers } : {}),
+  };
 }

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import type { Alert } from '../alert.ts';
 import type { MessageType } from '../message-type.ts';
+import type { AnswerLinks, Recipient } from '../../notifiers/types.ts';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
 import { foldRows, type FoldedSummary } from './fold.ts';
 
@@ -34,6 +35,9 @@ export interface OutboxRow {
   folded?: FoldedSummary;
   /** The notifier this row was meant for, when it was rerouted to its fallback. */
   reroutedFrom?: string;
+  /** A row for one person (notify_person): never folded into a digest with other rows. */
+  recipient?: Recipient;
+  answers?: AnswerLinks;
   createdAt: number;
   enqueuedAt: number;
   /** Failed tries so far. */
@@ -90,6 +94,8 @@ interface Row {
   alerts: number;
   folded: string | null;
   rerouted_from: string | null;
+  recipient: string | null;
+  answers: string | null;
   created_at: number;
   enqueued_at: number;
   attempts: number;
@@ -102,6 +108,8 @@ const ADDED_COLUMNS = {
   alerts: 'INTEGER NOT NULL DEFAULT 1',
   folded: 'TEXT',
   rerouted_from: 'TEXT',
+  recipient: 'TEXT',
+  answers: 'TEXT',
 };
 
 export class OutboxDb {
@@ -145,11 +153,12 @@ export class OutboxDb {
   /** Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. */
   add(batch: readonly NewRows[], now: number): string[][] {
     this.insert ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
-      key, count, alerts, folded, rerouted_from, created_at, enqueued_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      key, count, alerts, folded, rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     const insert = this.insert;
     return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) =>
       insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
-        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now).changes > 0)));
+        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now,
+        alert.recipient ? JSON.stringify(alert.recipient) : null, alert.answers ? JSON.stringify(alert.answers) : null).changes > 0)));
   }
 
   /** The oldest pending rows of one notifier, in order. */
@@ -218,12 +227,13 @@ export class OutboxDb {
   fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     return this.transaction(() => {
       let total = (this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }).n;
+      // A row for one person is never folded: a fold would show one person's alerts to another.
       const rules = this.db.prepare(`SELECT rule, COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending' AND seq > ?
-        GROUP BY rule HAVING n > 1 ORDER BY n DESC`).all(notifier, afterSeq) as { rule: string; n: number }[];
+        AND recipient IS NULL GROUP BY rule HAVING n > 1 ORDER BY n DESC`).all(notifier, afterSeq) as { rule: string; n: number }[];
       const done: FoldResult[] = [];
       for (const { rule } of rules) {
         if (total <= target) break;
-        const rows = (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? ORDER BY seq")
+        const rows = (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? AND recipient IS NULL ORDER BY seq")
           .all(notifier, rule, afterSeq) as Row[]).map(fromRow);
         const into = foldRows(rows, notifier, reason);
         this.db.prepare('UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?')
@@ -310,6 +320,8 @@ function fromRow(r: Row): OutboxRow {
     ...(r.severity === null ? {} : { severity: r.severity }), rule: r.rule, key: r.key, count: r.count, alerts: r.alerts,
     ...(r.folded === null ? {} : { folded: JSON.parse(r.folded) as FoldedSummary }),
     ...(r.rerouted_from === null ? {} : { reroutedFrom: r.rerouted_from }),
+    ...(r.recipient === null ? {} : { recipient: JSON.parse(r.recipient) as Recipient }),
+    ...(r.answers === null ? {} : { answers: JSON.parse(r.answers) as AnswerLinks }),
     createdAt: r.created_at, enqueuedAt: r.enqueued_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at,
     ...(r.last_error === null ? {} : { lastError: r.last_error }),
   };

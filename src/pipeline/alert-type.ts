@@ -10,10 +10,13 @@ import type { Batch } from './hit.ts';
 const FAILED_ATTEMPT = /fail|invalid|reject|denied|error/i;
 
 export function defaultType(batch: Batch): MessageType {
-  const severity = batch.severity;
+  return typeOf(batch.severity, batch.rule.config.kind, batch.first.event.fields.event);
+}
+
+/** The same decision from its parts: the most severe severity, the rule's kind, the event's `fields.event`. */
+export function typeOf(severity: number | undefined, kind: string, event: unknown): MessageType {
   if (severity !== undefined && severity <= 2) return 'failure';
   if (severity !== undefined && severity <= 4) return 'warning';
-  if (batch.rule.config.kind === 'frequency') return 'warning';
-  const event = batch.first.event.fields.event;
+  if (kind === 'frequency') return 'warning';
   return typeof event === 'string' && FAILED_ATTEMPT.test(event) ? 'warning' : 'info';
 }

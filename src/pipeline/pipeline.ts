@@ -2,6 +2,7 @@
 //   correlate (sudo calls) → route (match, rule kind) → silence → aggregate (group_wait/group_interval)
 //   → render → dedupe (repeat_interval) → rule throttle → one alert per notifier → notifier throttle → deliver
 // Each stage only ever calls the next one. `relay run` delivers to the dispatcher; `relay replay` collects.
+// Hits of rules with notify_person leave after silence for src/people/ (one person's alert or question each).
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
@@ -22,6 +23,7 @@ export interface PipelineOptions {
   store?: StateStore;
   log?: Logger;
 }
+import { Directed } from '../people/directed.ts';
 
 export interface PipelineStats {
   events: number;
@@ -47,6 +49,8 @@ export class Pipeline {
   private readonly dedupe: Dedupe;
   private readonly ruleThrottle: Throttle;
   private readonly notifierThrottle: Throttle;
+  /** Rules with notify_person: alerts to one person, and "was this you?" questions (src/people/). */
+  readonly directed: Directed;
   private events = 0;
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
@@ -55,11 +59,21 @@ export class Pipeline {
     const rules = new Map(config.rules.map((r) => [r.name, r]));
     this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, (event) => this.route(event));
     this.router = new Router(config.rules);
-    this.silence = new Silence(config.silences, clock, (hit) => this.aggregate.push(hit));
-    this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
-    this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
     const store = opts.store ?? new MemoryStateStore();
     const log = opts.log ?? silentLogger;
+    this.silence = new Silence(config.silences, clock, (hit) => this.directed.push(hit));
+    // A person's alerts skip grouping and throttles: those fold alerts together, and one person's alert is
+    // never folded with another's. Each goes out on its own, counted like every alert.
+    this.directed = new Directed(config, clock, (alert) => {
+      for (const name of alert.notify) {
+        this.alerts++;
+        this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
+        deliver({ ...alert, notify: [name] });
+      }
+    }, (hit) => this.aggregate.push(hit), log.child({ stage: 'people' }));
+    this.directed.attach(store);
+    this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
+    this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
     const bypassLevel = severityLevel(config.throttle_bypass)!;
     const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
       bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rules.get(a.rule)?.priority === 'high' };
@@ -83,6 +97,7 @@ export class Pipeline {
   useSilences(store: SilenceStore): void {
     this.silence.attach(store);
   }
+
 
   /** Let everything held go out now, stage by stage in flow order, so nothing held is lost at shutdown. */
   flush(): void {

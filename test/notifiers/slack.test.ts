@@ -14,10 +14,11 @@ urlTable('Slack', [
   { url: `https://hooks.slack.com/services/${A}/${B}/${C}`, config: { mode: 'webhook', webhook: [A, B, C] }, secrets: [C] },
   { url: `slack://${BOT}/#alerts/C0123ABC`, config: { mode: 'bot', token: BOT, channels: ['#alerts', 'C0123ABC'] }, secrets: [BOT, 'abc124'] },
   { url: `slack://${BOT}?to=%23alerts`, config: { mode: 'bot', channels: ['#alerts'] }, secrets: [BOT] },
+  // Without a channel a bot URL reaches people only (notify_person's DMs).
+  { url: `slack://${BOT}`, config: { mode: 'bot', token: BOT, channels: [] }, secrets: [BOT] },
 ], [
   [`slack://${A}/${B}`, /three tokens/],
   [`slack://${A}/${B}/${C}/#bad%20name`, /is not #name/],
-  [`slack://${BOT}`, /needs a channel/],
   [`slack://${A}/${B}/${C}?blocks=maybe`, /blocks=maybe/],
 ]);
 

@@ -1,0 +1,27 @@
+// The alert an unconfirmed question becomes: on "no" it says who denied what, on silence that nobody
+// answered; the body gives the event as the rule rendered it and the question's story (asked when, through
+// what, answered how). It goes to the ask's `escalate` notifiers like any other alert.
+import { randomUUID } from 'node:crypto';
+import type { Alert } from '../alert.ts';
+import type { QuestionRecord } from './question.ts';
+
+export function escalation(q: QuestionRecord, now: number): Alert {
+  const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const story = q.status === 'no'
+    ? `${q.user} (${q.name}) answered "no, not me" at ${at(q.answeredAt!)} through ${q.answeredVia === 'slack' ? 'a Slack button' : 'the answer page'}.`
+    : q.status === 'not asked'
+      ? `${q.user} (${q.name}) was not asked: ${q.note}.`
+      : `${q.user} (${q.name}) did not answer by ${at(q.deadline)}.`;
+  return {
+    id: randomUUID(),
+    rule: q.rule,
+    notify: q.escalate,
+    title: q.status === 'no' ? q.denied : q.status === 'not asked' ? `not asked (${q.note}): ${q.question}` : q.unanswered,
+    body: `${q.title}\n${q.body}\n\nAsked ${q.user} at ${at(q.askedAt)} through ${q.via.join(', ')}: "${q.question}"\n${story}\nquestion ${q.id}`,
+    type: 'failure',
+    ...(q.severity === undefined ? {} : { severity: q.severity }),
+    key: `${q.rule}\u0000escalation\u0000${q.id}`,
+    createdAt: now,
+    count: 1,
+  };
+}

@@ -1,0 +1,41 @@
+// A "was this you?" question as relay keeps it in the state store (namespace `questions`): who was asked
+// what about which event, until when, and how it ended. Everything an escalation needs is rendered when the
+// question is asked, so a restarted relay can escalate without the event.
+export type QuestionStatus = 'pending' | 'yes' | 'no' | 'unanswered' | 'not asked';
+
+export interface QuestionRecord {
+  id: string;
+  rule: string;
+  /** The user name asked, and their display name. */
+  user: string;
+  name: string;
+  /** The notifiers the person was asked through. */
+  via: string[];
+  escalate: string[];
+  question: string;
+  /** The rule's title and body for the event. */
+  title: string;
+  body: string;
+  /** Escalation titles, rendered at ask time. */
+  denied: string;
+  unanswered: string;
+  askedAt: number;
+  deadline: number;
+  status: QuestionStatus;
+  answeredAt?: number;
+  /** `page` (the confirmation page's button) or `slack` (a Slack button). */
+  answeredVia?: 'page' | 'slack';
+  /** Why it was not asked (cap reached). */
+  note?: string;
+  /** After "yes": the same question to the same person is quiet until askedAt + this. */
+  quietFor: number;
+  severity?: number;
+}
+
+export const QUESTIONS = 'questions';
+/** `rule \0 user \0 question` → epoch ms until which a "yes" keeps that question quiet. */
+export const QUIET = 'answer-quiet';
+
+export function quietKey(r: Pick<QuestionRecord, 'rule' | 'user' | 'question'>): string {
+  return `${r.rule}\u0000${r.user}\u0000${r.question}`;
+}

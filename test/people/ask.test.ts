@@ -1,0 +1,123 @@
+// "Was this you?" end to end through the real App: alice's sudo on web1 reaches her as a Slack DM (contract
+// Slack) and a mail (real SMTP on loopback); "not me" through the page or a signed Slack button escalates to
+// security at once; silence escalates exactly at the timeout; "yes" ends it.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { App } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { captureLog } from '../helpers/capture-log.ts';
+import { dmChannel, pressButton } from '../notifiers/servers/slack.ts';
+import { ALICE, buttonToken, mailLink, SIGNING, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
+
+const T0 = Date.parse('2026-11-30T12:00:00Z');
+const CMD = '/usr/bin/systemctl stop nginx';
+
+describe('ask: was this you?', () => {
+  let world: World;
+  let app: App;
+  let clock: ManualClock;
+  const logged = captureLog('info');
+  beforeEach(async () => {
+    world = await startWorld();
+    clock = new ManualClock(T0);
+    app = await startApp(world, clock, logged.log);
+  });
+  afterEach(async () => {
+    await app.stop();
+    await world.close();
+  });
+
+  /** alice's sudo call, and the DM and mail it becomes. */
+  async function asked(): Promise<{ dm: Record<string, any>; mail: string }> {
+    const dms = world.slack.messages.length;
+    const mails = world.smtp.mails.length;
+    app.accept(sudoLine(clock, 'alice', 'web1', CMD));
+    await vi.waitFor(() => {
+      expect(world.slack.messages.length).toBe(dms + 1);
+      expect(world.smtp.mails.length).toBe(mails + 1);
+    }, WAIT);
+    return { dm: world.slack.messages.at(-1)!, mail: world.smtp.mails.at(-1)!.raw };
+  }
+
+  it('alice gets a DM with buttons and a mail with answer links, addressed to her alone; nobody else hears', async () => {
+    const { dm } = await asked();
+    expect(dm.channel).toBe(dmChannel(ALICE));
+    expect(dm.text).toContain(`Was this you? Did you run ${CMD} on web1?`);
+    expect(buttonToken(dm, 'yes')).toMatch(/^[\w-]+\.[\w-]{43}$/);
+    const opened = world.slack.requests.filter((r) => r.path === '/api/conversations.open');
+    expect(opened).toHaveLength(1);
+    const mail = world.smtp.mails.at(-1)!;
+    // The mailto URL's cc (audit@) does not see a message meant for one person.
+    expect(mail.to).toEqual(['alice@example.com']);
+    expect(mailLink(mail.raw, 'no')).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${world.httpPort}/answer\\?t=`));
+    expect(world.security.received).toHaveLength(0);
+    expect(world.ops.received).toHaveLength(0);
+  });
+
+  it('"not me" through the page: the GET only shows the question; the POST tells security within a second', async () => {
+    const { mail } = await asked();
+    const link = mailLink(mail, 'no');
+    const page = await fetch(link);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<form method="post" action="answer">');
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    // Fetching the link (a mail scanner, an unfurler) answered nothing.
+    expect(app.pipeline.directed.asker!.list()[0]!.status).toBe('pending');
+    const token = new URL(link).searchParams.get('t')!;
+    const started = Date.now();
+    const done = await fetch(new URL('/answer', link), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
+    expect(done.status).toBe(200);
+    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), { timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    const [alert] = world.security.json<{ title: string; message: string }>();
+    expect(alert!.title).toBe(`alice says she did not run ${CMD} on web1`);
+    expect(alert!.message).toContain('answered "no, not me"');
+    expect(alert!.message).toContain('through the answer page');
+  });
+
+  it('"not me" through a signed Slack button tells security within a second', async () => {
+    const { dm } = await asked();
+    const started = Date.now();
+    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no', value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000) });
+    expect(res.status).toBe(200);
+    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), { timeout: 1000 });
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(world.security.json<{ title: string; message: string }>()[0]!.title).toBe(`alice says she did not run ${CMD} on web1`);
+  });
+
+  it('nobody answers: escalation exactly at the timeout, not a millisecond before', async () => {
+    await asked();
+    clock.advance(15 * 60_000 - 1);
+    expect(app.pipeline.directed.asker!.stats.unanswered).toBe(0);
+    await settle(app);
+    expect(world.security.received).toHaveLength(0);
+    clock.advance(1);
+    expect(app.pipeline.directed.asker!.stats.unanswered).toBe(1);
+    await world.security.waitFor(1);
+    const [alert] = world.security.json<{ title: string; message: string }>();
+    expect(alert!.title).toBe(`nobody answered: alice did not answer "Did you run ${CMD} on web1?" within 15m`);
+    expect(alert!.message).toContain('did not answer by 2026-11-30T12:15:00Z');
+  });
+
+  it('"yes" ends it: nothing at the timeout, and the same question is quiet for on_yes.quiet_for', async () => {
+    const { dm } = await asked();
+    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_yes', value: buttonToken(dm, 'yes'), timestamp: Math.floor(clock.now() / 1000) });
+    expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
+    // The DM's question is replaced (its buttons go) through the interaction's response_url.
+    await vi.waitFor(() => expect(world.slack.responses).toEqual([{ replace_original: true, text: `Recorded: you ran it. "Did you run ${CMD} on web1?" is closed.` }]), WAIT);
+    clock.advance(20 * 60_000);
+    app.accept(sudoLine(clock, 'alice', 'web1', CMD));
+    await settle(app);
+    expect(world.security.received).toHaveLength(0);
+    expect(world.slack.messages).toHaveLength(1);
+    expect(app.pipeline.directed.asker!.stats).toMatchObject({ asked: 1, yes: 1, quieted: 1, no: 0, unanswered: 0 });
+    // Past quiet_for, the same call is asked again.
+    clock.advance(60 * 60_000);
+    await asked();
+  });
+});
+
+/** Lets every alert the app holds reach its notifier (delivery runs on real I/O). */
+async function settle(app: App): Promise<void> {
+  await vi.waitFor(() => expect(app.dispatcher.stats.queued).toBe(0), WAIT);
+}
