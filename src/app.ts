@@ -10,6 +10,7 @@ import type { Source } from './sources/source.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
+import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
@@ -23,10 +24,11 @@ export interface AppOptions {
 
 export class App {
   readonly sources: Source[];
-  readonly pipeline: Pipeline;
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
+  private state: SqliteStateStore | undefined;
+  private stages: Pipeline | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
@@ -40,8 +42,13 @@ export class App {
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
-    this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
+  }
+
+  /** The pipeline exists from `start()` on: it resumes what the state store holds. */
+  get pipeline(): Pipeline {
+    if (!this.stages) throw new Error('App.start() has not run: the pipeline has not loaded its state yet');
+    return this.stages;
   }
 
   /** Delivery exists from `start()` on: it needs the outbox on disk. */
@@ -59,9 +66,12 @@ export class App {
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir);
-    this.pipeline.useSilences(this.silences);
     this.outbox = Outbox.open(this.config.state_dir);
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
+    // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
+    this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ stage: 'state' }));
+    this.stages = new Pipeline(this.config, this.clock, (alert) => this.dispatcher.enqueue(alert), { store: this.state, log: this.opts.log.child({ stage: 'pipeline' }) });
+    this.stages.useSilences(this.silences);
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -71,6 +81,8 @@ export class App {
       }
     } catch (e) {
       await Promise.allSettled(started.map((s) => s.stop()));
+      this.stages.stop();
+      this.state.close();
       await this.delivery.drain(0);
       this.outbox.close();
       throw e;
@@ -79,13 +91,17 @@ export class App {
   }
 
   /**
-   * Close listeners first (nothing new comes in), let the pipeline send what it holds (open groups, counted
-   * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
+   * Close listeners first (nothing new comes in); what the pipeline holds (open groups, counted repeats,
+   * sudo calls awaiting their exit) stays in the state store and resumes at its own deadlines on the next
+   * start; then alerts in hand get a bounded time to go out.
    */
   async stop(): Promise<void> {
     await Promise.allSettled(this.sources.map((s) => s.stop()));
-    this.pipeline.flush();
-    this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
+    if (this.stages) {
+      this.stages.stop();
+      this.opts.log.info({ ...this.stages.stats() }, 'pipeline totals');
+    }
+    this.state?.close();
     this.silences?.close();
     this.recentSudo.flush();
     // What is not delivered within the grace stays in the outbox; drain logs how much.

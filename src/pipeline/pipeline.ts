@@ -2,12 +2,19 @@
 //   correlate (sudo calls) → route (match, rule kind) → silence → aggregate (group_wait/group_interval)
 //   → render → dedupe (repeat_interval) → rule throttle → one alert per notifier → notifier throttle → deliver
 // Each stage only ever calls the next one. `relay run` delivers to the dispatcher; `relay replay` collects.
+// What the stages hold between events lives in a StateStore (SQLite in state_dir for `relay run`), each
+// keyed map capped by `limits:` so a flood of distinct values cannot grow memory.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { RelayEvent } from '../event.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
 import { Correlate } from './correlate.ts';
 import { Router } from './router.ts';
+import { Frequency } from './frequency.ts';
+import { Change } from './change.ts';
+import { KeyLimit } from './key-limit.ts';
 import { Silence, type SilenceStore } from './silence.ts';
 import { Aggregate } from './aggregate.ts';
 import { renderBatch } from './render.ts';
@@ -22,6 +29,14 @@ export interface PipelineStats {
   repeatsHeld: number;
   throttled: number;
   alerts: number;
+  /** Per stage, per rule: events (correlate: sudo calls, rule '') handled past a `limits:` cap. */
+  overflowed: Record<string, Record<string, number>>;
+}
+
+export interface PipelineOptions {
+  /** Where the stages keep what they hold; default: memory only (`relay replay`, tests that do not restart). */
+  store?: StateStore;
+  log?: Logger;
 }
 
 export class Pipeline {
@@ -32,16 +47,34 @@ export class Pipeline {
   private readonly dedupe: Dedupe;
   private readonly ruleThrottle: Throttle;
   private readonly notifierThrottle: Throttle;
+  private readonly frequency: Frequency;
+  private readonly change: Change;
+  private readonly limits: KeyLimit[];
   private events = 0;
   private alerts = 0;
 
-  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void) {
+  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, opts: PipelineOptions = {}) {
+    const store = opts.store ?? new MemoryStateStore();
+    const log = opts.log ?? silentLogger;
     const rules = new Map(config.rules.map((r) => [r.name, r]));
-    this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, (event) => this.route(event));
-    this.router = new Router(config.rules);
+    const perRule = (stage: string, consequence: string) => new KeyLimit(stage, config.limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
+    const limits = {
+      correlate: new KeyLimit('correlate', config.limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),
+      frequency: perRule('frequency', 'events of further keys count in the rule\'s one shared overflow window'),
+      change: perRule('change', 'further keys get no baseline, so their changes cannot be seen'),
+      aggregate: perRule('aggregate', 'hits of further groups go to the rule\'s overflow digest'),
+      dedupe: perRule('dedupe', 'alerts of further keys go out without repeat_interval'),
+    };
+    this.limits = Object.values(limits);
+    this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log, (event) => this.route(event));
+    this.frequency = new Frequency(limits.frequency, store, (name) => rules.get(name)?.kind === 'frequency' ? rules.get(name)!.threshold?.within : undefined, log);
+    this.change = new Change(limits.change, store, (name) => rules.get(name)?.kind === 'change', log);
+    this.router = new Router(config.rules, { frequency: this.frequency, change: this.change });
     this.silence = new Silence(config.silences, clock, (hit) => this.aggregate.push(hit));
-    this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
-    this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
+    const compiled = new Map(this.router.rules.map((r) => [r.config.name, r]));
+    this.aggregate = new Aggregate(clock, limits.aggregate, store, compiled, log, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
+    this.dedupe = new Dedupe((name) => rules.get(name)?.repeat_interval ?? 0, clock, limits.dedupe, store, (name) => rules.has(name), log,
+      (alert) => this.ruleThrottle.push(alert));
     this.ruleThrottle = new Throttle((name) => rules.get(name)?.throttle, (a) => a.rule, (name) => `rule ${name}`, clock, (alert) => {
       for (const name of alert.notify) this.notifierThrottle.push({ ...alert, notify: [name] });
     });
@@ -62,11 +95,27 @@ export class Pipeline {
     this.silence.attach(store);
   }
 
-  /** Let everything held go out now, stage by stage in flow order, so nothing held is lost at shutdown. */
+  /** Let everything held go out now, stage by stage in flow order (the end of `relay replay`). */
   flush(): void {
     this.correlate.flush();
     this.aggregate.flush();
     this.dedupe.flush();
+    this.ruleThrottle.flush();
+    this.notifierThrottle.flush();
+    this.silence.flush();
+  }
+
+  /**
+   * Stop (relay shutting down): what the durable stages hold stays in the store, to resume at its own
+   * deadlines on the next start, so a restart does not split a digest. The throttles keep no state yet:
+   * what they hold goes out now.
+   */
+  stop(): void {
+    this.correlate.stop();
+    this.frequency.stop();
+    this.change.stop();
+    this.aggregate.stop();
+    this.dedupe.stop();
     this.ruleThrottle.flush();
     this.notifierThrottle.flush();
     this.silence.flush();
@@ -81,6 +130,7 @@ export class Pipeline {
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
       alerts: this.alerts,
+      overflowed: Object.fromEntries(this.limits.map((l) => [l.stage, Object.fromEntries(l.overflowed)])),
     };
   }
 

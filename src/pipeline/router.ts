@@ -8,8 +8,8 @@ import { compileMatch, type Predicate } from './match.ts';
 import { compileTemplate, type Template } from './template.ts';
 import { getField } from './fields.ts';
 import { keyValues, type Hit } from './hit.ts';
-import { Frequency } from './frequency.ts';
-import { Change } from './change.ts';
+import type { Frequency } from './frequency.ts';
+import type { Change } from './change.ts';
 
 export interface CompiledRule {
   readonly config: RuleConfig;
@@ -22,7 +22,13 @@ export interface CompiledRule {
   readonly trigger: (hit: Hit) => Hit | undefined;
 }
 
-export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
+/** Where the stateful rule kinds keep their per-key state; without them such rules cannot be compiled. */
+export interface RuleKinds {
+  readonly frequency: Frequency;
+  readonly change: Change;
+}
+
+export function compileRules(rules: readonly RuleConfig[], kinds: RuleKinds): CompiledRule[] {
   const problems: ConfigProblem[] = [];
   const compiled = rules.map((config, i): CompiledRule => {
     const key = config.key ?? [];
@@ -33,7 +39,7 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
       title: compileTemplate(config.title, ['rules', i, 'title'], problems),
       body: compileTemplate(config.body, ['rules', i, 'body'], problems),
       keyOf,
-      trigger: triggerFor(config, keyOf),
+      trigger: triggerFor(config, keyOf, kinds),
     };
   });
   // Config validation already reported these; reaching here means a caller skipped it.
@@ -41,25 +47,19 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
   return compiled;
 }
 
-function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string): (hit: Hit) => Hit | undefined {
-  if (config.kind === 'frequency' && config.threshold) {
-    const frequency = new Frequency(config.threshold.count, config.threshold.within);
-    return (hit) => frequency.admit(hit, keyOf(hit.event));
-  }
-  if (config.kind === 'change' && config.field) {
-    const change = new Change(config.field);
-    return (hit) => change.admit(hit, keyOf(hit.event));
-  }
+function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, kinds: RuleKinds): (hit: Hit) => Hit | undefined {
+  if (config.kind === 'frequency' && config.threshold) return (hit) => kinds.frequency.admit(hit, keyOf(hit.event));
+  if (config.kind === 'change' && config.field) return (hit) => kinds.change.admit(hit, keyOf(hit.event));
   return (hit) => hit;
 }
 
 export class Router {
-  private readonly rules: CompiledRule[];
+  readonly rules: CompiledRule[];
   readonly matched = new Map<string, number>();
   unmatched = 0;
 
-  constructor(rules: readonly RuleConfig[]) {
-    this.rules = compileRules(rules);
+  constructor(rules: readonly RuleConfig[], kinds: RuleKinds) {
+    this.rules = compileRules(rules, kinds);
   }
 
   route(event: RelayEvent, now: number): Hit[] {
