@@ -1,4 +1,5 @@
 // The `relay` command: run, check, replay, silence, test-url, notifiers.
+import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { createLogger } from './log.ts';
@@ -23,6 +24,9 @@ program
   .action(async (opts: { config: string }) => {
     const config = loadOrExit(opts.config);
     const log = createLogger({ level: config.log.level });
+    // A daemon on small hosts: let the heap grow to 1.5× what is live between full collections (V8 allows
+    // up to 4×), so a flood's garbage cannot double the RSS while the state it keeps is capped by `limits:`.
+    setFlagsFromString('--heap-growing-percent=50');
     // Loaded here so `check` and `test-url` start without the listeners and pipeline.
     const { App } = await import('./app.ts');
     const app = new App(config, { log });

@@ -156,7 +156,7 @@ export const ConfigSchema = z.strictObject({
    */
   limits: z.strictObject({
     /** Per rule: open groups, frequency windows, change baselines, repeat windows, throttle holds. */
-    keys_per_rule: z.number().int().min(1).default(10_000),
+    keys_per_rule: z.number().int().min(1).default(5_000),
     /** sudo calls waiting for their exit. */
     pending_sudo_calls: z.number().int().min(1).default(10_000),
   }).prefault({}),

@@ -81,7 +81,7 @@ export class Aggregate {
     const created: Group = { rule: hit.rule, overflow, pending, deadline: this.clock.now() + group_wait, timer: { cancel() {} } };
     this.groups.set(id, created);
     this.state.changed(id);
-    if (group_wait > 0) created.timer = this.clock.setTimer(group_wait, () => this.send(id));
+    if (group_wait > 0) this.arm(id, created, group_wait);
     else this.send(id);
   }
 
@@ -111,9 +111,14 @@ export class Aggregate {
     const batch = group.pending;
     group.pending = undefined;
     group.deadline = this.clock.now() + interval;
-    group.timer = this.clock.setTimer(interval, () => this.send(id));
+    this.arm(id, group, interval);
     this.state.changed(id);
     this.next(batch);
+  }
+
+  /** In its own function so the timer's closure holds the id only, not the hit that opened the group. */
+  private arm(id: string, group: Group, ms: number): void {
+    group.timer = this.clock.setTimer(ms, () => this.send(id));
   }
 
   private close(id: string, group: Group): void {
@@ -137,22 +142,26 @@ export class Aggregate {
       const group: Group = { rule, overflow: j.overflow, pending: j.pending && batchFromJson(j.pending, rule), deadline: j.deadline, timer: { cancel() {} } };
       if (!group.overflow) this.limit.hold(j.rule);
       this.groups.set(id, group);
-      group.timer = this.clock.setTimer(Math.max(0, j.deadline - now), () => this.send(id));
+      this.arm(id, group, Math.max(0, j.deadline - now));
     }
     this.state.loaded(log);
   }
 }
 
 function add(batch: Batch | undefined, hit: Hit, group: string): Batch {
-  const b: Batch = batch ?? {
-    rule: hit.rule, group, first: hit, hits: 0, count: 0, byKey: new Map(), otherKeys: 0, samples: [],
-    firstAt: hit.at, lastAt: hit.at, severity: undefined,
-  };
+  if (!batch) {
+    // The first sample as a literal: an array grown by push reserves room for 17, and a rule may hold
+    // thousands of one-hit groups.
+    batch = { rule: hit.rule, group, first: hit, hits: 0, count: 0, byKey: new Map(), otherKeys: 0, samples: [hit.event.message],
+      firstAt: hit.at, lastAt: hit.at, severity: undefined };
+  } else if (batch.samples.length < SAMPLES) {
+    batch.samples.push(hit.event.message);
+  }
+  const b = batch;
   b.hits++;
   b.count += hit.count;
   b.lastAt = hit.at;
   if (hit.event.severity !== undefined && (b.severity === undefined || hit.event.severity < b.severity)) b.severity = hit.event.severity;
-  if (b.samples.length < SAMPLES) b.samples.push(hit.event.message);
   const key = hit.rule.config.key ? hit.rule.keyOf(hit.event) : hit.rule.title({ ...templateView(hit.event), ...hit.extra });
   if (b.byKey.has(key) || b.byKey.size < MAX_KEYS) b.byKey.set(key, (b.byKey.get(key) ?? 0) + hit.count);
   else b.otherKeys += hit.count;
