@@ -59,7 +59,7 @@ export class KeyLimit {
       return;
     }
     this.log.warn({ stage: this.stage, ...(rule ? { rule } : {}), limit: this.configKey, max: this.max, overflowed: w ? w.since + n : n },
-      `${this.stage}: ${rule ? `rule ${rule} holds` : 'holding'} ${this.configKey} (${this.max}) keys; ${this.consequence}`);
+      `${this.stage}: ${rule ? `rule ${rule} reached` : 'reached'} ${this.configKey} (${this.max}); ${this.consequence}`);
     this.warned.set(rule, { at: now, since: 0 });
   }
 }

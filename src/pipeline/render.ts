@@ -75,7 +75,7 @@ function renderOverflow(batch: Batch, now: number): Alert {
     id: randomUUID(),
     rule: rule.config.name,
     notify: rule.config.notify,
-    title: `${rule.config.name}: ${n(batch.count)} more events past limits.keys_per_rule`,
+    title: `${rule.config.name}: ${n(batch.count)} more event${batch.count === 1 ? '' : 's'} past limits.keys_per_rule`,
     body: `… and ${groups} more groups by ${by} (${n(batch.count)} events) past limits.keys_per_rule (${n(overflow!.cap)} groups held)\n\n${digestText(digestView(batch))}`,
     type: rule.config.type ?? typeFromSeverity(batch.severity),
     severity: batch.severity,

@@ -1,18 +1,31 @@
 // A pipeline on a manual clock, built from YAML through the real config loader, collecting what it would send.
+// Given a state store (and a start time), it is a restarted relay: it resumes what an earlier one held.
 import type { Alert } from '../../src/alert.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RelayEvent } from '../../src/event.ts';
+import type { Logger } from '../../src/log.ts';
 import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import type { StateStore } from '../../src/state/state-store.ts';
 import { parseFields } from '../../parsers/index.ts';
 
 export const T0 = Date.parse('2025-03-01T12:00:00Z');
 
-export function harness(yaml: string) {
-  const clock = new ManualClock(T0);
+/** The end of the current turn: what the stages changed in it is in the store (as after a SIGKILL). */
+export const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface HarnessOptions {
+  store?: StateStore;
+  /** Clock time at start (default T0). */
+  start?: number;
+  log?: Logger;
+}
+
+export function harness(yaml: string, opts: HarnessOptions = {}) {
+  const clock = new ManualClock(opts.start ?? T0);
   const sent: Alert[] = [];
   const config = parseConfig(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
-  const pipeline = new Pipeline(config, clock, (a) => sent.push(a));
+  const pipeline = new Pipeline(config, clock, (a) => sent.push(a), { store: opts.store, log: opts.log });
   return {
     clock,
     sent,
