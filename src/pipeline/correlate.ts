@@ -89,10 +89,10 @@ export class Correlate {
   }
 
   private accept(id: string, event: RelayEvent): void {
-    if (!this.limit.take('')) {
+    // More than one only when the cap was lowered below the calls restored at start.
+    while (!this.limit.take('')) {
       this.limit.overflow('', 1);
       this.expire(this.open.keys().next().value!, EVICTED);
-      this.limit.take('');
     }
     this.arm(id, { accept: event, deadline: this.clock.now() + this.exitTimeout, timer: { cancel() {} } });
     this.openState.changed(id);

@@ -45,10 +45,6 @@ export class KeyLimit {
     else this.live.delete(rule);
   }
 
-  size(rule: string): number {
-    return this.live.get(rule) ?? 0;
-  }
-
   /** `n` events of `rule` went past the cap. */
   overflow(rule: string, n: number): void {
     this.overflowed.set(rule, (this.overflowed.get(rule) ?? 0) + n);

@@ -67,7 +67,8 @@ export class Pipeline {
     };
     this.limits = Object.values(limits);
     this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log, (event) => this.route(event));
-    this.frequency = new Frequency(limits.frequency, store, (name) => rules.get(name)?.kind === 'frequency' ? rules.get(name)!.threshold?.within : undefined, log);
+    const frequencyWithin = (name: string) => (rules.get(name)?.kind === 'frequency' ? rules.get(name)?.threshold?.within : undefined);
+    this.frequency = new Frequency(limits.frequency, store, frequencyWithin, log);
     this.change = new Change(limits.change, store, (name) => rules.get(name)?.kind === 'change', log);
     this.router = new Router(config.rules, { frequency: this.frequency, change: this.change });
     this.silence = new Silence(config.silences, clock, (hit) => this.aggregate.push(hit));
