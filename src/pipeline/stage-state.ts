@@ -1,6 +1,7 @@
 // One stage's namespace in the state store, written the cheap way: the stage says which of its keys
-// changed, and once per turn of the event loop each changed key's current value is encoded and put (or
-// deleted when the stage no longer holds it). A flood touching one group costs one write per turn.
+// changed, and once per turn of the event loop (its check phase) each changed key's current value is
+// encoded and put (or deleted when the stage no longer holds it). A flood touching one group costs one
+// write per turn.
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/state-store.ts';
 
@@ -38,7 +39,9 @@ export class StageState {
     this.dirty.add(key);
     if (this.scheduled) return;
     this.scheduled = true;
-    queueMicrotask(() => this.save());
+    // At the end of the loop's turn, not of the current callback: a turn may read many chunks of a flood or
+    // fire many timers, and a hot entry (an open group, a rule's overflow) is then encoded once, not per chunk.
+    setImmediate(() => this.save());
   }
 
   /** Hand every changed key to the store now (end of a turn, stop). */
