@@ -57,9 +57,9 @@ export class App {
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
   }
 
-  /** The pipeline exists from `start()` on: its stages resume what the state store kept. */
+  /** The pipeline exists from `start()` on: it resumes what the state store holds. */
   get pipeline(): Pipeline {
-    if (!this.stages) throw new Error('App.start() has not run: there is no pipeline state to resume yet');
+    if (!this.stages) throw new Error('App.start() has not run: the pipeline has not loaded its state yet');
     return this.stages;
   }
 
@@ -100,8 +100,9 @@ export class App {
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
     this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
+    // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
     this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ stage: 'state' }));
-    this.stages = new Pipeline(this.config, this.clock, (alert) => this.dispatcher.enqueue(alert), { store: this.state, log: this.opts.log });
+    this.stages = new Pipeline(this.config, this.clock, (alert) => this.dispatcher.enqueue(alert), { store: this.state, log: this.opts.log.child({ stage: 'pipeline' }) });
     this.stages.useSilences(this.silences);
     const started: Source[] = [];
     try {
@@ -124,6 +125,8 @@ export class App {
       // The start's own error is the one to report.
       await this.http?.stop().catch(() => undefined);
       await Promise.allSettled(started.map((s) => s.stop()));
+      this.stages.stop();
+      this.state.close();
       await this.delivery.drain(0);
       this.outbox.close();
       this.pipeline.directed.close();
@@ -134,8 +137,9 @@ export class App {
   }
 
   /**
-   * Close listeners first (nothing new comes in), let the pipeline send what it holds (open groups, counted
-   * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
+   * Close listeners first (nothing new comes in); what the pipeline holds (open groups, counted repeats,
+   * sudo calls awaiting their exit) stays in the state store and resumes at its own deadlines on the next
+   * start; then alerts in hand get a bounded time to go out.
    */
   async stop(): Promise<void> {
     this.listening.clear();
@@ -143,9 +147,8 @@ export class App {
     await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     if (this.stages) {
-      this.stages.flush();
+      this.stages.stop();
       this.opts.log.info({ ...this.stages.stats() }, 'pipeline totals');
-      this.stages.directed.close();
     }
     this.state?.close();
     this.silences?.close();

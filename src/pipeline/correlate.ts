@@ -3,26 +3,61 @@
 // host, cwd, command, argv and the outcome. A call whose exit is not reported within `sudo_exit_timeout`
 // goes on anyway, as "no exit seen"; an exit that comes after that (or without its accept, e.g. across a
 // restart) goes on by itself, marked `late`. Every other event passes through untouched.
+// Open calls (with their timeout's end) and the remembered timed-out ids live in the state store, so a
+// call accepted before a restart or a SIGKILL still meets its exit after it. At most
+// limits.pending_sudo_calls calls wait at once: past that the oldest goes on as "no exit seen".
 import type { Clock, Timer } from '../clock.ts';
 import type { RelayEvent } from '../event.ts';
 import { shellQuote } from './shell-quote.ts';
+import type { Logger } from '../log.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { KeyLimit } from './key-limit.ts';
+import { StageState } from './stage-state.ts';
+import { eventFromJson, eventToJson, type EventJson } from './state-json.ts';
 
 const TERMINAL = new Set(['exit', 'exec_error', 'reject', 'error']);
 /** An event received this long after its own timestamp was delivered late (spool, backlog): the alert says when the call happened. */
 const LATE_MS = 60_000;
 /** Ids of calls that timed out, remembered so a late exit can say so; bounded. */
 const REMEMBER_TIMED_OUT = 10_000;
+/** The outcome of a call pushed out of the open calls by a newer one. */
+const EVICTED = 'no exit seen (limits.pending_sudo_calls reached)';
 
 interface Call {
   accept: RelayEvent;
+  /** Epoch ms the exit timeout ends. */
+  deadline: number;
   timer: Timer;
 }
 
-export class Correlate {
-  private readonly open = new Map<string, Call>();
-  private readonly timedOut = new Set<string>();
+interface CallJson {
+  accept: EventJson;
+  deadline: number;
+}
 
-  constructor(private readonly exitTimeout: number, private readonly clock: Clock, private readonly next: (event: RelayEvent) => void) {}
+export class Correlate {
+  /** Open calls, oldest first (insertion order), so the cap evicts the oldest. */
+  private readonly open = new Map<string, Call>();
+  /** Timed-out call id → when it timed out, oldest first. */
+  private readonly timedOut = new Map<string, number>();
+  private readonly openState: StageState;
+  private readonly timedOutState: StageState;
+
+  constructor(
+    private readonly exitTimeout: number,
+    private readonly clock: Clock,
+    private readonly limit: KeyLimit,
+    store: StateStore,
+    log: Logger,
+    private readonly next: (event: RelayEvent) => void,
+  ) {
+    this.openState = new StageState(store, 'correlate', (id) => {
+      const call = this.open.get(id);
+      return call && { accept: eventToJson(call.accept), deadline: call.deadline };
+    });
+    this.timedOutState = new StageState(store, 'correlate-timed-out', (id) => this.timedOut.get(id));
+    this.restore(log);
+  }
 
   push(event: RelayEvent): void {
     const id = auditCallId(event);
@@ -31,31 +66,83 @@ export class Correlate {
     const call = this.open.get(id);
     if (kind === 'accept') {
       // sudo may report an accept twice (policy plugin and front end): the first one stands for the call.
-      if (!call) this.open.set(id, { accept: event, timer: this.clock.setTimer(this.exitTimeout, () => this.expire(id)) });
+      if (!call) this.accept(id, event);
       return;
     }
     if (!TERMINAL.has(kind)) return this.next(event);
-    if (call) {
-      call.timer.cancel();
-      this.open.delete(id);
+    if (call) this.close(id, call);
+    const late = !call && this.timedOut.has(id);
+    if (late) {
+      this.timedOut.delete(id);
+      this.timedOutState.changed(id);
     }
-    const late = !call && this.timedOut.delete(id);
     this.next(callEvent(call?.accept, event, late ? { late: true } : {}));
   }
 
-  /** Let every open call go on as "no exit seen" (shutdown, end of a replay). */
+  /** Let every open call go on as "no exit seen" (end of a replay). */
   flush(): void {
     for (const id of [...this.open.keys()]) this.expire(id);
   }
 
-  private expire(id: string): void {
-    const call = this.open.get(id);
-    if (!call) return;
+  /** Stop: open calls stay in the store and wait for their exit, or their timeout, after the next start. */
+  stop(): void {
+    for (const call of this.open.values()) call.timer.cancel();
+    this.openState.save();
+    this.timedOutState.save();
+  }
+
+  private accept(id: string, event: RelayEvent): void {
+    // More than one only when the cap was lowered below the calls restored at start.
+    while (!this.limit.take('')) {
+      this.limit.overflow('', 1);
+      this.expire(this.open.keys().next().value!, EVICTED);
+    }
+    this.arm(id, { accept: event, deadline: this.clock.now() + this.exitTimeout, timer: { cancel() {} } });
+    this.openState.changed(id);
+  }
+
+  private arm(id: string, call: Call): void {
+    call.timer = this.clock.setTimer(Math.max(0, call.deadline - this.clock.now()), () => this.expire(id));
+    this.open.set(id, call);
+  }
+
+  private close(id: string, call: Call): void {
     call.timer.cancel();
     this.open.delete(id);
-    this.timedOut.add(id);
-    if (this.timedOut.size > REMEMBER_TIMED_OUT) this.timedOut.delete(this.timedOut.values().next().value!);
-    this.next(callEvent(call.accept, undefined, {}));
+    this.limit.release('');
+    this.openState.changed(id);
+  }
+
+  private expire(id: string, outcome?: string): void {
+    const call = this.open.get(id);
+    if (!call) return;
+    this.close(id, call);
+    this.remember(id, this.clock.now());
+    this.next(callEvent(call.accept, undefined, outcome ? { outcome } : {}));
+  }
+
+  private remember(id: string, at: number): void {
+    this.timedOut.delete(id);
+    this.timedOut.set(id, at);
+    this.timedOutState.changed(id);
+    if (this.timedOut.size <= REMEMBER_TIMED_OUT) return;
+    const oldest = this.timedOut.keys().next().value!;
+    this.timedOut.delete(oldest);
+    this.timedOutState.changed(oldest);
+  }
+
+  /** Calls from the store, oldest first; one whose timeout passed while relay was down times out at once. */
+  private restore(log: Logger): void {
+    const calls = [...this.openState.load()] as [string, CallJson][];
+    calls.sort((a, b) => a[1].deadline - b[1].deadline);
+    for (const [id, j] of calls) {
+      this.limit.hold('');
+      this.arm(id, { accept: eventFromJson(j.accept), deadline: j.deadline, timer: { cancel() {} } });
+    }
+    const timedOut = [...this.timedOutState.load()] as [string, number][];
+    timedOut.sort((a, b) => a[1] - b[1]);
+    for (const [id, at] of timedOut) this.timedOut.set(id, at);
+    if (calls.length > 0) log.info({ stage: 'correlate', calls: calls.length }, 'correlate: sudo calls still waiting for their exit were restored');
   }
 }
 
@@ -69,7 +156,7 @@ function auditCallId(event: RelayEvent): string | undefined {
 
 function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, more: Record<string, unknown>): RelayEvent {
   const base = (accept ?? end)!;
-  const fields: Record<string, unknown> = { ...accept?.fields, ...end?.fields, ...more, outcome: outcome(end), correlated: accept !== undefined && end !== undefined };
+  const fields: Record<string, unknown> = { ...accept?.fields, ...end?.fields, outcome: outcome(end), ...more, correlated: accept !== undefined && end !== undefined };
   fields.event = end?.fields.event ?? 'accept';
   const host = str(fields.host) ?? base.host;
   const who = str(fields.user) ?? '?';

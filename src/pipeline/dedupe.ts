@@ -1,30 +1,60 @@
 // repeat_interval: an alert whose key was sent less than `repeat_interval` ago is not sent again; it is
 // counted, and when the interval ends the latest of them goes out saying how often it repeated. An alert
 // that keeps coming thus goes out once per interval; one that stops leaves no state behind.
+// Open windows live in the state store with their end, so a restart resumes them. A rule holds at most
+// limits.keys_per_rule windows: an alert of a new key past that goes out un-deduplicated, saying so.
 import { countedTitle, type Alert } from '../alert.ts';
-import type { Clock } from '../clock.ts';
+import type { Clock, Timer } from '../clock.ts';
 import { formatDuration } from '../config/duration.ts';
+import type { Logger } from '../log.ts';
+import type { StateStore } from '../state/state-store.ts';
+import type { KeyLimit } from './key-limit.ts';
+import { StageState } from './stage-state.ts';
 
 interface Window {
-  timer: { cancel(): void };
+  readonly rule: string;
+  readonly interval: number;
+  /** Epoch ms the interval ends. */
+  readonly end: number;
+  timer: Timer;
   repeats: number;
   events: number;
   latest: Alert | undefined;
 }
 
+interface WindowJson {
+  rule: string;
+  interval: number;
+  end: number;
+  repeats: number;
+  events: number;
+  latest?: Alert;
+}
+
 export class Dedupe {
   private readonly windows = new Map<string, Window>();
+  private readonly state: StageState;
   /** Alerts held back as repeats so far (each is also said in a later message). */
   suppressed = 0;
 
   constructor(
-    private readonly intervalOf: (alert: Alert) => number,
+    private readonly intervalOf: (rule: string) => number,
     private readonly clock: Clock,
+    private readonly limit: KeyLimit,
+    store: StateStore,
+    ruleExists: (rule: string) => boolean,
+    log: Logger,
     private readonly next: (alert: Alert) => void,
-  ) {}
+  ) {
+    this.state = new StageState(store, 'dedupe', (key) => {
+      const w = this.windows.get(key);
+      return w && { rule: w.rule, interval: w.interval, end: w.end, repeats: w.repeats, events: w.events, ...(w.latest ? { latest: w.latest } : {}) };
+    });
+    this.restore(ruleExists, log);
+  }
 
   push(alert: Alert): void {
-    const interval = this.intervalOf(alert);
+    const interval = this.intervalOf(alert.rule);
     if (interval === 0) return this.next(alert);
     const open = this.windows.get(alert.key);
     if (open) {
@@ -32,39 +62,79 @@ export class Dedupe {
       open.events += alert.count;
       open.latest = alert;
       this.suppressed++;
+      this.state.changed(alert.key);
       return;
     }
-    this.open(alert.key, interval);
+    if (!this.limit.take(alert.rule)) {
+      this.limit.overflow(alert.rule, alert.count);
+      return this.next({ ...alert, body: `${alert.body}\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (${this.limit.max}) repeat windows)` });
+    }
+    this.open(alert.key, alert.rule, interval);
     this.next(alert);
   }
 
-  /** Say every repeat still held (shutdown, end of a replay). */
+  /** Say every repeat still held (end of a replay). */
   flush(): void {
     for (const [key, w] of this.windows) {
-      w.timer.cancel();
-      this.windows.delete(key);
-      if (w.latest) this.next(folded(w, w.latest, this.intervalOf(w.latest)));
+      this.close(key, w);
+      if (w.latest) this.next(folded(w, w.latest));
     }
   }
 
-  private open(key: string, interval: number): void {
-    const w: Window = { repeats: 0, events: 0, latest: undefined, timer: { cancel() {} } };
-    w.timer = this.clock.setTimer(interval, () => {
-      this.windows.delete(key);
-      if (!w.latest) return;
-      this.open(key, interval);
-      this.next(folded(w, w.latest, interval));
-    });
+  /** Stop: open windows stay in the store and resume on the next start. */
+  stop(): void {
+    for (const w of this.windows.values()) w.timer.cancel();
+    this.state.save();
+  }
+
+  private open(key: string, rule: string, interval: number): void {
+    this.arm(key, { rule, interval, end: this.clock.now() + interval, repeats: 0, events: 0, latest: undefined, timer: { cancel() {} } });
+    this.state.changed(key);
+  }
+
+  private arm(key: string, w: Window): void {
+    w.timer = this.clock.setTimer(Math.max(0, w.end - this.clock.now()), () => this.ended(key, w));
     this.windows.set(key, w);
+  }
+
+  private ended(key: string, w: Window): void {
+    this.close(key, w);
+    if (!w.latest) return;
+    const interval = this.intervalOf(w.rule);
+    // The window just ended holds a place under the cap again for the one this repeat opens.
+    if (interval > 0 && this.limit.take(w.rule)) this.open(key, w.rule, interval);
+    this.next(folded(w, w.latest));
+  }
+
+  private close(key: string, w: Window): void {
+    w.timer.cancel();
+    this.windows.delete(key);
+    this.limit.release(w.rule);
+    this.state.changed(key);
+  }
+
+  /** Windows from the store, in the order they end; one that ended while relay was down ends at once. */
+  private restore(ruleExists: (rule: string) => boolean, log: Logger): void {
+    const entries = [...this.state.load()] as [string, WindowJson][];
+    entries.sort((a, b) => a[1].end - b[1].end);
+    for (const [key, j] of entries) {
+      if (!ruleExists(j.rule)) {
+        this.state.drop(key, j.rule);
+        continue;
+      }
+      this.limit.hold(j.rule);
+      this.arm(key, { rule: j.rule, interval: j.interval, end: j.end, repeats: j.repeats, events: j.events, latest: j.latest, timer: { cancel() {} } });
+    }
+    this.state.loaded(log);
   }
 }
 
-function folded(w: Window, latest: Alert, interval: number): Alert {
+function folded(w: Window, latest: Alert): Alert {
   const events = w.events === w.repeats ? '' : ` (${w.events} events)`;
   return {
     ...latest,
     title: countedTitle(latest, w.events),
     count: w.events,
-    body: `${latest.body}\n\n(repeated ${w.repeats} time${w.repeats === 1 ? '' : 's'}${events} in the last ${formatDuration(interval)})`,
+    body: `${latest.body}\n\n(repeated ${w.repeats} time${w.repeats === 1 ? '' : 's'}${events} in the last ${formatDuration(w.interval)})`,
   };
 }

@@ -31,6 +31,16 @@ export interface Batch {
   lastAt: number;
   /** Most severe (lowest) severity seen. */
   severity: number | undefined;
+  /** Only on a rule's overflow batch: the hits whose group found no place under limits.keys_per_rule. */
+  overflow?: OverflowGroups;
+}
+
+export interface OverflowGroups {
+  /** The distinct groups it collected, bounded; `more` when there were more than it keeps. */
+  readonly groups: Set<string>;
+  more: boolean;
+  /** limits.keys_per_rule when it was filled. */
+  readonly cap: number;
 }
 
 /** The event's values of `fields`, joined: one string per distinct combination. */

@@ -3,27 +3,25 @@
 //   → render → dedupe (repeat_interval) → rule throttle → one alert per notifier → notifier throttle → deliver
 // Each stage only ever calls the next one. `relay run` delivers to the dispatcher; `relay replay` collects.
 // Hits of rules with notify_person leave after silence for src/people/ (one person's alert or question each).
+// What the stages hold between events lives in a StateStore (SQLite in state_dir for `relay run`), each
+// keyed map capped by `limits:` so a flood of distinct values cannot grow memory.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
-import type { RelayEvent } from '../event.ts';
+import { severityLevel, type RelayEvent } from '../event.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
+import { Directed } from '../people/directed.ts';
 import { Correlate } from './correlate.ts';
 import { Router } from './router.ts';
+import { Frequency } from './frequency.ts';
+import { Change } from './change.ts';
+import { KeyLimit } from './key-limit.ts';
 import { Silence, type SilenceStore } from './silence.ts';
 import { Aggregate } from './aggregate.ts';
 import { renderBatch } from './render.ts';
 import { Dedupe } from './dedupe.ts';
 import { Throttle } from './throttle.ts';
-import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { severityLevel } from '../event.ts';
-
-export interface PipelineOptions {
-  /** Where stages keep what must survive a restart; a memory store keeps nothing across processes. */
-  store?: StateStore;
-  log?: Logger;
-}
-import { Directed } from '../people/directed.ts';
 
 export interface PipelineStats {
   events: number;
@@ -36,55 +34,71 @@ export interface PipelineStats {
   throttled: number;
   /** Alerts that went past a rate limit because of their severity or `priority: high`. */
   throttleBypassed: number;
-  /** Per stage, per rule: what went past a `limits:` cap and was counted in an overflow entry. */
+  /** Per stage, per rule: events (correlate: sudo calls, rule '') handled past a `limits:` cap. */
   overflowed: Record<string, Record<string, number>>;
   alerts: number;
+}
+
+export interface PipelineOptions {
+  /** Where the stages keep what they hold; default: memory only (`relay replay`, tests that do not restart). */
+  store?: StateStore;
+  log?: Logger;
 }
 
 export class Pipeline {
   private readonly correlate: Correlate;
   private readonly router: Router;
+  private readonly frequency: Frequency;
+  private readonly change: Change;
+  private readonly limits: KeyLimit[];
   private readonly silence: Silence;
+  /** Rules with notify_person: alerts to one person, and "was this you?" questions (src/people/). */
+  readonly directed: Directed;
   private readonly aggregate: Aggregate;
   private readonly dedupe: Dedupe;
   private readonly ruleThrottle: Throttle;
   private readonly notifierThrottle: Throttle;
-  /** Rules with notify_person: alerts to one person, and "was this you?" questions (src/people/). */
-  readonly directed: Directed;
   private events = 0;
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
 
   constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, opts: PipelineOptions = {}) {
-    const rules = new Map(config.rules.map((r) => [r.name, r]));
-    this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, (event) => this.route(event));
-    this.router = new Router(config.rules);
     const store = opts.store ?? new MemoryStateStore();
     const log = opts.log ?? silentLogger;
+    const rules = new Map(config.rules.map((r) => [r.name, r]));
+    const perRule = (stage: string, consequence: string) => new KeyLimit(stage, config.limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
+    const limits = {
+      correlate: new KeyLimit('correlate', config.limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),
+      frequency: perRule('frequency', 'events of further keys count in the rule\'s one shared overflow window'),
+      change: perRule('change', 'further keys get no baseline, so their changes cannot be seen'),
+      aggregate: perRule('aggregate', 'hits of further groups go to the rule\'s overflow digest'),
+      dedupe: perRule('dedupe', 'alerts of further keys go out without repeat_interval'),
+    };
+    this.limits = Object.values(limits);
+    this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log, (event) => this.route(event));
+    const frequencyWithin = (name: string) => (rules.get(name)?.kind === 'frequency' ? rules.get(name)?.threshold?.within : undefined);
+    this.frequency = new Frequency(limits.frequency, store, frequencyWithin, log);
+    this.change = new Change(limits.change, store, (name) => rules.get(name)?.kind === 'change', log);
+    this.router = new Router(config.rules, { frequency: this.frequency, change: this.change });
     this.silence = new Silence(config.silences, clock, (hit) => this.directed.push(hit));
     // A person's alerts skip grouping and throttles: those fold alerts together, and one person's alert is
     // never folded with another's. Each goes out on its own, counted like every alert.
     this.directed = new Directed(config, clock, (alert) => {
-      for (const name of alert.notify) {
-        this.alerts++;
-        this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
-        deliver({ ...alert, notify: [name] });
-      }
+      for (const name of alert.notify) this.deliver(deliver, { ...alert, notify: [name] });
     }, (hit) => this.aggregate.push(hit), log.child({ stage: 'people' }));
     this.directed.attach(store);
-    this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
-    this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
+    const compiled = new Map(this.router.rules.map((r) => [r.config.name, r]));
+    this.aggregate = new Aggregate(clock, limits.aggregate, store, compiled, log, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
+    this.dedupe = new Dedupe((name) => rules.get(name)?.repeat_interval ?? 0, clock, limits.dedupe, store, (name) => rules.has(name), log,
+      (alert) => this.ruleThrottle.push(alert));
     const bypassLevel = severityLevel(config.throttle_bypass)!;
     const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
       bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rules.get(a.rule)?.priority === 'high' };
     this.ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rules.get(name)?.throttle, bucketOf: (a) => a.rule, next: (alert) => {
       for (const name of alert.notify) this.notifierThrottle.push({ ...alert, notify: [name] });
     } });
-    this.notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]!, next: (alert) => {
-      this.alerts++;
-      this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
-      deliver(alert);
-    } });
+    this.notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]!,
+      next: (alert) => this.deliver(deliver, alert) });
   }
 
   /** One parsed event in. */
@@ -98,8 +112,7 @@ export class Pipeline {
     this.silence.attach(store);
   }
 
-
-  /** Let everything held go out now, stage by stage in flow order, so nothing held is lost at shutdown. */
+  /** Let everything held go out now, stage by stage in flow order (the end of `relay replay`). */
   flush(): void {
     this.correlate.flush();
     this.aggregate.flush();
@@ -109,7 +122,25 @@ export class Pipeline {
     this.silence.flush();
   }
 
+  /**
+   * Stop (relay shutting down): what the stages hold stays in the store, to resume at its own deadlines on
+   * the next start, so a restart does not split a digest or release a throttle early.
+   */
+  stop(): void {
+    this.correlate.stop();
+    this.frequency.stop();
+    this.change.stop();
+    this.aggregate.stop();
+    this.dedupe.stop();
+    this.ruleThrottle.stop();
+    this.notifierThrottle.stop();
+    this.silence.flush();
+    this.directed.close();
+  }
+
   stats(): PipelineStats {
+    const overflowed: Record<string, Record<string, number>> = Object.fromEntries(this.limits.map((l) => [l.stage, Object.fromEntries(l.overflowed)]));
+    overflowed.throttle = sumByKey(this.ruleThrottle.overflowed, this.notifierThrottle.overflowed);
     return {
       events: this.events,
       matched: Object.fromEntries(this.router.matched),
@@ -119,13 +150,19 @@ export class Pipeline {
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
       throttleBypassed: this.ruleThrottle.bypassed + this.notifierThrottle.bypassed,
-      overflowed: { throttle: sumByKey(this.ruleThrottle.overflowed, this.notifierThrottle.overflowed) },
+      overflowed,
       alerts: this.alerts,
     };
   }
 
   private route(event: RelayEvent): void {
     for (const hit of this.router.route(event, this.clock.now())) this.silence.push(hit);
+  }
+
+  private deliver(deliver: (alert: Alert) => void, alert: Alert): void {
+    this.alerts++;
+    this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
+    deliver(alert);
   }
 }
 

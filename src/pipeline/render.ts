@@ -12,6 +12,7 @@ import { defaultType } from './alert-type.ts';
 const LISTED_KEYS = 10;
 
 export function renderBatch(batch: Batch, now: number): Alert {
+  if (batch.overflow) return renderOverflow(batch, now);
   const { rule, first } = batch;
   const digest = batch.hits > 1 ? digestView(batch) : undefined;
   const view = { ...templateView(first.event), ...first.extra, rule: rule.config.name, count: batch.count, digest };
@@ -79,7 +80,28 @@ function digestText(d: DigestView): string {
   return lines.join('\n');
 }
 
+/** A rule's overflow batch: what came from groups past limits.keys_per_rule, said as such with its counts. */
+function renderOverflow(batch: Batch, now: number): Alert {
+  const { rule, overflow } = batch;
+  const n = (v: number) => v.toLocaleString('en-US');
+  const groups = overflow!.more ? `more than ${n(overflow!.groups.size)}` : n(overflow!.groups.size);
+  const by = rule.config.group_by.join(', ');
+  return {
+    id: randomUUID(),
+    rule: rule.config.name,
+    notify: rule.config.notify,
+    title: `${rule.config.name}: ${n(batch.count)} more event${batch.count === 1 ? '' : 's'} past limits.keys_per_rule`,
+    body: `… and ${groups} more groups by ${by} (${n(batch.count)} events) past limits.keys_per_rule (${n(overflow!.cap)} groups held)\n\n${digestText(digestView(batch))}`,
+    type: rule.config.type ?? defaultType(batch),
+    severity: batch.severity,
+    key: `${rule.config.name}\u0000\u0001overflow`,
+    createdAt: now,
+    count: batch.count,
+  };
+}
+
 function withinText(batch: Batch): string {
-  const within = batch.first.extra.within;
-  return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}`;
+  const { within, overflow } = batch.first.extra;
+  const shared = overflow ? `, counted together for keys past ${String(overflow)}` : '';
+  return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}${shared}`;
 }

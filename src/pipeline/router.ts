@@ -8,8 +8,8 @@ import { compileMatch, type Predicate } from './match.ts';
 import { compileTemplate, type Template } from './template.ts';
 import { getField } from './fields.ts';
 import { keyValues, type Hit } from './hit.ts';
-import { Frequency } from './frequency.ts';
-import { Change } from './change.ts';
+import type { Frequency } from './frequency.ts';
+import type { Change } from './change.ts';
 import { Sequence } from './sequence.ts';
 
 export interface CompiledRule {
@@ -23,7 +23,13 @@ export interface CompiledRule {
   readonly trigger: (hit: Hit) => Hit | undefined;
 }
 
-export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
+/** Where the stateful rule kinds keep their per-key state; without them such rules cannot be compiled. */
+export interface RuleKinds {
+  readonly frequency: Frequency;
+  readonly change: Change;
+}
+
+export function compileRules(rules: readonly RuleConfig[], kinds: RuleKinds): CompiledRule[] {
   const problems: ConfigProblem[] = [];
   const compiled = rules.map((config, i): CompiledRule => {
     const key = config.key ?? [];
@@ -37,7 +43,7 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
       title: compileTemplate(config.title, ['rules', i, 'title'], problems),
       body: compileTemplate(config.body, ['rules', i, 'body'], problems),
       keyOf,
-      trigger: triggerFor(config, keyOf, matches),
+      trigger: triggerFor(config, keyOf, kinds, matches),
     };
   });
   // Config validation already reported these; reaching here means a caller skipped it.
@@ -45,15 +51,9 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
   return compiled;
 }
 
-function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, completes: Predicate): (hit: Hit) => Hit | undefined {
-  if (config.kind === 'frequency' && config.threshold) {
-    const frequency = new Frequency(config.threshold.count, config.threshold.within);
-    return (hit) => frequency.admit(hit, keyOf(hit.event));
-  }
-  if (config.kind === 'change' && config.field) {
-    const change = new Change(config.field);
-    return (hit) => change.admit(hit, keyOf(hit.event));
-  }
+function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, kinds: RuleKinds, completes: Predicate): (hit: Hit) => Hit | undefined {
+  if (config.kind === 'frequency' && config.threshold) return (hit) => kinds.frequency.admit(hit, keyOf(hit.event));
+  if (config.kind === 'change' && config.field) return (hit) => kinds.change.admit(hit, keyOf(hit.event));
   if (config.kind === 'sequence' && config.after) {
     const sequence = new Sequence(config.after.count, config.after.within);
     return (hit) => sequence.admit(hit, keyOf(hit.event), completes(hit.event));
@@ -62,12 +62,12 @@ function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, co
 }
 
 export class Router {
-  private readonly rules: CompiledRule[];
+  readonly rules: CompiledRule[];
   readonly matched = new Map<string, number>();
   unmatched = 0;
 
-  constructor(rules: readonly RuleConfig[]) {
-    this.rules = compileRules(rules);
+  constructor(rules: readonly RuleConfig[], kinds: RuleKinds) {
+    this.rules = compileRules(rules, kinds);
   }
 
   route(event: RelayEvent, now: number): Hit[] {

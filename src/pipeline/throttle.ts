@@ -75,7 +75,15 @@ export class Throttle {
     if (!limit.timer) this.arm(name, limit, limit.bucket.waitFor(now));
   }
 
-  /** Send what every limit holds, limits notwithstanding (shutdown, end of a replay). */
+  /** Stop the release timers; what the limits hold stays in the store for the next start. */
+  stop(): void {
+    for (const limit of this.limits.values()) {
+      limit.timer?.cancel();
+      limit.timer = undefined;
+    }
+  }
+
+  /** Send what every limit holds, limits notwithstanding (end of a replay). */
   flush(): void {
     for (const [name, limit] of this.limits) {
       limit.timer?.cancel();

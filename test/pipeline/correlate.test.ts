@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { RelayEvent } from '../../src/event.ts';
-import { harness } from './harness.ts';
+import { MemoryStateStore } from '../../src/state/state-store.ts';
+import { captureLog } from '../helpers/capture-log.ts';
+import { harness, T0, turnEnd } from './harness.ts';
 
 const SUDO = `correlate: { sudo_exit_timeout: 10m }
 rules:
@@ -123,5 +125,59 @@ describe('correlate: the sudo alert reads as one sentence saying exactly what ra
     const h = harness('rules:\n  - name: sudo\n    notify: [ops]\n    title: "{{fields.command_line}} at {{fields.called_at}}, {{default fields.delayed_by \'on time\'}}"\n');
     h.pipeline.push(event({ event: 'reject', id: 'h', argv: ['rm', '-rf', '/tmp/a b'], reason: 'no' }, 3 * 3_600_000));
     expect(h.sent.map((a) => a.title)).toEqual(["rm -rf '/tmp/a b' at 2026-11-23T10:00:00.000Z, 3h"]);
+  });
+});
+
+describe('correlate: sudo calls in the state store', () => {
+  it('joins an exit received after a restart with the accept received before it', async () => {
+    const store = new MemoryStateStore();
+    const before = harness(SUDO, { store });
+    before.sudo({ event: 'accept', id: 'k1', ...call });
+    await turnEnd();
+    const after = harness(SUDO, { store, start: T0 + 60_000 });
+    after.sudo({ event: 'exit', id: 'k1', ...call, status: 0 });
+    expect(after.sent.map((a) => a.body)).toEqual(['/home/alice$ apt update → exit 0']);
+    await turnEnd();
+    expect(store.load('correlate').size).toBe(0);
+  });
+
+  it('times a call out at its original deadline; one whose deadline passed while down at once, and its late exit says so', async () => {
+    const store = new MemoryStateStore();
+    const before = harness(SUDO, { store });
+    before.sudo({ event: 'accept', id: 'k2', ...call, argv: ['bash'] });
+    before.clock.advance(60_000);
+    before.sudo({ event: 'accept', id: 'k3', ...call, argv: ['vi'] });
+    before.pipeline.stop();
+
+    const after = harness(SUDO, { store, start: T0 + 10 * 60_000 + 1 });
+    after.clock.advance(0);
+    expect(after.sent.map((a) => a.body)).toEqual(['/home/alice$ bash → no exit seen']);
+    after.clock.advance(60_000 - 2);
+    expect(after.sent).toHaveLength(1);
+    after.clock.advance(1);
+    expect(after.sent.map((a) => a.body)).toEqual(['/home/alice$ bash → no exit seen', '/home/alice$ vi → no exit seen']);
+    await turnEnd();
+
+    const again = harness(SUDO, { store, start: T0 + 3_600_000 });
+    again.sudo({ event: 'exit', id: 'k2', ...call, argv: ['bash'], status: 0 });
+    expect(again.sent.map((a) => a.body)).toEqual(['/home/alice$ bash → exit 0']);
+    expect(again.pipeline.stats().overflowed.correlate).toEqual({});
+  });
+
+  it('past limits.pending_sudo_calls, lets the oldest open call go on as "no exit seen", saying why', () => {
+    const { log, at } = captureLog();
+    const h = harness(`${SUDO}limits: { pending_sudo_calls: 2 }\n`, { log });
+    for (const id of ['a', 'b', 'c']) {
+      h.sudo({ event: 'accept', id, ...call, argv: [id] });
+      h.clock.advance(1000);
+    }
+    expect(h.sent.map((a) => a.body)).toEqual(['/home/alice$ a → no exit seen (limits.pending_sudo_calls reached)']);
+    h.sudo({ event: 'exit', id: 'b', ...call, argv: ['b'], status: 1 });
+    h.sudo({ event: 'exit', id: 'a', ...call, argv: ['a'], status: 0 });
+    expect(h.sent.map((a) => a.body).slice(1)).toEqual(['/home/alice$ b → exit 1', '/home/alice$ a → exit 0']);
+    expect(h.pipeline.stats().overflowed.correlate).toEqual({ '': 1 });
+    expect(at('warn').map((l) => [l.msg, l.limit])).toEqual([
+      ['correlate: reached limits.pending_sudo_calls (2); the oldest open sudo call goes on as "no exit seen"', 'limits.pending_sudo_calls'],
+    ]);
   });
 });

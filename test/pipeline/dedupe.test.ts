@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from './harness.ts';
+import { MemoryStateStore } from '../../src/state/state-store.ts';
+import { harness, T0, turnEnd } from './harness.ts';
 
 const REPEAT = `rules:
   - name: disk
@@ -45,5 +46,36 @@ describe('dedupe: repeat_interval per alert key', () => {
     h.pipeline.flush();
     expect(h.sent.map((a) => a.count)).toEqual([1, 1]);
     expect(h.sent[1]!.body).toContain('repeated 1 time ');
+  });
+});
+
+describe('dedupe: repeat windows in the state store', () => {
+  it('resumes a window after a restart: repeats before and after it go out together when the hour ends', async () => {
+    const store = new MemoryStateStore();
+    const before = harness(REPEAT, { store });
+    const disk = (h: typeof before) => h.syslog('smartd', 'sda failing', { fields: { disk: 'sda' } });
+    disk(before);
+    before.clock.advance(60_000);
+    disk(before);
+    disk(before);
+    await turnEnd();
+
+    const after = harness(REPEAT, { store, start: T0 + 20 * 60_000 });
+    disk(after);
+    expect(after.sent).toHaveLength(0);
+    after.clock.advance(40 * 60_000 - 1);
+    expect(after.sent).toHaveLength(0);
+    after.clock.advance(1);
+    expect(after.sent).toHaveLength(1);
+    expect(after.sent[0]).toMatchObject({ title: 'sda failing on web1 (3 events)', count: 3 });
+    expect(after.sent[0]!.body).toContain('(repeated 3 times in the last 1h)');
+  });
+
+  it('past limits.keys_per_rule, sends alerts of further keys without repeat_interval and says so', () => {
+    const h = harness(`${REPEAT}limits: { keys_per_rule: 2 }\n`);
+    for (const d of ['sda', 'sdb', 'sdc', 'sdc', 'sda']) h.syslog('smartd', `${d} failing`, { fields: { disk: d } });
+    expect(h.sent.map((a) => a.title)).toEqual(['sda failing on web1', 'sdb failing on web1', 'sdc failing on web1', 'sdc failing on web1']);
+    expect(h.sent[2]!.body).toBe('sdc failing\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (2) repeat windows)');
+    expect(h.pipeline.stats()).toMatchObject({ repeatsHeld: 1, overflowed: { dedupe: { disk: 2 } } });
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from './harness.ts';
+import { MemoryStateStore } from '../../src/state/state-store.ts';
+import { harness, T0, turnEnd } from './harness.ts';
 
 const FIVE_IN_A_MINUTE = `rules:
   - name: sudo-passwords
@@ -41,5 +42,29 @@ describe('kind: frequency', () => {
       h.clock.advance(1000);
     }
     expect(h.sent.map((a) => a.title)).toEqual(['alice keeps failing sudo (5 events)', 'alice keeps failing sudo (5 events)']);
+  });
+});
+
+describe('kind: frequency, windows in the state store', () => {
+  it('keeps counting across a restart', async () => {
+    const store = new MemoryStateStore();
+    const before = harness(FIVE_IN_A_MINUTE, { store });
+    for (let i = 0; i < 3; i++) before.syslog('sudo', fail('alice'));
+    await turnEnd();
+    const after = harness(FIVE_IN_A_MINUTE, { store, start: T0 + 20_000 });
+    after.syslog('sudo', fail('alice'));
+    expect(after.sent).toHaveLength(0);
+    after.syslog('sudo', fail('alice'));
+    expect(after.sent.map((a) => [a.title, a.count])).toEqual([['alice keeps failing sudo (5 events)', 5]]);
+  });
+
+  it('past limits.keys_per_rule, counts further keys in one shared overflow window whose alert says so', () => {
+    const h = harness(`${FIVE_IN_A_MINUTE}limits: { keys_per_rule: 1 }\n`);
+    h.syslog('sudo', fail('alice'));
+    for (const user of ['bob', 'carol', 'dave', 'erin', 'frank']) h.syslog('sudo', fail(user));
+    expect(h.sent).toHaveLength(1);
+    expect(h.sent[0]!.count).toBe(5);
+    expect(h.sent[0]!.body).toContain('5 events within 1m, counted together for keys past limits.keys_per_rule');
+    expect(h.pipeline.stats().overflowed.frequency).toEqual({ 'sudo-passwords': 5 });
   });
 });

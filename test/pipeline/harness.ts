@@ -1,15 +1,27 @@
 // A pipeline on a manual clock, built from YAML through the real config loader, collecting what it would send.
+// Given a state store (and a start time), it is a restarted relay: it resumes what an earlier one held.
 import type { Alert } from '../../src/alert.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import type { RelayEvent } from '../../src/event.ts';
-import { Pipeline, type PipelineOptions } from '../../src/pipeline/pipeline.ts';
+import type { Logger } from '../../src/log.ts';
+import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import type { StateStore } from '../../src/state/state-store.ts';
 import { parseFields } from '../../parsers/index.ts';
 
 export const T0 = Date.parse('2025-03-01T12:00:00Z');
 
-/** `opts.store` lets a second harness resume what a first one kept (a restart); `opts.start` sets its clock. */
-export function harness(yaml: string, opts: PipelineOptions & { start?: number } = {}) {
+/** The end of the current turn: what the stages changed in it is in the store (as after a SIGKILL). */
+export const turnEnd = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export interface HarnessOptions {
+  store?: StateStore;
+  /** Clock time at start (default T0). */
+  start?: number;
+  log?: Logger;
+}
+
+export function harness(yaml: string, opts: HarnessOptions = {}) {
   const clock = new ManualClock(opts.start ?? T0);
   const sent: Alert[] = [];
   /** Clock time each alert in `sent` was delivered at. */
@@ -18,7 +30,7 @@ export function harness(yaml: string, opts: PipelineOptions & { start?: number }
   const pipeline = new Pipeline(config, clock, (a) => {
     sent.push(a);
     sentAt.push(clock.now());
-  }, opts);
+  }, { store: opts.store, log: opts.log });
   return {
     clock,
     sent,
