@@ -11,6 +11,7 @@ import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
+import { SudoHostsTable } from './state/sudo-hosts.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
@@ -31,6 +32,8 @@ export class App {
   private delivery: Dispatcher | undefined;
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
+  /** What `relay test-sudo --remote` shows: which hosts reported sudo events, and when last. */
+  private sudoHosts: SudoHostsTable | undefined;
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
@@ -53,12 +56,14 @@ export class App {
   /** One event through the pipeline. */
   accept(event: RelayEvent): void {
     if (event.kind === 'sudo') this.recentSudo.record(event);
+    if (event.kind === 'sudo') this.sudoHosts?.record(event);
     this.pipeline.push(parseFields(event));
   }
 
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir);
+    this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
     this.pipeline.useSilences(this.silences);
     this.outbox = Outbox.open(this.config.state_dir);
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
@@ -88,6 +93,7 @@ export class App {
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();
     this.recentSudo.flush();
+    this.sudoHosts?.flush();
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
