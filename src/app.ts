@@ -12,6 +12,7 @@ import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
 import { SudoHostsTable } from './state/sudo-hosts.ts';
+import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
@@ -34,10 +35,13 @@ export class App {
   private readonly recentSudo: RecentSudoLog;
   /** What `relay test-sudo --remote` shows: which hosts reported sudo events, and when last. */
   private sudoHosts: SudoHostsTable | undefined;
+  /** Sudo events forwarded inside syslog by hosts' syslog-ng, believed only from trusted senders. */
+  private readonly syslogSudo: SyslogWrappedSudo;
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.recentSudo = new RecentSudoLog(config.state_dir);
+    this.syslogSudo = new SyslogWrappedSudo(config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
     this.notifiers = [];
     for (const [name, url] of Object.entries(config.notifiers)) {
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
@@ -54,7 +58,9 @@ export class App {
   }
 
   /** One event through the pipeline. */
-  accept(event: RelayEvent): void {
+  accept(received: RelayEvent): void {
+    const event = this.syslogSudo.unwrap(received);
+    if (event === undefined) return;
     if (event.kind === 'sudo') this.recentSudo.record(event);
     if (event.kind === 'sudo') this.sudoHosts?.record(event);
     this.pipeline.push(parseFields(event));
