@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
+import { testSudoRemote } from '../../src/commands/test-sudo-remote.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
@@ -194,5 +195,15 @@ state_dir: ${join(dir, 'state')}
     expect(all).toHaveLength(3);
     expect(all.every((a) => a.title === 'syslog')).toBe(true);
     expect(viaSocket.filter((a) => a.message.includes('untrusted=writer uid 65534 is not in allow_uids'))).toHaveLength(2);
+  });
+
+  it('relay test-sudo --remote names the host as recently seen, through its syslog-ng', async () => {
+    const config = relay!.config;
+    await stopRelay();
+    let text = '';
+    const out = { write: (t: string) => ((text += t), true) } as unknown as NodeJS.WritableStream;
+    expect(testSudoRemote(config, { host: HOST, quietAfterMs: 3_600_000 }, out)).toBe(0);
+    expect(text).toMatch(new RegExp(`^${HOST}\\s+ok\\s+last .*, via fleet 127\\.0\\.0\\.1:\\d+\\n$`));
+    await startRelay();
   });
 });
