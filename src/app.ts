@@ -7,6 +7,9 @@ import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createSource } from './sources/index.ts';
 import type { Source } from './sources/source.ts';
+import { relayEndpoint } from './http/relay-endpoint.ts';
+import type { HttpServer } from './http/http-server.ts';
+import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
@@ -17,6 +20,8 @@ import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
 import type { Notifier } from '../notifiers/types.ts';
+import { notifierSettings } from './config/notifier-entry.ts';
+import type { FallbackRoute } from './delivery/fallback.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -31,6 +36,10 @@ export class App {
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
   private delivery: Dispatcher | undefined;
+  /** /metrics, /healthz, /readyz when `http:` is configured. */
+  private http: HttpServer | undefined;
+  /** Names of the listeners bound now (what /readyz calls up). */
+  private readonly listening = new Set<string>();
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
   /** What `relay test-sudo --remote` shows: which hosts reported sudo events, and when last. */
@@ -40,10 +49,11 @@ export class App {
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
-    this.recentSudo = new RecentSudoLog(config.state_dir);
+    this.recentSudo = new RecentSudoLog(config.state_dir, opts.log);
     this.syslogSudo = new SyslogWrappedSudo(config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
     this.notifiers = [];
-    for (const [name, url] of Object.entries(config.notifiers)) {
+    for (const [name, entry] of Object.entries(config.notifiers)) {
+      const { url } = notifierSettings(entry);
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
@@ -66,21 +76,49 @@ export class App {
     this.pipeline.push(parseFields(event));
   }
 
+  /** Where the HTTP endpoint listens (the bound port also when configured with port 0); undefined without `http:`. */
+  get httpAddress(): string | undefined {
+    return this.http?.address();
+  }
+
+  /** What /metrics and /readyz show, read from the running parts. */
+  private readings(): RelayReadings {
+    return readRelay({
+      clock: this.clock,
+      listeners: this.sources,
+      isUp: (l) => this.listening.has(l.name),
+      rules: this.config.rules.map((r) => r.name),
+      pipeline: this.pipeline,
+      delivery: this.dispatcher,
+      outbox: this.outbox!,
+      stores: { outbox: this.outbox! },
+    });
+  }
+
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
-    this.silences = SilenceDb.open(this.config.state_dir);
+    this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
     this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
     this.pipeline.useSilences(this.silences);
-    this.outbox = Outbox.open(this.config.state_dir);
-    this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, this.opts.log.child({ stage: 'delivery' }));
+    const deliveryLog = this.opts.log.child({ stage: 'delivery' });
+    this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
+    this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
         await s.start();
         started.push(s);
+        this.listening.add(s.name);
         this.opts.log.info({ listener: s.name, type: s.type, address: s.address() }, 'listening');
       }
+      if (this.config.http) {
+        this.http = relayEndpoint(this.config.http, () => this.readings(), this.opts.log.child({ component: 'http' }));
+        await this.http.start();
+      }
     } catch (e) {
+      this.listening.clear();
+      // The start's own error is the one to report.
+      await this.http?.stop().catch(() => undefined);
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
@@ -94,6 +132,9 @@ export class App {
    * repeats, throttled alerts) into the outbox, then give alerts in hand a bounded time to go out.
    */
   async stop(): Promise<void> {
+    this.listening.clear();
+    // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
+    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
@@ -104,4 +145,13 @@ export class App {
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();
   }
+}
+
+function fallbackRoutes(config: Config): Map<string, FallbackRoute> {
+  const routes = new Map<string, FallbackRoute>();
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { fallback, fallbackAfter } = notifierSettings(entry);
+    if (fallback !== undefined) routes.set(name, { to: fallback, ...(fallbackAfter === undefined ? {} : { after: fallbackAfter }) });
+  }
+  return routes;
 }

@@ -6,7 +6,9 @@ import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { testSudoRemote } from './commands/test-sudo-remote.ts';
 import { parseDuration } from './config/duration.ts';
-import { showOutbox } from './commands/outbox.ts';
+import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
+import { repairStateDir } from './commands/repair.ts';
+import { stateErrorLine } from './state/state-error-line.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -14,7 +16,9 @@ import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 const program = new Command()
   .name('relay')
   .description('Alerting relay: syslog and sudo events in, throttled notifications out (Apprise URLs).')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options belong to the command they follow: `relay outbox retry X --config F` is retry's --config.
+  .enablePositionalOptions();
 
 const configOption = () => new Option('-c, --config <file>', 'config file').default('config.yaml');
 
@@ -126,14 +130,46 @@ program
     process.exitCode = await testSudo(loadOrExit(opts.config), { run: opts.run, timeoutMs: Number(opts.timeout) }, process.stdout);
   });
 
-program
+const outbox = program
   .command('outbox')
-  .description('alerts waiting for delivery per notifier, and with --dead the ones relay gave up on and why')
+  .enablePositionalOptions()
+  .description('alerts waiting for delivery per notifier, and with --dead the ones relay gave up on and why; retry and drop act on them')
   .addOption(configOption())
   .option('--dead', 'also list dead alerts (rejected by the provider, or older than delivery.max_age)')
   .option('--limit <n>', 'dead alerts to list', '20')
   .action((opts: { config: string; dead?: boolean; limit: string }) => {
     process.exitCode = showOutbox(loadOrExit(opts.config), { dead: opts.dead ?? false, limit: Number(opts.limit) }, process.stdout);
+  });
+const rowSelection = (notifier: string | undefined, opts: { dead?: string | boolean }): RowSelection => ({
+  dead: opts.dead !== undefined,
+  ...(notifier === undefined ? {} : { notifier }),
+  ...(typeof opts.dead === 'string' ? { id: Number(opts.dead) } : {}),
+});
+outbox
+  .command('retry')
+  .description('NOTIFIER: its waiting alerts are due now; --dead [ID]: dead alerts (or one) back in the queue')
+  .argument('[notifier]', 'a notifier name')
+  .option('--dead [id]', 'dead alerts, or the one with this id (from relay outbox --dead)')
+  .addOption(configOption())
+  .action((notifier: string | undefined, opts: { dead?: string | boolean; config: string }) => {
+    process.exitCode = retryOutbox(loadOrExit(opts.config), rowSelection(notifier, opts), process.stdout, process.stderr);
+  });
+outbox
+  .command('drop')
+  .description('NOTIFIER: delete its waiting alerts; --dead [ID]: delete dead alerts (or one)')
+  .argument('[notifier]', 'a notifier name')
+  .option('--dead [id]', 'dead alerts, or the one with this id (from relay outbox --dead)')
+  .addOption(configOption())
+  .action((notifier: string | undefined, opts: { dead?: string | boolean; config: string }) => {
+    process.exitCode = dropOutbox(loadOrExit(opts.config), rowSelection(notifier, opts), process.stdout, process.stderr);
+  });
+
+program
+  .command('repair')
+  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); run while relay is stopped')
+  .addOption(configOption())
+  .action((opts: { config: string }) => {
+    process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout);
   });
 
 program
@@ -153,4 +189,11 @@ function loadOrExit(file: string) {
   }
 }
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (e) {
+  const line = stateErrorLine(e);
+  if (line === undefined) throw e;
+  process.stderr.write(`relay: ${line}\n`);
+  process.exit(1);
+}

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Alert } from '../alert.ts';
 import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
+import { notifierSettings } from '../config/notifier-entry.ts';
 import type { RelayEvent } from '../event.ts';
 import { severityName } from '../event.ts';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.ts';
@@ -87,7 +88,8 @@ function jsonEvent(line: string, now: Date): RelayEvent | { reason: string } {
 /** The report: per notifier, every alert with its time, type, rule and count; then the totals. */
 export function formatReplay(result: ReplayResult, config: Config): string {
   const out: string[] = [];
-  for (const [name, url] of Object.entries(config.notifiers)) {
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { url } = notifierSettings(entry);
     const mine = result.alerts.filter((a) => a.notify.includes(name));
     out.push(`== ${name}${url === '' ? ' (disabled: its URL is empty)' : ''}: ${mine.length} alert${mine.length === 1 ? '' : 's'}`);
     for (const a of mine) {

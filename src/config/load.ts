@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument, isScalar, visit } from 'yaml';
 import { ErrorCodes, RelayError } from '../errors.ts';
+import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.ts';
 import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
@@ -41,7 +42,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   const raw = (js && typeof js === 'object' ? js : {}) as Record<string, unknown>;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap(unionBranch)) {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) problems.push(unknownKeyProblem(ConfigSchema, path, key, raw));
@@ -116,6 +117,17 @@ function validParts(raw: Record<string, unknown>): Config {
     limits: section('limits') ?? ConfigSchema.shape.limits.parse(undefined),
     state_dir: section('state_dir') ?? './var',
   } as Config;
+}
+
+/**
+ * A value that fits no form of a union (a notifier as a URL or as {url, fallback, …}): when exactly one form
+ * matches the value's shape, its own problems ("fallback_after: not a duration") instead of "Invalid input".
+ */
+function unionBranch(issue: z.core.$ZodIssue): z.core.$ZodIssue[] {
+  if (issue.code !== 'invalid_union') return [issue];
+  const shaped = issue.errors.filter((branch) => !branch.every((i) => i.code === 'invalid_type' && i.path.length === 0));
+  if (shaped.length !== 1) return [issue];
+  return shaped[0]!.flatMap((i) => unionBranch({ ...i, path: [...issue.path, ...i.path] }));
 }
 
 /** An unknown key is already reported; dropping it lets the rest of that item be checked too. */

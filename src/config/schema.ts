@@ -137,6 +137,13 @@ export const Silence = z.strictObject({
   comment: z.string().optional(),
 });
 
+/** The HTTP endpoint (/metrics, /healthz, /readyz); absent = relay serves no HTTP. */
+export const Http = z.strictObject({
+  address: HostPort,
+  /** A notifier failing for longer than this makes /readyz answer 503. */
+  ready_failing_after: Duration.default(300_000),
+});
+
 export const Delivery = z.strictObject({
   /**
    * Optional cap on tries per alert and notifier for failures a retry can help. Unset (the default): keep
@@ -152,14 +159,32 @@ export const Delivery = z.strictObject({
   fold_after: z.number().int().min(1).default(5),
   /** How long shutdown waits for alerts in hand; the rest stay in the outbox for the next start. */
   shutdown_grace: Duration.default(5000),
+  /** Alerts kept in memory while state_dir's disk refuses writes; past it they are counted as lost and said. */
+  memory_buffer: z.number().int().min(0).default(10_000),
+  /** Messages waiting per notifier past which its backlog is folded, per rule, into one row each (exact counts). */
+  max_queue: z.number().int().min(1).default(10_000),
+  /** Messages waiting per notifier past which new alerts for it are dropped (counted, logged, said later). */
+  max_queue_hard: z.number().int().min(1).default(50_000),
 });
+
+/** A notifier: its URL, or the URL with a fallback that gets what it could not deliver. */
+export const NotifierEntry = z.union([
+  z.string(),
+  z.strictObject({
+    url: z.string(),
+    /** Another notifier: alerts that went dead here, or waited longer than fallback_after, go there once. */
+    fallback: Name.optional(),
+    fallback_after: Duration.optional(),
+  }),
+]);
 
 export const ConfigSchema = z.strictObject({
   listeners: z.array(Listener).default([]),
-  notifiers: z.record(Name, z.string()).default({}),
+  notifiers: z.record(Name, NotifierEntry).default({}),
   rules: z.array(Rule).default([]),
   delivery: Delivery.prefault({}),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info') }).prefault({}),
+  http: Http.optional(),
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
@@ -182,12 +207,14 @@ export const ConfigSchema = z.strictObject({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type HttpConfig = z.infer<typeof Http>;
 export type ListenerConfig = z.infer<typeof Listener>;
 export type UdpListenerConfig = z.infer<typeof UdpListener>;
 export type TcpListenerConfig = z.infer<typeof TcpListener>;
 export type UnixListenerConfig = z.infer<typeof UnixListener>;
 export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;
+export type NotifierEntryConfig = z.infer<typeof NotifierEntry>;
 export type ThrottleConfig = z.infer<typeof Throttle>;
 export type SilenceConfig = z.infer<typeof Silence>;
 export type LimitsConfig = Config['limits'];

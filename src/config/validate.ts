@@ -2,28 +2,36 @@
 // duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
 import type { Config } from './schema.ts';
 import type { ConfigProblem } from './problems.ts';
+import { splitHostPort } from '../sources/host-port.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { compileMatch } from '../pipeline/match.ts';
 import { compileTemplate } from '../pipeline/template.ts';
 import { isKnownField } from '../pipeline/fields.ts';
 import { compileSilenceMatch } from '../pipeline/silence-match.ts';
 import type { RuleConfig } from './schema.ts';
+import { notifierSettings } from './notifier-entry.ts';
 
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const [name, url] of Object.entries(config.notifiers)) {
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { url } = notifierSettings(entry);
     if (url === '') continue; // an optional secret that is not set: the notifier is disabled
     try {
       parseNotifierUrl(url);
     } catch (e) {
-      problems.push({ path: ['notifiers', name], message: (e as Error).message });
+      problems.push({ path: typeof entry === 'string' ? ['notifiers', name] : ['notifiers', name, 'url'], message: (e as Error).message });
     }
+  }
+  checkFallbacks(config, problems);
+  if (config.delivery.max_queue_hard < config.delivery.max_queue) {
+    problems.push({ path: ['delivery', 'max_queue_hard'], message: `${config.delivery.max_queue_hard} is less than max_queue (${config.delivery.max_queue}); it must be at least that` });
   }
   duplicates(config.listeners.map((l) => l.name), (i) => problems.push({ path: ['listeners', i, 'name'], message: `listener name ${JSON.stringify(config.listeners[i]!.name)} is used twice` }));
   duplicates(config.rules.map((r) => r.name), (i) => problems.push({ path: ['rules', i, 'name'], message: `rule name ${JSON.stringify(config.rules[i]!.name)} is used twice` }));
   duplicates(config.listeners.map((l) => `${l.type === 'unix' ? 'unix' : l.type}:${l.address}`), (i) =>
     problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
   );
+  if (config.http) checkHttpPort(config, config.http.address, problems);
   config.listeners.forEach((l, i) => {
     if (l.type === 'unix' && l.spool !== undefined && l.format !== 'sudo') {
       problems.push({ path: ['listeners', i, 'spool'], atKey: true, message: 'spool: is only read for format: sudo (the sudo audit plugin writes it)' });
@@ -52,6 +60,34 @@ export function crossCheck(config: Config): ConfigProblem[] {
   return problems;
 }
 
+/** A fallback names another notifier, and following fallbacks never leads back to where it started. */
+function checkFallbacks(config: Config, problems: ConfigProblem[]): void {
+  const fallbackOf = (name: string): string | undefined => {
+    const entry = config.notifiers[name];
+    return entry === undefined ? undefined : notifierSettings(entry).fallback;
+  };
+  for (const [name, entry] of Object.entries(config.notifiers)) {
+    const { fallback, fallbackAfter } = notifierSettings(entry);
+    if (fallback === undefined) {
+      if (fallbackAfter !== undefined) problems.push({ path: ['notifiers', name, 'fallback_after'], atKey: true, message: 'fallback_after needs fallback: the notifier that gets the alerts' });
+      continue;
+    }
+    const at = ['notifiers', name, 'fallback'];
+    if (fallback === name) problems.push({ path: at, message: 'a notifier cannot be its own fallback' });
+    else if (!(fallback in config.notifiers)) problems.push({ path: at, message: `unknown notifier ${JSON.stringify(fallback)} (defined: ${Object.keys(config.notifiers).join(', ')})` });
+    else {
+      const seen = [name];
+      for (let next = fallback as string | undefined; next !== undefined; next = fallbackOf(next)) {
+        if (seen.includes(next)) {
+          problems.push({ path: at, message: `fallbacks go round in a circle: ${[...seen, next].join(' → ')}` });
+          break;
+        }
+        seen.push(next);
+      }
+    }
+  }
+}
+
 /** Each kind's own keys must be there, and only with that kind; every field name must be one rules know. */
 function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): void {
   const at = (...path: (string | number)[]) => ['rules', i, ...path];
@@ -67,6 +103,18 @@ function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): 
   for (const [place, field] of fieldsUsed) {
     if (!isKnownField(field)) problems.push({ path: at(...place), message: `unknown field ${JSON.stringify(field)} (use host, app, message, severity, fields.NAME, ...)` });
   }
+}
+
+/** The HTTP endpoint is a TCP socket too: it cannot share a port with a TCP-based listener on an overlapping host. */
+function checkHttpPort(config: Config, address: string, problems: ConfigProblem[]): void {
+  const http = splitHostPort(address);
+  const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
+  const clash = config.listeners.find((l) => {
+    if (l.type === 'udp' || l.type === 'unix') return false;
+    const other = splitHostPort(l.address);
+    return http.port !== 0 && other.port === http.port && (other.host === http.host || wildcard(other.host) || wildcard(http.host));
+  });
+  if (clash) problems.push({ path: ['http', 'address'], message: `address ${address} is already used by listener ${clash.name} (${clash.address}, ${clash.type})` });
 }
 
 function duplicates(values: string[], report: (index: number) => void): void {

@@ -14,15 +14,17 @@ const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2
 
 export function digestMessage(notifier: string, rows: readonly OutboxRow[]): Message {
   const events = rows.reduce((sum, r) => sum + r.count, 0);
+  // A row folded by delivery.max_queue stands for many alerts.
+  const alerts = rows.reduce((sum, r) => sum + r.alerts, 0);
   const lines = rows.slice(0, LISTED).map((r) => `• ${r.title}${excerpt(r.body)}`);
   const rest = rows.slice(LISTED);
-  if (rest.length > 0) lines.push(`… and ${rest.length} more: ${perRule(rest)}`);
+  if (rest.length > 0) lines.push(`… and ${rest.reduce((sum, r) => sum + r.alerts, 0)} more: ${perRule(rest)}`);
   const first = new Date(rows[0]!.createdAt).toISOString();
   const last = new Date(rows[rows.length - 1]!.createdAt).toISOString();
   const severities = rows.flatMap((r) => (r.severity === undefined ? [] : [r.severity]));
   return {
-    title: `${rows.length} alerts held while ${notifier} was unavailable`,
-    body: `${rows.length} alerts (${events} events) from ${first} to ${last}:\n${lines.join('\n')}`,
+    title: `${alerts} alerts held while ${notifier} was unavailable`,
+    body: `${alerts} alerts (${events} events) from ${first} to ${last}:\n${lines.join('\n')}`,
     // The digest is as loud as its loudest alert.
     type: rows.map((r) => r.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
@@ -37,6 +39,6 @@ function excerpt(body: string): string {
 
 function perRule(rows: readonly OutboxRow[]): string {
   const counts = new Map<string, number>();
-  for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + 1);
+  for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.alerts);
   return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
 }

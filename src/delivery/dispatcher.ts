@@ -1,7 +1,10 @@
 // Hands alerts to notifiers through the durable outbox: one lane per notifier, sent in order, one in flight
 // at a time (what providers' rate limits expect). Failures a retry can help wait for the provider's own
 // Retry-After or for backoff, without an attempt limit, until delivery.max_age; what piles up meanwhile is
-// sent as one digest. Every alert is in the outbox before `enqueue` returns, so a restart resumes it.
+// sent as one digest. Every alert is in the outbox (or, while the disk refuses writes, in its memory
+// buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
+// (queue-cap.ts), dead or long-waiting alerts go to the notifier's fallback (fallback.ts), and rows another
+// process re-queued (`relay outbox retry`) are picked up.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { DeliveryConfig } from '../config/schema.ts';
@@ -10,16 +13,19 @@ import type { Logger } from '../log.ts';
 import type { Message, Notifier } from '../../notifiers/types.ts';
 import { NotifyError } from '../errors.ts';
 import { describeError } from '../describe-error.ts';
-import type { Outbox, OutboxRow } from '../outbox/outbox.ts';
+import type { NewRows, Outbox, OutboxRow } from '../outbox/outbox.ts';
 import { digestMessage } from './digest.ts';
 import { LaneHealth } from './lane-health.ts';
 import { retryDelay } from './retry-delay.ts';
+import { QueueCap } from './queue-cap.ts';
+import { Fallbacks, type FallbackRoute, type Rerouted } from './fallback.ts';
+import { watchOutbox } from '../outbox/outbox-watch.ts';
 
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
 
 export interface DeliveryStats {
-  /** Alerts (per notifier) in the outbox now. */
+  /** Messages waiting in the outbox now, per notifier summed (a row folded by max_queue counts once). */
   queued: number;
   /** Alerts delivered, folded ones included. */
   sent: number;
@@ -29,6 +35,34 @@ export interface DeliveryStats {
   dead: number;
   /** Alerts delivered inside a digest. */
   folded: number;
+  /** Alerts dropped because their notifier's queue was past delivery.max_queue_hard. */
+  dropped: number;
+  /** Alerts folded into per-rule rows because their notifier's queue was past delivery.max_queue. */
+  foldedByCap: number;
+  /** Alerts copied to a notifier's fallback (dead there, or waiting longer than fallback_after). */
+  rerouted: number;
+  /** Alerts waiting in memory because state_dir's disk refuses writes (now). */
+  buffered: number;
+  /** Alerts lost because neither the disk nor the memory buffer could take them. */
+  lost: number;
+}
+
+/** The counters of DeliveryStats that belong to one notifier. */
+export interface NotifierCapStats {
+  dropped: number;
+  foldedByCap: number;
+  /** Alerts of this notifier rerouted to its fallback. */
+  rerouted: number;
+}
+
+/** One notifier's share of DeliveryStats (without `queued`: the outbox knows that), and since when it fails. */
+export interface NotifierDeliveryStats {
+  sent: number;
+  retried: number;
+  dead: number;
+  folded: number;
+  /** Epoch ms (the dispatcher's clock) of the first failure in the current run of failures; absent while it delivers. */
+  failingSince?: number;
 }
 
 interface Lane {
@@ -39,20 +73,30 @@ interface Lane {
   running: boolean;
   loop: Promise<void>;
   inFlight: boolean;
+  /** Highest seq of the rows being sent: a fold leaves them alone. */
+  inFlightSeq: number;
+  /** Rows admitted in the current turn, not yet counted in `pending`. */
+  admitted: number;
+  counters: NotifierCapStats;
   /** Set while the lane waits for its head to become due; `wake` ends the wait early (shutdown). */
   wakeAt: number | undefined;
   wake: (() => void) | undefined;
 }
 
 export class Dispatcher {
-  readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0 };
+  readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
   private readonly lanes = new Map<string, Lane>();
+  private readonly cap: QueueCap;
+  private readonly fallbacks: Fallbacks;
+  private readonly unwatch: () => void;
   private readonly abort = new AbortController();
   private stopped = false;
   /** Enqueued this turn, not yet in the outbox. */
-  private readonly incoming: { alert: Alert; notifiers: string[] }[] = [];
+  private readonly incoming: NewRows[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
+  /** Each notifier's share of `stats` (what /metrics shows per notifier). */
+  private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
 
   /** Rows an earlier run left in the outbox are picked up at once: delivery resumes where it stopped. */
   constructor(
@@ -61,11 +105,20 @@ export class Dispatcher {
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** Fallbacks by notifier name (notifiers: {NAME: {url, fallback, fallback_after}}). */
+    routes: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
+    this.cap = new QueueCap(config, outbox, log);
     for (const n of notifiers) {
-      const lane: Lane = { notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, wakeAt: undefined, wake: undefined };
+      const lane: Lane = {
+        notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
+        admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined,
+      };
       this.lanes.set(n.name, lane);
     }
+    this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log);
+    outbox.onStored = (names) => this.landed(names);
+    this.unwatch = watchOutbox(outbox, (pending) => this.resync(pending), log);
     for (const [name, pending] of outbox.pending()) {
       const lane = this.lanes.get(name);
       if (!lane) {
@@ -84,22 +137,73 @@ export class Dispatcher {
    * worth of events) goes into the outbox in one transaction, before any send or I/O can run.
    */
   enqueue(alert: Alert): void {
-    const notifiers = alert.notify.filter((n) => this.lanes.has(n)); // a disabled notifier (optional URL not set)
-    if (notifiers.length === 0 || this.stopped) return;
+    if (this.stopped) return;
+    const now = this.clock.now();
+    const notifiers = alert.notify.filter((n) => {
+      const lane = this.lanes.get(n);
+      if (!lane) return false; // a disabled notifier (optional URL not set)
+      if (this.cap.admit(n, lane.pending + lane.admitted, now)) {
+        lane.admitted++;
+        return true;
+      }
+      lane.counters.dropped++;
+      this.stats.dropped++;
+      return false;
+    });
+    if (notifiers.length === 0) return;
     this.incoming.push({ alert, notifiers });
     if (this.incoming.length === 1) queueMicrotask(() => this.commit());
   }
 
+  /** Per-notifier counters of dropped, folded-by-cap and rerouted alerts. */
+  capStats(notifier: string): NotifierCapStats | undefined {
+    return this.lanes.get(notifier)?.counters;
+  }
+
   private commit(): void {
     const batch = this.incoming.splice(0);
-    if (batch.length === 0) return;
-    for (const names of this.outbox.add(batch, this.clock.now())) {
-      for (const name of names) {
-        const lane = this.lanes.get(name)!;
-        lane.pending++;
-        this.stats.queued++;
-        this.kick(lane);
-      }
+    for (const lane of this.lanes.values()) lane.admitted = 0;
+    if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat());
+    this.cap.recordDrops();
+    this.syncOutboxStats();
+  }
+
+  /** Rows that reached the outbox: now, or later when the disk took them again. */
+  private landed(names: readonly string[]): void {
+    const grown = new Set<Lane>();
+    for (const name of names) {
+      const lane = this.lanes.get(name);
+      if (!lane) continue;
+      lane.pending++;
+      this.stats.queued++;
+      grown.add(lane);
+    }
+    for (const lane of grown) {
+      // delivery.max_queue: the backlog folds per rule; rows being sent stay as they are.
+      const folded = this.cap.fold(lane.notifier.name, lane.pending, lane.inFlight ? lane.inFlightSeq : 0);
+      this.forget(lane, folded.rows);
+      lane.counters.foldedByCap += folded.alerts;
+      this.stats.foldedByCap += folded.alerts;
+      this.kick(lane);
+    }
+    this.syncOutboxStats();
+  }
+
+  private syncOutboxStats(): void {
+    this.stats.buffered = this.outbox.buffered();
+    this.stats.lost = this.outbox.lostAlerts();
+  }
+
+  /** Another process changed the outbox (re-queued or dropped rows): take its counts and look again. */
+  private resync(counts: Map<string, number>): void {
+    if (this.stopped) return;
+    this.stats.queued = 0;
+    for (const [name, lane] of this.lanes) {
+      lane.pending = counts.get(name) ?? 0;
+      this.stats.queued += lane.pending;
+      if (lane.pending === 0) continue;
+      if (lane.wake) lane.wake();
+      else this.kick(lane);
     }
   }
 
@@ -124,12 +228,24 @@ export class Dispatcher {
       });
     }
     this.stopped = true;
+    this.unwatch();
     this.abort.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
     await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
     const left = this.stats.queued;
     if (left > 0) this.log.warn({ queued: left }, `${left} alerts kept in the outbox for next start`);
     return left;
+  }
+
+  /** Per configured notifier: its delivery counters and, while it fails, since when. */
+  notifierStats(): Map<string, NotifierDeliveryStats> {
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...this.statsOf(lane), failingSince: lane.health.failingSince }]));
+  }
+
+  private statsOf(lane: Lane): Omit<NotifierDeliveryStats, 'failingSince'> {
+    let s = this.statsByNotifier.get(lane.notifier.name);
+    if (!s) this.statsByNotifier.set(lane.notifier.name, (s = { sent: 0, retried: 0, dead: 0, folded: 0 }));
+    return s;
   }
 
   private kick(lane: Lane): void {
@@ -154,7 +270,14 @@ export class Dispatcher {
           this.expire(lane, now);
           continue;
         }
-        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age);
+        const rerouteAt = this.fallbacks.dueAt(name, head);
+        if (rerouteAt <= now) {
+          const moved = this.fallbacks.moveWaiting(name, now);
+          this.forget(lane, moved.rows);
+          this.rerouted(lane, moved);
+          continue;
+        }
+        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age, rerouteAt);
         if (due > now) {
           await this.waitUntil(lane, due);
           continue;
@@ -176,6 +299,7 @@ export class Dispatcher {
     const folded = rows.length > 1;
     const message = folded ? digestMessage(lane.notifier.name, rows) : messageOf(rows[0]!);
     lane.inFlight = true;
+    lane.inFlightSeq = rows[rows.length - 1]!.seq;
     try {
       const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
       await lane.notifier.send(message, { signal });
@@ -186,12 +310,15 @@ export class Dispatcher {
     } finally {
       lane.inFlight = false;
     }
-    this.outbox.remove(rows.map((r) => r.seq));
+    this.outbox.remove(rows);
     this.forget(lane, rows.length);
-    this.stats.sent += rows.length;
+    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
+    this.stats.sent += alerts;
+    this.statsOf(lane).sent += alerts;
     if (folded) {
-      this.stats.folded += rows.length;
-      this.log.info({ notifier: lane.notifier.name, alerts: rows.length }, 'backlog sent as one digest');
+      this.stats.folded += alerts;
+      this.statsOf(lane).folded += alerts;
+      this.log.info({ notifier: lane.notifier.name, alerts }, 'backlog sent as one digest');
     }
     this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
     lane.health.recovered(this.clock.now(), rows.length);
@@ -204,7 +331,14 @@ export class Dispatcher {
     const err = describeError(e);
     const code = (e as { code?: string }).code;
     const providerAnswer = e instanceof NotifyError ? e.providerAnswer : undefined;
-    const retryable = e instanceof NotifyError ? e.retryable : true;
+    if (!(e instanceof NotifyError)) {
+      // Not a provider's answer but a bug in relay or a notifier module: trying again cannot help.
+      this.bury(lane, rows, `failed with a programming error (not retried): ${err}`, now);
+      this.log.error({ notifier: lane.notifier.name, alerts: rows.length, alert: head.alertId, rule: head.rule, title: head.title, err, stack: (e as Error | undefined)?.stack },
+        'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried');
+      return;
+    }
+    const retryable = e.retryable;
     if (!retryable || (this.config.attempts !== undefined && tries >= this.config.attempts)) {
       const reason = retryable ? `gave up after ${tries} tries (delivery.attempts): ${err}` : `rejected by the provider: ${err}`;
       this.bury(lane, rows, reason, now);
@@ -215,8 +349,9 @@ export class Dispatcher {
       return;
     }
     const delay = retryDelay(tries, e, this.config);
-    this.outbox.retryLater(rows.map((r) => r.seq), now + delay, err);
+    this.outbox.retryLater(rows, now + delay, err);
     this.stats.retried++;
+    this.statsOf(lane).retried++;
     lane.health.failed(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
   }
 
@@ -230,15 +365,30 @@ export class Dispatcher {
     }, 'alerts not delivered within delivery.max_age, moved to dead');
   }
 
+  /** Dead: the rows move to dead, and those that may go to the notifier's fallback are copied there. */
   private bury(lane: Lane, rows: OutboxRow[], reason: string, now: number): void {
-    this.outbox.bury(rows.map((r) => r.seq), reason, now);
     this.forget(lane, rows.length);
-    this.stats.dead += rows.length;
+    const dead = rows.reduce((n, r) => n + r.alerts, 0);
+    this.stats.dead += dead;
+    this.statsOf(lane).dead += dead;
+    this.rerouted(lane, this.fallbacks.bury(lane.notifier.name, rows, reason, now));
+  }
+
+  private rerouted(lane: Lane, r: Rerouted): void {
+    lane.counters.rerouted += r.alerts;
+    this.stats.rerouted += r.alerts;
+    this.landed(r.landed);
   }
 
   private forget(lane: Lane, n: number): void {
-    lane.pending -= n;
-    this.stats.queued -= n;
+    // Another process may have dropped these rows already (`relay outbox drop`), and a resync counted that.
+    const gone = Math.min(n, lane.pending);
+    lane.pending -= gone;
+    this.stats.queued -= gone;
+    if (n > 0) {
+      const notice = this.cap.shrank(lane.notifier.name, lane.pending);
+      if (notice) this.enqueue(notice);
+    }
   }
 
   private waitUntil(lane: Lane, at: number): Promise<void> {

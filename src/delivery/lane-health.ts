@@ -37,6 +37,11 @@ export class LaneHealth {
     }
   }
 
+  /** When the current run of failures began; undefined while the notifier delivers. */
+  get failingSince(): number | undefined {
+    return this.downSince;
+  }
+
   recovered(now: number, delivered: number): void {
     if (this.downSince === undefined) return;
     this.log.info({ notifier: this.notifier.name, downForMs: now - this.downSince, failures: this.failures, delivered }, 'notifier recovered');

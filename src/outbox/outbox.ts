@@ -1,154 +1,260 @@
-// The durable outbox: one SQLite row per (alert, notifier) from the moment an alert is handed to delivery
-// until a provider accepted it. A row leaves on success, or moves to `dead` (kept for inspection, bounded)
-// when no retry can help or it grew too old. SQLite in WAL mode with synchronous=FULL: `add` has committed
-// to disk when it returns, so an alert the pipeline produced survives a crash or restart.
-import { mkdirSync } from 'node:fs';
+// The durable outbox as delivery sees it: outbox.db (outbox-db.ts) plus what to do when state_dir's disk
+// refuses writes. Then relay keeps running: new alerts wait in a bounded memory buffer
+// (delivery.memory_buffer), row updates (sent, retry later, dead) are held in an overlay that reads
+// apply, one error line says so, health() reports unwritable since when, and a timer retries. When the
+// disk takes writes again everything held is written in order, and what did not fit in the buffer is
+// counted, logged and said in a message to each notifier that lost alerts.
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import type { Alert } from '../alert.ts';
-import type { MessageType } from '../message-type.ts';
+import { systemClock, type Clock, type Timer } from '../clock.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { StoreHealth } from '../state/store-health.ts';
+import { isDiskFull } from '../state/sqlite-file.ts';
+import { OutboxDb, type FoldResult, type Loss, type NewRows, type OutboxRow, type OutboxWaiting } from './outbox-db.ts';
+import { HeldUpdates } from './held-updates.ts';
+import { LostAlerts } from './lost-alerts.ts';
 
-/** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
-const DEAD_KEEP = 1000;
+export type { FoldResult, Loss, NewRows, OutboxRow, OutboxWaiting } from './outbox-db.ts';
 
-export interface OutboxRow {
-  /** Insertion order: a notifier's lane sends in this order. */
-  seq: number;
-  alertId: string;
-  notifier: string;
-  title: string;
-  body: string;
-  type: MessageType;
-  severity?: number;
-  rule: string;
-  key: string;
-  count: number;
-  createdAt: number;
-  enqueuedAt: number;
-  /** Failed tries so far. */
-  attempts: number;
-  /** Not to be tried before this time (the provider's Retry-After or our backoff). */
-  nextAttemptAt: number;
-  lastError?: string;
-}
+const RETRY_MS = 5000;
 
-interface Row {
-  seq: number;
-  alert_id: string;
-  notifier: string;
-  title: string;
-  body: string;
-  type: MessageType;
-  severity: number | null;
-  rule: string;
-  key: string;
-  count: number;
-  created_at: number;
-  enqueued_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
+export interface OutboxOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Alerts kept in memory while the disk refuses writes (delivery.memory_buffer). */
+  memoryBuffer?: number;
 }
 
 export class Outbox {
-  private readonly db: Database.Database;
-  private insert: Database.Statement | undefined;
+  /** Told which notifiers got rows when alerts held in memory reach the disk. */
+  onStored: ((notifiers: string[]) => void) | undefined;
+  private readonly db: OutboxDb;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly memoryBuffer: number;
+  private readonly heldAdds: { batch: NewRows[]; now: number }[] = [];
+  private heldAlerts = 0;
+  private readonly heldUpdates = new HeldUpdates();
+  private readonly lost: LostAlerts;
+  private failure: { since: number; error: string } | undefined;
+  private retry: Timer | undefined;
+  private closed = false;
 
-  static open(stateDir: string): Outbox {
-    mkdirSync(stateDir, { recursive: true, mode: 0o750 });
-    return new Outbox(join(stateDir, 'outbox.db'));
+  static open(stateDir: string, opts: OutboxOptions = {}): Outbox {
+    return new Outbox(join(stateDir, 'outbox.db'), opts);
   }
 
   /** `file` may be `:memory:` for tests that do not need durability. */
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, notifier TEXT NOT NULL,
-      title TEXT NOT NULL, body TEXT NOT NULL, type TEXT NOT NULL, severity INTEGER, rule TEXT NOT NULL,
-      key TEXT NOT NULL, count INTEGER NOT NULL, created_at INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
-      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
-      state TEXT NOT NULL DEFAULT 'pending', dead_at INTEGER,
-      UNIQUE (alert_id, notifier));
-      CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (notifier, state, seq)`);
+  constructor(file: string, opts: OutboxOptions = {}) {
+    this.db = new OutboxDb(file);
+    this.clock = opts.clock ?? systemClock;
+    this.log = opts.log ?? silentLogger;
+    this.memoryBuffer = opts.memoryBuffer ?? 10_000;
+    this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
   }
 
   /**
    * Each alert gets one row per notifier, all in one transaction (one disk sync for a whole burst); returns,
-   * per alert, the notifiers that got a new row (an alert id is added once).
+   * per alert, the notifiers that got a new row now (an alert id is added once). Alerts the disk refuses
+   * wait in memory; `onStored` says when they land.
    */
-  add(batch: readonly { alert: Alert; notifiers: readonly string[] }[], now: number): string[][] {
-    this.insert ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
-      key, count, created_at, enqueued_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insert = this.insert;
-    return this.db.transaction(() => batch.map(({ alert, notifiers }) => notifiers.filter((n) =>
-      insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key,
-        alert.count, alert.createdAt, now, now).changes > 0)))();
+  add(batch: readonly NewRows[], now: number): string[][] {
+    if (!this.failure) {
+      try {
+        return this.db.add(batch, now);
+      } catch (e) {
+        this.failed(e);
+      }
+    }
+    this.hold(batch, now);
+    return batch.map(() => []);
   }
 
   /** The oldest pending rows of one notifier, in order. */
   head(notifier: string, limit = 1): OutboxRow[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?")
-      .all(notifier, limit) as Row[]).map(fromRow);
+    return this.heldUpdates.view(this.db.head(notifier, limit + this.heldUpdates.size)).slice(0, limit);
   }
 
   /** Pending rows per notifier. */
+  /** Per notifier: depth, oldest waiting time and dead rows (for /metrics). */
+  waiting(): Map<string, OutboxWaiting> {
+    return this.db.waiting();
+  }
+
   pending(): Map<string, number> {
-    const rows = this.db.prepare("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier")
-      .all() as { notifier: string; n: number }[];
-    return new Map(rows.map((r) => [r.notifier, r.n]));
+    return this.heldUpdates.adjust(this.db.pending());
   }
 
   /** Pending rows of one notifier that entered the outbox at or before `before`, in order. */
   enqueuedBefore(notifier: string, before: number): OutboxRow[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' AND enqueued_at <= ? ORDER BY seq")
-      .all(notifier, before) as Row[]).map(fromRow);
+    return this.heldUpdates.view(this.db.enqueuedBefore(notifier, before));
   }
 
   /** Delivered: the rows go. */
-  remove(seqs: readonly number[]): void {
-    const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
-    this.db.transaction(() => {
-      for (const seq of seqs) del.run(seq);
-    })();
+  remove(rows: readonly OutboxRow[]): void {
+    this.update(rows, () => this.db.remove(rows.map((r) => r.seq)), (r) => ({ kind: 'remove', notifier: r.notifier }));
   }
 
   /** A failure that a retry can help: count it and hold the rows until `nextAttemptAt`. */
-  retryLater(seqs: readonly number[], nextAttemptAt: number, error: string): void {
-    const update = this.db.prepare('UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE seq = ?');
-    this.db.transaction(() => {
-      for (const seq of seqs) update.run(nextAttemptAt, error, seq);
-    })();
+  retryLater(rows: readonly OutboxRow[], nextAttemptAt: number, error: string): void {
+    this.update(rows, () => this.db.retryLater(rows.map((r) => r.seq), nextAttemptAt, error), (r, held) => ({
+      kind: 'retry', notifier: r.notifier, next: nextAttemptAt, error, bump: (held?.kind === 'retry' ? held.bump : 0) + 1,
+    }));
   }
 
-  /** Given up: the rows move to `dead` with the reason, and the dead list is pruned to its bound. */
-  bury(seqs: readonly number[], error: string, now: number): void {
-    const update = this.db.prepare("UPDATE outbox SET state = 'dead', dead_at = ?, last_error = ? WHERE seq = ?");
-    this.db.transaction(() => {
-      for (const seq of seqs) update.run(now, error, seq);
-      this.db.prepare(`DELETE FROM outbox WHERE state = 'dead' AND seq NOT IN
-        (SELECT seq FROM outbox WHERE state = 'dead' ORDER BY dead_at DESC, seq DESC LIMIT ?)`).run(DEAD_KEEP);
-    })();
+  /** Given up: the rows move to `dead` with the reason. */
+  bury(rows: readonly OutboxRow[], error: string, now: number): void {
+    this.update(rows, () => this.db.bury(rows.map((r) => r.seq), error, now), (r) => ({ kind: 'bury', notifier: r.notifier, error, at: now }));
   }
 
-  /** Dead rows, newest first (for inspection and tests). */
-  dead(limit = DEAD_KEEP): OutboxRow[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE state = 'dead' ORDER BY dead_at DESC, seq DESC LIMIT ?")
-      .all(limit) as Row[]).map(fromRow);
+  /**
+   * Copies rows to another notifier (a fallback) and removes or buries the originals, in one transaction.
+   * Returns, per row, whether the copy is in the outbox now (false: it was there already, or it waits in memory).
+   */
+  reroute(rows: readonly OutboxRow[], copies: readonly NewRows[], original: { bury: string } | 'remove', now: number): boolean[] {
+    if (!this.failure) {
+      try {
+        return this.db.transaction(() => {
+          const seqs = rows.map((r) => r.seq);
+          if (original === 'remove') this.db.remove(seqs);
+          else this.db.bury(seqs, original.bury, now);
+          return this.db.add(copies, now).map((names) => names.length > 0);
+        });
+      } catch (e) {
+        this.failed(e);
+      }
+    }
+    if (original === 'remove') this.remove(rows);
+    else this.bury(rows, original.bury, now);
+    this.hold(copies, now);
+    return copies.map(() => false);
+  }
+
+  /** delivery.max_queue's fold (see OutboxDb.fold); nothing when the disk refuses writes. */
+  fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
+    if (this.failure || this.heldUpdates.size > 0) return [];
+    try {
+      return this.db.fold(notifier, target, afterSeq, reason);
+    } catch (e) {
+      this.failed(e);
+      return [];
+    }
+  }
+
+  /** Dead rows, newest first; with `seq`, that one only. */
+  dead(limit?: number, seq?: number): OutboxRow[] {
+    return this.db.dead(limit, seq);
+  }
+
+  losses(): Loss[] {
+    return this.db.losses();
+  }
+
+  /** `relay outbox` commands, run in another process than relay: they throw on a failed write. */
+  get commands(): Pick<OutboxDb, 'retryNow' | 'revive' | 'dropDead' | 'dropPending' | 'addLoss'> {
+    return this.db;
+  }
+
+  dataVersion(): number {
+    return this.db.dataVersion();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  health(): StoreHealth {
+    return this.failure ? { writable: false, since: this.failure.since, error: this.failure.error } : { writable: true };
+  }
+
+  /** Alerts waiting in memory for the disk. */
+  buffered(): number {
+    return this.heldAlerts;
+  }
+
+  /** Alerts lost this run because the memory buffer was full too. */
+  lostAlerts(): number {
+    return this.lost.total;
   }
 
   close(): void {
+    this.closed = true;
+    this.retry?.cancel();
+    this.retry = undefined;
+    if (this.failure) this.writeHeld();
+    if (this.heldAlerts > 0 || this.heldUpdates.size > 0) {
+      this.log.error({ file: this.db.file, alerts: this.heldAlerts, updates: this.heldUpdates.size },
+        'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
+    }
     this.db.close();
   }
-}
 
-function fromRow(r: Row): OutboxRow {
-  return {
-    seq: r.seq, alertId: r.alert_id, notifier: r.notifier, title: r.title, body: r.body, type: r.type,
-    ...(r.severity === null ? {} : { severity: r.severity }), rule: r.rule, key: r.key, count: r.count,
-    createdAt: r.created_at, enqueuedAt: r.enqueued_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at,
-    ...(r.last_error === null ? {} : { lastError: r.last_error }),
-  };
+  private update(rows: readonly OutboxRow[], write: () => void, held: Parameters<HeldUpdates['hold']>[1]): void {
+    if (!this.failure) {
+      try {
+        write();
+        return;
+      } catch (e) {
+        this.failed(e);
+      }
+    }
+    this.heldUpdates.hold(rows, held);
+  }
+
+  private hold(batch: readonly NewRows[], now: number): void {
+    const kept: NewRows[] = [];
+    for (const entry of batch) {
+      if (this.heldAlerts < this.memoryBuffer) {
+        kept.push(entry);
+        this.heldAlerts++;
+        continue;
+      }
+      this.lost.count(entry.notifiers, now);
+    }
+    if (kept.length > 0) this.heldAdds.push({ batch: kept, now });
+  }
+
+  private failed(e: unknown): void {
+    const error = e instanceof Error ? e.message : String(e);
+    if (!this.failure) {
+      this.failure = { since: this.clock.now(), error };
+      this.log.error({ file: this.db.file, err: error, code: (e as { code?: string }).code, memoryBuffer: this.memoryBuffer },
+        isDiskFull(e) ? 'outbox cannot write: the disk is full; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s'
+          : 'outbox cannot write; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s');
+    }
+    if (this.closed) return;
+    this.retry ??= this.clock.setTimer(RETRY_MS, () => {
+      this.retry = undefined;
+      this.writeHeld();
+    });
+  }
+
+  /** Held updates, then held alerts in order, then a message per notifier that lost alerts. */
+  private writeHeld(): void {
+    const landed: string[] = [];
+    try {
+      this.db.shrinkWal();
+    } catch {
+      // Best effort: the writes below say whether the disk takes them.
+    }
+    try {
+      this.heldUpdates.write(this.db);
+      while (this.heldAdds.length > 0) {
+        const { batch, now } = this.heldAdds[0]!;
+        for (const names of this.db.add(batch, now)) landed.push(...names);
+        this.heldAdds.shift();
+        this.heldAlerts -= batch.length;
+      }
+      landed.push(...this.lost.report(this.db, this.clock.now()));
+    } catch (e) {
+      this.failed(e);
+      if (landed.length > 0) this.onStored?.(landed);
+      return;
+    }
+    if (this.failure) {
+      this.log.info({ file: this.db.file, since: new Date(this.failure.since).toISOString(), stored: landed.length },
+        'outbox writable again; alerts held in memory are stored');
+    }
+    this.failure = undefined;
+    if (landed.length > 0) this.onStored?.(landed);
+  }
 }

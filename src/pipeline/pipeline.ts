@@ -17,6 +17,8 @@ import { Throttle } from './throttle.ts';
 export interface PipelineStats {
   events: number;
   matched: Record<string, number>;
+  /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
+  alertsByRule: Record<string, number>;
   unmatched: number;
   silenced: number;
   repeatsHeld: number;
@@ -34,6 +36,7 @@ export class Pipeline {
   private readonly notifierThrottle: Throttle;
   private events = 0;
   private alerts = 0;
+  private readonly alertsByRule = new Map<string, number>();
 
   constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void) {
     const rules = new Map(config.rules.map((r) => [r.name, r]));
@@ -47,6 +50,7 @@ export class Pipeline {
     });
     this.notifierThrottle = new Throttle((name) => config.throttle[name], (a) => a.notify[0]!, (name) => `notifier ${name}`, clock, (alert) => {
       this.alerts++;
+      this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
       deliver(alert);
     });
   }
@@ -76,6 +80,7 @@ export class Pipeline {
     return {
       events: this.events,
       matched: Object.fromEntries(this.router.matched),
+      alertsByRule: Object.fromEntries(this.alertsByRule),
       unmatched: this.router.unmatched,
       silenced: this.silence.silenced,
       repeatsHeld: this.dedupe.suppressed,

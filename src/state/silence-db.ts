@@ -1,13 +1,17 @@
 // Run-time silences in a small SQLite file under state_dir (var/relay.db). SQLite rather than a JSON file:
 // `relay silence add` (one process) writes while `relay run` (another) reads and writes counts, and SQLite's
 // locking makes that safe without a lock file of our own; a write is atomic and survives a crash.
-// The running relay notices another process's change through `PRAGMA data_version`.
-import { mkdirSync } from 'node:fs';
+// The running relay notices another process's change through `PRAGMA data_version`. Counts the disk
+// refuses (state_dir full) are kept in memory, said once, and added to the next write.
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Match } from '../config/match-schema.ts';
 import type { SilenceRecord, SilenceStore } from '../pipeline/silence.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { damaged, isDiskFull, openSqlite } from './sqlite-file.ts';
+
+const REPAIR = 'relay repair';
 
 export interface StoredSilence extends SilenceRecord {
   readonly createdAt: number;
@@ -31,19 +35,24 @@ export class SilenceDb implements SilenceStore {
   private readonly db: Database.Database;
   private version = -1;
   private cached: SilenceRecord[] = [];
+  /** Counts a write failed to save, added to the next one. */
+  private readonly unsaved = new Map<string, number>();
+  private failing = false;
 
-  static open(stateDir: string): SilenceDb {
-    mkdirSync(stateDir, { recursive: true, mode: 0o750 });
-    return new SilenceDb(join(stateDir, 'relay.db'));
+  static open(stateDir: string, log?: Logger): SilenceDb {
+    return new SilenceDb(join(stateDir, 'relay.db'), log);
   }
 
-  constructor(file: string) {
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS silences (
-      id TEXT PRIMARY KEY, match TEXT NOT NULL, starts INTEGER NOT NULL, ends INTEGER NOT NULL, comment TEXT,
-      created_at INTEGER NOT NULL, created_by TEXT NOT NULL, silenced INTEGER NOT NULL DEFAULT 0)`);
+  constructor(readonly file: string, private readonly log: Logger = silentLogger) {
+    this.db = openSqlite(file, { synchronous: 'NORMAL', repair: REPAIR });
+    try {
+      this.db.exec(`CREATE TABLE IF NOT EXISTS silences (
+        id TEXT PRIMARY KEY, match TEXT NOT NULL, starts INTEGER NOT NULL, ends INTEGER NOT NULL, comment TEXT,
+        created_at INTEGER NOT NULL, created_by TEXT NOT NULL, silenced INTEGER NOT NULL DEFAULT 0)`);
+    } catch (e) {
+      this.db.close();
+      throw damaged(file, e, REPAIR) ?? e;
+    }
   }
 
   add(s: { match: Match; starts: number; ends: number; comment?: string; createdBy: string }, now: number): string {
@@ -76,10 +85,24 @@ export class SilenceDb implements SilenceStore {
   }
 
   addCounts(counts: ReadonlyMap<string, number>): void {
+    for (const [id, n] of counts) this.unsaved.set(id, (this.unsaved.get(id) ?? 0) + n);
     const update = this.db.prepare('UPDATE silences SET silenced = silenced + ? WHERE id = ?');
-    this.db.transaction(() => {
-      for (const [id, n] of counts) update.run(n, id);
-    })();
+    try {
+      this.db.transaction(() => {
+        for (const [id, n] of this.unsaved) update.run(n, id);
+      })();
+    } catch (e) {
+      if (!this.failing) {
+        this.failing = true;
+        this.log.error({ file: this.file, err: (e as Error).message, code: (e as { code?: string }).code },
+          isDiskFull(e) ? 'cannot save silence counts: the disk is full; they are kept in memory and saved with the next write'
+            : 'cannot save silence counts; they are kept in memory and saved with the next write');
+      }
+      return;
+    }
+    this.unsaved.clear();
+    if (this.failing) this.log.info({ file: this.file }, 'silence counts saved again');
+    this.failing = false;
   }
 
   close(): void {

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
 
 describe('delivery config', () => {
-  it('defaults to no attempt limit, a 24h max_age and folding after 5 held alerts', () => {
+  it('defaults to no attempt limit, a 24h max_age, folding after 5 held alerts and bounded queues and buffer', () => {
     const { delivery } = parseConfig('notifiers: { ops: "console://" }\n', 'c.yaml', {});
-    expect(delivery).toEqual({ backoff: 1000, max_backoff: 60_000, timeout: 10_000, max_age: 86_400_000, fold_after: 5, shutdown_grace: 5000 });
+    expect(delivery).toEqual({
+      backoff: 1000, max_backoff: 60_000, timeout: 10_000, max_age: 86_400_000, fold_after: 5, shutdown_grace: 5000,
+      memory_buffer: 10_000, max_queue: 10_000, max_queue_hard: 50_000,
+    });
+  });
+
+  it('refuses a max_queue_hard below max_queue', () => {
+    expect(() => parseConfig('delivery: { max_queue: 100, max_queue_hard: 50 }\n', 'c.yaml', {}))
+      .toThrow(/c.yaml:1:\d+: delivery.max_queue_hard: 50 is less than max_queue \(100\)/);
   });
 
   it('still accepts the older attempts key, now as an optional cap', () => {
@@ -15,5 +23,25 @@ describe('delivery config', () => {
   it('reads max_age and fold_after', () => {
     const { delivery } = parseConfig('delivery: { max_age: 2h, fold_after: 20 }\n', 'c.yaml', {});
     expect(delivery).toMatchObject({ max_age: 7_200_000, fold_after: 20 });
+  });
+
+  it('takes a notifier as a URL or as {url, fallback, fallback_after}', () => {
+    const { notifiers } = parseConfig(`notifiers:
+  chat: { url: "console://", fallback: mail, fallback_after: 10m }
+  mail: "console://"
+`, 'c.yaml', {});
+    expect(notifiers).toEqual({ chat: { url: 'console://', fallback: 'mail', fallback_after: 600_000 }, mail: 'console://' });
+  });
+
+  it.each([
+    ['an unknown fallback', '{ a: { url: "console://", fallback: b } }', /c.yaml:3:\d+: notifiers.a.fallback: unknown notifier "b"/],
+    ['itself as fallback', '{ a: { url: "console://", fallback: a } }', /cannot be its own fallback/],
+    ['a circle of fallbacks', '{ a: { url: "console://", fallback: b }, b: { url: "console://", fallback: a } }', /fallbacks go round in a circle: a → b → a/],
+    ['fallback_after without fallback', '{ a: { url: "console://", fallback_after: 5m } }', /fallback_after needs fallback/],
+    ['a bad URL in the object form', '{ a: { url: "nope://x" } }', /c.yaml:3:\d+: .*nope/],
+    ['a bad fallback_after, named as such', '{ a: { url: "console://", fallback: b, fallback_after: soon }, b: "console://" }', /c.yaml:3:\d+: notifiers.a.fallback_after: not a duration: "soon"/],
+    ['a misspelt key of the object form', '{ a: { url: "console://", fallbak: b } }', /c.yaml:3:\d+: unknown key "fallbak" in notifiers.a/],
+  ])('refuses %s', (_what, notifiers, problem) => {
+    expect(() => parseConfig(`# fallbacks\n\nnotifiers: ${notifiers}\n`, 'c.yaml', {})).toThrow(problem);
   });
 });

@@ -6,6 +6,7 @@ import { createNotifier } from '../../notifiers/registry.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { alert, DELIVERY } from './fixtures.ts';
 import { captureLog } from '../helpers/capture-log.ts';
+import type { Notifier } from '../../notifiers/types.ts';
 
 describe('Dispatcher', () => {
   let sink: HttpSink;
@@ -95,5 +96,23 @@ describe('Dispatcher', () => {
     await expect(d.drain(500)).resolves.toBe(2);
     expect(outbox.pending().get('hook')).toBe(2);
     expect(logs.at('warn').map((l) => l.msg)).toContain('2 alerts kept in the outbox for next start');
+  });
+
+  it('moves an alert to dead at once when the notifier throws something other than a NotifyError (a bug), logging its stack', async () => {
+    const buggy: Notifier = {
+      name: 'buggy', service: 'test', maskedUrl: 'test://', foldsBacklog: false,
+      send: async () => {
+        throw new TypeError("Cannot read properties of undefined (reading 'id')");
+      },
+    };
+    const d = new Dispatcher([buggy], DELIVERY, outbox, clock, logs.log);
+    d.enqueue(alert(1, { notify: ['buggy'] }));
+    await vi.waitFor(() => expect(d.stats.dead).toBe(1));
+    expect(d.stats).toMatchObject({ retried: 0, queued: 0 });
+    expect(clock.pending()).toBe(0);
+    expect(outbox.dead()[0]).toMatchObject({ alertId: 'a1', lastError: expect.stringContaining('programming error (not retried)') });
+    const [error] = logs.at('error');
+    expect(error).toMatchObject({ msg: expect.stringContaining('programming error'), notifier: 'buggy', alert: 'a1' });
+    expect(String(error!.stack)).toMatch(/TypeError: Cannot read properties[\s\S]*dispatcher.test.ts/);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { alert } from '../delivery/fixtures.ts';
 
@@ -38,8 +39,8 @@ describe('Outbox', () => {
     const outbox = new Outbox(':memory:');
     outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0);
     const [row] = outbox.head('a');
-    outbox.retryLater([row!.seq], 5000, 'HTTP 503');
-    outbox.retryLater([row!.seq], 9000, 'HTTP 429');
+    outbox.retryLater([row!], 5000, 'HTTP 503');
+    outbox.retryLater([row!], 9000, 'HTTP 429');
     expect(outbox.head('a')[0]).toMatchObject({ attempts: 2, nextAttemptAt: 9000, lastError: 'HTTP 429' });
     outbox.close();
   });
@@ -47,12 +48,30 @@ describe('Outbox', () => {
   it('keeps dead rows for inspection, out of the lane, bounded to the newest 1000', () => {
     const outbox = new Outbox(':memory:');
     for (let i = 0; i < 1005; i++) outbox.add([{ alert: alert(i), notifiers: ['a'] }], i);
-    for (const row of outbox.head('a', 2000)) outbox.bury([row.seq], `rejected ${row.alertId}`, row.enqueuedAt);
+    for (const row of outbox.head('a', 2000)) outbox.bury([row], `rejected ${row.alertId}`, row.enqueuedAt);
     expect(outbox.pending().size).toBe(0);
     const dead = outbox.dead(2000);
     expect(dead).toHaveLength(1000);
     expect(dead[0]).toMatchObject({ alertId: 'a1004', lastError: 'rejected a1004' });
     expect(dead.at(-1)).toMatchObject({ alertId: 'a5' });
+    outbox.close();
+  });
+
+  it('opens an outbox.db written before folding and fallbacks, keeping its rows', () => {
+    const file = join(dir, 'outbox.db');
+    const old = new Database(file);
+    old.exec(`CREATE TABLE outbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, notifier TEXT NOT NULL,
+      title TEXT NOT NULL, body TEXT NOT NULL, type TEXT NOT NULL, severity INTEGER, rule TEXT NOT NULL,
+      key TEXT NOT NULL, count INTEGER NOT NULL, created_at INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
+      state TEXT NOT NULL DEFAULT 'pending', dead_at INTEGER, UNIQUE (alert_id, notifier));
+      INSERT INTO outbox (alert_id, notifier, title, body, type, rule, key, count, created_at, enqueued_at, next_attempt_at)
+        VALUES ('a1', 'hook', 't1', 'b1', 'info', 'r', 'k1', 3, 0, 0, 0)`);
+    old.close();
+    const outbox = Outbox.open(dir);
+    expect(outbox.head('hook')).toEqual([expect.objectContaining({ alertId: 'a1', count: 3, alerts: 1 })]);
+    expect(outbox.head('hook')[0]).not.toHaveProperty('reroutedFrom');
     outbox.close();
   });
 });

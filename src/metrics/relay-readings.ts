@@ -1,0 +1,104 @@
+// What /metrics and /readyz read from a running relay, taken once per request from the objects that already
+// keep the numbers (listeners, pipeline, dispatcher, outbox): the shapes are declared here, so each part
+// only has to keep counting what it counts.
+import type { Clock } from '../clock.ts';
+import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
+import type { OutboxWaiting } from '../outbox/outbox.ts';
+import type { PipelineStats } from '../pipeline/pipeline.ts';
+import type { StoreHealth } from '../state/store-health.ts';
+
+/** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
+export interface ListenerStats {
+  received?: number;
+  parseErrors?: number;
+  badFrames?: number;
+  oversize?: number;
+  rejectedConnections?: number;
+  connectionsAccepted?: number;
+  /** Connections closed because a frame did not complete within `frame_timeout`. */
+  frameTimeouts?: number;
+  /** Connections closed after `idle_timeout` without a byte. */
+  idleTimeouts?: number;
+  connections?: number;
+  /** Datagrams the kernel dropped before relay read them (/proc/net/udp `drops`). */
+  kernelDrops?: number;
+}
+
+/** A listener as read here: its stats either as a property or as a method, whichever it has. */
+export interface ObservedListener {
+  readonly name: string;
+  readonly type: string;
+  readonly stats?: ListenerStats | (() => ListenerStats);
+  address(): string;
+}
+
+export interface ListenerReading {
+  name: string;
+  type: string;
+  address: string;
+  up: boolean;
+  stats: ListenerStats;
+}
+
+/** The pipeline's totals; `overflowed` (per stage, per rule: what went past a `limits:` cap) once stages have caps. */
+export type PipelineReading = PipelineStats & { overflowed?: Record<string, Record<string, number>> };
+
+export interface NotifierReading {
+  name: string;
+  /** This process's counters (zero for a notifier that is not configured but still has rows). */
+  delivery: NotifierDeliveryStats;
+  /** What waits in the outbox, across restarts. */
+  outbox: OutboxWaiting;
+}
+
+export interface StoreReading extends StoreHealth {
+  name: string;
+}
+
+export interface RelayReadings {
+  /** The relay's clock: ages and failing durations are measured on it. */
+  now: number;
+  listeners: ListenerReading[];
+  /** Every configured rule, so a rule that never matched shows 0 rather than nothing. */
+  rules: readonly string[];
+  pipeline: PipelineReading;
+  notifiers: NotifierReading[];
+  stores: StoreReading[];
+}
+
+/** The running parts the readings come from. */
+export interface RelayParts {
+  clock: Clock;
+  listeners: readonly ObservedListener[];
+  isUp(listener: ObservedListener): boolean;
+  rules: readonly string[];
+  pipeline: { stats(): PipelineReading };
+  delivery: { notifierStats(): Map<string, NotifierDeliveryStats> };
+  outbox: { waiting(): Map<string, OutboxWaiting> };
+  /** Every store whose writes must succeed for relay to be ready, by name (`outbox`, …). */
+  stores: Record<string, { health(): StoreHealth }>;
+}
+
+export function readRelay(parts: RelayParts): RelayReadings {
+  const delivery = parts.delivery.notifierStats();
+  const waiting = parts.outbox.waiting();
+  // The outbox may hold rows for a notifier that is disabled now; its depth still shows.
+  const names = [...new Set([...delivery.keys(), ...waiting.keys()])];
+  return {
+    now: parts.clock.now(),
+    listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: listenerStats(l) })),
+    rules: parts.rules,
+    pipeline: parts.pipeline.stats(),
+    notifiers: names.map((name) => ({
+      name,
+      delivery: delivery.get(name) ?? { sent: 0, retried: 0, dead: 0, folded: 0 },
+      outbox: waiting.get(name) ?? { pending: 0, oldestEnqueuedAt: undefined, dead: 0 },
+    })),
+    stores: Object.entries(parts.stores).map(([name, store]) => ({ name, ...store.health() })),
+  };
+}
+
+function listenerStats(listener: ObservedListener): ListenerStats {
+  const stats = listener.stats;
+  return (typeof stats === 'function' ? stats.call(listener) : stats) ?? {};
+}

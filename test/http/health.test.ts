@@ -1,0 +1,104 @@
+// /healthz and /readyz on a real loopback server: ready while everything works and while a notifier fails
+// briefly; 503 once it has failed longer than http.ready_failing_after (on the manual clock); ready again
+// once it delivers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { App } from '../../src/app.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { silentLogger } from '../../src/log.ts';
+import type { Readiness } from '../../src/http/readiness.ts';
+import { HttpSink } from '../helpers/http-sink.ts';
+
+const T0 = Date.parse('2026-11-23T10:00:00Z');
+const MINUTE = 60_000;
+
+describe('GET /healthz and /readyz', () => {
+  let dir: string;
+  let sink: HttpSink;
+  let app: App;
+  let clock: ManualClock;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-health-'));
+    sink = await new HttpSink().start();
+    clock = new ManualClock(T0);
+    app = new App(parseConfig(`
+listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
+notifiers: { hook: "${sink.url()}" }
+rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
+http: { address: "127.0.0.1:0", ready_failing_after: 5m }
+delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }
+state_dir: ${dir}
+`, 'test.yaml', {}), { log: silentLogger, clock });
+    await app.start();
+  });
+  afterEach(async () => {
+    await app.stop();
+    await sink.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const get = (path: string) => fetch(`http://${app.httpAddress}${path}`);
+  const ready = async (): Promise<[number, Readiness]> => {
+    const res = await get('/readyz');
+    return [res.status, (await res.json()) as Readiness];
+  };
+  const alert = (message: string) =>
+    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'h', app: 'nginx', message, fields: {} });
+  /** The lane has had its answer and waits on the clock for its next try. */
+  const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1));
+
+  it('binds the configured port 0 to a real port the App reports', () => {
+    expect(app.httpAddress).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
+  });
+
+  it('/healthz answers 200 while the process serves', async () => {
+    const res = await get('/healthz');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('/readyz is 200 with listeners up, the outbox writable and no notifier failing', async () => {
+    const [status, body] = await ready();
+    expect(status).toBe(200);
+    expect(body).toEqual({
+      ready: true,
+      problems: [],
+      listeners: [{ name: 'tcp', type: 'tcp', address: app.sources[0]!.address(), up: true }],
+      stores: [{ name: 'outbox', writable: true }],
+      notifiers: [{ name: 'hook', failing: false, waiting: 0 }],
+    });
+  });
+
+  it('/readyz turns 503 once a notifier fails longer than ready_failing_after, and 200 when it recovers', async () => {
+    sink.respond = () => ({ status: 500 });
+    alert('one');
+    await waiting();
+    const [briefly, failing] = await ready();
+    expect(briefly).toBe(200);
+    expect(failing.notifiers).toEqual([{ name: 'hook', failing: true, failingSince: '2026-11-23T10:00:00.000Z', failingForSeconds: 0, waiting: 1 }]);
+
+    // Exactly at the threshold it is still tolerated; past it, not.
+    for (let m = 1; m <= 5; m++) {
+      clock.advanceTo(T0 + m * MINUTE);
+      await waiting();
+    }
+    expect((await ready())[0]).toBe(200);
+    clock.advanceTo(T0 + 5 * MINUTE + 1);
+    const [status, body] = await ready();
+    expect(status).toBe(503);
+    expect(body.ready).toBe(false);
+    expect(body.problems).toEqual(['notifier hook has been failing since 2026-11-23T10:00:00.000Z, longer than http.ready_failing_after (5m)']);
+    expect(body.notifiers[0]).toMatchObject({ failing: true, failingForSeconds: 300.001, waiting: 1 });
+    expect((await get('/healthz')).status).toBe(200);
+
+    sink.respond = () => ({ status: 200 });
+    clock.advance(MINUTE);
+    await sink.waitFor(1);
+    await vi.waitFor(async () => expect(await ready()).toEqual([200, expect.objectContaining({ ready: true, problems: [] })]));
+    expect((await ready())[1].notifiers).toEqual([{ name: 'hook', failing: false, waiting: 0 }]);
+    expect(sink.rejected).toBe(6);
+  });
+});

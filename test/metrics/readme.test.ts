@@ -1,0 +1,27 @@
+// README's metrics table is where operators look names up: every relay_ family /metrics serves is in it,
+// and it names none that does not exist.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { RelayMetrics } from '../../src/metrics/relay-metrics.ts';
+import type { RelayReadings } from '../../src/metrics/relay-readings.ts';
+
+const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+
+const readings: RelayReadings = {
+  now: 0,
+  listeners: [],
+  rules: [],
+  pipeline: { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {} },
+  notifiers: [],
+  stores: [],
+};
+
+describe('README metrics table', () => {
+  it('lists exactly the relay_ families /metrics serves', async () => {
+    const text = await new RelayMetrics(() => readings).scrape();
+    const served = [...text.matchAll(/^# HELP (relay_\w+) /gm)].map((m) => m[1]).sort();
+    const documented = [...readme.matchAll(/^\| `(relay_\w+)` \|/gm)].map((m) => m[1]).sort();
+    expect(served.length).toBeGreaterThan(20);
+    expect(documented).toEqual(served);
+  });
+});

@@ -1,0 +1,51 @@
+// Families the loopback tests cannot move yet (caps, kernel drops) or that depend on a listener's kind,
+// scraped from given readings.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { RelayMetrics } from '../../src/metrics/relay-metrics.ts';
+import type { RelayReadings } from '../../src/metrics/relay-readings.ts';
+import { sample } from '../http/prometheus-text.ts';
+
+const readings: RelayReadings = {
+  now: 10_000,
+  listeners: [
+    { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0 } },
+    { name: 'tcp', type: 'tcp', address: '127.0.0.1:2', up: false, stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 } },
+  ],
+  rules: ['auth-failure'],
+  pipeline: {
+    events: 9, matched: {}, unmatched: 9, silenced: 0, repeatsHeld: 0, throttled: 0, alertsByRule: {}, alerts: 0,
+    overflowed: { aggregate: { 'auth-failure': 41_210 }, correlate: { '': 2 } },
+  },
+  notifiers: [{ name: 'gone', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 3, oldestEnqueuedAt: 4_000, dead: 1 } }],
+  stores: [{ name: 'outbox', writable: true }, { name: 'state', writable: false, since: 1, error: 'full' }],
+};
+
+describe('RelayMetrics', () => {
+  let text: string;
+  beforeAll(async () => {
+    text = await new RelayMetrics(() => readings).scrape();
+  });
+
+  it('counts overflow per stage and rule', () => {
+    expect(sample(text, 'relay_pipeline_overflowed_total', { stage: 'aggregate', rule: 'auth-failure' })).toBe(41_210);
+    expect(sample(text, 'relay_pipeline_overflowed_total', { stage: 'correlate', rule: '' })).toBe(2);
+  });
+
+  it('exports kernel drops for UDP listeners and open connections for stream listeners only', () => {
+    expect(sample(text, 'relay_listener_udp_kernel_drops_total', { listener: 'udp' })).toBe(3);
+    expect(sample(text, 'relay_listener_udp_kernel_drops_total', { listener: 'tcp' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_connections', { listener: 'tcp' })).toBe(4);
+    expect(sample(text, 'relay_listener_connections', { listener: 'udp' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'tcp' })).toBe(1);
+    expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'udp' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_up', { listener: 'tcp' })).toBe(0);
+  });
+
+  it('shows a notifier that only has rows in the outbox, and each store\'s writability', () => {
+    expect(sample(text, 'relay_notifier_outbox_depth', { notifier: 'gone' })).toBe(3);
+    expect(sample(text, 'relay_notifier_oldest_waiting_seconds', { notifier: 'gone' })).toBe(6);
+    expect(sample(text, 'relay_notifier_dead_alerts', { notifier: 'gone' })).toBe(1);
+    expect(sample(text, 'relay_store_writable', { store: 'outbox' })).toBe(1);
+    expect(sample(text, 'relay_store_writable', { store: 'state' })).toBe(0);
+  });
+});
