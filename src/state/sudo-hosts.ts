@@ -2,7 +2,7 @@
 // state_dir/sudo-hosts.json, so `relay test-sudo --remote` (another process) can show which hosts went
 // quiet. Bounded: at the cap the least recently seen host makes room and the file says the cap was
 // reached. Written whole and renamed into place, coalesced like sudo-recent.json.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RelayEvent } from '../event.ts';
 import type { Logger } from '../log.ts';
@@ -37,13 +37,20 @@ export class SudoHostsTable {
   private readonly hosts = new Map<string, SudoHost>();
   private evicted = 0;
   private timer: NodeJS.Timeout | undefined;
+  private failing = false;
 
   constructor(
     private readonly stateDir: string,
     private readonly log: Logger,
     private readonly cap = SUDO_HOSTS_CAP,
   ) {
-    const previous = readSudoHosts(stateDir);
+    let previous: SudoHostsFile = { cap, evicted: 0, hosts: [] };
+    try {
+      previous = readSudoHosts(stateDir);
+    } catch (e) {
+      // A damaged table costs the history of last-seen times, never relay's start.
+      log.warn({ file: sudoHostsPath(stateDir), err: (e as Error).message }, 'sudo host table unreadable; starting it empty');
+    }
     this.evicted = previous.evicted;
     for (const h of previous.hosts.slice(-cap)) this.hosts.set(h.host, h);
   }
@@ -70,11 +77,20 @@ export class SudoHostsTable {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (this.hosts.size === 0) return;
-    mkdirSync(this.stateDir, { recursive: true, mode: 0o750 });
     const file = sudoHostsPath(this.stateDir);
     const data: SudoHostsFile = { cap: this.cap, evicted: this.evicted, hosts: [...this.hosts.values()] };
-    writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 1), { mode: 0o640 });
-    renameSync(`${file}.tmp`, file);
+    try {
+      if (!existsSync(this.stateDir)) mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
+      writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 1), { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+    } catch (e) {
+      // Like sudo-recent.json: a full or read-only state_dir must not stop relay; said once, and when it heals.
+      if (!this.failing) this.log.error({ file, err: (e as Error).message, code: (e as NodeJS.ErrnoException).code }, 'cannot write the sudo host table for relay test-sudo --remote; relay goes on without it');
+      this.failing = true;
+      return;
+    }
+    if (this.failing) this.log.info({ file }, 'sudo host table written again');
+    this.failing = false;
   }
 }
 
