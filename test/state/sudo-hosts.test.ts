@@ -1,5 +1,5 @@
 // The per-host sudo table: one row per host with its last event, bounded, surviving a restart.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -52,5 +52,19 @@ describe('SudoHostsTable', () => {
     expect(file.hosts.map((h) => h.host)).toEqual(['c', 'd']);
     expect(file).toMatchObject({ cap: 2, evicted: 2 });
     expect(lines.filter((l) => /sudo host table full/.test(l.msg))).toHaveLength(1);
+  });
+
+  it('cannot write (state_dir is not a directory): logs one error, never throws, and starts empty from a damaged file', () => {
+    const { log, at } = captureLog();
+    const notADir = join(dir, 'file');
+    writeFileSync(notADir, 'x');
+    const t = new SudoHostsTable(notADir, log);
+    t.record(sudoFrom('web1', 1));
+    t.flush();
+    t.flush();
+    expect(at('error').map((l) => l.msg)).toEqual(['cannot write the sudo host table for relay test-sudo --remote; relay goes on without it']);
+    writeFileSync(join(dir, 'sudo-hosts.json'), '{not json');
+    expect(() => new SudoHostsTable(dir, log)).not.toThrow();
+    expect(at('warn').map((l) => l.msg)).toContain('sudo host table unreadable; starting it empty');
   });
 });
