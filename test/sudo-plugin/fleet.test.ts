@@ -4,7 +4,7 @@
 // trusts 127.0.0.1 for fleet-a only. Every call gives exactly one correlated alert naming fleet-a, through
 // relay and host syslog-ng outages; forged lines from a non-root user give none.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,6 +178,21 @@ state_dir: ${join(dir, 'state')}
     await host.start();
     await barrier('sng-back');
     expect(Array.from({ length: 3 }, (_, i) => count(`sng-down-${i}`))).toEqual([1, 1, 1]);
+  });
+
+  it('a spool renamed away while syslog-ng runs (as relay-sudo-spool.logrotate does) loses and repeats nothing', async () => {
+    const spool = join(host.dir, 'spool', 'sudo.jsonl');
+    await host.halt();
+    expect(runSudo(['/bin/true', 'rotate-before']).status).toBe(0);
+    await host.start();
+    await alertsFor('rotate-before');
+    renameSync(spool, `${spool}.1`);
+    await host.halt();
+    expect(runSudo(['/bin/true', 'rotate-after']).status).toBe(0);
+    await host.start();
+    await alertsFor('rotate-after');
+    await barrier('rotated');
+    expect([count('rotate-before'), count('rotate-after')]).toEqual([1, 1]);
   });
 
   it('a plugin-shaped line forged by a non-root user (socket or logger) gives no sudo alert', async () => {
