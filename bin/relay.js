@@ -1,6 +1,11 @@
 #!/usr/bin/env node
-// Installed entry point: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
+// Installed entry point: runs the compiled CLI in dist/ (`npm run build`; `npm pack` builds it first).
+// From a checkout without a build, `npm run relay -- …` runs the TypeScript source instead.
+import { existsSync } from 'node:fs';
 
-register();
-await import('../src/cli.ts');
+const cli = new URL('../dist/src/cli.js', import.meta.url);
+if (!existsSync(cli)) {
+  process.stderr.write('relay: dist/ is missing; run `npm run build` in the checkout, or use `npm run relay -- …`\n');
+  process.exit(1);
+}
+await import(cli.href);

@@ -1,11 +1,15 @@
 // The `relay` command: run, check, replay, silence, test-url, notifiers.
+import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
+import { locateConfig, SYSTEM_CONFIG, type ConfigChoice } from './config/locate.ts';
+import type { Config } from './config/schema.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { testSudoRemote } from './commands/test-sudo-remote.ts';
 import { parseDuration } from './config/duration.ts';
+import { runRelay } from './commands/run.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
 import { stateErrorLine } from './state/state-error-line.ts';
@@ -13,50 +17,37 @@ import { listNotifiers } from './commands/notifiers.ts';
 import { formatReplay, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
+// `#package.json` (package.json `imports`) resolves from src/ and from dist/ alike.
+const { version } = createRequire(import.meta.url)('#package.json') as { version: string };
+
 const program = new Command()
   .name('relay')
+  .version(version, '-V, --version', 'print the version')
   .description('Alerting relay: syslog and sudo events in, throttled notifications out (Apprise URLs).')
   .showHelpAfterError()
   // Options belong to the command they follow: `relay outbox retry X --config F` is retry's --config.
   .enablePositionalOptions();
 
-const configOption = () => new Option('-c, --config <file>', 'config file').default('config.yaml');
+const configOption = () => new Option('-c, --config <file>', 'config file (default: $RELAY_CONFIG, ./config.yaml, /etc/relay/config.yaml)');
 
 program
   .command('run')
-  .description('listen and relay alerts until SIGTERM/SIGINT')
+  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads and checks the config')
   .addOption(configOption())
-  .action(async (opts: { config: string }) => {
-    const config = loadOrExit(opts.config);
+  .action(async (opts: { config?: string }) => {
+    const { config, choice } = chooseAndLoad(opts.config);
     const log = createLogger({ level: config.log.level });
-    // Loaded here so `check` and `test-url` start without the listeners and pipeline.
-    const { App } = await import('./app.ts');
-    const app = new App(config, { log });
-    await app.start();
-    let stopping = false;
-    const stop = (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'stopping');
-      app.stop().then(
-        () => process.exit(0),
-        (e) => {
-          log.error({ err: e }, 'error while stopping');
-          process.exit(1);
-        },
-      );
-    };
-    process.on('SIGTERM', () => stop('SIGTERM'));
-    process.on('SIGINT', () => stop('SIGINT'));
+    log.info({ config: choice.file, from: choice.from }, 'using config');
+    await runRelay(config, choice.file, log);
   });
 
 program
   .command('check')
   .description('validate the config; prints every problem as file:line:col and exits 1, or exits 0')
   .addOption(configOption())
-  .action((opts: { config: string }) => {
-    loadOrExit(opts.config);
-    process.stdout.write(`${opts.config}: ok\n`);
+  .action((opts: { config?: string }) => {
+    const { choice } = chooseAndLoad(opts.config);
+    process.stdout.write(`${choice.file}: ok\n`);
   });
 
 program
@@ -64,7 +55,7 @@ program
   .description('feed a file of syslog (or sudo JSON) lines through the rules on the lines\' own clock; prints what would be sent, sends nothing')
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
-  .action((logfile: string, opts: { config: string }) => {
+  .action((logfile: string, opts: { config?: string }) => {
     const config = loadOrExit(opts.config);
     try {
       process.stdout.write(formatReplay(replayFile(logfile, config), config));
@@ -83,7 +74,7 @@ silence
   .option('--starts <time>', 'start later, ISO 8601 (default: now)')
   .option('--comment <text>', 'why (shown by list)')
   .addOption(configOption())
-  .action((opts: { match: string[]; for: string; starts?: string; comment?: string; config: string }) => {
+  .action((opts: { match: string[]; for: string; starts?: string; comment?: string; config?: string }) => {
     process.exitCode = addSilence(loadOrExit(opts.config), opts, process.stdout, process.stderr);
   });
 silence
@@ -91,13 +82,13 @@ silence
   .description('silences not yet expired (with --all, every one) and how many events each muted')
   .option('--all', 'include expired silences')
   .addOption(configOption())
-  .action((opts: { all?: boolean; config: string }) => listSilences(loadOrExit(opts.config), opts, process.stdout));
+  .action((opts: { all?: boolean; config?: string }) => listSilences(loadOrExit(opts.config), opts, process.stdout));
 silence
   .command('expire')
   .description('end a silence now')
   .argument('<id>', 'from `relay silence list`')
   .addOption(configOption())
-  .action((id: string, opts: { config: string }) => {
+  .action((id: string, opts: { config?: string }) => {
     process.exitCode = expireSilence(loadOrExit(opts.config), id, process.stdout, process.stderr);
   });
 
@@ -119,7 +110,7 @@ program
   .option('--timeout <ms>', 'how long to wait for the event', '5000')
   .option('--remote [host]', 'on the central relay: which hosts reported sudo events recently and which went quiet (or just HOST); runs no sudo')
   .option('--quiet-after <duration>', 'with --remote: a host with no sudo event for this long is quiet', '24h')
-  .action(async (opts: { config: string; run: boolean; timeout: string; remote?: string | true; quietAfter: string }) => {
+  .action(async (opts: { config?: string; run: boolean; timeout: string; remote?: string | true; quietAfter: string }) => {
     if (opts.remote !== undefined) {
       const quietAfterMs = parseDuration(opts.quietAfter);
       if (quietAfterMs === undefined) return program.error(`--quiet-after: not a duration: ${opts.quietAfter} (e.g. 30m, 24h, 7d)`);
@@ -137,7 +128,7 @@ const outbox = program
   .addOption(configOption())
   .option('--dead', 'also list dead alerts (rejected by the provider, or older than delivery.max_age)')
   .option('--limit <n>', 'dead alerts to list', '20')
-  .action((opts: { config: string; dead?: boolean; limit: string }) => {
+  .action((opts: { config?: string; dead?: boolean; limit: string }) => {
     process.exitCode = showOutbox(loadOrExit(opts.config), { dead: opts.dead ?? false, limit: Number(opts.limit) }, process.stdout);
   });
 const rowSelection = (notifier: string | undefined, opts: { dead?: string | boolean }): RowSelection => ({
@@ -177,9 +168,21 @@ program
   .description('list the notifier URL schemes relay understands')
   .action(() => listNotifiers(process.stdout));
 
-function loadOrExit(file: string) {
+/** The config a command uses, named in one line on stderr (`run` names it in its first log line, `check` on stdout). */
+function loadOrExit(flag: string | undefined): Config {
+  const { config, choice } = chooseAndLoad(flag);
+  process.stderr.write(`relay: using config ${choice.file} (from ${choice.from})\n`);
+  return config;
+}
+
+function chooseAndLoad(flag: string | undefined): { config: Config; choice: ConfigChoice } {
+  const choice = locateConfig(flag);
+  if (!choice) {
+    process.stderr.write(`relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`);
+    process.exit(1);
+  }
   try {
-    return loadConfigFile(file);
+    return { config: loadConfigFile(choice.file), choice };
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);

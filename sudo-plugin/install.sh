@@ -19,6 +19,14 @@ for word in "$@"; do
 done
 
 [ "$(id -u)" = 0 ] || die "must run as root"
+# The directories `make install` is about to create, innermost first, for uninstall.sh to remove.
+created=
+dir=$libexec
+while [ ! -e "$dir" ]; do
+    created="$created$dir
+"
+    dir=$(dirname "$dir")
+done
 make -s -C "$here" relay_audit.so || die "build failed"
 make -s -C "$here" install PREFIX="$PREFIX" || die "install to $libexec failed"
 
@@ -36,6 +44,22 @@ while :; do
     dir=$(dirname "$dir")
 done
 
+# sudo.conf without relay, for uninstall.sh: as it was before the first install, kept across re-installs
+# while nobody else changes the file; after someone did, today's file minus the relay line.
+saved=
+new=
+trap 'rm -f "$new" "$saved"' EXIT
+if unchanged_since_install; then
+    created="$(sed 1d "$STATE")
+$created"
+elif [ -e "$SUDO_CONF" ]; then
+    saved=$(mktemp "$SUDO_CONF.XXXXXX") || die "cannot create a temporary file beside $SUDO_CONF"
+    if grep -Eq "$RELAY_LINE" "$SUDO_CONF"; then conf_without_relay >"$saved"; else cp -p "$SUDO_CONF" "$saved"; fi ||
+        die "cannot copy $SUDO_CONF"
+else
+    rm -f "$ORIG"
+fi
+
 new=$(mktemp "$SUDO_CONF.XXXXXX") || die "cannot create a temporary file beside $SUDO_CONF"
 conf_without_relay >"$new"
 # With no Plugin line sudo loads sudoers implicitly; adding ours would silently drop it, so make the
@@ -49,4 +73,6 @@ line="Plugin relay_audit $so"
 printf '%s\n' "$line" >>"$new"
 
 replace_sudo_conf "$new" "relay_audit plugin version" || exit 1
+if [ -n "$saved" ]; then mv -f "$saved" "$ORIG" || die "cannot keep $ORIG"; fi
+{ sum_of "$SUDO_CONF"; printf '%s' "$created" | sed '/^$/d'; } >"$STATE" || die "cannot write $STATE"
 echo "relay_audit: installed $so and registered it in $SUDO_CONF"

@@ -1,7 +1,8 @@
 /* relay_audit: a sudo audit plugin that reports each sudo call to relay as JSON lines (accept, reject,
  * error, exit, exec_error). It must never break or slow sudo: every setup problem disables the plugin
  * (open returns 0), accept always returns 1, nothing is printed, errno is preserved, and socket waits
- * are bounded by timeout_ms per call. The user's environment is never read. */
+ * are bounded by timeout_ms per call. Of the user's environment only RELAY_PROBE is read: relay's own
+ * self-checks set RELAY_PROBE=1, reported as "probe":true (relay honours it only for /bin/true). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <signal.h>
@@ -32,6 +33,7 @@ static struct {
     sudo_printf_t printf_fn;
     char id[160];
     long long seq;
+    bool probe;
     char *host, *user, *uid, *pid, *cwd, *tty;
     char *command, *runas_user, *runas_uid;
     struct json_buf argv_member; /* pre-rendered "argv":[...],"argc":N */
@@ -135,6 +137,7 @@ static void event_begin(struct json_buf *b, const char *name) {
     put_opt_str(b, "tty", st.tty);
     put_opt_num(b, "pid", st.pid);
     put_opt_str(b, "command", st.command);
+    if (st.probe) jb_key_bool(b, "probe", true);
     if (!st.argv_member.failed && st.argv_member.len > 0) {
         jb_raw(b, ",", 1);
         jb_raw(b, st.argv_member.data, st.argv_member.len);
@@ -180,7 +183,6 @@ static int audit_open(unsigned int version, sudo_conv_t conversation, sudo_print
                       char * const submit_argv[], char * const submit_envp[], char * const plugin_options[],
                       const char **errstr) {
     (void)conversation;
-    (void)submit_envp;
     (void)errstr;
     int saved = errno;
     memset(&st, 0, sizeof(st));
@@ -191,6 +193,8 @@ static int audit_open(unsigned int version, sudo_conv_t conversation, sudo_print
               take(&st.user, user_info, "user") && take(&st.uid, user_info, "uid") &&
               take(&st.pid, user_info, "pid") && take(&st.cwd, user_info, "cwd") &&
               take(&st.tty, user_info, "tty") && take(&st.runas_user, settings, "runas_user");
+    const char *probe = lookup(submit_envp, "RELAY_PROBE");
+    st.probe = probe != NULL && strcmp(probe, "1") == 0;
     /* Until a plugin accepts, the command is what the user typed. */
     if (ok && submit_argv != NULL && submit_optind >= 0) {
         size_t argc = 0;

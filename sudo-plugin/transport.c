@@ -96,7 +96,9 @@ static bool send_line(struct transport *t, const char *line, size_t len) {
 }
 
 static int open_spool(const char *path) {
-    int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+    /* O_NONBLOCK: a FIFO planted at the path (by whoever can write the spool directory) would otherwise
+     * block open() until a reader comes, hanging every sudo call; it changes nothing for a regular file. */
+    int flags = O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
     int fd = open(path, flags, 0600);
     if (fd < 0 && errno == ENOENT) {
         /* Create only the last directory level, private to root; its parent must already exist. */

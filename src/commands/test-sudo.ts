@@ -23,7 +23,8 @@ export async function testSudo(config: Config, opts: TestSudoOptions, out: NodeJ
   let seen = true;
   if (opts.run) {
     const since = Date.now();
-    const r = spawnSync('sudo', PROBE, { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    // RELAY_PROBE=1: the plugin marks the call `probe`, which the shipped rules send to no notifier.
+    const r = spawnSync('sudo', PROBE, { env: { ...process.env, RELAY_PROBE: '1' }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
     out.write(`ran: sudo ${PROBE.join(' ')} → ${r.error ? r.error.message : `exit ${r.status}`} in ${Date.now() - since} ms\n`);
     seen = await waitForEvent(config.state_dir, since - 1000, opts.timeoutMs);
     out.write(seen ? 'relay received it\n' : `relay did not report it within ${opts.timeoutMs} ms\n`);

@@ -1,11 +1,13 @@
 // config.yaml → a validated, frozen Config, or every problem in the file at once with file:line:col.
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isScalar, visit } from 'yaml';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { z } from 'zod';
 import { ConfigSchema, type Config } from './schema.ts';
 import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
+import { anchorFileRefs, anchorPaths } from './paths.ts';
 import { crossCheck } from './validate.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
 
@@ -37,7 +39,8 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   if (located.length > 0) throw new ConfigError(located);
 
   const problems: ConfigProblem[] = [];
-  resolveDocumentSecrets(doc, env, problems);
+  const baseDir = dirname(resolve(file));
+  resolveDocumentSecrets(doc, env, baseDir, problems);
   const js: unknown = doc.toJS();
   const raw = (js && typeof js === 'object' ? js : {}) as Record<string, unknown>;
   const parsed = ConfigSchema.safeParse(raw);
@@ -51,17 +54,19 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
       }
     }
   }
-  problems.push(...crossCheck(parsed.success ? parsed.data : validParts(raw)));
+  const config = parsed.success ? anchorPaths(parsed.data, baseDir) : undefined;
+  problems.push(...crossCheck(config ?? validParts(raw)));
   if (problems.length > 0) throw new ConfigError(sortByPlace(problems.map((p) => locate(doc, lines, file, p))));
-  return deepFreeze(parsed.data as Config);
+  return deepFreeze(config!);
 }
 
-function resolveDocumentSecrets(doc: ReturnType<typeof parseDocument>, env: NodeJS.ProcessEnv, problems: ConfigProblem[]): void {
+/** Relative `${file:}` paths are read from the config file's directory (see paths.ts). */
+function resolveDocumentSecrets(doc: ReturnType<typeof parseDocument>, env: NodeJS.ProcessEnv, baseDir: string, problems: ConfigProblem[]): void {
   visit(doc, {
     Scalar(_key, node, path) {
       if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const found: SecretProblem[] = [];
-      node.value = resolveSecrets(node.value, env, found);
+      node.value = resolveSecrets(anchorFileRefs(node.value, baseDir), env, found);
       if (found.length === 0) return;
       const configPath = pathOf(path, node);
       for (const f of found) problems.push({ path: configPath, message: f.message });

@@ -54,7 +54,7 @@ export const TcpListener = z.strictObject({
 export const UnixListener = z.strictObject({
   name: Name,
   type: z.literal('unix'),
-  /** Socket path; its directory is created if missing. */
+  /** Socket path (relative: to the config file's directory); its directory is created if missing. */
   address: z.string().min(1),
   /** Socket file mode, octal string. */
   mode: z.string().regex(/^0?[0-7]{3}$/, 'mode is octal, e.g. "0660"').default('0660'),
@@ -202,7 +202,7 @@ export const ConfigSchema = z.strictObject({
     /** sudo calls waiting for their exit. */
     pending_sudo_calls: z.number().int().min(1).default(10_000),
   }).prefault({}),
-  /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). */
+  /** Where relay keeps state that must survive a restart: run-time silences (relay.db), the outbox (outbox.db). Relative: to the config file's directory. */
   state_dir: z.string().min(1).default('./var'),
 });
 

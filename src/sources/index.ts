@@ -5,7 +5,7 @@ import type { EventSink, Source } from './source.ts';
 import { TcpSource } from './tcp.ts';
 import { UdpSource } from './udp.ts';
 import { UnixSource, type UnixSourceOptions } from './unix.ts';
-import { SudoSource } from './sudo.ts';
+import { SudoSource } from './sudo/listener.ts';
 import { uidAllowList } from './peer-check.ts';
 
 export type { PeerCheck } from './stream-server.ts';

@@ -15,7 +15,7 @@ describe('relay replay', () => {
     const r = await runCli(['replay', join(FIXTURES, 'auth.log'), '--config', join(FIXTURES, 'config.yaml')], {
       env: { RELAY_TEST_HOOK: `json://127.0.0.1:${hook.port}/hook` },
     });
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe(`relay: using config ${join(FIXTURES, 'config.yaml')} (from --config)\n`);
     expect(r.code).toBe(0);
     const out = r.stdout;
     const section = (name: string) => out.slice(out.indexOf(`== ${name}`)).split(/\n== |\n\n/)[0]!;

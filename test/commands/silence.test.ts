@@ -23,7 +23,7 @@ describe('relay silence', () => {
   it('adds a silence that list shows and expire ends, kept across processes', async () => {
     const config = setup();
     const add = await runCli(['silence', 'add', '--match', 'rule=auth-failure', '--match', 'fields.user=root', '--for', '2h', '--comment', 'pen test', '--config', config]);
-    expect(add.stderr).toBe('');
+    expect(add.stderr).toBe(`relay: using config ${config} (from --config)\n`);
     expect(add.code).toBe(0);
     const id = /^([0-9a-f]{8}): silencing \{"rule":"auth-failure","fields.user":"root"\} until /.exec(add.stdout)?.[1];
     expect(id).toBeDefined();
@@ -44,6 +44,7 @@ describe('relay silence', () => {
     const r = await runCli(['silence', 'add', '--match', 'rule=nope', '--match', 'colour=red', '--match', 'message=/(/', '--match', 'oops', '--for', 'forever', '--config', config]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
+      `relay: using config ${config} (from --config)`,
       '--match "oops": write field=value, e.g. host=web1 or fields.user=root',
       '--match rule: unknown rule "nope"',
       expect.stringMatching(/^--match colour: unknown field "colour"/),

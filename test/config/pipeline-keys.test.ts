@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../src/config/load.ts';
 
@@ -15,7 +16,8 @@ describe('pipeline config keys', () => {
   it('defaults keep one immediate alert per match', () => {
     const c = parseConfig('notifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops] }\n', 'c.yaml', {});
     expect(c.rules[0]).toMatchObject({ kind: 'any', group_by: [], group_wait: 0, group_interval: 0, repeat_interval: 0 });
-    expect(c).toMatchObject({ silences: [], throttle: {}, correlate: { sudo_exit_timeout: 600_000 }, state_dir: './var' });
+    expect(c).toMatchObject({ silences: [], throttle: {}, correlate: { sudo_exit_timeout: 600_000 }, state_dir: resolve('var') });
+    // ↑ ./var beside c.yaml, which is named relative to the current directory
   });
 
   it('reads a full rule: kind, threshold, key, grouping, repeat and throttle', () => {

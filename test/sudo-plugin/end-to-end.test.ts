@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
-import type { SudoSource } from '../../src/sources/sudo.ts';
+import type { SudoSource } from '../../src/sources/sudo/listener.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';

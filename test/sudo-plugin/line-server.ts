@@ -2,7 +2,7 @@
 // SO_PEERCRED, or (stalled) accepts connections and never reads, so the plugin's sends back up.
 import { rmSync } from 'node:fs';
 import net from 'node:net';
-import { peerCred, type PeerCred } from '../../src/sources/peer-cred/peer-cred.ts';
+import { peerCred, type PeerCred } from '../../src/sources/sudo/peer-cred/peer-cred.ts';
 
 export interface Received {
   event: Record<string, unknown>;

@@ -11,8 +11,9 @@ export function installPlugin(prefix: string, options: Record<string, string | n
   execFileSync(`${pluginDir}install.sh`, words, { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
 }
 
-export function uninstallPlugin(prefix: string): void {
-  execFileSync(`${pluginDir}uninstall.sh`, [], { env: { ...process.env, PREFIX: prefix }, stdio: 'pipe' });
+/** Runs uninstall.sh for `prefix`; returns what it printed. */
+export function uninstallPlugin(prefix: string): string {
+  return execFileSync(`${pluginDir}uninstall.sh`, [], { env: { ...process.env, PREFIX: prefix }, encoding: 'utf8', stdio: 'pipe' });
 }
 
 export interface SudoRun {
@@ -21,11 +22,15 @@ export interface SudoRun {
   ms: number;
 }
 
-/** Runs sudo with `args`, as `asUser` (through runuser) when given; cwd /tmp so events are predictable. */
-export function runSudo(args: readonly string[], asUser?: string): SudoRun {
+/**
+ * Runs sudo with `args`, as `asUser` (through runuser) when given, with `env` added to the environment;
+ * cwd /tmp so events are predictable.
+ */
+export function runSudo(args: readonly string[], opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}): SudoRun {
+  const { asUser, env } = opts;
   const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', 'sudo', ...args]] : ['sudo', [...args]];
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd as string, argv as string[], { cwd: '/tmp', encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(cmd as string, argv as string[], { cwd: '/tmp', env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   return { status: r.status, stderr: r.stderr, ms };
 }

@@ -1,12 +1,12 @@
 // The relay_audit plugin inside real sudo: which events it sends, with what fields, and that it never
 // breaks or stalls sudo (no listener, a listener that stops reading).
-import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { parseSudoEvent } from '../../src/sources/sudo-event.ts';
-import { collectSpool, type SpoolRecord } from '../../src/spool/spool-collector.ts';
+import { parseSudoEvent } from '../../src/sources/sudo/event-schema.ts';
+import { collectSpool, type SpoolRecord } from '../../src/sources/sudo/spool-collector.ts';
 import { startLineServer, type LineServer } from './line-server.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';
@@ -55,10 +55,10 @@ describeWithSudo('relay_audit sudo plugin', () => {
   });
 
   /** Runs sudo and returns the events of that call (one sudo pid), once `count` of them arrived. */
-  async function eventsOf(args: string[], count: number, asUser?: string) {
+  async function eventsOf(args: string[], count: number, opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}) {
     server ??= await startLineServer(socket);
     const before = server.received.length;
-    const run = runSudo(args, asUser);
+    const run = runSudo(args, opts);
     await server.waitFor(() => server!.received.length > before);
     const id = server.received[before]!.event.id;
     const events = await server.waitFor((e) => e.id === id, count);
@@ -83,6 +83,14 @@ describeWithSudo('relay_audit sudo plugin', () => {
     }
     await new Promise((r) => setTimeout(r, 50));
     expect(server!.received.filter((r) => r.event.id === accept!.id)).toHaveLength(2);
+  });
+
+  it('marks every event of a self-check (RELAY_PROBE=1 in sudo\'s environment) probe: true, and only those', async () => {
+    const probe = await eventsOf(['-u', 'nobody', '/bin/true'], 2, { env: { RELAY_PROBE: '1' } });
+    expect(probe.events.map((e) => e.probe)).toEqual([true, true]);
+    for (const r of probe.received) expect(parseSudoEvent(r.line).ok).toBe(true);
+    const other = await eventsOf(['-u', 'nobody', '/bin/true'], 2, { env: { RELAY_PROBE: 'yes' } });
+    expect(other.events.map((e) => e.probe)).toEqual([undefined, undefined]);
   });
 
   it('reports the exit status of a failing command', async () => {
@@ -116,7 +124,7 @@ describeWithSudo('relay_audit sudo plugin', () => {
 
   it('reports error "authentication failure" when sudo -n would need a password', async () => {
     ensureTestUser();
-    const { run, events } = await eventsOf(['-n', '/bin/true'], 1, TEST_USER);
+    const { run, events } = await eventsOf(['-n', '/bin/true'], 1, { asUser: TEST_USER });
     expect(run.status).toBe(1);
     expect(events[0]).toMatchObject({ event: 'error', user: TEST_USER, reason: 'authentication failure', command: '/bin/true' });
   });
@@ -130,7 +138,7 @@ describeWithSudo('relay_audit sudo plugin', () => {
     execFileSync('install', ['-m', '0440', rules, SUDOERS_DROPIN]);
     try {
       const uid = Number(execFileSync('id', ['-u', TEST_USER], { encoding: 'utf8' }).trim());
-      const { run, events } = await eventsOf(['-n', '/bin/ls', '/'], 1, TEST_USER);
+      const { run, events } = await eventsOf(['-n', '/bin/ls', '/'], 1, { asUser: TEST_USER });
       expect(run.status).toBe(1);
       expect(events[0]).toMatchObject({
         event: 'reject', user: TEST_USER, uid, reason: 'command not allowed', command: '/bin/ls', argv: ['/bin/ls', '/'],
@@ -156,6 +164,18 @@ describeWithSudo('relay_audit sudo plugin', () => {
     const { events } = await eventsOf(['-u', 'nobody', '/bin/true', ...args], 2);
     expect(events[0]).toMatchObject({ argc: 101, truncated: true });
     expect(events[0]!.argv).toHaveLength(64);
+  });
+
+  it('a FIFO planted at the spool path (e.g. by whoever owns the spool directory) cannot hang sudo', () => {
+    rmSync(socket, { force: true });
+    mkdirSync(dirname(spool), { recursive: true, mode: 0o700 });
+    rmSync(spool, { force: true });
+    execFileSync('mkfifo', ['-m', '0600', spool]);
+    // spawnSync blocks this process: its own timeout ends a hang (SIGKILL: sudo holds off SIGTERM there).
+    const r = spawnSync('sudo', ['-u', 'nobody', '/bin/true'], { cwd: '/tmp', timeout: 10_000, killSignal: 'SIGKILL', stdio: 'ignore' });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    expect(statSync(spool).isFIFO()).toBe(true);
   });
 
   it('without a listener, sudo still succeeds and the events land in the spool (0600)', async () => {

@@ -8,7 +8,8 @@ import { App } from '../../src/app.ts';
 import { loadConfigFile } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { runCli } from '../helpers/run-cli.ts';
-import { installPlugin, uninstallPlugin } from './plugin-install.ts';
+import { HttpSink } from '../helpers/http-sink.ts';
+import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';
 import { describeWithSudo } from './sudo-env.ts';
 
@@ -17,27 +18,33 @@ describeWithSudo('relay test-sudo', () => {
   let dir: string;
   let configFile: string;
 
-  beforeAll(() => {
+  const sink = new HttpSink();
+
+  beforeAll(async () => {
+    await sink.start();
     guard = new SudoConfGuard();
     dir = mkdtempSync(join(tmpdir(), 'relay-test-sudo-'));
     const socket = join(dir, 'sudo.sock');
     installPlugin(dir, { socket, spool: join(dir, 'spool.jsonl'), timeout_ms: 50 });
     configFile = join(dir, 'config.yaml');
+    // Relative paths: test-sudo runs from another directory (runCli's cwd is the checkout) and must still
+    // find the socket, spool and state beside the config file.
     writeFileSync(configFile, `
 listeners:
-  - { name: sudo, type: unix, format: sudo, address: "${socket}", spool: "${join(dir, 'spool.jsonl')}" }
-notifiers: { out: "console://stderr" }
-rules: [{ name: sudo, match: { kind: sudo }, notify: [out] }]
-state_dir: ${join(dir, 'state')}
+  - { name: sudo, type: unix, format: sudo, address: ./sudo.sock, spool: spool.jsonl }
+notifiers: { out: "${sink.url()}" }
+rules: [{ name: sudo, match: { kind: sudo, not: { fields.probe: true } }, notify: [out] }]
+state_dir: ./state
 `);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     try {
       uninstallPlugin(dir);
     } finally {
       guard.dispose();
       rmSync(dir, { recursive: true, force: true });
+      await sink.stop();
     }
   });
 
@@ -50,7 +57,7 @@ state_dir: ${join(dir, 'state')}
     expect(r.stdout).toMatch(/the spool .* holds \d+ bytes/);
   });
 
-  it('exits 0 and lists the probe call when relay is running', async () => {
+  it('exits 0 and lists the probe call when relay is running; the probe alerts nowhere, a real call does', async () => {
     const app = new App(loadConfigFile(configFile), { log: silentLogger });
     await app.start();
     try {
@@ -58,6 +65,10 @@ state_dir: ${join(dir, 'state')}
       expect(r.stdout).toContain('relay received it');
       expect(r.stdout).toMatch(/accept\s+root \/bin\/true/);
       expect(r.code).toBe(0);
+      // The same call unmarked, after it: once its alert arrived, the probe's would have come first.
+      expect(runSudo(['-u', 'nobody', '/bin/true']).status).toBe(0);
+      await sink.waitFor(1);
+      expect(sink.json<{ message: string }>().map((a) => a.message)).toEqual([expect.stringMatching(/^root ran \/bin\/true as nobody/)]);
     } finally {
       await app.stop();
     }

@@ -6,10 +6,10 @@
 import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
-import { RecentKeys } from '../../spool/recent-keys.ts';
+import { RecentKeys } from './recent-keys.ts';
 import { splitHostPort } from '../host-port.ts';
-import { sudoEvent } from '../sudo.ts';
-import { parseSudoEvent, sudoEventKey } from '../sudo-event.ts';
+import { sudoEvent } from './listener.ts';
+import { parseSudoEvent, sudoEventKey } from './event-schema.ts';
 import { WarnLimiter } from '../warn-limiter.ts';
 import { senderTrust, type SenderTrust } from './trusted-senders.ts';
 

@@ -1,20 +1,34 @@
 // The sudo audit plugin's listener: the Unix socket with each line validated against the plugin's event
 // schema, plus the plugin's spool (what it could not send) collected at start and periodically. An event
 // read twice — socket and spool, or a spool re-read after a crash — is passed on once.
-import type { UnixListenerConfig } from '../config/schema.ts';
-import type { RelayEvent } from '../event.ts';
-import type { Logger } from '../log.ts';
-import { RecentKeys } from '../spool/recent-keys.ts';
-import { SpoolCollector } from '../spool/spool-collector.ts';
-import type { EventSink, Source, SourceStats } from './source.ts';
-import { parseSudoEvent, sudoEventKey, type SudoEvent } from './sudo-event.ts';
-import { UnixSource, type LineOrigin } from './unix.ts';
-import type { PeerCheck } from './stream-server.ts';
+import type { UnixListenerConfig } from '../../config/schema.ts';
+import type { RelayEvent } from '../../event.ts';
+import type { Logger } from '../../log.ts';
+import { RecentKeys } from './recent-keys.ts';
+import { SpoolCollector } from './spool-collector.ts';
+import type { EventSink, Source, SourceStats } from '../source.ts';
+import { parseSudoEvent, sudoEventKey, type SudoEvent } from './event-schema.ts';
+import { UnixSource, type LineOrigin } from '../unix.ts';
+import type { PeerCheck } from '../stream-server.ts';
 
 /** Severity of the raw plugin event; the correlate stage sets the final one from the call's outcome. */
 const SEVERITY: Record<SudoEvent['event'], number> = { accept: 5, exit: 5, reject: 4, error: 4, exec_error: 4 };
 
+/**
+ * A self-check's sudo call (`relay test-sudo`, install.sh, the bench): `fields.probe: true`, which the shipped
+ * rules send nowhere. Any user can set RELAY_PROBE, so the claim counts only for `true` without arguments:
+ * it can hide nothing but a call that does nothing.
+ */
+const PROBE_COMMANDS = new Set(['/bin/true', '/usr/bin/true']);
+
+function isProbe(e: SudoEvent): boolean {
+  return e.probe === true && e.command !== undefined && PROBE_COMMANDS.has(e.command) && (e.argv ?? []).length <= 1;
+}
+
 export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
+  const fields: Record<string, unknown> = { ...e };
+  if (isProbe(e)) fields.probe = true;
+  else delete fields.probe;
   const ev: RelayEvent = {
     receivedAt: origin.receivedAt,
     listener: origin.listener,
@@ -26,7 +40,7 @@ export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
     app: 'sudo',
     procid: String(e.pid),
     message: `${e.event}: ${e.user} ${e.command ?? ''}`.trimEnd(),
-    fields: { ...e },
+    fields,
   };
   if (origin.peer !== undefined) ev.peer = origin.peer;
   return ev;

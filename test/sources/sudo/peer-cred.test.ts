@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { peerCred, peerCredOfFd, type PeerCred } from '../../src/sources/peer-cred/peer-cred.ts';
+import { peerCred, peerCredOfFd, type PeerCred } from '../../../src/sources/sudo/peer-cred/peer-cred.ts';
 
 describe('peerCred', () => {
   const dir = mkdtempSync(join(tmpdir(), 'peer-cred-'));

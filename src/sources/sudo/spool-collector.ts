@@ -1,6 +1,6 @@
 // Turns the sudo plugin's spool into sudo events for the listener: at start and then periodically,
 // each event handed on once (spool-file.ts says what a crash can repeat; the key window drops it).
-import { parseSudoEvent, sudoEventKey, type SudoEvent } from '../sources/sudo-event.ts';
+import { parseSudoEvent, sudoEventKey, type SudoEvent } from './event-schema.ts';
 import { RecentKeys } from './recent-keys.ts';
 import { drainSpoolFile, type DrainOptions } from './spool-file.ts';
 

@@ -3,8 +3,8 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RecentKeys } from '../../src/spool/recent-keys.ts';
-import { collectSpool, SpoolCollector, type SpoolRecord } from '../../src/spool/spool-collector.ts';
+import { RecentKeys } from '../../../src/sources/sudo/recent-keys.ts';
+import { collectSpool, SpoolCollector, type SpoolRecord } from '../../../src/sources/sudo/spool-collector.ts';
 
 function line(id: string, seq: number, event = 'accept'): string {
   const extra = event === 'exit' ? { status: 0 } : { command: '/bin/true', argv: ['/bin/true'] };

@@ -1,9 +1,9 @@
 // Who is on the other end of a Unix socket connection: relay accepts sudo events only from root.
-// Node exposes no SO_PEERCRED, so this wraps the small N-API addon in this folder (the `peer-cred`
-// file: dependency, compiled by node-gyp during `npm install`/`npm ci`).
+// Node exposes no SO_PEERCRED, so this wraps the small N-API addon in this folder, compiled by relay's own
+// `install` script (node-gyp) in a checkout and in an installed package alike.
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
-import { ErrorCodes, RelayError } from '../../errors.ts';
+import { ErrorCodes, RelayError } from '../../../errors.ts';
 
 export interface PeerCred {
   pid: number;
@@ -15,7 +15,9 @@ interface Addon {
   peerCred(fd: number): PeerCred;
 }
 
-const addon = createRequire(import.meta.url)('peer-cred') as Addon;
+// `#peer-cred-addon` (package.json `imports`) names the compiled file from the package root, so the same
+// line works from src/ under tsx and from dist/ once built.
+const addon = createRequire(import.meta.url)('#peer-cred-addon') as Addon;
 
 /** The credentials the peer had when it called connect(2), read from a socket file descriptor. */
 export function peerCredOfFd(fd: number): PeerCred {

@@ -1,0 +1,1 @@
+cmd_Release/peer_cred.node := ln -f "Release/obj.target/peer_cred.node" "Release/peer_cred.node" 2>/dev/null || (rm -rf "Release/peer_cred.node" && cp -af "Release/obj.target/peer_cred.node" "Release/peer_cred.node")
