@@ -1,6 +1,7 @@
 // The composition root: the whole pipeline in one screen.
 //   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
 //   → throttle; see src/pipeline/pipeline.ts) → outbox (durable, src/outbox/) → dispatch (retry, fold) → notifier
+// Sudo events hosts' syslog-ng forwards inside syslog become sudo events right after the source, if believed.
 import type { Config } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
