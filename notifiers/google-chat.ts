@@ -1,6 +1,7 @@
 // gchat:// — a Google Chat space's incoming webhook (also taken as the pasted https://chat.googleapis.com URL),
-// optionally into a thread.
+// optionally into a thread. Log text is data: `<users/all>` in a log line notifies no one.
 import { endpoint } from './endpoints.ts';
+import { escapeGoogleChat } from './text-escape.ts';
 import { postJson } from './http.ts';
 import type { NotifierModule } from './types.ts';
 import { enc, invalid, query, secret, segments, textParam } from './url-fields.ts';
@@ -17,7 +18,7 @@ export const googleChatNotifier: NotifierModule<GoogleChatConfig> = {
   schemes: ['gchat'],
   forms: ['gchat://workspace/key/token[/thread_key]', 'https://chat.googleapis.com/v1/spaces/WORKSPACE/messages?key=KEY&token=TOKEN'],
   options: ['thread=KEY'],
-  limits: { title: 250, body: 4000, titleInBody: true },
+  limits: { title: 250, body: 4000, titleInBody: true, escape: escapeGoogleChat },
   accepts: (url) => url.hostname === 'chat.googleapis.com' && /^\/v1\/spaces\/[^/]+\/messages$/.test(url.pathname),
   parse(url) {
     if (url.protocol === 'https:') {
@@ -39,6 +40,7 @@ export const googleChatNotifier: NotifierModule<GoogleChatConfig> = {
       key: c.key, token: c.token, threadKey: c.thread,
       messageReplyOption: c.thread ? 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' : undefined,
     })}`;
-    await postJson(url, { text: m.title ? `*${m.title}*\n${m.body}` : m.body }, { signal: ctx.signal });
+    const [title, body] = [escapeGoogleChat(m.title), escapeGoogleChat(m.body)];
+    await postJson(url, { text: title ? `*${title}*\n${body}` : body }, { signal: ctx.signal });
   },
 };

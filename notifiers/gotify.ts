@@ -6,6 +6,8 @@ import { choiceParam, enc, hostPort, invalid, origin, port, query, requireHost, 
 /** Apprise's names for Gotify's 0-10 priority scale. */
 const PRIORITIES = { low: 0, moderate: 3, normal: 5, high: 8, emergency: 10 } as const;
 type Priority = keyof typeof PRIORITIES;
+/** Without priority= in the URL: a failure is high (8), a warning above normal, the rest normal. */
+const BY_TYPE = { failure: 8, warning: 6, info: 5, success: 5 } as const;
 
 interface GotifyConfig {
   secure: boolean;
@@ -14,7 +16,8 @@ interface GotifyConfig {
   /** Where Gotify is mounted, e.g. /gotify; '' at the root. */
   path: string;
   token: string;
-  priority: Priority;
+  /** Set in the URL; otherwise the alert's type picks it. */
+  priority?: Priority;
   format: 'text' | 'markdown';
 }
 
@@ -35,14 +38,14 @@ export const gotifyNotifier: NotifierModule<GotifyConfig> = {
       port: port(url),
       path: parts.map((p) => `/${p}`).join(''),
       token,
-      priority: choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal'),
+      priority: url.searchParams.has('priority') ? choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal') : undefined,
       format: choiceParam(url, 'format', ['text', 'markdown'] as const, 'text'),
     };
   },
   toUrl(c, { mask }) {
     const path = c.path.split('/').filter(Boolean).map((p) => `/${enc(p)}`).join('');
     return `${c.secure ? 'gotifys' : 'gotify'}://${hostPort(c.host, c.port)}${path}/${secret(c.token, mask)}${query({
-      priority: c.priority === 'normal' ? undefined : c.priority,
+      priority: c.priority,
       format: c.format === 'text' ? undefined : c.format,
     })}`;
   },
@@ -50,7 +53,7 @@ export const gotifyNotifier: NotifierModule<GotifyConfig> = {
     await postJson(`${origin(c.secure, c.host, c.port)}${c.path}/message`, {
       title: m.title,
       message: m.body,
-      priority: PRIORITIES[c.priority],
+      priority: c.priority ? PRIORITIES[c.priority] : BY_TYPE[m.type],
       ...(c.format === 'markdown' ? { extras: { 'client::display': { contentType: 'text/markdown' } } } : {}),
     }, { headers: { 'x-gotify-key': c.token }, signal: ctx.signal });
   },

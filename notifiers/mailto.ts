@@ -3,7 +3,7 @@
 import { mailError } from './mailto-errors.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
-import { boolParam, choiceParam, enc, hostPort, invalid, MASK, password, port, requireHost, segments, textParam, username, query } from './url-fields.ts';
+import { boolParam, choiceParam, enc, hostPort, intParam, invalid, MASK, password, port, requireHost, segments, textParam, username, query } from './url-fields.ts';
 
 interface MailConfig {
   mode: 'insecure' | 'starttls' | 'ssl';
@@ -32,7 +32,7 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
   service: 'Email (SMTP)',
   schemes: ['mailto', 'mailtos'],
   forms: ['mailto://user:password@domain[:port][/to@example.com]', 'mailtos://user:password@domain[:port][/to1/to2][?mode=starttls|ssl]'],
-  options: ['to=', 'cc=', 'bcc=', 'from=', 'name=', 'reply=', 'smtp=HOST', 'mode=starttls|ssl (mailtos)', 'format=text|html', 'verify=yes|no'],
+  options: ['to=', 'cc=', 'bcc=', 'from=', 'name=', 'reply=', 'smtp=HOST', 'port=N', 'mode=starttls|ssl (mailtos)', 'format=text|html', 'verify=yes|no'],
   limits: { title: 998, body: 100_000 },
   parse(url) {
     const secure = url.protocol === 'mailtos:';
@@ -43,7 +43,8 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     const from = textParam(url, 'from') ?? (user ? (user.includes('@') ? user : `${user}@${domain}`) : invalid('mailto:// needs a user or from= to send as'));
     const to = [...segments(url), ...list(url, 'to')];
     const config: MailConfig = {
-      mode, user, password: password(url), domain, port: port(url), smtp: textParam(url, 'smtp'),
+      // `?smtp=HOST&port=N` as Apprise writes it: the port belongs to the SMTP server, not to the domain.
+      mode, user, password: password(url), domain, port: port(url) ?? intParam(url, 'port', 1, 65_535), smtp: textParam(url, 'smtp'),
       from, name: textParam(url, 'name'),
       to: to.length ? to : [bare(from)],
       cc: list(url, 'cc'), bcc: list(url, 'bcc'), reply: textParam(url, 'reply'),

@@ -1,5 +1,7 @@
 // matrix:// and matrixs:// — the Matrix client-server API: with an access token (token@host) or a login
-// (user:password@host, logged out again after sending), to room IDs (!id) and aliases (#alias, resolved).
+// (user:password@host, logged out again after sending), to room IDs (!id) and aliases (#alias). Each room is
+// joined before sending (an account that was only invited would otherwise get M_FORBIDDEN); a bare room name
+// is completed with the server name of the account (from its user ID), which is not always the URL's host.
 // Rate limits answer M_LIMIT_EXCEEDED with retry_after_ms, which becomes retryAfterMs.
 import { randomUUID } from 'node:crypto';
 import { httpSend, postJson } from './http.ts';
@@ -32,7 +34,7 @@ export const matrixNotifier: NotifierModule<MatrixConfig> = {
     const pass = password(url);
     if (!user) invalid('Matrix URL needs an access token (token@host) or a login (user:password@host)');
     const host = requireHost(url);
-    const rooms = segments(url).map((r) => (/^[#!]/.test(r) ? r : `#${r}`)).map((r) => (r.includes(':') ? r : `${r}:${host}`));
+    const rooms = segments(url).map((r) => (/^[#!]/.test(r) ? r : `#${r}`));
     if (!rooms.length) invalid('Matrix URL needs at least one #alias or !room_id');
     return {
       secure: url.protocol === 'matrixs:', host, port: port(url),
@@ -47,11 +49,13 @@ export const matrixNotifier: NotifierModule<MatrixConfig> = {
   },
   async send(c, m, ctx) {
     const base = origin(c.secure, c.host, c.port) + API;
-    const token = c.token ?? (await login(base, c, ctx));
-    const auth = { authorization: `Bearer ${token}` };
+    const session = c.token ? { token: c.token, userId: undefined } : await login(base, c, ctx);
+    const auth = { authorization: `Bearer ${session.token}` };
     try {
+      let server: string | undefined;
       for (const room of c.rooms) {
-        const id = room.startsWith('!') ? room : await resolve(base, room, auth, ctx);
+        if (!room.includes(':')) server ??= serverName(session.userId ?? (await whoami(base, auth, ctx))) ?? c.host;
+        const id = await join(base, room.includes(':') ? room : `${room}:${server}`, auth, ctx);
         const url = `${base}/rooms/${encodeURIComponent(id)}/send/m.room.message/${randomUUID()}`;
         await postJson(url, content(c, m), { method: 'PUT', headers: auth, signal: ctx.signal, retryHint });
       }
@@ -66,12 +70,25 @@ function content(c: MatrixConfig, m: Message): unknown {
   return { msgtype: `m.${c.msgtype}`, body: m.title ? `${m.title}\n${m.body}` : m.body, format: 'org.matrix.custom.html', formatted_body: html };
 }
 
-async function login(base: string, c: MatrixConfig, ctx: SendContext): Promise<string> {
+async function login(base: string, c: MatrixConfig, ctx: SendContext): Promise<{ token: string; userId?: string }> {
   const res = await postJson(`${base}/login`, { type: 'm.login.password', identifier: { type: 'm.id.user', user: c.user }, password: c.password }, { signal: ctx.signal, retryHint });
-  return ((await res.json()) as { access_token: string }).access_token;
+  const answer = (await res.json()) as { access_token: string; user_id?: string };
+  return { token: answer.access_token, userId: answer.user_id };
 }
 
-async function resolve(base: string, alias: string, auth: Record<string, string>, ctx: SendContext): Promise<string> {
-  const res = await httpSend({ url: `${base}/directory/room/${encodeURIComponent(alias)}`, method: 'GET', headers: auth, signal: ctx.signal, retryHint });
-  return ((await res.json()) as { room_id: string }).room_id;
+async function whoami(base: string, auth: Record<string, string>, ctx: SendContext): Promise<string | undefined> {
+  const res = await httpSend({ url: `${base}/account/whoami`, method: 'GET', headers: auth, signal: ctx.signal, retryHint });
+  return ((await res.json()) as { user_id?: string }).user_id;
+}
+
+/** `@bob:example.org` → `example.org` (a server name may carry a port: `@bob:example.org:8448`). */
+function serverName(userId: string | undefined): string | undefined {
+  const at = userId?.indexOf(':') ?? -1;
+  return at > 0 ? userId!.slice(at + 1) : undefined;
+}
+
+/** Joins the room (a no-op when already a member; accepts a pending invite) and answers its ID; an alias resolves here too. */
+async function join(base: string, room: string, auth: Record<string, string>, ctx: SendContext): Promise<string> {
+  const res = await postJson(`${base}/join/${encodeURIComponent(room)}`, {}, { headers: auth, signal: ctx.signal, retryHint });
+  return ((await res.json()) as { room_id?: string }).room_id ?? room;
 }

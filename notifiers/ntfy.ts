@@ -1,5 +1,6 @@
 // ntfy:// and ntfys:// — ntfy's JSON publish (POST to the server root with the topic in the body).
-// `ntfy://topic` uses the public server (RELAY_NTFY_URL overrides it); with a path the host is self-hosted.
+// `ntfy://topic` and the topic's page pasted as-is (`https://ntfy.sh/topic`) use the public server
+// (RELAY_NTFY_URL overrides it); `ntfy://host/topic` is a self-hosted server.
 import { endpoint } from './endpoints.ts';
 import { postJson } from './http.ts';
 import type { Message, NotifierModule } from './types.ts';
@@ -29,13 +30,15 @@ const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
 export const ntfyNotifier: NotifierModule<NtfyConfig> = {
   service: 'ntfy',
   schemes: ['ntfy', 'ntfys'],
-  forms: ['ntfy://topic', 'ntfy[s]://[user:password@|token@]host[:port]/topic[/topic2]'],
+  forms: ['ntfy://topic', 'https://ntfy.sh/topic', 'ntfy[s]://[user:password@|token@]host[:port]/topic[/topic2]'],
   options: ['priority=min|low|default|high|max', 'tags=a,b', 'click=URL', 'delay=30m', 'email=', 'format=text|markdown', 'token='],
   limits: { title: 200, body: 7800 },
+  accepts: (url) => url.protocol === 'https:' && url.hostname === 'ntfy.sh' && segments(url).length === 1,
   parse(url) {
     const path = segments(url);
-    const cloud = path.length === 0;
-    const topics = cloud ? [url.hostname] : path;
+    const pasted = url.protocol === 'https:';
+    const cloud = pasted || path.length === 0;
+    const topics = pasted ? path : cloud ? [url.hostname] : path;
     for (const t of topics) if (!TOPIC.test(t)) invalid(`ntfy topic ${JSON.stringify(t)} must be 1-64 letters, digits, - or _`);
     const user = username(url);
     const pass = password(url);
@@ -80,9 +83,9 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
   },
 };
 
-/** 1..5; the URL's priority= wins, else the alert's syslog severity picks it. */
+/** 1..5; the URL's priority= wins, else the louder of what the alert's syslog severity and its type say. */
 function priority(c: NtfyConfig, m: Message): number {
   if (c.priority) return PRIORITIES.indexOf(c.priority) + 1;
-  if (m.severity === undefined) return 3;
-  return m.severity <= 2 ? 5 : m.severity === 3 ? 4 : 3;
+  const bySeverity = m.severity === undefined ? 3 : m.severity <= 2 ? 5 : m.severity === 3 ? 4 : 3;
+  return Math.max(bySeverity, { failure: 5, warning: 4, info: 3, success: 3 }[m.type]);
 }

@@ -63,7 +63,8 @@ export const opsgenieNotifier: NotifierModule<OpsgenieConfig> = {
   },
 };
 
+/** P1..P5: the louder of what the alert's syslog severity and its type say. */
 function priority(m: Message): number {
-  if (m.severity !== undefined) return m.severity <= 2 ? 1 : m.severity === 3 ? 2 : m.severity === 4 ? 3 : 4;
-  return m.type === 'failure' ? 2 : 3;
+  const bySeverity = m.severity === undefined ? 3 : m.severity <= 2 ? 1 : m.severity === 3 ? 2 : m.severity === 4 ? 3 : 4;
+  return Math.min(bySeverity, m.type === 'failure' ? 2 : m.type === 'warning' ? 3 : 5);
 }

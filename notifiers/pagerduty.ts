@@ -69,7 +69,10 @@ export const pagerdutyNotifier: NotifierModule<PagerDutyConfig> = {
   },
 };
 
+/** The louder of what the alert's syslog severity and its type say. */
 function severity(m: Message): Severity {
-  if (m.severity !== undefined) return m.severity <= 2 ? 'critical' : m.severity === 3 ? 'error' : m.severity === 4 ? 'warning' : 'info';
-  return m.type === 'failure' ? 'critical' : m.type === 'warning' ? 'warning' : 'info';
+  const order: Severity[] = ['info', 'warning', 'error', 'critical'];
+  const bySeverity: Severity = m.severity === undefined ? 'info' : m.severity <= 2 ? 'critical' : m.severity === 3 ? 'error' : m.severity === 4 ? 'warning' : 'info';
+  const byType: Severity = m.type === 'failure' ? 'critical' : m.type === 'warning' ? 'warning' : 'info';
+  return order[Math.max(order.indexOf(bySeverity), order.indexOf(byType))]!;
 }

@@ -58,5 +58,5 @@ export const pushoverNotifier: NotifierModule<PushoverConfig> = {
 
 function priority(c: PushoverConfig, m: Message): number {
   if (c.priority) return PRIORITIES[c.priority];
-  return m.severity !== undefined && m.severity <= 2 ? 1 : 0;
+  return (m.severity !== undefined && m.severity <= 2) || m.type === 'failure' ? 1 : 0;
 }

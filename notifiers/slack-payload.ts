@@ -17,7 +17,9 @@ export function slackPayload(look: SlackLook, m: Message): Record<string, unknow
     // Never let Slack turn plain "@channel" or names into links and pings.
     parse: 'none',
     link_names: false,
-    text: title ? `*${title}*` : body,
+    // What notifications and attachment-less clients show: the title as it reads (escaped only as Slack
+    // requires, which it shows back as the characters), not a second, bolded copy of the message.
+    text: title || body,
   };
   const footer = look.footer ? `relay · ${m.type}` : undefined;
   if (look.blocks) {

@@ -31,3 +31,11 @@ export function escapeMarkdown(text: string): string {
 export function escapeChatMarkdown(text: string): string {
   return escapeMarkdown(text).replace(/@(?=\w)/g, '@\u200b');
 }
+
+/**
+ * Google Chat's text format reads `<users/all>` and `<users/123>` as mentions (and `<url|label>` as a link):
+ * a zero-width space after each `<` leaves the text as it reads and makes none of it markup.
+ */
+export function escapeGoogleChat(text: string): string {
+  return text.replace(/</g, '<\u200b');
+}

@@ -58,6 +58,9 @@ function invokeUrl(c: WorkflowsConfig, sig: string): string {
   return `${origin(c.secure, c.host, c.port)}${c.prefix}/workflows/${enc(c.workflow)}/triggers/manual/paths/invoke?${q}`;
 }
 
+/** Adaptive Card text colours for the alert's type. */
+const COLOR = { info: 'Accent', success: 'Good', warning: 'Warning', failure: 'Attention' } as const;
+
 function card(c: WorkflowsConfig, m: Message): unknown {
   return {
     type: 'message',
@@ -69,7 +72,7 @@ function card(c: WorkflowsConfig, m: Message): unknown {
         type: 'AdaptiveCard',
         version: '1.4',
         body: [
-          ...(m.title ? [{ type: 'TextBlock', text: m.title, weight: 'Bolder', size: 'Large', wrap: c.wrap, style: 'heading' }] : []),
+          ...(m.title ? [{ type: 'TextBlock', text: m.title, weight: 'Bolder', size: 'Large', wrap: c.wrap, style: 'heading', color: COLOR[m.type] }] : []),
           { type: 'TextBlock', text: m.body, wrap: c.wrap },
         ],
         msteams: { width: 'Full' },

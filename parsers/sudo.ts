@@ -18,6 +18,12 @@ const REFUSALS: [RegExp, string][] = [
   [/^a password is required$/, 'error'],
 ];
 
+/**
+ * `fields.outcome` as the correlate stage words it for the plugin's calls (`rejected: …`, `error: …`), so
+ * one template serves both; an accepted call's syslog line is written before it runs, so no exit is known.
+ */
+const ACCEPTED = 'allowed (syslog has no exit status)';
+
 const HEAD = /^\s*(\S+) : (.*)$/s;
 const CONTINUED = /^\(command continued\) ?(.*)$/s;
 
@@ -43,13 +49,13 @@ export function parseSudo(message: string): Fields | undefined {
   }
   if (reason === undefined) {
     if (fields.command === undefined) return undefined;
-    return { event: 'accept', ...fields };
+    return { event: 'accept', ...fields, outcome: ACCEPTED };
   }
   for (const [pattern, event] of REFUSALS) {
     const m = pattern.exec(reason);
     if (!m) continue;
     const attempts = m[1] === undefined ? {} : { attempts: Number(m[1]), reason: 'incorrect password attempts' };
-    return { event, reason, ...fields, ...attempts };
+    return { event, reason, ...fields, ...attempts, outcome: `${event === 'reject' ? 'rejected' : 'error'}: ${reason}` };
   }
   // Another complaint sudo logs ("unable to resolve host", ...): keep it as the reason, no event.
   return { reason, ...fields };

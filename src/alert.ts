@@ -8,7 +8,11 @@ export interface Alert {
   /** Notifier names from the rule. */
   notify: readonly string[];
   title: string;
+  /** The rendered title without its event count, so a stage that recounts (folds) can say its own count. */
+  headline?: string;
   body: string;
+  /** A rate limit's release message: its list of held alerts, one line each, so a later limit holding it lists them too. */
+  held?: readonly string[];
   type: MessageType;
   severity?: number;
   /** Identity for dedupe/throttle: same key = "the same alert again". */
@@ -16,4 +20,10 @@ export interface Alert {
   createdAt: number;
   /** How many events this alert stands for (1 unless aggregated or folded). */
   count: number;
+}
+
+/** The title an alert standing for `count` events carries: its headline and, past one, the count. */
+export function countedTitle(alert: Pick<Alert, 'title' | 'headline'>, count: number): string {
+  const head = alert.headline ?? alert.title;
+  return count > 1 ? `${head} (${count} events)` : head;
 }

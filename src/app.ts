@@ -14,6 +14,7 @@ import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 import { parseFields } from '../parsers/index.ts';
 import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
+import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
 import { SudoHostsTable } from './state/sudo-hosts.ts';
 import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
@@ -31,11 +32,12 @@ export interface AppOptions {
 
 export class App {
   readonly sources: Source[];
-  readonly pipeline: Pipeline;
   readonly notifiers: Notifier[];
   private readonly clock: Clock;
   private silences: SilenceDb | undefined;
   private outbox: Outbox | undefined;
+  private state: SqliteStateStore | undefined;
+  private stages: Pipeline | undefined;
   private delivery: Dispatcher | undefined;
   /** /metrics, /healthz, /readyz when `http:` is configured. */
   private http: HttpServer | undefined;
@@ -58,8 +60,13 @@ export class App {
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
-    this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
+  }
+
+  /** The pipeline exists from `start()` on: its stages resume what the state store kept. */
+  get pipeline(): Pipeline {
+    if (!this.stages) throw new Error('App.start() has not run: there is no pipeline state to resume yet');
+    return this.stages;
   }
 
   /** Delivery exists from `start()` on: it needs the outbox on disk. */
@@ -100,10 +107,12 @@ export class App {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
     this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
-    this.pipeline.useSilences(this.silences);
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
     this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
+    this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ stage: 'state' }));
+    this.stages = new Pipeline(this.config, this.clock, (alert) => this.dispatcher.enqueue(alert), { store: this.state, log: this.opts.log });
+    this.stages.useSilences(this.silences);
     const started: Source[] = [];
     try {
       for (const s of this.sources) {
@@ -123,6 +132,7 @@ export class App {
       await Promise.allSettled(started.map((s) => s.stop()));
       await this.delivery.drain(0);
       this.outbox.close();
+      this.state.close();
       throw e;
     }
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
@@ -137,8 +147,11 @@ export class App {
     // The HTTP endpoint closes first, with the listeners: it is an input too (HTTP ingest will live there).
     await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
-    this.pipeline.flush();
-    this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
+    if (this.stages) {
+      this.stages.flush();
+      this.opts.log.info({ ...this.stages.stats() }, 'pipeline totals');
+    }
+    this.state?.close();
     this.silences?.close();
     this.recentSudo.flush();
     this.sudoHosts?.flush();

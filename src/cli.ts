@@ -6,6 +6,7 @@ import { locateConfig, SYSTEM_CONFIG, type ConfigChoice } from './config/locate.
 import type { Config } from './config/schema.ts';
 import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
+import { MESSAGE_TYPES } from './message-type.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { testSudoRemote } from './commands/test-sudo-remote.ts';
 import { parseDuration } from './config/duration.ts';
@@ -14,7 +15,7 @@ import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './comman
 import { repairStateDir } from './commands/repair.ts';
 import { stateErrorLine } from './state/state-error-line.ts';
 import { listNotifiers } from './commands/notifiers.ts';
-import { formatReplay, replayFile } from './commands/replay.ts';
+import { formatSend, formatTotals, keepHeapNearLiveSize, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 
 // `#package.json` (package.json `imports`) resolves from src/ and from dist/ alike.
@@ -55,10 +56,12 @@ program
   .description('feed a file of syslog (or sudo JSON) lines through the rules on the lines\' own clock; prints what would be sent, sends nothing')
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
-  .action((logfile: string, opts: { config?: string }) => {
+  .action(async (logfile: string, opts: { config?: string }) => {
     const config = loadOrExit(opts.config);
     try {
-      process.stdout.write(formatReplay(replayFile(logfile, config), config));
+      keepHeapNearLiveSize();
+      const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
+      process.stdout.write(formatTotals(result, config));
     } catch (e) {
       process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       process.exitCode = 1;
@@ -98,7 +101,8 @@ program
   .argument('<url>', 'notifier URL, e.g. json://127.0.0.1:8080/hook')
   .option('--title <title>', 'title', 'relay test')
   .option('--body <body>', 'body', 'This is a test notification from relay.')
-  .action(async (url: string, opts: { title: string; body: string }) => {
+  .addOption(new Option('-n, --type <type>', "the alert's type, to check the service's colours and priorities").choices(MESSAGE_TYPES).default('info'))
+  .action(async (url: string, opts: { title: string; body: string; type: (typeof MESSAGE_TYPES)[number] }) => {
     process.exitCode = await testUrl(url, opts, process.stdout);
   });
 

@@ -29,8 +29,10 @@ export interface RelayEvent {
   facility?: string;
   /** 0 (emerg) … 7 (debug). */
   severity?: number;
-  /** The sender's timestamp when it had one. */
+  /** The sender's timestamp when it had one (a valid one: an impossible time is said in `fields.parse_error`). */
   timestamp?: Date;
+  /** The sender's timestamp as ISO 8601 UTC with microseconds, when it gave more precision than `timestamp` holds. */
+  timestampPrecise?: string;
   host?: string;
   app?: string;
   procid?: string;

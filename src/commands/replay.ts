@@ -1,108 +1,177 @@
 // `relay replay LOGFILE`: a file of syslog lines (or sudo plugin JSON lines) through the configured
-// pipeline on a clock taken from the lines' own timestamps, sending nothing; prints what would have gone
-// out, per notifier. The way to try a rule change on yesterday's auth.log before deploying it.
-import { readFileSync } from 'node:fs';
+// pipeline on a clock taken from the lines' own timestamps, sending nothing; prints each alert as it would
+// have gone out, per notifier. The way to try a rule change on yesterday's auth.log before deploying it.
+// Every line becomes an event through the listeners' own functions, so replay and live give the same alerts.
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { setFlagsFromString } from 'node:v8';
 import type { Alert } from '../alert.ts';
 import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
-import { notifierSettings } from '../config/notifier-entry.ts';
 import type { RelayEvent } from '../event.ts';
 import { severityName } from '../event.ts';
 import { Pipeline, type PipelineStats } from '../pipeline/pipeline.ts';
 import { syslogEvent } from '../sources/syslog-frame.ts';
+import { parseSudoEvent } from '../sources/sudo/event-schema.ts';
+import { sudoEvent } from '../sources/sudo/listener.ts';
+import { notifierSettings } from '../config/notifier-entry.ts';
+import { jsonLineEvent } from '../sources/unix.ts';
 import { parseFields } from '../../parsers/index.ts';
 
 /** RFC 3164 §4.3.3: a message without a PRI is taken as user.notice. Log files have dropped it. */
 const NO_PRI = '<13>';
-/** rsyslog's file format on Debian 12: `2025-03-01T12:00:00.123456+00:00 host app[pid]: message`. */
-const FILE_ISO = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d))\s+(\S+)\s+([^\s:[]+)(?:\[(\d+)\])?:\s?(.*)$/s;
 /** Time the clock is run on after the last line, hour by hour, so open groups, windows and calls play out. */
 const DRAIN_HOURS = 24 * 30;
+/** Unreadable lines are counted; this many are kept to show, so a file of garbage costs no memory. */
+const UNREADABLE_SHOWN = 20;
+const LISTENER = 'replay';
+
+/** One alert as one notifier would have been handed it, at the replayed time it would have been sent. */
+export interface ReplaySend {
+  at: number;
+  notifier: string;
+  alert: Alert;
+}
 
 export interface ReplayResult {
-  alerts: Alert[];
   stats: PipelineStats;
   lines: number;
-  unreadable: { line: number; reason: string }[];
+  /** Lines that did not parse as syslog: like a listener, replay still passes them on (raw text kept). */
+  parseErrors: number;
+  /** Lines starting with `{` that are not a JSON object: a JSON listener drops them too. */
+  unreadable: number;
+  unreadableShown: { line: number; reason: string }[];
+  sent: Record<string, number>;
 }
 
-export function replayFile(file: string, config: Config): ReplayResult {
-  const text = readFileSync(file, 'utf8');
-  const unreadable: ReplayResult['unreadable'] = [];
-  const events: RelayEvent[] = [];
-  let lines = 0;
-  text.split('\n').forEach((line, i) => {
-    if (line.trim() === '') return;
-    lines++;
-    const e = lineEvent(line.replace(/\r$/, ''), new Date());
-    if ('reason' in e) unreadable.push({ line: i + 1, reason: e.reason });
-    else events.push(e);
-  });
+/**
+ * For the `relay replay` process only: V8 grows its young generation with the allocation rate, not with what
+ * stays alive (about 15 MB here), so a long steady stream of short-lived lines would otherwise end up as some
+ * 80 MB of heap holding garbage. With the growth factor at 1 a million-line replay peaks under 140 MB
+ * (bench/replay-memory.ts).
+ */
+export function keepHeapNearLiveSize(): void {
+  setFlagsFromString('--semi-space-growth-factor=1');
+}
 
-  const first = events.find((e) => e.timestamp)?.timestamp?.getTime() ?? Date.now();
-  const clock = new ManualClock(first);
-  const alerts: Alert[] = [];
-  const pipeline = new Pipeline(config, clock, (a) => alerts.push(a));
-  for (const event of events) {
+/** Streams `file` line by line (constant memory whatever its size) through a {@link Replay}. */
+export async function replayFile(file: string, config: Config, onSend: (send: ReplaySend) => void): Promise<ReplayResult> {
+  const replay = new Replay(config, onSend);
+  const input = createReadStream(file, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  // Each line is handled as readline emits it, so no line waits in a queue (and survives into the old heap).
+  lines.on('line', (line) => replay.line(line));
+  await new Promise<void>((resolve, reject) => {
+    // A read error (ENOENT, EISDIR) fails the replay rather than ending it as if the file were complete.
+    lines.once('error', reject);
+    lines.once('close', resolve);
+  });
+  return replay.end();
+}
+
+/** The same for lines already at hand (a generated day in a test). */
+export function replayLines(lines: Iterable<string>, config: Config, onSend: (send: ReplaySend) => void): ReplayResult {
+  const replay = new Replay(config, onSend);
+  for (const line of lines) replay.line(line);
+  return replay.end();
+}
+
+/** The pipeline on a clock that follows the lines' own timestamps, fed one line at a time. */
+export class Replay {
+  /** The wall clock only dates RFC 3164 lines (which carry no year), as it does for a listener. */
+  private readonly readAt = new Date();
+  private readonly result: ReplayResult = { stats: emptyStats(), lines: 0, parseErrors: 0, unreadable: 0, unreadableShown: [], sent: {} };
+  private clock: ManualClock | undefined;
+  private pipeline: Pipeline | undefined;
+  private n = 0;
+
+  constructor(private readonly config: Config, private readonly onSend: (send: ReplaySend) => void) {}
+
+  line(raw: string): void {
+    this.n++;
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') return;
+    const result = this.result;
+    result.lines++;
+    const event = lineEvent(line, this.readAt);
+    if ('reason' in event) {
+      result.unreadable++;
+      if (result.unreadableShown.length < UNREADABLE_SHOWN) result.unreadableShown.push({ line: this.n, reason: event.reason });
+      return;
+    }
+    if (event.parseError !== undefined) result.parseErrors++;
+    const clock = (this.clock ??= new ManualClock(event.timestamp?.getTime() ?? this.readAt.getTime()));
+    this.pipeline ??= new Pipeline(this.config, clock, (alert) => {
+      const notifier = alert.notify[0]!;
+      result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
+      this.onSend({ at: clock.now(), notifier, alert });
+    });
     // Lines out of order (several hosts' clocks) cannot move time back; they count as "now".
     clock.advanceTo(Math.max(clock.now(), event.timestamp?.getTime() ?? clock.now()));
-    pipeline.push(parseFields({ ...event, receivedAt: new Date(clock.now()) }));
+    // What App.accept does with an event a listener hands it, received at the replayed time.
+    this.pipeline.push(parseFields({ ...event, receivedAt: new Date(clock.now()) }));
   }
-  for (let h = 0; h < DRAIN_HOURS && clock.pending() > 0; h++) clock.advance(3_600_000);
-  pipeline.flush();
-  return { alerts, stats: pipeline.stats(), lines, unreadable };
+
+  /** Runs the clock on until what is held (groups, repeats, open sudo calls) has gone out, then totals. */
+  end(): ReplayResult {
+    if (this.clock && this.pipeline) {
+      for (let h = 0; h < DRAIN_HOURS && this.clock.pending() > 0; h++) this.clock.advance(3_600_000);
+      this.pipeline.flush();
+      this.result.stats = this.pipeline.stats();
+    }
+    return this.result;
+  }
 }
 
-/** One line → an event, or why it could not be read. */
-export function lineEvent(line: string, now: Date): RelayEvent | { reason: string } {
-  if (line.startsWith('{')) return jsonEvent(line, now);
-  const iso = FILE_ISO.exec(line);
-  if (iso) {
-    const timestamp = new Date(iso[1]!);
-    return {
-      receivedAt: timestamp, listener: 'replay', kind: 'syslog', facility: 'user', severity: 5, timestamp,
-      host: iso[2]!, app: iso[3]!, ...(iso[4] ? { procid: iso[4] } : {}), message: iso[5]!, raw: line, fields: {},
-    };
+/**
+ * One line → the event a listener would have made of it, or why a JSON listener would refuse it. Syslog
+ * lines go through the syslog listeners' own parser (a log file's missing `<PRI>` added back as RFC 3164
+ * says); JSON lines through the sudo listener's validation, or else the JSON listener's mapping.
+ */
+export function lineEvent(line: string, receivedAt: Date): RelayEvent | { reason: string } {
+  const origin = { listener: LISTENER, receivedAt };
+  if (line.startsWith('{')) {
+    const sudo = parseSudoEvent(line);
+    if (sudo.ok) return sudoEvent(sudo.event, origin);
+    try {
+      return jsonLineEvent(line, origin);
+    } catch (e) {
+      return { reason: `not a JSON object: ${(e as Error).message}` };
+    }
   }
-  const event = syslogEvent(Buffer.from(line.startsWith('<') ? line : NO_PRI + line), { listener: 'replay', receivedAt: now });
-  return event.parseError ? { reason: event.parseError } : event;
+  return syslogEvent(Buffer.from(line.startsWith('<') ? line : NO_PRI + line), origin);
 }
 
-function jsonEvent(line: string, now: Date): RelayEvent | { reason: string } {
-  let fields: unknown;
-  try {
-    fields = JSON.parse(line);
-  } catch (e) {
-    return { reason: `not JSON: ${(e as Error).message}` };
-  }
-  if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return { reason: 'a JSON line must be an object' };
-  const f = fields as Record<string, unknown>;
-  const ts = typeof f.ts === 'string' ? new Date(f.ts) : undefined;
-  const timestamp = ts && !Number.isNaN(ts.getTime()) ? ts : undefined;
-  return {
-    receivedAt: timestamp ?? now, listener: 'replay', kind: f.v !== undefined && typeof f.event === 'string' ? 'sudo' : 'json',
-    ...(timestamp ? { timestamp } : {}), ...(typeof f.host === 'string' ? { host: f.host } : {}), message: line, fields: f,
-  };
+/** One send, as the report prints it: when, where, what type and rule, then the message itself. */
+export function formatSend(send: ReplaySend): string {
+  const a = send.alert;
+  const severity = a.severity === undefined ? '' : `/${severityName(a.severity)}`;
+  const lines = [
+    `${new Date(send.at).toISOString()} → ${send.notifier} ${a.type}${severity} rule=${a.rule} events=${a.count}`,
+    `  ${a.title}`,
+    ...a.body.split('\n').map((l) => `  | ${l}`),
+  ];
+  return `${lines.join('\n')}\n`;
 }
 
-/** The report: per notifier, every alert with its time, type, rule and count; then the totals. */
-export function formatReplay(result: ReplayResult, config: Config): string {
-  const out: string[] = [];
+/** The closing totals: alerts per notifier, then what the pipeline did with the lines. */
+export function formatTotals(result: ReplayResult, config: Config): string {
+  const out: string[] = [''];
   for (const [name, entry] of Object.entries(config.notifiers)) {
     const { url } = notifierSettings(entry);
-    const mine = result.alerts.filter((a) => a.notify.includes(name));
-    out.push(`== ${name}${url === '' ? ' (disabled: its URL is empty)' : ''}: ${mine.length} alert${mine.length === 1 ? '' : 's'}`);
-    for (const a of mine) {
-      out.push(`${new Date(a.createdAt).toISOString()} ${a.type}${a.severity === undefined ? '' : `/${severityName(a.severity)}`} rule=${a.rule} events=${a.count}`);
-      out.push(`  ${a.title}`, ...a.body.split('\n').map((l) => `  | ${l}`));
-    }
+    const n = result.sent[name] ?? 0;
+    out.push(`== ${name}${url === '' ? ' (disabled: its URL is empty)' : ''}: ${n} alert${n === 1 ? '' : 's'}`);
   }
   const s = result.stats;
   out.push(
-    '',
-    `${result.lines} lines, ${s.events} events, ${result.unreadable.length} unreadable; matched ${JSON.stringify(s.matched)}, unmatched ${s.unmatched}`,
+    `${result.lines} lines, ${s.events} events (${result.parseErrors} not parsed as syslog, kept as raw text), ${result.unreadable} unreadable; matched ${JSON.stringify(s.matched)}, unmatched ${s.unmatched}`,
     `${s.alerts} alerts would have been sent; silenced ${s.silenced} events, ${s.repeatsHeld} repeats and ${s.throttled} throttled alerts folded into others. Nothing was sent.`,
-    ...result.unreadable.map((u) => `line ${u.line}: ${u.reason}`),
+    ...result.unreadableShown.map((u) => `line ${u.line}: ${u.reason}`),
   );
+  if (result.unreadable > result.unreadableShown.length) out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
   return `${out.join('\n')}\n`;
+}
+
+function emptyStats(): PipelineStats {
+  return { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
 }

@@ -4,16 +4,19 @@
 import { createNotifier } from '../../notifiers/registry.ts';
 import { maskInvalidUrl } from '../../notifiers/mask-invalid-url.ts';
 import type { Notifier } from '../../notifiers/types.ts';
+import type { MessageType } from '../message-type.ts';
 import { resolveSecrets, type SecretProblem } from '../config/secrets.ts';
 import { describeError } from '../describe-error.ts';
 import { NotifyError } from '../errors.ts';
 import { redact } from '../redactor.ts';
 
+/** `--type` (Apprise's `-n`): the types an alert can have. */
+
 export const EXIT_SENT = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_INVALID = 2;
 
-export async function testUrl(raw: string, opts: { title: string; body: string }, out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function testUrl(raw: string, opts: { title: string; body: string; type?: MessageType }, out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const print = (line: string): void => void out.write(`${redact(line)}\n`);
   const problems: SecretProblem[] = [];
   const url = resolveSecrets(raw, env, problems);
@@ -34,7 +37,7 @@ export async function testUrl(raw: string, opts: { title: string; body: string }
   print(`${notifier.service}: ${notifier.maskedUrl}`);
   const started = performance.now();
   try {
-    await notifier.send({ title: opts.title, body: opts.body, type: 'info' }, { signal: AbortSignal.timeout(30_000) });
+    await notifier.send({ title: opts.title, body: opts.body, type: opts.type ?? 'info' }, { signal: AbortSignal.timeout(30_000) });
     print(`sent in ${elapsed(started)}`);
     return EXIT_SENT;
   } catch (e) {

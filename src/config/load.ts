@@ -118,6 +118,7 @@ function validParts(raw: Record<string, unknown>): Config {
     log: section('log') ?? ConfigSchema.shape.log.parse(undefined),
     silences: items('silences', shape.silences.unwrap().element, new Set(Object.keys(shape.silences.unwrap().element.shape))),
     throttle: section('throttle') ?? {},
+    throttle_bypass: section('throttle_bypass') ?? 'crit',
     correlate: section('correlate') ?? ConfigSchema.shape.correlate.parse(undefined),
     limits: section('limits') ?? ConfigSchema.shape.limits.parse(undefined),
     state_dir: section('state_dir') ?? './var',

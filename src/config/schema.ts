@@ -5,6 +5,7 @@ import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';
 import { isCidr } from './cidr.ts';
+import { SEVERITIES } from '../event.ts';
 
 export const Duration = z
   .union([z.string(), z.number()])
@@ -106,20 +107,23 @@ export const Rule = z.strictObject({
   name: Name,
   /** What events this rule takes; omitted = every event. */
   match: MatchSchema.default({}),
-  notify: z.array(Name).min(1, 'a rule must notify at least one notifier'),
+  /** Empty only with `continue: false`: a rule that takes what it matches away from the rules after it. */
+  notify: z.array(Name),
   title: z.string().default('{{app}} on {{host}}'),
   body: z.string().default('{{message}}'),
-  /** Message type; default is derived from the event's severity. */
+  /** Message type; default: crit or worse → failure, err/warning/a failed attempt/a frequency rule → warning, else info (src/pipeline/alert-type.ts). */
   type: MessageTypeSchema.optional(),
   /** Stop evaluating further rules once this one matched. */
   continue: z.boolean().default(true),
   /** any: every match alerts; frequency: `threshold.count` matches within `threshold.within` per key; change: `field` changed per key. */
-  kind: z.enum(['any', 'frequency', 'change']).default('any'),
+  kind: z.enum(['any', 'frequency', 'change', 'sequence']).default('any'),
   /** What makes two alerts of this rule "the same": frequency/change state, repeat_interval, digest counts. */
   key: z.array(FieldName).optional(),
   threshold: z.strictObject({ count: z.number().int().min(1), within: Duration }).optional(),
   /** For kind change: the field whose value is watched. */
   field: FieldName.optional(),
+  /** For kind sequence: at least `count` events matching `match` within `within` before, per key. */
+  after: z.strictObject({ match: MatchSchema, count: z.number().int().min(1).default(1), within: Duration }).optional(),
   /** Alertmanager's grouping: one group per value of these fields; defaults send every alert at once. */
   group_by: z.array(FieldName).default([]),
   group_wait: Duration.default(0),
@@ -127,6 +131,11 @@ export const Rule = z.strictObject({
   /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
   repeat_interval: Duration.default(0),
   throttle: Throttle.optional(),
+  /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
+  priority: z.enum(['normal', 'high']).default('normal'),
+}).refine((rule) => rule.notify.length > 0 || !rule.continue, {
+  path: ['notify'],
+  message: 'a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
 });
 
 /** A time-bounded mute; `match` is the rules' language plus `rule: NAME`. */
@@ -188,6 +197,8 @@ export const ConfigSchema = z.strictObject({
   silences: z.array(Silence).default([]),
   /** Rate limits per notifier name, applied after every rule's own limits. */
   throttle: z.record(Name, Throttle).default({}),
+  /** Alerts this severe or worse are never held behind a rate limit (they still take a token when there is one). */
+  throttle_bypass: z.enum(SEVERITIES).default('crit'),
   correlate: z.strictObject({
     /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
     sudo_exit_timeout: Duration.default(600_000),

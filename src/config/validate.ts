@@ -44,6 +44,7 @@ export function crossCheck(config: Config): ConfigProblem[] {
       }
     });
     compileMatch(rule.match, ['rules', i, 'match'], problems);
+    if (rule.after) compileMatch(rule.after.match, ['rules', i, 'after', 'match'], problems);
     compileTemplate(rule.title, ['rules', i, 'title'], problems);
     compileTemplate(rule.body, ['rules', i, 'body'], problems);
     checkRuleKind(rule, i, problems);
@@ -95,6 +96,8 @@ function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): 
   if (rule.kind !== 'frequency' && rule.threshold) problems.push({ path: at('threshold'), atKey: true, message: 'threshold is only used by kind: frequency' });
   if (rule.kind === 'change' && !rule.field) problems.push({ path: at('kind'), message: 'kind change needs field: the field whose value is watched' });
   if (rule.kind !== 'change' && rule.field) problems.push({ path: at('field'), atKey: true, message: 'field is only used by kind: change' });
+  if (rule.kind === 'sequence' && !rule.after) problems.push({ path: at('kind'), message: 'kind sequence needs after: {match, count, within}: what must come before' });
+  if (rule.kind !== 'sequence' && rule.after) problems.push({ path: at('after'), atKey: true, message: 'after is only used by kind: sequence' });
   const fieldsUsed: [(string | number)[], string][] = [
     ...(rule.key ?? []).map((f, j): [(string | number)[], string] => [['key', j], f]),
     ...rule.group_by.map((f, j): [(string | number)[], string] => [['group_by', j], f]),

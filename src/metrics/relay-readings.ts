@@ -40,8 +40,8 @@ export interface ListenerReading {
   stats: ListenerStats;
 }
 
-/** The pipeline's totals; `overflowed` (per stage, per rule: what went past a `limits:` cap) once stages have caps. */
-export type PipelineReading = PipelineStats & { overflowed?: Record<string, Record<string, number>> };
+/** The pipeline's totals. */
+export type PipelineReading = PipelineStats;
 
 export interface NotifierReading {
   name: string;

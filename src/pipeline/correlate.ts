@@ -5,8 +5,11 @@
 // restart) goes on by itself, marked `late`. Every other event passes through untouched.
 import type { Clock, Timer } from '../clock.ts';
 import type { RelayEvent } from '../event.ts';
+import { shellQuote } from './shell-quote.ts';
 
 const TERMINAL = new Set(['exit', 'exec_error', 'reject', 'error']);
+/** An event received this long after its own timestamp was delivered late (spool, backlog): the alert says when the call happened. */
+const LATE_MS = 60_000;
 /** Ids of calls that timed out, remembered so a late exit can say so; bounded. */
 const REMEMBER_TIMED_OUT = 10_000;
 
@@ -72,7 +75,12 @@ function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, 
   const host = str(fields.host) ?? base.host;
   const who = str(fields.user) ?? '?';
   const runas = str(fields.runas_user) ?? 'root';
-  const command = Array.isArray(fields.argv) && fields.argv.length > 0 ? fields.argv.map(String).join(' ') : str(fields.command) ?? '?';
+  const argv = Array.isArray(fields.argv) && fields.argv.length > 0 ? fields.argv.map(String) : undefined;
+  fields.command_line = argv ? shellQuote(argv) : str(fields.command) ?? '?';
+  const calledAt = whenCalled(accept) ?? whenCalled(end);
+  if (calledAt) fields.called_at = calledAt.toISOString();
+  const late = lateness(accept, end);
+  if (late?.by) fields.delayed_by = late.by;
   return {
     ...base,
     receivedAt: end?.receivedAt ?? base.receivedAt,
@@ -80,9 +88,45 @@ function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, 
     app: base.app ?? 'sudo',
     host,
     severity: severityOf(end),
-    message: `${who} ran ${command} as ${runas}${host ? ` on ${host}` : ''}: ${fields.outcome}`,
+    message: `${who} ran ${String(fields.command_line)} as ${runas}${host ? ` on ${host}` : ''}: ${String(fields.outcome)}${late && calledAt ? lateNote(calledAt, late) : ''}`,
     fields,
   };
+}
+
+/** The call's own time: the plugin's timestamp (the sudo listener sets it; a JSON line carries `ts`). */
+function whenCalled(event: RelayEvent | undefined): Date | undefined {
+  if (!event) return undefined;
+  if (event.timestamp) return event.timestamp;
+  const ts = typeof event.fields.ts === 'string' ? new Date(event.fields.ts) : undefined;
+  return ts && !Number.isNaN(ts.getTime()) ? ts : undefined;
+}
+
+/** How late the call's events reached relay, when one came from the spool or long after its own time. */
+function lateness(...events: (RelayEvent | undefined)[]): { by?: string; spool: boolean } | undefined {
+  let lag = 0;
+  let spool = false;
+  for (const e of events) {
+    if (!e) continue;
+    spool ||= e.peer === 'spool';
+    const at = whenCalled(e);
+    if (at) lag = Math.max(lag, e.receivedAt.getTime() - at.getTime());
+  }
+  if (!spool && lag < LATE_MS) return undefined;
+  return { ...(lag >= LATE_MS ? { by: roughly(lag) } : {}), spool };
+}
+
+/** ` (called at 10:00:00Z, received 7m later from the plugin's spool)` */
+function lateNote(calledAt: Date, late: { by?: string; spool: boolean }): string {
+  const received = [late.by ? `received ${late.by} later` : 'received', late.spool ? "from the plugin's spool" : ''].filter(Boolean).join(' ');
+  return ` (called at ${calledAt.toISOString().replace('.000Z', 'Z')}, ${received})`;
+}
+
+/** 42s, 7m, 3h: a delay as people say it. */
+function roughly(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 90) return `${s}s`;
+  if (s < 90 * 60) return `${Math.round(s / 60)}m`;
+  return `${Math.round(s / 3600)}h`;
 }
 
 function outcome(end: RelayEvent | undefined): string {

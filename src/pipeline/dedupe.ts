@@ -1,7 +1,7 @@
 // repeat_interval: an alert whose key was sent less than `repeat_interval` ago is not sent again; it is
 // counted, and when the interval ends the latest of them goes out saying how often it repeated. An alert
 // that keeps coming thus goes out once per interval; one that stops leaves no state behind.
-import type { Alert } from '../alert.ts';
+import { countedTitle, type Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import { formatDuration } from '../config/duration.ts';
 
@@ -63,6 +63,7 @@ function folded(w: Window, latest: Alert, interval: number): Alert {
   const events = w.events === w.repeats ? '' : ` (${w.events} events)`;
   return {
     ...latest,
+    title: countedTitle(latest, w.events),
     count: w.events,
     body: `${latest.body}\n\n(repeated ${w.repeats} time${w.repeats === 1 ? '' : 's'}${events} in the last ${formatDuration(interval)})`,
   };

@@ -4,7 +4,7 @@ import { severityName, type RelayEvent } from '../event.ts';
 
 /** The names a rule or template may use at the top level of an event. */
 export const EVENT_FIELDS = [
-  'listener', 'kind', 'peer', 'facility', 'severity', 'timestamp', 'receivedAt', 'host', 'app', 'procid',
+  'listener', 'kind', 'peer', 'facility', 'severity', 'timestamp', 'timestampPrecise', 'receivedAt', 'host', 'app', 'procid',
   'msgid', 'message', 'raw', 'parseError', 'fields', 'sd',
 ] as const;
 
@@ -30,7 +30,7 @@ export function templateView(event: RelayEvent): Record<string, unknown> {
     sd: event.structuredData ?? {},
     severity: severityName(event.severity),
     level: event.severity,
-    timestamp: (event.timestamp ?? event.receivedAt).toISOString(),
+    timestamp: event.timestampPrecise ?? (event.timestamp ?? event.receivedAt).toISOString(),
     receivedAt: event.receivedAt.toISOString(),
   };
 }

@@ -13,6 +13,15 @@ import { Aggregate } from './aggregate.ts';
 import { renderBatch } from './render.ts';
 import { Dedupe } from './dedupe.ts';
 import { Throttle } from './throttle.ts';
+import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { severityLevel } from '../event.ts';
+
+export interface PipelineOptions {
+  /** Where stages keep what must survive a restart; a memory store keeps nothing across processes. */
+  store?: StateStore;
+  log?: Logger;
+}
 
 export interface PipelineStats {
   events: number;
@@ -23,6 +32,10 @@ export interface PipelineStats {
   silenced: number;
   repeatsHeld: number;
   throttled: number;
+  /** Alerts that went past a rate limit because of their severity or `priority: high`. */
+  throttleBypassed: number;
+  /** Per stage, per rule: what went past a `limits:` cap and was counted in an overflow entry. */
+  overflowed: Record<string, Record<string, number>>;
   alerts: number;
 }
 
@@ -38,21 +51,26 @@ export class Pipeline {
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
 
-  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void) {
+  constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, opts: PipelineOptions = {}) {
     const rules = new Map(config.rules.map((r) => [r.name, r]));
     this.correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, (event) => this.route(event));
     this.router = new Router(config.rules);
     this.silence = new Silence(config.silences, clock, (hit) => this.aggregate.push(hit));
     this.aggregate = new Aggregate(clock, (batch) => this.dedupe.push(renderBatch(batch, clock.now())));
     this.dedupe = new Dedupe((a) => rules.get(a.rule)?.repeat_interval ?? 0, clock, (alert) => this.ruleThrottle.push(alert));
-    this.ruleThrottle = new Throttle((name) => rules.get(name)?.throttle, (a) => a.rule, (name) => `rule ${name}`, clock, (alert) => {
+    const store = opts.store ?? new MemoryStateStore();
+    const log = opts.log ?? silentLogger;
+    const bypassLevel = severityLevel(config.throttle_bypass)!;
+    const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
+      bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rules.get(a.rule)?.priority === 'high' };
+    this.ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rules.get(name)?.throttle, bucketOf: (a) => a.rule, next: (alert) => {
       for (const name of alert.notify) this.notifierThrottle.push({ ...alert, notify: [name] });
-    });
-    this.notifierThrottle = new Throttle((name) => config.throttle[name], (a) => a.notify[0]!, (name) => `notifier ${name}`, clock, (alert) => {
+    } });
+    this.notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]!, next: (alert) => {
       this.alerts++;
       this.alertsByRule.set(alert.rule, (this.alertsByRule.get(alert.rule) ?? 0) + 1);
       deliver(alert);
-    });
+    } });
   }
 
   /** One parsed event in. */
@@ -85,6 +103,8 @@ export class Pipeline {
       silenced: this.silence.silenced,
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,
+      throttleBypassed: this.ruleThrottle.bypassed + this.notifierThrottle.bypassed,
+      overflowed: { throttle: sumByKey(this.ruleThrottle.overflowed, this.notifierThrottle.overflowed) },
       alerts: this.alerts,
     };
   }
@@ -92,4 +112,10 @@ export class Pipeline {
   private route(event: RelayEvent): void {
     for (const hit of this.router.route(event, this.clock.now())) this.silence.push(hit);
   }
+}
+
+function sumByKey(...maps: ReadonlyMap<string, number>[]): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const m of maps) for (const [k, n] of m) sum[k] = (sum[k] ?? 0) + n;
+  return sum;
 }

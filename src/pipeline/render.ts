@@ -1,11 +1,12 @@
 // Batch → Alert: the rule's title and body rendered from the first event, and, when the alert stands for
 // more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
 import { randomUUID } from 'node:crypto';
-import type { Alert } from '../alert.ts';
+import { countedTitle, type Alert } from '../alert.ts';
 import type { MessageType } from '../message-type.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
 import type { Batch } from './hit.ts';
+import { defaultType } from './alert-type.ts';
 
 /** Keys listed in a digest before "and N more". */
 const LISTED_KEYS = 10;
@@ -14,21 +15,35 @@ export function renderBatch(batch: Batch, now: number): Alert {
   const { rule, first } = batch;
   const digest = batch.hits > 1 ? digestView(batch) : undefined;
   const view = { ...templateView(first.event), ...first.extra, rule: rule.config.name, count: batch.count, digest };
-  const title = rule.title(view);
-  const body = rule.body(view);
+  // A title is one line, and never blank: a frame that did not parse has no app to put in `{{app}} on {{host}}`.
+  const rendered = rule.title(view).replace(/\s+/g, ' ').trim();
+  const title = /[\p{L}\p{N}]/u.test(rendered) ? rendered : `${rule.config.name}: ${source(first.event)}`;
+  const body = rule.body(view) + parseNote(first.event);
   const identity = rule.config.key ? rule.keyOf(first.event) : `${title}\u0000${body}`;
   return {
     id: randomUUID(),
     rule: rule.config.name,
     notify: rule.config.notify,
-    title: batch.count > 1 ? `${title} (${batch.count} events)` : title,
+    title: countedTitle({ title }, batch.count),
+    headline: title,
     body: digest ? `${body}\n\n${digestText(digest)}` : batch.count > 1 ? `${body}\n\n${withinText(batch)}` : body,
-    type: rule.config.type ?? typeFromSeverity(batch.severity),
+    type: rule.config.type ?? defaultType(batch),
     severity: batch.severity,
     key: `${rule.config.name}\u0000${batch.group}\u0000${identity}`,
     createdAt: now,
     count: batch.count,
   };
+}
+
+/** Where an event came from, for alerts about frames relay could not fully read. */
+function source(event: Batch['first']['event']): string {
+  return `frame from ${event.peer ?? 'an unknown peer'} on listener ${event.listener}`;
+}
+
+/** What the parser flagged (a frame it could not read, an impossible timestamp), said under the body. */
+function parseNote(event: Batch['first']['event']): string {
+  const problem = event.fields.parse_error;
+  return typeof problem === 'string' && problem !== '' ? `\n\n(${source(event)}: ${problem})` : '';
 }
 
 interface DigestView {
@@ -67,11 +82,4 @@ function digestText(d: DigestView): string {
 function withinText(batch: Batch): string {
   const within = batch.first.extra.within;
   return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}`;
-}
-
-/** emerg…err → failure, warning → warning, the rest → info. */
-export function typeFromSeverity(severity: number | undefined): MessageType {
-  if (severity === undefined) return 'info';
-  if (severity <= 3) return 'failure';
-  return severity === 4 ? 'warning' : 'info';
 }

@@ -1,5 +1,5 @@
-// Rules applied to events: each rule whose `match:` takes the event, and whose kind (any, frequency,
-// change) lets it through, makes a Hit for the stages after it.
+// Rules applied to events: each rule whose `match:` takes the event, and whose kind (any, frequency, change,
+// sequence) lets it through, makes a Hit for the stages after it.
 import type { RelayEvent } from '../event.ts';
 import type { RuleConfig } from '../config/schema.ts';
 import type { ConfigProblem } from '../config/problems.ts';
@@ -10,6 +10,7 @@ import { getField } from './fields.ts';
 import { keyValues, type Hit } from './hit.ts';
 import { Frequency } from './frequency.ts';
 import { Change } from './change.ts';
+import { Sequence } from './sequence.ts';
 
 export interface CompiledRule {
   readonly config: RuleConfig;
@@ -27,13 +28,16 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
   const compiled = rules.map((config, i): CompiledRule => {
     const key = config.key ?? [];
     const keyOf = (event: RelayEvent) => keyValues(key, (f) => getField(event, f));
+    const matches = compileMatch(config.match, ['rules', i, 'match'], problems);
+    // A sequence rule also sees the events that must come before, to count them.
+    const before = config.after ? compileMatch(config.after.match, ['rules', i, 'after', 'match'], problems) : undefined;
     return {
       config,
-      matches: compileMatch(config.match, ['rules', i, 'match'], problems),
+      matches: before ? (e) => matches(e) || before(e) : matches,
       title: compileTemplate(config.title, ['rules', i, 'title'], problems),
       body: compileTemplate(config.body, ['rules', i, 'body'], problems),
       keyOf,
-      trigger: triggerFor(config, keyOf),
+      trigger: triggerFor(config, keyOf, matches),
     };
   });
   // Config validation already reported these; reaching here means a caller skipped it.
@@ -41,7 +45,7 @@ export function compileRules(rules: readonly RuleConfig[]): CompiledRule[] {
   return compiled;
 }
 
-function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string): (hit: Hit) => Hit | undefined {
+function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, completes: Predicate): (hit: Hit) => Hit | undefined {
   if (config.kind === 'frequency' && config.threshold) {
     const frequency = new Frequency(config.threshold.count, config.threshold.within);
     return (hit) => frequency.admit(hit, keyOf(hit.event));
@@ -49,6 +53,10 @@ function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string): (
   if (config.kind === 'change' && config.field) {
     const change = new Change(config.field);
     return (hit) => change.admit(hit, keyOf(hit.event));
+  }
+  if (config.kind === 'sequence' && config.after) {
+    const sequence = new Sequence(config.after.count, config.after.within);
+    return (hit) => sequence.admit(hit, keyOf(hit.event), completes(hit.event));
   }
   return (hit) => hit;
 }

@@ -2,12 +2,12 @@
 // splitting on spaces, which drops SD-IDs without an `@` (`[origin ip="…"]`), mangles escaped quotes and
 // reads `[x a="b"]` inside the free-text MSG as structured data, letting a message forge fields.
 import type { RelayEvent } from '../event.ts';
+import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
 
-export type Rfc5424Parts = Pick<RelayEvent, 'timestamp' | 'host' | 'app' | 'procid' | 'msgid' | 'structuredData' | 'message'>;
+export type Rfc5424Parts = Pick<RelayEvent, 'host' | 'app' | 'procid' | 'msgid' | 'structuredData' | 'message'> & { time: SyslogTime };
 
 // VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
 const HEADER = /^[1-9]\d{0,2} (\S+) (\S+) (\S+) (\S+) (\S+) /;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/i;
 const BOM = '\uFEFF';
 
 /** Parses `VERSION SP … SD [SP MSG]`; throws SyntaxError saying what is wrong. */
@@ -23,7 +23,8 @@ export function parseRfc5424(text: string): Rfc5424Parts {
     if (message.startsWith(BOM)) message = message.slice(1);
   }
   return {
-    timestamp: parseTimestamp(ts),
+    // NILVALUE is a sender without a clock, not an error; anything else must be a real RFC 3339 time.
+    time: ts === '-' ? {} : rfc3339Time(ts),
     host: nil(host),
     app: nil(app),
     procid: nil(procid),
@@ -35,13 +36,6 @@ export function parseRfc5424(text: string): Rfc5424Parts {
 
 function nil(v: string): string | undefined {
   return v === '-' ? undefined : v;
-}
-
-/** A timestamp that does not follow RFC 3339 is dropped rather than failing the whole event. */
-function parseTimestamp(v: string): Date | undefined {
-  if (!TIMESTAMP.test(v)) return undefined;
-  const d = new Date(v);
-  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 function parseStructuredData(s: string, start: number): { data?: Record<string, Record<string, string>>; end: number } {

@@ -4,6 +4,8 @@ import nsyslog from 'nsyslog-parser';
 import { FACILITY } from 'nsyslog-parser/pri.js';
 import type { RelayEvent } from '../event.ts';
 import { parseRfc5424 } from './rfc5424.ts';
+import { parseRfc3164 } from './rfc3164.ts';
+import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
 
 export interface FrameOrigin {
   listener: string;
@@ -31,43 +33,45 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   if (origin.peer !== undefined) base.peer = origin.peer;
 
   const pri = PRI.exec(text);
-  if (!pri) return { ...base, parseError: 'no <PRI> at the start of the frame' };
+  if (!pri) return failed(base, 'no <PRI> at the start of the frame');
   const prival = Number(pri[1]);
-  if (prival > MAX_PRIVAL) return { ...base, parseError: `PRI ${prival} is out of range (0-${MAX_PRIVAL})` };
+  if (prival > MAX_PRIVAL) return failed(base, `PRI ${prival} is out of range (0-${MAX_PRIVAL})`);
   // A PRI alone is still worth keeping: rules route on severity and facility.
   const withPri: RelayEvent = { ...base, facility: FACILITY[prival >> 3]!.id, severity: prival & 7 };
 
   const afterPri = text.slice(pri[0].length);
   // RFC 5424 puts VERSION (1-3 digits, no leading zero) and a space right after the PRI. A longer digit run
   // is an ISO timestamp in a legacy header (`<38>2026-11-23T11:00:33 host app[1]:`, as loggen and
-  // rsyslog send), which the RFC 3164 parser takes.
+  // rsyslog send).
   if (/^[1-9]\d{0,2} /.test(afterPri)) {
+    let parts;
     try {
-      return defined({ ...withPri, ...parseRfc5424(afterPri) });
+      parts = parseRfc5424(afterPri);
     } catch (err) {
-      return { ...withPri, parseError: `RFC 5424: ${(err as Error).message}` };
+      return failed(withPri, `RFC 5424: ${(err as Error).message}`);
     }
+    const { time, ...rest } = parts;
+    return timed(defined({ ...withPri, ...rest }), time);
   }
 
   const iso = ISO_LEGACY.exec(afterPri);
   if (iso) {
-    const ts = new Date(iso[1]!);
-    return defined({
-      ...withPri,
-      timestamp: Number.isNaN(ts.getTime()) ? undefined : ts,
-      host: nil(iso[2]),
-      app: nil(iso[3]),
-      procid: nil(iso[4]),
-      message: stripBom(iso[5]!),
-    });
+    return timed(defined({ ...withPri, host: nil(iso[2]), app: nil(iso[3]), procid: nil(iso[4]), message: stripBom(iso[5]!) }), rfc3339Time(iso[1]!));
   }
 
-  // The window ends on a non-space so nsyslog's trim cannot eat message text at the cut.
+  const bsd = parseRfc3164(afterPri, receivedAt);
+  if (bsd) {
+    const { time, ...rest } = bsd;
+    return timed(defined({ ...withPri, ...rest, message: stripBom(rest.message) }), time);
+  }
+
+  // Other shapes (CEF right after the PRI, headers with a year): nsyslog's guess, on a bounded window
+  // that ends on a non-space so its trim cannot eat message text at the cut.
   const window = text.slice(0, NSYSLOG_WINDOW).trimEnd();
   const p = nsyslog(window, { generateTimestamp: false, cef: true, leef: false, fields: false, pid: true });
-  if ('err' in p) return { ...withPri, parseError: `syslog parser failed: ${String(p.err)}` };
-  if (p.version !== undefined) return { ...withPri, parseError: 'RFC 5424 VERSION does not follow the PRI directly' };
-  if (p.type === 'UNKNOWN') return { ...withPri, parseError: 'no RFC 5424 or RFC 3164 header after the PRI' };
+  if ('err' in p) return failed(withPri, `syslog parser failed: ${String(p.err)}`);
+  if (p.version !== undefined) return failed(withPri, 'RFC 5424 VERSION does not follow the PRI directly');
+  if (p.type === 'UNKNOWN') return failed(withPri, 'no RFC 5424 or RFC 3164 header after the PRI');
   return defined({
     ...withPri,
     timestamp: bsdTimestamp(p.ts, receivedAt),
@@ -76,6 +80,29 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
     procid: nil(p.pid),
     message: stripBom((p.message + text.slice(window.length)).trimEnd()),
   });
+}
+
+/**
+ * A frame that did not parse still flows, with its raw text as the message. Its host is the peer's
+ * address (or the listener's name), so its alert still says where it came from; `fields.parse_error`
+ * says why, for rules and templates.
+ */
+function failed(event: RelayEvent, why: string): RelayEvent {
+  return { ...event, host: peerHost(event.peer) ?? event.listener, parseError: why, fields: { ...event.fields, parse_error: why } };
+}
+
+/** `192.0.2.7:514` → `192.0.2.7`, `[2001:db8::1]:514` → `2001:db8::1`; Unix peers (`uid=0`) have no host. */
+function peerHost(peer: string | undefined): string | undefined {
+  const m = peer === undefined ? null : /^\[?([^\]]*?)\]?:\d+$/.exec(peer);
+  return m ? m[1] : undefined;
+}
+
+/** The sender's time on the event; an impossible one is said in `fields.parse_error` instead of dropped silently. */
+function timed(event: RelayEvent, time: SyslogTime): RelayEvent {
+  if (time.timestamp) event.timestamp = time.timestamp;
+  if (time.precise) event.timestampPrecise = time.precise;
+  if (time.error) event.fields = { ...event.fields, parse_error: `${time.error}; the time relay received it is used instead` };
+  return event;
 }
 
 /** Syslog senders end frames with any mix of CR, LF and NUL; none of it is message. */

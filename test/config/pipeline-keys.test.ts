@@ -77,4 +77,40 @@ silences:
       '22:12: silences[2].match: a silence needs at least one matcher (it would mute everything)',
     ]);
   });
+
+  it('takes a rule that notifies no one only as one that stops the rules after it (continue: false)', () => {
+    const c = parseConfig('notifiers: { ops: "console://" }\nrules:\n  - { name: drop, match: { fields.probe: true }, notify: [], continue: false }\n', 'c.yaml', {});
+    expect(c.rules[0]).toMatchObject({ notify: [], continue: false });
+    expect(problems('notifiers: { ops: "console://" }\nrules:\n  - { name: nowhere, notify: [] }\n')).toEqual([
+      '3:30: rules[0].notify: a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
+    ]);
+  });
+
+  it('checks kind: sequence and its after: like the other kinds', () => {
+    expect(problems(`notifiers: { ops: "console://" }
+rules:
+  - { name: a, kind: sequence, notify: [ops] }
+  - { name: b, after: { match: { app: sshd }, within: 1h }, notify: [ops] }
+  - { name: c, kind: sequence, after: { match: { message: "/(/" }, count: 3, within: 1h }, notify: [ops] }
+`)).toEqual([
+      '3:22: rules[0].kind: kind sequence needs after: {match, count, within}: what must come before',
+      '4:16: rules[1].after: after is only used by kind: sequence',
+      '5:59: rules[2].after.match.message: bad regular expression /(/: Invalid regular expression: /(/: Unterminated group',
+    ]);
+  });
+});
+
+describe('throttle bypass keys', () => {
+  it('default to crit and priority normal', () => {
+    const c = parseConfig('notifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops] }\n', 'c.yaml', {});
+    expect(c.throttle_bypass).toBe('crit');
+    expect(c.rules[0]!.priority).toBe('normal');
+  });
+
+  it('report a severity or priority that does not exist at its place', () => {
+    expect(problems('throttle_bypass: loud\nnotifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops], priority: urgent }\n')).toEqual([
+      '1:18: throttle_bypass: Invalid option: expected one of "emerg"|"alert"|"crit"|"err"|"warning"|"notice"|"info"|"debug"',
+      '4:41: rules[0].priority: Invalid option: expected one of "normal"|"high"',
+    ]);
+  });
 });

@@ -4,6 +4,7 @@ import { createNotifier } from '../../notifiers/registry.ts';
 import { startDiscord, type FakeDiscord } from './servers/discord.ts';
 import { startSlack, type FakeSlack } from './servers/slack.ts';
 import { startSmtp, type FakeSmtp } from './servers/smtp.ts';
+import { json, startRecorder, type Recorder } from './servers/recorder.ts';
 
 const LINE = 'sudo: @everyone <@123> <@&456> <!channel> <!here> <@U999> <script>alert(1)</script> @here';
 const message = { title: 'auth <@123> @everyone', body: LINE, type: 'failure' as const };
@@ -37,6 +38,20 @@ describe('log text is data', () => {
     expect(sent).not.toContain('<script>');
     expect(sent).toContain('&lt;!channel&gt;');
     expect(slack.messages.at(-1)).toMatchObject({ parse: 'none', link_names: false });
+  });
+
+  it('Google Chat: <users/all> and <users/ID> stay text, so nobody is notified', async () => {
+    const chat: Recorder = await startRecorder();
+    process.env.RELAY_GCHAT_API_URL = chat.url;
+    try {
+      await createNotifier('c', 'gchat://SPACE/KEY/TOKEN').send({ title: 'auth <users/all>', body: 'sshd: <users/123456789> <users/all> <https://x.example|click>', type: 'failure' });
+      const text = json(chat.requests.at(-1)!).text as string;
+      expect(text).not.toMatch(/<(users\/|https?:)/);
+      expect(text.replace(/\u200b/g, '')).toBe('*auth <users/all>*\nsshd: <users/123456789> <users/all> <https://x.example|click>');
+    } finally {
+      delete process.env.RELAY_GCHAT_API_URL;
+      await chat.close();
+    }
   });
 
   it('HTML email escapes the log text', async () => {

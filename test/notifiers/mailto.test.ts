@@ -8,7 +8,9 @@ urlTable('Email (SMTP)', [
   { url: 'mailtos://alerts:pw1@example.com/ops@example.com/dev@example.com?cc=a@x.org,b@x.org&bcc=c@x.org&from=Relay%20<relay@example.com>&reply=r@x.org', config: { mode: 'starttls', to: ['ops@example.com', 'dev@example.com'], cc: ['a@x.org', 'b@x.org'], bcc: ['c@x.org'], from: 'Relay <relay@example.com>', reply: 'r@x.org' }, secrets: ['pw1'] },
   { url: 'mailtos://me:pw@example.com:2465?mode=ssl&smtp=smtp.example.net&to=ops+pager@example.com&format=html&name=Relay', config: { mode: 'ssl', port: 2465, smtp: 'smtp.example.net', to: ['ops+pager@example.com'], format: 'html', name: 'Relay' }, secrets: ['pw'] },
   { url: 'mailto://example.com?from=relay@example.com&verify=no', config: { from: 'relay@example.com', verify: false } },
+  { url: 'mailto://me:pw@example.com?smtp=smtp.example.net&port=2525', config: { domain: 'example.com', smtp: 'smtp.example.net', port: 2525 }, secrets: ['pw'] },
 ], [
+  ['mailto://me:pw@example.com?smtp=smtp.example.net&port=99999', /port=99999/],
   ['mailto://example.com', /needs a user or from=/],
   ['mailto://u:p@example.com?mode=ssl', /needs mailtos/],
   ['mailtos://u:p@example.com?mode=tls', /mode=tls/],
@@ -28,6 +30,11 @@ describe('email through nodemailer to a loopback SMTP server', () => {
     expect(mail).toMatchObject({ from: 'relay@example.com', to: ['ops@example.com', 'cc@example.com'], secure: false, user: 'alerts' });
     expect(mail.raw).toContain('Subject: sudo on web1');
     expect(mail.raw).toContain('bob ran id');
+  });
+
+  it('?smtp=HOST&port=N sends to that server on that port, whatever the domain', async () => {
+    await createNotifier('m', `mailto://alerts:s3cret@example.com/ops@example.com?from=relay@example.com&smtp=127.0.0.1&port=${smtp.port}`).send(message);
+    expect(smtp.mails.at(-1)).toMatchObject({ from: 'relay@example.com', to: ['ops@example.com'], user: 'alerts' });
   });
 
   it('mailtos:// upgrades with STARTTLS before sending (self-signed certificate, verify=no)', async () => {

@@ -30,6 +30,12 @@ describe('ntfy', () => {
     expect(json(last())).toEqual({ topic: 'alerts', title: 'disk full', message: message.body, priority: 5, tags: ['warning'] });
   });
 
+  it('takes the topic page pasted as-is (https://ntfy.sh/topic) like ntfy://topic', async () => {
+    await createNotifier('n', 'https://ntfy.sh/alerts?priority=high').send(message);
+    expect(last().path).toBe('/');
+    expect(json(last())).toMatchObject({ topic: 'alerts', title: 'disk full', priority: 4 });
+  });
+
   it('self-hosted with a token sends a Bearer header, one request per topic', async () => {
     const before = server.requests.length;
     await createNotifier('n', `ntfy://tk_abc@127.0.0.1:${server.port}/a/b?priority=low`).send(message);
@@ -162,26 +168,61 @@ describe('Google Chat', () => {
     await createNotifier('c', 'gchat://SPACE/KEY/TOKEN/th1').send(message);
     expect(last().path).toBe('/v1/spaces/SPACE/messages');
     expect(Object.fromEntries(last().query)).toEqual({ key: 'KEY', token: 'TOKEN', threadKey: 'th1', messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' });
-    expect(json(last())).toEqual({ text: `*disk full*\n${message.body}` });
+    expect(json(last())).toEqual({ text: '*disk full*\nsda1 at 99%\n<\u200bb>x<\u200b/b>' });
   });
 });
 
 describe('Matrix', () => {
-  it('logs in, resolves an alias, sends HTML-escaped text, logs out', async () => {
+  /** A homeserver that, like Synapse, refuses to take a message into a room the account has not joined. */
+  const homeserver = (serverName: string) => {
+    const joined = new Set<string>();
     server.handle((req) => {
-      if (req.path.endsWith('/login')) return { body: { access_token: 'AT1' } };
-      if (req.path.includes('/directory/room/')) return { body: { room_id: '!r1:example' } };
+      const path = decodeURIComponent(req.path);
+      if (path.endsWith('/login')) return { body: { access_token: 'AT1', user_id: `@bob:${serverName}`, device_id: 'D' } };
+      if (path.endsWith('/account/whoami')) return { body: { user_id: `@bot:${serverName}` } };
+      const join = /\/join\/(.+)$/.exec(path);
+      if (join) {
+        const id = join[1]!.startsWith('!') ? join[1]! : `!r-${join[1]!.slice(1)}`;
+        joined.add(id);
+        return { body: { room_id: id } };
+      }
+      const send = /\/rooms\/([^/]+)\/send\//.exec(path);
+      if (send && !joined.has(send[1]!)) return { status: 403, body: { errcode: 'M_FORBIDDEN', error: 'User @bob is not in room' } };
       return { body: { event_id: '$e' } };
     });
+  };
+
+  it('logs in, joins the room (an invited account could not send otherwise), sends HTML-escaped text, logs out', async () => {
+    homeserver('example.org');
     const before = server.requests.length;
-    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/#ops:example`).send(message);
-    const [, resolve, send, logout] = server.requests.slice(before);
-    expect(decodeURIComponent(resolve!.path)).toBe('/_matrix/client/v3/directory/room/#ops:example');
-    expect(send!.method).toBe('PUT');
-    expect(decodeURIComponent(send!.path)).toMatch(/^\/_matrix\/client\/v3\/rooms\/!r1:example\/send\/m\.room\.message\/.+/);
-    expect(send!.headers.authorization).toBe('Bearer AT1');
-    expect(json(send!)).toMatchObject({ msgtype: 'm.text', formatted_body: '<h4>disk full</h4>sda1 at 99%<br>&lt;b&gt;x&lt;/b&gt;' });
-    expect(logout!.path).toBe('/_matrix/client/v3/logout');
+    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/#ops:example.org/!inv:example.org`).send(message);
+    const paths = server.requests.slice(before).map((r) => `${r.method} ${decodeURIComponent(r.path).replace(/message\/.+$/, 'message/TXN')}`);
+    expect(paths).toEqual([
+      'POST /_matrix/client/v3/login',
+      'POST /_matrix/client/v3/join/#ops:example.org',
+      'PUT /_matrix/client/v3/rooms/!r-ops:example.org/send/m.room.message/TXN',
+      'POST /_matrix/client/v3/join/!inv:example.org',
+      'PUT /_matrix/client/v3/rooms/!inv:example.org/send/m.room.message/TXN',
+      'POST /_matrix/client/v3/logout',
+    ]);
+    const send = server.requests.slice(before)[2]!;
+    expect(send.headers.authorization).toBe('Bearer AT1');
+    expect(json(send)).toMatchObject({ msgtype: 'm.text', formatted_body: '<h4>disk full</h4>sda1 at 99%<br>&lt;b&gt;x&lt;/b&gt;' });
+  });
+
+  it('completes a bare room name with the server name of the account, not the host in the URL', async () => {
+    homeserver('example.org');
+    const before = server.requests.length;
+    await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/ops`).send(message);
+    expect(server.requests.slice(before).map((r) => decodeURIComponent(r.path))).toContain('/_matrix/client/v3/join/#ops:example.org');
+  });
+
+  it('with an access token asks the server who the account is before completing a bare room name', async () => {
+    homeserver('matrix.example.net');
+    const before = server.requests.length;
+    await createNotifier('x', `matrix://tok@127.0.0.1:${server.port}/ops`).send(message);
+    const paths = server.requests.slice(before).map((r) => decodeURIComponent(r.path));
+    expect(paths.slice(0, 2)).toEqual(['/_matrix/client/v3/account/whoami', '/_matrix/client/v3/join/#ops:matrix.example.net']);
   });
 
   it('M_LIMIT_EXCEEDED is retryable after retry_after_ms', async () => {

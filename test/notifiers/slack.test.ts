@@ -38,9 +38,16 @@ describe('Slack against a loopback Slack', () => {
   it('an incoming webhook receives an attachment coloured by severity', async () => {
     await createNotifier('s', `slack://relay@${A}/${B}/${C}/#ops`).send(message);
     expect(slack.messages.at(-1)).toEqual({
-      username: 'relay', parse: 'none', link_names: false, text: '*sudo*', channel: '#ops',
+      username: 'relay', parse: 'none', link_names: false, text: 'sudo', channel: '#ops',
       attachments: [{ color: '#CACF29', title: 'sudo', text: 'bob ran id', mrkdwn_in: ['text'] }],
     });
+  });
+
+  it('the top-level text (notifications, the fallback) is the plain title, not a bolded second copy', async () => {
+    await createNotifier('s', `slack://${A}/${B}/${C}`).send({ title: 'failed SSH logins on web1 (40 events)', body: 'sshd: *Failed* password\n40 events', type: 'warning' });
+    expect(slack.messages.at(-1)!.text).toBe('failed SSH logins on web1 (40 events)');
+    await createNotifier('s', `slack://${BOT}/#alerts?blocks=yes`).send({ title: '', body: 'only a body', type: 'info' });
+    expect(slack.messages.at(-1)!.text).toBe('only a body');
   });
 
   it('a bot token posts through @slack/web-api with its Bearer token, in Block Kit when blocks=yes', async () => {

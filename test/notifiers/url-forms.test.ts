@@ -6,6 +6,7 @@ const TOK30 = 'a1234567890abcdefghijklmnopqrs';
 
 urlTable('ntfy', [
   { url: 'ntfy://alerts', config: { host: undefined, topics: ['alerts'] } },
+  { url: 'https://ntfy.sh/alerts?priority=high', config: { host: undefined, topics: ['alerts'], priority: 'high' } },
   { url: 'ntfys://bob:pw9@ntfy.example.com:8443/alerts/backup?priority=high&tags=warning,skull&click=https://x.example', config: { secure: true, host: 'ntfy.example.com', port: 8443, topics: ['alerts', 'backup'], user: 'bob', password: 'pw9', priority: 'high', tags: ['warning', 'skull'] }, secrets: ['pw9'] },
   { url: 'ntfys://tk_secrettoken@ntfy.example.com/alerts?format=markdown', config: { token: 'tk_secrettoken', format: 'markdown' }, secrets: ['tk_secrettoken'] },
 ], [
@@ -14,7 +15,7 @@ urlTable('ntfy', [
 ]);
 
 urlTable('Gotify', [
-  { url: 'gotify://gotify.example.com/AbCdEf123', config: { host: 'gotify.example.com', path: '', token: 'AbCdEf123', priority: 'normal' }, secrets: ['AbCdEf123'] },
+  { url: 'gotify://gotify.example.com/AbCdEf123', config: { host: 'gotify.example.com', path: '', token: 'AbCdEf123', priority: undefined }, secrets: ['AbCdEf123'] },
   { url: 'gotifys://example.com:8443/sub/path/AbCdEf123?priority=high&format=markdown', config: { secure: true, port: 8443, path: '/sub/path', priority: 'high', format: 'markdown' }, secrets: ['AbCdEf123'] },
 ], [
   ['gotify://example.com', /application token/],
@@ -79,8 +80,8 @@ urlTable('Google Chat', [
 ]);
 
 urlTable('Matrix', [
-  { url: 'matrixs://bob:pw5@matrix.example.com/#ops/!abc:matrix.example.com', config: { user: 'bob', password: 'pw5', rooms: ['#ops:matrix.example.com', '!abc:matrix.example.com'] }, secrets: ['pw5'] },
-  { url: 'matrix://syt_token@localhost:8008/ops?msgtype=notice', config: { token: 'syt_token', rooms: ['#ops:localhost'], msgtype: 'notice', port: 8008 }, secrets: ['syt_token'] },
+  { url: 'matrixs://bob:pw5@matrix.example.com/#ops/!abc:matrix.example.com', config: { user: 'bob', password: 'pw5', rooms: ['#ops', '!abc:matrix.example.com'] }, secrets: ['pw5'] },
+  { url: 'matrix://syt_token@localhost:8008/ops?msgtype=notice', config: { token: 'syt_token', rooms: ['#ops'], msgtype: 'notice', port: 8008 }, secrets: ['syt_token'] },
 ], [
   ['matrix://matrix.example.com/#ops', /access token/],
   ['matrix://t@matrix.example.com', /at least one/],

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RelayEvent } from '../../src/event.ts';
 import { harness } from './harness.ts';
 
 const SUDO = `correlate: { sudo_exit_timeout: 10m }
@@ -68,12 +69,70 @@ describe('correlate: one sudo call, one alert', () => {
     const h = harness(SUDO);
     h.syslog('sudo', 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update');
     h.syslog('sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)');
-    expect(h.sent.map((a) => [a.title, a.body])).toEqual([['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → ']]);
+    expect(h.sent.map((a) => [a.title, a.body])).toEqual([['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → allowed (syslog has no exit status)']]);
   });
 
   it('passes other JSON events through untouched', () => {
     const h = harness(`rules:\n  - name: all\n    notify: [ops]\n    title: "{{kind}} {{fields.what}}"\n`);
     h.pipeline.push({ receivedAt: new Date(0), listener: 'u', kind: 'json', message: '{}', fields: { what: 'backup done' } });
     expect(h.sent.map((a) => a.title)).toEqual(['json backup done']);
+  });
+});
+
+describe('correlate: the sudo alert reads as one sentence saying exactly what ran', () => {
+  const T = Date.parse('2026-11-23T10:00:00Z');
+  const base = { v: 1, host: 'web1', user: 'alice', uid: 1000, runas_user: 'root', cwd: '/root', pid: 1 };
+  /** One plugin event as the sudo listener makes it: its own timestamp, received `lagMs` later. */
+  const event = (fields: Record<string, unknown>, lagMs = 0, peer?: string): RelayEvent => ({
+    receivedAt: new Date(T + lagMs), listener: 'sudo', kind: 'sudo', timestamp: new Date(T), message: '', fields: { ...base, ...fields },
+    ...(peer ? { peer } : {}),
+  });
+  const cases: { name: string; events: RelayEvent[]; message: string }[] = [
+    {
+      name: 'the README example',
+      events: [event({ event: 'accept', id: 'a', argv: ['systemctl', 'restart', 'nginx'] }), event({ event: 'exit', id: 'a', argv: ['systemctl', 'restart', 'nginx'], status: 0 })],
+      message: 'alice ran systemctl restart nginx as root on web1: exit 0',
+    },
+    {
+      name: 'an argument with spaces and $ is quoted as a shell needs it',
+      events: [event({ event: 'accept', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'] }), event({ event: 'exit', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'], signal: 15, signal_name: 'SIGTERM' })],
+      message: "alice ran /bin/sh -c 'kill -TERM $$' as root on web1: killed by SIGTERM",
+    },
+    {
+      name: "a single quote, an empty argument and a newline stay unambiguous",
+      events: [event({ event: 'reject', id: 'c', user: 'bob', runas_user: 'postgres', argv: ['echo', "it's", '', 'a\nb'], reason: 'command not allowed' })],
+      message: "bob ran echo 'it'\\''s' '' $'a\\nb' as postgres on web1: rejected: command not allowed",
+    },
+    {
+      name: 'without argv, the command as sudo reported it',
+      events: [event({ event: 'error', id: 'd', command: '/usr/bin/id', reason: 'authentication failure' })],
+      message: 'alice ran /usr/bin/id as root on web1: error: authentication failure',
+    },
+    {
+      name: "delivered from the plugin's spool minutes later: says when the call happened",
+      events: [event({ event: 'accept', id: 'e', argv: ['true'] }, 7 * 60_000, 'spool'), event({ event: 'exit', id: 'e', argv: ['true'], status: 0 }, 7 * 60_000, 'spool')],
+      message: "alice ran true as root on web1: exit 0 (called at 2026-11-23T10:00:00Z, received 7m later from the plugin's spool)",
+    },
+    {
+      name: 'received long after its own timestamp (a backlog): says so too',
+      events: [event({ event: 'reject', id: 'f', argv: ['id'], reason: 'user NOT in sudoers' }, 5 * 60_000)],
+      message: 'alice ran id as root on web1: rejected: user NOT in sudoers (called at 2026-11-23T10:00:00Z, received 5m later)',
+    },
+    {
+      name: 'received within seconds: no note',
+      events: [event({ event: 'reject', id: 'g', argv: ['id'], reason: 'user NOT in sudoers' }, 2000)],
+      message: 'alice ran id as root on web1: rejected: user NOT in sudoers',
+    },
+  ];
+  it.each(cases)('$name', ({ events, message }) => {
+    const h = harness('rules:\n  - name: sudo\n    notify: [ops]\n    title: "{{message}}"\n');
+    for (const e of events) h.pipeline.push(e);
+    expect(h.sent.map((a) => a.title)).toEqual([message]);
+  });
+
+  it('gives templates the quoted command line, when the call happened and how late it came', () => {
+    const h = harness('rules:\n  - name: sudo\n    notify: [ops]\n    title: "{{fields.command_line}} at {{fields.called_at}}, {{default fields.delayed_by \'on time\'}}"\n');
+    h.pipeline.push(event({ event: 'reject', id: 'h', argv: ['rm', '-rf', '/tmp/a b'], reason: 'no' }, 3 * 3_600_000));
+    expect(h.sent.map((a) => a.title)).toEqual(["rm -rf '/tmp/a b' at 2026-11-23T10:00:00.000Z, 3h"]);
   });
 });

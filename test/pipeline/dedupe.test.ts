@@ -23,7 +23,7 @@ describe('dedupe: repeat_interval per alert key', () => {
     expect(h.sent.map((a) => a.title)).toEqual(['sda failing on web1', 'sdb failing on web1']);
     h.clock.advance(30 * 60_000); // the hour since the first sda alert is over
     expect(h.sent).toHaveLength(3);
-    expect(h.sent[2]).toMatchObject({ title: 'sda failing on web1', count: 30 });
+    expect(h.sent[2]).toMatchObject({ title: 'sda failing on web1 (30 events)', count: 30 });
     expect(h.sent[2]!.body).toContain('(repeated 30 times in the last 1h)');
     expect(h.pipeline.stats().repeatsHeld).toBe(30);
   });

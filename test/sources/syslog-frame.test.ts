@@ -130,13 +130,14 @@ describe('syslogEvent on frames that do not parse', () => {
     { line: '<13>1 - h a - - [u x="y', error: /RFC 5424: unterminated PARAM-VALUE/, severity: 5 },
     { line: '<13>1 - h a - - [u x="y"', error: /RFC 5424: SD-ELEMENT u is not closed/, severity: 5 },
     { line: '<13>1 - h a - - [id x=y] m', error: /RFC 5424: SD-PARAM x/, severity: 5 },
-  ])('$line → raw event with parseError', ({ line, error, severity }) => {
+  ])('$line → raw event with parseError, named after its peer', ({ line, error, severity }) => {
     const ev = parse(line);
     expect(ev.parseError).toMatch(error);
     expect(ev.message).toBe(line);
     expect(ev.raw).toBe(line);
     expect(ev.severity).toBe(severity);
-    expect(ev.fields).toEqual({});
+    expect(ev.fields).toEqual({ parse_error: ev.parseError });
+    expect(ev.host).toBe('192.0.2.7');
   });
 });
 
@@ -149,7 +150,8 @@ describe('syslogEvent properties', () => {
       fc.property(fc.oneof(bytes, syslogish), (frame) => {
         const ev = parse(frame);
         expect(typeof ev.message).toBe('string');
-        expect(ev).toMatchObject({ listener: 'syslog', kind: 'syslog', fields: {} });
+        expect(ev).toMatchObject({ listener: 'syslog', kind: 'syslog' });
+        expect(Object.keys(ev.fields).filter((k) => k !== 'parse_error')).toEqual([]);
         if (ev.severity !== undefined) expect(ev.severity).toBeGreaterThanOrEqual(0);
         if (ev.timestamp !== undefined) expect(Number.isNaN(ev.timestamp.getTime())).toBe(false);
       }),
@@ -171,6 +173,96 @@ describe('syslogEvent properties', () => {
         expect(ev.structuredData).toEqual(data);
         expect(ev.message).toBe(msg.replace(/[\r\n\0]+$/, '').replace(/^\uFEFF/, ''));
       }),
+    );
+  });
+});
+
+describe('syslogEvent reads RFC 3164 strictly', () => {
+  const table: { name: string; line: string; expect: Record<string, unknown> }[] = [
+    {
+      name: 'RFC 3164 §5.4: no TAG, the whole CONTENT is the message',
+      line: '<13>Feb  5 17:32:18 10.0.0.99 Use the BFG!',
+      expect: { host: '10.0.0.99', app: undefined, procid: undefined, message: 'Use the BFG!' },
+    },
+    {
+      name: 'a TAG with [pid] and no colon',
+      line: '<13>Feb  5 17:32:18 web1 app[77] started',
+      expect: { host: 'web1', app: 'app', procid: '77', message: 'started' },
+    },
+    {
+      name: 'a TAG with a colon, no pid: procid is never made up from a word',
+      line: '<13>Feb  5 17:32:18 web1 kernel: [  1.2] usb 1-1: new device',
+      expect: { host: 'web1', app: 'kernel', procid: undefined, message: '[  1.2] usb 1-1: new device' },
+    },
+    {
+      name: 'no hostname: the first word is already a tag',
+      line: '<13>Feb  5 17:32:18 sshd[12]: Server listening',
+      expect: { host: undefined, app: 'sshd', procid: '12', message: 'Server listening' },
+    },
+    {
+      name: 'a year in the header (Cisco)',
+      line: '<13>Feb  5 2024 17:32:18 sw1 app: up',
+      expect: { host: 'sw1', app: 'app', message: 'up', timestamp: new Date(2024, 1, 5, 17, 32, 18) },
+    },
+    {
+      name: 'fractional seconds kept to the microsecond',
+      line: '<13>Nov  3 09:14:15.123456 web1 app: x',
+      expect: { timestamp: new Date(2026, 10, 3, 9, 14, 15, 123), timestampPrecise: `${new Date(2026, 10, 3, 9, 14, 15, 123).toISOString().slice(0, 20)}123456Z` },
+    },
+    {
+      name: 'RFC 5424 microseconds',
+      line: '<13>1 2026-11-23T10:00:00.1234567+01:00 h a - - - m',
+      expect: { timestamp: new Date('2026-11-23T09:00:00.123Z'), timestampPrecise: '2026-11-23T09:00:00.123456Z' },
+    },
+  ];
+
+  it.each(table)('$name', ({ line, expect: want }) => {
+    const ev = parse(line);
+    expect(ev.parseError).toBeUndefined();
+    expect(ev.fields).toEqual({});
+    for (const [k, v] of Object.entries(want)) expect(ev[k as keyof typeof ev], k).toEqual(v);
+  });
+
+  it.each([
+    { line: '<13>Nov 31 25:61:61 web1 sshd[1]: x', said: 'timestamp "Nov 31 25:61:61" is not a real time' },
+    { line: '<13>Feb 30 10:00:00 web1 app: x', said: 'timestamp "Feb 30 10:00:00" is not a real time' },
+    { line: '<13>1 2026-02-30T10:00:00Z web1 app - - - x', said: 'timestamp "2026-02-30T10:00:00Z" is not a real time' },
+    { line: '<13>1 2026-11-23T24:00:00Z web1 app - - - x', said: 'timestamp "2026-11-23T24:00:00Z" is not a real time' },
+    { line: '<13>1 yesterday web1 app - - - x', said: 'timestamp "yesterday" is not RFC 3339' },
+    { line: '<13>2026-13-01T10:00:00Z web1 app[1]: x', said: 'timestamp "2026-13-01T10:00:00Z" is not a real time' },
+  ])('flags the impossible timestamp of $line in fields.parse_error and keeps the rest', ({ line, said }) => {
+    const ev = parse(line);
+    expect(ev.timestamp).toBeUndefined();
+    expect(ev.parseError).toBeUndefined();
+    expect(ev.fields.parse_error).toBe(`${said}; the time relay received it is used instead`);
+    expect(ev).toMatchObject({ host: 'web1', app: expect.stringMatching(/sshd|app/), message: 'x' });
+  });
+
+  it('never invents an app or procid: with no `:` or `[pid]` after the first word, the text is all message (property)', () => {
+    const word = fc.stringMatching(/^[A-Za-z0-9_.-]{1,12}$/);
+    fc.assert(
+      fc.property(word, fc.array(word, { minLength: 1, maxLength: 6 }), (host, words) => {
+        const content = words.join(' ');
+        const ev = parse(`<13>Feb  5 17:32:18 ${host} ${content}`);
+        expect(ev).toMatchObject({ host, message: content });
+        expect(ev.app).toBeUndefined();
+        expect(ev.procid).toBeUndefined();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('reads back app, procid and message from any well-formed TAG (property)', () => {
+    const tag = fc.stringMatching(/^[A-Za-z0-9_./-]{1,32}$/);
+    const pid = fc.option(fc.stringMatching(/^[0-9]{1,7}$/), { nil: undefined });
+    const message = fc.stringMatching(/^\S[^\r\n\0]{0,60}\S$/);
+    fc.assert(
+      fc.property(tag, pid, message, (app, procid, msg) => {
+        const ev = parse(`<13>Feb  5 17:32:18 web1 ${app}${procid === undefined ? '' : `[${procid}]`}: ${msg}`);
+        expect(ev).toMatchObject({ host: 'web1', app, message: msg });
+        expect(ev.procid).toBe(procid);
+      }),
+      { numRuns: 500 },
     );
   });
 });

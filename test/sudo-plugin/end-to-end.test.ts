@@ -78,16 +78,17 @@ state_dir: ${join(dir, 'state')}
     afterAll(() => app.stop());
 
     it.each([
-      { runas: 'nobody', command: ['/bin/true'], status: 0, outcome: 'exit 0' },
-      { runas: 'root', command: ['/bin/false'], status: 1, outcome: 'exit 1' },
+      { runas: 'nobody', command: ['/bin/true'], shown: '/bin/true', status: 0, outcome: 'exit 0' },
+      { runas: 'root', command: ['/bin/false'], shown: '/bin/false', status: 1, outcome: 'exit 1' },
       // sudo re-raises the command's signal on itself, so sudo too ends by SIGTERM (no exit status).
-      { runas: 'root', command: ['/bin/sh', '-c', 'kill -TERM $$'], status: null, outcome: 'killed by SIGTERM' },
-    ])('one alert for sudo -u $runas $command with its outcome ($outcome)', async ({ runas, command, status, outcome }) => {
+      // argv is shown shell-quoted, so what ran is unambiguous.
+      { runas: 'root', command: ['/bin/sh', '-c', 'kill -TERM $$'], shown: "/bin/sh -c 'kill -TERM $$'", status: null, outcome: 'killed by SIGTERM' },
+    ])('one alert for sudo -u $runas $command with its outcome ($outcome)', async ({ runas, command, shown, status, outcome }) => {
       const before = sink.received.length;
       expect(runSudo(['-u', runas, ...command]).status).toBe(status);
-      const alert = await alertFor(command.join(' '));
+      const alert = await alertFor(shown);
       expect(alert.title).toBe(`root as ${runas}`);
-      expect(alert.message).toBe(`root ran ${command.join(' ')} as ${runas} on ${hostname()}: ${outcome}`);
+      expect(alert.message).toBe(`root ran ${shown} as ${runas} on ${hostname()}: ${outcome}`);
       expect(sink.received.length).toBe(before + 1);
     });
 
@@ -106,6 +107,8 @@ state_dir: ${join(dir, 'state')}
       await (app.sources[0] as SudoSource).collectSpool();
       const alert = await alertFor('while-relay-was-down');
       expect(alert.message).toContain('exit 0');
+      // Delivered late, from the spool: the alert says when the call happened.
+      expect(alert.message).toMatch(/: exit 0 \(called at \d{4}-\d\d-\d\dT[\d:.]+Z, received (\S+ later )?from the plugin's spool\)$/);
       await (app.sources[0] as SudoSource).collectSpool();
       expect(sink.json<Posted>().filter((a) => a.message.includes('while-relay-was-down'))).toHaveLength(1);
     } finally {

@@ -1,0 +1,102 @@
+// The one message a rate limit sends when it releases what it held: every distinct held alert (rule + key)
+// on its own line with its own title and count, the most severe first (then in the order held), and the overflow entry counted
+// apart. One alert held once goes out as itself. Title and body say the same totals.
+import { randomUUID } from 'node:crypto';
+import { countedTitle, type Alert } from '../alert.ts';
+import type { MessageType } from '../message-type.ts';
+
+/** One distinct alert (rule + key) a limit holds: the latest of them and what they add up to. */
+export interface Held {
+  alert: Alert;
+  alerts: number;
+  events: number;
+  /** When the first of them was held. */
+  since: number;
+  /** Order held within the limit (ties of `since` included), kept across restarts. */
+  seq: number;
+}
+
+/** Alerts held past `limits.keys_per_rule` distinct keys, counted together (per rule, for the message). */
+export interface Overflow {
+  alerts: number;
+  events: number;
+  /** [rule, alerts] in the order first seen (a list: rule names are data, never object keys). */
+  rules: [string, number][];
+}
+
+/** Characters of held alerts' headlines the released message's title holds before counting the rest. */
+const TITLE_HEADLINES = 120;
+/** Characters of a held alert's first body line shown under its title. */
+const EXCERPT = 160;
+const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
+
+/** `limit` names the limit: "rule auth-failure", "notifier chat". */
+export function releaseMessage(limit: string, held: readonly Held[], overflow: Overflow, now: number): Alert {
+  const since = new Date(Math.min(...held.map((h) => h.since), now)).toISOString();
+  if (held.length === 1 && held[0]!.alerts === 1 && overflow.alerts === 0) {
+    const { alert } = held[0]!;
+    return { ...alert, body: `${alert.body}\n\n(held back by ${limit}'s rate limit since ${since})` };
+  }
+  const entries = [...held].sort((a, b) => (a.alert.severity ?? 8) - (b.alert.severity ?? 8) || a.seq - b.seq);
+  const alerts = entries.reduce((n, h) => n + h.alerts, 0) + overflow.alerts;
+  const events = entries.reduce((n, h) => n + h.events, 0) + overflow.events;
+  const list = entries.flatMap(entryLines);
+  if (overflow.alerts > 0) {
+    const rules = overflow.rules.map(([rule, n]) => `${rule} ×${n}`).join(', ');
+    list.push(`• … and ${overflow.alerts} more alerts (${overflow.events} events) past limits.keys_per_rule: ${rules}`);
+  }
+  const lines = [`Held back by ${limit}'s rate limit since ${since}: ${events} events.`, ...list];
+  const single = entries.length === 1 && overflow.alerts === 0 ? entries[0]!.alert : undefined;
+  // One key held several times: its own headline, and the latest of them in full (samples, digest).
+  if (single) lines.push('', 'The latest of them:', single.body);
+  const headline = single ? (single.headline ?? single.title) : titleOf(entries, alerts);
+  const all = entries.map((h) => h.alert);
+  const severities = all.flatMap((a) => (a.severity === undefined ? [] : [a.severity]));
+  return {
+    id: randomUUID(),
+    rule: [...new Set([...all.map((a) => a.rule), ...overflow.rules.map(([rule]) => rule)])].join(', '),
+    notify: all[0]!.notify,
+    title: countedTitle({ title: headline, headline }, events),
+    headline,
+    body: lines.join('\n'),
+    ...(single ? {} : { held: list.filter((l) => !l.startsWith('  ') || l.trimStart().startsWith('•')) }),
+    // The message is as loud as its loudest alert.
+    type: all.map((a) => a.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
+    ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
+    key: `${limit}\u0000released\u0000${now}`,
+    createdAt: now,
+    count: events,
+  };
+}
+
+/** The held alerts' own headlines, most severe first, as many as fit; the rest counted as other alerts. */
+function titleOf(entries: readonly Held[], alerts: number): string {
+  const shown: string[] = [];
+  let said = 0;
+  for (const h of entries) {
+    const head = h.alert.headline ?? h.alert.title;
+    if (shown.length > 0 && shown.join('; ').length + head.length > TITLE_HEADLINES) break;
+    shown.push(head);
+    said += h.alerts;
+  }
+  const rest = alerts - said;
+  return rest > 0 ? `${shown.join('; ')} and ${rest} other held alert${rest === 1 ? '' : 's'}` : shown.join('; ');
+}
+
+/**
+ * One held alert's line: its title and count, then its first body line, or, when it is itself an earlier
+ * limit's release message (a rule's limit, then the notifier's), that message's own list, indented.
+ */
+function entryLines(h: Held): string[] {
+  const line = `• ${countedTitle(h.alert, h.events)}${h.alerts > 1 ? ` — ${h.alerts} alerts` : ''}`;
+  if (h.alert.held) return [line, ...h.alert.held.map((l) => `  ${l}`)];
+  const first = excerpt(h.alert);
+  return first ? [line, `  ${first}`] : [line];
+}
+
+/** The first body line when it says more than the title. */
+function excerpt(alert: Alert): string {
+  const line = alert.body.split('\n', 1)[0]!.trim();
+  if (line === '' || line === (alert.headline ?? alert.title)) return '';
+  return line.length > EXCERPT ? `${line.slice(0, EXCERPT - 1)}…` : line;
+}
