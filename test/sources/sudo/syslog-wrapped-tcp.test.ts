@@ -10,11 +10,13 @@ import { silentLogger } from '../../../src/log.ts';
 import { HttpSink } from '../../helpers/http-sink.ts';
 import { connect } from '../../helpers/net.ts';
 
+// Sent now: a call's own time far behind relay's would add a "received later" note to the alert.
+const NOW = new Date().toISOString();
 const line = (event: string, seq: number, extra: object) =>
-  JSON.stringify({ v: 1, event, id: 'web1-7-1-aa', seq, ts: '2026-05-01T10:00:00.000Z', host: 'web1', user: 'alice', uid: 1000, pid: 7, command: '/usr/bin/id', argv: ['id'], ...extra });
+  JSON.stringify({ v: 1, event, id: 'web1-7-1-aa', seq, ts: NOW, host: 'web1', user: 'alice', uid: 1000, pid: 7, command: '/usr/bin/id', argv: ['id'], ...extra });
 
 function octetCounted(msg: string): string {
-  const frame = `<85>1 2026-05-01T10:00:00Z web1 sudo - relay-sudo [relay_sudo@32473 uid="0" via="socket"] ${msg}`;
+  const frame = `<85>1 ${NOW} web1 sudo - relay-sudo [relay_sudo@32473 uid="0" via="socket"] ${msg}`;
   return `${Buffer.byteLength(frame)} ${frame}`;
 }
 
