@@ -1,6 +1,7 @@
 // The composition root: the whole pipeline in one screen.
 //   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
 //   → throttle; see src/pipeline/pipeline.ts) → outbox (durable, src/outbox/) → dispatch (retry, fold) → notifier
+// Sudo events hosts' syslog-ng forwards inside syslog become sudo events right after the source, if believed.
 import type { Config } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
@@ -15,6 +16,8 @@ import { Pipeline } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
+import { SudoHostsTable } from './state/sudo-hosts.ts';
+import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
 import { Outbox } from './outbox/outbox.ts';
 import { Dispatcher } from './delivery/dispatcher.ts';
 import { createNotifier } from '../notifiers/registry.ts';
@@ -44,10 +47,15 @@ export class App {
   private readonly listening = new Set<string>();
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
   private readonly recentSudo: RecentSudoLog;
+  /** What `relay test-sudo --remote` shows: which hosts reported sudo events, and when last. */
+  private sudoHosts: SudoHostsTable | undefined;
+  /** Sudo events forwarded inside syslog by hosts' syslog-ng, believed only from trusted senders. */
+  private readonly syslogSudo: SyslogWrappedSudo;
 
   constructor(readonly config: Config, private readonly opts: AppOptions) {
     this.clock = opts.clock ?? systemClock;
     this.recentSudo = new RecentSudoLog(config.state_dir, opts.log);
+    this.syslogSudo = new SyslogWrappedSudo(config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
     this.notifiers = [];
     for (const [name, entry] of Object.entries(config.notifiers)) {
       const { url } = notifierSettings(entry);
@@ -70,8 +78,11 @@ export class App {
   }
 
   /** One event through the pipeline. */
-  accept(event: RelayEvent): void {
+  accept(received: RelayEvent): void {
+    const event = this.syslogSudo.unwrap(received);
+    if (event === undefined) return;
     if (event.kind === 'sudo') this.recentSudo.record(event);
+    if (event.kind === 'sudo') this.sudoHosts?.record(event);
     this.pipeline.push(parseFields(event));
   }
 
@@ -97,6 +108,7 @@ export class App {
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
+    this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
     this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
@@ -153,6 +165,7 @@ export class App {
     this.state?.close();
     this.silences?.close();
     this.recentSudo.flush();
+    this.sudoHosts?.flush();
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();

@@ -9,6 +9,8 @@ import { createLogger } from './log.ts';
 import { testUrl } from './commands/test-url.ts';
 import { MESSAGE_TYPES } from './message-type.ts';
 import { testSudo } from './commands/test-sudo.ts';
+import { testSudoRemote } from './commands/test-sudo-remote.ts';
+import { parseDuration } from './config/duration.ts';
 import { runRelay } from './commands/run.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
@@ -125,7 +127,16 @@ program
   .addOption(configOption())
   .option('--no-run', 'only show the last sudo events relay received')
   .option('--timeout <ms>', 'how long to wait for the event', '5000')
-  .action(async (opts: { config?: string; run: boolean; timeout: string }) => {
+  .option('--remote [host]', 'on the central relay: which hosts reported sudo events recently and which went quiet (or just HOST); runs no sudo')
+  .option('--quiet-after <duration>', 'with --remote: a host with no sudo event for this long is quiet', '24h')
+  .action(async (opts: { config?: string; run: boolean; timeout: string; remote?: string | true; quietAfter: string }) => {
+    if (opts.remote !== undefined) {
+      const quietAfterMs = parseDuration(opts.quietAfter);
+      if (quietAfterMs === undefined) return program.error(`--quiet-after: not a duration: ${opts.quietAfter} (e.g. 30m, 24h, 7d)`);
+      const host = opts.remote === true ? undefined : opts.remote;
+      process.exitCode = testSudoRemote(loadOrExit(opts.config), { host, quietAfterMs }, process.stdout);
+      return;
+    }
     process.exitCode = await testSudo(loadOrExit(opts.config), { run: opts.run, timeoutMs: Number(opts.timeout) }, process.stdout);
   });
 

@@ -2,6 +2,7 @@
 #include "options.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,11 +14,24 @@ static const char *value_of(const char *word, const char *key) {
     return strncmp(word, key, n) == 0 && word[n] == '=' ? word + n + 1 : NULL;
 }
 
-static void set_number(long long *dst, const char *s, long long min, long long max) {
+static bool set_number(long long *dst, const char *s, long long min, long long max) {
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    if (errno == 0 && end != s && *end == '\0' && v >= min && v <= max) *dst = v;
+    if (errno != 0 || end == s || *end != '\0' || v < min || v > max) return false;
+    *dst = v;
+    return true;
+}
+
+/* Names the word up to its '=' (the value may be long or private), cut to MAX_IGNORED_BYTES. */
+static int note_ignored(struct relay_options *o, const char *word) {
+    if (o->ignored_count++ >= MAX_IGNORED) return 0;
+    size_t n = strcspn(word, "=");
+    if (n > MAX_IGNORED_BYTES) n = MAX_IGNORED_BYTES;
+    char *copy = strndup(word, n);
+    if (copy == NULL) return -1;
+    o->ignored[o->ignored_count - 1] = copy;
+    return 0;
 }
 
 static int set_string(char **dst, const char *s) {
@@ -35,21 +49,25 @@ int options_parse(struct relay_options *o, char * const words[]) {
         return -1;
     for (size_t i = 0; words != NULL && words[i] != NULL; i++) {
         const char *w = words[i], *v;
+        bool applied = true;
         if ((v = value_of(w, "socket")) != NULL) {
             if (set_string(&o->socket_path, v) != 0) return -1;
         } else if ((v = value_of(w, "spool")) != NULL) {
             if (set_string(&o->spool_path, v) != 0) return -1;
         } else if ((v = value_of(w, "timeout_ms")) != NULL) {
-            set_number(&timeout, v, 0, 10000);
+            applied = set_number(&timeout, v, 0, 10000);
         } else if ((v = value_of(w, "spool_max")) != NULL) {
-            set_number(&spool_max, v, 0, 1LL << 40);
+            applied = set_number(&spool_max, v, 0, 1LL << 40);
         } else if ((v = value_of(w, "max_args")) != NULL) {
-            set_number(&max_args, v, 1, 100000);
+            applied = set_number(&max_args, v, 1, 100000);
         } else if ((v = value_of(w, "max_arg_bytes")) != NULL) {
-            set_number(&max_arg, v, 1, 1 << 24);
+            applied = set_number(&max_arg, v, 1, 1 << 24);
         } else if ((v = value_of(w, "max_argv_bytes")) != NULL) {
-            set_number(&max_argv, v, 1, 1 << 26);
+            applied = set_number(&max_argv, v, 1, 1 << 26);
+        } else {
+            applied = false;
         }
+        if (!applied && note_ignored(o, w) != 0) return -1;
     }
     o->timeout_ms = (int)timeout;
     o->spool_max = spool_max;
@@ -62,5 +80,6 @@ int options_parse(struct relay_options *o, char * const words[]) {
 void options_free(struct relay_options *o) {
     free(o->socket_path);
     free(o->spool_path);
+    for (int i = 0; i < MAX_IGNORED; i++) free(o->ignored[i]);
     memset(o, 0, sizeof(*o));
 }

@@ -19,6 +19,7 @@
 
 #include "argv_json.h"
 #include "json_buf.h"
+#include "names.h"
 #include "options.h"
 #include "transport.h"
 
@@ -36,6 +37,7 @@ static struct {
     char *host, *user, *uid, *pid, *cwd, *tty;
     char *command, *runas_user, *runas_uid;
     struct json_buf argv_member; /* pre-rendered "argv":[...],"argc":N */
+    long long reporting_lost;    /* the lost count the event being built carries */
 } st;
 
 static const char *lookup(char * const vec[], const char *key) {
@@ -100,6 +102,24 @@ static void put_opt_num(struct json_buf *b, const char *key, const char *val) {
     if (*end == '\0') jb_key_int(b, key, v);
 }
 
+/* What the plugin could not do, so it never goes unnoticed: lines lost since the last report (this call's
+ * or earlier calls') and sudo.conf options it ignored. */
+static void put_plugin_trouble(struct json_buf *b) {
+    st.reporting_lost = transport_take_lost(&st.tr);
+    if (st.reporting_lost > 0) jb_key_int(b, "lost", st.reporting_lost);
+    if (st.opt.ignored_count == 0) return;
+    jb_key_int(b, "ignored_options", st.opt.ignored_count);
+    jb_key(b, "ignored_option_names");
+    jb_raw(b, "[", 1);
+    for (int i = 0; i < st.opt.ignored_count && i < MAX_IGNORED; i++) {
+        if (i > 0) jb_raw(b, ",", 1);
+        jb_raw(b, "\"", 1);
+        jb_escaped(b, st.opt.ignored[i], strlen(st.opt.ignored[i]));
+        jb_raw(b, "\"", 1);
+    }
+    jb_raw(b, "]", 1);
+}
+
 static void event_begin(struct json_buf *b, const char *name) {
     jb_init(b);
     jb_open(b);
@@ -122,16 +142,20 @@ static void event_begin(struct json_buf *b, const char *name) {
         jb_raw(b, ",", 1);
         jb_raw(b, st.argv_member.data, st.argv_member.len);
     }
+    put_plugin_trouble(b);
 }
 
+/* If this event is lost as well, the losses it carried go back to the count, plus itself. */
 static void event_send(struct json_buf *b) {
     jb_close(b);
-    if (!b->failed) transport_emit(&st.tr, b->data, b->len);
+    bool delivered = !b->failed && transport_emit(&st.tr, b->data, b->len);
+    if (!delivered) transport_lost(&st.tr, st.reporting_lost + (b->failed ? 1 : 0));
+    st.reporting_lost = 0;
     jb_free(b);
 }
 
 static void put_errno(struct json_buf *b, int err) {
-    const char *name = strerrorname_np(err);
+    const char *name = errno_name(err);
     jb_key_int(b, "errno", err);
     put_opt_str(b, "errno_name", name);
     jb_key_str(b, "error", strerror(err));
@@ -250,13 +274,8 @@ static void report_wait_status(int status) {
         jb_key_int(&b, "status", WEXITSTATUS(status));
     } else if (WIFSIGNALED(status)) {
         int sig = WTERMSIG(status);
-        const char *abbrev = sigabbrev_np(sig);
         jb_key_int(&b, "signal", sig);
-        if (abbrev != NULL) {
-            char name[32];
-            snprintf(name, sizeof(name), "SIG%s", abbrev);
-            jb_key_str(&b, "signal_name", name);
-        }
+        put_opt_str(&b, "signal_name", signal_name(sig));
         jb_key_bool(&b, "core_dumped", WCOREDUMP(status) != 0);
     }
     event_send(&b);

@@ -4,9 +4,12 @@
 #define _GNU_SOURCE
 #include "transport.h"
 
+#include "lost_count.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -24,6 +27,10 @@ void transport_init(struct transport *t, const char *socket_path, const char *sp
     t->spool_max = spool_max;
     t->budget_ns = (long long)timeout_ms * 1000000LL;
     t->gave_up = socket_path[0] == '\0';
+    if (spool_path[0] != '\0') {
+        int n = snprintf(t->lost_path, sizeof(t->lost_path), "%s.lost", spool_path);
+        if (n < 0 || (size_t)n >= sizeof(t->lost_path)) t->lost_path[0] = '\0';
+    }
 }
 
 static long long now_ns(void) {
@@ -133,28 +140,45 @@ static bool spool_moved(int fd, const char *path) {
     return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 
-static void spool_line(struct transport *t, const char *line, size_t len) {
-    if (t->spool_path[0] == '\0') return;
+/* False when the line could not be spooled whole: no spool, spool full, or a write error. */
+static bool spool_line(struct transport *t, const char *line, size_t len) {
+    if (t->spool_path[0] == '\0') return false;
     int fd = -1;
     for (int attempt = 0; attempt < 2; attempt++) {
         fd = open_spool(t->spool_path);
-        if (fd < 0) return;
+        if (fd < 0) return false;
         lock_briefly(fd);
         if (!spool_moved(fd, t->spool_path)) break;
         close(fd);
         fd = -1;
     }
-    if (fd < 0) return;
+    if (fd < 0) return false;
     struct stat st;
+    ssize_t n = -1;
     if (fstat(fd, &st) == 0 && st.st_size + (long long)len <= t->spool_max) {
-        ssize_t n;
         do {
             n = write(fd, line, len);
         } while (n < 0 && errno == EINTR);
     }
     close(fd); /* also releases the lock */
+    return n == (ssize_t)len;
 }
 
-void transport_emit(struct transport *t, const char *line, size_t len) {
-    if (!send_line(t, line, len)) spool_line(t, line, len);
+bool transport_emit(struct transport *t, const char *line, size_t len) {
+    if (send_line(t, line, len) || spool_line(t, line, len)) return true;
+    transport_lost(t, 1);
+    return false;
+}
+
+long long transport_take_lost(struct transport *t) {
+    long long n = t->lost;
+    t->lost = 0;
+    if (t->lost_path[0] != '\0') n += lost_count_take(t->lost_path);
+    return n;
+}
+
+/* Kept in the file when there is one, so a later sudo call reports it even if this one sends nothing more. */
+void transport_lost(struct transport *t, long long n) {
+    if (n <= 0) return;
+    if (t->lost_path[0] == '\0' || !lost_count_add(t->lost_path, n)) t->lost += n;
 }

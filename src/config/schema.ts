@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.ts';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';
+import { isCidr } from './cidr.ts';
 import { SEVERITIES } from '../event.ts';
 import { Answers, HostOwners, People } from '../people/people-config.ts';
 
@@ -30,9 +31,24 @@ const NetworkCommon = {
 
 export const UdpListener = z.strictObject({ ...NetworkCommon, type: z.literal('udp') });
 
+const Cidr = z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.1.0/24');
+
+/** A sender relay believes for sudo events: any host name from these addresses, or only the names listed. */
+export const TrustedSenderSchema = z.union([Cidr, z.strictObject({ address: Cidr, hosts: z.array(z.string().min(1)).min(1) })]);
+export type TrustedSender = z.infer<typeof TrustedSenderSchema>;
+
+/** Sudo events forwarded by hosts' syslog-ng (syslog-ng/sudo-forward.conf) on a network listener. */
+export const ListenerSudo = z.strictObject({
+  /** Only these senders' sudo events are believed; from anyone else they stay ordinary, flagged events. */
+  trusted_senders: z.array(TrustedSenderSchema).default([]),
+  /** uids, as the host's syslog-ng recorded the writer of the plugin's socket, allowed to report sudo calls. */
+  allow_uids: z.array(z.number().int().nonnegative()).default([0]),
+});
+
 export const TcpListener = z.strictObject({
   ...NetworkCommon,
   type: z.literal('tcp'),
+  sudo: ListenerSudo.optional(),
   max_connections: z.number().int().positive().default(256),
   idle_timeout: Duration.default(300_000),
 });

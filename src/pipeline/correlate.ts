@@ -158,6 +158,7 @@ function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, 
   const base = (accept ?? end)!;
   const fields: Record<string, unknown> = { ...accept?.fields, ...end?.fields, outcome: outcome(end), ...more, correlated: accept !== undefined && end !== undefined };
   fields.event = end?.fields.event ?? 'accept';
+  notePluginTrouble(fields, accept, end);
   const host = str(fields.host) ?? base.host;
   const who = str(fields.user) ?? '?';
   const runas = str(fields.runas_user) ?? 'root';
@@ -241,4 +242,25 @@ function severityOf(end: RelayEvent | undefined): number {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+/**
+ * What the plugin could not do (lines it lost, sudo.conf options it ignored) goes into the outcome, so
+ * every alert text and template that shows the outcome shows it; `lost` counts both events' reports.
+ */
+function notePluginTrouble(fields: Record<string, unknown>, accept: RelayEvent | undefined, end: RelayEvent | undefined): void {
+  const lost = Number(accept?.fields.lost ?? 0) + Number(end?.fields.lost ?? 0);
+  const notes: string[] = [];
+  if (lost > 0) {
+    fields.lost = lost;
+    notes.push(`the sudo plugin lost ${lost} earlier event${lost === 1 ? '' : 's'} on this host (spool full)`);
+  }
+  if (typeof fields.ignored_options === 'number') {
+    const names = Array.isArray(fields.ignored_option_names) ? `: ${fields.ignored_option_names.map(String).join(', ')}` : '';
+    notes.push(`the sudo plugin ignored ${fields.ignored_options} sudo.conf option${fields.ignored_options === 1 ? '' : 's'}${names}`);
+  }
+  if (notes.length > 0) {
+    fields.plugin_trouble = notes.join('; ');
+    fields.outcome = `${String(fields.outcome)} [${fields.plugin_trouble}]`;
+  }
 }

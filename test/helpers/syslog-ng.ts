@@ -42,12 +42,17 @@ export class SyslogNg {
     throw new Error(`syslog-ng did not come up:\n${this.output}`);
   }
 
-  async stop(): Promise<void> {
+  /** Stops syslog-ng but keeps its dir (persist file, disk buffer), so start() resumes where it was. */
+  async halt(): Promise<void> {
     if (this.child && this.child.exitCode === null) {
       const gone = new Promise((r) => this.child!.once('exit', r));
       this.child.kill('SIGTERM');
       await gone;
     }
+  }
+
+  async stop(): Promise<void> {
+    await this.halt();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

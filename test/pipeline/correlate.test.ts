@@ -38,6 +38,17 @@ describe('correlate: one sudo call, one alert', () => {
     ]);
   });
 
+  it('shows lines the plugin lost (summed over accept and exit) and options it ignored', () => {
+    const h = harness(SUDO);
+    const ignored = { ignored_options: 1, ignored_option_names: ['timout_ms'] };
+    h.sudo({ event: 'accept', id: 'c9', ...call, lost: 3, ...ignored });
+    h.sudo({ event: 'exit', id: 'c9', ...call, status: 0, lost: 1, ...ignored });
+    expect(h.sent).toHaveLength(1);
+    expect(h.sent[0]!.body).toBe(
+      '/home/alice$ apt update → exit 0 [the sudo plugin lost 4 earlier events on this host (spool full); the sudo plugin ignored 1 sudo.conf option: timout_ms]',
+    );
+  });
+
   it('makes a reject one alert with its reason', () => {
     const h = harness(SUDO);
     h.sudo({ event: 'reject', id: 'c4', ...call, user: 'bob', reason: 'user NOT in sudoers' });

@@ -30,6 +30,11 @@ const base = {
   truncated: z.literal(true).optional(),
   /** Claimed by relay's self-checks (RELAY_PROBE=1 in sudo's environment); see isProbe in listener.ts. */
   probe: z.literal(true).optional(),
+  /** Lines the plugin could neither send nor spool (spool full) since its last report, on this host. */
+  lost: z.number().int().positive().optional(),
+  /** sudo.conf options the plugin did not apply (unknown key or bad value), and the first names. */
+  ignored_options: z.number().int().positive().optional(),
+  ignored_option_names: z.array(z.string()).optional(),
 };
 
 const errnoFields = {

@@ -1,0 +1,81 @@
+// Sudo events that arrive inside syslog, wrapped by a host's syslog-ng (syslog-ng/sudo-forward.conf):
+// RFC 5424 with [relay_sudo@32473 uid="…" via="socket|spool"] and the plugin's JSON line as MSG. Such a
+// message becomes the same sudo event the local socket yields (same schema, deduplicated, correlated per
+// host) only when its sender is trusted on that listener and the writer's uid is allowed; otherwise it
+// stays an ordinary syslog event flagged `fields.untrusted_sudo`, so it can never raise a sudo alert.
+import type { ListenerConfig } from '../../config/schema.ts';
+import type { RelayEvent } from '../../event.ts';
+import type { Logger } from '../../log.ts';
+import { RecentKeys } from './recent-keys.ts';
+import { splitHostPort } from '../host-port.ts';
+import { sudoEvent } from './listener.ts';
+import { parseSudoEvent, sudoEventKey } from './event-schema.ts';
+import { WarnLimiter } from '../warn-limiter.ts';
+import { senderTrust, type SenderTrust } from './trusted-senders.ts';
+
+/** The SD-ID sudo-forward.conf writes; 32473 is the documentation enterprise number (RFC 5612). */
+export const SUDO_SD_ID = 'relay_sudo@32473';
+
+interface ListenerTrust {
+  senders: SenderTrust;
+  uids: Set<number>;
+}
+
+export class SyslogWrappedSudo {
+  readonly #trust = new Map<string, ListenerTrust>();
+  readonly #recent = new RecentKeys();
+  readonly #warn: WarnLimiter;
+
+  constructor(listeners: readonly ListenerConfig[], private readonly log: Logger) {
+    for (const l of listeners) {
+      // UDP senders can be spoofed: a sudo event over UDP is never believed.
+      if (l.type === 'tcp' && l.sudo) this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), uids: new Set(l.sudo.allow_uids) });
+    }
+    this.#warn = new WarnLimiter(log);
+  }
+
+  /**
+   * The event to pass on: unchanged when it carries no sudo marker, the sudo event when it is believed,
+   * flagged when not; undefined for a line already received (a reliable disk buffer resends after a
+   * reconnect).
+   */
+  unwrap(ev: RelayEvent): RelayEvent | undefined {
+    const sd = ev.kind === 'syslog' ? ev.structuredData?.[SUDO_SD_ID] : undefined;
+    if (sd === undefined) return ev;
+    const host = ev.host;
+    const why = this.#distrust(ev, sd, host);
+    if (why !== undefined) {
+      this.#warn.warn({ listener: ev.listener, peer: ev.peer, host, reason: why }, 'sudo event from syslog not believed; kept as an ordinary event');
+      return { ...ev, fields: { ...ev.fields, untrusted_sudo: why } };
+    }
+    const parsed = parseSudoEvent(ev.message);
+    if (!parsed.ok) {
+      this.#warn.warn({ listener: ev.listener, peer: ev.peer, host, reason: parsed.reason }, 'bad sudo event from syslog; kept as an ordinary event');
+      return { ...ev, fields: { ...ev.fields, untrusted_sudo: parsed.reason } };
+    }
+    // The host as its syslog-ng names it (what trusted_senders pins), not as the line claims.
+    const key = `${host}\u0000${sudoEventKey(parsed.event)}`;
+    if (this.#recent.seen(key)) {
+      this.log.debug({ host, key: sudoEventKey(parsed.event) }, 'sudo event from syslog already received; dropped');
+      return undefined;
+    }
+    const out = sudoEvent(parsed.event, { listener: ev.listener, receivedAt: ev.receivedAt, peer: ev.peer });
+    out.host = host;
+    out.fields = { ...out.fields, host, sender_uid: Number(sd.uid), via: sd.via ?? 'socket' };
+    if (parsed.event.host !== host) out.fields.plugin_host = parsed.event.host;
+    return out;
+  }
+
+  #distrust(ev: RelayEvent, sd: Record<string, string>, host: string | undefined): string | undefined {
+    const trust = this.#trust.get(ev.listener);
+    if (!trust) return `listener ${ev.listener} takes no sudo events (no \`sudo:\` with trusted_senders)`;
+    if (host === undefined) return 'no HOSTNAME in the syslog header';
+    if (ev.peer === undefined) return 'sender address unknown';
+    const senderWhy = trust.senders(splitHostPort(ev.peer).host, host);
+    if (senderWhy !== undefined) return senderWhy;
+    const uid = sd.uid !== undefined && /^\d+$/.test(sd.uid) ? Number(sd.uid) : undefined;
+    if (uid === undefined) return 'no writer uid recorded';
+    if (!trust.uids.has(uid)) return `writer uid ${uid} is not in allow_uids`;
+    return undefined;
+  }
+}

@@ -1,0 +1,81 @@
+// Sudo events inside syslog (as syslog-ng/sudo-forward.conf sends them): believed only from a trusted
+// sender, for a host it may speak for, written by an allowed uid; otherwise flagged, never a sudo event.
+import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/config/load.ts';
+import { silentLogger } from '../../../src/log.ts';
+import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
+import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';
+
+const config = parseConfig(
+  `
+listeners:
+  - name: fleet
+    type: tcp
+    address: 127.0.0.1:0
+    sudo: { trusted_senders: ["10.0.1.0/24", { address: 10.0.2.15, hosts: [db1] }, "fd00::/8"], allow_uids: [0] }
+  - { name: plain, type: tcp, address: 127.0.0.1:1 }
+`,
+  'test.yaml',
+);
+
+const line = (over: Record<string, unknown> = {}) =>
+  JSON.stringify({ v: 1, event: 'accept', id: 'h-1-2-abcd', seq: 0, ts: '2026-05-01T10:00:00.000Z', host: 'localhost', user: 'alice', uid: 1000, pid: 42, command: '/bin/true', argv: ['/bin/true'], ...over });
+
+function frame(host: string, uid: string, msg = line(), sd = `[relay_sudo@32473 uid="${uid}" via="socket"]`): Buffer {
+  return Buffer.from(`<85>1 2026-05-01T10:00:00+00:00 ${host} sudo - relay-sudo ${sd} ${msg}`);
+}
+
+function unwrap(f: Buffer, peer: string, listener = 'fleet', sudo = new SyslogWrappedSudo(config.listeners, silentLogger)) {
+  return sudo.unwrap(syslogEvent(f, { listener, peer }));
+}
+
+describe('sudo events inside syslog', () => {
+  it('from a trusted sender and uid 0: the plugin event, named after the syslog HOSTNAME', () => {
+    const ev = unwrap(frame('web1', '0'), '10.0.1.7:51000')!;
+    expect(ev).toMatchObject({ kind: 'sudo', host: 'web1', app: 'sudo', listener: 'fleet', peer: '10.0.1.7:51000' });
+    expect(ev.fields).toMatchObject({ event: 'accept', id: 'h-1-2-abcd', host: 'web1', plugin_host: 'localhost', sender_uid: 0, via: 'socket', user: 'alice' });
+  });
+
+  it.each([
+    { case: 'sender outside trusted_senders', host: 'web1', uid: '0', peer: '10.0.3.1:5000', reason: 'sender 10.0.3.1 is not in trusted_senders' },
+    { case: 'a pinned sender claiming another host', host: 'web1', uid: '0', peer: '10.0.2.15:5000', reason: 'sender 10.0.2.15 may not send sudo events for host web1' },
+    { case: 'a writer uid not in allow_uids', host: 'web1', uid: '65534', peer: '10.0.1.7:5000', reason: 'writer uid 65534 is not in allow_uids' },
+    { case: 'no uid recorded', host: 'web1', uid: 'x', peer: '10.0.1.7:5000', reason: 'no writer uid recorded' },
+    { case: 'a listener without `sudo:`', host: 'web1', uid: '0', peer: '10.0.1.7:5000', listener: 'plain', reason: 'listener plain takes no sudo events (no `sudo:` with trusted_senders)' },
+  ])('$case: an ordinary syslog event flagged untrusted_sudo', ({ host, uid, peer, listener, reason }) => {
+    const ev = unwrap(frame(host, uid), peer, listener)!;
+    expect(ev.kind).toBe('syslog');
+    expect(ev.fields.untrusted_sudo).toBe(reason);
+  });
+
+  it('accepts the pinned host from its address, IPv6 senders, and IPv4-mapped addresses', () => {
+    expect(unwrap(frame('db1', '0'), '10.0.2.15:5000')!.kind).toBe('sudo');
+    expect(unwrap(frame('web1', '0'), '[fd00::7]:5000')!.kind).toBe('sudo');
+    expect(unwrap(frame('web1', '0'), '[::ffff:10.0.1.9]:5000')!.kind).toBe('sudo');
+  });
+
+  it('a line that is not a plugin event is kept, flagged with the schema problem', () => {
+    const ev = unwrap(frame('web1', '0', '{"v":1,"event":"accept"}'), '10.0.1.7:5000')!;
+    expect(ev.kind).toBe('syslog');
+    expect(String(ev.fields.untrusted_sudo)).toMatch(/^not a sudo event: /);
+  });
+
+  it('passes syslog without the marker through untouched', () => {
+    const f = Buffer.from(`<13>1 2026-05-01T10:00:00Z web1 sudo - - - ${line()}`);
+    const ev = syslogEvent(f, { listener: 'fleet', peer: '10.0.1.7:5000' });
+    expect(new SyslogWrappedSudo(config.listeners, silentLogger).unwrap(ev)).toBe(ev);
+  });
+
+  it('drops the same line received twice from the same host (a disk buffer resending), not from another host', () => {
+    const sudo = new SyslogWrappedSudo(config.listeners, silentLogger);
+    expect(unwrap(frame('web1', '0'), '10.0.1.7:5000', 'fleet', sudo)).toBeDefined();
+    expect(unwrap(frame('web1', '0'), '10.0.1.7:5001', 'fleet', sudo)).toBeUndefined();
+    expect(unwrap(frame('web2', '0'), '10.0.1.8:5000', 'fleet', sudo)).toBeDefined();
+  });
+
+  it('rejects a trusted_senders entry that is not an address or CIDR', () => {
+    expect(() => parseConfig('listeners: [{ name: f, type: tcp, address: "127.0.0.1:1", sudo: { trusted_senders: ["10.0.0.0/33", "web1"] } }]\n', 't.yaml')).toThrow(
+      /an IP address or CIDR/,
+    );
+  });
+});
