@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { App } from '../../../src/app.ts';
+import { ManualClock } from '../../../src/clock.ts';
+import { vi } from 'vitest';
 import { loadConfigFile } from '../../../src/config/load.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { parseSudoEvent } from '../../../src/sources/sudo/event-schema.ts';
@@ -44,6 +46,8 @@ describe('sudo self-checks', () => {
     const sink = new HttpSink();
     const dir = mkdtempSync(join(tmpdir(), 'relay-probe-'));
     let app: App;
+    // The shipped sudo rule gathers a user's calls for a minute (group_wait) before it sends them.
+    const clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
     beforeAll(async () => {
       await sink.start();
       const shipped = parse(readFileSync(join(ROOT, 'config.yaml'), 'utf8')) as Record<string, unknown>;
@@ -54,7 +58,7 @@ describe('sudo self-checks', () => {
         notifiers: { console: sink.url('/console'), main: sink.url('/main') },
         state_dir: './state',
       }));
-      app = new App(loadConfigFile(config, {}), { log: silentLogger });
+      app = new App(loadConfigFile(config, {}), { log: silentLogger, clock });
       await app.start();
     });
     afterAll(async () => {
@@ -70,13 +74,16 @@ describe('sudo self-checks', () => {
       s.write(call('forged', ['/bin/rm', '-rf', '/srv'], { probe: true }));
       s.write(call('plain', ['/bin/true']));
       s.end();
-      await sink.waitFor(4);
-      const messages = (path: string) => sink.received.filter((r) => r.url === path).map((r) => (JSON.parse(r.body) as { message: string }).message);
+      await vi.waitFor(() => expect(app.pipeline.stats().matched).toMatchObject({ 'self-check': expect.any(Number), 'sudo-command': 2 }));
+      clock.advance(60_000);
+      await sink.waitFor(2);
+      const sent = (path: string) => sink.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body) as { title: string; message: string });
       for (const path of ['/console', '/main']) {
-        expect(messages(path)).toEqual([
-          expect.stringContaining('/bin/rm -rf /srv'),
-          expect.stringContaining('/bin/true'),
-        ]);
+        const [digest, ...more] = sent(path);
+        expect(more).toEqual([]);
+        expect(digest!.title).toContain('(2 events)');
+        expect(digest!.message).toContain('/bin/rm -rf /srv');
+        expect(digest!.message).toContain('/bin/true');
       }
     });
   });
