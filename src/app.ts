@@ -41,7 +41,7 @@ export class App {
       else this.notifiers.push(createNotifier(name, url));
     }
     this.pipeline = new Pipeline(config, this.clock, (alert) => this.dispatcher.enqueue(alert));
-    this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
+    this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name }), { clock: this.clock }));
   }
 
   /** Delivery exists from `start()` on: it needs the outbox on disk. */
@@ -84,6 +84,7 @@ export class App {
    */
   async stop(): Promise<void> {
     await Promise.allSettled(this.sources.map((s) => s.stop()));
+    for (const s of this.sources) this.opts.log.info({ listener: s.name, type: s.type, ...s.stats() }, 'listener totals');
     this.pipeline.flush();
     this.opts.log.info({ ...this.pipeline.stats() }, 'pipeline totals');
     this.silences?.close();

@@ -58,8 +58,8 @@ describe('UdpSource', () => {
     await send(Buffer.alloc(0));
     await send('<13>1 - h app - - - still listening');
     await events.waitForMessage('still listening');
-    expect(source.stats.oversize).toBe(1);
-    expect(source.stats.parseErrors).toBe(4);
-    expect(source.stats.received).toBe(5);
+    expect(source.stats().oversize).toBe(1);
+    expect(source.stats().parseErrors).toBe(4);
+    expect(source.stats().received).toBe(5);
   });
 });

@@ -62,7 +62,7 @@ describe('UnixSource', () => {
     c.write(Buffer.alloc(10 * 1024 * 1024, '{')); // a 10 MB line
     c.write('\n{"message":"still here"}\n');
     await events.waitForMessage('still here');
-    expect(source.stats).toMatchObject({ badFrames: 7, oversize: 1, received: 1 });
+    expect(source.stats()).toMatchObject({ badFrames: 7, oversize: 1, received: 1 });
   });
 
   it('removes a stale socket file but refuses a live socket or a regular file', async () => {
@@ -97,7 +97,7 @@ describe('UnixSource', () => {
     let verdict: boolean | string = false;
     const { source, events, open } = await listen({}, { acceptPeer: () => verdict });
     await closed(await open());
-    expect(source.stats.rejectedConnections).toBe(1);
+    expect(source.stats().rejectedConnections).toBe(1);
 
     verdict = 'uid=1000';
     (await open()).write('{"message":"named"}\n');
@@ -114,7 +114,7 @@ describe('UnixSource', () => {
     const c = await open();
     c.write('junk\nsudo alice ran id\n');
     expect(await events.waitForMessage('alice ran id')).toMatchObject({ kind: 'sudo', listener: 'sudo' });
-    expect(source.stats.badFrames).toBe(1);
+    expect(source.stats().badFrames).toBe(1);
   });
 
   it('applies max_connections and idle_timeout like tcp', async () => {
@@ -123,8 +123,8 @@ describe('UnixSource', () => {
     a.write('{"message":"first"}\n');
     await events.waitForMessage('first');
     await closed(await open());
-    expect(source.stats.rejectedConnections).toBe(1);
+    expect(source.stats().rejectedConnections).toBe(1);
     await closed(a);
-    await until(() => source.stats.connections === 0);
+    await until(() => source.stats().connections === 0);
   });
 });

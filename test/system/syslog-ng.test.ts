@@ -120,6 +120,6 @@ ${snippet}
       },
     );
     expectEvenSeqs(bodies, n);
-    expect(app.sources.find((s) => s.name === 'udp')!.stats.parseErrors).toBe(0);
+    expect(app.sources.find((s) => s.name === 'udp')!.stats().parseErrors).toBe(0);
   });
 });
