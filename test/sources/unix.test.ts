@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import { UnixListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -126,5 +127,25 @@ describe('UnixSource', () => {
     expect(source.stats().rejectedConnections).toBe(1);
     await closed(a);
     await until(() => source.stats().connections === 0);
+  });
+
+  it('caps connections per peer uid when max_connections_per_peer is set', async () => {
+    const { source, events, open } = await listen({ max_connections_per_peer: 1 }, { acceptPeer: () => 'uid=0' });
+    const a = await open();
+    await closed(await open());
+    expect(source.stats()).toMatchObject({ rejectedPerPeer: 1, rejectedConnections: 1, connections: 1 });
+    a.write('{"message":"still served"}\n');
+    await events.waitForMessage('still served');
+  });
+
+  it('closes a connection whose line does not end within frame_timeout', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, open } = await listen({ frame_timeout: '5s' }, { clock });
+    const c = await open();
+    c.write('{"message":"whole"}\n{"message":"half');
+    await events.waitForMessage('whole');
+    clock.advance(5_000);
+    expect(source.stats().frameTimeouts).toBe(1);
+    await closed(c);
   });
 });
