@@ -43,8 +43,27 @@ function rssKb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
   return Number(m?.[1] ?? NaN);
 }
 
-/** RSS once it stops moving (< 2 % over 5 s), or after 60 s: V8 returns memory some seconds after a burst. */
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** relay's memory after a full garbage collection (bench/fuzz-relay.ts answers SIGUSR2). */
+async function collectedMemory(): Promise<Memory> {
+  const seen = log.length;
+  relay.kill('SIGUSR2');
+  for (;;) {
+    const line = log.slice(seen).split('\n').find((l) => l.includes('"fuzz memory"'));
+    if (line) return JSON.parse(line) as Memory;
+    await pause(50);
+  }
+}
+
+/** RSS once it stops moving (< 2 % over 5 s) after a full GC, or after 60 s. */
 async function settledRss(pid: number): Promise<number> {
+  await collectedMemory();
   const samples: number[] = [];
   for (let i = 0; i < 60; i++) {
     samples.push(rssKb(pid));
@@ -87,7 +106,7 @@ state_dir: ${join(dir, 'state')}
 log: { level: info }
 `,
 );
-const relay = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'run', '--config', join(dir, 'config.yaml')], {
+const relay = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/fuzz-relay.ts'), 'run', '--config', join(dir, 'config.yaml')], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'pipe'],
 });
@@ -207,6 +226,7 @@ await Promise.all([stream('tcp', warm.tcp * VALID_EVERY, 0), stream('unix', warm
 const validWarm = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
 await alertsSettle(validWarm);
 const rssBefore = await settledRss(pid);
+const memBefore = await collectedMemory();
 
 const t0 = Date.now();
 const rest = Math.max(0, FRAMES - (warm.tcp + warm.unix + warm.udp) * VALID_EVERY);
@@ -221,6 +241,7 @@ const validSent = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
 await alertsSettle(validSent);
 const deliverSeconds = (Date.now() - t0) / 1000;
 const rssAfter = await settledRss(pid);
+const memAfter = await collectedMemory();
 const rssPeak = rssKb(pid, 'VmHWM');
 const alive = exited === undefined;
 
@@ -250,6 +271,8 @@ for (const t of totals) {
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 const growth = (rssAfter - rssBefore) / rssBefore;
 console.log(`relay RSS: at start ${mb(rssStart)}, before ${mb(rssBefore)}, after ${mb(rssAfter)} (${(growth * 100).toFixed(1)} %), peak ${mb(rssPeak)}`);
+const memLine = (m: Memory) => `heap ${mb(m.heapUsed / 1024)}, external ${mb(m.external / 1024)} (buffers ${mb(m.arrayBuffers / 1024)})`;
+console.log(`relay memory after a full GC: before ${memLine(memBefore)}; after ${memLine(memAfter)}`);
 console.log(`relay: ${alive ? 'alive through the run' : 'DIED during the run'}, exit code after SIGTERM ${code}`);
 
 const problems = [
