@@ -59,12 +59,15 @@ export class StreamServer {
     });
   }
 
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      if (!this.server.listening) return resolve();
-      this.server.close(() => resolve());
-      for (const s of this.#sockets) s.destroy();
+  /** Resolves once the server and every connection are closed, so the counters at stop are final. */
+  async close(): Promise<void> {
+    if (!this.server.listening) return;
+    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const connectionsClosed = [...this.#sockets].map((s) => {
+      s.destroy();
+      return new Promise<void>((resolve) => s.once('close', () => resolve()));
     });
+    await Promise.all([serverClosed, ...connectionsClosed]);
   }
 
   #accept(socket: Socket): void {

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
 import type { Source } from '../../src/sources/source.ts';
+import { captureLog } from '../helpers/capture-log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { connect } from '../helpers/net.ts';
 import { closed, hostPort, until } from './loopback.ts';
@@ -28,7 +28,9 @@ describe.runIf(fitsFdLimit || process.env.CI === 'true')(`connection abuse from 
   const dir = mkdtempSync(join(tmpdir(), 'relay-abuse-'));
   const sink = new HttpSink();
   const clients: Socket[] = [];
+  const { log, lines } = captureLog('info');
   let app: App;
+  let stopped = false;
   let tcp: Source;
 
   beforeAll(async () => {
@@ -45,14 +47,14 @@ state_dir: ${join(dir, 'state')}
 `,
       'abuse.yaml',
     );
-    app = new App(config, { log: silentLogger });
+    app = new App(config, { log });
     await app.start();
     tcp = app.sources[0]!;
   });
 
   afterAll(async () => {
     for (const c of clients) c.destroy();
-    await app.stop();
+    if (!stopped) await app.stop();
     await sink.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -97,5 +99,13 @@ state_dir: ${join(dir, 'state')}
     expect(Date.now() - trickleStarted).toBeGreaterThanOrEqual(4_900);
     expect(tcp.stats()).toMatchObject({ frameTimeouts: 1, received: MESSAGES });
     expect(sink.received.length).toBe(MESSAGES);
+
+    // Refusals and the frame timeout were warned about while running, and the totals are said at stop.
+    expect(lines.find((l) => l.code === 'RELAY_E_CONNECTION_REFUSED')).toMatchObject({ listener: 'tcp', reason: 'per_peer' });
+    expect(lines.find((l) => l.code === 'RELAY_E_FRAME_TIMEOUT')).toMatchObject({ listener: 'tcp', total: 1 });
+    const final = tcp.stats();
+    stopped = true;
+    await app.stop();
+    expect(lines.find((l) => l.msg === 'listener totals')).toMatchObject({ listener: 'tcp', type: 'tcp', ...final, connections: 0 });
   });
 });
