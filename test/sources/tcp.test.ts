@@ -73,7 +73,7 @@ describe('TcpSource', () => {
     await Promise.all([events.waitForMessage('from a'), events.waitForMessage('from b')]);
     const extra = await open();
     await closed(extra);
-    expect(source.stats()).toMatchObject({ rejectedConnections: 1, connections: 2 });
+    expect(source.stats()).toMatchObject({ rejectedConnections: 1, rejectedMaxConnections: 1, rejectedPerPeer: 0, connections: 2 });
 
     a.destroy();
     await until(() => source.stats().connections === 1);

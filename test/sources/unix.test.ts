@@ -98,7 +98,7 @@ describe('UnixSource', () => {
     let verdict: boolean | string = false;
     const { source, events, open } = await listen({}, { acceptPeer: () => verdict });
     await closed(await open());
-    expect(source.stats().rejectedConnections).toBe(1);
+    expect(source.stats()).toMatchObject({ rejectedConnections: 1, rejectedNotAllowed: 1 });
 
     verdict = 'uid=1000';
     (await open()).write('{"message":"named"}\n');
