@@ -102,9 +102,14 @@ export class UdpSource implements Source {
     });
   }
 
+  /** Never throws: a counter that cannot be read must not stop the listener or its stop(). */
   async #readDrops(socket: dgram.Socket): Promise<void> {
-    const { address, port } = socket.address();
-    const drops = await readUdpDrops(address, port);
-    if (drops !== undefined && drops > this.#intake.stats.kernelDrops) this.#intake.kernelDrops(drops);
+    try {
+      const { address, port } = socket.address();
+      const drops = await readUdpDrops(address, port);
+      if (drops !== undefined && drops > this.#intake.stats.kernelDrops) this.#intake.kernelDrops(drops);
+    } catch (err) {
+      this.#intake.log.debug({ err }, 'cannot read the kernel drop counter');
+    }
   }
 }
