@@ -62,7 +62,7 @@ export class App {
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
       else this.notifiers.push(createNotifier(name, url));
     }
-    this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name })));
+    this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name }), { clock: this.clock }));
   }
 
   /** The pipeline exists from `start()` on: it resumes what the state store holds. */
@@ -158,6 +158,7 @@ export class App {
     // The HTTP endpoint closes first, with the listeners: it is an input too (/events, /notify).
     await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
     await Promise.allSettled(this.sources.map((s) => s.stop()));
+    for (const s of this.sources) this.opts.log.info({ listener: s.name, type: s.type, ...s.stats() }, 'listener totals');
     if (this.stages) {
       this.stages.stop();
       this.opts.log.info({ ...this.stages.stats() }, 'pipeline totals');

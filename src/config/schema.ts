@@ -29,7 +29,12 @@ const NetworkCommon = {
   max_message_size: z.number().int().positive().default(65_536),
 };
 
-export const UdpListener = z.strictObject({ ...NetworkCommon, type: z.literal('udp') });
+export const UdpListener = z.strictObject({
+  ...NetworkCommon,
+  type: z.literal('udp'),
+  /** SO_RCVBUF in bytes (the kernel doubles it); unset = the kernel default. What overflows it the kernel drops, and relay reports. */
+  receive_buffer: z.number().int().positive().optional(),
+});
 
 const Cidr = z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.1.0/24');
 
@@ -50,6 +55,11 @@ export const TcpListener = z.strictObject({
   type: z.literal('tcp'),
   sudo: ListenerSudo.optional(),
   max_connections: z.number().int().positive().default(256),
+  /** Open connections one remote address may hold, so one host cannot take every slot. */
+  max_connections_per_peer: z.number().int().positive().default(32),
+  /** A frame begun and not complete within this closes the connection (a trickling sender cannot hold a slot). */
+  frame_timeout: Duration.default(30_000),
+  /** A connection that begins no frame for this long is closed. */
   idle_timeout: Duration.default(300_000),
 });
 
@@ -69,6 +79,9 @@ export const UnixListener = z.strictObject({
   allow_uids: z.array(z.number().int().nonnegative()).default([0]),
   max_message_size: z.number().int().positive().default(65_536),
   max_connections: z.number().int().positive().default(256),
+  /** Open connections one peer uid may hold (needs allow_uids, which names the uid); unset = no cap. */
+  max_connections_per_peer: z.number().int().positive().optional(),
+  frame_timeout: Duration.default(30_000),
   idle_timeout: Duration.default(300_000),
 });
 

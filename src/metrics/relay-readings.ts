@@ -5,31 +5,19 @@ import type { Clock } from '../clock.ts';
 import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
 import type { OutboxWaiting } from '../outbox/outbox.ts';
 import type { PipelineStats } from '../pipeline/pipeline.ts';
+import type { SourceStats } from '../sources/source.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import type { HttpReading } from '../http/http-stats.ts';
 
 /** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
-export interface ListenerStats {
-  received?: number;
-  parseErrors?: number;
-  badFrames?: number;
-  oversize?: number;
-  rejectedConnections?: number;
-  connectionsAccepted?: number;
-  /** Connections closed because a frame did not complete within `frame_timeout`. */
-  frameTimeouts?: number;
-  /** Connections closed after `idle_timeout` without a byte. */
-  idleTimeouts?: number;
-  connections?: number;
-  /** Datagrams the kernel dropped before relay read them (/proc/net/udp `drops`). */
-  kernelDrops?: number;
-}
+/** A listener's counters, as every Source keeps them (src/sources/source.ts). */
+export type ListenerStats = Partial<SourceStats>;
 
-/** A listener as read here: its stats either as a property or as a method, whichever it has. */
+/** A listener as read here. */
 export interface ObservedListener {
   readonly name: string;
   readonly type: string;
-  readonly stats?: ListenerStats | (() => ListenerStats);
+  stats(): Readonly<ListenerStats>;
   address(): string;
 }
 
@@ -89,7 +77,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
   const names = [...new Set([...delivery.keys(), ...waiting.keys()])];
   return {
     now: parts.clock.now(),
-    listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: listenerStats(l) })),
+    listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: l.stats() })),
     rules: parts.rules,
     pipeline: parts.pipeline.stats(),
     notifiers: names.map((name) => ({
@@ -99,9 +87,4 @@ export function readRelay(parts: RelayParts): RelayReadings {
     })),
     stores: Object.entries(parts.stores).map(([name, store]) => ({ name, ...store.health() })),
   };
-}
-
-function listenerStats(listener: ObservedListener): ListenerStats {
-  const stats = listener.stats;
-  return (typeof stats === 'function' ? stats.call(listener) : stats) ?? {};
 }

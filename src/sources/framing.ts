@@ -34,6 +34,7 @@ export class Deframer {
   #state: State = { kind: 'start' };
   #parts: Buffer[] = [];
   #size = 0;
+  #begun = 0;
 
   constructor(
     private readonly maxSize: number,
@@ -44,6 +45,16 @@ export class Deframer {
   push(chunk: Buffer): void {
     let i = 0;
     while (i < chunk.length) i = this.#step(chunk, i);
+  }
+
+  /** Some bytes of a frame (or of one being skipped) arrived and its end has not: what `frame_timeout` bounds. */
+  get inFrame(): boolean {
+    return this.#state.kind !== 'start';
+  }
+
+  /** Frames begun so far; with `inFrame` it tells a connection's deadline whether the open frame is a new one. */
+  get framesBegun(): number {
+    return this.#begun;
   }
 
   /** The connection ended: a last line without trailer still counts, a cut octet-counted frame does not. */
@@ -64,6 +75,7 @@ export class Deframer {
         const b = chunk[i]!;
         // Stray trailers between frames (a LF after an octet-counted frame, blank lines) are no frames.
         if (b === LF || b === CR || b === NUL) return i + 1;
+        this.#begun++;
         this.#state = this.mode === 'auto' && isDigit(b) ? { kind: 'count', digits: '' } : { kind: 'line' };
         return i;
       }

@@ -11,15 +11,15 @@ import { uidAllowList } from './peer-check.ts';
 export type { PeerCheck } from './stream-server.ts';
 export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
 
-/** `acceptPeer` applies to stream listeners (tcp, unix); `toEvent` to unix only. */
+/** `acceptPeer` applies to stream listeners (tcp, unix); `toEvent` to unix only; `clock` to all. */
 export type SourceOptions = UnixSourceOptions;
 
 export function createSource(config: ListenerConfig, sink: EventSink, log: Logger, opts: SourceOptions = {}): Source {
   switch (config.type) {
     case 'udp':
-      return new UdpSource(config, sink, log);
+      return new UdpSource(config, sink, log, { clock: opts.clock });
     case 'tcp':
-      return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer });
+      return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock });
     case 'unix': {
       const acceptPeer = opts.acceptPeer ?? uidAllowList(config.allow_uids, log);
       return config.format === 'sudo'

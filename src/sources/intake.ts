@@ -1,15 +1,30 @@
 // What every listener does with what it receives: hand events to the pipeline, count what arrived and
-// what was refused, and warn about garbage (rate-limited) with the listener's name and the peer.
+// what was refused, and warn about garbage and abuse (rate-limited per kind, each warning carrying the
+// running total) with the listener's name and the peer.
 import type { RelayEvent } from '../event.ts';
 import { ErrorCodes, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { emptyStats, type EventSink, type SourceStats } from './source.ts';
 import { WarnLimiter } from './warn-limiter.ts';
 
+/** Why a connection was refused; each has its own counter in SourceStats. */
+export type RefusalReason = 'max_connections' | 'per_peer' | 'not_allowed';
+
+const REFUSAL_COUNTER = {
+  max_connections: 'rejectedMaxConnections',
+  per_peer: 'rejectedPerPeer',
+  not_allowed: 'rejectedNotAllowed',
+} as const satisfies Record<RefusalReason, keyof SourceStats>;
+
 export class Intake {
   readonly stats: SourceStats = emptyStats();
   readonly log: Logger;
-  readonly #warn: WarnLimiter;
+  // One limiter per kind, so a flood of one (bad frames) cannot hide the first warning of another (refusals).
+  readonly #warnOversize: WarnLimiter;
+  readonly #warnBadFrame: WarnLimiter;
+  readonly #warnRefused: WarnLimiter;
+  readonly #warnFrameTimeout: WarnLimiter;
+  readonly #warnKernelDrops: WarnLimiter;
 
   constructor(
     readonly name: string,
@@ -17,7 +32,11 @@ export class Intake {
     log: Logger,
   ) {
     this.log = 'listener' in log.bindings() ? log : log.child({ listener: name });
-    this.#warn = new WarnLimiter(this.log);
+    this.#warnOversize = new WarnLimiter(this.log);
+    this.#warnBadFrame = new WarnLimiter(this.log);
+    this.#warnRefused = new WarnLimiter(this.log);
+    this.#warnFrameTimeout = new WarnLimiter(this.log);
+    this.#warnKernelDrops = new WarnLimiter(this.log);
   }
 
   event(ev: RelayEvent): void {
@@ -32,17 +51,50 @@ export class Intake {
   }
 
   oversize(peer: string | undefined, length: number | undefined, max: number): void {
-    this.stats.oversize++;
-    this.#warn.warn({ code: ErrorCodes.FRAME_OVERSIZE, peer, length, max }, 'frame larger than max_message_size dropped');
+    const total = ++this.stats.oversize;
+    this.#warnOversize.warn({ code: ErrorCodes.FRAME_OVERSIZE, peer, length, max, total }, 'frame larger than max_message_size dropped');
   }
 
   badFrame(peer: string | undefined, code: ErrorCode, reason: string, sample?: Buffer): void {
-    this.stats.badFrames++;
-    this.#warn.warn({ code, peer, reason, sample: sample?.subarray(0, 64).toString('utf8') }, `bad frame: ${reason}`);
+    const total = ++this.stats.badFrames;
+    this.#warnBadFrame.warn({ code, peer, reason, sample: sample?.subarray(0, 64).toString('utf8'), total }, `bad frame: ${reason}`);
   }
 
-  rejected(peer: string | undefined, reason: string): void {
+  accepted(): void {
+    this.stats.connectionsAccepted++;
+    this.stats.connections++;
+  }
+
+  closed(): void {
+    this.stats.connections--;
+  }
+
+  refused(peer: string | undefined, reason: RefusalReason, detail: string): void {
     this.stats.rejectedConnections++;
-    this.#warn.warn({ peer, reason }, `connection refused: ${reason}`);
+    const total = ++this.stats[REFUSAL_COUNTER[reason]];
+    this.#warnRefused.warn({ code: ErrorCodes.CONNECTION_REFUSED, peer, reason, total }, `connection refused: ${detail}`);
+  }
+
+  frameTimeout(peer: string | undefined, timeoutMs: number): void {
+    const total = ++this.stats.frameTimeouts;
+    this.#warnFrameTimeout.warn(
+      { code: ErrorCodes.FRAME_TIMEOUT, peer, frame_timeout: timeoutMs, total },
+      'connection closed: a frame did not complete within frame_timeout',
+    );
+  }
+
+  /** The kernel's drop counter for this socket, read now; a rise since the last read is reported. */
+  kernelDrops(total: number): void {
+    const dropped = total - this.stats.kernelDrops;
+    this.stats.kernelDrops = total;
+    this.#warnKernelDrops.warn(
+      { code: ErrorCodes.UDP_KERNEL_DROPS, dropped, total },
+      `the kernel dropped ${dropped} datagrams: relay did not read them before the receive buffer filled (raise receive_buffer)`,
+    );
+  }
+
+  idleTimeout(peer: string | undefined): void {
+    this.stats.idleTimeouts++;
+    this.log.debug({ peer }, 'idle connection closed');
   }
 }

@@ -4,17 +4,35 @@ import type { RelayEvent } from '../event.ts';
 
 export type EventSink = (event: RelayEvent) => void;
 
+/**
+ * A listener's counters since start. The names are a stable interface: the metrics endpoint exports them
+ * and the stop log prints them, so rename none. All are totals except `connections` (open right now).
+ */
 export interface SourceStats {
   /** Events handed to the pipeline (including ones whose syslog did not parse). */
   received: number;
-  /** Frames kept as raw events because they did not parse as syslog / JSON. */
+  /** Frames kept as raw events because they did not parse as syslog. */
   parseErrors: number;
   /** Frames longer than max_message_size, rejected. */
   oversize: number;
-  /** Framing errors (bad octet count, invalid JSON line, ...). */
+  /** Framing errors (bad octet count, invalid JSON line, a connection closed inside a frame, ...). */
   badFrames: number;
-  /** Connections refused (limit reached, peer not allowed). */
+  /** Connections taken (stream listeners). */
+  connectionsAccepted: number;
+  /** Connections refused, for any reason: the sum of the three `rejected…` counters below. */
   rejectedConnections: number;
+  /** Refused because `max_connections` were open. */
+  rejectedMaxConnections: number;
+  /** Refused because this peer (remote address, or uid on a Unix socket) had `max_connections_per_peer` open. */
+  rejectedPerPeer: number;
+  /** Refused by the peer check (a Unix socket's `allow_uids`). */
+  rejectedNotAllowed: number;
+  /** Connections closed because a frame did not complete within `frame_timeout`. */
+  frameTimeouts: number;
+  /** Connections closed after `idle_timeout` without a byte. */
+  idleTimeouts: number;
+  /** Datagrams the kernel dropped on this UDP socket since start (its receive buffer was full). */
+  kernelDrops: number;
   /** Connections open right now (stream listeners). */
   connections: number;
 }
@@ -27,9 +45,24 @@ export interface Source {
   stop(): Promise<void>;
   /** Where it listens: `host:port` (bound port, also with port 0) or a socket path. */
   address(): string;
-  readonly stats: SourceStats;
+  /** A snapshot of the counters; read-only for the caller. */
+  stats(): Readonly<SourceStats>;
 }
 
 export function emptyStats(): SourceStats {
-  return { received: 0, parseErrors: 0, oversize: 0, badFrames: 0, rejectedConnections: 0, connections: 0 };
+  return {
+    received: 0,
+    parseErrors: 0,
+    oversize: 0,
+    badFrames: 0,
+    connectionsAccepted: 0,
+    rejectedConnections: 0,
+    rejectedMaxConnections: 0,
+    rejectedPerPeer: 0,
+    rejectedNotAllowed: 0,
+    frameTimeouts: 0,
+    idleTimeouts: 0,
+    kernelDrops: 0,
+    connections: 0,
+  };
 }

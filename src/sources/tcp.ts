@@ -1,5 +1,6 @@
 // Syslog over TCP (RFC 6587): one de-framer per connection, each frame parsed into an event that carries
 // the peer's `ip:port`.
+import { systemClock, type Clock } from '../clock.ts';
 import type { TcpListenerConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { Deframer } from './framing.ts';
@@ -11,6 +12,8 @@ import { syslogEvent } from './syslog-frame.ts';
 
 export interface TcpSourceOptions {
   acceptPeer?: PeerCheck;
+  /** Times frame_timeout and idle_timeout; the system clock unless a test moves time itself. */
+  clock?: Clock;
 }
 
 export class TcpSource implements Source {
@@ -28,10 +31,14 @@ export class TcpSource implements Source {
     const max = config.max_message_size;
     this.#server = new StreamServer({
       intake,
+      clock: opts.clock ?? systemClock,
       maxConnections: config.max_connections,
+      maxConnectionsPerPeer: config.max_connections_per_peer,
+      frameTimeoutMs: config.frame_timeout,
       idleTimeoutMs: config.idle_timeout,
       acceptPeer: opts.acceptPeer,
       describePeer: (s) => (s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort ?? 0) : undefined),
+      peerKey: (s) => s.remoteAddress,
       open: (peer) =>
         new Deframer(max, {
           frame: (f) => intake.event(syslogEvent(f, { listener: config.name, peer })),
@@ -45,8 +52,8 @@ export class TcpSource implements Source {
     return this.config.name;
   }
 
-  get stats(): SourceStats {
-    return this.#intake.stats;
+  stats(): SourceStats {
+    return { ...this.#intake.stats };
   }
 
   start(): Promise<void> {

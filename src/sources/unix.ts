@@ -3,6 +3,7 @@
 import { mkdir, chmod, lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
+import { systemClock, type Clock } from '../clock.ts';
 import type { UnixListenerConfig } from '../config/schema.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { RelayEvent } from '../event.ts';
@@ -24,6 +25,8 @@ export type LineToEvent = (line: string, origin: LineOrigin) => RelayEvent;
 export interface UnixSourceOptions {
   acceptPeer?: PeerCheck;
   toEvent?: LineToEvent;
+  /** Times frame_timeout and idle_timeout; the system clock unless a test moves time itself. */
+  clock?: Clock;
 }
 
 /** The default mapping: any JSON object, summarised by its `message` or `event` field. */
@@ -55,10 +58,15 @@ export class UnixSource implements Source {
     const max = config.max_message_size;
     this.#server = new StreamServer({
       intake,
+      clock: opts.clock ?? systemClock,
       maxConnections: config.max_connections,
+      maxConnectionsPerPeer: config.max_connections_per_peer,
+      frameTimeoutMs: config.frame_timeout,
       idleTimeoutMs: config.idle_timeout,
       acceptPeer: opts.acceptPeer,
       describePeer: () => undefined,
+      // A Unix peer has no address; the peer check's name for it (`uid=N`) is what its connections share.
+      peerKey: (_socket, checked) => checked,
       open: (peer) =>
         new Deframer(
           max,
@@ -85,8 +93,8 @@ export class UnixSource implements Source {
     return this.config.name;
   }
 
-  get stats(): SourceStats {
-    return this.#intake.stats;
+  stats(): SourceStats {
+    return { ...this.#intake.stats };
   }
 
   async start(): Promise<void> {

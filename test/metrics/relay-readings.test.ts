@@ -1,4 +1,4 @@
-// readRelay takes a listener's stats whichever way the listener keeps them (property or method), and lists
+// readRelay reads each listener's stats() and lists
 // every notifier that has counters or rows in the outbox.
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
@@ -16,15 +16,15 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
 });
 
 describe('readRelay', () => {
-  it('reads listener stats kept as a property or returned by a stats() method', () => {
-    const asProperty = { name: 'tcp', type: 'tcp', address: () => '127.0.0.1:1', stats: { received: 4, badFrames: 1 } };
+  it('reads each listener\'s stats() and whether it is up', () => {
+    const up = { name: 'tcp', type: 'tcp', address: () => '127.0.0.1:1', stats: () => ({ received: 4, badFrames: 1 }) };
     const asMethod = {
       name: 'down', type: 'udp', address: () => '127.0.0.1:2', drops: 7,
       stats(this: { drops: number }) {
         return { received: 9, kernelDrops: this.drops };
       },
     };
-    expect(readRelay(parts([asProperty, asMethod])).listeners).toEqual([
+    expect(readRelay(parts([up, asMethod])).listeners).toEqual([
       { name: 'tcp', type: 'tcp', address: '127.0.0.1:1', up: true, stats: { received: 4, badFrames: 1 } },
       { name: 'down', type: 'udp', address: '127.0.0.1:2', up: false, stats: { received: 9, kernelDrops: 7 } },
     ]);

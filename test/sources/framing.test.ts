@@ -132,4 +132,43 @@ describe('Deframer (RFC 6587)', () => {
     h.d.push(bin('42\n12 {"a":1}\n'));
     expect(h.frames).toEqual(['42', '12 {"a":1}']);
   });
+
+  it('takes arbitrary byte chunks without throwing, never emits more than the maximum, and starts clean after end()', () => {
+    const chunk = fc.oneof(
+      fc.uint8Array({ maxLength: 200 }),
+      fc.stringMatching(/^[0-9 \n\r\0a<>]{0,40}$/).map((t) => new TextEncoder().encode(t)), // count-shaped noise
+    );
+    fc.assert(
+      fc.property(fc.array(chunk, { maxLength: 30 }), fc.constantFrom<FramingMode>('auto', 'newline'), (chunks, mode) => {
+        const h = harness(MAX, mode);
+        for (const c of chunks) {
+          const before = h.d.framesBegun;
+          h.d.push(Buffer.from(c));
+          expect(h.d.framesBegun).toBeGreaterThanOrEqual(before);
+        }
+        expect(h.frames.every((f) => f.length <= MAX)).toBe(true);
+        expect(h.frames.length + h.oversize.length).toBeLessThanOrEqual(h.d.framesBegun);
+        h.d.end();
+        expect(h.d.inFrame).toBe(false);
+        const delivered = h.frames.length;
+        h.d.push(bin('<13>after the noise\n'));
+        expect(h.frames.slice(delivered)).toEqual(['<13>after the noise']);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('is in a frame exactly while one has begun and not ended', () => {
+    const h = harness();
+    expect(h.d.inFrame).toBe(false);
+    h.d.push(bin('\n\r\0'));
+    expect([h.d.inFrame, h.d.framesBegun]).toEqual([false, 0]);
+    h.d.push(bin('<13>par'));
+    expect([h.d.inFrame, h.d.framesBegun]).toEqual([true, 1]);
+    h.d.push(bin('tial\n11 <13>'));
+    expect([h.d.inFrame, h.d.framesBegun]).toEqual([true, 2]);
+    h.d.push(bin('counted'));
+    expect([h.d.inFrame, h.d.framesBegun]).toEqual([false, 2]);
+    expect(h.frames).toEqual(['<13>partial', '<13>counted']);
+  });
 });

@@ -28,7 +28,7 @@ describe('createSource', () => {
     const tcp = createSource(Listener.parse({ name: 't', type: 'tcp', address: '127.0.0.1:0' }), () => {}, silentLogger, { acceptPeer: () => false });
     await tcp.start();
     await closed(await connect(hostPort(tcp.address())));
-    expect(tcp.stats.rejectedConnections).toBe(1);
+    expect(tcp.stats().rejectedConnections).toBe(1);
     await tcp.stop();
   });
 });

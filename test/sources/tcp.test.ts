@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import { TcpListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
@@ -17,13 +18,13 @@ afterEach(async () => {
   source = undefined;
 });
 
-async function listen(overrides: Record<string, unknown> = {}, log: Logger = silentLogger) {
+async function listen(overrides: Record<string, unknown> = {}, log: Logger = silentLogger, clock?: ManualClock) {
   const config = TcpListener.parse({ name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0', max_message_size: 1024, ...overrides });
   const events = new EventCollector();
-  source = new TcpSource(config, events.sink, log);
+  source = new TcpSource(config, events.sink, log, { clock });
   await source.start();
-  return { source, events, open: async () => {
-    const s = await connect(hostPort(source!.address()));
+  return { source, events, open: async (localAddress?: string) => {
+    const s = await connect({ ...hostPort(source!.address()), localAddress });
     sockets.push(s);
     return s;
   } };
@@ -39,7 +40,7 @@ describe('TcpSource', () => {
     const [a, b] = await Promise.all([events.waitForMessage('Accepted publickey for bob'), events.waitForMessage('alice : COMMAND=/usr/bin/id')]);
     expect(a).toMatchObject({ listener: 'syslog-tcp', kind: 'syslog', peer: `127.0.0.1:${c.localPort}`, host: 'web1', app: 'sshd', procid: '42', severity: 6 });
     expect(b).toMatchObject({ peer: `127.0.0.1:${c.localPort}`, app: 'sudo', facility: 'authpriv' });
-    expect(source.stats).toMatchObject({ received: 2, connections: 1 });
+    expect(source.stats()).toMatchObject({ received: 2, connections: 1 });
   });
 
   it('keeps a garbage-sending connection from disturbing a concurrent good one, and resynchronises it', async () => {
@@ -60,8 +61,8 @@ describe('TcpSource', () => {
     bad.write('<13>1 - h app - - - bad recovered\n');
     await Promise.all(['good 1', 'good 2', 'good 3', 'bad recovered'].map((m) => events.waitForMessage(m)));
     expect(events.events.filter((e) => e.message.startsWith('good')).map((e) => e.peer)).toEqual(Array(3).fill(`127.0.0.1:${good.localPort}`));
-    expect(source.stats).toMatchObject({ badFrames: 2, oversize: 1, connections: 2 });
-    expect(source.stats.parseErrors).toBeGreaterThanOrEqual(2);
+    expect(source.stats()).toMatchObject({ badFrames: 2, oversize: 1, connections: 2 });
+    expect(source.stats().parseErrors).toBeGreaterThanOrEqual(2);
   });
 
   it('closes connections beyond max_connections at once and counts them', async () => {
@@ -72,14 +73,14 @@ describe('TcpSource', () => {
     await Promise.all([events.waitForMessage('from a'), events.waitForMessage('from b')]);
     const extra = await open();
     await closed(extra);
-    expect(source.stats).toMatchObject({ rejectedConnections: 1, connections: 2 });
+    expect(source.stats()).toMatchObject({ rejectedConnections: 1, rejectedMaxConnections: 1, rejectedPerPeer: 0, connections: 2 });
 
     a.destroy();
-    await until(() => source.stats.connections === 1);
+    await until(() => source.stats().connections === 1);
     const c = await open();
     c.write('<13>1 - h app - - - from c\n');
     await events.waitForMessage('from c');
-    expect(source.stats.rejectedConnections).toBe(1);
+    expect(source.stats().rejectedConnections).toBe(1);
   });
 
   it('closes a connection that stays idle longer than idle_timeout', async () => {
@@ -88,7 +89,7 @@ describe('TcpSource', () => {
     c.write('<13>1 - h app - - - before idling\n');
     await events.waitForMessage('before idling');
     await closed(c);
-    await until(() => source.stats.connections === 0);
+    await until(() => source.stats().connections === 0);
   });
 
   it('warns about bad frames with listener and peer, at most about once a second', async () => {
@@ -97,7 +98,7 @@ describe('TcpSource', () => {
     const c = await open();
     c.write('1x\n'.repeat(200) + '<13>1 - h app - - - after flood\n');
     await events.waitForMessage('after flood');
-    expect(source.stats.badFrames).toBe(200);
+    expect(source.stats().badFrames).toBe(200);
     const warns = lines.filter((l) => l.code === ErrorCodes.FRAME_BAD_COUNT);
     expect(warns.length).toBeGreaterThanOrEqual(1);
     expect(warns.length).toBeLessThan(5);
@@ -108,7 +109,7 @@ describe('TcpSource', () => {
     const { source, open } = await listen();
     const c = await open();
     const bound = source.address();
-    await until(() => source.stats.connections === 1);
+    await until(() => source.stats().connections === 1);
     await source.stop();
     await closed(c);
     await expect(connect(hostPort(bound))).rejects.toThrow(/ECONNREFUSED/);
@@ -118,5 +119,70 @@ describe('TcpSource', () => {
     const { source: first } = await listen();
     const second = new TcpSource(TcpListener.parse({ name: 'dup', type: 'tcp', address: first.address() }), () => {}, silentLogger);
     await expect(second.start()).rejects.toMatchObject({ code: ErrorCodes.LISTEN });
+  });
+
+  it('caps connections per remote address and still serves another address', async () => {
+    const { log, lines } = captureLog('warn');
+    const { source, events, open } = await listen({ max_connections_per_peer: 2 }, log);
+    const [a] = [await open(), await open()];
+    await closed(await open());
+    expect(source.stats()).toMatchObject({ rejectedPerPeer: 1, rejectedConnections: 1, rejectedMaxConnections: 0, connectionsAccepted: 2 });
+    expect(lines.find((l) => l.code === ErrorCodes.CONNECTION_REFUSED)).toMatchObject({ reason: 'per_peer', peer: expect.stringMatching(/^127\.0\.0\.1:/) });
+
+    const other = await open('127.0.0.2');
+    other.write('<13>1 - h app - - - from another peer\n');
+    expect(await events.waitForMessage('from another peer')).toMatchObject({ peer: `127.0.0.2:${other.localPort}` });
+
+    a!.destroy();
+    await until(() => source.stats().connections === 2);
+    (await open()).write('<13>1 - h app - - - slot freed\n');
+    await events.waitForMessage('slot freed');
+    expect(source.stats().rejectedPerPeer).toBe(1);
+  });
+
+  it('closes a connection whose frame does not complete within frame_timeout, and counts it', async () => {
+    const clock = new ManualClock(1_000_000);
+    const { log, lines } = captureLog('warn');
+    const { source, events, open } = await listen({ frame_timeout: '30s' }, log, clock);
+    const c = await open();
+    const port = c.localPort;
+    // One write: when the first frame is seen, the half frame after it has been read too.
+    c.write('<13>1 - h app - - - complete\n<13>1 - h app - - - never finish');
+    await events.waitForMessage('complete');
+    clock.advance(29_999);
+    expect(source.stats().frameTimeouts).toBe(0);
+    clock.advance(1);
+    expect(source.stats().frameTimeouts).toBe(1);
+    await closed(c);
+    expect(events.events.map((e) => e.message)).toEqual(['complete']);
+    expect(lines.find((l) => l.code === ErrorCodes.FRAME_TIMEOUT)).toMatchObject({ listener: 'syslog-tcp', peer: `127.0.0.1:${port}`, frame_timeout: 30_000, total: 1 });
+  });
+
+  it('never times out a sender whose frames complete, and closes it after idle_timeout without frames', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, open } = await listen({ frame_timeout: '30s', idle_timeout: '5m' }, silentLogger, clock);
+    const c = await open();
+    for (let i = 0; i < 12; i++) {
+      c.write(`<13>1 - h app - - - steady ${i}\n`);
+      await events.waitForMessage(`steady ${i}`);
+      clock.advance(25_000);
+    }
+    expect(source.stats()).toMatchObject({ frameTimeouts: 0, idleTimeouts: 0, connections: 1 });
+    clock.advance(300_000 - 25_000 - 1);
+    expect(source.stats().idleTimeouts).toBe(0);
+    clock.advance(1);
+    expect(source.stats()).toMatchObject({ idleTimeouts: 1, frameTimeouts: 0 });
+    await closed(c);
+  });
+
+  it('times out an oversize frame being skipped like any other frame', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, open } = await listen({ frame_timeout: '10s' }, silentLogger, clock);
+    const c = await open();
+    c.write('<13>1 - h app - - - before\n99999 ');
+    await events.waitForMessage('before');
+    clock.advance(10_000);
+    expect(source.stats()).toMatchObject({ frameTimeouts: 1, oversize: 1 });
+    await closed(c);
   });
 });

@@ -1,9 +1,13 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import { UdpListener } from '../../src/config/schema.ts';
-import { silentLogger } from '../../src/log.ts';
-import { UdpSource } from '../../src/sources/udp.ts';
-import { EventCollector, randomLine, hostPort } from './loopback.ts';
+import { ErrorCodes } from '../../src/errors.ts';
+import { silentLogger, type Logger } from '../../src/log.ts';
+import { readUdpDrops } from '../../src/sources/udp-drops.ts';
+import { KERNEL_DROPS_POLL_MS, UdpSource } from '../../src/sources/udp.ts';
+import { captureLog } from '../helpers/capture-log.ts';
+import { EventCollector, randomLine, hostPort, until } from './loopback.ts';
 
 let source: UdpSource | undefined;
 let client: dgram.Socket | undefined;
@@ -15,9 +19,10 @@ afterEach(async () => {
   source = undefined;
 });
 
-async function listen(address: string) {
+async function listen(address: string, overrides: Record<string, unknown> = {}, log: Logger = silentLogger, clock?: ManualClock) {
   const events = new EventCollector();
-  source = new UdpSource(UdpListener.parse({ name: 'syslog-udp', type: 'udp', address, max_message_size: 1024 }), events.sink, silentLogger);
+  const config = UdpListener.parse({ name: 'syslog-udp', type: 'udp', address, max_message_size: 1024, ...overrides });
+  source = new UdpSource(config, events.sink, log, { clock });
   await source.start();
   const target = hostPort(source.address());
   client = dgram.createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
@@ -47,6 +52,8 @@ describe('UdpSource', () => {
     const ev = await l.events.waitForMessage('over IPv6');
     expect(ev.peer).toMatch(/^\[::1\]:\d+$/);
     expect(l.source.address()).toMatch(/^\[::1\]:\d+$/);
+    // Its row in /proc/net/udp6 is found: the drop counter is readable for IPv6 sockets too.
+    expect(await readUdpDrops('::1', hostPort(l.source.address()).port)).toBe(0);
   });
 
   it('survives garbage datagrams and still delivers the next valid one', async () => {
@@ -58,8 +65,32 @@ describe('UdpSource', () => {
     await send(Buffer.alloc(0));
     await send('<13>1 - h app - - - still listening');
     await events.waitForMessage('still listening');
-    expect(source.stats.oversize).toBe(1);
-    expect(source.stats.parseErrors).toBe(4);
-    expect(source.stats.received).toBe(5);
+    expect(source.stats().oversize).toBe(1);
+    expect(source.stats().parseErrors).toBe(4);
+    expect(source.stats().received).toBe(5);
+  });
+
+  it('applies receive_buffer and says what the kernel made of it', async () => {
+    const { log, lines } = captureLog('info');
+    await listen('127.0.0.1:0', { receive_buffer: 65_536 }, log);
+    // Linux doubles the request for its own bookkeeping.
+    expect(lines.find((l) => l.msg === 'UDP receive buffer')).toMatchObject({ receive_buffer: 131_072, requested: 65_536 });
+  });
+
+  it('reads the kernel drops of a flood that overran a tiny receive buffer, counts and reports them', async () => {
+    const clock = new ManualClock(0);
+    const { log, lines } = captureLog('warn');
+    const { source, events, client } = await listen('127.0.0.1:0', { receive_buffer: 4096 }, log, clock);
+    const target = hostPort(source.address());
+    // Sent in one turn of the event loop: the listener cannot read while the datagrams pile up.
+    const n = 2000;
+    for (let i = 0; i < n; i++) client.send(`<13>1 - h app - - - flood ${i} ${'x'.repeat(900)}`, target.port, target.host);
+    await events.waitFor((e) => e.message.startsWith('flood '));
+    expect(source.stats().kernelDrops).toBe(0);
+    clock.advance(KERNEL_DROPS_POLL_MS);
+    await until(() => source.stats().kernelDrops > 0);
+    const { kernelDrops, received } = source.stats();
+    expect(kernelDrops + received).toBeLessThanOrEqual(n);
+    expect(lines.find((l) => l.code === ErrorCodes.UDP_KERNEL_DROPS)).toMatchObject({ listener: 'syslog-udp', dropped: kernelDrops, total: kernelDrops });
   });
 });

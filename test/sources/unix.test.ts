@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import { UnixListener } from '../../src/config/schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
@@ -62,7 +63,7 @@ describe('UnixSource', () => {
     c.write(Buffer.alloc(10 * 1024 * 1024, '{')); // a 10 MB line
     c.write('\n{"message":"still here"}\n');
     await events.waitForMessage('still here');
-    expect(source.stats).toMatchObject({ badFrames: 7, oversize: 1, received: 1 });
+    expect(source.stats()).toMatchObject({ badFrames: 7, oversize: 1, received: 1 });
   });
 
   it('removes a stale socket file but refuses a live socket or a regular file', async () => {
@@ -97,7 +98,7 @@ describe('UnixSource', () => {
     let verdict: boolean | string = false;
     const { source, events, open } = await listen({}, { acceptPeer: () => verdict });
     await closed(await open());
-    expect(source.stats.rejectedConnections).toBe(1);
+    expect(source.stats()).toMatchObject({ rejectedConnections: 1, rejectedNotAllowed: 1 });
 
     verdict = 'uid=1000';
     (await open()).write('{"message":"named"}\n');
@@ -114,7 +115,7 @@ describe('UnixSource', () => {
     const c = await open();
     c.write('junk\nsudo alice ran id\n');
     expect(await events.waitForMessage('alice ran id')).toMatchObject({ kind: 'sudo', listener: 'sudo' });
-    expect(source.stats.badFrames).toBe(1);
+    expect(source.stats().badFrames).toBe(1);
   });
 
   it('applies max_connections and idle_timeout like tcp', async () => {
@@ -123,8 +124,28 @@ describe('UnixSource', () => {
     a.write('{"message":"first"}\n');
     await events.waitForMessage('first');
     await closed(await open());
-    expect(source.stats.rejectedConnections).toBe(1);
+    expect(source.stats().rejectedConnections).toBe(1);
     await closed(a);
-    await until(() => source.stats.connections === 0);
+    await until(() => source.stats().connections === 0);
+  });
+
+  it('caps connections per peer uid when max_connections_per_peer is set', async () => {
+    const { source, events, open } = await listen({ max_connections_per_peer: 1 }, { acceptPeer: () => 'uid=0' });
+    const a = await open();
+    await closed(await open());
+    expect(source.stats()).toMatchObject({ rejectedPerPeer: 1, rejectedConnections: 1, connections: 1 });
+    a.write('{"message":"still served"}\n');
+    await events.waitForMessage('still served');
+  });
+
+  it('closes a connection whose line does not end within frame_timeout', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, open } = await listen({ frame_timeout: '5s' }, { clock });
+    const c = await open();
+    c.write('{"message":"whole"}\n{"message":"half');
+    await events.waitForMessage('whole');
+    clock.advance(5_000);
+    expect(source.stats().frameTimeouts).toBe(1);
+    await closed(c);
   });
 });

@@ -86,8 +86,8 @@ export class SudoSource implements Source {
     return this.config.name;
   }
 
-  get stats(): SourceStats {
-    return this.#unix.stats;
+  stats(): SourceStats {
+    return this.#unix.stats();
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,296 @@
+// `npm run fuzz`: a real `relay run` process under 10^6 mixed bad frames (random bytes, huge octet counts,
+// NUL floods, invalid UTF-8, 1 MB lines, half frames then close) over TCP, UDP and the Unix JSON socket,
+// with valid messages interleaved at a known count. Prints frames sent, valid alerts received (each must
+// arrive, exactly once), the listeners' counters and relay's RSS before and after; exits 1 on a crash, a
+// lost valid alert or RSS not back within 20 %. FUZZ_FRAMES=N scales the run (default 1,000,000).
+import { spawn } from 'node:child_process';
+import dgram from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { datagramGarbage, drawKind, streamGarbage, type Kind } from './fuzz-frames.ts';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const FRAMES = Number(process.env.FUZZ_FRAMES ?? 1_000_000);
+const VALID_EVERY = 100;
+const SHARE = { tcp: 0.45, unix: 0.35, udp: 0.2 } as const;
+const GARBAGE_CONNECTIONS = 6;
+const HALF_FRAME_EVERY = 2000;
+
+type Transport = keyof typeof SHARE;
+const ID_PREFIX: Record<Transport, string> = { tcp: 't', unix: 'u', udp: 'd' };
+const sent: Record<Transport, { frames: number; valid: number; halfFrames: number; kinds: Partial<Record<Kind, number>> }> = {
+  tcp: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
+  unix: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
+  udp: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
+};
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+const turn = () => new Promise((r) => setImmediate(r));
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function rssKb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? NaN);
+}
+
+interface Memory {
+  rss: number;
+  heapUsed: number;
+  external: number;
+  arrayBuffers: number;
+}
+
+/** relay's memory after a full garbage collection (bench/fuzz-relay.ts answers SIGUSR2). */
+async function collectedMemory(): Promise<Memory> {
+  const seen = log.length;
+  relay.kill('SIGUSR2');
+  for (;;) {
+    const line = log.slice(seen).split('\n').find((l) => l.includes('"fuzz memory"'));
+    if (line) return JSON.parse(line) as Memory;
+    await pause(50);
+  }
+}
+
+/**
+ * RSS at rest: a full GC, then 20 s idle (V8's memory reducer hands unused pages back some seconds after
+ * a burst), then until it stops moving (< 2 % over 5 s), at most 60 s in all.
+ */
+async function settledRss(pid: number): Promise<number> {
+  await collectedMemory();
+  const samples: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    samples.push(rssKb(pid));
+    const last = samples.slice(-6);
+    if (i >= 20 && Math.max(...last) - Math.min(...last) < 0.02 * Math.min(...last)) break;
+    await pause(1000);
+  }
+  return samples[samples.length - 1]!;
+}
+
+// --- the sink: a json:// notifier endpoint that records each valid id it is told about ---------------
+const received = new Map<string, number>();
+const sink = createServer((req, res) => {
+  let body = '';
+  req.on('data', (d: Buffer) => (body += d));
+  req.on('end', () => {
+    const id = /fuzz-valid ([tud]-\d+)/.exec(body)?.[1];
+    if (id) received.set(id, (received.get(id) ?? 0) + 1);
+    res.end('ok');
+  });
+});
+await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
+const sinkPort = (sink.address() as net.AddressInfo).port;
+
+// --- relay, as a real process -----------------------------------------------------------------------
+const dir = mkdtempSync(join(tmpdir(), 'relay-fuzz-'));
+const [tcpPort, udpPort] = [await freePort(), await freePort()];
+const unixPath = join(dir, 'fuzz.sock');
+writeFileSync(
+  join(dir, 'config.yaml'),
+  `listeners:
+  - { name: tcp, type: tcp, address: "127.0.0.1:${tcpPort}" }
+  - { name: udp, type: udp, address: "127.0.0.1:${udpPort}", max_message_size: 8192, receive_buffer: 4194304 }
+  - { name: unix, type: unix, format: json, address: "${unixPath}", allow_uids: [] }
+notifiers:
+  sink: json://127.0.0.1:${sinkPort}/hook
+rules:
+  - { name: valid, match: { message: "/^fuzz-valid [tud]-\\\\d+$/" }, notify: [sink], title: "{{message}}" }
+state_dir: ${join(dir, 'state')}
+log: { level: info }
+`,
+);
+const relay = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/fuzz-relay.ts'), 'run', '--config', join(dir, 'config.yaml')], {
+  cwd: ROOT,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
+const pid = relay.pid!;
+// Never leave relay behind, whatever ends this script.
+process.on('exit', () => relay.kill('SIGKILL'));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
+// relay logs JSON lines on stderr.
+let log = '';
+relay.stdout.resume();
+relay.stderr.on('data', (d: Buffer) => (log += d));
+let exited: number | null | undefined;
+const exit = new Promise<number | null>((r) => relay.once('exit', (code) => r((exited = code))));
+while (!log.includes(unixPath)) {
+  if (exited !== undefined) throw new Error(`relay did not start (exit ${exited}):\n${log}`);
+  await pause(50);
+}
+const rssStart = rssKb(pid);
+
+// --- senders --------------------------------------------------------------------------------------------
+function streamOpener(transport: 'tcp' | 'unix'): () => net.Socket {
+  return () => {
+    const s = transport === 'tcp' ? net.connect({ host: '127.0.0.1', port: tcpPort }) : net.connect(unixPath);
+    s.on('error', () => {}); // relay may close a garbage connection (frame deadline, limits): expected
+    return s;
+  };
+}
+
+async function write(s: net.Socket, b: Buffer): Promise<void> {
+  if (s.write(b) || s.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      s.off('drain', done);
+      s.off('close', done);
+      resolve();
+    };
+    s.on('drain', done);
+    s.on('close', done);
+  });
+}
+
+function validFrame(transport: Transport, i: number): Buffer {
+  const msg = `fuzz-valid ${ID_PREFIX[transport]}-${i}`;
+  if (transport === 'unix') return Buffer.from(`${JSON.stringify({ message: msg })}\n`);
+  const frame = `<13>1 2026-11-30T10:00:00Z fuzzhost fuzz - - - ${msg}`;
+  return Buffer.from(transport === 'tcp' && i % 2 ? `${Buffer.byteLength(frame)} ${frame}` : `${frame}\n`);
+}
+
+async function stream(transport: 'tcp' | 'unix', frames: number, validOffset: number): Promise<void> {
+  const open = streamOpener(transport);
+  const valid = open();
+  const garbage = Array.from({ length: GARBAGE_CONNECTIONS }, open);
+  const stats = sent[transport];
+  for (let k = 0; k < frames; k++) {
+    stats.frames++;
+    if (k % VALID_EVERY === 0) {
+      await write(valid, validFrame(transport, validOffset + stats.valid++));
+      continue;
+    }
+    const g = k % GARBAGE_CONNECTIONS;
+    if (garbage[g]!.destroyed) garbage[g] = open();
+    if (k % HALF_FRAME_EVERY === 1) {
+      // Half a frame, then the connection ends.
+      stats.halfFrames++;
+      garbage[g]!.end(k % 2 ? '300 <13>1 - h app - - - cut' : '<13>1 - h app - - - no trailer and no end');
+      garbage[g] = open();
+      continue;
+    }
+    const kind = drawKind();
+    stats.kinds[kind] = (stats.kinds[kind] ?? 0) + 1;
+    await write(garbage[g]!, streamGarbage(kind));
+    if (k % 1000 === 0) await turn();
+  }
+  await new Promise<void>((r) => valid.end(r));
+  for (const g of garbage) g.destroy();
+}
+
+/** Bytes waiting in relay's UDP receive queue (/proc/net/udp `rx_queue`), the sender's only back-pressure. */
+function udpBacklog(): number {
+  const local = `0100007F:${udpPort.toString(16).toUpperCase().padStart(4, '0')}`;
+  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1] === local);
+  return row ? Number.parseInt(row.trim().split(/\s+/)[4]!.split(':')[1]!, 16) : 0;
+}
+
+async function udp(frames: number): Promise<void> {
+  const s = dgram.createSocket('udp4');
+  const send = (b: Buffer) => new Promise<void>((r) => s.send(b, udpPort, '127.0.0.1', () => r()));
+  const stats = sent.udp;
+  for (let k = 0; k < frames; k++) {
+    stats.frames++;
+    if (k % VALID_EVERY === 0) await send(validFrame('udp', stats.valid++));
+    else {
+      const kind = drawKind();
+      stats.kinds[kind] = (stats.kinds[kind] ?? 0) + 1;
+      await send(datagramGarbage(kind));
+    }
+    // Paced by relay's receive queue so a flood of garbage is sent, not dropped by the kernel before relay
+    // sees it; what the kernel still drops is read back from relay's counters.
+    if (k % 50 === 0) while (udpBacklog() > 1024 * 1024) await pause(1);
+  }
+  s.close();
+}
+
+/** Waits until `expected` valid alerts arrived, or none came for 15 s (then the report says what is missing). */
+async function alertsSettle(expected: number): Promise<void> {
+  let last = received.size;
+  let since = Date.now();
+  while (received.size < expected && Date.now() - since < 15_000) {
+    await pause(100);
+    if (received.size !== last) [last, since] = [received.size, Date.now()];
+  }
+}
+
+// Warm up on the first 10 % of the frames (code loaded and compiled, connections, the allocator's working
+// set), so "before" is relay at work on this mix, not relay just started.
+const warm = { tcp: Math.round(FRAMES * 0.1 * SHARE.tcp), unix: Math.round(FRAMES * 0.1 * SHARE.unix), udp: Math.round(FRAMES * 0.1 * SHARE.udp) };
+await Promise.all([stream('tcp', warm.tcp, 0), stream('unix', warm.unix, 0), udp(warm.udp)]);
+const validWarm = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
+await alertsSettle(validWarm);
+const rssBefore = await settledRss(pid);
+const memBefore = await collectedMemory();
+
+const t0 = Date.now();
+const rest = FRAMES - (warm.tcp + warm.unix + warm.udp);
+await Promise.all([
+  stream('tcp', Math.round(rest * SHARE.tcp), sent.tcp.valid),
+  stream('unix', Math.round(rest * SHARE.unix), sent.unix.valid),
+  udp(Math.round(rest * SHARE.udp)),
+]);
+const sendSeconds = (Date.now() - t0) / 1000;
+const validSent = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
+
+await alertsSettle(validSent);
+const deliverSeconds = (Date.now() - t0) / 1000;
+const rssAfter = await settledRss(pid);
+const memAfter = await collectedMemory();
+const rssPeak = rssKb(pid, 'VmHWM');
+const alive = exited === undefined;
+
+relay.kill('SIGTERM');
+const code = await exit;
+sink.close();
+const totals = log
+  .split('\n')
+  .filter((l) => l.includes('"listener totals"'))
+  .map((l) => JSON.parse(l) as Record<string, number | string>);
+rmSync(dir, { recursive: true, force: true });
+
+// --- report ---------------------------------------------------------------------------------------------
+const byTransport = (p: string) => [...received.keys()].filter((id) => id.startsWith(p)).length;
+const duplicates = [...received.values()].filter((n) => n > 1).length;
+const udpDrops = Number(totals.find((t) => t.listener === 'udp')?.kernelDrops ?? 0);
+const frames = sent.tcp.frames + sent.unix.frames + sent.udp.frames;
+const warmFrames = warm.tcp + warm.unix + warm.udp;
+console.log(`frames sent: ${frames} (tcp ${sent.tcp.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`);
+for (const t of ['tcp', 'unix', 'udp'] as const) console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
+console.log(`valid sent: ${validSent} (tcp ${sent.tcp.valid}, unix ${sent.unix.valid}, udp ${sent.udp.valid})`);
+console.log(`valid alerts received: ${received.size} (tcp ${byTransport('t-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`);
+console.log(`udp kernel drops (relay's counter): ${udpDrops}`);
+for (const t of totals) {
+  const { level: _l, time: _t, pid: _p, hostname: _h, msg: _m, ...counters } = t;
+  console.log(`listener totals: ${JSON.stringify(counters)}`);
+}
+const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
+const growth = (rssAfter - rssBefore) / rssBefore;
+console.log(`relay RSS: at start ${mb(rssStart)}, before (after warm-up and a full GC) ${mb(rssBefore)}, after ${mb(rssAfter)} (${(growth * 100).toFixed(1)} %), peak ${mb(rssPeak)}`);
+const memLine = (m: Memory) => `heap ${mb(m.heapUsed / 1024)}, external ${mb(m.external / 1024)} (buffers ${mb(m.arrayBuffers / 1024)})`;
+console.log(`relay memory after a full GC: before ${memLine(memBefore)}; after ${memLine(memAfter)}`);
+console.log(`relay: ${alive ? 'alive through the run' : 'DIED during the run'}, exit code after SIGTERM ${code}`);
+
+const problems = [
+  !alive && 'relay died',
+  code !== 0 && `relay exited ${code}: ${log.slice(-2000)}`,
+  byTransport('t-') !== sent.tcp.valid && `tcp: ${byTransport('t-')} valid alerts for ${sent.tcp.valid} sent`,
+  byTransport('u-') !== sent.unix.valid && `unix: ${byTransport('u-')} valid alerts for ${sent.unix.valid} sent`,
+  // A datagram the kernel dropped never reached relay; every other one must alert.
+  byTransport('d-') < sent.udp.valid - udpDrops && `udp: ${byTransport('d-')} valid alerts for ${sent.udp.valid} sent and ${udpDrops} dropped by the kernel`,
+  duplicates > 0 && `${duplicates} valid messages alerted more than once`,
+  growth > 0.2 && `RSS did not come back within 20 % (${(growth * 100).toFixed(1)} %)`,
+].filter(Boolean);
+if (problems.length) {
+  console.log(`FAIL: ${problems.join('; ')}`);
+  process.exitCode = 1;
+} else console.log('OK: no crash, every valid message alerted once, RSS back within 20 %');
