@@ -10,6 +10,7 @@ import { testUrl } from './commands/test-url.ts';
 import { MESSAGE_TYPES } from './message-type.ts';
 import { testSudo } from './commands/test-sudo.ts';
 import { runRelay } from './commands/run.ts';
+import { reloadRelay } from './commands/reload.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
 import { stateErrorLine } from './state/state-error-line.ts';
@@ -33,7 +34,7 @@ const configOption = () => new Option('-c, --config <file>', 'config file (defau
 
 program
   .command('run')
-  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads and checks the config')
+  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads the config and applies it live')
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
     const { config, choice } = chooseAndLoad(opts.config);
@@ -52,6 +53,14 @@ program
   .action((opts: { config?: string }) => {
     const { choice } = chooseAndLoad(opts.config);
     process.stdout.write(`${choice.file}: ok\n`);
+  });
+
+program
+  .command('reload')
+  .description('make the running relay re-read its config (SIGHUP through state_dir/relay.pid); a config with problems is not sent')
+  .addOption(configOption())
+  .action((opts: { config?: string }) => {
+    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout);
   });
 
 program
