@@ -134,4 +134,32 @@ state_dir: ${dir}
       await second.stop();
     }
   });
+
+  it('removes a notifier without touching its queued alerts: they wait in the outbox and go out when it is back', async () => {
+    const other = await new HttpSink().start();
+    try {
+      sink.respond = () => ({ status: 500 });
+      app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web1', app: 'old', message: 'hi', fields: {} });
+      await vi.waitFor(() => expect(sink.rejected).toBe(1));
+      const without = parseConfig(`
+notifiers: { other: "${other.url()}" }
+rules: [{ name: old, match: { app: old }, notify: [other], title: "old {{host}}" }]
+state_dir: ${dir}
+`, 'test.yaml', {});
+      const report = await app.reload(without);
+      expect(report.diff.notifiers).toMatchObject({ added: ['other'], removed: ['sink'] });
+      expect(app.dispatcher.stats.queued).toBe(0);
+      sink.respond = () => ({ status: 200 });
+      clock.advance(120_000);
+      app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web2', app: 'old', message: 'hi', fields: {} });
+      await other.waitFor(1);
+      expect(sink.received).toHaveLength(0);
+
+      await app.reload(config(oldRule));
+      await sink.waitFor(1);
+      expect(sink.json().map((a) => a.title)).toEqual(['old web1']);
+    } finally {
+      await other.stop();
+    }
+  });
 });

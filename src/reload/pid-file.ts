@@ -1,6 +1,7 @@
 // state_dir/relay.pid: how `relay reload` finds the running relay to send it SIGHUP. Written by `relay run`
 // once it listens (0600, like every file relay keeps in state_dir), removed when it stops. A file left by a
-// relay that was killed is stale: its process is gone, or the pid now belongs to a process that is not relay.
+// relay that was killed is stale: its process is gone, or the pid was reused by a later process — told apart
+// by the process's start time (Linux /proc), which the file records beside the pid.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,7 +20,7 @@ export function pidFilePath(stateDir: string): string {
 export function writePidFile(stateDir: string): PidLookup {
   const before = readPidFile(stateDir);
   const file = pidFilePath(stateDir);
-  writeFileSync(`${file}.tmp`, `${process.pid}\n`, { mode: 0o600 });
+  writeFileSync(`${file}.tmp`, `${[process.pid, startTime(process.pid)].filter((v) => v !== undefined).join(' ')}\n`, { mode: 0o600 });
   renameSync(`${file}.tmp`, file);
   return before;
 }
@@ -39,22 +40,28 @@ export function readPidFile(stateDir: string): PidLookup {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { state: 'missing', file };
     throw e;
   }
-  const pid = Number(text.trim());
-  if (!Number.isInteger(pid) || pid <= 0) return { state: 'stale', pid: 0, file };
-  return { state: isRelay(pid) ? 'running' : 'stale', pid, file };
+  const [pid, started] = text.trim().split(' ').map(Number);
+  if (!Number.isInteger(pid) || pid! <= 0) return { state: 'stale', pid: 0, file };
+  return { state: isAlive(pid!) && (started === undefined || startTime(pid!) === started) ? 'running' : 'stale', pid: pid!, file };
 }
 
-function isRelay(pid: number): boolean {
+function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
+    return true;
   } catch (e) {
     // EPERM: alive, run by another user (relay's own user when the caller is not root).
-    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
-  // A pid reused after relay was killed: Linux says what runs under it; elsewhere the signal test is all there is.
+}
+
+/** When the process started (clock ticks after boot, /proc/PID/stat field 22); undefined where there is no /proc. */
+function startTime(pid: number): number | undefined {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('relay');
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces: field 3 is the first.
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
   } catch {
-    return true;
+    return undefined;
   }
 }
