@@ -88,6 +88,8 @@ interface Lane {
 export class Dispatcher {
   readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
   private readonly lanes = new Map<string, Lane>();
+  /** Lanes a reload removed, whose send in flight `drain` still waits for. */
+  private retired: Lane[] = [];
   private readonly cap: QueueCap;
   private fallbacks: Fallbacks;
   private readonly unwatch: () => void;
@@ -159,6 +161,7 @@ export class Dispatcher {
    */
   reconfigure(notifiers: Iterable<Notifier>, routes: ReadonlyMap<string, FallbackRoute>): void {
     const next = new Map([...notifiers].map((n) => [n.name, n]));
+    this.retired = this.retired.filter((l) => l.running);
     for (const [name, lane] of this.lanes) {
       if (next.has(name)) continue;
       this.lanes.delete(name);
@@ -166,6 +169,7 @@ export class Dispatcher {
       lane.pending = 0;
       lane.retired = true;
       lane.wake?.();
+      this.retired.push(lane);
     }
     const pending = this.outbox.pending();
     for (const n of next.values()) {
@@ -175,7 +179,15 @@ export class Dispatcher {
         lane.health = new LaneHealth(n, this.log);
       }
       if (lane) continue;
-      const added = newLane(n, this.log);
+      // Removed and back while its last send is still in flight: the same lane carries on, so no row is sent twice.
+      const back = this.retired.find((l) => l.notifier.name === n.name);
+      if (back) {
+        this.retired.splice(this.retired.indexOf(back), 1);
+        back.notifier = n;
+        back.health = new LaneHealth(n, this.log);
+        back.retired = false;
+      }
+      const added = back ?? newLane(n, this.log);
       added.pending = pending.get(n.name) ?? 0;
       this.stats.queued += added.pending;
       this.lanes.set(n.name, added);
@@ -260,7 +272,7 @@ export class Dispatcher {
     this.unwatch();
     this.abort.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
-    await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
+    await Promise.allSettled([...this.lanes.values(), ...this.retired].map((l) => l.loop));
     const left = this.stats.queued;
     if (left > 0) this.log.warn({ queued: left }, `${left} alerts kept in the outbox for next start`);
     return left;
