@@ -1,7 +1,7 @@
 // The composition root: the whole pipeline in one screen.
 //   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
 //   → throttle; see src/pipeline/pipeline.ts) → outbox (durable, src/outbox/) → dispatch (retry, fold) → notifier
-import type { Config } from './config/schema.ts';
+import type { Config, ListenerConfig } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
@@ -11,7 +11,7 @@ import { relayEndpoint } from './http/relay-endpoint.ts';
 import type { HttpServer } from './http/http-server.ts';
 import { readRelay, type RelayReadings } from './metrics/relay-readings.ts';
 import { parseFields } from '../parsers/index.ts';
-import { Pipeline } from './pipeline/pipeline.ts';
+import { Pipeline, type PipelineStats } from './pipeline/pipeline.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
@@ -22,8 +22,6 @@ import type { Notifier } from '../notifiers/types.ts';
 import { notifierSettings } from './config/notifier-entry.ts';
 import type { FallbackRoute } from './delivery/fallback.ts';
 import { answerRoutes } from './people/answer-routes.ts';
-import type { ListenerConfig } from './config/schema.ts';
-import type { PipelineStats } from './pipeline/pipeline.ts';
 import { diffConfig, type ConfigDiff } from './reload/config-diff.ts';
 import { swapListeners, type ListenerSwap } from './reload/swap-listeners.ts';
 import { addStats } from './reload/carried-stats.ts';
