@@ -141,6 +141,8 @@ state_dir: ${dir}
       sink.respond = () => ({ status: 500 });
       app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web1', app: 'old', message: 'hi', fields: {} });
       await vi.waitFor(() => expect(sink.rejected).toBe(1));
+      // The lane has taken the failure and waits for its retry (a timer on the manual clock).
+      await vi.waitFor(() => expect(clock.pending()).toBe(1));
       const without = parseConfig(`
 notifiers: { other: "${other.url()}" }
 rules: [{ name: old, match: { app: old }, notify: [other], title: "old {{host}}" }]
@@ -161,5 +163,26 @@ state_dir: ${dir}
     } finally {
       await other.stop();
     }
+  });
+
+  it('re-reads the HTTP endpoint\'s settings: a new token is taken, the old one refused', async () => {
+    const [first, second] = ['a'.repeat(16), 'b'.repeat(16)];
+    const withToken = (secret: string) => parseConfig(`
+notifiers: { sink: "${sink.url()}" }
+rules: [{ name: old, match: { app: old }, notify: [sink], title: "old {{host}}" }]
+http: { address: "127.0.0.1:0", tokens: { ci: "${secret}" } }
+state_dir: ${dir}
+`, 'test.yaml', {});
+    const post = (secret: string) => fetch(`http://${app.httpAddress}/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: '{"app":"old","host":"h1","message":"m"}',
+    });
+    expect((await app.reload(withToken(first))).http).toBe(true);
+    expect((await post(first)).status).toBe(200);
+    expect((await app.reload(withToken(second))).http).toBe(true);
+    expect((await post(first)).status).toBe(401);
+    expect((await post(second)).status).toBe(200);
+    expect((await app.reload(withToken(second))).http).toBe(false);
+    await sink.waitFor(2);
+    expect(app.pipelineStats().events).toBe(2);
   });
 });

@@ -45,7 +45,7 @@ notifiers: { sink: "${sink.url()}" }
 rules:
   - { name: now, match: { app: now }, notify: [sink], title: "${title} {{host}}" }
   # Long enough to stay open across the reload on a busy machine; the test waits for it, bounded.
-  - { name: grouped, match: { app: grp }, notify: [sink], group_by: [host], group_wait: 8s, title: "{{count}} from {{host}}" }
+  - { name: grouped, match: { app: grp }, notify: [sink], group_by: [host], group_wait: 15s, title: "{{count}} from {{host}}" }
 http: { address: "127.0.0.1:${httpPort}" }
 state_dir: ./state
 `;
