@@ -12,6 +12,7 @@ import { testSudo } from './commands/test-sudo.ts';
 import { testSudoRemote } from './commands/test-sudo-remote.ts';
 import { parseDuration } from './config/duration.ts';
 import { runRelay } from './commands/run.ts';
+import { reloadRelay } from './commands/reload.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
 import { stateErrorLine } from './state/state-error-line.ts';
@@ -35,7 +36,7 @@ const configOption = () => new Option('-c, --config <file>', 'config file (defau
 
 program
   .command('run')
-  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads and checks the config')
+  .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads the config and applies it live')
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
     const { config, choice } = chooseAndLoad(opts.config);
@@ -54,6 +55,14 @@ program
   .action((opts: { config?: string }) => {
     const { choice } = chooseAndLoad(opts.config);
     process.stdout.write(`${choice.file}: ok\n`);
+  });
+
+program
+  .command('reload')
+  .description('make the running relay re-read its config (SIGHUP through state_dir/relay.pid); a config with problems is not sent')
+  .addOption(configOption())
+  .action((opts: { config?: string }) => {
+    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout);
   });
 
 program

@@ -1,22 +1,29 @@
-// `relay run`: start the relay, stop it cleanly on SIGTERM/SIGINT, and on SIGHUP re-read the config
-// without ever stopping. All handlers are in place before start-up begins, so a signal that arrives while
-// listeners are still opening is handled just the same.
-import { isDeepStrictEqual } from 'node:util';
+// `relay run`: start the relay, stop it cleanly on SIGTERM/SIGINT, and on SIGHUP re-read the config and apply
+// it live without ever stopping. All handlers are in place before start-up begins, so a signal that arrives
+// while listeners are still opening is handled just the same. state_dir/relay.pid says where `relay reload`
+// sends its SIGHUP.
 import { ConfigError, loadConfigFile } from '../config/load.ts';
 import { formatProblem } from '../config/problems.ts';
 import type { Config } from '../config/schema.ts';
+import { describeError } from '../describe-error.ts';
 import type { Logger } from '../log.ts';
+import type { App, ReloadReport } from '../app.ts';
+import { removePidFile, writePidFile } from '../reload/pid-file.ts';
 
 export async function runRelay(config: Config, configFile: string, log: Logger): Promise<void> {
-  let running = config;
   const startup = (async () => {
     // Loaded here so `check` and `test-url` start without the listeners and pipeline.
     const { App } = await import('../app.ts');
     const app = new App(config, { log });
     await app.start();
+    const replaced = writePidFile(config.state_dir);
+    if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+    if (replaced.state === 'running') log.warn({ file: replaced.file, pid: replaced.pid }, 'another relay wrote this state_dir\'s pid file; `relay reload` now signals this one');
     return app;
   })();
   let stopping = false;
+  // One reload at a time, in the order the signals came.
+  let reloads = Promise.resolve();
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -24,10 +31,14 @@ export async function runRelay(config: Config, configFile: string, log: Logger):
     // A failed start has already closed what it opened; the awaiting caller reports it.
     startup.then(
       (app) =>
-        app.stop().then(
-          () => process.exit(0),
+        reloads.then(() => app.stop()).then(
+          () => {
+            removePidFile(config.state_dir);
+            process.exit(0);
+          },
           (e: unknown) => {
             log.error({ err: e }, 'error while stopping');
+            removePidFile(config.state_dir);
             process.exit(1);
           },
         ),
@@ -36,11 +47,15 @@ export async function runRelay(config: Config, configFile: string, log: Logger):
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  // logrotate and a closed terminal send SIGHUP too: it must never end relay.
+  // logrotate, a closed terminal, systemd's ExecReload and `relay reload` send SIGHUP: it must never end relay.
   process.on('SIGHUP', () => {
-    log.info({ config: configFile }, 'reload requested');
-    const next = readConfig(configFile, log);
-    if (next) running = reload(running, next, log);
+    reloads = reloads.then(async () => {
+      const app = await startup.catch(() => undefined);
+      if (!app || stopping) return;
+      log.info({ config: configFile }, 'reload requested');
+      const next = readConfig(configFile, log);
+      if (next) await reload(app, next, log);
+    }).catch((err: unknown) => log.error({ err: describeError(err) }, 'reload failed; relay keeps running'));
   });
   await startup;
 }
@@ -56,17 +71,22 @@ function readConfig(file: string, log: Logger): Config | undefined {
   }
 }
 
-/**
- * Applies a valid new config to the running relay and returns the config now in force. Nothing is applied
- * live yet: carrying open groups, repeat, throttle and frequency state across a change needs the state store,
- * so a changed config is reported and the running one stays until a restart.
- */
-function reload(running: Config, next: Config, log: Logger): Config {
-  const changed = (Object.keys(next) as (keyof Config)[]).filter((k) => !isDeepStrictEqual(running[k], next[k]));
-  if (changed.length === 0) {
-    log.info('config unchanged and valid');
-  } else {
-    log.warn({ changed }, 'config valid but not applied: live reload of changed settings arrives with the state store; restart relay to apply it');
-  }
-  return running;
+/** Applies a valid config and says in one line what changed (or that nothing did; certificates are read again either way). */
+async function reload(app: App, next: Config, log: Logger): Promise<void> {
+  const report = await app.reload(next);
+  if (report.diff.changed.length === 0) log.info({ listeners: { kept: report.listeners.kept } }, 'config unchanged and valid');
+  else log.info(summary(report), report.diff.atRestart.length > 0 ? 'config reloaded; some settings apply at the next restart' : 'config reloaded');
+}
+
+function summary({ diff, listeners, http }: ReloadReport): Record<string, unknown> {
+  const { kept, started, stopped, failed } = listeners;
+  const named = (c: { added: string[]; removed: string[]; changed: string[] }) => ({ added: c.added, removed: c.removed, changed: c.changed });
+  return {
+    changed: diff.changed,
+    listeners: { started, stopped, kept, ...(failed.length > 0 ? { failed } : {}) },
+    rules: named(diff.rules),
+    notifiers: named(diff.notifiers),
+    http,
+    ...(diff.atRestart.length > 0 ? { atRestart: diff.atRestart } : {}),
+  };
 }

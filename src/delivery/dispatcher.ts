@@ -81,13 +81,17 @@ interface Lane {
   /** Set while the lane waits for its head to become due; `wake` ends the wait early (shutdown). */
   wakeAt: number | undefined;
   wake: (() => void) | undefined;
+  /** Its notifier left the config (a reload): the loop ends after the send in flight. */
+  retired: boolean;
 }
 
 export class Dispatcher {
   readonly stats: DeliveryStats = { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
   private readonly lanes = new Map<string, Lane>();
+  /** Lanes a reload removed, whose send in flight `drain` still waits for. */
+  private retired: Lane[] = [];
   private readonly cap: QueueCap;
-  private readonly fallbacks: Fallbacks;
+  private fallbacks: Fallbacks;
   private readonly unwatch: () => void;
   private readonly abort = new AbortController();
   private stopped = false;
@@ -109,13 +113,7 @@ export class Dispatcher {
     routes: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
     this.cap = new QueueCap(config, outbox, log);
-    for (const n of notifiers) {
-      const lane: Lane = {
-        notifier: n, health: new LaneHealth(n, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
-        admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined,
-      };
-      this.lanes.set(n.name, lane);
-    }
+    for (const n of notifiers) this.lanes.set(n.name, newLane(n, log));
     this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log);
     outbox.onStored = (names) => this.landed(names);
     this.unwatch = watchOutbox(outbox, (pending) => this.resync(pending), log);
@@ -153,6 +151,49 @@ export class Dispatcher {
     if (notifiers.length === 0) return;
     this.incoming.push({ alert, notifiers });
     if (this.incoming.length === 1) queueMicrotask(() => this.commit());
+  }
+
+  /**
+   * A reload: an added notifier's lane starts with what the outbox holds for it; a removed one's lane ends
+   * after the send in flight and its rows stay in the outbox (as at a start without it); a changed one sends
+   * through its new notifier from its next attempt on. Queued rows are untouched. Unchanged notifiers are
+   * passed as the same objects and keep their lanes as they are.
+   */
+  reconfigure(notifiers: Iterable<Notifier>, routes: ReadonlyMap<string, FallbackRoute>): void {
+    const next = new Map([...notifiers].map((n) => [n.name, n]));
+    this.retired = this.retired.filter((l) => l.running);
+    for (const [name, lane] of this.lanes) {
+      if (next.has(name)) continue;
+      this.lanes.delete(name);
+      this.stats.queued -= lane.pending;
+      lane.pending = 0;
+      lane.retired = true;
+      lane.wake?.();
+      this.retired.push(lane);
+    }
+    const pending = this.outbox.pending();
+    for (const n of next.values()) {
+      const lane = this.lanes.get(n.name);
+      if (lane && lane.notifier !== n) {
+        lane.notifier = n;
+        lane.health = new LaneHealth(n, this.log);
+      }
+      if (lane) continue;
+      // Removed and back while its last send is still in flight: the same lane carries on, so no row is sent twice.
+      const back = this.retired.find((l) => l.notifier.name === n.name);
+      if (back) {
+        this.retired.splice(this.retired.indexOf(back), 1);
+        back.notifier = n;
+        back.health = new LaneHealth(n, this.log);
+        back.retired = false;
+      }
+      const added = back ?? newLane(n, this.log);
+      added.pending = pending.get(n.name) ?? 0;
+      this.stats.queued += added.pending;
+      this.lanes.set(n.name, added);
+      this.kick(added);
+    }
+    this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), this.outbox, this.log);
   }
 
   /** Per-notifier counters of dropped, folded-by-cap and rerouted alerts. */
@@ -231,7 +272,7 @@ export class Dispatcher {
     this.unwatch();
     this.abort.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
-    await Promise.allSettled([...this.lanes.values()].map((l) => l.loop));
+    await Promise.allSettled([...this.lanes.values(), ...this.retired].map((l) => l.loop));
     const left = this.stats.queued;
     if (left > 0) this.log.warn({ queued: left }, `${left} alerts kept in the outbox for next start`);
     return left;
@@ -261,7 +302,7 @@ export class Dispatcher {
     lane.running = true; // set synchronously, so an enqueue during the loop never starts a second one
     const name = lane.notifier.name;
     try {
-      while (!this.stopped) {
+      while (!this.stopped && !lane.retired) {
         const now = this.clock.now();
         const [head] = this.outbox.head(name);
         if (!head) break;
@@ -405,6 +446,13 @@ export class Dispatcher {
       this.onProgress?.();
     });
   }
+}
+
+function newLane(notifier: Notifier, log: Logger): Lane {
+  return {
+    notifier, health: new LaneHealth(notifier, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
+    admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined, retired: false,
+  };
 }
 
 /** The rows a digest may fold: up to the first row for one person, which goes alone (never into a digest others read). */

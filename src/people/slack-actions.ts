@@ -17,7 +17,7 @@ interface BlockActions {
   response_url?: string;
 }
 
-export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Clock, signingSecret: string): void {
+export function slackActionRoute(scope: FastifyInstance, askerOf: () => Asker, clock: Clock, signingSecret: string): void {
   scope.post('/slack/actions', async (request, reply) => {
     const body = typeof request.body === 'string' ? request.body : '';
     const header = (name: string) => {
@@ -26,7 +26,7 @@ export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Cl
     };
     const signed = verifySlackRequest(signingSecret, { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') }, body, clock.now());
     if (!signed.ok) {
-      asker.refuseRequest({ why: signed.why, via: 'slack', peer: peerOf(request) }, 'Slack action refused; nothing changed');
+      askerOf().refuseRequest({ why: signed.why, via: 'slack', peer: peerOf(request) }, 'Slack action refused; nothing changed');
       return reply.code(401).send({ error: signed.why });
     }
     let payload: BlockActions;
@@ -37,7 +37,7 @@ export function slackActionRoute(scope: FastifyInstance, asker: Asker, clock: Cl
     }
     const action = payload.actions?.find((a) => a.action_id === ANSWER_ACTIONS.yes || a.action_id === ANSWER_ACTIONS.no);
     if (payload.type !== 'block_actions' || !action?.value || !payload.user?.id) return reply.code(200).send();
-    const result = asker.answer(action.value, { via: 'slack', slackUser: payload.user.id, peer: peerOf(request) });
+    const result = askerOf().answer(action.value, { via: 'slack', slackUser: payload.user.id, peer: peerOf(request) });
     // Acknowledged at once (Slack wants it within 3 s); what the person sees comes through response_url.
     respondInSlack(payload.response_url, result, request.log);
     return reply.code(200).send(result.ok ? { answer: result.answer } : { refused: result.why });

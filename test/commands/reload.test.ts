@@ -1,13 +1,17 @@
-// SIGHUP to a running relay (a real process): it re-reads the config, says what it found, and keeps
-// running and alerting — with an unchanged, an invalid and a changed config.
+// Reload on a real process: SIGHUP during a flood swaps in a changed rule while the same PID keeps running,
+// no event is lost (the pipeline counts every event sent exactly once, read from /metrics), and an open group
+// of an unchanged rule delivers once with the events from before and after the reload; an invalid file is
+// refused with `relay check`'s problems and the old rules still alert; `relay reload` from another process
+// does the same through state_dir/relay.pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { freePort, sendTcp } from '../helpers/net.ts';
-import { CLI, ROOT } from '../helpers/run-cli.ts';
+import { connect, freePort, sendTcp } from '../helpers/net.ts';
+import { CLI, ROOT, runCli } from '../helpers/run-cli.ts';
+import { sample } from '../http/prometheus-text.ts';
 
 interface LogLine {
   msg: string;
@@ -15,7 +19,9 @@ interface LogLine {
   [k: string]: unknown;
 }
 
-describe('SIGHUP', () => {
+const FLOOD = 20_000;
+
+describe('reload', () => {
   const sink = new HttpSink();
   const dir = mkdtempSync(join(tmpdir(), 'relay-hup-'));
   let child: ChildProcess | undefined;
@@ -30,13 +36,17 @@ describe('SIGHUP', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('never stops relay: same process, still alerting, after an unchanged, an invalid and a changed config', async () => {
-    const port = await freePort();
+  it('SIGHUP applies a changed rule during a flood without losing an event or splitting an open digest; refuses an invalid file; relay reload signals it too', async () => {
+    const [port, httpPort] = [await freePort(), await freePort()];
     const config = join(dir, 'config.yaml');
     const valid = (title: string) => `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { sink: "${sink.url()}" }
-rules: [{ name: now, match: { app: now }, notify: [sink], title: "${title} {{host}}" }]
+rules:
+  - { name: now, match: { app: now }, notify: [sink], title: "${title} {{host}}" }
+  # Long enough to stay open across the reload on a busy machine; the test waits for it, bounded.
+  - { name: grouped, match: { app: grp }, notify: [sink], group_by: [host], group_wait: 15s, title: "{{count}} from {{host}}" }
+http: { address: "127.0.0.1:${httpPort}" }
 state_dir: ./state
 `;
     writeFileSync(config, valid('now'));
@@ -62,35 +72,65 @@ state_dir: ./state
         new Promise<LogLine>((resolve) => waiters.push({ msg, after: lines.length, resolve })),
         exited.then((why) => Promise.reject(new Error(`${why}\n${JSON.stringify(lines)}`))),
       ]);
-    const alertsNow = async (n: number) => {
-      await sendTcp(port, `<13>1 2026-11-30T10:00:00Z web${n} now - - - hello\n`);
-      await sink.waitFor(n);
-    };
+    const syslog = (host: string, app: string) => `<13>1 2026-11-30T10:00:00Z ${host} ${app} - - - hello\n`;
+    const events = async () => sample(await (await fetch(`http://127.0.0.1:${httpPort}/metrics`)).text(), 'relay_pipeline_events_total');
+    const titles = () => sink.json().map((a) => a.title);
 
-    const listening = await next('listening');
-    expect(listening.pid).toBe(child.pid);
-    await alertsNow(1);
+    expect((await next('listening')).pid).toBe(child.pid);
+    const pidFile = join(dir, 'state', 'relay.pid');
+    await vi.waitFor(() => expect(existsSync(pidFile)).toBe(true), { timeout: 10_000 });
+    expect(statSync(pidFile).mode & 0o777).toBe(0o600);
 
-    let outcome = next('config unchanged and valid');
-    child.kill('SIGHUP');
-    await outcome;
-    await alertsNow(2);
-
-    writeFileSync(config, `${valid('now')}rules: 3\nbogus: true\n`);
-    outcome = next('config refused: relay keeps running with the config it has');
-    child.kill('SIGHUP');
-    const refused = await outcome;
-    expect(refused.problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${config}:\\d+:\\d+: `))]));
-    await alertsNow(3);
-
+    // The flood: one connection, FLOOD unmatched events, with two events of the grouped rule before the reload.
+    const flood = await connect({ host: '127.0.0.1', port });
+    const write = (text: string) => new Promise<void>((r) => flood.write(text, () => r()));
+    await write(syslog('web1', 'grp') + syslog('web1', 'grp'));
+    const half = syslog('f', 'flood').repeat(FLOOD / 2);
+    await write(half);
     writeFileSync(config, valid('changed'));
-    outcome = next('config valid but not applied: live reload of changed settings arrives with the state store; restart relay to apply it');
+    const reloaded = next('config reloaded');
     child.kill('SIGHUP');
-    expect((await outcome).changed).toEqual(['rules']);
-    await alertsNow(4);
+    await write(half);
+    const line = await reloaded;
+    expect(line).toMatchObject({ pid: child.pid, rules: { added: [], removed: [], changed: ['now'] }, listeners: { kept: ['tcp'], started: [], stopped: [] } });
+    // After the swap, on the same connection: three more of the open group, and the changed rule.
+    await write(syslog('web1', 'grp').repeat(3) + syslog('web2', 'now'));
+    flood.end();
+    await sink.waitFor(1);
+    expect(titles()).toEqual(['changed web2']);
+    await vi.waitFor(async () => expect(await events()).toBe(FLOOD + 6), { timeout: 20_000 });
+    await sink.waitFor(2);
+    expect(titles()).toEqual(['changed web2', '5 from web1 (5 events)']);
+
+    writeFileSync(config, `${valid('changed')}rules: 3\nbogus: true\n`);
+    const refused = next('config refused: relay keeps running with the config it has');
+    child.kill('SIGHUP');
+    expect((await refused).problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${config}:\\d+:\\d+: `))]));
+    await sendTcp(port, syslog('web3', 'now'));
+    await sink.waitFor(3);
+    expect(titles()[2]).toBe('changed web3');
+
+    // `relay reload` from another process: the same reload, through the pid file.
+    writeFileSync(config, valid('third'));
+    const viaCommand = next('config reloaded');
+    const cli = await runCli(['reload', '--config', config]);
+    expect(cli).toMatchObject({ code: 0, stdout: `relay: sent SIGHUP to relay (pid ${child.pid}); its log says what the reload changed\n` });
+    expect((await viaCommand).rules).toEqual({ added: [], removed: [], changed: ['now'] });
+    await sendTcp(port, syslog('web4', 'now'));
+    await sink.waitFor(4);
+    expect(titles()[3]).toBe('third web4');
 
     expect(child.exitCode).toBe(null);
     expect(lines.every((l) => l.pid === child!.pid)).toBe(true);
-    expect(sink.json().map((a) => a.title)).toEqual(['now web1', 'now web2', 'now web3', 'now web4']);
-  });
+    expect(await events()).toBe(FLOOD + 8);
+
+    // Stopped: the pid file is gone, and `relay reload` says relay is not running.
+    const gone = new Promise((r) => child!.once('exit', r));
+    child.kill('SIGTERM');
+    await gone;
+    expect(existsSync(pidFile)).toBe(false);
+    const after = await runCli(['reload', '--config', config]);
+    expect(after.code).toBe(1);
+    expect(after.stdout).toContain('relay.pid: relay is not running with this state_dir');
+  }, 60_000);
 });
