@@ -53,7 +53,8 @@ class TlsLayer implements SecureLayer {
       isServer: true,
       secureContext: this.#context,
       requestCert: client_auth !== 'none',
-      // `required`: OpenSSL itself ends a handshake without a certificate the CA signed, with the TLS alert that says so.
+      // `required`: OpenSSL itself ends a handshake that brings no certificate, with the alert that says so;
+      // a certificate that does not verify is refused once the handshake is done (#refusal).
       rejectUnauthorized: client_auth === 'required',
     });
     let settled = false;
