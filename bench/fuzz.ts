@@ -1,29 +1,32 @@
 // `npm run fuzz`: a real `relay run` process under 10^6 mixed bad frames (random bytes, huge octet counts,
-// NUL floods, invalid UTF-8, 1 MB lines, half frames then close) over TCP, UDP and the Unix JSON socket,
-// with valid messages interleaved at a known count. Prints frames sent, valid alerts received (each must
+// NUL floods, invalid UTF-8, 1 MB lines, half frames then close) over TCP, TLS (a self-signed certificate
+// made with openssl at run time; one garbage connection of each round speaks plain TCP to the TLS port),
+// UDP and the Unix JSON socket, with valid messages interleaved at a known count. Prints frames sent, valid alerts received (each must
 // arrive, exactly once), the listeners' counters and relay's RSS before and after; exits 1 on a crash, a
 // lost valid alert or RSS not back within 20 %. FUZZ_FRAMES=N scales the run (default 1,000,000).
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { datagramGarbage, drawKind, streamGarbage, type Kind } from './fuzz-frames.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 1_000_000);
 const VALID_EVERY = 100;
-const SHARE = { tcp: 0.45, unix: 0.35, udp: 0.2 } as const;
+const SHARE = { tcp: 0.3, tls: 0.15, unix: 0.35, udp: 0.2 } as const;
 const GARBAGE_CONNECTIONS = 6;
 const HALF_FRAME_EVERY = 2000;
 
 type Transport = keyof typeof SHARE;
-const ID_PREFIX: Record<Transport, string> = { tcp: 't', unix: 'u', udp: 'd' };
+const ID_PREFIX: Record<Transport, string> = { tcp: 't', tls: 's', unix: 'u', udp: 'd' };
 const sent: Record<Transport, { frames: number; valid: number; halfFrames: number; kinds: Partial<Record<Kind, number>> }> = {
   tcp: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
+  tls: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
   unix: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
   udp: { frames: 0, valid: 0, halfFrames: 0, kinds: {} },
 };
@@ -83,7 +86,7 @@ const sink = createServer((req, res) => {
   let body = '';
   req.on('data', (d: Buffer) => (body += d));
   req.on('end', () => {
-    const id = /fuzz-valid ([tud]-\d+)/.exec(body)?.[1];
+    const id = /fuzz-valid ([tsud]-\d+)/.exec(body)?.[1];
     if (id) received.set(id, (received.get(id) ?? 0) + 1);
     res.end('ok');
   });
@@ -93,18 +96,21 @@ const sinkPort = (sink.address() as net.AddressInfo).port;
 
 // --- relay, as a real process -----------------------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), 'relay-fuzz-'));
-const [tcpPort, udpPort] = [await freePort(), await freePort()];
+const [tcpPort, tlsPort, udpPort] = [await freePort(), await freePort(), await freePort()];
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
+  '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: 'ignore' });
 const unixPath = join(dir, 'fuzz.sock');
 writeFileSync(
   join(dir, 'config.yaml'),
   `listeners:
   - { name: tcp, type: tcp, address: "127.0.0.1:${tcpPort}" }
+  - { name: tls, type: tls, address: "127.0.0.1:${tlsPort}", cert: tls.crt, key: tls.key, client_auth: none }
   - { name: udp, type: udp, address: "127.0.0.1:${udpPort}", max_message_size: 8192, receive_buffer: 4194304 }
   - { name: unix, type: unix, format: json, address: "${unixPath}", allow_uids: [] }
 notifiers:
   sink: json://127.0.0.1:${sinkPort}/hook
 rules:
-  - { name: valid, match: { message: "/^fuzz-valid [tud]-\\\\d+$/" }, notify: [sink], title: "{{message}}" }
+  - { name: valid, match: { message: "/^fuzz-valid [tsud]-\\\\d+$/" }, notify: [sink], title: "{{message}}" }
 state_dir: ${join(dir, 'state')}
 log: { level: info }
 `,
@@ -130,9 +136,25 @@ while (!log.includes(unixPath)) {
 const rssStart = rssKb(pid);
 
 // --- senders --------------------------------------------------------------------------------------------
-function streamOpener(transport: 'tcp' | 'unix'): () => net.Socket {
-  return () => {
-    const s = transport === 'tcp' ? net.connect({ host: '127.0.0.1', port: tcpPort }) : net.connect(unixPath);
+type StreamTransport = 'tcp' | 'tls' | 'unix';
+
+function connectTo(transport: StreamTransport | 'plain-to-tls'): net.Socket {
+  switch (transport) {
+    case 'tcp':
+      return net.connect({ host: '127.0.0.1', port: tcpPort });
+    case 'tls':
+      return tls.connect({ host: '127.0.0.1', port: tlsPort, rejectUnauthorized: false });
+    case 'plain-to-tls':
+      return net.connect({ host: '127.0.0.1', port: tlsPort });
+    case 'unix':
+      return net.connect(unixPath);
+  }
+}
+
+/** Connections of a transport; for TLS, garbage connection 0 speaks plain TCP to the TLS port (refused in the handshake). */
+function streamOpener(transport: StreamTransport): (index?: number) => net.Socket {
+  return (index) => {
+    const s = connectTo(transport === 'tls' && index === 0 ? 'plain-to-tls' : transport);
     s.on('error', () => {}); // relay may close a garbage connection (frame deadline, limits): expected
     return s;
   };
@@ -155,13 +177,13 @@ function validFrame(transport: Transport, i: number): Buffer {
   const msg = `fuzz-valid ${ID_PREFIX[transport]}-${i}`;
   if (transport === 'unix') return Buffer.from(`${JSON.stringify({ message: msg })}\n`);
   const frame = `<13>1 2026-11-30T10:00:00Z fuzzhost fuzz - - - ${msg}`;
-  return Buffer.from(transport === 'tcp' && i % 2 ? `${Buffer.byteLength(frame)} ${frame}` : `${frame}\n`);
+  return Buffer.from(transport !== 'udp' && i % 2 ? `${Buffer.byteLength(frame)} ${frame}` : `${frame}\n`);
 }
 
-async function stream(transport: 'tcp' | 'unix', frames: number, validOffset: number): Promise<void> {
+async function stream(transport: StreamTransport, frames: number, validOffset: number): Promise<void> {
   const open = streamOpener(transport);
   const valid = open();
-  const garbage = Array.from({ length: GARBAGE_CONNECTIONS }, open);
+  const garbage = Array.from({ length: GARBAGE_CONNECTIONS }, (_, g) => open(g));
   const stats = sent[transport];
   for (let k = 0; k < frames; k++) {
     stats.frames++;
@@ -170,12 +192,12 @@ async function stream(transport: 'tcp' | 'unix', frames: number, validOffset: nu
       continue;
     }
     const g = k % GARBAGE_CONNECTIONS;
-    if (garbage[g]!.destroyed) garbage[g] = open();
+    if (garbage[g]!.destroyed) garbage[g] = open(g);
     if (k % HALF_FRAME_EVERY === 1) {
       // Half a frame, then the connection ends.
       stats.halfFrames++;
       garbage[g]!.end(k % 2 ? '300 <13>1 - h app - - - cut' : '<13>1 - h app - - - no trailer and no end');
-      garbage[g] = open();
+      garbage[g] = open(g);
       continue;
     }
     const kind = drawKind();
@@ -225,22 +247,24 @@ async function alertsSettle(expected: number): Promise<void> {
 
 // Warm up on the first 10 % of the frames (code loaded and compiled, connections, the allocator's working
 // set), so "before" is relay at work on this mix, not relay just started.
-const warm = { tcp: Math.round(FRAMES * 0.1 * SHARE.tcp), unix: Math.round(FRAMES * 0.1 * SHARE.unix), udp: Math.round(FRAMES * 0.1 * SHARE.udp) };
-await Promise.all([stream('tcp', warm.tcp, 0), stream('unix', warm.unix, 0), udp(warm.udp)]);
-const validWarm = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
+const warmOf = (t: Transport) => Math.round(FRAMES * 0.1 * SHARE[t]);
+const warm = { tcp: warmOf('tcp'), tls: warmOf('tls'), unix: warmOf('unix'), udp: warmOf('udp') };
+await Promise.all([stream('tcp', warm.tcp, 0), stream('tls', warm.tls, 0), stream('unix', warm.unix, 0), udp(warm.udp)]);
+const validWarm = sent.tcp.valid + sent.tls.valid + sent.unix.valid + sent.udp.valid;
 await alertsSettle(validWarm);
 const rssBefore = await settledRss(pid);
 const memBefore = await collectedMemory();
 
 const t0 = Date.now();
-const rest = FRAMES - (warm.tcp + warm.unix + warm.udp);
+const rest = FRAMES - (warm.tcp + warm.tls + warm.unix + warm.udp);
 await Promise.all([
   stream('tcp', Math.round(rest * SHARE.tcp), sent.tcp.valid),
+  stream('tls', Math.round(rest * SHARE.tls), sent.tls.valid),
   stream('unix', Math.round(rest * SHARE.unix), sent.unix.valid),
   udp(Math.round(rest * SHARE.udp)),
 ]);
 const sendSeconds = (Date.now() - t0) / 1000;
-const validSent = sent.tcp.valid + sent.unix.valid + sent.udp.valid;
+const validSent = sent.tcp.valid + sent.tls.valid + sent.unix.valid + sent.udp.valid;
 
 await alertsSettle(validSent);
 const deliverSeconds = (Date.now() - t0) / 1000;
@@ -262,13 +286,14 @@ rmSync(dir, { recursive: true, force: true });
 const byTransport = (p: string) => [...received.keys()].filter((id) => id.startsWith(p)).length;
 const duplicates = [...received.values()].filter((n) => n > 1).length;
 const udpDrops = Number(totals.find((t) => t.listener === 'udp')?.kernelDrops ?? 0);
-const frames = sent.tcp.frames + sent.unix.frames + sent.udp.frames;
-const warmFrames = warm.tcp + warm.unix + warm.udp;
-console.log(`frames sent: ${frames} (tcp ${sent.tcp.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`);
-for (const t of ['tcp', 'unix', 'udp'] as const) console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
-console.log(`valid sent: ${validSent} (tcp ${sent.tcp.valid}, unix ${sent.unix.valid}, udp ${sent.udp.valid})`);
-console.log(`valid alerts received: ${received.size} (tcp ${byTransport('t-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`);
-console.log(`udp kernel drops (relay's counter): ${udpDrops}`);
+const frames = sent.tcp.frames + sent.tls.frames + sent.unix.frames + sent.udp.frames;
+const warmFrames = warm.tcp + warm.tls + warm.unix + warm.udp;
+const tlsTotals = totals.find((t) => t.listener === 'tls');
+console.log(`frames sent: ${frames} (tcp ${sent.tcp.frames}, tls ${sent.tls.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`);
+for (const t of ['tcp', 'tls', 'unix', 'udp'] as const) console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
+console.log(`valid sent: ${validSent} (tcp ${sent.tcp.valid}, tls ${sent.tls.valid}, unix ${sent.unix.valid}, udp ${sent.udp.valid})`);
+console.log(`valid alerts received: ${received.size} (tcp ${byTransport('t-')}, tls ${byTransport('s-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`);
+console.log(`udp kernel drops (relay's counter): ${udpDrops}; tls handshake failures (plain TCP on the TLS port): ${tlsTotals?.handshakeFailures ?? 'unknown'}`);
 for (const t of totals) {
   const { level: _l, time: _t, pid: _p, hostname: _h, msg: _m, ...counters } = t;
   console.log(`listener totals: ${JSON.stringify(counters)}`);
@@ -284,6 +309,8 @@ const problems = [
   !alive && 'relay died',
   code !== 0 && `relay exited ${code}: ${log.slice(-2000)}`,
   byTransport('t-') !== sent.tcp.valid && `tcp: ${byTransport('t-')} valid alerts for ${sent.tcp.valid} sent`,
+  byTransport('s-') !== sent.tls.valid && `tls: ${byTransport('s-')} valid alerts for ${sent.tls.valid} sent`,
+  !(Number(tlsTotals?.handshakeFailures) > 0) && 'tls: plain TCP on the TLS port was not counted as a handshake failure',
   byTransport('u-') !== sent.unix.valid && `unix: ${byTransport('u-')} valid alerts for ${sent.unix.valid} sent`,
   // A datagram the kernel dropped never reached relay; every other one must alert.
   byTransport('d-') < sent.udp.valid - udpDrops && `udp: ${byTransport('d-')} valid alerts for ${sent.udp.valid} sent and ${udpDrops} dropped by the kernel`,

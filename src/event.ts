@@ -26,6 +26,11 @@ export interface RelayEvent {
   kind: SourceKind;
   /** `ip:port` for network peers, `uid=N` for Unix peers when known. */
   peer?: string;
+  /**
+   * TLS listeners: the client certificate's verified identity (subject CN, else its first SAN), which rules
+   * can trust more than the claimed `host`. Snake case because it is what rules write.
+   */
+  peer_cert?: string;
   /** HTTP ingest: the name (never the secret) of the bearer token the event came with, which rules can trust. */
   token?: string;
   facility?: string;

@@ -9,6 +9,7 @@ import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from '
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { anchorFileRefs, anchorPaths } from './paths.ts';
 import { crossCheck } from './validate.ts';
+import { tlsFileProblems } from './tls-files.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
 import { mergePeopleFile } from '../people/people-file.ts';
 
@@ -59,6 +60,7 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   // people_file's own problems are placed in that file; its entries join the directory before cross-checks.
   const inPeopleFile = config ? mergePeopleFile(config, file, problems) : [];
   problems.push(...crossCheck(config ?? validParts(raw)));
+  if (config) problems.push(...tlsFileProblems(config));
   if (problems.length > 0 || inPeopleFile.length > 0) throw new ConfigError([...sortByPlace(problems.map((p) => locate(doc, lines, file, p))), ...inPeopleFile]);
   return deepFreeze(config!);
 }

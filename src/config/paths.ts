@@ -11,13 +11,15 @@ export function anchorFileRefs(text: string, baseDir: string): string {
   return text.replace(FILE_REF, (ref, path: string) => (isAbsolute(path) ? ref : `\${file:${resolve(baseDir, path)}}`));
 }
 
-/** The config with state_dir and every Unix listener's socket and spool made absolute. */
+/** The config with state_dir, every Unix listener's socket and spool and every TLS listener's cert, key and ca made absolute. */
 export function anchorPaths(config: Config, baseDir: string): Config {
   return {
     ...config,
     state_dir: resolve(baseDir, config.state_dir),
-    listeners: config.listeners.map((l) =>
-      l.type === 'unix' ? { ...l, address: resolve(baseDir, l.address), ...(l.spool ? { spool: resolve(baseDir, l.spool) } : {}) } : l,
-    ),
+    listeners: config.listeners.map((l) => {
+      if (l.type === 'unix') return { ...l, address: resolve(baseDir, l.address), ...(l.spool ? { spool: resolve(baseDir, l.spool) } : {}) };
+      if (l.type === 'tls') return { ...l, cert: resolve(baseDir, l.cert), key: resolve(baseDir, l.key), ...(l.ca ? { ca: resolve(baseDir, l.ca) } : {}) };
+      return l;
+    }),
   };
 }

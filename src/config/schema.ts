@@ -29,14 +29,18 @@ const NetworkCommon = {
   max_message_size: z.number().int().positive().default(65_536),
 };
 
+const Cidr = z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.1.0/24');
+
+/** Source addresses a network listener takes; others are refused at accept (tcp, tls) or dropped (udp). Unset = any. */
+const Allow = z.array(Cidr).min(1, 'allow needs at least one address or CIDR (leave it out to take any address)').optional();
+
 export const UdpListener = z.strictObject({
   ...NetworkCommon,
   type: z.literal('udp'),
+  allow: Allow,
   /** SO_RCVBUF in bytes (the kernel doubles it); unset = the kernel default. What overflows it the kernel drops, and relay reports. */
   receive_buffer: z.number().int().positive().optional(),
 });
-
-const Cidr = z.string().refine(isCidr, 'an IP address or CIDR, e.g. 10.0.1.0/24');
 
 /** A sender relay believes for sudo events: any host name from these addresses, or only the names listed. */
 export const TrustedSenderSchema = z.union([Cidr, z.strictObject({ address: Cidr, hosts: z.array(z.string().min(1)).min(1) })]);
@@ -50,17 +54,50 @@ export const ListenerSudo = z.strictObject({
   allow_uids: z.array(z.number().int().nonnegative()).default([0]),
 });
 
+const StreamCommon = {
+  allow: Allow,
+  max_connections: z.number().int().positive().default(256),
+  /** Open connections one remote address may hold, so one host cannot take every slot. */
+  max_connections_per_peer: z.number().int().positive().default(32),
+  /** A frame begun and not complete within this closes the connection (a trickling sender cannot hold a slot); on tls it bounds the handshake too. */
+  frame_timeout: Duration.default(30_000),
+  /** A connection that begins no frame for this long is closed. */
+  idle_timeout: Duration.default(300_000),
+};
+
 export const TcpListener = z.strictObject({
   ...NetworkCommon,
   type: z.literal('tcp'),
   sudo: ListenerSudo.optional(),
-  max_connections: z.number().int().positive().default(256),
-  /** Open connections one remote address may hold, so one host cannot take every slot. */
-  max_connections_per_peer: z.number().int().positive().default(32),
-  /** A frame begun and not complete within this closes the connection (a trickling sender cannot hold a slot). */
-  frame_timeout: Duration.default(30_000),
-  /** A connection that begins no frame for this long is closed. */
-  idle_timeout: Duration.default(300_000),
+  ...StreamCommon,
+});
+
+/** A certificate identity relay believes for sudo events: for the host it names, or for the hosts listed. */
+export const TrustedPeerSchema = z.union([z.string().min(1), z.strictObject({ peer: z.string().min(1), hosts: z.array(z.string().min(1)).min(1) })]);
+export type TrustedPeer = z.infer<typeof TrustedPeerSchema>;
+
+/** Syslog over TLS (RFC 5425): a TCP listener whose connections are TLS, with client certificates. */
+export const TlsListener = z.strictObject({
+  ...NetworkCommon,
+  type: z.literal('tls'),
+  sudo: ListenerSudo.extend({
+    /**
+     * Verified certificate identities (peer_cert) whose sudo events are believed, besides trusted_senders: a
+     * name alone for the host named like the certificate, `{peer, hosts}` for the hosts listed.
+     */
+    trusted_peers: z.array(TrustedPeerSchema).default([]),
+  }).optional(),
+  ...StreamCommon,
+  /** PEM files, relative to the config file's directory; re-read on reload. */
+  cert: z.string().min(1),
+  key: z.string().min(1),
+  /** The CA (PEM, may hold several) client certificates must chain to; needed unless client_auth is none. */
+  ca: z.string().min(1).optional(),
+  /** `required`: no connection without a certificate the CA signed; `optional`: a certificate, if sent, must verify; `none`: none asked. */
+  client_auth: z.enum(['none', 'optional', 'required']).default('required'),
+  /** Client certificate identities (subject CN, DNS or IP SAN) allowed to connect; empty = any the CA signed. */
+  allowed_peers: z.array(z.string().min(1)).default([]),
+  min_version: z.enum(['TLSv1.2', 'TLSv1.3']).default('TLSv1.2'),
 });
 
 export const UnixListener = z.strictObject({
@@ -85,7 +122,7 @@ export const UnixListener = z.strictObject({
   idle_timeout: Duration.default(300_000),
 });
 
-export const Listener = z.discriminatedUnion('type', [UdpListener, TcpListener, UnixListener]);
+export const Listener = z.discriminatedUnion('type', [UdpListener, TcpListener, TlsListener, UnixListener]);
 
 export const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 
@@ -303,6 +340,7 @@ export type HttpConfig = z.infer<typeof Http>;
 export type ListenerConfig = z.infer<typeof Listener>;
 export type UdpListenerConfig = z.infer<typeof UdpListener>;
 export type TcpListenerConfig = z.infer<typeof TcpListener>;
+export type TlsListenerConfig = z.infer<typeof TlsListener>;
 export type UnixListenerConfig = z.infer<typeof UnixListener>;
 export type RuleConfig = z.infer<typeof Rule>;
 export type DeliveryConfig = z.infer<typeof Delivery>;

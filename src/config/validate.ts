@@ -1,6 +1,6 @@
 // Checks across sections that the schema alone cannot express: notifier URLs, rule → notifier references,
 // duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
-import type { Config } from './schema.ts';
+import type { Config, TlsListenerConfig } from './schema.ts';
 import type { ConfigProblem } from './problems.ts';
 import { splitHostPort } from '../sources/host-port.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
@@ -30,12 +30,14 @@ export function crossCheck(config: Config): ConfigProblem[] {
   }
   duplicates(config.listeners.map((l) => l.name), (i) => problems.push({ path: ['listeners', i, 'name'], message: `listener name ${JSON.stringify(config.listeners[i]!.name)} is used twice` }));
   duplicates(config.rules.map((r) => r.name), (i) => problems.push({ path: ['rules', i, 'name'], message: `rule name ${JSON.stringify(config.rules[i]!.name)} is used twice` }));
-  duplicates(config.listeners.map((l) => `${l.type === 'unix' ? 'unix' : l.type}:${l.address}`), (i) =>
+  // tcp and tls listeners are both TCP sockets: they clash with each other.
+  duplicates(config.listeners.map((l) => `${l.type === 'tls' ? 'tcp' : l.type}:${l.address}`), (i) =>
     problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
   );
   if (config.http) checkHttpPort(config, config.http.address, problems);
   if (config.http) checkHttpNotify(config, config.http.notify, problems);
   config.listeners.forEach((l, i) => {
+    if (l.type === 'tls') checkTlsListener(l, i, problems);
     if (l.type === 'unix' && l.spool !== undefined && l.format !== 'sudo') {
       problems.push({ path: ['listeners', i, 'spool'], atKey: true, message: 'spool: is only read for format: sudo (the sudo audit plugin writes it)' });
     }
@@ -108,6 +110,19 @@ function checkRuleKind(rule: RuleConfig, i: number, problems: ConfigProblem[]): 
   ];
   for (const [place, field] of fieldsUsed) {
     if (!isKnownField(field)) problems.push({ path: at(...place), message: `unknown field ${JSON.stringify(field)} (use host, app, message, severity, fields.NAME, ...)` });
+  }
+}
+
+/** A TLS listener that checks client certificates needs the CA that signs them; allowed_peers needs certificates. */
+function checkTlsListener(l: TlsListenerConfig, i: number, problems: ConfigProblem[]): void {
+  if (l.client_auth !== 'none' && l.ca === undefined) {
+    problems.push({ path: ['listeners', i, 'client_auth'], message: `client_auth ${l.client_auth} needs ca: the CA file client certificates must chain to (or client_auth: none)` });
+  }
+  if (l.client_auth === 'none' && l.allowed_peers.length > 0) {
+    problems.push({ path: ['listeners', i, 'allowed_peers'], atKey: true, message: 'allowed_peers needs client certificates (client_auth: required or optional)' });
+  }
+  if (l.client_auth === 'none' && (l.sudo?.trusted_peers.length ?? 0) > 0) {
+    problems.push({ path: ['listeners', i, 'sudo', 'trusted_peers'], atKey: true, message: 'trusted_peers needs client certificates (client_auth: required or optional)' });
   }
 }
 

@@ -1,5 +1,5 @@
 // Per listener: what arrived, what was refused, and whether it listens. A counter is exported for the
-// listeners that keep it (connections: stream listeners; kernel drops: UDP).
+// listeners that keep it (connections: stream listeners; kernel drops and allow drops: UDP; handshakes: TLS).
 import type { Registry } from 'prom-client';
 import type { ListenerReading, ListenerStats, RelayReadings } from './relay-readings.ts';
 import { scrapedCounter, scrapedGauge, type Sample } from './scraped.ts';
@@ -25,6 +25,18 @@ export function registerListenerMetrics(registry: Registry, readings: () => Rela
     help: 'Datagrams the kernel dropped before relay read them (receive buffer full).',
     labelNames,
     read: each('kernelDrops', (l) => l.type === 'udp'),
+  });
+  scrapedCounter(registry, {
+    name: 'relay_listener_udp_not_allowed_total',
+    help: "Datagrams from addresses outside the listener's allow, dropped.",
+    labelNames,
+    read: each('droppedNotAllowed', (l) => l.type === 'udp'),
+  });
+  scrapedCounter(registry, {
+    name: 'relay_listener_tls_handshake_failures_total',
+    help: 'TLS connections refused in the handshake (not TLS, no or untrusted client certificate, not in allowed_peers, too slow).',
+    labelNames,
+    read: each('handshakeFailures', (l) => l.type === 'tls'),
   });
   scrapedGauge(registry, { name: 'relay_listener_connections', help: 'Connections open now (stream listeners).', labelNames, read: each('connections', (l) => l.type !== 'udp') });
   scrapedGauge(registry, {

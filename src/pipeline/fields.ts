@@ -6,6 +6,7 @@ import { severityName, type RelayEvent } from '../event.ts';
 export const EVENT_FIELDS = [
   'listener', 'kind', 'peer', 'facility', 'severity', 'timestamp', 'timestampPrecise', 'receivedAt', 'host', 'app', 'procid',
   'msgid', 'message', 'raw', 'parseError', 'fields', 'sd', 'token',
+  'peer_cert',
 ] as const;
 
 export function getField(event: RelayEvent, path: string): unknown {

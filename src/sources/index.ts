@@ -3,6 +3,7 @@ import type { ListenerConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { EventSink, Source } from './source.ts';
 import { TcpSource } from './tcp.ts';
+import { TlsSource } from './tls.ts';
 import { UdpSource } from './udp.ts';
 import { UnixSource, type UnixSourceOptions } from './unix.ts';
 import { SudoSource } from './sudo/listener.ts';
@@ -11,7 +12,7 @@ import { uidAllowList } from './peer-check.ts';
 export type { PeerCheck } from './stream-server.ts';
 export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
 
-/** `acceptPeer` applies to stream listeners (tcp, unix); `toEvent` to unix only; `clock` to all. */
+/** `acceptPeer` applies to stream listeners (tcp, tls, unix); `toEvent` to unix only; `clock` to all. */
 export type SourceOptions = UnixSourceOptions;
 
 export function createSource(config: ListenerConfig, sink: EventSink, log: Logger, opts: SourceOptions = {}): Source {
@@ -20,6 +21,8 @@ export function createSource(config: ListenerConfig, sink: EventSink, log: Logge
       return new UdpSource(config, sink, log, { clock: opts.clock });
     case 'tcp':
       return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock });
+    case 'tls':
+      return new TlsSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock });
     case 'unix': {
       const acceptPeer = opts.acceptPeer ?? uidAllowList(config.allow_uids, log);
       return config.format === 'sudo'

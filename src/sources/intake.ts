@@ -25,6 +25,8 @@ export class Intake {
   readonly #warnRefused: WarnLimiter;
   readonly #warnFrameTimeout: WarnLimiter;
   readonly #warnKernelDrops: WarnLimiter;
+  readonly #warnHandshake: WarnLimiter;
+  readonly #warnNotAllowed: WarnLimiter;
 
   constructor(
     readonly name: string,
@@ -37,6 +39,8 @@ export class Intake {
     this.#warnRefused = new WarnLimiter(this.log);
     this.#warnFrameTimeout = new WarnLimiter(this.log);
     this.#warnKernelDrops = new WarnLimiter(this.log);
+    this.#warnHandshake = new WarnLimiter(this.log);
+    this.#warnNotAllowed = new WarnLimiter(this.log);
   }
 
   event(ev: RelayEvent): void {
@@ -73,6 +77,18 @@ export class Intake {
     this.stats.rejectedConnections++;
     const total = ++this.stats[REFUSAL_COUNTER[reason]];
     this.#warnRefused.warn({ code: ErrorCodes.CONNECTION_REFUSED, peer, reason, total }, `connection refused: ${detail}`);
+  }
+
+  /** A TLS connection that never became a verified session; `reason` says why (OpenSSL's words or relay's check). */
+  handshakeFailed(peer: string | undefined, reason: string): void {
+    const total = ++this.stats.handshakeFailures;
+    this.#warnHandshake.warn({ code: ErrorCodes.TLS_HANDSHAKE, peer, reason, total }, `TLS handshake failed: ${reason}`);
+  }
+
+  /** A datagram from outside the listener's `allow`. */
+  datagramNotAllowed(peer: string): void {
+    const total = ++this.stats.droppedNotAllowed;
+    this.#warnNotAllowed.warn({ code: ErrorCodes.CONNECTION_REFUSED, peer, total }, 'datagram dropped: sender not in allow');
   }
 
   frameTimeout(peer: string | undefined, timeoutMs: number): void {

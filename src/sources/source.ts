@@ -25,8 +25,12 @@ export interface SourceStats {
   rejectedMaxConnections: number;
   /** Refused because this peer (remote address, or uid on a Unix socket) had `max_connections_per_peer` open. */
   rejectedPerPeer: number;
-  /** Refused by the peer check (a Unix socket's `allow_uids`). */
+  /** Refused by the peer check (a Unix socket's `allow_uids`, a network listener's `allow`). */
   rejectedNotAllowed: number;
+  /** TLS connections whose handshake failed (plain TCP, no or untrusted client certificate, not in allowed_peers, too slow). */
+  handshakeFailures: number;
+  /** Datagrams from addresses outside the UDP listener's `allow`, dropped. */
+  droppedNotAllowed: number;
   /** Connections closed because a frame did not complete within `frame_timeout`. */
   frameTimeouts: number;
   /** Connections closed after `idle_timeout` without a byte. */
@@ -53,6 +57,8 @@ export interface Source {
   reload?(): Promise<void>;
   /** A snapshot of the counters; read-only for the caller. */
   stats(): Readonly<SourceStats>;
+  /** Re-reads what the listener loads from files (a TLS listener's cert, key, ca) for new connections; throws, keeping the old, when they do not load. */
+  reload?(): void;
 }
 
 export function emptyStats(): SourceStats {
@@ -66,6 +72,8 @@ export function emptyStats(): SourceStats {
     rejectedMaxConnections: 0,
     rejectedPerPeer: 0,
     rejectedNotAllowed: 0,
+    handshakeFailures: 0,
+    droppedNotAllowed: 0,
     frameTimeouts: 0,
     idleTimeouts: 0,
     kernelDrops: 0,

@@ -1,6 +1,7 @@
-// The accepting side shared by the TCP and Unix listeners: connection limits (overall and per peer), the
-// frame deadline and idle timeout, an optional per-connection peer check, socket errors kept to their own
-// connection, and a close() that ends them all. A refused connection is destroyed at accept, alone: the
+// The accepting side shared by the TCP, TLS and Unix listeners: connection limits (overall and per peer),
+// the frame deadline and idle timeout, an optional per-connection peer check, an optional secure layer
+// (TLS) between accept and the first byte read, socket errors kept to their own connection, and a close()
+// that ends them all. A refused connection is destroyed at accept, alone: the
 // other senders go on being served.
 import net, { type Socket } from 'node:net';
 import type { Clock } from '../clock.ts';
@@ -20,6 +21,15 @@ export interface ConnectionReader extends FrameProgress {
   end(): void;
 }
 
+/**
+ * What turns an accepted connection into a verified one (TLS): `wrap` returns the socket to read from and
+ * calls `secured` with the peer's verified identity once it may send; a connection that fails it is ended
+ * by the layer, which counts and says why. The slot is held from accept, and `frame_timeout` bounds the wait.
+ */
+export interface SecureLayer {
+  wrap(socket: Socket, peer: string | undefined, intake: Intake, secured: (identity: string | undefined) => void): Socket;
+}
+
 export interface StreamServerOptions {
   intake: Intake;
   clock: Clock;
@@ -35,7 +45,9 @@ export interface StreamServerOptions {
   describePeer(socket: Socket): string | undefined;
   /** What connections count against `maxConnectionsPerPeer` together (the remote address for TCP). */
   peerKey(socket: Socket, checked: string | undefined): string | undefined;
-  open(peer: string | undefined): ConnectionReader;
+  secure?: SecureLayer;
+  /** `identity`: the peer's verified certificate identity, when a secure layer gave one. */
+  open(peer: string | undefined, identity?: string): ConnectionReader;
 }
 
 export class StreamServer {
@@ -95,23 +107,41 @@ export class StreamServer {
       return;
     }
 
-    this.#sockets.add(socket);
     if (key !== undefined) this.#perPeer.set(key, held + 1);
     intake.accepted();
-    const reader = this.opts.open(peer);
-    const deadline = new Deadline(this.opts.clock, this.opts, reader, (why) => {
+    let reader: ConnectionReader | undefined;
+    // Until the secure layer lets the peer send, the connection counts as inside a frame: frame_timeout bounds the handshake.
+    const progress: FrameProgress = {
+      get inFrame() {
+        return reader === undefined || reader.inFrame;
+      },
+      get framesBegun() {
+        return reader?.framesBegun ?? 0;
+      },
+    };
+    const deadline = new Deadline(this.opts.clock, this.opts, progress, (why) => {
+      // The secure layer counts a handshake that ran out of time, with this reason.
+      if (reader === undefined) return stream.destroy(new Error(`handshake not complete within frame_timeout (${this.opts.frameTimeoutMs} ms)`));
       if (why === 'frame') intake.frameTimeout(peer, this.opts.frameTimeoutMs);
       else intake.idleTimeout(peer);
-      socket.destroy();
+      stream.destroy();
     });
-    socket.on('data', (chunk: Buffer) => {
-      reader.push(chunk);
+    const begin = (identity: string | undefined) => {
+      const r = (reader = this.opts.open(peer, identity));
+      stream.on('data', (chunk: Buffer) => {
+        r.push(chunk);
+        deadline.pushed();
+      });
+      stream.on('end', () => r.end());
       deadline.pushed();
-    });
-    socket.on('end', () => reader.end());
-    socket.on('close', () => {
+    };
+    const stream = this.opts.secure ? this.opts.secure.wrap(socket, peer, intake, begin) : socket;
+    if (stream !== socket) stream.on('error', (err) => intake.log.debug({ err }, 'connection error'));
+    if (this.opts.secure) deadline.pushed();
+    else begin(undefined);
+    stream.on('close', () => {
       deadline.cancel();
-      this.#sockets.delete(socket);
+      this.#sockets.delete(stream);
       if (key !== undefined) {
         const n = this.#perPeer.get(key)! - 1;
         if (n === 0) this.#perPeer.delete(key);
@@ -119,6 +149,7 @@ export class StreamServer {
       }
       intake.closed();
     });
+    this.#sockets.add(stream);
   }
 
   /** A throwing check refuses: an access check that cannot decide must not let the peer in. */

@@ -10,6 +10,8 @@ import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
 export interface FrameOrigin {
   listener: string;
   peer?: string;
+  /** The peer's verified TLS certificate identity. */
+  peerCert?: string;
   receivedAt?: Date;
 }
 
@@ -31,6 +33,7 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const text = withoutTrailer(frame).toString('utf8');
   const base: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
   if (origin.peer !== undefined) base.peer = origin.peer;
+  if (origin.peerCert !== undefined) base.peer_cert = origin.peerCert;
 
   const pri = PRI.exec(text);
   if (!pri) return failed(base, 'no <PRI> at the start of the frame');

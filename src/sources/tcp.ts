@@ -1,32 +1,37 @@
-// Syslog over TCP (RFC 6587): one de-framer per connection, each frame parsed into an event that carries
-// the peer's `ip:port`.
+// Syslog over TCP (RFC 6587), and over TLS (RFC 5425) when a secure layer is given: one de-framer per
+// connection, each frame parsed into an event that carries the peer's `ip:port` (and, over TLS, the
+// peer's verified certificate identity). Addresses outside `allow` are refused at accept.
 import { systemClock, type Clock } from '../clock.ts';
-import type { TcpListenerConfig } from '../config/schema.ts';
+import { cidrMatch } from '../config/cidr.ts';
+import type { TcpListenerConfig, TlsListenerConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import { Deframer } from './framing.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
 import type { EventSink, Source, SourceStats } from './source.ts';
-import { StreamServer, type PeerCheck } from './stream-server.ts';
+import { StreamServer, type PeerCheck, type SecureLayer } from './stream-server.ts';
 import { syslogEvent } from './syslog-frame.ts';
 
 export interface TcpSourceOptions {
   acceptPeer?: PeerCheck;
   /** Times frame_timeout and idle_timeout; the system clock unless a test moves time itself. */
   clock?: Clock;
+  /** TLS (tls.ts): what each accepted connection goes through before its first byte is read. */
+  secure?: SecureLayer;
 }
 
 export class TcpSource implements Source {
-  readonly type = 'tcp';
+  readonly type: 'tcp' | 'tls';
   readonly #intake: Intake;
   readonly #server: StreamServer;
 
   constructor(
-    private readonly config: TcpListenerConfig,
+    private readonly config: TcpListenerConfig | TlsListenerConfig,
     sink: EventSink,
     log: Logger,
     opts: TcpSourceOptions = {},
   ) {
+    this.type = config.type;
     const intake = (this.#intake = new Intake(config.name, sink, log));
     const max = config.max_message_size;
     this.#server = new StreamServer({
@@ -36,12 +41,13 @@ export class TcpSource implements Source {
       maxConnectionsPerPeer: config.max_connections_per_peer,
       frameTimeoutMs: config.frame_timeout,
       idleTimeoutMs: config.idle_timeout,
-      acceptPeer: opts.acceptPeer,
+      acceptPeer: withAllowList(config.allow, opts.acceptPeer),
       describePeer: (s) => (s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort ?? 0) : undefined),
       peerKey: (s) => s.remoteAddress,
-      open: (peer) =>
+      secure: opts.secure,
+      open: (peer, identity) =>
         new Deframer(max, {
-          frame: (f) => intake.event(syslogEvent(f, { listener: config.name, peer })),
+          frame: (f) => intake.event(syslogEvent(f, { listener: config.name, peer, peerCert: identity })),
           oversize: (length) => intake.oversize(peer, length, max),
           badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
         }),
@@ -69,4 +75,11 @@ export class TcpSource implements Source {
     const a = this.#server.server.address();
     return a && typeof a === 'object' ? joinHostPort(a.address, a.port) : this.config.address;
   }
+}
+
+/** `allow` is checked first, before any other check sees the connection. */
+function withAllowList(allow: readonly string[] | undefined, next: PeerCheck | undefined): PeerCheck | undefined {
+  if (allow === undefined) return next;
+  const allowed = cidrMatch(allow);
+  return (socket) => (socket.remoteAddress !== undefined && allowed(socket.remoteAddress) ? (next?.(socket) ?? true) : false);
 }

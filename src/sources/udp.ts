@@ -1,9 +1,10 @@
 // Syslog over UDP (RFC 5426): one message per datagram, IPv4 or IPv6 by the configured address. What the
 // kernel drops before relay can read it (receive buffer full) is read from /proc every 10 s and at stop,
-// counted and reported.
+// counted and reported. Datagrams from outside `allow` are dropped and counted.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
+import { cidrMatch } from '../config/cidr.ts';
 import type { UdpListenerConfig } from '../config/schema.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
@@ -52,9 +53,11 @@ export class UdpSource implements Source {
     const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: this.config.receive_buffer });
     const intake = this.#intake;
     const max = this.config.max_message_size;
+    const allowed = this.config.allow === undefined ? undefined : cidrMatch(this.config.allow);
     socket.on('message', (msg, rinfo) => {
       const peer = joinHostPort(rinfo.address, rinfo.port);
-      if (msg.length > max) intake.oversize(peer, msg.length, max);
+      if (allowed && !allowed(rinfo.address)) intake.datagramNotAllowed(peer);
+      else if (msg.length > max) intake.oversize(peer, msg.length, max);
       else intake.event(syslogEvent(msg, { listener: this.config.name, peer }));
     });
     return new Promise((resolve, reject) => {

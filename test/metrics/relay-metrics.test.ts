@@ -8,8 +8,9 @@ import { sample } from '../http/prometheus-text.ts';
 const readings: RelayReadings = {
   now: 10_000,
   listeners: [
-    { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0 } },
+    { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0, droppedNotAllowed: 5 } },
     { name: 'tcp', type: 'tcp', address: '127.0.0.1:2', up: false, stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 } },
+    { name: 'tls', type: 'tls', address: '127.0.0.1:3', up: true, stats: { received: 1, connections: 2, handshakeFailures: 6 } },
   ],
   rules: ['auth-failure'],
   pipeline: {
@@ -39,6 +40,14 @@ describe('RelayMetrics', () => {
     expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'tcp' })).toBe(1);
     expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'udp' })).toBeUndefined();
     expect(sample(text, 'relay_listener_up', { listener: 'tcp' })).toBe(0);
+  });
+
+  it('exports allow drops for UDP listeners and handshake failures for TLS listeners only', () => {
+    expect(sample(text, 'relay_listener_udp_not_allowed_total', { listener: 'udp' })).toBe(5);
+    expect(sample(text, 'relay_listener_udp_not_allowed_total', { listener: 'tls' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_tls_handshake_failures_total', { listener: 'tls' })).toBe(6);
+    expect(sample(text, 'relay_listener_tls_handshake_failures_total', { listener: 'tcp' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_connections', { listener: 'tls' })).toBe(2);
   });
 
   it('shows a notifier that only has rows in the outbox, and each store\'s writability', () => {

@@ -23,3 +23,18 @@ describe('defaults keep one alert per match, sent at once', () => {
     expect(h.pipeline.stats()).toMatchObject({ events: 3, unmatched: 1, matched: { ssh: 2 }, alerts: 4 });
   });
 });
+
+describe('peer_cert: the TLS client certificate as a match field', () => {
+  it('matches on the verified certificate, not on the host name the sender claims', () => {
+    const h = harness(`rules:
+  - name: web1-ssh
+    match: { peer_cert: web1, app: sshd }
+    notify: [ops]
+    title: "{{app}} via {{peer_cert}} claiming {{host}}"
+`);
+    h.syslog('sshd', 'Accepted publickey for alice', { peer_cert: 'web1', host: 'db1' });
+    h.syslog('sshd', 'Accepted publickey for mallory', { host: 'web1' });
+    h.syslog('sshd', 'Accepted publickey for eve', { peer_cert: 'web2', host: 'web1' });
+    expect(h.sent.map((a) => a.title)).toEqual(['sshd via web1 claiming db1']);
+  });
+});

@@ -7,6 +7,7 @@ import { silentLogger } from '../../src/log.ts';
 import { createSource } from '../../src/sources/index.ts';
 import { closed, hostPort } from './loopback.ts';
 import { connect } from '../helpers/net.ts';
+import { makeCerts } from '../helpers/certs.ts';
 
 describe('createSource', () => {
   it('builds the listener its config type names', async () => {
@@ -22,6 +23,17 @@ describe('createSource', () => {
     expect(sources.map((s) => s.address())).toEqual([expect.stringMatching(/^127\.0\.0\.1:\d+$/), expect.stringMatching(/^127\.0\.0\.1:\d+$/), join(dir, 'x.sock')]);
     await Promise.all(sources.map((s) => s.stop()));
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('builds a tls listener as a tcp listener with TLS, exposing reload()', async () => {
+    const certs = makeCerts();
+    const source = createSource(Listener.parse({ name: 's', type: 'tls', address: '127.0.0.1:0', cert: certs.server.cert, key: certs.server.key, client_auth: 'none' }), () => {}, silentLogger);
+    expect([source.name, source.type]).toEqual(['s', 'tls']);
+    await source.start();
+    expect(source.address()).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(() => source.reload?.()).not.toThrow();
+    await source.stop();
+    await rm(certs.dir, { recursive: true, force: true });
   });
 
   it('hands acceptPeer to tcp listeners too', async () => {

@@ -65,6 +65,16 @@ describe('TcpSource', () => {
     expect(source.stats().parseErrors).toBeGreaterThanOrEqual(2);
   });
 
+  it('refuses at accept a connection from an address outside allow, and serves the ones inside', async () => {
+    const { source, events, open } = await listen({ allow: ['127.0.0.1/32'] });
+    const outside = await open('127.0.0.2');
+    await closed(outside);
+    const inside = await open();
+    inside.write('<13>1 - h app - - - inside\n');
+    await events.waitForMessage('inside');
+    expect(source.stats()).toMatchObject({ rejectedNotAllowed: 1, rejectedConnections: 1, connections: 1, received: 1 });
+  });
+
   it('closes connections beyond max_connections at once and counts them', async () => {
     const { source, events, open } = await listen({ max_connections: 2 });
     const [a, b] = [await open(), await open()];

@@ -41,6 +41,22 @@ describe('UdpSource', () => {
     expect(source.address()).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 
+  it('drops and counts datagrams from an address outside allow, and takes the ones inside', async () => {
+    const logged = captureLog('warn');
+    const { source, events, send } = await listen('127.0.0.1:0', { allow: ['127.0.0.1/32'] }, logged.log);
+    const outsider = dgram.createSocket('udp4');
+    await new Promise<void>((r) => outsider.bind(0, '127.0.0.2', () => r()));
+    const port = hostPort(source.address()).port;
+    for (let i = 0; i < 3; i++) await new Promise<void>((r) => outsider.send(`<13>1 - h app - - - outsider ${i}`, port, '127.0.0.1', () => r()));
+    outsider.close();
+    await until(() => source.stats().droppedNotAllowed === 3);
+    await send('<13>1 - h app - - - insider');
+    await events.waitForMessage('insider');
+    expect(events.events.map((e) => e.message)).toEqual(['insider']);
+    expect(source.stats()).toMatchObject({ received: 1, droppedNotAllowed: 3 });
+    expect(logged.at('warn')).toEqual([expect.objectContaining({ code: ErrorCodes.CONNECTION_REFUSED, peer: expect.stringMatching(/^127\.0\.0\.2:/) })]);
+  });
+
   it('listens on IPv6 when the address is IPv6', async (ctx) => {
     let l: Awaited<ReturnType<typeof listen>>;
     try {

@@ -1,7 +1,8 @@
 // Sudo events that arrive inside syslog, wrapped by a host's syslog-ng (syslog-ng/sudo-forward.conf):
 // RFC 5424 with [relay_sudo@32473 uid="…" via="socket|spool"] and the plugin's JSON line as MSG. Such a
 // message becomes the same sudo event the local socket yields (same schema, deduplicated, correlated per
-// host) only when its sender is trusted on that listener and the writer's uid is allowed; otherwise it
+// host) only when its sender is trusted on that listener (by address, or on a tls listener by its verified
+// certificate) and the writer's uid is allowed; otherwise it
 // stays an ordinary syslog event flagged `fields.untrusted_sudo`, so it can never raise a sudo alert.
 import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
@@ -12,12 +13,15 @@ import { sudoEvent } from './listener.ts';
 import { parseSudoEvent, sudoEventKey } from './event-schema.ts';
 import { WarnLimiter } from '../warn-limiter.ts';
 import { senderTrust, type SenderTrust } from './trusted-senders.ts';
+import { peerTrust, type PeerTrust } from './trusted-peers.ts';
 
 /** The SD-ID sudo-forward.conf writes; 32473 is the documentation enterprise number (RFC 5612). */
 export const SUDO_SD_ID = 'relay_sudo@32473';
 
 interface ListenerTrust {
   senders: SenderTrust;
+  /** tls listeners: the certificate identities believed. */
+  peers?: PeerTrust;
   uids: Set<number>;
 }
 
@@ -30,6 +34,9 @@ export class SyslogWrappedSudo {
     for (const l of listeners) {
       // UDP senders can be spoofed: a sudo event over UDP is never believed.
       if (l.type === 'tcp' && l.sudo) this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), uids: new Set(l.sudo.allow_uids) });
+      if (l.type === 'tls' && l.sudo) {
+        this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), peers: peerTrust(l.sudo.trusted_peers), uids: new Set(l.sudo.allow_uids) });
+      }
     }
     this.#warn = new WarnLimiter(log);
   }
@@ -68,11 +75,16 @@ export class SyslogWrappedSudo {
 
   #distrust(ev: RelayEvent, sd: Record<string, string>, host: string | undefined): string | undefined {
     const trust = this.#trust.get(ev.listener);
-    if (!trust) return `listener ${ev.listener} takes no sudo events (no \`sudo:\` with trusted_senders)`;
+    if (!trust) return `listener ${ev.listener} takes no sudo events (no \`sudo:\` with trusted_senders or trusted_peers)`;
     if (host === undefined) return 'no HOSTNAME in the syslog header';
     if (ev.peer === undefined) return 'sender address unknown';
     const senderWhy = trust.senders(splitHostPort(ev.peer).host, host);
-    if (senderWhy !== undefined) return senderWhy;
+    if (senderWhy !== undefined) {
+      // Either way of being trusted will do: by address, or by the verified certificate.
+      if (!trust.peers) return senderWhy;
+      const peerWhy = trust.peers(ev.peer_cert, host);
+      if (peerWhy !== undefined) return `${senderWhy}; ${peerWhy}`;
+    }
     const uid = sd.uid !== undefined && /^\d+$/.test(sd.uid) ? Number(sd.uid) : undefined;
     if (uid === undefined) return 'no writer uid recorded';
     if (!trust.uids.has(uid)) return `writer uid ${uid} is not in allow_uids`;

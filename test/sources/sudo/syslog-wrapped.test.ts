@@ -41,7 +41,7 @@ describe('sudo events inside syslog', () => {
     { case: 'a pinned sender claiming another host', host: 'web1', uid: '0', peer: '10.0.2.15:5000', reason: 'sender 10.0.2.15 may not send sudo events for host web1' },
     { case: 'a writer uid not in allow_uids', host: 'web1', uid: '65534', peer: '10.0.1.7:5000', reason: 'writer uid 65534 is not in allow_uids' },
     { case: 'no uid recorded', host: 'web1', uid: 'x', peer: '10.0.1.7:5000', reason: 'no writer uid recorded' },
-    { case: 'a listener without `sudo:`', host: 'web1', uid: '0', peer: '10.0.1.7:5000', listener: 'plain', reason: 'listener plain takes no sudo events (no `sudo:` with trusted_senders)' },
+    { case: 'a listener without `sudo:`', host: 'web1', uid: '0', peer: '10.0.1.7:5000', listener: 'plain', reason: 'listener plain takes no sudo events (no `sudo:` with trusted_senders or trusted_peers)' },
   ])('$case: an ordinary syslog event flagged untrusted_sudo', ({ host, uid, peer, listener, reason }) => {
     const ev = unwrap(frame(host, uid), peer, listener)!;
     expect(ev.kind).toBe('syslog');

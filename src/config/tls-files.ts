@@ -1,0 +1,31 @@
+// A TLS listener's cert, key and ca are files: `relay check` (and every load) says at the key's place in
+// config.yaml when one cannot be read or when they do not make a usable pair, before anything binds a port.
+import { readFileSync } from 'node:fs';
+import type { Config } from './schema.ts';
+import type { ConfigProblem } from './problems.ts';
+import { secureContext } from '../sources/tls.ts';
+
+export function tlsFileProblems(config: Config): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  config.listeners.forEach((l, i) => {
+    if (l.type !== 'tls') return;
+    let readable = true;
+    for (const key of ['cert', 'key', 'ca'] as const) {
+      const path = l[key];
+      if (path === undefined) continue;
+      try {
+        readFileSync(path);
+      } catch (err) {
+        readable = false;
+        problems.push({ path: ['listeners', i, key], message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+      }
+    }
+    if (!readable) return;
+    try {
+      secureContext(l);
+    } catch (err) {
+      problems.push({ path: ['listeners', i, 'cert'], message: (err as Error).message });
+    }
+  });
+  return problems;
+}
