@@ -48,7 +48,7 @@ export async function swapListeners(
     if (kept) {
       // Files a listener reads at start (TLS certificates) are read again; its socket stays open.
       try {
-        await kept.reload?.();
+        kept.reload?.();
       } catch (err) {
         log.error({ listener: kept.name, err: describeError(err) }, 'reload: listener kept its old certificates');
       }

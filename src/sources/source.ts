@@ -49,15 +49,13 @@ export interface Source {
   stop(): Promise<void>;
   /** Where it listens: `host:port` (bound port, also with port 0) or a socket path. */
   address(): string;
-  /**
-   * Called by a reload for a listener whose settings did not change: re-read what it read from files at
-   * start (TLS certificates and keys) without closing its socket or connections. Listeners without such
-   * files leave it out.
-   */
-  reload?(): Promise<void>;
   /** A snapshot of the counters; read-only for the caller. */
   stats(): Readonly<SourceStats>;
-  /** Re-reads what the listener loads from files (a TLS listener's cert, key, ca) for new connections; throws, keeping the old, when they do not load. */
+  /**
+   * Called by a reload for a listener whose settings did not change: re-reads what it loads from files (a
+   * TLS listener's cert, key, ca) for new connections, without closing its socket or connections; throws,
+   * keeping the old, when they do not load. Listeners without such files leave it out.
+   */
   reload?(): void;
 }
 
