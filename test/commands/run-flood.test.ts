@@ -23,6 +23,8 @@ function shippedConfig(port: number, sinkUrl: string, stateDir: string): string 
   doc.set('listeners', [{ name: 'tcp', type: 'tcp', address: `127.0.0.1:${port}` }]);
   doc.set('notifiers', { console: sinkUrl, main: '' });
   doc.set('state_dir', stateDir);
+  // The shipped endpoint's fixed port would clash with other tests running at the same time.
+  doc.setIn(['http', 'address'], '127.0.0.1:0');
   const rules = doc.get('rules') as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
   const auth = rules.items.find((r) => r.get('name') === 'ssh-brute-force');
   if (!auth) throw new Error('the shipped config has no ssh-brute-force rule');

@@ -57,6 +57,8 @@ describe('sudo self-checks', () => {
         listeners: [{ name: 'sudo', type: 'unix', format: 'sudo', address: './sudo.sock' }],
         notifiers: { console: sink.url('/console'), main: sink.url('/main') },
         state_dir: './state',
+        // The shipped endpoint's fixed port would clash with other tests running at the same time.
+        http: { ...(shipped.http as object), address: '127.0.0.1:0' },
       }));
       app = new App(loadConfigFile(config, {}), { log: silentLogger, clock });
       await app.start();
