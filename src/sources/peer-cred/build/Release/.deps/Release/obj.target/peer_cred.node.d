@@ -1,1 +1,0 @@
-cmd_Release/obj.target/peer_cred.node := g++ -o Release/obj.target/peer_cred.node -shared -pthread -rdynamic -m64  -Wl,-soname=peer_cred.node -Wl,--start-group Release/obj.target/peer_cred/peer_cred.o -Wl,--end-group 

@@ -1,1 +1,0 @@
-cmd_Release/peer_cred.node := ln -f "Release/obj.target/peer_cred.node" "Release/peer_cred.node" 2>/dev/null || (rm -rf "Release/peer_cred.node" && cp -af "Release/obj.target/peer_cred.node" "Release/peer_cred.node")
