@@ -317,7 +317,7 @@ export const ConfigSchema = z.strictObject({
    * grow memory: past a cap, new keys share one overflow entry per rule that counts them and says so.
    */
   limits: z.strictObject({
-    /** Per rule: open groups, frequency windows, change baselines, repeat windows, throttle holds. */
+    /** Per rule: open groups, frequency windows, change baselines, sequence counts, repeat windows, throttle holds. */
     // 5,000: a flood of 500,000 distinct hosts through the shipped rules peaks under 200 MB RSS; 10,000 did not.
     keys_per_rule: z.number().int().min(1).default(5_000),
     /** sudo calls waiting for their exit. */

@@ -16,6 +16,7 @@ import { Correlate } from './correlate.ts';
 import { Router } from './router.ts';
 import { Frequency } from './frequency.ts';
 import { Change } from './change.ts';
+import { Sequence } from './sequence.ts';
 import { KeyLimit } from './key-limit.ts';
 import { Silence, type SilenceStore } from './silence.ts';
 import { Aggregate } from './aggregate.ts';
@@ -50,6 +51,7 @@ export class Pipeline {
   private readonly router: Router;
   private readonly frequency: Frequency;
   private readonly change: Change;
+  private readonly sequence: Sequence;
   private readonly limits: KeyLimit[];
   private readonly silence: Silence;
   /** Rules with notify_person: alerts to one person, and "was this you?" questions (src/people/). */
@@ -71,6 +73,7 @@ export class Pipeline {
       correlate: new KeyLimit('correlate', config.limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),
       frequency: perRule('frequency', 'events of further keys count in the rule\'s one shared overflow window'),
       change: perRule('change', 'further keys get no baseline, so their changes cannot be seen'),
+      sequence: perRule('sequence', 'events before of further keys count in the rule\'s one shared entry; a completing event that may have had them alerts, saying so'),
       aggregate: perRule('aggregate', 'hits of further groups go to the rule\'s overflow digest'),
       dedupe: perRule('dedupe', 'alerts of further keys go out without repeat_interval'),
     };
@@ -79,7 +82,9 @@ export class Pipeline {
     const frequencyWithin = (name: string) => (rules.get(name)?.kind === 'frequency' ? rules.get(name)?.threshold?.within : undefined);
     this.frequency = new Frequency(limits.frequency, store, frequencyWithin, log);
     this.change = new Change(limits.change, store, (name) => rules.get(name)?.kind === 'change', log);
-    this.router = new Router(config.rules, { frequency: this.frequency, change: this.change });
+    const sequenceAfter = (name: string) => (rules.get(name)?.kind === 'sequence' ? rules.get(name)?.after : undefined);
+    this.sequence = new Sequence(limits.sequence, store, sequenceAfter, log);
+    this.router = new Router(config.rules, { frequency: this.frequency, change: this.change, sequence: this.sequence });
     this.silence = new Silence(config.silences, clock, (hit) => this.directed.push(hit));
     // A person's alerts skip grouping and throttles: those fold alerts together, and one person's alert is
     // never folded with another's. Each goes out on its own, counted like every alert.
@@ -130,6 +135,7 @@ export class Pipeline {
     this.correlate.stop();
     this.frequency.stop();
     this.change.stop();
+    this.sequence.stop();
     this.aggregate.stop();
     this.dedupe.stop();
     this.ruleThrottle.stop();

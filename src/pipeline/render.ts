@@ -5,7 +5,7 @@ import { countedTitle, type Alert } from '../alert.ts';
 import type { MessageType } from '../message-type.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
-import type { Batch } from './hit.ts';
+import type { Batch, Hit } from './hit.ts';
 import { defaultType } from './alert-type.ts';
 
 /** Keys listed in a digest before "and N more". */
@@ -19,7 +19,7 @@ export function renderBatch(batch: Batch, now: number): Alert {
   // A title is one line, and never blank: a frame that did not parse has no app to put in `{{app}} on {{host}}`.
   const rendered = rule.title(view).replace(/\s+/g, ' ').trim();
   const title = /[\p{L}\p{N}]/u.test(rendered) ? rendered : `${rule.config.name}: ${source(first.event)}`;
-  const body = rule.body(view) + parseNote(first.event);
+  const body = rule.body(view) + parseNote(first.event) + sharedNote(first.extra);
   const identity = rule.config.key ? rule.keyOf(first.event) : `${title}\u0000${body}`;
   return {
     id: randomUUID(),
@@ -45,6 +45,14 @@ function source(event: Batch['first']['event']): string {
 function parseNote(event: Batch['first']['event']): string {
   const problem = event.fields.parse_error;
   return typeof problem === 'string' && problem !== '' ? `\n\n(${source(event)}: ${problem})` : '';
+}
+
+/** A sequence alert whose events before may be among those its rule counted together past the cap. */
+function sharedNote(extra: Hit['extra']): string {
+  const { before_shared: shared, before, overflow } = extra;
+  if (typeof shared !== 'number') return '';
+  const n = (v: unknown) => Number(v).toLocaleString('en-US');
+  return `\n\n(${n(shared)} of the ${n(before)} events before were counted together for keys past ${String(overflow)}: how many were this key's is not known)`;
 }
 
 interface DigestView {

@@ -10,7 +10,7 @@ import { getField } from './fields.ts';
 import { keyValues, type Hit } from './hit.ts';
 import type { Frequency } from './frequency.ts';
 import type { Change } from './change.ts';
-import { Sequence } from './sequence.ts';
+import type { Sequence } from './sequence.ts';
 
 export interface CompiledRule {
   readonly config: RuleConfig;
@@ -27,6 +27,7 @@ export interface CompiledRule {
 export interface RuleKinds {
   readonly frequency: Frequency;
   readonly change: Change;
+  readonly sequence: Sequence;
 }
 
 export function compileRules(rules: readonly RuleConfig[], kinds: RuleKinds): CompiledRule[] {
@@ -54,10 +55,7 @@ export function compileRules(rules: readonly RuleConfig[], kinds: RuleKinds): Co
 function triggerFor(config: RuleConfig, keyOf: (event: RelayEvent) => string, kinds: RuleKinds, completes: Predicate): (hit: Hit) => Hit | undefined {
   if (config.kind === 'frequency' && config.threshold) return (hit) => kinds.frequency.admit(hit, keyOf(hit.event));
   if (config.kind === 'change' && config.field) return (hit) => kinds.change.admit(hit, keyOf(hit.event));
-  if (config.kind === 'sequence' && config.after) {
-    const sequence = new Sequence(config.after.count, config.after.within);
-    return (hit) => sequence.admit(hit, keyOf(hit.event), completes(hit.event));
-  }
+  if (config.kind === 'sequence' && config.after) return (hit) => kinds.sequence.admit(hit, keyOf(hit.event), completes(hit.event));
   return (hit) => hit;
 }
 

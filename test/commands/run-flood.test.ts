@@ -3,8 +3,8 @@
 // go to the rule's one overflow digest with their exact count, and its peak RSS stays under 200 MB.
 // The shipped rules are used as they are except ssh-brute-force's timings — group_wait 30s → 20s and
 // group_interval 10m → 10s, to keep the test near a minute; should the flood outlast group_wait on a busy
-// machine, the overflow's rest then comes 10 s later instead of 5 min — and the listener, state_dir and
-// notifiers (console → the test's sink, main off).
+// machine, the overflow's rest then comes 10 s later instead of 5 min — and the listener, state_dir, the
+// HTTP endpoint's address (port 0) and notifiers (console → the test's sink, main off).
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -90,6 +90,8 @@ describe('relay run flooded with distinct hosts', () => {
       // The usual case: the flood ends within group_wait, and one message says all of the overflow.
       if (perHost.length === KEYS_PER_RULE) expect(overflow.map((a) => a.title)).toEqual(['ssh-brute-force: 495,000 more events past limits.keys_per_rule']);
       expect(relay.log).toMatch(/"limit":"limits.keys_per_rule".*"msg":"aggregate: rule ssh-brute-force reached limits.keys_per_rule \(5000\)/);
+      // ssh-login-after-failures counts the same failures per host and address: capped too.
+      expect(relay.log).toMatch(/"msg":"sequence: rule ssh-login-after-failures reached limits.keys_per_rule \(5000\)/);
       const rss = peakRssMb(relay.pid);
       console.log(`${HOSTS} lines sent in ${sent} ms (${Math.round(HOSTS / (sent / 1000))}/s); ${alerts.length} alerts (${overflow.length} overflow) after ${Date.now() - t0} ms; relay peak RSS ${rss.toFixed(0)} MB`);
       expect(rss).toBeLessThan(200);

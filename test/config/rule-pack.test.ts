@@ -6,6 +6,7 @@ import { loadConfigFile } from '../../src/config/load.ts';
 import { compileRules } from '../../src/pipeline/router.ts';
 import { Frequency } from '../../src/pipeline/frequency.ts';
 import { Change } from '../../src/pipeline/change.ts';
+import { Sequence } from '../../src/pipeline/sequence.ts';
 import { KeyLimit } from '../../src/pipeline/key-limit.ts';
 import { MemoryStateStore } from '../../src/state/state-store.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -21,6 +22,7 @@ const store = new MemoryStateStore();
 const rules = compileRules(loadConfigFile(join(ROOT, 'config.yaml'), { RELAY_NOTIFY_URL: '' }).rules, {
   frequency: new Frequency(limit('frequency'), store, () => undefined, silentLogger),
   change: new Change(limit('change'), store, () => false, silentLogger),
+  sequence: new Sequence(limit('sequence'), store, () => undefined, silentLogger),
 });
 
 /** The rules that take the line, in order, stopping where a rule says `continue: false` (as the router does). */
