@@ -4,6 +4,7 @@
 # peer, then once against a fresh relay (TARGET mode), RUNS times interleaved; prints both tables and ratios.
 #   bench/seed-compare.sh                     # a b c d e, RUNS=1 (about 6 minutes)
 #   RUNS=3 SCENARIOS="b d" bench/seed-compare.sh
+# The relay runs from dist/: `npm run build` first (npm run bench does).
 # Needs: syslog-ng-core syslog-ng-mod-python apprise (Debian), loggen, curl, python3.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,7 +12,7 @@ SEED=${SEED:-$ROOT/../shared/bench/seed-pipeline}
 SCENARIOS=${SCENARIOS:-"a b c d e"}
 RUNS=${RUNS:-1}
 WORK=$(mktemp -d /tmp/relay-bench.XXXXXX)
-export RESULTS=$WORK/results.jsonl BL_WORK=$WORK
+export RESULTS=${RESULTS:-$WORK/results.jsonl} BL_WORK=$WORK
 RELAY_PID=""
 trap '[ -n "$RELAY_PID" ] && kill "$RELAY_PID" 2>/dev/null; true' EXIT
 
@@ -33,9 +34,11 @@ rules:
 delivery: { backoff: 200ms, max_backoff: 5s }
 state_dir: $WORK/state
 log: { level: warn }
+http: { address: "127.0.0.1:$(free_port)" }
 YAML
-  # exec'd node is the relay process itself, so the seed scripts read its CPU and RSS.
-  (cd "$ROOT" && exec node --import tsx src/cli.ts run --config "$WORK/relay.yaml" 2>"$WORK/relay.log") &
+  # exec'd node is the relay process itself, so the seed scripts read its CPU and RSS; the compiled dist/
+  # (bin/relay.js, `npm run build`) is what users install, so its start-up weight is the one measured.
+  (cd "$ROOT" && exec node bin/relay.js run --config "$WORK/relay.yaml" 2>"$WORK/relay.log") &
   RELAY_PID=$!
   for _ in $(seq 100); do (echo > "/dev/tcp/127.0.0.1/$2") 2>/dev/null && return; sleep 0.1; done
   echo "relay did not start: $(cat "$WORK/relay.log")" >&2; exit 1
