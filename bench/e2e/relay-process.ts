@@ -43,7 +43,9 @@ export async function startRelay(body: string, env: Record<string, string> = {})
     'log: { level: warn }',
     body,
   ].join('\n'));
-  const child: ChildProcess = spawn(process.execPath, [join(ROOT, 'bin/relay.js'), 'run', '--config', join(dir, 'relay.yaml')], {
+  // RELAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the relay under a scenario.
+  const flags = (process.env.RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(process.execPath, [...flags, join(ROOT, 'bin/relay.js'), 'run', '--config', join(dir, 'relay.yaml')], {
     stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
   });
   let stderr = '';
