@@ -206,11 +206,11 @@ export class OutboxDb {
     });
     // Inside a caller's transaction the commit is the caller's, and so is its sync.
     if (this.db.inTransaction) return removeAll();
-    this.db.pragma('synchronous = NORMAL');
+    this.statement('PRAGMA synchronous = NORMAL').run();
     try {
       removeAll();
     } finally {
-      this.db.pragma('synchronous = FULL');
+      this.statement('PRAGMA synchronous = FULL').run();
     }
   }
 
