@@ -7,6 +7,7 @@ import type { Clock } from '../clock.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import { Deadline, type FrameProgress } from './connection-deadline.ts';
 import type { Intake } from './intake.ts';
+import { TurnBudget } from './turn-budget.ts';
 
 /**
  * Decides on each new connection: `false` refuses it, `true` accepts it, and a string accepts it and
@@ -36,14 +37,24 @@ export interface StreamServerOptions {
   /** What connections count against `maxConnectionsPerPeer` together (the remote address for TCP). */
   peerKey(socket: Socket, checked: string | undefined): string | undefined;
   open(peer: string | undefined): ConnectionReader;
+  /** Events the listener hands on per turn of the event loop before a connection pauses (turn-budget.ts). */
+  eventsPerTurn?: number;
 }
 
 export class StreamServer {
   readonly server = net.createServer((socket) => this.#accept(socket));
   readonly #sockets = new Set<Socket>();
   readonly #perPeer = new Map<string, number>();
+  readonly #budget: TurnBudget;
 
-  constructor(private readonly opts: StreamServerOptions) {}
+  constructor(private readonly opts: StreamServerOptions) {
+    this.#budget = new TurnBudget(opts.eventsPerTurn);
+  }
+
+  /** Times a connection was paused because the listener had handed on its events for this turn. */
+  get pauses(): number {
+    return this.#budget.pauses;
+  }
 
   listen(options: net.ListenOptions, where: string): Promise<void> {
     const { intake } = this.opts;
@@ -105,8 +116,10 @@ export class StreamServer {
       socket.destroy();
     });
     socket.on('data', (chunk: Buffer) => {
+      const before = intake.stats.received;
       reader.push(chunk);
       deadline.pushed();
+      this.#budget.spend(socket, intake.stats.received - before);
     });
     socket.on('end', () => reader.end());
     socket.on('close', () => {
