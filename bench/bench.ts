@@ -80,6 +80,7 @@ if (latency) {
   const peer = seedFigure('b_seed', 'peer', 'lat_p50_ms');
   add(`idle alert latency p50 (ms; ${latency.delivered}/${latency.alerts} alerts 20 ms apart; peer: b's 20 probes)`, peer === undefined ? 'n/a' : `${peer}`, latency.p50.toFixed(2), ratio(latency.p50, peer), '≤ 1 ms', latency.p50 <= 1);
   add('idle alert latency p99 (ms)', 'n/a', `${latency.p99.toFixed(2)} (max ${latency.max.toFixed(2)})`, 'n/a', '≤ 5 ms', latency.p99 <= 5);
+  add('floor: one outbox commit on this disk (WAL, synchronous=FULL), p50 / p99 ms', 'n/a', `${latency.syncP50.toFixed(2)} / ${latency.syncP99.toFixed(2)}`, 'n/a', '—', undefined);
 }
 if (discord) {
   add(`Discord bucket 5/2 s, ${discord.alerts}-alert burst (429s provoked)`, 'n/a', `${discord.rateLimited} × 429 of ${discord.requests} requests; ${discord.alertsDelivered} alerts in ${discord.accepted} messages, ${discord.seconds.toFixed(1)} s`, 'n/a', '0 × 429', discord.rateLimited === 0);
