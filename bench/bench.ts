@@ -83,7 +83,7 @@ if (latency) {
   add('floor: one outbox commit on this disk (WAL, synchronous=FULL), p50 / p99 ms', 'n/a', `${latency.syncP50.toFixed(2)} / ${latency.syncP99.toFixed(2)}`, 'n/a', '—', undefined);
 }
 if (discord) {
-  add(`Discord bucket 5/2 s, ${discord.alerts}-alert burst (429s provoked)`, 'n/a', `${discord.rateLimited} × 429 of ${discord.requests} requests; ${discord.alertsDelivered} alerts in ${discord.accepted} messages, ${discord.seconds.toFixed(1)} s`, 'n/a', '0 × 429', discord.rateLimited === 0);
+  add(`Discord bucket 5/2 s, ${discord.alerts}-alert burst (429s provoked)`, 'n/a', `${discord.rateLimited} × 429 of ${discord.requests} requests; ${discord.accepted} messages in ${discord.seconds.toFixed(1)} s: ${discord.alertsDelivered} alerts by their own line, ${discord.folded} folded into digests, ${discord.outboxLeft} left in the outbox`, 'n/a', '0 × 429', discord.rateLimited === 0);
 }
 if (udp) {
   add(`UDP ${udp.rate / 1000}k msg/s for ${udp.seconds} s (loss, counted)`, 'n/a', `${udp.lossPct.toFixed(3)} % (${udp.sent} sent, ${udp.received} received, ${udp.kernelDrops} kernel drops)`, 'n/a', '≤ 0.1 %', udp.lossPct <= 0.1);

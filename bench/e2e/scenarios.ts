@@ -144,7 +144,7 @@ export async function udpFlood(rate = 50_000, seconds = 30): Promise<UdpResult> 
   }
 }
 
-export interface DiscordResult { alerts: number; requests: number; rateLimited: number; accepted: number; alertsDelivered: number; seconds: number; peakRssKb: number }
+export interface DiscordResult { alerts: number; requests: number; rateLimited: number; accepted: number; alertsDelivered: number; folded: number; outboxLeft: number; seconds: number; peakRssKb: number }
 
 /**
  * `alerts` alerts in one burst to a Discord webhook whose bucket allows `limit` requests per `windowS`
@@ -169,7 +169,7 @@ export async function discordBurst(alerts = 500, limit = 5, windowS = 2, waitS =
     used++;
     accepted++;
     const body = JSON.parse(req.body) as { content?: string; embeds?: { description?: string; title?: string }[] };
-    alertsDelivered += (JSON.stringify(body).match(/seq=\d+/g) ?? []).length;
+    alertsDelivered += new Set(JSON.stringify(body).match(/seq=\d+/g) ?? []).size;
     return { status: 200, headers: { ...bucket, 'x-ratelimit-remaining': String(limit - used) }, body: { id: String(accepted), channel_id: '1', webhook_id: '1234' } };
   });
   const relay = await startRelay(
@@ -188,7 +188,10 @@ export async function discordBurst(alerts = 500, limit = 5, windowS = 2, waitS =
       if (discord.requests.length !== last.n) last = { n: discord.requests.length, at: performance.now() };
       return alertsDelivered >= alerts || performance.now() - last.at > 5000;
     }, waitS * 1000, 200);
-    return { alerts, requests: discord.requests.length, rateLimited, accepted, alertsDelivered, seconds: (last.at - t0) / 1000, peakRssKb: relay.peakRssKb() };
+    return {
+      alerts, requests: discord.requests.length, rateLimited, accepted, alertsDelivered, seconds: (last.at - t0) / 1000, peakRssKb: relay.peakRssKb(),
+      folded: await relay.metric('relay_notifier_folded_alerts_total'), outboxLeft: await relay.metric('relay_notifier_outbox_depth'),
+    };
   } finally {
     await relay.stop();
     await discord.close();
