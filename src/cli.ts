@@ -1,4 +1,5 @@
 // The `relay` command: run, check, replay, silence, test-url, notifiers.
+import './young-generation.ts';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
@@ -17,7 +18,7 @@ import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './comman
 import { repairStateDir } from './commands/repair.ts';
 import { stateErrorLine } from './state/state-error-line.ts';
 import { listNotifiers } from './commands/notifiers.ts';
-import { formatSend, formatTotals, keepHeapNearLiveSize, replayFile } from './commands/replay.ts';
+import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 import { listAnswers } from './commands/answers.ts';
 
@@ -73,7 +74,6 @@ program
   .action(async (logfile: string, opts: { config?: string }) => {
     const config = loadOrExit(opts.config);
     try {
-      keepHeapNearLiveSize();
       const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
       process.stdout.write(formatTotals(result, config));
     } catch (e) {

@@ -4,7 +4,6 @@
 // Every line becomes an event through the listeners' own functions, so replay and live give the same alerts.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { setFlagsFromString } from 'node:v8';
 import type { Alert } from '../alert.ts';
 import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
@@ -42,16 +41,6 @@ export interface ReplayResult {
   unreadable: number;
   unreadableShown: { line: number; reason: string }[];
   sent: Record<string, number>;
-}
-
-/**
- * For the `relay replay` process only: V8 grows its young generation with the allocation rate, not with what
- * stays alive (about 15 MB here), so a long steady stream of short-lived lines would otherwise end up as some
- * 80 MB of heap holding garbage. With the growth factor at 1 a million-line replay peaks under 140 MB
- * (bench/replay-memory.ts).
- */
-export function keepHeapNearLiveSize(): void {
-  setFlagsFromString('--semi-space-growth-factor=1');
 }
 
 /** Streams `file` line by line (constant memory whatever its size) through a {@link Replay}. */

@@ -114,7 +114,7 @@ const ADDED_COLUMNS = {
 
 export class OutboxDb {
   private readonly db: Database.Database;
-  private insert: Database.Statement | undefined;
+  private readonly statements = new Map<string, Database.Statement>();
 
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(readonly file: string) {
@@ -145,6 +145,13 @@ export class OutboxDb {
     }
   }
 
+  /** Prepared once per SQL text: preparing parses and plans it, which would otherwise be paid on every alert. */
+  private statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    return prepared;
+  }
+
   /** Runs `fn` in one transaction (one disk sync); nested calls join the outer one. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
@@ -152,9 +159,8 @@ export class OutboxDb {
 
   /** Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. */
   add(batch: readonly NewRows[], now: number): string[][] {
-    this.insert ??= this.db.prepare(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
+    const insert = this.statement(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
       key, count, alerts, folded, rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const insert = this.insert;
     return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) =>
       insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
         alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now,
@@ -163,41 +169,54 @@ export class OutboxDb {
 
   /** The oldest pending rows of one notifier, in order. */
   head(notifier: string, limit: number): OutboxRow[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?")
+    return (this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?")
       .all(notifier, limit) as Row[]).map(fromRow);
   }
 
   /** Pending rows per notifier. */
   /** Per notifier, in one pass: what /metrics shows as outbox depth (alerts), oldest waiting time and dead rows. */
   waiting(): Map<string, OutboxWaiting> {
-    const rows = this.db.prepare(`SELECT notifier, SUM(CASE WHEN state = 'pending' THEN alerts ELSE 0 END) AS pending,
+    const rows = this.statement(`SELECT notifier, SUM(CASE WHEN state = 'pending' THEN alerts ELSE 0 END) AS pending,
       MIN(CASE WHEN state = 'pending' THEN enqueued_at END) AS oldest, SUM(state = 'dead') AS dead
       FROM outbox GROUP BY notifier`).all() as { notifier: string; pending: number; oldest: number | null; dead: number }[];
     return new Map(rows.map((r) => [r.notifier, { pending: r.pending, oldestEnqueuedAt: r.oldest ?? undefined, dead: r.dead }]));
   }
 
   pending(): Map<string, number> {
-    const rows = this.db.prepare("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier")
+    const rows = this.statement("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier")
       .all() as { notifier: string; n: number }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }
 
   /** Pending rows of one notifier that entered the outbox at or before `before`, in order. */
   enqueuedBefore(notifier: string, before: number): OutboxRow[] {
-    return (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' AND enqueued_at <= ? ORDER BY seq")
+    return (this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' AND enqueued_at <= ? ORDER BY seq")
       .all(notifier, before) as Row[]).map(fromRow);
   }
 
+  /**
+   * Delivered rows leave without waiting for the disk (synchronous=NORMAL for this one commit): in WAL mode
+   * that still survives a crash of relay, and a power loss before the next add's sync can only send such an
+   * alert once more, never lose one. It spares the second of the two disk syncs each alert cost.
+   */
   remove(seqs: readonly number[]): void {
-    const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
-    this.transaction(() => {
+    const del = this.statement('DELETE FROM outbox WHERE seq = ?');
+    const removeAll = () => this.transaction(() => {
       for (const seq of seqs) del.run(seq);
     });
+    // Inside a caller's transaction the commit is the caller's, and so is its sync.
+    if (this.db.inTransaction) return removeAll();
+    this.statement('PRAGMA synchronous = NORMAL').run();
+    try {
+      removeAll();
+    } finally {
+      this.statement('PRAGMA synchronous = FULL').run();
+    }
   }
 
   /** `bump`: failed tries to add (more than 1 when earlier updates were held in memory). */
   retryLater(seqs: readonly number[], nextAttemptAt: number, error: string, bump = 1): void {
-    const update = this.db.prepare('UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE seq = ?');
+    const update = this.statement('UPDATE outbox SET attempts = attempts + ?, next_attempt_at = ?, last_error = ? WHERE seq = ?');
     this.transaction(() => {
       for (const seq of seqs) update.run(bump, nextAttemptAt, error, seq);
     });
@@ -205,17 +224,17 @@ export class OutboxDb {
 
   /** Given up: the rows move to `dead` with the reason, and the dead list is pruned to its bound. */
   bury(seqs: readonly number[], error: string, now: number): void {
-    const update = this.db.prepare("UPDATE outbox SET state = 'dead', dead_at = ?, last_error = ? WHERE seq = ? AND state = 'pending'");
+    const update = this.statement("UPDATE outbox SET state = 'dead', dead_at = ?, last_error = ? WHERE seq = ? AND state = 'pending'");
     this.transaction(() => {
       for (const seq of seqs) update.run(now, error, seq);
-      this.db.prepare(`DELETE FROM outbox WHERE state = 'dead' AND seq NOT IN
+      this.statement(`DELETE FROM outbox WHERE state = 'dead' AND seq NOT IN
         (SELECT seq FROM outbox WHERE state = 'dead' ORDER BY dead_at DESC, seq DESC LIMIT ?)`).run(DEAD_KEEP);
     });
   }
 
   /** Dead rows, newest first; with `seq`, that one only. */
   dead(limit = DEAD_KEEP, seq?: number): OutboxRow[] {
-    return (this.db.prepare(`SELECT * FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} ORDER BY dead_at DESC, seq DESC LIMIT @limit`)
+    return (this.statement(`SELECT * FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} ORDER BY dead_at DESC, seq DESC LIMIT @limit`)
       .all({ limit, ...(seq === undefined ? {} : { seq }) }) as Row[]).map(fromRow);
   }
 
@@ -226,19 +245,19 @@ export class OutboxDb {
    */
   fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     return this.transaction(() => {
-      let total = (this.db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }).n;
+      let total = (this.statement("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }).n;
       // A row for one person is never folded: a fold would show one person's alerts to another.
-      const rules = this.db.prepare(`SELECT rule, COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending' AND seq > ?
+      const rules = this.statement(`SELECT rule, COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending' AND seq > ?
         AND recipient IS NULL GROUP BY rule HAVING n > 1 ORDER BY n DESC`).all(notifier, afterSeq) as { rule: string; n: number }[];
       const done: FoldResult[] = [];
       for (const { rule } of rules) {
         if (total <= target) break;
-        const rows = (this.db.prepare("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? AND recipient IS NULL ORDER BY seq")
+        const rows = (this.statement("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? AND recipient IS NULL ORDER BY seq")
           .all(notifier, rule, afterSeq) as Row[]).map(fromRow);
         const into = foldRows(rows, notifier, reason);
-        this.db.prepare('UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?')
+        this.statement('UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?')
           .run(into.title, into.body, into.type, into.severity ?? null, into.count, into.alerts, JSON.stringify(into.folded), rows[0]!.seq);
-        const del = this.db.prepare('DELETE FROM outbox WHERE seq = ?');
+        const del = this.statement('DELETE FROM outbox WHERE seq = ?');
         for (const r of rows.slice(1)) del.run(r.seq);
         total -= rows.length - 1;
         done.push({ rule, alerts: into.alerts, rows: rows.length, newlyFolded: rows.reduce((n, r) => n + (r.folded ? 0 : r.alerts), 0) });
@@ -249,7 +268,7 @@ export class OutboxDb {
 
   /** `relay outbox retry NOTIFIER`: its waiting rows are due now. Returns how many. */
   retryNow(notifier: string, now: number): number {
-    return this.db.prepare("UPDATE outbox SET next_attempt_at = ? WHERE notifier = ? AND state = 'pending' AND next_attempt_at > ?")
+    return this.statement("UPDATE outbox SET next_attempt_at = ? WHERE notifier = ? AND state = 'pending' AND next_attempt_at > ?")
       .run(now, notifier, now).changes;
   }
 
@@ -257,7 +276,7 @@ export class OutboxDb {
   revive(now: number, seq?: number): Map<string, number> {
     return this.transaction(() => {
       const counts = this.countDead(seq);
-      this.db.prepare(`UPDATE outbox SET state = 'pending', dead_at = NULL, attempts = 0, enqueued_at = @now, next_attempt_at = @now
+      this.statement(`UPDATE outbox SET state = 'pending', dead_at = NULL, attempts = 0, enqueued_at = @now, next_attempt_at = @now
         WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run({ now, ...(seq === undefined ? {} : { seq }) });
       return counts;
     });
@@ -267,7 +286,7 @@ export class OutboxDb {
   dropDead(seq?: number): Map<string, number> {
     return this.transaction(() => {
       const counts = this.countDead(seq);
-      this.db.prepare(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run(seq === undefined ? {} : { seq });
+      this.statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run(seq === undefined ? {} : { seq });
       return counts;
     });
   }
@@ -275,21 +294,21 @@ export class OutboxDb {
   /** Deletes a notifier's waiting rows. Returns how many (alerts, counting folded rows' alerts). */
   dropPending(notifier: string): { rows: number; alerts: number } {
     return this.transaction(() => {
-      const n = this.db.prepare("SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox WHERE notifier = ? AND state = 'pending'")
+      const n = this.statement("SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox WHERE notifier = ? AND state = 'pending'")
         .get(notifier) as { rows: number; alerts: number };
-      this.db.prepare("DELETE FROM outbox WHERE notifier = ? AND state = 'pending'").run(notifier);
+      this.statement("DELETE FROM outbox WHERE notifier = ? AND state = 'pending'").run(notifier);
       return n;
     });
   }
 
   addLoss(notifier: string, reason: string, alerts: number, firstAt: number, lastAt: number): void {
-    this.db.prepare(`INSERT INTO losses (notifier, reason, alerts, first_at, last_at) VALUES (?, ?, ?, ?, ?)
+    this.statement(`INSERT INTO losses (notifier, reason, alerts, first_at, last_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (notifier, reason) DO UPDATE SET alerts = alerts + excluded.alerts, last_at = excluded.last_at`)
       .run(notifier, reason, alerts, firstAt, lastAt);
   }
 
   losses(): Loss[] {
-    return (this.db.prepare('SELECT * FROM losses ORDER BY notifier, reason').all() as { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
+    return (this.statement('SELECT * FROM losses ORDER BY notifier, reason').all() as { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
       .map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
   }
 
@@ -308,7 +327,7 @@ export class OutboxDb {
   }
 
   private countDead(seq?: number): Map<string, number> {
-    const rows = this.db.prepare(`SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`)
+    const rows = this.statement(`SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`)
       .all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }

@@ -8,6 +8,7 @@ import type { Clock } from '../clock.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import { Deadline, type FrameProgress } from './connection-deadline.ts';
 import type { Intake } from './intake.ts';
+import { TurnBudget } from './turn-budget.ts';
 
 /**
  * Decides on each new connection: `false` refuses it, `true` accepts it, and a string accepts it and
@@ -48,14 +49,24 @@ export interface StreamServerOptions {
   secure?: SecureLayer;
   /** `identity`: the peer's verified certificate identity, when a secure layer gave one. */
   open(peer: string | undefined, identity?: string): ConnectionReader;
+  /** Events the listener hands on per turn of the event loop before a connection pauses (turn-budget.ts). */
+  eventsPerTurn?: number;
 }
 
 export class StreamServer {
   readonly server = net.createServer((socket) => this.#accept(socket));
   readonly #sockets = new Set<Socket>();
   readonly #perPeer = new Map<string, number>();
+  readonly #budget: TurnBudget;
 
-  constructor(private readonly opts: StreamServerOptions) {}
+  constructor(private readonly opts: StreamServerOptions) {
+    this.#budget = new TurnBudget(opts.eventsPerTurn);
+  }
+
+  /** Times a connection was paused because the listener had handed on its events for this turn. */
+  get pauses(): number {
+    return this.#budget.pauses;
+  }
 
   listen(options: net.ListenOptions, where: string): Promise<void> {
     const { intake } = this.opts;
@@ -129,8 +140,10 @@ export class StreamServer {
     const begin = (identity: string | undefined) => {
       const r = (reader = this.opts.open(peer, identity));
       stream.on('data', (chunk: Buffer) => {
+        const before = intake.stats.received;
         r.push(chunk);
         deadline.pushed();
+        this.#budget.spend(stream, intake.stats.received - before);
       });
       stream.on('end', () => r.end());
       deadline.pushed();

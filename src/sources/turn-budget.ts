@@ -1,0 +1,45 @@
+// How many events one listener's connections may hand on in one turn of the event loop. Past the bound
+// the connection that delivered them is paused until the next turn, so a flood on one socket cannot keep
+// the loop in its reads: timers, the other connections and the alert path's own I/O (the outbox, a
+// notifier's HTTP request) run between read batches, and unread bytes wait in the kernel, where TCP's
+// window slows the sender instead of relay's heap growing.
+import type { Socket } from 'node:net';
+
+/** Events a listener hands on per turn before it pauses; about 1–3 ms of parsing and matching. */
+export const DEFAULT_EVENTS_PER_TURN = 512;
+
+export class TurnBudget {
+  #used = 0;
+  #scheduled = false;
+  readonly #paused = new Set<Socket>();
+  #pauses = 0;
+
+  constructor(private readonly max: number = DEFAULT_EVENTS_PER_TURN) {}
+
+  /** `socket` just handed on `events` events; it pauses until the next turn if the listener's bound is spent. */
+  spend(socket: Socket, events: number): void {
+    if (events === 0) return;
+    this.#used += events;
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(() => this.#nextTurn());
+    }
+    if (this.#used >= this.max && !this.#paused.has(socket)) {
+      this.#pauses++;
+      this.#paused.add(socket);
+      socket.pause();
+    }
+  }
+
+  /** Times a connection was paused for spending the bound (what tests and diagnostics read). */
+  get pauses(): number {
+    return this.#pauses;
+  }
+
+  #nextTurn(): void {
+    this.#scheduled = false;
+    this.#used = 0;
+    for (const socket of this.#paused) if (!socket.destroyed) socket.resume();
+    this.#paused.clear();
+  }
+}

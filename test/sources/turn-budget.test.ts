@@ -1,0 +1,79 @@
+import type { Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TcpListener } from '../../src/config/schema.ts';
+import type { RelayEvent } from '../../src/event.ts';
+import { silentLogger } from '../../src/log.ts';
+import { TcpSource } from '../../src/sources/tcp.ts';
+import { DEFAULT_EVENTS_PER_TURN } from '../../src/sources/turn-budget.ts';
+import { connect } from '../helpers/net.ts';
+import { hostPort, until } from './loopback.ts';
+
+/** Node reads a stream in chunks of at most 64 KiB: one read past the bound is what a pause cannot undo. */
+const READ_CHUNK = 64 * 1024;
+
+let source: TcpSource | undefined;
+const sockets: Socket[] = [];
+
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.destroy();
+  await source?.stop();
+  source = undefined;
+});
+
+/** A listener whose sink counts events per turn of the event loop (a turn ends when setImmediate runs). */
+async function listen() {
+  const seen = { events: 0, thisTurn: 0, mostInOneTurn: 0, turns: 0 };
+  let turnOpen = false;
+  const sink = (_: RelayEvent) => {
+    seen.events++;
+    seen.mostInOneTurn = Math.max(seen.mostInOneTurn, ++seen.thisTurn);
+    if (!turnOpen) {
+      turnOpen = true;
+      setImmediate(() => {
+        turnOpen = false;
+        seen.thisTurn = 0;
+        seen.turns++;
+      });
+    }
+  };
+  const config = TcpListener.parse({ name: 'flood', type: 'tcp', address: '127.0.0.1:0' });
+  source = new TcpSource(config, sink, silentLogger);
+  await source.start();
+  const open = async () => {
+    const s = await connect(hostPort(source!.address()));
+    sockets.push(s);
+    return s;
+  };
+  return { seen, open };
+}
+
+const flood = (n: number, tag: string) => {
+  const line = (i: number) => `<13>1 2026-01-01T00:00:00Z web1 app - - - ${tag} line ${String(i).padStart(6, '0')} ${'x'.repeat(40)}\n`;
+  return Array.from({ length: n }, (_, i) => line(i)).join('');
+};
+
+describe('a listener pauses a connection once it has handed on its events for this turn, and resumes it next turn', () => {
+  it('a flood on one connection reaches the rules in batches of at most the bound plus one read, and every line arrives', async () => {
+    const { seen, open } = await listen();
+    const data = flood(40_000, 'a');
+    const lineLength = data.indexOf('\n') + 1;
+    const s = await open();
+    s.end(data);
+    await until(() => seen.events === 40_000);
+    expect(seen.mostInOneTurn).toBeLessThanOrEqual(DEFAULT_EVENTS_PER_TURN + Math.ceil(READ_CHUNK / lineLength));
+    expect(seen.turns).toBeGreaterThanOrEqual(40_000 / (DEFAULT_EVENTS_PER_TURN + READ_CHUNK / lineLength));
+    expect(source!.stats().received).toBe(40_000);
+  });
+
+  it('two flooding connections share one bound per listener, and both are read to the end', async () => {
+    const { seen, open } = await listen();
+    const data = flood(20_000, 'b');
+    const lineLength = data.indexOf('\n') + 1;
+    const [s1, s2] = [await open(), await open()];
+    s1.end(data);
+    s2.end(data);
+    await until(() => seen.events === 40_000);
+    expect(seen.mostInOneTurn).toBeLessThanOrEqual(DEFAULT_EVENTS_PER_TURN + 2 * Math.ceil(READ_CHUNK / lineLength));
+    expect(source!.stats().received).toBe(40_000);
+  });
+});
