@@ -373,9 +373,15 @@ export class Dispatcher {
     const ticket = lane.arc.started(lane.sending.size - rows.length);
     const startedAt = performance.now();
     let outcome: SendOutcome = 'ok';
+    let parts = 0;
+    // Before each part of the message (most have one): the previous part has its answer, the next waits its turn.
+    const pace = (s?: AbortSignal): Promise<void> => {
+      if (parts++ > 0) lane.pacer.finished();
+      return lane.pacer.acquire(s);
+    };
     try {
       const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
-      await lane.notifier.send(message, { signal, pace: (s) => lane.pacer.acquire(s), rateLimit: (state) => lane.pacer.told(state) });
+      await lane.notifier.send(message, { signal, pace, rateLimit: (state) => lane.pacer.told(state) });
     } catch (e) {
       outcome = 'rejected';
       // Cut short by shutdown: the rows stay as they were, for the next start.
@@ -385,6 +391,7 @@ export class Dispatcher {
       this.failed(lane, rows, e);
       return;
     } finally {
+      if (parts > 0) lane.pacer.finished();
       lane.arc.finished(ticket, performance.now() - startedAt, outcome);
     }
     await this.delivered(lane, rows);

@@ -1,7 +1,9 @@
 // Keeps one notifier's requests inside its provider's limits before the provider has to answer 429: the
 // published limit (a token bucket, e.g. Slack's one message per second per webhook) and what the provider
 // says after each request (Discord's X-RateLimit-Remaining / Reset-After: when nothing remains in the
-// bucket, the next request waits until it resets). A 429 that still comes is the outbox's Retry-After.
+// bucket, the next request waits until it resets). The bucket refills only while no request is under way:
+// a provider counts a request from when it arrives, which may be any time before its answer, so spacing
+// is measured from the answer. A 429 that still comes is the outbox's Retry-After.
 import type { Clock } from '../clock.ts';
 import type { Pace, RateLimitState } from '../../notifiers/types.ts';
 import { RETRY_AFTER_CAP } from './retry-delay.ts';
@@ -11,6 +13,8 @@ export class Pacer {
   private refilledAt: number;
   /** The provider said its bucket is empty until then. */
   private blockedUntil = 0;
+  /** Requests acquired and not yet finished. */
+  private busy = 0;
 
   constructor(private readonly pace: Pace | undefined, private readonly clock: Clock) {
     this.tokens = pace?.requests ?? 0;
@@ -45,6 +49,14 @@ export class Pacer {
       });
     }
     if (this.pace) this.tokens -= 1;
+    this.busy++;
+  }
+
+  /** The request `acquire` let go has its answer (or failed). */
+  finished(): void {
+    if (this.busy === 0) return;
+    this.busy--;
+    if (this.busy === 0) this.refilledAt = this.clock.now();
   }
 
   /** The provider's own account of its bucket, read from the answer to a request. */
@@ -56,6 +68,10 @@ export class Pacer {
 
   private refill(now: number): void {
     const pace = this.pace!;
+    if (this.busy > 0) {
+      this.refilledAt = now;
+      return;
+    }
     this.tokens = Math.min(pace.requests, this.tokens + ((now - this.refilledAt) * pace.requests) / pace.perMs);
     this.refilledAt = now;
   }
