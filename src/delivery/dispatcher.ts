@@ -369,7 +369,7 @@ export class Dispatcher {
 
   private async attempt(lane: Lane, rows: OutboxRow[]): Promise<void> {
     const folded = rows.length > 1;
-    const message = folded ? digestMessage(lane.notifier.name, rows) : messageOf(rows[0]!);
+    const message = folded ? digestMessage(lane.notifier.name, rows, rows[0]!.attempts > 0) : messageOf(rows[0]!);
     const ticket = lane.arc.started(lane.sending.size - rows.length);
     const startedAt = performance.now();
     let outcome: SendOutcome = 'ok';
