@@ -58,9 +58,9 @@ export class App {
     this.syslogSudo = new SyslogWrappedSudo(config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
     this.notifiers = [];
     for (const [name, entry] of Object.entries(config.notifiers)) {
-      const { url } = notifierSettings(entry);
+      const { url, concurrency } = notifierSettings(entry);
       if (url === '') opts.log.info({ notifier: name }, 'notifier disabled: its URL is empty');
-      else this.notifiers.push(createNotifier(name, url));
+      else this.notifiers.push(createNotifier(name, url, concurrency === undefined ? {} : { concurrency }));
     }
     this.sources = config.listeners.map((l) => createSource(l, (e) => this.accept(e), opts.log.child({ listener: l.name }), { clock: this.clock }));
   }

@@ -1,8 +1,11 @@
 // How many sends one notifier may have in flight, adapted like Vector's ARC (a TCP-style AIMD loop): start
 // at 1, add 1 per round while the limit is in use and the round's mean latency holds (within 2.5 deviations
 // of past rounds), halve at once when the provider pushes back (429, 5xx, timeouts), never above the
-// notifier's `concurrency`. A round is `limit` sends started after the last change (a generation number
-// tells them apart), so a burst of failures from one round halves the limit once, not once per failure.
+// notifier's `concurrency`. Like TCP (and unlike ARC, which starts from a configured guess), the first
+// rounds double instead of adding 1 (slow start) until latency first rises or the provider first pushes
+// back: a burst to a slow webhook reaches its level in a handful of round trips, not dozens. A round is
+// `limit` sends started after the last change (a generation number tells them apart), so a burst of
+// failures from one round halves the limit once, not once per failure.
 
 /** EWMA weight of a new latency sample (Vector's default). */
 const ALPHA = 0.4;
@@ -27,6 +30,8 @@ export class AdaptiveConcurrency {
   /** Past rounds' mean latency (EWMA) and its variance. */
   private mean: number | undefined;
   private variance = 0;
+  /** Doubling per round until the first sign of load. */
+  private slowStart = true;
 
   constructor(readonly max: number) {}
 
@@ -44,6 +49,7 @@ export class AdaptiveConcurrency {
     // A send that began before the last change says nothing about the limit as it is now.
     if (ticket !== this.generation || outcome === 'rejected') return;
     if (outcome === 'pushback') {
+      this.slowStart = false;
       this.nextRound(Math.max(1, Math.floor(this.current / 2)));
       return;
     }
@@ -53,7 +59,9 @@ export class AdaptiveConcurrency {
     const latency = this.roundSum / this.roundCount;
     const holds = this.mean === undefined || latency <= this.mean + DEVIATIONS * Math.sqrt(this.variance) + NOISE_MS;
     this.sample(latency);
-    this.nextRound(holds && this.saturated ? Math.min(this.max, this.current + 1) : this.current);
+    if (!holds) this.slowStart = false;
+    const grown = this.slowStart ? this.current * 2 : this.current + 1;
+    this.nextRound(holds && this.saturated ? Math.min(this.max, grown) : this.current);
   }
 
   private nextRound(limit: number): void {

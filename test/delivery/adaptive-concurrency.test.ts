@@ -9,11 +9,31 @@ function round(arc: AdaptiveConcurrency, latency: number, outcome: 'ok' | 'pushb
 }
 
 describe('AdaptiveConcurrency', () => {
-  it('starts at 1 and adds 1 per round while latency holds and the limit is in use', () => {
-    const arc = new AdaptiveConcurrency(10);
+  it('starts at 1 and doubles per round while latency holds and the limit is in use (slow start)', () => {
+    const arc = new AdaptiveConcurrency(100);
     expect(arc.limit).toBe(1);
     for (let i = 0; i < 5; i++) round(arc, 50);
-    expect(arc.limit).toBe(6);
+    expect(arc.limit).toBe(32);
+  });
+
+  it('after the first rise in latency, adds 1 per round while latency holds', () => {
+    const arc = new AdaptiveConcurrency(100);
+    for (let i = 0; i < 3; i++) round(arc, 50);
+    expect(arc.limit).toBe(8);
+    round(arc, 400);
+    expect(arc.limit).toBe(8);
+    for (let i = 0; i < 3; i++) round(arc, 400);
+    expect(arc.limit).toBe(11);
+  });
+
+  it('after the first pushback, halves and then adds 1 per round', () => {
+    const arc = new AdaptiveConcurrency(100);
+    for (let i = 0; i < 4; i++) round(arc, 50);
+    round(arc, 50, 'pushback');
+    expect(arc.limit).toBe(8);
+    round(arc, 50);
+    round(arc, 50);
+    expect(arc.limit).toBe(10);
   });
 
   it('never grows past its max', () => {
@@ -26,14 +46,14 @@ describe('AdaptiveConcurrency', () => {
     const arc = new AdaptiveConcurrency(10);
     round(arc, 50);
     round(arc, 50);
-    expect(arc.limit).toBe(3);
+    expect(arc.limit).toBe(4);
     for (let i = 0; i < 5; i++) arc.finished(arc.started(0), 50, 'ok');
-    expect(arc.limit).toBe(3);
+    expect(arc.limit).toBe(4);
   });
 
   it('halves once per round on pushback (429, 5xx, timeouts), however many sends of that round failed', () => {
     const arc = new AdaptiveConcurrency(64);
-    for (let i = 0; i < 15; i++) round(arc, 50);
+    for (let i = 0; i < 4; i++) round(arc, 50);
     expect(arc.limit).toBe(16);
     round(arc, 50, 'pushback');
     expect(arc.limit).toBe(8);
@@ -47,7 +67,7 @@ describe('AdaptiveConcurrency', () => {
 
   it('holds while latency rises well past its usual spread', () => {
     const arc = new AdaptiveConcurrency(64);
-    for (let i = 0; i < 7; i++) round(arc, 50);
+    for (let i = 0; i < 3; i++) round(arc, 50);
     expect(arc.limit).toBe(8);
     round(arc, 400);
     expect(arc.limit).toBe(8);
@@ -55,7 +75,7 @@ describe('AdaptiveConcurrency', () => {
 
   it('ignores refusals that say nothing about load (a 400)', () => {
     const arc = new AdaptiveConcurrency(64);
-    for (let i = 0; i < 3; i++) round(arc, 50);
+    for (let i = 0; i < 2; i++) round(arc, 50);
     round(arc, 50, 'rejected');
     expect(arc.limit).toBe(4);
   });
