@@ -306,7 +306,7 @@ export class Dispatcher {
           continue;
         }
         // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
-        const due = Math.min(Math.max(head.nextAttemptAt, lane.pacer.readyAt()), head.enqueuedAt + this.config.max_age, rerouteAt);
+        const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? lane.pacer.readyAt() : 0), head.enqueuedAt + this.config.max_age, rerouteAt);
         if (due > now || lane.sending.size >= lane.arc.limit) {
           await this.waitUntil(lane, due > now ? due : undefined);
           continue;
@@ -383,7 +383,7 @@ export class Dispatcher {
     };
     try {
       const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
-      await lane.notifier.send(message, { signal, pace, rateLimit: (state) => lane.pacer.told(state) });
+      await lane.notifier.send(message, paced(rows[0]!) ? { signal, pace, rateLimit: (state) => lane.pacer.told(state) } : { signal });
     } catch (e) {
       outcome = 'rejected';
       // Cut short by shutdown: the rows stay as they were, for the next start.
@@ -519,6 +519,14 @@ export class Dispatcher {
 function undirected(rows: OutboxRow[]): OutboxRow[] {
   const cut = rows.findIndex((r) => r.recipient !== undefined);
   return cut === -1 ? rows : rows.slice(0, Math.max(1, cut));
+}
+
+/**
+ * A provider's limits are per channel: a message for one person goes to that person's own channel (a DM,
+ * their address), not the one the notifier's pace and bucket count.
+ */
+function paced(row: OutboxRow): boolean {
+  return row.recipient === undefined;
 }
 
 /** Two alerts with one key are never in flight together: they reach the receiver in the order they were raised. */
