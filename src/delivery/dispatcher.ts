@@ -3,8 +3,8 @@
 // adaptive-concurrency.ts), never two of one alert key at once; a people-facing service gets one at a time,
 // paced to its provider's limits (pacer.ts), and what piles up behind it, slow or failing, is sent as one
 // digest. Failures a retry can help wait for the provider's own Retry-After or for backoff, without an
-// attempt limit, until delivery.max_age. Every alert is in the outbox (or, while the disk refuses writes, in its memory
-// buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
+// attempt limit, until delivery.max_age. Every alert is in the outbox (or, while the disk refuses writes,
+// in its memory buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
 // (queue-cap.ts), dead or long-waiting alerts go to the notifier's fallback (fallback.ts), and rows another
 // process re-queued (`relay outbox retry`) are picked up.
 import type { Alert } from '../alert.ts';
