@@ -1,7 +1,9 @@
 // discord:// and native Discord webhook URLs, sent through discord.js's WebhookClient. Log text is data:
 // allowed_mentions is empty so `@everyone`, `<@id>` and `<@&role>` ping no one, and plain-text mode
 // escapes markdown. discord.js is told to reject on rate limits instead of sleeping, so a 429 becomes a
-// NotifyError carrying Discord's own retry_after for the outbox to honour.
+// NotifyError carrying Discord's own retry_after for the outbox to honour. Its client lives for one send,
+// so its own bucket queue never sees a second request: the bucket headers of every answer go to delivery's
+// pacer instead (ctx.rateLimit), which holds the next send while the bucket is empty.
 import type { WebhookMessageCreateOptions } from 'discord.js';
 import { endpoint } from './endpoints.ts';
 import type { RateLimitAnswer } from './discord-errors.ts';
@@ -33,6 +35,8 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
   // Content holds at most 2,000 characters and the title is printed inside it; embeds allow more, but
   // one limit for both modes keeps `overflow=` predictable.
   limits: { title: 256, body: 2000, titleInBody: true, escape: escapeMarkdown },
+  // About 30 messages per minute per channel (the per-webhook bucket, 5 per 2 s, comes in the headers).
+  pace: { requests: 30, perMs: 60_000 },
   accepts: (url) => NATIVE_HOSTS.test(url.hostname) && /^\/api\/(?:v\d+\/)?webhooks\/\d+\/[^/]+\/?$/.test(url.pathname),
   parse(url) {
     const native = url.protocol === 'https:';
@@ -83,6 +87,9 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
         makeRequest: async (url, init) => {
           const signal = ctx.signal && init.signal ? AbortSignal.any([ctx.signal, init.signal as AbortSignal]) : (ctx.signal ?? init.signal);
           const res = await fetch(url, { ...(init as RequestInit), signal: signal as AbortSignal | undefined });
+          const remaining = res.headers.get('x-ratelimit-remaining');
+          const resetAfter = res.headers.get('x-ratelimit-reset-after');
+          if (remaining !== null && resetAfter !== null) ctx.rateLimit?.({ remaining: Number(remaining), resetAfterMs: Math.ceil(Number(resetAfter) * 1000) });
           if (res.status === 429) rateLimit = { body: await res.clone().json().catch(() => undefined), headers: res.headers };
           return res as never;
         },

@@ -6,7 +6,7 @@ import type { Limits, Message, Notifier, NotifierModule, Recipient, SendContext 
 import { fillPersonUrl, isPersonUrl, restoreParts, SAMPLE_PERSON } from './person-url.ts';
 import { withAnswerLinks } from './answer-text.ts';
 import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
-import { choiceParam } from './url-fields.ts';
+import { choiceParam, intParam } from './url-fields.ts';
 import { maskInvalidUrl } from './mask-invalid-url.ts';
 import { consoleNotifier } from './console.ts';
 import { jsonNotifier } from './json.ts';
@@ -49,10 +49,16 @@ export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<s
 
 const SCHEMES = buildSchemeTable(MODULES);
 
+/** Sends in flight at once to a webhook read by a program, unless `concurrency` says otherwise. */
+export const DEFAULT_CONCURRENCY = 50;
+export const MAX_CONCURRENCY = 1000;
+
 export interface ParsedNotifierUrl {
   module: NotifierModule<any>;
   config: unknown;
   overflow: Overflow;
+  /** `concurrency=N` from the URL, if given. */
+  concurrency?: number;
 }
 
 /** Find the module for a URL string and parse it; throws RelayError (URL_INVALID / URL_SCHEME). */
@@ -79,18 +85,28 @@ export function parseNotifierUrl(raw: string): ParsedNotifierUrl {
     throw new RelayError(ErrorCodes.URL_SCHEME, `${url.host} is not a webhook URL relay knows (see \`relay notifiers\`)`);
   }
   const overflow = choiceParam(url, 'overflow', OVERFLOW_MODES, 'truncate');
-  return { module, config: module.parse(url), overflow };
+  const concurrency = intParam(url, 'concurrency', 1, MAX_CONCURRENCY);
+  return { module, config: module.parse(url), overflow, ...(concurrency === undefined ? {} : { concurrency }) };
 }
 
-export function createNotifier(name: string, raw: string): Notifier {
+/** Set in a `notifiers:` object entry; wins over the same option in the URL. */
+export interface NotifierOptions {
+  concurrency?: number;
+}
+
+export function createNotifier(name: string, raw: string, opts: NotifierOptions = {}): Notifier {
   if (isPersonUrl(raw)) return createPersonNotifier(name, raw);
-  const { module, config, overflow } = parseNotifierUrl(raw);
+  const { module, config, overflow, concurrency } = parseNotifierUrl(raw);
   const masked = module.toUrl(config, { mask: true });
+  const options = [...(overflow === 'truncate' ? [] : [`overflow=${overflow}`]), ...(concurrency === undefined ? [] : [`concurrency=${concurrency}`])];
   return {
     name,
     service: module.service,
-    maskedUrl: redact(overflow === 'truncate' ? masked : `${masked}${masked.includes('?') ? '&' : '?'}overflow=${overflow}`),
+    maskedUrl: redact(options.length === 0 ? masked : `${masked}${masked.includes('?') ? '&' : '?'}${options.join('&')}`),
     foldsBacklog: !module.eachMessageMatters,
+    // A people-facing service sends one at a time: its backlog folds into a digest, which needs the lane to itself.
+    concurrency: module.eachMessageMatters ? (opts.concurrency ?? concurrency ?? DEFAULT_CONCURRENCY) : 1,
+    ...(module.pace ? { pace: module.pace } : {}),
     reaches: (person) => module.reachesPeople?.(config, person) ?? false,
     send: async (message, ctx = {}) => {
       // A message for one person never goes to a channel: only a module that can reach that person sends it.
@@ -110,6 +126,8 @@ function createPersonNotifier(name: string, raw: string): Notifier {
     service: sample.module.service,
     maskedUrl: redact(masked),
     foldsBacklog: false,
+    concurrency: 1,
+    ...(sample.module.pace ? { pace: sample.module.pace } : {}),
     reaches: (person) => fillPersonUrl(raw, person) !== undefined,
     send: async (message, ctx = {}) => {
       const url = message.recipient && fillPersonUrl(raw, message.recipient);
@@ -130,6 +148,7 @@ function cannotReach(name: string, person: Recipient | undefined): NotifyError {
 async function sendParts(module: NotifierModule<any>, config: unknown, parts: Message[], ctx: SendContext): Promise<void> {
   for (const [i, part] of parts.entries()) {
     try {
+      await ctx.pace?.(ctx.signal);
       await module.send(config, part, ctx);
     } catch (e) {
       if (parts.length === 1 || !(e instanceof NotifyError)) throw e;

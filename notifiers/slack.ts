@@ -32,6 +32,8 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
   forms: ['slack://TokenA/TokenB/TokenC[/#channel]', 'slack://botname@TokenA/TokenB/TokenC', 'slack://xoxb-TOKEN/#channel[/#channel2]', 'https://hooks.slack.com/services/TokenA/TokenB/TokenC'],
   options: ['footer=yes|no', 'blocks=yes|no', 'image=URL (icon)', 'botname=NAME', 'to=#channel'],
   limits: { title: 250, body: 35_000, escape: escapeSlack },
+  // About 1 message per second per channel (incoming webhooks and chat.postMessage alike).
+  pace: { requests: 1, perMs: 1000 },
   reachesPeople: (c, person) => c.mode === 'bot' && person.slack !== undefined,
   drawsAnswers: true,
   accepts: (url) => url.hostname === 'hooks.slack.com' && url.pathname.startsWith('/services/'),

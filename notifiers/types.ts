@@ -38,6 +38,23 @@ export interface AnswerLinks {
 export interface SendContext {
   /** Aborts the send (shutdown, timeout). */
   signal?: AbortSignal;
+  /** Resolves when the provider's limits let the next request go (the registry awaits it before each part). */
+  pace?: (signal?: AbortSignal) => Promise<void>;
+  /** A module that reads the provider's rate-limit headers reports them here after each request. */
+  rateLimit?: (state: RateLimitState) => void;
+}
+
+/** A provider's published request limit: at most `requests` per `perMs`, bursts included. */
+export interface Pace {
+  readonly requests: number;
+  readonly perMs: number;
+}
+
+/** What a provider says about its rate-limit bucket after a request (Discord's X-RateLimit-* headers). */
+export interface RateLimitState {
+  remaining: number;
+  /** ms until the bucket is full again. */
+  resetAfterMs: number;
 }
 
 /** What one message may hold; the registry cuts or splits longer text before `send` sees it. */
@@ -67,6 +84,8 @@ export interface NotifierModule<C = unknown> {
    * never folded into one digest for it. People-facing services leave this unset.
    */
   readonly eachMessageMatters?: true;
+  /** The provider's published limit per URL; delivery paces requests to it instead of waiting for a 429. */
+  readonly pace?: Pace;
   /** The module sends a message with `recipient` to that person only (a DM, the person's address as the only recipient). */
   readonly reachesPeople?: (config: C, person: Recipient) => boolean;
   /** The module draws `answers` itself (buttons); for others the registry appends the links to the body. */
@@ -91,6 +110,10 @@ export interface Notifier {
   readonly maskedUrl: string;
   /** A backlog that piled up while it failed may go out as one digest (false for webhooks read by programs). */
   readonly foldsBacklog: boolean;
+  /** Most sends in flight at once (`concurrency`; always 1 for people-facing services, which fold a backlog). */
+  readonly concurrency: number;
+  /** The provider's published limit, if it has one. */
+  readonly pace?: Pace;
   /** Can this notifier deliver a message to this one person? (false for channels and webhooks) */
   reaches?(person: Recipient): boolean;
   send(message: Message, ctx?: SendContext): Promise<void>;

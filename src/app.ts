@@ -263,10 +263,10 @@ function buildNotifiers(config: Config, keep: readonly Notifier[], log: Logger):
   const notifiers: Notifier[] = [];
   for (const [name, entry] of Object.entries(config.notifiers)) {
     const kept = keep.find((n) => n.name === name);
-    const { url } = notifierSettings(entry);
+    const { url, concurrency } = notifierSettings(entry);
     if (kept) notifiers.push(kept);
     else if (url === '') log.info({ notifier: name }, 'notifier disabled: its URL is empty');
-    else notifiers.push(createNotifier(name, url));
+    else notifiers.push(createNotifier(name, url, concurrency === undefined ? {} : { concurrency }));
   }
   return notifiers;
 }

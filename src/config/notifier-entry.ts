@@ -1,4 +1,4 @@
-// A `notifiers:` entry is a URL string or `{url, fallback, fallback_after}`; every reader goes through
+// A `notifiers:` entry is a URL string or `{url, fallback, fallback_after, concurrency}`; every reader goes through
 // this one function so both forms work everywhere.
 import type { NotifierEntryConfig } from './schema.ts';
 
@@ -7,6 +7,7 @@ export interface NotifierSettings {
   fallback?: string;
   /** ms */
   fallbackAfter?: number;
+  concurrency?: number;
 }
 
 export function notifierSettings(entry: NotifierEntryConfig): NotifierSettings {
@@ -15,5 +16,6 @@ export function notifierSettings(entry: NotifierEntryConfig): NotifierSettings {
     url: entry.url,
     ...(entry.fallback === undefined ? {} : { fallback: entry.fallback }),
     ...(entry.fallback_after === undefined ? {} : { fallbackAfter: entry.fallback_after }),
+    ...(entry.concurrency === undefined ? {} : { concurrency: entry.concurrency }),
   };
 }

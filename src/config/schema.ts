@@ -293,6 +293,11 @@ export const NotifierEntry = z.union([
     /** Another notifier: alerts that went dead here, or waited longer than fallback_after, go there once. */
     fallback: Name.optional(),
     fallback_after: Duration.optional(),
+    /**
+     * Most sends in flight at once (adapted between 1 and this to how the receiver copes); only for webhooks
+     * read by a program (json, form, xml): people-facing services send one at a time. Default 50 there.
+     */
+    concurrency: z.number().int().min(1).max(1000).optional(),
   }),
 ]);
 

@@ -15,10 +15,16 @@ import { checkPeople } from '../people/people-check.ts';
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const [name, entry] of Object.entries(config.notifiers)) {
-    const { url } = notifierSettings(entry);
+    const { url, concurrency } = notifierSettings(entry);
     if (url === '') continue; // an optional secret that is not set: the notifier is disabled
     try {
-      parseNotifierUrl(url);
+      const parsed = parseNotifierUrl(url);
+      // A people-facing service's backlog folds into one digest, which needs its lane to itself.
+      const asked = concurrency ?? parsed.concurrency;
+      if (asked !== undefined && asked > 1 && !parsed.module.eachMessageMatters) {
+        problems.push({ path: concurrency === undefined ? ['notifiers', name, ...(typeof entry === 'string' ? [] : ['url'])] : ['notifiers', name, 'concurrency'],
+          message: `concurrency ${asked}: ${parsed.module.service} is read by people and sends one message at a time, paced to its provider's limits; concurrency is for webhooks read by a program (json, form, xml)` });
+      }
     } catch (e) {
       problems.push({ path: typeof entry === 'string' ? ['notifiers', name] : ['notifiers', name, 'url'], message: (e as Error).message });
     }

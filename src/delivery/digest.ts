@@ -1,5 +1,5 @@
-// Folds alerts that piled up while a notifier was unavailable into one message, so a recovering provider
-// (often one that just rate-limited us) gets one request instead of the whole backlog. Nothing is left out:
+// Folds alerts that piled up while a notifier was unavailable, or slow to take them, into one message, so
+// a recovering or rate-limited provider gets one request instead of the whole backlog. Nothing is left out:
 // the title carries the count, the body lists the first alerts and counts the rest by rule.
 import type { Message } from '../../notifiers/types.ts';
 import type { MessageType } from '../message-type.ts';
@@ -12,7 +12,8 @@ const BODY_EXCERPT = 160;
 
 const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
 
-export function digestMessage(notifier: string, rows: readonly OutboxRow[]): Message {
+/** `failing`: the backlog built up while sends failed (else behind a slow or paced provider). */
+export function digestMessage(notifier: string, rows: readonly OutboxRow[], failing = true): Message {
   const events = rows.reduce((sum, r) => sum + r.count, 0);
   // A row folded by delivery.max_queue stands for many alerts.
   const alerts = rows.reduce((sum, r) => sum + r.alerts, 0);
@@ -23,7 +24,7 @@ export function digestMessage(notifier: string, rows: readonly OutboxRow[]): Mes
   const last = new Date(rows[rows.length - 1]!.createdAt).toISOString();
   const severities = rows.flatMap((r) => (r.severity === undefined ? [] : [r.severity]));
   return {
-    title: `${alerts} alerts held while ${notifier} was unavailable`,
+    title: `${alerts} alerts ${failing ? `held while ${notifier} was unavailable` : `queued while ${notifier} was busy`}`,
     body: `${alerts} alerts (${events} events) from ${first} to ${last}:\n${lines.join('\n')}`,
     // The digest is as loud as its loudest alert.
     type: rows.map((r) => r.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),

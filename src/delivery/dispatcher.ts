@@ -1,8 +1,10 @@
-// Hands alerts to notifiers through the durable outbox: one lane per notifier, sent in order, one in flight
-// at a time (what providers' rate limits expect). Failures a retry can help wait for the provider's own
-// Retry-After or for backoff, without an attempt limit, until delivery.max_age; what piles up meanwhile is
-// sent as one digest. Every alert is in the outbox (or, while the disk refuses writes, in its memory
-// buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
+// Hands alerts to notifiers through the durable outbox: one lane per notifier, sent in order. A webhook read
+// by a program has several sends in flight (its `concurrency`, adapted to how the receiver copes:
+// adaptive-concurrency.ts), never two of one alert key at once; a people-facing service gets one at a time,
+// paced to its provider's limits (pacer.ts), and what piles up behind it, slow or failing, is sent as one
+// digest. Failures a retry can help wait for the provider's own Retry-After or for backoff, without an
+// attempt limit, until delivery.max_age. Every alert is in the outbox (or, while the disk refuses writes,
+// in its memory buffer) by the end of the turn `enqueue` ran in, so a restart resumes it. A lane's queue is capped
 // (queue-cap.ts), dead or long-waiting alerts go to the notifier's fallback (fallback.ts), and rows another
 // process re-queued (`relay outbox retry`) are picked up.
 import type { Alert } from '../alert.ts';
@@ -20,6 +22,8 @@ import { retryDelay } from './retry-delay.ts';
 import { QueueCap } from './queue-cap.ts';
 import { Fallbacks, type FallbackRoute, type Rerouted } from './fallback.ts';
 import { watchOutbox } from '../outbox/outbox-watch.ts';
+import { AdaptiveConcurrency, type SendOutcome } from './adaptive-concurrency.ts';
+import { Pacer } from './pacer.ts';
 
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
@@ -63,6 +67,8 @@ export interface NotifierDeliveryStats {
   folded: number;
   /** Epoch ms (the dispatcher's clock) of the first failure in the current run of failures; absent while it delivers. */
   failingSince?: number;
+  /** Sends it may have in flight now (adapted up to its `concurrency`). */
+  concurrency?: number;
 }
 
 interface Lane {
@@ -72,9 +78,19 @@ interface Lane {
   pending: number;
   running: boolean;
   loop: Promise<void>;
-  inFlight: boolean;
-  /** Highest seq of the rows being sent: a fold leaves them alone. */
-  inFlightSeq: number;
+  /** Seqs of the rows being sent (or sent, until their removal is written): none is sent twice at once. */
+  sending: Set<number>;
+  /** Alert keys (rule and key) being sent: a second alert of one key waits for the first. */
+  sendingKeys: Set<string>;
+  /** The sends under way, each settled once its outcome is written. */
+  sends: Set<Promise<void>>;
+  /** How many sends may be in flight now. */
+  arc: AdaptiveConcurrency;
+  pacer: Pacer;
+  /** The lane had nothing to send before this send: the first alert after a quiet spell goes alone. */
+  idle: boolean;
+  /** A send's outcome could not be written to the outbox: the loop stops with it. */
+  broken: unknown;
   /** Rows admitted in the current turn, not yet counted in `pending`. */
   admitted: number;
   counters: NotifierCapStats;
@@ -99,6 +115,8 @@ export class Dispatcher {
   private readonly incoming: NewRows[] = [];
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   private onProgress: (() => void) | undefined;
+  /** Sends that succeeded, waiting for their rows' removal to be written (writeDelivered). */
+  private readonly done: { lane: Lane; rows: OutboxRow[]; resolve: () => void; reject: (e: unknown) => void }[] = [];
   /** Each notifier's share of `stats` (what /metrics shows per notifier). */
   private readonly statsByNotifier = new Map<string, Omit<NotifierDeliveryStats, 'failingSince'>>();
 
@@ -113,7 +131,7 @@ export class Dispatcher {
     routes: ReadonlyMap<string, FallbackRoute> = new Map(),
   ) {
     this.cap = new QueueCap(config, outbox, log);
-    for (const n of notifiers) this.lanes.set(n.name, newLane(n, log));
+    for (const n of notifiers) this.lanes.set(n.name, newLane(n, log, clock));
     this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log);
     outbox.onStored = (names) => this.landed(names);
     this.unwatch = watchOutbox(outbox, (pending) => this.resync(pending), log);
@@ -174,26 +192,30 @@ export class Dispatcher {
     const pending = this.outbox.pending();
     for (const n of next.values()) {
       const lane = this.lanes.get(n.name);
-      if (lane && lane.notifier !== n) {
-        lane.notifier = n;
-        lane.health = new LaneHealth(n, this.log);
-      }
+      if (lane && lane.notifier !== n) this.renotify(lane, n);
       if (lane) continue;
       // Removed and back while its last send is still in flight: the same lane carries on, so no row is sent twice.
       const back = this.retired.find((l) => l.notifier.name === n.name);
       if (back) {
         this.retired.splice(this.retired.indexOf(back), 1);
-        back.notifier = n;
-        back.health = new LaneHealth(n, this.log);
+        this.renotify(back, n);
         back.retired = false;
       }
-      const added = back ?? newLane(n, this.log);
+      const added = back ?? newLane(n, this.log, this.clock);
       added.pending = pending.get(n.name) ?? 0;
       this.stats.queued += added.pending;
       this.lanes.set(n.name, added);
       this.kick(added);
     }
     this.fallbacks = new Fallbacks(routes, new Set(this.lanes.keys()), this.outbox, this.log);
+  }
+
+  /** A lane goes on with a changed notifier: its health, concurrency and pacing start afresh with it. */
+  private renotify(lane: Lane, n: Notifier): void {
+    lane.notifier = n;
+    lane.health = new LaneHealth(n, this.log);
+    lane.arc = new AdaptiveConcurrency(n.concurrency);
+    lane.pacer = new Pacer(n.pace, this.clock);
   }
 
   /** Per-notifier counters of dropped, folded-by-cap and rerouted alerts. */
@@ -221,7 +243,7 @@ export class Dispatcher {
     }
     for (const lane of grown) {
       // delivery.max_queue: the backlog folds per rule; rows being sent stay as they are.
-      const folded = this.cap.fold(lane.notifier.name, lane.pending, lane.inFlight ? lane.inFlightSeq : 0);
+      const folded = this.cap.fold(lane.notifier.name, lane.pending, lane.sending.size > 0 ? Math.max(...lane.sending) : 0);
       this.forget(lane, folded.rows);
       lane.counters.foldedByCap += folded.alerts;
       this.stats.foldedByCap += folded.alerts;
@@ -280,7 +302,7 @@ export class Dispatcher {
 
   /** Per configured notifier: its delivery counters and, while it fails, since when. */
   notifierStats(): Map<string, NotifierDeliveryStats> {
-    return new Map([...this.lanes].map(([name, lane]) => [name, { ...this.statsOf(lane), failingSince: lane.health.failingSince }]));
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...this.statsOf(lane), failingSince: lane.health.failingSince, concurrency: lane.arc.limit }]));
   }
 
   private statsOf(lane: Lane): Omit<NotifierDeliveryStats, 'failingSince'> {
@@ -295,7 +317,7 @@ export class Dispatcher {
 
   /** No send in flight, and no lane that could send before `deadline`. */
   private settled(deadline: number): boolean {
-    return [...this.lanes.values()].every((l) => !l.inFlight && (l.pending === 0 || !l.running || (l.wakeAt ?? 0) > deadline));
+    return [...this.lanes.values()].every((l) => l.sending.size === 0 && (l.pending === 0 || !l.running || (l.wakeAt ?? 0) > deadline));
   }
 
   private async run(lane: Lane): Promise<void> {
@@ -303,9 +325,18 @@ export class Dispatcher {
     const name = lane.notifier.name;
     try {
       while (!this.stopped && !lane.retired) {
+        if (lane.broken !== undefined) throw lane.broken;
         const now = this.clock.now();
-        const [head] = this.outbox.head(name);
-        if (!head) break;
+        // The oldest rows not being sent, with room to look past keys that must wait (not more: this read
+        // runs once per finished send, and its rows are most of the CPU a fast lane costs).
+        const free = Math.max(0, lane.arc.limit - lane.sending.size);
+        const rows = this.outbox.head(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+        const head = rows[0];
+        if (!head) {
+          if (lane.sending.size === 0) break;
+          await this.waitUntil(lane, undefined);
+          continue;
+        }
         // Rows are in enqueue order, so an expired backlog starts at the head.
         if (head.enqueuedAt + this.config.max_age <= now) {
           this.expire(lane, now);
@@ -313,56 +344,135 @@ export class Dispatcher {
         }
         const rerouteAt = this.fallbacks.dueAt(name, head);
         if (rerouteAt <= now) {
-          const moved = this.fallbacks.moveWaiting(name, now);
+          const moved = this.fallbacks.moveWaiting(name, now, lane.sending);
           this.forget(lane, moved.rows);
           this.rerouted(lane, moved);
           continue;
         }
-        const due = Math.min(head.nextAttemptAt, head.enqueuedAt + this.config.max_age, rerouteAt);
-        if (due > now) {
-          await this.waitUntil(lane, due);
+        // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
+        const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? lane.pacer.readyAt() : 0), head.enqueuedAt + this.config.max_age, rerouteAt);
+        if (due > now || lane.sending.size >= lane.arc.limit) {
+          await this.waitUntil(lane, due > now ? due : undefined);
           continue;
         }
-        // A backlog that built up while the notifier failed goes out as one digest, not one by one (to people;
-        // a webhook read by a program gets every alert as its own message).
-        const backlog = lane.notifier.foldsBacklog && head.attempts > 0 && lane.pending > this.config.fold_after;
-        await this.attempt(lane, backlog ? undirected(this.outbox.head(name, FOLD_MAX)) : [head]);
+        // A backlog that built up behind a failing or slow notifier goes out as one digest, not one by one
+        // (to people; a webhook read by a program gets every alert as its own message). The first alert after
+        // a quiet spell goes alone, at once.
+        const backlog = lane.notifier.foldsBacklog && lane.pending > this.config.fold_after && (head.attempts > 0 || !lane.idle);
+        const picked = backlog ? [undirected(this.outbox.head(name, FOLD_MAX))] : this.ready(lane, rows, now);
+        if (picked.length === 0) {
+          await this.waitUntil(lane, undefined);
+          continue;
+        }
+        for (const batch of picked) this.start(lane, batch);
       }
     } catch (e) {
       this.log.error({ notifier: name, err: describeError(e) }, 'delivery stopped: the outbox could not be read or written');
     } finally {
+      await Promise.allSettled([...lane.sends]);
+      lane.idle = true;
       lane.running = false;
       this.onProgress?.();
     }
   }
 
+  /** Rows that may start now, in order, within the lane's limit: due, and no earlier row of their key waiting or in flight. */
+  private ready(lane: Lane, rows: OutboxRow[], now: number): OutboxRow[][] {
+    const free = lane.arc.limit - lane.sending.size;
+    const held = new Set(lane.sendingKeys);
+    const picked: OutboxRow[][] = [];
+    for (const row of rows) {
+      if (picked.length >= free) break;
+      const key = keyOf(row);
+      if (held.has(key)) continue;
+      held.add(key);
+      if (row.nextAttemptAt <= now) picked.push([row]);
+    }
+    return picked;
+  }
+
+  private start(lane: Lane, rows: OutboxRow[]): void {
+    lane.idle = false;
+    for (const r of rows) {
+      lane.sending.add(r.seq);
+      lane.sendingKeys.add(keyOf(r));
+    }
+    const send = this.attempt(lane, rows)
+      .catch((e: unknown) => {
+        lane.broken ??= e;
+      })
+      .finally(() => {
+        for (const r of rows) {
+          lane.sending.delete(r.seq);
+          lane.sendingKeys.delete(keyOf(r));
+        }
+        lane.sends.delete(send);
+        lane.wake?.();
+        this.onProgress?.();
+      });
+    lane.sends.add(send);
+  }
+
   private async attempt(lane: Lane, rows: OutboxRow[]): Promise<void> {
     const folded = rows.length > 1;
-    const message = folded ? digestMessage(lane.notifier.name, rows) : messageOf(rows[0]!);
-    lane.inFlight = true;
-    lane.inFlightSeq = rows[rows.length - 1]!.seq;
+    const message = folded ? digestMessage(lane.notifier.name, rows, rows[0]!.attempts > 0) : messageOf(rows[0]!);
+    const ticket = lane.arc.started(lane.sending.size - rows.length);
+    const startedAt = performance.now();
+    let outcome: SendOutcome = 'ok';
+    let parts = 0;
+    // Before each part of the message (most have one): the previous part has its answer, the next waits its turn.
+    const pace = (s?: AbortSignal): Promise<void> => {
+      if (parts++ > 0) lane.pacer.finished();
+      return lane.pacer.acquire(s);
+    };
     try {
       const signal = AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.config.timeout)]);
-      await lane.notifier.send(message, { signal });
+      await lane.notifier.send(message, paced(rows[0]!) ? { signal, pace, rateLimit: (state) => lane.pacer.told(state) } : { signal });
     } catch (e) {
+      outcome = 'rejected';
       // Cut short by shutdown: the rows stay as they were, for the next start.
-      if (!this.stopped) this.failed(lane, rows, e);
+      if (this.stopped) return;
+      // A retry can help: the receiver is down, overloaded or limiting (429, 5xx, timeout), so fewer at once.
+      outcome = e instanceof NotifyError && e.retryable ? 'pushback' : 'rejected';
+      this.failed(lane, rows, e);
       return;
     } finally {
-      lane.inFlight = false;
+      if (parts > 0) lane.pacer.finished();
+      lane.arc.finished(ticket, performance.now() - startedAt, outcome);
     }
-    this.outbox.remove(rows);
-    this.forget(lane, rows.length);
-    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
-    this.stats.sent += alerts;
-    this.statsOf(lane).sent += alerts;
-    if (folded) {
-      this.stats.folded += alerts;
-      this.statsOf(lane).folded += alerts;
-      this.log.info({ notifier: lane.notifier.name, alerts }, 'backlog sent as one digest');
+    await this.delivered(lane, rows);
+  }
+
+  /** Written in one transaction with the other sends that finished in the same turn of the event loop: one disk sync for many. */
+  private delivered(lane: Lane, rows: OutboxRow[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.done.push({ lane, rows, resolve, reject });
+      if (this.done.length === 1) setImmediate(() => this.writeDelivered());
+    });
+  }
+
+  private writeDelivered(): void {
+    const done = this.done.splice(0);
+    try {
+      this.outbox.remove(done.flatMap((d) => d.rows));
+    } catch (e) {
+      for (const d of done) d.reject(e);
+      return;
     }
-    this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
-    lane.health.recovered(this.clock.now(), rows.length);
+    for (const { lane, rows, resolve } of done) {
+      this.forget(lane, rows.length);
+      const alerts = rows.reduce((n, r) => n + r.alerts, 0);
+      this.stats.sent += alerts;
+      this.statsOf(lane).sent += alerts;
+      if (rows.length > 1) {
+        this.stats.folded += alerts;
+        this.statsOf(lane).folded += alerts;
+        this.log.info({ notifier: lane.notifier.name, alerts }, 'backlog sent as one digest');
+      }
+      this.log.debug({ notifier: lane.notifier.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
+      lane.health.recovered(this.clock.now(), rows.length);
+      resolve();
+    }
   }
 
   private failed(lane: Lane, rows: OutboxRow[], e: unknown): void {
@@ -398,7 +508,7 @@ export class Dispatcher {
 
   /** Rows that waited longer than max_age go to dead, with one error line per batch. */
   private expire(lane: Lane, now: number): void {
-    const old = this.outbox.enqueuedBefore(lane.notifier.name, now - this.config.max_age);
+    const old = this.outbox.enqueuedBefore(lane.notifier.name, now - this.config.max_age).filter((r) => !lane.sending.has(r.seq));
     const lastError = old[old.length - 1]!.lastError ?? 'never tried';
     this.bury(lane, old, `not delivered within delivery.max_age (${formatDuration(this.config.max_age)}); last error: ${lastError}`, now);
     this.log.error({
@@ -432,15 +542,16 @@ export class Dispatcher {
     }
   }
 
-  private waitUntil(lane: Lane, at: number): Promise<void> {
+  /** Until `at`, or (without it, or sooner) until a send finishes or shutdown wakes the lane. */
+  private waitUntil(lane: Lane, at: number | undefined): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        timer.cancel();
+        timer?.cancel();
         lane.wakeAt = undefined;
         lane.wake = undefined;
         resolve();
       };
-      const timer = this.clock.setTimer(at - this.clock.now(), done);
+      const timer = at === undefined ? undefined : this.clock.setTimer(at - this.clock.now(), done);
       lane.wakeAt = at;
       lane.wake = done;
       this.onProgress?.();
@@ -448,10 +559,11 @@ export class Dispatcher {
   }
 }
 
-function newLane(notifier: Notifier, log: Logger): Lane {
+function newLane(notifier: Notifier, log: Logger, clock: Clock): Lane {
   return {
-    notifier, health: new LaneHealth(notifier, log), pending: 0, running: false, loop: Promise.resolve(), inFlight: false, inFlightSeq: 0,
-    admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined, retired: false,
+    notifier, health: new LaneHealth(notifier, log), pending: 0, running: false, loop: Promise.resolve(),
+    sending: new Set(), sendingKeys: new Set(), sends: new Set(), arc: new AdaptiveConcurrency(notifier.concurrency), pacer: new Pacer(notifier.pace, clock),
+    idle: true, broken: undefined, admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined, retired: false,
   };
 }
 
@@ -459,6 +571,19 @@ function newLane(notifier: Notifier, log: Logger): Lane {
 function undirected(rows: OutboxRow[]): OutboxRow[] {
   const cut = rows.findIndex((r) => r.recipient !== undefined);
   return cut === -1 ? rows : rows.slice(0, Math.max(1, cut));
+}
+
+/**
+ * A provider's limits are per channel: a message for one person goes to that person's own channel (a DM,
+ * their address), not the one the notifier's pace and bucket count.
+ */
+function paced(row: OutboxRow): boolean {
+  return row.recipient === undefined;
+}
+
+/** Two alerts with one key are never in flight together: they reach the receiver in the order they were raised. */
+function keyOf(row: OutboxRow): string {
+  return `${row.rule}\u0000${row.key}`;
 }
 
 function messageOf(row: OutboxRow): Message {

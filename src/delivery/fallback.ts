@@ -52,10 +52,13 @@ export class Fallbacks {
     return this.done(from, route.to, copies, this.outbox.reroute(rows, copies.map((r) => rerouteCopy(r, route.to, why)), { bury: reason }, now), why);
   }
 
-  /** Rows of `from` that waited longer than fallback_after move to the fallback. Also returns how many left. */
-  moveWaiting(from: string, now: number): Rerouted & { rows: number } {
+  /**
+   * Rows of `from` that waited longer than fallback_after move to the fallback (not those being sent now:
+   * `sending` holds their seqs). Also returns how many left.
+   */
+  moveWaiting(from: string, now: number, sending: ReadonlySet<number> = new Set()): Rerouted & { rows: number } {
     const route = this.route(from)!;
-    const rows = reroutable(this.outbox.enqueuedBefore(from, now - route.after!));
+    const rows = reroutable(this.outbox.enqueuedBefore(from, now - route.after!)).filter((r) => !sending.has(r.seq));
     const last = rows.find((r) => r.lastError !== undefined)?.lastError;
     const why = `not delivered within fallback_after (${formatDuration(route.after!)})${last ? `; last error: ${last}` : ''}`;
     return { rows: rows.length, ...this.done(from, route.to, rows, this.outbox.reroute(rows, rows.map((r) => rerouteCopy(r, route.to, why)), 'remove', now), why) };

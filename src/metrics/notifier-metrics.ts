@@ -36,6 +36,12 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
   });
   scrapedGauge(registry, { name: 'relay_notifier_failing', help: '1 while the notifier\'s sends keep failing, else 0.', labelNames, read: each((n) => (n.delivery.failingSince === undefined ? 0 : 1)) });
   scrapedGauge(registry, {
+    name: 'relay_notifier_concurrency',
+    help: 'Sends the notifier may have in flight now: adapted between 1 and its concurrency setting.',
+    labelNames,
+    read: each((n) => n.delivery.concurrency ?? 1),
+  });
+  scrapedGauge(registry, {
     name: 'relay_notifier_failing_seconds',
     help: 'How long the notifier has been failing (0 while it delivers).',
     labelNames,

@@ -18,9 +18,11 @@ import { ROOT } from '../helpers/run-cli.ts';
 const HOSTS = 500_000;
 const KEYS_PER_RULE = 5_000; // the default of limits.keys_per_rule
 
-function shippedConfig(port: number, sinkUrl: string, stateDir: string): string {
+function shippedConfig(port: number, httpPort: number, sinkUrl: string, stateDir: string): string {
   const doc = parseDocument(readFileSync(join(ROOT, 'config.yaml'), 'utf8'));
   doc.set('listeners', [{ name: 'tcp', type: 'tcp', address: `127.0.0.1:${port}` }]);
+  // Not the shipped 9514: another relay on this machine may hold it.
+  doc.setIn(['http', 'address'], `127.0.0.1:${httpPort}`);
   doc.set('notifiers', { console: sinkUrl, main: '' });
   doc.set('state_dir', stateDir);
   // The shipped endpoint's fixed port would clash with other tests running at the same time.
@@ -68,7 +70,7 @@ describe('relay run flooded with distinct hosts', () => {
   it('holds 5,000 groups, says every other host in the overflow digest with its count, and stays under 200 MB', async () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, shippedConfig(port, sink.url(), join(dir, 'state')));
+    writeFileSync(config, shippedConfig(port, await freePort(), sink.url(), join(dir, 'state')));
     const relay = await RelayProcess.start(config);
     try {
       const t0 = Date.now();

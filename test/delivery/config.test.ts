@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/load.ts';
+import { createNotifier, DEFAULT_CONCURRENCY } from '../../notifiers/registry.ts';
 
 describe('delivery config', () => {
   it('defaults to no attempt limit, a 24h max_age, folding after 5 held alerts and bounded queues and buffer', () => {
@@ -33,6 +34,19 @@ describe('delivery config', () => {
     expect(notifiers).toEqual({ chat: { url: 'console://', fallback: 'mail', fallback_after: 600_000 }, mail: 'console://' });
   });
 
+  it('takes concurrency for a webhook read by a program, in the object form or as a URL option; the object form wins', () => {
+    const { notifiers } = parseConfig(`notifiers:
+  hook: { url: "json://127.0.0.1/hook?concurrency=4", concurrency: 16 }
+  other: "form://127.0.0.1/hook?concurrency=2"
+`, 'c.yaml', {});
+    expect(notifiers.hook).toEqual({ url: 'json://127.0.0.1/hook?concurrency=4', concurrency: 16 });
+    expect(createNotifier('hook', 'json://127.0.0.1/hook?concurrency=4', { concurrency: 16 }).concurrency).toBe(16);
+    expect(createNotifier('other', 'form://127.0.0.1/hook?concurrency=2').concurrency).toBe(2);
+    expect(createNotifier('other', 'form://127.0.0.1/hook?concurrency=2').maskedUrl).toContain('concurrency=2');
+    expect(createNotifier('default', 'xml://127.0.0.1/hook').concurrency).toBe(DEFAULT_CONCURRENCY);
+    expect(createNotifier('chat', 'discord://1/tok').concurrency).toBe(1);
+  });
+
   it.each([
     ['an unknown fallback', '{ a: { url: "console://", fallback: b } }', /c.yaml:3:\d+: notifiers.a.fallback: unknown notifier "b"/],
     ['itself as fallback', '{ a: { url: "console://", fallback: a } }', /cannot be its own fallback/],
@@ -41,6 +55,9 @@ describe('delivery config', () => {
     ['a bad URL in the object form', '{ a: { url: "nope://x" } }', /c.yaml:3:\d+: .*nope/],
     ['a bad fallback_after, named as such', '{ a: { url: "console://", fallback: b, fallback_after: soon }, b: "console://" }', /c.yaml:3:\d+: notifiers.a.fallback_after: not a duration: "soon"/],
     ['a misspelt key of the object form', '{ a: { url: "console://", fallbak: b } }', /c.yaml:3:\d+: unknown key "fallbak" in notifiers.a/],
+    ['concurrency on a people-facing service', '{ a: { url: "discord://1/tok", concurrency: 8 } }', /c.yaml:3:\d+: notifiers.a.concurrency: concurrency 8: Discord is read by people/],
+    ['concurrency=N in a people-facing URL', '{ a: "slack://A/B/C?concurrency=4" }', /notifiers.a: concurrency 4: Slack is read by people/],
+    ['a concurrency past 1000', '{ a: { url: "json://127.0.0.1/hook", concurrency: 5000 } }', /notifiers.a.concurrency/],
   ])('refuses %s', (_what, notifiers, problem) => {
     expect(() => parseConfig(`# fallbacks\n\nnotifiers: ${notifiers}\n`, 'c.yaml', {})).toThrow(problem);
   });

@@ -78,7 +78,8 @@ describe('Dispatcher during an outage', () => {
     down = false;
     clock.advance(HOUR);
     await sink.waitFor(12);
-    expect(sink.json().map((b) => b.title)).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`));
+    // Several in flight: alerts of different keys may overtake one another, but each arrives alone.
+    expect(sink.json().map((b) => b.title).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`).sort());
     await vi.waitFor(() => expect(json.stats).toMatchObject({ queued: 0, sent: 12, folded: 0 }));
   });
 

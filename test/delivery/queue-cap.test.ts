@@ -67,7 +67,8 @@ describe('delivery.max_queue', () => {
   });
 
   it('past max_queue_hard drops new alerts: counted, logged once, kept in outbox.db, and said when the queue shrinks', async () => {
-    const d = new Dispatcher([createNotifier('hook', sink.url())], { ...DELIVERY, max_queue: 10, max_queue_hard: 20 }, outbox, clock, logs.log);
+    // One at a time, so the notice is the last message: with more in flight, different keys may overtake.
+    const d = new Dispatcher([createNotifier('hook', `${sink.url()}?concurrency=1`)], { ...DELIVERY, max_queue: 10, max_queue_hard: 20 }, outbox, clock, logs.log);
     // Every alert its own rule: nothing to fold, so only the hard limit holds the queue.
     d.enqueue(alert(0, { rule: 'r0' }));
     await vi.waitFor(() => expect(clock.pending()).toBe(1));

@@ -36,7 +36,8 @@ describeWithTmpfs('a full disk under state_dir', () => {
 
   it('buffers alerts in memory up to memory_buffer, says it once, and stores them in order once space returns', async () => {
     const outbox = Outbox.open(join(disk.dir, 'state'), { clock, log: logs.log, memoryBuffer: 50 });
-    const d = new Dispatcher([createNotifier('hook', sink.url())], DELIVERY, outbox, clock, logs.log);
+    // One at a time, so the arrival order at the sink is the outbox's order.
+    const d = new Dispatcher([createNotifier('hook', `${sink.url()}?concurrency=1`)], DELIVERY, outbox, clock, logs.log);
     d.enqueue(long(0));
     await sink.waitFor(1);
     await vi.waitFor(() => expect(d.stats.queued).toBe(0));

@@ -54,7 +54,7 @@ describe('directed rows in the outbox', () => {
     const sent: Message[] = [];
     let failures = 1;
     const notifier: Notifier = {
-      name: 'hook', service: 'test', maskedUrl: 'test://', foldsBacklog: true,
+      name: 'hook', service: 'test', maskedUrl: 'test://', foldsBacklog: true, concurrency: 1,
       async send(message) {
         if (failures-- > 0) throw new NotifyError(ErrorCodes.NOTIFY_FAILED, 'down', { retryable: true });
         sent.push(message);

@@ -4,6 +4,7 @@
 // as a form to the app's Request URL, signed with the app's signing secret (v0, timestamp, body).
 import { createHmac } from 'node:crypto';
 import { startRecorder, type Recorded, type Recorder, type Reply } from './recorder.ts';
+import { Bucket, type BucketOptions } from './bucket.ts';
 
 export interface FakeSlack extends Recorder {
   /** Messages accepted, with form fields decoded the way Slack decodes them. */
@@ -11,12 +12,16 @@ export interface FakeSlack extends Recorder {
   rateLimit(seconds: number | undefined): void;
   /** What the app posted to an interaction's response_url (POST /actions/…). */
   responses: Record<string, any>[];
+  /** 429s the enforced bucket answered. */
+  readonly tooMany: number;
 }
 
-export async function startSlack(webhook: string, botToken: string): Promise<FakeSlack> {
+/** With `bucket`, incoming webhooks are limited as Slack documents (about 1 per second): past it, 429 with Retry-After. */
+export async function startSlack(webhook: string, botToken: string, opts: { bucket?: BucketOptions } = {}): Promise<FakeSlack> {
   const messages: Record<string, any>[] = [];
   const responses: Record<string, any>[] = [];
   let limited: number | undefined;
+  const enforced = opts.bucket && new Bucket({ requests: 1, perMs: 1000, ...opts.bucket });
   const answer = (req: Recorded): Reply => {
     if (req.path.startsWith('/actions/')) {
       responses.push(JSON.parse(req.body));
@@ -25,6 +30,8 @@ export async function startSlack(webhook: string, botToken: string): Promise<Fak
     if (req.path.startsWith('/services/')) {
       if (limited !== undefined) return { status: 429, headers: { 'retry-after': String(limited), 'content-type': 'text/plain' }, body: 'rate_limited' };
       if (req.path !== `/services/${webhook}`) return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'invalid_token' };
+      const b = enforced?.take();
+      if (b && !b.allowed) return { status: 429, headers: { 'retry-after': String(Math.ceil(b.resetAfterMs / 1000)), 'content-type': 'text/plain' }, body: 'rate_limited' };
       messages.push(JSON.parse(req.body));
       return { headers: { 'content-type': 'text/plain' }, body: 'ok' };
     }
@@ -43,7 +50,8 @@ export async function startSlack(webhook: string, botToken: string): Promise<Fak
     return { body: { ok: true, channel: 'C0001', ts: `${Date.now() / 1000}`, message: { text: fields.text } } };
   };
   const server = await startRecorder(answer);
-  return Object.assign(server, { messages, responses, rateLimit: (s: number | undefined) => { limited = s; } });
+  const fake = Object.assign(server, { messages, responses, rateLimit: (s: number | undefined) => { limited = s; } });
+  return Object.defineProperty(fake, 'tooMany', { get: () => enforced?.refused ?? 0 }) as FakeSlack;
 }
 
 /** Slack accepts JSON or form bodies; in a form, structured fields (attachments, blocks) are JSON strings. */
