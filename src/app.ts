@@ -107,8 +107,10 @@ export class App {
   accept(received: RelayEvent): void {
     const event = this.syslogSudo.unwrap(received);
     if (event === undefined) return;
-    if (event.kind === 'sudo') this.recentSudo.record(event);
-    if (event.kind === 'sudo') this.sudoHosts?.record(event);
+    if (event.kind === 'sudo') {
+      this.recentSudo.record(event);
+      this.sudoHosts?.record(event);
+    }
     this.pipeline.push(parseFields(event));
   }
 
@@ -159,8 +161,6 @@ export class App {
       this.state.close();
       await this.delivery.drain(0);
       this.outbox.close();
-      this.pipeline.directed.close();
-      this.state.close();
       throw e;
     }
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
