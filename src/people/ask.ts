@@ -141,7 +141,7 @@ export class Asker {
     return { ...result, question: q };
   }
 
-  /** Every question kept, oldest first (what `relay answers` lists). */
+  /** Every question kept, oldest first (`relay answers` reads the same records from state.db). */
   list(): QuestionRecord[] {
     return [...this.questions.values()];
   }
