@@ -107,8 +107,10 @@ export class App {
   accept(received: RelayEvent): void {
     const event = this.syslogSudo.unwrap(received);
     if (event === undefined) return;
-    if (event.kind === 'sudo') this.recentSudo.record(event);
-    if (event.kind === 'sudo') this.sudoHosts?.record(event);
+    if (event.kind === 'sudo') {
+      this.recentSudo.record(event);
+      this.sudoHosts?.record(event);
+    }
     this.pipeline.push(parseFields(event));
   }
 
@@ -159,8 +161,6 @@ export class App {
       this.state.close();
       await this.delivery.drain(0);
       this.outbox.close();
-      this.pipeline.directed.close();
-      this.state.close();
       throw e;
     }
     for (const n of this.notifiers) this.opts.log.info({ notifier: n.name, url: n.maskedUrl }, 'notifier ready');
@@ -216,9 +216,13 @@ export class App {
     await this.http.start();
   }
 
+  private async stopHttp(): Promise<void> {
+    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
+  }
+
   /** The endpoint with the running config's settings; when it cannot bind, with the previous ones again. */
   private async restartHttp(previous: Config): Promise<void> {
-    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
+    await this.stopHttp();
     this.http = undefined;
     try {
       await this.startHttp(this.config);
@@ -241,7 +245,7 @@ export class App {
   async stop(): Promise<void> {
     this.listening.clear();
     // The HTTP endpoint closes first, with the listeners: it is an input too (/events, /notify).
-    await this.http?.stop().catch((err: unknown) => this.opts.log.warn({ err }, 'http endpoint did not close cleanly'));
+    await this.stopHttp();
     await Promise.allSettled(this.sources.map((s) => s.stop()));
     for (const s of this.sources) this.opts.log.info({ listener: s.name, type: s.type, ...s.stats() }, 'listener totals');
     if (this.stages) {

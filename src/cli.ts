@@ -1,4 +1,4 @@
-// The `relay` command: run, check, replay, silence, test-url, notifiers.
+// The `relay` command: run, check, reload, replay, silence, answers, test-url, test-sudo, outbox, repair, notifiers.
 import './young-generation.ts';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';

@@ -2,11 +2,10 @@
 // asked what, until when, and the answer (yes, no, unanswered, not asked). Read from another process than
 // the running relay: SQLite's WAL lets it read while relay writes.
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Config } from '../config/schema.ts';
 import { systemClock } from '../clock.ts';
 import { silentLogger } from '../log.ts';
-import { SqliteStateStore } from '../state/sqlite-state-store.ts';
+import { SqliteStateStore, stateDbPath } from '../state/sqlite-state-store.ts';
 import { QUESTIONS, type QuestionRecord } from '../people/question.ts';
 
 export interface AnswersOptions {
@@ -16,8 +15,9 @@ export interface AnswersOptions {
 }
 
 export function listAnswers(config: Config, opts: AnswersOptions, out: NodeJS.WritableStream, now = Date.now()): number {
-  if (!existsSync(join(config.state_dir, 'state.db'))) {
-    out.write(`no questions: ${join(config.state_dir, 'state.db')} does not exist yet\n`);
+  const file = stateDbPath(config.state_dir);
+  if (!existsSync(file)) {
+    out.write(`no questions: ${file} does not exist yet\n`);
     return 0;
   }
   const store = SqliteStateStore.open(config.state_dir, systemClock, silentLogger);

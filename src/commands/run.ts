@@ -31,17 +31,19 @@ export async function runRelay(config: Config, configFile: string, log: Logger):
     // A failed start has already closed what it opened; the awaiting caller reports it.
     startup.then(
       (app) =>
-        reloads.then(() => app.stop()).then(
-          () => {
+        reloads
+          .then(() => app.stop())
+          .then(
+            () => 0,
+            (e: unknown) => {
+              log.error({ err: e }, 'error while stopping');
+              return 1;
+            },
+          )
+          .then((code) => {
             removePidFile(config.state_dir);
-            process.exit(0);
-          },
-          (e: unknown) => {
-            log.error({ err: e }, 'error while stopping');
-            removePidFile(config.state_dir);
-            process.exit(1);
-          },
-        ),
+            process.exit(code);
+          }),
       () => undefined,
     );
   };

@@ -17,22 +17,11 @@ import { escalation } from './escalation.ts';
 import { QUESTIONS, QUIET, quietKey, type QuestionRecord } from './question.ts';
 import { RefusalLog } from './refusal-log.ts';
 
-/** What the directed stage hands over for one person and one event. */
-export interface AskRequest {
-  rule: string;
+/** What the directed stage hands over for one person and one event: the question's fields, before it is asked. */
+export type AskRequest = Pick<QuestionRecord, 'rule' | 'via' | 'escalate' | 'question' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity'> & {
   person: Person;
-  /** The notifiers that reach this person. */
-  via: string[];
-  escalate: string[];
-  question: string;
-  title: string;
-  body: string;
-  denied: string;
-  unanswered: string;
   timeout: number;
-  quietFor: number;
-  severity?: number;
-}
+};
 
 /** Where an answer came from: the confirmation page, or a Slack button pressed by this Slack user. */
 export type AnswerSource = { via: 'page'; peer?: string } | { via: 'slack'; slackUser: string; peer?: string };
@@ -152,7 +141,7 @@ export class Asker {
     return { ...result, question: q };
   }
 
-  /** Every question kept, oldest first (what `relay answers` lists). */
+  /** Every question kept, oldest first (`relay answers` reads the same records from state.db). */
   list(): QuestionRecord[] {
     return [...this.questions.values()];
   }

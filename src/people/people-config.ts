@@ -2,6 +2,7 @@
 // handles), which hosts people own, and how relay signs and checks "was this you?" answers. Inline in
 // config.yaml (`people:`, `host_owners:`, `answers:`) or, for the first two, in `people_file:` (people-file.ts).
 import { z } from 'zod';
+import { Duration, Name } from '../config/value-schema.ts';
 
 /** Entries a directory may hold (inline and file together), so a runaway file cannot swell memory. */
 export const MAX_PEOPLE = 10_000;
@@ -45,6 +46,29 @@ export const Answers = z.strictObject({
   max_pending: z.number().int().min(1).default(1000),
   /** Answered and unanswered questions kept for `relay answers`. */
   keep: z.number().int().min(1).default(1000),
+});
+
+/** Who a rule addresses: `who` is an event field holding a user name (fields.user) or `owner` (the host's owners). */
+export const NotifyPerson = z.strictObject({
+  who: z.string().min(1),
+  via: z.array(Name).min(1, 'notify_person needs at least one notifier that reaches one person'),
+});
+
+export const Ask = z.strictObject({
+  /** What the person is asked (a template, e.g. "Did you run {{fields.command}} on {{host}}?"). */
+  question: z.string().min(1),
+  /** No answer within this escalates, saying nobody answered; the answer links expire then. */
+  timeout: Duration,
+  on_yes: z.strictObject({
+    /** After a "yes", the same question to the same person is not asked again for this long. */
+    quiet_for: Duration.default(0),
+  }).prefault({}),
+  /** Notifiers told at once on "no", and at timeout on silence. */
+  escalate: z.array(Name).min(1, 'ask needs escalate: the notifiers told on "no" or silence'),
+  /** The escalation's title on "no". */
+  denied: z.string().default('{{person.user}} says "not me": {{question}}'),
+  /** The escalation's title on silence. */
+  unanswered: z.string().default('nobody answered: {{person.user}} did not answer "{{question}}" within {{duration timeout}}'),
 });
 
 export type PersonConfig = z.infer<typeof Person>;

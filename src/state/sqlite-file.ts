@@ -40,10 +40,15 @@ export function openSqlite(file: string, opts: SqliteOptions): Database.Database
 
 /** A RelayError naming the file and the repair when `e` says the file is not a usable database. */
 export function damaged(file: string, e: unknown, repair: string): RelayError | undefined {
-  const code = sqliteCode(e);
-  if (code !== 'SQLITE_CORRUPT' && code !== 'SQLITE_NOTADB' && !code?.startsWith('SQLITE_CORRUPT_')) return undefined;
+  if (!isDamaged(e)) return undefined;
   return new RelayError(ErrorCodes.STATE_CORRUPT,
-    `${file} is damaged (${code}: ${(e as Error).message}); run \`${repair}\` to move it aside and start with an empty one`, { cause: e });
+    `${file} is damaged (${sqliteCode(e)}: ${(e as Error).message}); run \`${repair}\` to move it aside and start with an empty one`, { cause: e });
+}
+
+/** SQLite says the file is not a usable database (SQLITE_NOTADB, SQLITE_CORRUPT and its extended codes). */
+export function isDamaged(e: unknown): boolean {
+  const code = sqliteCode(e);
+  return code === 'SQLITE_CORRUPT' || code === 'SQLITE_NOTADB' || code?.startsWith('SQLITE_CORRUPT_') === true;
 }
 
 /** The disk (or its quota) is full: a write may succeed later, unlike a bug or a damaged file. */

@@ -13,6 +13,10 @@ import { isDiskFull, openSqlite } from './sqlite-file.ts';
 const RETRY_MS = 5000;
 const DELETE = Symbol('delete');
 
+export function stateDbPath(stateDir: string): string {
+  return join(stateDir, 'state.db');
+}
+
 export class SqliteStateStore implements StateStore {
   private readonly db: Database.Database;
   private readonly upsert: Database.Statement;
@@ -25,7 +29,7 @@ export class SqliteStateStore implements StateStore {
   private failure: { since: number; error: string } | undefined;
 
   static open(stateDir: string, clock: Clock, log: Logger): SqliteStateStore {
-    return new SqliteStateStore(join(stateDir, 'state.db'), clock, log);
+    return new SqliteStateStore(stateDbPath(stateDir), clock, log);
   }
 
   constructor(readonly file: string, private readonly clock: Clock, private readonly log: Logger) {

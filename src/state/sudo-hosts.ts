@@ -1,11 +1,11 @@
 // Which hosts have reported sudo events, and when last: a small per-host table the running relay keeps in
 // state_dir/sudo-hosts.json, so `relay test-sudo --remote` (another process) can show which hosts went
 // quiet. Bounded: at the cap the least recently seen host makes room and the file says the cap was
-// reached. Written whole and renamed into place, coalesced like sudo-recent.json.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+// reached. Written through JsonSnapshot, like sudo-recent.json.
 import { join } from 'node:path';
 import type { RelayEvent } from '../event.ts';
 import type { Logger } from '../log.ts';
+import { JsonSnapshot, readJsonSnapshot } from './json-snapshot.ts';
 
 export interface SudoHost {
   host: string;
@@ -36,14 +36,21 @@ export class SudoHostsTable {
   /** Map order is recency order: a host is re-inserted on every event, so the first is the stalest. */
   private readonly hosts = new Map<string, SudoHost>();
   private evicted = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private failing = false;
+  private readonly snapshot: JsonSnapshot;
 
   constructor(
-    private readonly stateDir: string,
+    stateDir: string,
     private readonly log: Logger,
     private readonly cap = SUDO_HOSTS_CAP,
   ) {
+    this.snapshot = new JsonSnapshot(
+      {
+        file: sudoHostsPath(stateDir), coalesceMs: COALESCE_MS, log,
+        failed: 'cannot write the sudo host table for relay test-sudo --remote; relay goes on without it',
+        healed: 'sudo host table written again',
+      },
+      (): SudoHostsFile | undefined => (this.hosts.size === 0 ? undefined : { cap: this.cap, evicted: this.evicted, hosts: [...this.hosts.values()] }),
+    );
     let previous: SudoHostsFile = { cap, evicted: 0, hosts: [] };
     try {
       previous = readSudoHosts(stateDir);
@@ -70,36 +77,15 @@ export class SudoHostsTable {
     const entry: SudoHost = { host, lastSeen: e.receivedAt.toISOString(), events: (known?.events ?? 0) + 1, listener: e.listener };
     if (e.peer !== undefined) entry.peer = e.peer;
     this.hosts.set(host, entry);
-    this.timer ??= setTimeout(() => this.flush(), COALESCE_MS).unref();
+    this.snapshot.schedule();
   }
 
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.hosts.size === 0) return;
-    const file = sudoHostsPath(this.stateDir);
-    const data: SudoHostsFile = { cap: this.cap, evicted: this.evicted, hosts: [...this.hosts.values()] };
-    try {
-      if (!existsSync(this.stateDir)) mkdirSync(this.stateDir, { recursive: true, mode: 0o700 });
-      writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 1), { mode: 0o600 });
-      renameSync(`${file}.tmp`, file);
-    } catch (e) {
-      // Like sudo-recent.json: a full or read-only state_dir must not stop relay; said once, and when it heals.
-      if (!this.failing) this.log.error({ file, err: (e as Error).message, code: (e as NodeJS.ErrnoException).code }, 'cannot write the sudo host table for relay test-sudo --remote; relay goes on without it');
-      this.failing = true;
-      return;
-    }
-    if (this.failing) this.log.info({ file }, 'sudo host table written again');
-    this.failing = false;
+    this.snapshot.flush();
   }
 }
 
 /** What the daemon last wrote; an empty table when it has written nothing yet. */
 export function readSudoHosts(stateDir: string): SudoHostsFile {
-  try {
-    return JSON.parse(readFileSync(sudoHostsPath(stateDir), 'utf8')) as SudoHostsFile;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { cap: SUDO_HOSTS_CAP, evicted: 0, hosts: [] };
-    throw e;
-  }
+  return readJsonSnapshot<SudoHostsFile>(sudoHostsPath(stateDir), { cap: SUDO_HOSTS_CAP, evicted: 0, hosts: [] });
 }

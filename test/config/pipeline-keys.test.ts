@@ -1,16 +1,7 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.ts';
-
-const problems = (yaml: string): string[] => {
-  try {
-    parseConfig(yaml, 'c.yaml', {});
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
-    throw e;
-  }
-  return [];
-};
+import { parseConfig } from '../../src/config/load.ts';
+import { configProblems as problems } from '../helpers/config-problems.ts';
 
 describe('pipeline config keys', () => {
   it('defaults keep one immediate alert per match', () => {

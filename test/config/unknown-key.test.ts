@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import { configProblems } from '../helpers/config-problems.ts';
 import { closest, editDistance } from '../../src/config/did-you-mean.ts';
 
-function problems(yaml: string): string[] {
-  try {
-    parseConfig(yaml, 'config.yaml', {});
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.line}:${p.col}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (yaml: string): string[] => configProblems(yaml, 'config.yaml');
 
 const RULES = `notifiers:
   hook: json://127.0.0.1:8080/x

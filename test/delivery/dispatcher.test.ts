@@ -1,29 +1,24 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
-import { ManualClock } from '../../src/clock.ts';
-import { Outbox } from '../../src/outbox/outbox.ts';
+import type { ManualClock } from '../../src/clock.ts';
+import type { Outbox } from '../../src/outbox/outbox.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
-import { alert, DELIVERY } from './fixtures.ts';
-import { captureLog } from '../helpers/capture-log.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { alert, DELIVERY, startDeliveryRig, type DeliveryRig } from './fixtures.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 
 describe('Dispatcher', () => {
+  let rig: DeliveryRig;
   let sink: HttpSink;
   let clock: ManualClock;
   let outbox: Outbox;
-  let logs: ReturnType<typeof captureLog>;
+  let logs: DeliveryRig['logs'];
   const dispatcher = (config = DELIVERY) => new Dispatcher([createNotifier('hook', sink.url())], config, outbox, clock, logs.log);
   beforeEach(async () => {
-    sink = await new HttpSink().start();
-    clock = new ManualClock(0);
-    outbox = new Outbox(':memory:');
-    logs = captureLog();
+    rig = await startDeliveryRig();
+    ({ sink, clock, outbox, logs } = rig);
   });
-  afterEach(async () => {
-    await sink.stop();
-    outbox.close();
-  });
+  afterEach(() => rig.close());
 
   it("waits exactly the provider's Retry-After after a 429, then delivers", async () => {
     const d = dispatcher();

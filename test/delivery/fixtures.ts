@@ -1,5 +1,9 @@
-// Shared pieces of the delivery tests: a delivery config and alerts.
+// Shared pieces of the delivery tests: a delivery config, alerts, and the parts a dispatcher runs against.
 import type { Alert } from '../../src/alert.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { Outbox } from '../../src/outbox/outbox.ts';
+import { captureLog } from '../helpers/capture-log.ts';
+import { HttpSink } from '../helpers/http-sink.ts';
 import type { DeliveryConfig } from '../../src/config/schema.ts';
 
 export const DELIVERY: DeliveryConfig = {
@@ -9,4 +13,25 @@ export const DELIVERY: DeliveryConfig = {
 
 export function alert(n: number, more: Partial<Alert> = {}): Alert {
   return { id: `a${n}`, rule: 'r', notify: ['hook'], title: `t${n}`, body: `b${n}`, type: 'info', key: `k${n}`, createdAt: 0, count: 1, ...more };
+}
+
+/** What a dispatcher test runs against: one local webhook, the manual clock at 0, an in-memory outbox, a log to read. */
+export interface DeliveryRig {
+  sink: HttpSink;
+  clock: ManualClock;
+  outbox: Outbox;
+  logs: ReturnType<typeof captureLog>;
+  close(): Promise<void>;
+}
+
+export async function startDeliveryRig(): Promise<DeliveryRig> {
+  const sink = await new HttpSink().start();
+  const outbox = new Outbox(':memory:');
+  return {
+    sink, clock: new ManualClock(0), outbox, logs: captureLog(),
+    close: async () => {
+      await sink.stop();
+      outbox.close();
+    },
+  };
 }

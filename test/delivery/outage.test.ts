@@ -2,35 +2,30 @@
 // happened, and delivers later; what piled up meanwhile arrives as one digest, with counts that add up.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
-import { ManualClock } from '../../src/clock.ts';
-import { Outbox } from '../../src/outbox/outbox.ts';
+import type { ManualClock } from '../../src/clock.ts';
+import type { Outbox } from '../../src/outbox/outbox.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
-import { alert, DELIVERY } from './fixtures.ts';
-import { captureLog } from '../helpers/capture-log.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { alert, DELIVERY, startDeliveryRig, type DeliveryRig } from './fixtures.ts';
 
 const HOUR = 3_600_000;
 
 describe('Dispatcher during an outage', () => {
+  let rig: DeliveryRig;
   let sink: HttpSink;
   let clock: ManualClock;
   let outbox: Outbox;
-  let logs: ReturnType<typeof captureLog>;
+  let logs: DeliveryRig['logs'];
   let d: Dispatcher;
   let down: boolean;
   beforeEach(async () => {
-    sink = await new HttpSink().start();
-    clock = new ManualClock(0);
-    outbox = new Outbox(':memory:');
-    logs = captureLog();
+    rig = await startDeliveryRig();
+    ({ sink, clock, outbox, logs } = rig);
     down = true;
     // A people-facing service (Gotify's POST /message {title, message}): backlogs fold into digests for it.
     d = new Dispatcher([createNotifier('hook', `gotify://127.0.0.1:${sink.port}/TOKEN`)], DELIVERY, outbox, clock, logs.log);
   });
-  afterEach(async () => {
-    await sink.stop();
-    outbox.close();
-  });
+  afterEach(() => rig.close());
 
   /** The lane has had its answer and sleeps until its next try. */
   const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1));

@@ -2,33 +2,28 @@
 // counts every alert exactly, and past the hard limit drops are counted, kept and said.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
-import { ManualClock } from '../../src/clock.ts';
-import { Outbox } from '../../src/outbox/outbox.ts';
+import type { ManualClock } from '../../src/clock.ts';
+import type { Outbox } from '../../src/outbox/outbox.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
-import { alert, DELIVERY } from './fixtures.ts';
-import { captureLog } from '../helpers/capture-log.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { alert, DELIVERY, startDeliveryRig, type DeliveryRig } from './fixtures.ts';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('delivery.max_queue', () => {
+  let rig: DeliveryRig;
   let sink: HttpSink;
   let clock: ManualClock;
   let outbox: Outbox;
-  let logs: ReturnType<typeof captureLog>;
+  let logs: DeliveryRig['logs'];
   let down: boolean;
   beforeEach(async () => {
-    sink = await new HttpSink().start();
-    clock = new ManualClock(0);
-    outbox = new Outbox(':memory:');
-    logs = captureLog();
+    rig = await startDeliveryRig();
+    ({ sink, clock, outbox, logs } = rig);
     down = true;
     sink.respond = () => (down ? { status: 503 } : { status: 200 });
   });
-  afterEach(async () => {
-    await sink.stop();
-    outbox.close();
-  });
+  afterEach(() => rig.close());
 
   it("folds a flooding rule into one message with exact counts while another rule's alerts keep their own messages and their place", async () => {
     const d = new Dispatcher([createNotifier('hook', sink.url())], { ...DELIVERY, max_queue: 100 }, outbox, clock, logs.log);

@@ -5,6 +5,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { expect } from 'vitest';
+import { freePort } from './net.ts';
 
 const run = promisify(execFile);
 
@@ -61,4 +63,31 @@ export class SyslogNg {
 export async function loggen(args: string[]): Promise<string> {
   const { stderr, stdout } = await run('loggen', args);
   return `${stdout}${stderr}`;
+}
+
+/**
+ * A SyslogNg that takes RFC 5424 over TCP on a free loopback port and forwards it with `snippet` (one of the
+ * shipped syslog-ng/relay*.conf, its paths and ports rewritten by the test).
+ */
+export async function forwardingSyslogNg(snippet: string): Promise<{ sng: SyslogNg; port: number }> {
+  const port = await freePort();
+  const sng = new SyslogNg(`@version: 3.38
+options { stats-level(1); keep-hostname(yes); };
+source s_src { syslog(ip("127.0.0.1") port(${port}) transport("tcp")); };
+${snippet}
+`);
+  await sng.start();
+  return { sng, port };
+}
+
+/** loggen's arguments for n RFC 5424 messages over TCP to a syslog-ng that forwards them. */
+export function loggenThrough(port: number, n: number): string[] {
+  return ['-S', '-P', '-n', String(n), '-I', '100000', '-r', '5000', '-s', '160', '127.0.0.1', String(port)];
+}
+
+/** Alerts for loggen's even sequence numbers (the rule matches those), each exactly once, and nothing else. */
+export function expectEvenSeqs(bodies: string[], n: number): void {
+  const seqs = bodies.map((b) => Number(/seq: (\d+)/.exec(b)?.[1]));
+  expect(seqs.length).toBe(n / 2);
+  expect(new Set(seqs)).toEqual(new Set(Array.from({ length: n / 2 }, (_, i) => i * 2)));
 }

@@ -1,41 +1,29 @@
 // POST /events on a real loopback App: bearer tokens, one event / an array / NDJSON through the rules to a
 // notifier, invalid items answered one by one while the valid ones go through, and the caps on items,
 // nesting and content types.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { startLoopbackApp, type LoopbackApp } from './loopback-app.ts';
 
 const SECRET = 'ci-secret-0123456789abcdef';
 const OTHER = 'cron-secret-0123456789abcdef';
 
 describe('POST /events', () => {
-  let dir: string;
+  let t: LoopbackApp;
   let sink: HttpSink;
   let app: App;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-events-'));
-    sink = await new HttpSink().start();
-    app = new App(parseConfig(`
-notifiers: { hook: "${sink.url()}" }
+    t = await startLoopbackApp((s) => `
+notifiers: { hook: "${s.url()}" }
 rules:
   - { name: from-ci, match: { kind: http, token: ci, severity: "<= err" }, notify: [hook], title: "{{app}} on {{host}}: {{message}}", body: "{{fields.job}} {{severity}} {{token}}" }
   - { name: sudo, match: { kind: sudo }, notify: [hook], title: "sudo {{message}}" }
-http: { address: "127.0.0.1:0", tokens: { ci: "${SECRET}", cron: "${OTHER}" }, max_items: 6, max_depth: 4 }
-state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger, clock: new ManualClock(Date.parse('2026-11-30T14:00:00Z')) });
-    await app.start();
+http: { address: "127.0.0.1:0", tokens: { ci: "${SECRET}", cron: "${OTHER}" }, max_items: 6, max_depth: 4 }`, { clock: new ManualClock(Date.parse('2026-11-30T14:00:00Z')) });
+    ({ app, sink } = t);
   });
-  afterEach(async () => {
-    await app.stop();
-    await sink.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.stop());
 
   const post = (body: string, headers: Record<string, string> = {}) =>
     fetch(`http://${app.httpAddress}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${SECRET}`, ...headers }, body });

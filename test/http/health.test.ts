@@ -1,52 +1,39 @@
 // /healthz and /readyz on a real loopback server: ready while everything works and while a notifier fails
 // briefly; 503 once it has failed longer than http.ready_failing_after (on the manual clock); ready again
 // once it delivers.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
 import type { Readiness } from '../../src/http/readiness.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { nginxEvent, startLoopbackApp, type LoopbackApp } from './loopback-app.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00Z');
 const MINUTE = 60_000;
 
 describe('GET /healthz and /readyz', () => {
-  let dir: string;
+  let t: LoopbackApp;
   let sink: HttpSink;
   let app: App;
   let clock: ManualClock;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-health-'));
-    sink = await new HttpSink().start();
     clock = new ManualClock(T0);
-    app = new App(parseConfig(`
+    t = await startLoopbackApp((s) => `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
-notifiers: { hook: "${sink.url()}" }
+notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0", ready_failing_after: 5m }
-delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }
-state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger, clock });
-    await app.start();
+delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }`, { clock });
+    ({ app, sink } = t);
   });
-  afterEach(async () => {
-    await app.stop();
-    await sink.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.stop());
 
-  const get = (path: string) => fetch(`http://${app.httpAddress}${path}`);
+  const get = (path: string) => t.get(path);
   const ready = async (): Promise<[number, Readiness]> => {
     const res = await get('/readyz');
     return [res.status, (await res.json()) as Readiness];
   };
-  const alert = (message: string) =>
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'h', app: 'nginx', message, fields: {} });
+  const alert = (message: string) => app.accept(nginxEvent(clock, message));
   /** The lane has had its answer and waits on the clock for its next try. */
   const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1));
 

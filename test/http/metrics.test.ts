@@ -1,49 +1,37 @@
 // GET /metrics on a real loopback server: scraped before and after known traffic through a TCP listener, a
 // rule and a local webhook, every counter moved by exactly what was sent.
-import { mkdtempSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
 import { connect } from '../helpers/net.ts';
+import { nginxEvent, startLoopbackApp, type LoopbackApp } from './loopback-app.ts';
 import { sample } from './prometheus-text.ts';
 
 const line = (app: string, msg: string) => `<13>1 2026-11-23T10:00:00Z web1 ${app} - - - ${msg}\n`;
 
 describe('GET /metrics', () => {
-  let dir: string;
+  let t: LoopbackApp;
   let sink: HttpSink;
   let app: App;
   let clock: ManualClock;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-metrics-'));
-    sink = await new HttpSink().start();
     clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
-    app = new App(parseConfig(`
+    t = await startLoopbackApp((s) => `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0", max_message_size: 200, max_connections: 2 }]
-notifiers: { hook: "${sink.url()}" }
+notifiers: { hook: "${s.url()}" }
 rules:
   - { name: nginx-died, match: { app: nginx }, notify: [hook], title: "{{message}}" }
   - { name: never, match: { app: nothing-sends-this }, notify: [hook] }
 http: { address: "127.0.0.1:0" }
 # A retry waits longer than the stop's grace, so stopping with a failing notifier never waits on the manual clock.
-delivery: { backoff: 1m, shutdown_grace: 1s }
-state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger, clock });
-    await app.start();
+delivery: { backoff: 1m, shutdown_grace: 1s }`, { clock });
+    ({ app, sink } = t);
   });
-  afterEach(async () => {
-    await app.stop();
-    await sink.stop();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.stop());
 
-  const get = (path: string) => fetch(`http://${app.httpAddress}${path}`);
+  const get = (path: string) => t.get(path);
   const scrape = async () => (await get('/metrics')).text();
   const tcpPort = () => Number(app.sources[0]!.address().split(':').pop());
 
@@ -107,9 +95,8 @@ state_dir: ${dir}
 
   it('shows what waits for a failing notifier: depth, oldest age on the relay clock, retries, failing time', async () => {
     sink.respond = () => ({ status: 500 });
-    const event = (message: string) => ({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog' as const, host: 'h', app: 'nginx', message, fields: {} });
-    app.accept(event('one'));
-    app.accept(event('two'));
+    app.accept(nginxEvent(clock, 'one'));
+    app.accept(nginxEvent(clock, 'two'));
     await vi.waitFor(() => expect(sink.rejected).toBe(1));
     await vi.waitFor(() => expect(clock.pending()).toBe(1));
     clock.advanceTo(clock.now() + 90_000);

@@ -7,12 +7,11 @@ import { closeSync, mkdtempSync, openSync, rmSync, unlinkSync, writeSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { App } from '../../src/app.ts';
+import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
 import type { Readiness } from '../../src/http/readiness.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
+import { nginxEvent, startLoopbackApp, type LoopbackApp } from './loopback-app.ts';
 import { sample } from './prometheus-text.ts';
 
 function mountTmpfs(dir: string, size: string): void {
@@ -54,33 +53,29 @@ function fill(file: string): void {
 
 describe.skipIf(!mountable && process.env.CI !== 'true')(`/readyz with the state store on a full disk${mountable ? '' : ' (skipped: cannot mount a tmpfs here; needs root)'}`, () => {
   let dir: string;
+  let t: LoopbackApp;
   let sink: HttpSink;
   let app: App;
   let clock: ManualClock;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-full-'));
     mountTmpfs(dir, '1m');
-    sink = await new HttpSink().start();
     clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
-    app = new App(parseConfig(`
-notifiers: { hook: "${sink.url()}" }
+    t = await startLoopbackApp((s) => `
+notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0" }
-delivery: { backoff: 1m, shutdown_grace: 1s }
-state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger, clock });
-    await app.start();
+delivery: { backoff: 1m, shutdown_grace: 1s }`, { clock, stateDir: dir });
+    ({ app, sink } = t);
   });
   afterEach(async () => {
-    await app.stop();
-    await sink.stop();
+    await t.stop();
     execFileSync('umount', [dir]);
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const get = (path: string) => fetch(`http://${app.httpAddress}${path}`);
-  const alert = (message: string) =>
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'h', app: 'nginx', message, fields: {} });
+  const get = (path: string) => t.get(path);
+  const alert = (message: string) => app.accept(nginxEvent(clock, message));
 
   it('answers 503 naming the outbox while it cannot write, and 200 once a write succeeds again', async () => {
     sink.respond = () => ({ status: 500 });

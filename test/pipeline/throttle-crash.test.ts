@@ -1,6 +1,5 @@
 // `relay run` as a real process, killed with SIGKILL while a notifier's rate limit holds alerts: the next
 // process resumes the hold from state_dir/state.db and releases it with exact counts.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,21 +7,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { freePort, sendTcp } from '../helpers/net.ts';
-import { CLI } from '../helpers/run-cli.ts';
-
-/** Node itself with tsx's loader: the tsx CLI would run relay in a grandchild that SIGKILL misses. */
-async function startRelay(config: string): Promise<{ child: ChildProcess; log: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (d: Buffer) => {
-      log += d;
-      if (log.includes('"msg":"listening"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`relay exited ${code}: ${log}`)));
-  });
-  return { child, log: () => log };
-}
+import { RelayProcess } from '../helpers/relay-process.ts';
 
 /** Alerts the throttle holds, as state.db has them on disk right now. */
 function heldOnDisk(stateDir: string): number {
@@ -38,13 +23,13 @@ function heldOnDisk(stateDir: string): number {
 describe('relay run killed while a rate limit holds alerts', () => {
   let dir: string;
   let sink: HttpSink;
-  let running: ChildProcess | undefined;
+  let running: RelayProcess | undefined;
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-throttle-crash-'));
     sink = await new HttpSink().start();
   });
   afterEach(async () => {
-    running?.kill('SIGKILL');
+    await running?.kill('SIGKILL');
     await sink.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -64,21 +49,18 @@ state_dir: ${join(dir, 'state')}
       return file;
     };
     // An hour's limit: nothing held can leave before the kill, however slow the machine.
-    const first = await startRelay(config('1/1h'));
-    running = first.child;
+    const first = await RelayProcess.start(config('1/1h'));
+    running = first;
     const lines = ['disk full', 'fan failed', 'disk full', 'disk full', 'psu lost'];
     await sendTcp(port, lines.map((m, i) => `<13>1 2026-11-23T10:00:0${i}Z web1 app - - - ${m}\n`).join(''));
     await sink.waitFor(1);
     await vi.waitFor(() => expect(heldOnDisk(join(dir, 'state'))).toBe(4), { timeout: 10_000, interval: 50 });
 
-    const killed = new Promise((r) => first.child.once('exit', r));
-    first.child.kill('SIGKILL');
-    await killed;
+    await first.kill('SIGKILL');
     expect(sink.json().map((a) => a.title)).toEqual(['disk full on web1']);
 
     // The same limit, refilling a token a second, so the test waits seconds rather than the hour.
-    const second = await startRelay(config('60/1m'));
-    running = second.child;
+    running = await RelayProcess.start(config('60/1m'));
     // Listed in the order first held: "disk full" went out, then "fan failed" was the first held.
     // The first process may have been killed between the sink's answer and the outbox's note of it, so
     // "disk full on web1" can come twice (at-least-once delivery); the released message is the one that matters.

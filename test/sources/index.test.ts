@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Listener } from '../../src/config/schema.ts';
+import { Listener } from '../../src/config/listener-schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { createSource } from '../../src/sources/index.ts';
 import { closed, hostPort } from './loopback.ts';

@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import type { Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TcpListener } from '../../src/config/schema.ts';
+import { TcpListener } from '../../src/config/listener-schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';
 import { connect } from '../helpers/net.ts';

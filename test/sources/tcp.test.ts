@@ -1,7 +1,7 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { TcpListener } from '../../src/config/schema.ts';
+import { TcpListener } from '../../src/config/listener-schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';

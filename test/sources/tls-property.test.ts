@@ -6,7 +6,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TlsListener } from '../../src/config/schema.ts';
+import { TlsListener } from '../../src/config/listener-schema.ts';
 import { silentLogger } from '../../src/log.ts';
 import { TlsSource } from '../../src/sources/tls.ts';
 import { makeCerts, type TestCerts } from '../helpers/certs.ts';

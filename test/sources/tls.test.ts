@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { TlsListener } from '../../src/config/schema.ts';
+import { TlsListener } from '../../src/config/listener-schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { TlsSource } from '../../src/sources/tls.ts';

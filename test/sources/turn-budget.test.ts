@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { TcpListener } from '../../src/config/schema.ts';
+import { TcpListener } from '../../src/config/listener-schema.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import { silentLogger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';

@@ -1,7 +1,7 @@
 import dgram from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { UdpListener } from '../../src/config/schema.ts';
+import { UdpListener } from '../../src/config/listener-schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { readUdpDrops } from '../../src/sources/udp-drops.ts';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { UnixListener } from '../../src/config/schema.ts';
+import { UnixListener } from '../../src/config/listener-schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger } from '../../src/log.ts';
 import { UnixSource, type UnixSourceOptions } from '../../src/sources/unix.ts';

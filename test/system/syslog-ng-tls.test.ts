@@ -12,9 +12,8 @@ import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { makeCerts, type CertPair, type TestCerts } from '../helpers/certs.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { freePort } from '../helpers/net.ts';
 import { ROOT } from '../helpers/run-cli.ts';
-import { SyslogNg, loggen } from '../helpers/syslog-ng.ts';
+import { expectEvenSeqs, forwardingSyslogNg, loggen, loggenThrough } from '../helpers/syslog-ng.ts';
 import { describeWithTools } from '../helpers/tools.ts';
 
 describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen', 'openssl'], 'real syslog-ng over TLS into relay', () => {
@@ -81,16 +80,10 @@ state_dir: ${dir}
       .replace('/etc/syslog-ng/relay/host.crt', pair.cert)
       .replace('/etc/syslog-ng/relay/host.key', pair.key)
       .replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
-    const sngPort = await freePort();
-    const sng = new SyslogNg(`@version: 3.38
-options { stats-level(1); keep-hostname(yes); };
-source s_src { syslog(ip("127.0.0.1") port(${sngPort}) transport("tcp")); };
-${snippet}
-`);
-    await sng.start();
+    const { sng, port: sngPort } = await forwardingSyslogNg(snippet);
     try {
       const n = 200;
-      await loggen(['-S', '-P', '-n', String(n), '-I', '100000', '-r', '5000', '-s', '160', '127.0.0.1', String(sngPort)]);
+      await loggen(loggenThrough(sngPort, n));
       await vi.waitFor(
         () => {
           expect(fleet().stats().received).toBeGreaterThanOrEqual(n);
@@ -100,9 +93,7 @@ ${snippet}
         { timeout: 20_000, interval: 20 },
       );
       const alerts = sink.json<{ title: string; message: string }>();
-      const seqs = alerts.map((a) => Number(/seq: (\d+)/.exec(a.message)?.[1]));
-      expect(new Set(seqs)).toEqual(new Set(Array.from({ length: n / 2 }, (_, i) => i * 2)));
-      expect(seqs).toHaveLength(n / 2);
+      expectEvenSeqs(alerts.map((a) => a.message), n);
       expect(alerts.every((a) => a.title.startsWith('web1 '))).toBe(true);
       expect(fleet().stats().handshakeFailures).toBe(0);
     } finally {

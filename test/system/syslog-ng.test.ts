@@ -8,9 +8,8 @@ import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import { freePort } from '../helpers/net.ts';
 import { ROOT } from '../helpers/run-cli.ts';
-import { SyslogNg, loggen } from '../helpers/syslog-ng.ts';
+import { expectEvenSeqs, forwardingSyslogNg, loggen, loggenThrough } from '../helpers/syslog-ng.ts';
 import { describeWithTools } from '../helpers/tools.ts';
 
 function relayConfig(sinkUrl: string, stateDir: string): string {
@@ -28,13 +27,6 @@ rules:
     body: "{{message}}"
 state_dir: ${stateDir}
 `;
-}
-
-/** Alerts for even sequence numbers, each exactly once, and nothing else. */
-function expectEvenSeqs(bodies: string[], n: number): void {
-  const seqs = bodies.map((b) => Number(/seq: (\d+)/.exec(b)?.[1]));
-  expect(seqs.length).toBe(n / 2);
-  expect(new Set(seqs)).toEqual(new Set(Array.from({ length: n / 2 }, (_, i) => i * 2)));
 }
 
 describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen'], 'real syslog-ng and loggen into relay', () => {
@@ -82,17 +74,11 @@ describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen'], 'real syslog-ng and 
     const snippet = readFileSync(`${ROOT}/syslog-ng/relay.conf`, 'utf8')
       .replace('port(5514)', `port(${tcpPort})`)
       .replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
-    const sngPort = await freePort();
-    const sng = new SyslogNg(`@version: 3.38
-options { stats-level(1); keep-hostname(yes); };
-source s_src { syslog(ip("127.0.0.1") port(${sngPort}) transport("tcp")); };
-${snippet}
-`);
-    await sng.start();
+    const { sng, port: sngPort } = await forwardingSyslogNg(snippet);
     try {
       const n = 200;
       const bodies = await collect('tcp', n, async () => {
-        await loggen(['-S', '-P', '-n', String(n), '-I', '100000', '-r', '5000', '-s', '160', '127.0.0.1', String(sngPort)]);
+        await loggen(loggenThrough(sngPort, n));
       });
       expectEvenSeqs(bodies, n);
     } finally {

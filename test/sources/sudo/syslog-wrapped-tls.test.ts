@@ -1,7 +1,7 @@
 // Sudo events forwarded over a TLS listener: believed from a verified certificate in trusted_peers, for the
 // host that certificate names (or the hosts listed), or from a trusted address as on TCP; never otherwise.
 import { describe, expect, it } from 'vitest';
-import { TlsListener } from '../../../src/config/schema.ts';
+import { TlsListener } from '../../../src/config/listener-schema.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
 import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';
