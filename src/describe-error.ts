@@ -51,6 +51,9 @@ function describeLayer(layer: unknown): string {
   if (!code) return message;
   const peer = typeof f.address === 'string' ? ` ${f.address}${typeof f.port === 'number' ? `:${f.port}` : ''}` : '';
   const host = typeof f.hostname === 'string' ? ` ${f.hostname}` : '';
+  // node:http's words for a connection closed before the answer, and for a TLS failure (EPROTO + OpenSSL's text).
+  if (code === 'ECONNRESET' && message === 'socket hang up') return `the server closed the connection without answering (ECONNRESET)`;
+  if (code === 'EPROTO' && /SSL routines/.test(message)) return `TLS: ${opensslReason(message)} (EPROTO)`;
   switch (code) {
     case 'ECONNREFUSED': return `connection refused by${peer} (ECONNREFUSED: nothing listens there)`;
     case 'ENOTFOUND': return `DNS: no such host${host} (ENOTFOUND)`;

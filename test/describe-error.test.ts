@@ -62,12 +62,12 @@ describe('a failed HTTP send names its cause', () => {
 
   it('a server that hangs up on the request', async () => {
     const port = await serve((s) => s.once('data', () => s.destroy()));
-    expect(await failure(`http://127.0.0.1:${port}/hook`)).toMatch(/^request failed: the server closed the connection: .* \(UND_ERR_SOCKET\)$/);
+    expect(await failure(`http://127.0.0.1:${port}/hook`)).toBe('request failed: the server closed the connection without answering (ECONNRESET)');
   });
 
   it('https to a port that speaks plain text: the TLS reason, not OpenSSL\'s source file', async () => {
     const port = await serve((s) => s.end('HTTP/1.1 200 OK\r\n\r\n'));
-    expect(await failure(`https://127.0.0.1:${port}/hook`)).toMatch(/^request failed: TLS: wrong version number \(ERR_SSL_WRONG_VERSION_NUMBER\)$/);
+    expect(await failure(`https://127.0.0.1:${port}/hook`)).toBe('request failed: TLS: wrong version number (EPROTO)');
   });
 
   it('an SMTP server that is not there: ECONNREFUSED, not nodemailer\'s ESOCKET', async () => {
