@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 
+const HEAVY = ['test/commands/run-flood.test.ts', 'test/sources/connection-abuse.test.ts'];
+
 export default defineConfig({
   test: {
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'relay', include: ['test/**/*.test.ts'], exclude: ['test/sudo-plugin/**'] } },
+      { extends: true, test: { name: 'relay', include: ['test/**/*.test.ts'], exclude: ['test/sudo-plugin/**', ...HEAVY] } },
       // The real-sudo tests rewrite the machine's /etc/sudo.conf: one file at a time, after the rest.
       {
         extends: true,
@@ -16,6 +18,12 @@ export default defineConfig({
           poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 },
         },
+      },
+      // Floods that measure relay's memory or hold thousands of sockets: alone, after everything else, so
+      // other test files' load on the machine cannot skew what they measure.
+      {
+        extends: true,
+        test: { name: 'heavy', include: HEAVY, poolOptions: { forks: { singleFork: true } }, sequence: { groupOrder: 2 } },
       },
     ],
   },
