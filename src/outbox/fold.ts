@@ -2,7 +2,7 @@
 // alerts and events it stands for (exact) and names the first few, so a flood of one rule costs one message
 // while other rules' alerts keep their own rows and their place.
 import type { MessageType } from '../message-type.ts';
-import type { OutboxRow } from './outbox-db.ts';
+import type { OutboxRow } from './outbox-row.ts';
 
 /** Titles kept as examples in a folded row. */
 const EXAMPLES = 10;

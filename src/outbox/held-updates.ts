@@ -1,7 +1,8 @@
 // Row updates the disk refused (sent, retry later, dead), kept in memory and applied to what the outbox
 // reads until they can be written: a row sent during a disk-full outage is not sent again, a row that
 // failed waits for its retry instead of being tried in a loop.
-import type { OutboxDb, OutboxRow } from './outbox-db.ts';
+import type { OutboxDb } from './outbox-db.ts';
+import type { OutboxRow } from './outbox-row.ts';
 
 export type HeldUpdate =
   | { kind: 'remove'; notifier: string }

@@ -4,57 +4,15 @@
 // reached the disk when it returns. Every method throws on a failed write; holding writes the disk refused
 // is the job of Outbox (outbox.ts).
 import Database from 'better-sqlite3';
-import type { Alert } from '../alert.ts';
-import type { MessageType } from '../message-type.ts';
-import type { AnswerLinks, Recipient } from '../../notifiers/types.ts';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
-import { foldRows, type FoldedSummary } from './fold.ts';
+import { foldRows } from './fold.ts';
+import { fromRow, type NewRows, type OutboxRow, type Row } from './outbox-row.ts';
 
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
 export const REPAIR = 'relay repair';
 /** WAL pages (4 KB) before a checkpoint, and the size the WAL is cut back to after one. */
 const WAL_PAGES = 256;
-
-export interface OutboxRow {
-  /** Insertion order: a notifier's lane sends in this order. */
-  seq: number;
-  alertId: string;
-  notifier: string;
-  title: string;
-  body: string;
-  type: MessageType;
-  severity?: number;
-  rule: string;
-  key: string;
-  /** Events this row stands for. */
-  count: number;
-  /** Alerts this row stands for: 1, or more for a row that delivery.max_queue folded. */
-  alerts: number;
-  /** Set on a row that folded others: what it holds, so more can be folded into it. */
-  folded?: FoldedSummary;
-  /** The notifier this row was meant for, when it was rerouted to its fallback. */
-  reroutedFrom?: string;
-  /** A row for one person (notify_person): never folded into a digest with other rows. */
-  recipient?: Recipient;
-  answers?: AnswerLinks;
-  createdAt: number;
-  enqueuedAt: number;
-  /** Failed tries so far. */
-  attempts: number;
-  /** Not to be tried before this time (the provider's Retry-After or our backoff). */
-  nextAttemptAt: number;
-  lastError?: string;
-}
-
-/** What enters the outbox: an alert for some notifiers, or a copy rerouted from another notifier. */
-export interface NewRows {
-  alert: Alert;
-  notifiers: readonly string[];
-  alerts?: number;
-  folded?: FoldedSummary;
-  reroutedFrom?: string;
-}
 
 /** What waits for one notifier: pending alerts, when the oldest of them entered, and dead rows kept. */
 export interface OutboxWaiting {
@@ -78,29 +36,6 @@ export interface Loss {
   alerts: number;
   firstAt: number;
   lastAt: number;
-}
-
-interface Row {
-  seq: number;
-  alert_id: string;
-  notifier: string;
-  title: string;
-  body: string;
-  type: MessageType;
-  severity: number | null;
-  rule: string;
-  key: string;
-  count: number;
-  alerts: number;
-  folded: string | null;
-  rerouted_from: string | null;
-  recipient: string | null;
-  answers: string | null;
-  created_at: number;
-  enqueued_at: number;
-  attempts: number;
-  next_attempt_at: number;
-  last_error: string | null;
 }
 
 /** Columns later versions added; an older file gets them on open. */
@@ -173,7 +108,6 @@ export class OutboxDb {
       .all(notifier, limit) as Row[]).map(fromRow);
   }
 
-  /** Pending rows per notifier. */
   /** Per notifier, in one pass: what /metrics shows as outbox depth (alerts), oldest waiting time and dead rows. */
   waiting(): Map<string, OutboxWaiting> {
     const rows = this.statement(`SELECT notifier, SUM(CASE WHEN state = 'pending' THEN alerts ELSE 0 END) AS pending,
@@ -182,6 +116,7 @@ export class OutboxDb {
     return new Map(rows.map((r) => [r.notifier, { pending: r.pending, oldestEnqueuedAt: r.oldest ?? undefined, dead: r.dead }]));
   }
 
+  /** Pending rows per notifier. */
   pending(): Map<string, number> {
     const rows = this.statement("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier")
       .all() as { notifier: string; n: number }[];
@@ -331,17 +266,4 @@ export class OutboxDb {
       .all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }
-}
-
-function fromRow(r: Row): OutboxRow {
-  return {
-    seq: r.seq, alertId: r.alert_id, notifier: r.notifier, title: r.title, body: r.body, type: r.type,
-    ...(r.severity === null ? {} : { severity: r.severity }), rule: r.rule, key: r.key, count: r.count, alerts: r.alerts,
-    ...(r.folded === null ? {} : { folded: JSON.parse(r.folded) as FoldedSummary }),
-    ...(r.rerouted_from === null ? {} : { reroutedFrom: r.rerouted_from }),
-    ...(r.recipient === null ? {} : { recipient: JSON.parse(r.recipient) as Recipient }),
-    ...(r.answers === null ? {} : { answers: JSON.parse(r.answers) as AnswerLinks }),
-    createdAt: r.created_at, enqueuedAt: r.enqueued_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at,
-    ...(r.last_error === null ? {} : { lastError: r.last_error }),
-  };
 }

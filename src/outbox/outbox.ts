@@ -9,11 +9,13 @@ import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import { isDiskFull } from '../state/sqlite-file.ts';
-import { OutboxDb, type FoldResult, type Loss, type NewRows, type OutboxRow, type OutboxWaiting } from './outbox-db.ts';
+import { OutboxDb, type FoldResult, type Loss, type OutboxWaiting } from './outbox-db.ts';
+import type { NewRows, OutboxRow } from './outbox-row.ts';
 import { HeldUpdates } from './held-updates.ts';
 import { LostAlerts } from './lost-alerts.ts';
 
-export type { FoldResult, Loss, NewRows, OutboxRow, OutboxWaiting } from './outbox-db.ts';
+export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
+export type { NewRows, OutboxRow } from './outbox-row.ts';
 
 const RETRY_MS = 5000;
 

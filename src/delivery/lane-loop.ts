@@ -1,0 +1,112 @@
+// A lane's loop: looks at the head of its notifier's rows and decides what happens next — expire, move to
+// the fallback, wait (a retry's time, the provider's bucket, a free slot), fold a backlog into a digest, or
+// start the sends that may go now, never two of one alert key at once. One loop per lane, so a notifier in an
+// outage waits as one lane instead of as one timer per alert.
+import { describeError } from '../describe-error.ts';
+import type { OutboxRow } from '../outbox/outbox.ts';
+import type { DeliveryState } from './delivery-state.ts';
+import { keyOf, paced, type Lane } from './lane.ts';
+import { startSend } from './lane-send.ts';
+import { expire, rerouted } from './send-failure.ts';
+
+/** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
+const FOLD_MAX = 1000;
+
+/** Starts the lane's loop unless it runs already or the dispatcher is stopping. */
+export function kick(state: DeliveryState, lane: Lane): void {
+  if (!lane.running && !state.stopped) lane.loop = run(state, lane);
+}
+
+async function run(state: DeliveryState, lane: Lane): Promise<void> {
+  lane.running = true; // set synchronously, so an enqueue during the loop never starts a second one
+  const name = lane.notifier.name;
+  const { config, outbox, clock } = state;
+  try {
+    while (!state.stopped && !lane.retired) {
+      if (lane.broken !== undefined) throw lane.broken;
+      const now = clock.now();
+      // The oldest rows not being sent, with room to look past keys that must wait (not more: this read
+      // runs once per finished send, and its rows are most of the CPU a fast lane costs).
+      const free = Math.max(0, lane.arc.limit - lane.sending.size);
+      const rows = outbox.head(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+      const head = rows[0];
+      if (!head) {
+        if (lane.sending.size === 0) break;
+        await waitUntil(state, lane, undefined);
+        continue;
+      }
+      // Rows are in enqueue order, so an expired backlog starts at the head.
+      if (head.enqueuedAt + config.max_age <= now) {
+        expire(state, lane, now);
+        continue;
+      }
+      const rerouteAt = state.fallbacks.dueAt(name, head);
+      if (rerouteAt <= now) {
+        const moved = state.fallbacks.moveWaiting(name, now, lane.sending);
+        state.forget(lane, moved.rows);
+        rerouted(state, lane, moved);
+        continue;
+      }
+      // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
+      const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? lane.pacer.readyAt() : 0), head.enqueuedAt + config.max_age, rerouteAt);
+      if (due > now || lane.sending.size >= lane.arc.limit) {
+        await waitUntil(state, lane, due > now ? due : undefined);
+        continue;
+      }
+      // A backlog that built up behind a failing or slow notifier goes out as one digest, not one by one
+      // (to people; a webhook read by a program gets every alert as its own message). The first alert after
+      // a quiet spell goes alone, at once.
+      const backlog = lane.notifier.foldsBacklog && lane.pending > config.fold_after && (head.attempts > 0 || !lane.idle);
+      const picked = backlog ? [undirected(outbox.head(name, FOLD_MAX))] : ready(lane, rows, now);
+      if (picked.length === 0) {
+        await waitUntil(state, lane, undefined);
+        continue;
+      }
+      for (const batch of picked) startSend(state, lane, batch);
+    }
+  } catch (e) {
+    state.log.error({ notifier: name, err: describeError(e) }, 'delivery stopped: the outbox could not be read or written');
+  } finally {
+    await Promise.allSettled([...lane.sends]);
+    lane.idle = true;
+    lane.running = false;
+    state.onProgress?.();
+  }
+}
+
+/** Rows that may start now, in order, within the lane's limit: due, and no earlier row of their key waiting or in flight. */
+function ready(lane: Lane, rows: OutboxRow[], now: number): OutboxRow[][] {
+  const free = lane.arc.limit - lane.sending.size;
+  const held = new Set(lane.sendingKeys);
+  const picked: OutboxRow[][] = [];
+  for (const row of rows) {
+    if (picked.length >= free) break;
+    const key = keyOf(row);
+    if (held.has(key)) continue;
+    held.add(key);
+    if (row.nextAttemptAt <= now) picked.push([row]);
+  }
+  return picked;
+}
+
+/** The rows a digest may fold: up to the first row for one person, which goes alone (never into a digest others read). */
+function undirected(rows: OutboxRow[]): OutboxRow[] {
+  const cut = rows.findIndex((r) => r.recipient !== undefined);
+  return cut === -1 ? rows : rows.slice(0, Math.max(1, cut));
+}
+
+/** Until `at`, or (without it, or sooner) until a send finishes or shutdown wakes the lane. */
+function waitUntil(state: DeliveryState, lane: Lane, at: number | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      timer?.cancel();
+      lane.wakeAt = undefined;
+      lane.wake = undefined;
+      resolve();
+    };
+    const timer = at === undefined ? undefined : state.clock.setTimer(at - state.clock.now(), done);
+    lane.wakeAt = at;
+    lane.wake = done;
+    state.onProgress?.();
+  });
+}
