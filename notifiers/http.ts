@@ -96,9 +96,10 @@ function exchange(req: HttpRequest, timeoutMs: number): Promise<HttpAnswer> {
     };
     const timer = setTimeout(() => fail(new TimedOut()), timeoutMs);
     const onAbort = () => fail(req.signal!.reason instanceof Error ? req.signal!.reason : new Error('aborted'));
+    // Listening before anything can destroy the request: its "socket hang up" must never go uncaught.
+    request.on('error', fail);
     if (req.signal?.aborted) return onAbort();
     req.signal?.addEventListener('abort', onAbort, { once: true });
-    request.on('error', fail);
     request.on('response', (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

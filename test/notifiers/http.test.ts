@@ -56,6 +56,21 @@ describe('httpSend (node:http with kept-alive connections)', () => {
     expect(err.message).toContain('relay is stopping');
   });
 
+  it('a signal already aborted fails the send without an uncaught "socket hang up"', async () => {
+    const { url } = await serve(() => undefined);
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    try {
+      const err = (await httpSend({ url, method: 'POST', headers: {}, body: '{}', signal: AbortSignal.abort(new Error('stopped')) }).catch((e: unknown) => e)) as NotifyError;
+      expect(err.message).toContain('stopped');
+      await new Promise((r) => setImmediate(r));
+      expect(uncaught).toEqual([]);
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
   it('a 429 carries the provider\'s Retry-After', async () => {
     const { url } = await serve((req, res) => req.resume().on('end', () => res.writeHead(429, { 'retry-after': '3' }).end('slow down')));
     const err = (await postJson(url, {}).catch((e: unknown) => e)) as NotifyError;
