@@ -129,7 +129,7 @@ export class App {
       pipeline: { stats: () => this.pipelineStats() },
       delivery: this.dispatcher,
       outbox: this.outbox!,
-      stores: { outbox: this.outbox! },
+      stores: { outbox: this.outbox!, state: this.state! },
     });
   }
 

@@ -54,7 +54,7 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }`, { clock });
       ready: true,
       problems: [],
       listeners: [{ name: 'tcp', type: 'tcp', address: app.sources[0]!.address(), up: true }],
-      stores: [{ name: 'outbox', writable: true }],
+      stores: [{ name: 'outbox', writable: true }, { name: 'state', writable: true }],
       notifiers: [{ name: 'hook', failing: false, waiting: 0 }],
     });
   });
