@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { connect, freePort } from '../helpers/net.ts';
-import { RelayProcess } from '../helpers/relay-process.ts';
+import { buildDist, RelayProcess } from '../helpers/relay-process.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 
 const HOSTS = 500_000;
@@ -61,7 +61,11 @@ function peakRssMb(pid: number): number {
 describe('relay run flooded with distinct hosts', () => {
   const sink = new HttpSink();
   const dir = mkdtempSync(join(tmpdir(), 'relay-flood-'));
-  beforeAll(() => sink.start());
+  beforeAll(async () => {
+    // Measured as installed: the compiled relay, not the source under tsx's loader.
+    buildDist();
+    await sink.start();
+  }, 120_000);
   afterAll(async () => {
     await sink.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -71,7 +75,7 @@ describe('relay run flooded with distinct hosts', () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
     writeFileSync(config, shippedConfig(port, await freePort(), sink.url(), join(dir, 'state')));
-    const relay = await RelayProcess.start(config);
+    const relay = await RelayProcess.start(config, 1, {}, { built: true });
     try {
       const t0 = Date.now();
       await flood(port, HOSTS, (i) => `<38>1 2026-11-23T10:00:00Z h${i} sshd 4242 - - Failed password for root from 203.0.113.${i % 254 + 1} port 22 ssh2\n`);

@@ -1,8 +1,14 @@
 // `relay run` as a real process for tests that stop it the hard way: node itself runs the CLI with tsx's
 // loader (the tsx CLI would run relay in a grandchild that SIGKILL misses), its JSON log is collected,
 // and tests wait on log lines and on the exit, never on sleeps.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { CLI } from './run-cli.ts';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { CLI, ROOT } from './run-cli.ts';
+
+/** Compiles relay into dist/ as `npm run build` does, for tests that measure the relay users install. */
+export function buildDist(): void {
+  execFileSync(join(ROOT, 'node_modules/.bin/tsc'), ['-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, stdio: 'inherit' });
+}
 
 export class RelayProcess {
   log = '';
@@ -12,9 +18,14 @@ export class RelayProcess {
     this.exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   }
 
-  /** Starts relay on `config` and resolves once it logged `listening` `listeners` times. */
-  static async start(config: string, listeners = 1, env: NodeJS.ProcessEnv = {}): Promise<RelayProcess> {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', config], {
+  /**
+   * Starts relay on `config` and resolves once it logged `listening` `listeners` times. `built`: the
+   * compiled relay (bin/relay.js on dist/, see buildDist) instead of the source through tsx's loader, whose
+   * own thread and isolate add tens of MB to what a memory test would measure.
+   */
+  static async start(config: string, listeners = 1, env: NodeJS.ProcessEnv = {}, opts: { built?: boolean } = {}): Promise<RelayProcess> {
+    const entry = opts.built ? [join(ROOT, 'bin/relay.js')] : ['--import', 'tsx', CLI];
+    const child = spawn(process.execPath, [...entry, 'run', '--config', config], {
       stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
     });
     const relay = new RelayProcess(child);
