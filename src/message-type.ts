@@ -3,3 +3,10 @@
 export const MESSAGE_TYPES = ['info', 'success', 'warning', 'failure'] as const;
 
 export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+const RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
+
+/** The loudest of several alerts' types: a message that stands for them all is as loud as its loudest. */
+export function loudestType(types: readonly MessageType[]): MessageType {
+  return types.reduce((a, b) => (RANK[b] > RANK[a] ? b : a));
+}

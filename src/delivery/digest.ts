@@ -2,7 +2,7 @@
 // a recovering or rate-limited provider gets one request instead of the whole backlog. Nothing is left out:
 // the title carries the count, the body lists the first alerts and counts the rest by rule.
 import type { Message } from '../../notifiers/types.ts';
-import type { MessageType } from '../message-type.ts';
+import { loudestType } from '../message-type.ts';
 import type { OutboxRow } from '../outbox/outbox.ts';
 
 /** Alerts listed one by one; the rest are summed per rule so the body stays within provider limits. */
@@ -10,7 +10,6 @@ const LISTED = 20;
 /** Characters of each listed alert's body (first line only). */
 const BODY_EXCERPT = 160;
 
-const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
 
 /** `failing`: the backlog built up while sends failed (else behind a slow or paced provider). */
 export function digestMessage(notifier: string, rows: readonly OutboxRow[], failing = true): Message {
@@ -27,7 +26,7 @@ export function digestMessage(notifier: string, rows: readonly OutboxRow[], fail
     title: `${alerts} alerts ${failing ? `held while ${notifier} was unavailable` : `queued while ${notifier} was busy`}`,
     body: `${alerts} alerts (${events} events) from ${first} to ${last}:\n${lines.join('\n')}`,
     // The digest is as loud as its loudest alert.
-    type: rows.map((r) => r.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
+    type: loudestType(rows.map((r) => r.type)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
   };
 }

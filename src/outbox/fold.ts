@@ -1,13 +1,12 @@
 // delivery.max_queue's fold: one rule's waiting rows for a notifier become one row that says how many
 // alerts and events it stands for (exact) and names the first few, so a flood of one rule costs one message
 // while other rules' alerts keep their own rows and their place.
-import type { MessageType } from '../message-type.ts';
+import { loudestType, type MessageType } from '../message-type.ts';
 import type { OutboxRow } from './outbox-row.ts';
 
 /** Titles kept as examples in a folded row. */
 const EXAMPLES = 10;
 
-const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
 
 /** What a folded row holds, stored with it so later rows of the same rule can be folded into it. */
 export interface FoldedSummary {
@@ -49,7 +48,7 @@ export function foldRows(rows: readonly OutboxRow[], notifier: string, reason: s
       ...summary.examples.map((t) => `• ${t}`),
       ...(more > 0 ? [`… and ${more} more`] : []),
     ].join('\n'),
-    type: rows.map((r) => r.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
+    type: loudestType(rows.map((r) => r.type)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
     count: summary.events,
     alerts: summary.alerts,

@@ -3,7 +3,7 @@
 // apart. One alert held once goes out as itself. Title and body say the same totals.
 import { randomUUID } from 'node:crypto';
 import { countedTitle, type Alert } from '../alert.ts';
-import type { MessageType } from '../message-type.ts';
+import { loudestType } from '../message-type.ts';
 
 /** One distinct alert (rule + key) a limit holds: the latest of them and what they add up to. */
 export interface Held {
@@ -28,7 +28,6 @@ export interface Overflow {
 const TITLE_HEADLINES = 120;
 /** Characters of a held alert's first body line shown under its title. */
 const EXCERPT = 160;
-const TYPE_RANK: Record<MessageType, number> = { success: 0, info: 1, warning: 2, failure: 3 };
 
 /** `limit` names the limit: "rule auth-failure", "notifier chat". */
 export function releaseMessage(limit: string, held: readonly Held[], overflow: Overflow, now: number): Alert {
@@ -61,7 +60,7 @@ export function releaseMessage(limit: string, held: readonly Held[], overflow: O
     body: lines.join('\n'),
     ...(single ? {} : { held: list.filter((l) => !l.startsWith('  ') || l.trimStart().startsWith('•')) }),
     // The message is as loud as its loudest alert.
-    type: all.map((a) => a.type).reduce((a, b) => (TYPE_RANK[b] > TYPE_RANK[a] ? b : a)),
+    type: loudestType(all.map((a) => a.type)),
     ...(severities.length > 0 ? { severity: Math.min(...severities) } : {}),
     key: `${limit}\u0000released\u0000${now}`,
     createdAt: now,
