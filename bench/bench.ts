@@ -101,7 +101,9 @@ if (udp) {
 }
 if (soaked) {
   const { rss, alertLines: lines, delivered: got } = soaked;
-  add(`soak: ${soaked.seconds / 60} min of ${soaked.rate} lines/s (TCP + UDP, ${soaked.hosts} hosts, ${soaked.apps} apps, 1 % to 4 rules): RSS at ${rss.refS.toFixed(0)} s → end, slope after it (5 s samples), peak`, 'n/a', `${mb(rss.refKb)} → ${mb(rss.endKb)}, ${rss.slopeMbPerMin.toFixed(2)} MB/min, peak ${mb(rss.peakKb)}`, 'n/a', `flat (${FLAT_CRITERION})`, rss.flat);
+  const heapAt = (s: number) => soaked.samples.find((x) => x.s >= s)?.heapKb;
+  process.stderr.write(`soak every 5 s (s: RSS / V8 heap in use, MB): ${soaked.samples.map((x) => `${x.s.toFixed(0)}: ${(x.kb / 1024).toFixed(1)} / ${(x.heapKb / 1024).toFixed(1)}`).join(', ')}\n`);
+  add(`soak: ${soaked.seconds} s of ${soaked.rate} lines/s (TCP + UDP, ${soaked.hosts} hosts, ${soaked.apps} apps, 1 % to 4 rules): RSS at ${rss.refS.toFixed(0)} s → end, slope after it (5 s samples), peak`, 'n/a', `${mb(rss.refKb)} → ${mb(rss.endKb)}, ${rss.slopeMbPerMin.toFixed(2)} MB/min, peak ${mb(rss.peakKb)} (V8 heap in use ${mb(heapAt(rss.refS))} → ${mb(soaked.samples.at(-1)?.heapKb)})`, 'n/a', `flat (${FLAT_CRITERION})`, rss.flat);
   add('soak: kept up (lines sent / counted by relay; alerts delivered)', 'n/a', `${soaked.received}/${soaked.sent} counted (${soaked.kernelDrops} UDP kernel drops), ${soaked.ruled} through the rules, at most ${soaked.maxLag} behind at a scrape (${soaked.scrapes} scrapes of /metrics, slowest ${soaked.slowestScrapeMs.toFixed(0)} ms); ` +
     `plain ${got.plain}/${lines.plain} delivered, grouped ${lines.grouped} lines in ${got.grouped} digests, deduped ${lines.deduped} lines in ${got.deduped} messages (${soaked.repeatsHeld} repeats held), throttled notifier ${lines.limited} lines in ${got.limited} messages (${soaked.throttled} held); ${soaked.outboxLeft} left in the outbox`,
   'n/a', '0 lost, every plain alert delivered', soaked.lost === 0 && got.plain === lines.plain);

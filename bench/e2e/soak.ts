@@ -79,7 +79,9 @@ export interface SoakResult {
   scrapes: number; slowestScrapeMs: number;
   alertLines: Record<Kind, number>; delivered: Record<Kind, number>;
   repeatsHeld: number; throttled: number; outboxLeft: number;
-  rss: Flatness & { peakKb: number; samples: number };
+  rss: Flatness & { peakKb: number };
+  /** Every 5 s: RSS, and V8's heap in use as /metrics reports it (what of the RSS is JavaScript objects). */
+  samples: (RssSample & { heapKb: number })[];
 }
 
 /** `rate` lines a second for `seconds` (SOAK_S), paced in 10 ms slices: 2/3 over TCP_CONNS connections, 1/3 over UDP. */
@@ -88,7 +90,7 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
   const relay = await startRelay(config(sink.address));
   const udp = createSocket('udp4');
   const conns: Socket[] = [];
-  const samples: RssSample[] = [];
+  const samples: SoakResult['samples'] = [];
   let timer: NodeJS.Timeout | undefined;
   try {
     for (let c = 0; c < TCP_CONNS; c++) {
@@ -103,11 +105,13 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
     const t0 = performance.now();
     const sample = async () => {
       const at = sent;
-      samples.push({ s: (performance.now() - t0) / 1000, kb: relay.rssKb() });
+      const x = { s: (performance.now() - t0) / 1000, kb: relay.rssKb(), heapKb: NaN };
+      samples.push(x);
       const s0 = performance.now();
       const received = await relay.metric('relay_listener_frames_received_total');
       slowestScrapeMs = Math.max(slowestScrapeMs, performance.now() - s0);
       maxLag = Math.max(maxLag, at - received);
+      x.heapKb = (await relay.metric('nodejs_heap_size_used_bytes')) / 1024;
     };
     await sample();
     timer = setInterval(() => void sample(), SAMPLE_MS);
@@ -131,7 +135,8 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
     timer = undefined;
     await sample();
     const drops = () => relay.metric('relay_listener_udp_kernel_drops_total');
-    await waitFor(async () => (await relay.metric('relay_listener_frames_received_total')) + (await drops()) >= sent && sink.messages.plain >= alertLines.plain, 15_000, 100);
+    await waitFor(async () => (await relay.metric('relay_listener_frames_received_total')) + (await drops()) >= sent && sink.messages.plain >= alertLines.plain
+      && (await relay.metric('relay_notifier_outbox_depth')) === 0, 15_000, 100);
     const received = await relay.metric('relay_listener_frames_received_total');
     return {
       seconds, rate, hosts: NOISE_HOSTS + ALERT_HOSTS, apps: NOISE_APPS + KINDS.length,
@@ -141,7 +146,7 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
       repeatsHeld: await relay.metric('relay_pipeline_repeats_suppressed_total'),
       throttled: await relay.metric('relay_pipeline_throttled_alerts_total'),
       outboxLeft: await relay.metric('relay_notifier_outbox_depth'),
-      rss: { ...rssFlatness(samples, seconds / 5), peakKb: relay.peakRssKb(), samples: samples.length },
+      rss: { ...rssFlatness(samples, seconds / 5), peakKb: relay.peakRssKb() }, samples,
     };
   } finally {
     if (timer) clearInterval(timer);
