@@ -12,8 +12,8 @@ export interface RelayProcess {
   pid: number;
   /** The syslog listener's port (TCP and UDP share it). */
   port: number;
-  /** The sum of a Prometheus series over its labels, as relay reports it now. */
-  metric(name: string): Promise<number>;
+  /** The sum of a Prometheus series over its labels (those whose label set contains `where`, if given), as relay reports it now. */
+  metric(name: string, where?: string): Promise<number>;
   /** Peak resident set of the process so far (VmHWM), in kB. */
   peakRssKb(): number;
   rssKb(): number;
@@ -62,10 +62,13 @@ export async function startRelay(body: string, env: Record<string, string> = {})
   return {
     pid: child.pid!,
     port,
-    async metric(name) {
+    async metric(name, where) {
       const text = await metrics();
       let sum = 0;
-      for (const line of text.split('\n')) if (line.startsWith(`${name} `) || line.startsWith(`${name}{`)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      for (const line of text.split('\n')) {
+        if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue;
+        if (where === undefined || line.slice(name.length, line.lastIndexOf(' ')).includes(where)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+      }
       return sum;
     },
     peakRssKb: () => status('VmHWM'),

@@ -12,6 +12,7 @@ import { promisify } from 'node:util';
 import type { AddressInfo } from 'node:net';
 import { startDiscord } from '../../test/notifiers/servers/discord.ts';
 import { startRelay, waitFor, type RelayProcess } from './relay-process.ts';
+import { rssFlatness, type Flatness, type RssSample } from './rss-flatness.ts';
 
 const run = promisify(execFile);
 const line = (app: string, msg: string) => `<14>1 ${new Date().toISOString()} bench-host ${app} - - - ${msg}\n`;
@@ -106,7 +107,7 @@ export async function idleLatency(alerts = 200, gapMs = 20, warmup = 20): Promis
   }
 }
 
-export interface UdpResult { rate: number; seconds: number; sent: number; received: number; kernelDrops: number; lossPct: number; rssAt10sKb: number; rssEndKb: number; peakRssKb: number }
+export interface UdpResult { rate: number; seconds: number; sent: number; received: number; kernelDrops: number; lossPct: number; rss: Flatness & { peakKb: number } }
 
 /** The kernel's drop count for the UDP socket bound to `port` (/proc/net/udp's last column). */
 function kernelDrops(port: number): number {
@@ -115,28 +116,32 @@ function kernelDrops(port: number): number {
   return row ? Number(row.trim().split(/\s+/).at(-1)) : 0;
 }
 
-/** `rate` datagrams a second for `seconds`, paced in 10 ms slices; loss is sent − what relay counted. */
+/**
+ * `rate` datagrams a second for `seconds`, paced in 10 ms slices; loss is sent − what relay counted. RSS is
+ * sampled every second and judged as the soak's is, from 10 s on.
+ */
 export async function udpFlood(rate = 50_000, seconds = 30): Promise<UdpResult> {
   const relay = await startRelay('notifiers: { sink: "json://127.0.0.1:9/alert" }\nrules:\n  - { name: none, match: { app: no-such-program }, notify: [sink] }');
   const socket = createSocket('udp4');
   try {
     const payload = Buffer.from(line('udp-bench', 'x'.repeat(120)).trimEnd());
     let sent = 0;
-    let rssAt10sKb = 0;
+    const samples: RssSample[] = [];
     const t0 = performance.now();
     while (performance.now() - t0 < seconds * 1000) {
       const due = Math.floor(((performance.now() - t0) / 1000) * rate);
       const batch: Promise<void>[] = [];
       for (; sent < due; sent++) batch.push(new Promise((r, j) => socket.send(payload, relay.port, '127.0.0.1', (e) => (e ? j(e) : r()))));
       await Promise.all(batch);
-      if (!rssAt10sKb && performance.now() - t0 > 10_000) rssAt10sKb = relay.rssKb();
+      const s = (performance.now() - t0) / 1000;
+      if (s >= samples.length) samples.push({ s, kb: relay.rssKb() });
       await new Promise((r) => setTimeout(r, 10));
     }
     await waitFor(async () => (await relay.metric('relay_listener_frames_received_total')) + kernelDrops(relay.port) >= sent, 5_000, 50);
     const received = await relay.metric('relay_listener_frames_received_total');
     return {
       rate, seconds, sent, received, kernelDrops: kernelDrops(relay.port), lossPct: (100 * (sent - received)) / sent,
-      rssAt10sKb, rssEndKb: relay.rssKb(), peakRssKb: relay.peakRssKb(),
+      rss: { ...rssFlatness([...samples, { s: (performance.now() - t0) / 1000, kb: relay.rssKb() }], 10), peakKb: relay.peakRssKb() },
     };
   } finally {
     socket.close();
@@ -144,13 +149,15 @@ export async function udpFlood(rate = 50_000, seconds = 30): Promise<UdpResult> 
   }
 }
 
-export interface DiscordResult { alerts: number; requests: number; rateLimited: number; accepted: number; alertsDelivered: number; folded: number; outboxLeft: number; seconds: number; peakRssKb: number }
+export interface DiscordResult { foldAfter?: number; alerts: number; limit: number; windowS: number; requests: number; rateLimited: number; accepted: number; alertsDelivered: number; folded: number; outboxLeft: number; seconds: number; peakRssKb: number }
 
 /**
  * `alerts` alerts in one burst to a Discord webhook whose bucket allows `limit` requests per `windowS`
- * (Discord's webhook bucket is 5 per 2 s) and answers 429 past it, as Discord does.
+ * (Discord's webhook bucket is 5 per 2 s) and answers 429 past it, as Discord does. With `foldAfter` past
+ * the burst (delivery.fold_after), no backlog is folded: every alert is its own request, paced by the bucket.
  */
-export async function discordBurst(alerts = 500, limit = 5, windowS = 2, waitS = 60): Promise<DiscordResult> {
+export async function discordBurst(foldAfter?: number, alerts = 500, limit = 5, windowS = 2): Promise<DiscordResult> {
+  const waitS = 60 + (foldAfter ? (alerts / limit) * windowS : 0);
   const discord = await startDiscord('1234', 'tok');
   let windowStart = 0;
   let used = 0;
@@ -173,7 +180,7 @@ export async function discordBurst(alerts = 500, limit = 5, windowS = 2, waitS =
     return { status: 200, headers: { ...bucket, 'x-ratelimit-remaining': String(limit - used) }, body: { id: String(accepted), channel_id: '1', webhook_id: '1234' } };
   });
   const relay = await startRelay(
-    `notifiers: { discord: "discord://1234/tok" }\nrules:\n  - { name: burst, match: { app: burst }, notify: [discord], title: "{{host}}", body: "{{message}}" }`,
+    `notifiers: { discord: "discord://1234/tok" }\nrules:\n  - { name: burst, match: { app: burst }, notify: [discord], title: "{{host}}", body: "{{message}}" }${foldAfter ? `\ndelivery: { fold_after: ${foldAfter} }` : ''}`,
     { RELAY_DISCORD_API_URL: `${discord.url}/api` },
   );
   try {
@@ -189,7 +196,7 @@ export async function discordBurst(alerts = 500, limit = 5, windowS = 2, waitS =
       return alertsDelivered >= alerts || performance.now() - last.at > 5000;
     }, waitS * 1000, 200);
     return {
-      alerts, requests: discord.requests.length, rateLimited, accepted, alertsDelivered, seconds: (last.at - t0) / 1000, peakRssKb: relay.peakRssKb(),
+      foldAfter, alerts, limit, windowS, requests: discord.requests.length, rateLimited, accepted, alertsDelivered, seconds: (last.at - t0) / 1000, peakRssKb: relay.peakRssKb(),
       folded: await relay.metric('relay_notifier_folded_alerts_total'), outboxLeft: await relay.metric('relay_notifier_outbox_depth'),
     };
   } finally {
