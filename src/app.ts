@@ -82,7 +82,9 @@ export class App {
   }
 
   private source(l: ListenerConfig): Source {
-    return createSource(l, (e) => this.accept(e), this.opts.log.child({ listener: l.name }), { clock: this.clock });
+    return createSource(l, (e) => this.accept(e), this.opts.log.child({ listener: l.name }), {
+      clock: this.clock, screen: (frame) => this.pipeline.admits(l.name, frame),
+    });
   }
 
   /** The pipeline exists from `start()` on: it resumes what the state store holds. */
