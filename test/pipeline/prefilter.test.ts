@@ -58,8 +58,8 @@ const match: fc.Arbitrary<Match> = fc.letrec<{ match: Match }>((tie) => ({
     fc.tuple(fieldTest, tie('match')).map(([t, sub]) => ({ ...t, not: sub }) as Match),
   ),
 })).match;
-const rule = fc.tuple(match, fc.option(match, { nil: undefined })).map(([m, after], i) =>
-  ({ name: `r${i}`, match: m, ...(after ? { kind: 'sequence', after: { match: after, count: 1, within: 60_000 } } : {}) }) as unknown as RuleConfig);
+const rule: fc.Arbitrary<RuleConfig> = fc.tuple(match, fc.option(match, { nil: undefined })).map(([m, after]) =>
+  ({ name: 'r', match: m, ...(after ? { kind: 'sequence', after: { match: after, count: 1, within: 60_000 } } : {}) }) as unknown as RuleConfig);
 
 function predicates(rules: RuleConfig[]) {
   const problems: ConfigProblem[] = [];
