@@ -10,7 +10,7 @@ import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
 import type { EventSink, FrameScreen, Source, SourceStats } from './source.ts';
 import { StreamServer, type PeerCheck, type SecureLayer } from './stream-server.ts';
-import { syslogEvent } from './syslog-frame.ts';
+import { syslogEvent, type FrameOrigin } from './syslog-frame.ts';
 
 export interface TcpSourceOptions {
   acceptPeer?: PeerCheck;
@@ -48,15 +48,18 @@ export class TcpSource implements Source {
       describePeer: (s) => (s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort ?? 0) : undefined),
       peerKey: (s) => s.remoteAddress,
       secure: opts.secure,
-      open: (peer, identity) =>
-        new Deframer(max, {
+      open: (peer, identity) => {
+        // One origin per connection: each frame's event takes its receive time when parsed.
+        const origin: FrameOrigin = { listener: config.name, peer, peerCert: identity };
+        return new Deframer(max, {
           frame: (f) => {
-            if (screen === undefined || screen(f)) intake.event(syslogEvent(f, { listener: config.name, peer, peerCert: identity }));
+            if (screen === undefined || screen(f)) intake.event(syslogEvent(f, origin));
             else intake.screenedOut();
           },
           oversize: (length) => intake.oversize(peer, length, max),
           badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
-        }),
+        });
+      },
     });
   }
 
