@@ -2,6 +2,8 @@
 //   source → parseFields (parsers/) → Pipeline (correlate → route → silence → aggregate → render → dedupe
 //   → throttle; see src/pipeline/pipeline.ts) → outbox (durable, src/outbox/) → dispatch (retry, fold) → notifier
 // Sudo events hosts' syslog-ng forwards inside syslog become sudo events right after the source, if believed.
+// Syslog frames no rule can match are counted and dropped before parsing (the pipeline's pre-filter, which
+// each syslog listener asks through its screen).
 import type { Config, ListenerConfig } from './config/schema.ts';
 import type { Logger } from './log.ts';
 import type { RelayEvent } from './event.ts';
@@ -82,7 +84,9 @@ export class App {
   }
 
   private source(l: ListenerConfig): Source {
-    return createSource(l, (e) => this.accept(e), this.opts.log.child({ listener: l.name }), { clock: this.clock });
+    return createSource(l, (e) => this.accept(e), this.opts.log.child({ listener: l.name }), {
+      clock: this.clock, screen: (frame) => this.pipeline.admits(l.name, frame),
+    });
   }
 
   /** The pipeline exists from `start()` on: it resumes what the state store holds. */

@@ -162,5 +162,5 @@ export function formatTotals(result: ReplayResult, config: Config): string {
 }
 
 function emptyStats(): PipelineStats {
-  return { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
+  return { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
 }

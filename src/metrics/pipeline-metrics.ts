@@ -19,6 +19,7 @@ export function registerPipelineMetrics(registry: Registry, readings: () => Rela
 
   total('relay_pipeline_events_total', 'Events that entered the rules.', (r) => r.pipeline.events);
   total('relay_pipeline_unmatched_events_total', 'Events no rule matched.', (r) => r.pipeline.unmatched);
+  total('relay_pipeline_prefiltered_total', 'Syslog frames the pre-filter showed no rule can match, counted as unmatched events without being parsed.', (r) => r.pipeline.prefiltered);
   perRule('relay_rule_matches_total', 'Events the rule matched (before its kind, grouping and limits).', (r) => r.pipeline.matched);
   perRule('relay_rule_alerts_total', 'Alerts of the rule handed to delivery, one per notifier.', (r) => r.pipeline.alertsByRule);
   total('relay_pipeline_alerts_total', 'Alerts handed to delivery, one per notifier.', (r) => r.pipeline.alerts);

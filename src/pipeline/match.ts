@@ -8,8 +8,10 @@ import { getField, isKnownField } from './fields.ts';
 
 export type Predicate = (event: RelayEvent) => boolean;
 
-const COMPARATOR = /^(<=|>=|<|>|==|!=)\s*(\S+)$/;
-const REGEX = /^\/(.*)\/([dgimsuy]*)$/s;
+/** `<= warning`, `> 5`: a comparison (read before plain equality; the pre-filter reads tests the same way). */
+export const COMPARATOR = /^(<=|>=|<|>|==|!=)\s*(\S+)$/;
+/** `/pattern/flags`: a regular expression. */
+export const REGEX = /^\/(.*)\/([dgimsuy]*)$/s;
 
 export function compileMatch(match: Match, path: ConfigPath, problems: ConfigProblem[]): Predicate {
   const parts: Predicate[] = [];

@@ -23,6 +23,7 @@ import { Aggregate } from './aggregate.ts';
 import { renderBatch } from './render.ts';
 import { Dedupe } from './dedupe.ts';
 import { Throttle } from './throttle.ts';
+import { compilePrefilter, type FrameTest } from './prefilter.ts';
 
 export interface PipelineStats {
   events: number;
@@ -30,6 +31,8 @@ export interface PipelineStats {
   /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
   alertsByRule: Record<string, number>;
   unmatched: number;
+  /** Of `events` (and of `unmatched`): syslog frames the pre-filter showed no rule can match, never parsed. */
+  prefiltered: number;
   silenced: number;
   repeatsHeld: number;
   throttled: number;
@@ -60,12 +63,16 @@ export class Pipeline {
   private readonly dedupe: Dedupe;
   private readonly ruleThrottle: Throttle;
   private readonly notifierThrottle: Throttle;
+  /** Per syslog listener, the pre-filter of its frames; none where every frame must be parsed. */
+  private readonly prefilters = new Map<string, FrameTest | undefined>();
   private events = 0;
+  private prefiltered = 0;
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
 
   constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, opts: PipelineOptions = {}) {
     const store = opts.store ?? new MemoryStateStore();
+    for (const l of config.listeners) if (l.type !== 'unix') this.prefilters.set(l.name, compilePrefilter(config.rules, l.name));
     const log = opts.log ?? silentLogger;
     const rules = new Map(config.rules.map((r) => [r.name, r]));
     const perRule = (stage: string, consequence: string) => new KeyLimit(stage, config.limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
@@ -112,6 +119,19 @@ export class Pipeline {
     this.correlate.push(event);
   }
 
+  /**
+   * Whether a syslog frame received on `listener` may match a rule (prefilter.ts). One that cannot is
+   * counted here as an event no rule took, and its listener drops it without parsing it.
+   */
+  admits(listener: string, frame: Buffer): boolean {
+    const test = this.prefilters.get(listener);
+    if (test === undefined || test(frame)) return true;
+    this.events++;
+    this.prefiltered++;
+    this.router.passed();
+    return false;
+  }
+
   /** Run-time silences (opened at start; `relay replay` runs with config silences only). */
   useSilences(store: SilenceStore): void {
     this.silence.attach(store);
@@ -152,6 +172,7 @@ export class Pipeline {
       matched: Object.fromEntries(this.router.matched),
       alertsByRule: Object.fromEntries(this.alertsByRule),
       unmatched: this.router.unmatched,
+      prefiltered: this.prefiltered,
       silenced: this.silence.silenced,
       repeatsHeld: this.dedupe.suppressed,
       throttled: this.ruleThrottle.heldBack + this.notifierThrottle.heldBack,

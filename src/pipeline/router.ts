@@ -68,6 +68,11 @@ export class Router {
     this.rules = compileRules(rules, kinds);
   }
 
+  /** An event shown to match no rule without routing it (the pre-filter): counted as unmatched. */
+  passed(): void {
+    this.unmatched++;
+  }
+
   route(event: RelayEvent, now: number): Hit[] {
     const hits: Hit[] = [];
     let anyMatch = false;

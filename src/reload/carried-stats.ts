@@ -13,6 +13,7 @@ export function addStats(a: PipelineStats, b: PipelineStats): PipelineStats {
     matched: addCounts(a.matched, b.matched),
     alertsByRule: addCounts(a.alertsByRule, b.alertsByRule),
     unmatched: a.unmatched + b.unmatched,
+    prefiltered: a.prefiltered + b.prefiltered,
     silenced: a.silenced + b.silenced,
     repeatsHeld: a.repeatsHeld + b.repeatsHeld,
     throttled: a.throttled + b.throttled,

@@ -1,7 +1,7 @@
 // Config → running listener: the one place that knows which class serves which `type`.
 import type { ListenerConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
-import type { EventSink, Source } from './source.ts';
+import type { EventSink, FrameScreen, Source } from './source.ts';
 import { TcpSource } from './tcp.ts';
 import { TlsSource } from './tls.ts';
 import { UdpSource } from './udp.ts';
@@ -12,22 +12,25 @@ import { uidAllowList } from './peer-check.ts';
 export type { PeerCheck } from './stream-server.ts';
 export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
 
-/** `acceptPeer` applies to stream listeners (tcp, tls, unix); `toEvent` to unix only; `clock` to all. */
-export type SourceOptions = UnixSourceOptions;
+/**
+ * `acceptPeer` applies to stream listeners (tcp, tls, unix); `toEvent` to unix only; `clock` to all;
+ * `screen` to the syslog listeners (udp, tcp, tls).
+ */
+export type SourceOptions = UnixSourceOptions & { screen?: FrameScreen };
 
 export function createSource(config: ListenerConfig, sink: EventSink, log: Logger, opts: SourceOptions = {}): Source {
   switch (config.type) {
     case 'udp':
-      return new UdpSource(config, sink, log, { clock: opts.clock });
+      return new UdpSource(config, sink, log, { clock: opts.clock, screen: opts.screen });
     case 'tcp':
-      return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock });
+      return new TcpSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock, screen: opts.screen });
     case 'tls':
-      return new TlsSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock });
+      return new TlsSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock, screen: opts.screen });
     case 'unix': {
       const acceptPeer = opts.acceptPeer ?? uidAllowList(config.allow_uids, log);
       return config.format === 'sudo'
         ? new SudoSource(config, sink, log, acceptPeer)
-        : new UnixSource(config, sink, log, { ...opts, acceptPeer });
+        : new UnixSource(config, sink, log, { acceptPeer, toEvent: opts.toEvent, clock: opts.clock });
     }
   }
 }

@@ -18,6 +18,8 @@ const REFUSAL_COUNTER = {
 
 export class Intake {
   readonly stats: SourceStats = emptyStats();
+  /** Of `stats.received`, the frames the screen turned away unparsed (what the turn budget weighs lightly). */
+  screened = 0;
   readonly log: Logger;
   // One limiter per kind, so a flood of one (bad frames) cannot hide the first warning of another (refusals).
   readonly #warnOversize: WarnLimiter;
@@ -52,6 +54,12 @@ export class Intake {
       // A pipeline bug must not take the listener (and every other connection on it) down.
       this.log.error({ err }, 'pipeline threw on an event; event dropped');
     }
+  }
+
+  /** A frame the screen turned away: received, never parsed; the pipeline counted it as an event no rule took. */
+  screenedOut(): void {
+    this.stats.received++;
+    this.screened++;
   }
 
   oversize(peer: string | undefined, length: number | undefined, max: number): void {

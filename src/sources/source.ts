@@ -5,6 +5,12 @@ import type { RelayEvent } from '../event.ts';
 export type EventSink = (event: RelayEvent) => void;
 
 /**
+ * Asked before a syslog frame is parsed (the pipeline's pre-filter): false when no rule can match it, which
+ * the screen counts as an event no rule took; the listener then counts the frame received and drops it unparsed.
+ */
+export type FrameScreen = (frame: Buffer) => boolean;
+
+/**
  * A listener's counters since start. The names are a stable interface: the metrics endpoint exports them
  * and the stop log prints them, so rename none. All are totals except `connections` (open right now).
  */

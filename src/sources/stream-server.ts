@@ -140,10 +140,12 @@ export class StreamServer {
     const begin = (identity: string | undefined) => {
       const r = (reader = this.opts.open(peer, identity));
       stream.on('data', (chunk: Buffer) => {
-        const before = intake.stats.received;
+        const received = intake.stats.received;
+        const screened = intake.screened;
         r.push(chunk);
         deadline.pushed();
-        this.#budget.spend(stream, intake.stats.received - before);
+        const turnedAway = intake.screened - screened;
+        this.#budget.spend(stream, intake.stats.received - received - turnedAway, turnedAway);
       });
       stream.on('end', () => r.end());
       deadline.pushed();

@@ -1,11 +1,11 @@
 // One syslog frame (RFC 5424, RFC 3164/BSD or CEF over syslog) → one RelayEvent. Anything that does not
 // parse still becomes an event carrying its raw text and a parseError, so nothing a host sent is lost.
 import nsyslog from 'nsyslog-parser';
-import { FACILITY } from 'nsyslog-parser/pri.js';
 import type { RelayEvent } from '../event.ts';
 import { parseRfc5424 } from './rfc5424.ts';
 import { parseRfc3164 } from './rfc3164.ts';
 import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
+import { facilityName, MAX_PRIVAL, priLength, readPri } from './syslog-pri.ts';
 
 export interface FrameOrigin {
   listener: string;
@@ -15,10 +15,8 @@ export interface FrameOrigin {
   receivedAt?: Date;
 }
 
-const PRI = /^<(\d{1,3})>/;
 /** Legacy header with an ISO timestamp (rsyslog's forward format, loggen): `TS HOST TAG[PID]: MSG`. */
 const ISO_LEGACY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[([^\]]*)\])?: ?([\s\S]*)$/;
-const MAX_PRIVAL = 191;
 const BOM = '\uFEFF';
 const DAY_MS = 86_400_000;
 /**
@@ -31,18 +29,19 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
   // Invalid UTF-8 becomes U+FFFD: a hostile byte must cost one character, not the event.
   const text = withoutTrailer(frame).toString('utf8');
-  const base: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
-  if (origin.peer !== undefined) base.peer = origin.peer;
-  if (origin.peerCert !== undefined) base.peer_cert = origin.peerCert;
+  // One object per event, its fields set as they are found: no copies, and absent fields stay absent.
+  const ev: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
+  if (origin.peer !== undefined) ev.peer = origin.peer;
+  if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
 
-  const pri = PRI.exec(text);
-  if (!pri) return failed(base, 'no <PRI> at the start of the frame');
-  const prival = Number(pri[1]);
-  if (prival > MAX_PRIVAL) return failed(base, `PRI ${prival} is out of range (0-${MAX_PRIVAL})`);
+  const prival = readPri(frame);
+  if (prival === undefined) return failed(ev, 'no <PRI> at the start of the frame');
+  if (prival > MAX_PRIVAL) return failed(ev, `PRI ${prival} is out of range (0-${MAX_PRIVAL})`);
   // A PRI alone is still worth keeping: rules route on severity and facility.
-  const withPri: RelayEvent = { ...base, facility: FACILITY[prival >> 3]!.id, severity: prival & 7 };
+  ev.facility = facilityName(prival);
+  ev.severity = prival & 7;
 
-  const afterPri = text.slice(pri[0].length);
+  const afterPri = text.slice(priLength(frame));
   // RFC 5424 puts VERSION (1-3 digits, no leading zero) and a space right after the PRI. A longer digit run
   // is an ISO timestamp in a legacy header (`<38>2026-11-23T11:00:33 host app[1]:`, as loggen and
   // rsyslog send).
@@ -51,38 +50,48 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
     try {
       parts = parseRfc5424(afterPri);
     } catch (err) {
-      return failed(withPri, `RFC 5424: ${(err as Error).message}`);
+      return failed(ev, `RFC 5424: ${(err as Error).message}`);
     }
-    const { time, ...rest } = parts;
-    return timed(defined({ ...withPri, ...rest }), time);
+    header(ev, parts.host, parts.app, parts.procid);
+    if (parts.msgid !== undefined) ev.msgid = parts.msgid;
+    if (parts.structuredData !== undefined) ev.structuredData = parts.structuredData;
+    ev.message = parts.message;
+    return timed(ev, parts.time);
   }
 
   const iso = ISO_LEGACY.exec(afterPri);
   if (iso) {
-    return timed(defined({ ...withPri, host: nil(iso[2]), app: nil(iso[3]), procid: nil(iso[4]), message: stripBom(iso[5]!) }), rfc3339Time(iso[1]!));
+    header(ev, nil(iso[2]), nil(iso[3]), nil(iso[4]));
+    ev.message = stripBom(iso[5]!);
+    return timed(ev, rfc3339Time(iso[1]!));
   }
 
   const bsd = parseRfc3164(afterPri, receivedAt);
   if (bsd) {
-    const { time, ...rest } = bsd;
-    return timed(defined({ ...withPri, ...rest, message: stripBom(rest.message) }), time);
+    header(ev, bsd.host, bsd.app, bsd.procid);
+    ev.message = stripBom(bsd.message);
+    return timed(ev, bsd.time);
   }
 
   // Other shapes (CEF right after the PRI, headers with a year): nsyslog's guess, on a bounded window
   // that ends on a non-space so its trim cannot eat message text at the cut.
   const window = text.slice(0, NSYSLOG_WINDOW).trimEnd();
   const p = nsyslog(window, { generateTimestamp: false, cef: true, leef: false, fields: false, pid: true });
-  if ('err' in p) return failed(withPri, `syslog parser failed: ${String(p.err)}`);
-  if (p.version !== undefined) return failed(withPri, 'RFC 5424 VERSION does not follow the PRI directly');
-  if (p.type === 'UNKNOWN') return failed(withPri, 'no RFC 5424 or RFC 3164 header after the PRI');
-  return defined({
-    ...withPri,
-    timestamp: bsdTimestamp(p.ts, receivedAt),
-    host: nil(p.host),
-    app: nil(p.appName),
-    procid: nil(p.pid),
-    message: stripBom((p.message + text.slice(window.length)).trimEnd()),
-  });
+  if ('err' in p) return failed(ev, `syslog parser failed: ${String(p.err)}`);
+  if (p.version !== undefined) return failed(ev, 'RFC 5424 VERSION does not follow the PRI directly');
+  if (p.type === 'UNKNOWN') return failed(ev, 'no RFC 5424 or RFC 3164 header after the PRI');
+  const timestamp = bsdTimestamp(p.ts, receivedAt);
+  if (timestamp !== undefined) ev.timestamp = timestamp;
+  header(ev, nil(p.host), nil(p.appName), nil(p.pid));
+  ev.message = stripBom((p.message + text.slice(window.length)).trimEnd());
+  return ev;
+}
+
+/** Host, app and procid from a header, each only when the header had it. */
+function header(ev: RelayEvent, host: string | undefined, app: string | undefined, procid: string | undefined): void {
+  if (host !== undefined) ev.host = host;
+  if (app !== undefined) ev.app = app;
+  if (procid !== undefined) ev.procid = procid;
 }
 
 /**
@@ -91,7 +100,10 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
  * says why, for rules and templates.
  */
 function failed(event: RelayEvent, why: string): RelayEvent {
-  return { ...event, host: peerHost(event.peer) ?? event.listener, parseError: why, fields: { ...event.fields, parse_error: why } };
+  event.host = peerHost(event.peer) ?? event.listener;
+  event.parseError = why;
+  event.fields.parse_error = why;
+  return event;
 }
 
 /** `192.0.2.7:514` → `192.0.2.7`, `[2001:db8::1]:514` → `2001:db8::1`; Unix peers (`uid=0`) have no host. */
@@ -104,7 +116,7 @@ function peerHost(peer: string | undefined): string | undefined {
 function timed(event: RelayEvent, time: SyslogTime): RelayEvent {
   if (time.timestamp) event.timestamp = time.timestamp;
   if (time.precise) event.timestampPrecise = time.precise;
-  if (time.error) event.fields = { ...event.fields, parse_error: `${time.error}; the time relay received it is used instead` };
+  if (time.error) event.fields.parse_error = `${time.error}; the time relay received it is used instead`;
   return event;
 }
 
@@ -139,10 +151,4 @@ function nil(v: string | undefined): string | undefined {
 
 function stripBom(s: string): string {
   return s.startsWith(BOM) ? s.slice(1) : s;
-}
-
-/** Leaves absent fields absent, so events print and compare without `key: undefined` noise. */
-function defined(ev: RelayEvent): RelayEvent {
-  for (const k of Object.keys(ev) as (keyof RelayEvent)[]) if (ev[k] === undefined) delete ev[k];
-  return ev;
 }

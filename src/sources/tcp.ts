@@ -8,9 +8,9 @@ import type { Logger } from '../log.ts';
 import { Deframer } from './framing.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
-import type { EventSink, Source, SourceStats } from './source.ts';
+import type { EventSink, FrameScreen, Source, SourceStats } from './source.ts';
 import { StreamServer, type PeerCheck, type SecureLayer } from './stream-server.ts';
-import { syslogEvent } from './syslog-frame.ts';
+import { syslogEvent, type FrameOrigin } from './syslog-frame.ts';
 
 export interface TcpSourceOptions {
   acceptPeer?: PeerCheck;
@@ -18,6 +18,8 @@ export interface TcpSourceOptions {
   clock?: Clock;
   /** TLS (tls.ts): what each accepted connection goes through before its first byte is read. */
   secure?: SecureLayer;
+  /** Asked before each frame is parsed; without it every frame is. */
+  screen?: FrameScreen;
 }
 
 export class TcpSource implements Source {
@@ -34,6 +36,7 @@ export class TcpSource implements Source {
     this.type = config.type;
     const intake = (this.#intake = new Intake(config.name, sink, log));
     const max = config.max_message_size;
+    const screen = opts.screen;
     this.#server = new StreamServer({
       intake,
       clock: opts.clock ?? systemClock,
@@ -45,12 +48,18 @@ export class TcpSource implements Source {
       describePeer: (s) => (s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort ?? 0) : undefined),
       peerKey: (s) => s.remoteAddress,
       secure: opts.secure,
-      open: (peer, identity) =>
-        new Deframer(max, {
-          frame: (f) => intake.event(syslogEvent(f, { listener: config.name, peer, peerCert: identity })),
+      open: (peer, identity) => {
+        // One origin per connection: each frame's event takes its receive time when parsed.
+        const origin: FrameOrigin = { listener: config.name, peer, peerCert: identity };
+        return new Deframer(max, {
+          frame: (f) => {
+            if (screen === undefined || screen(f)) intake.event(syslogEvent(f, origin));
+            else intake.screenedOut();
+          },
           oversize: (length) => intake.oversize(peer, length, max),
           badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
-        }),
+        });
+      },
     });
   }
 

@@ -10,7 +10,7 @@ import { ErrorCodes, RelayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
-import type { EventSink, Source, SourceStats } from './source.ts';
+import type { EventSink, FrameScreen, Source, SourceStats } from './source.ts';
 import { syslogEvent } from './syslog-frame.ts';
 import { readUdpDrops } from './udp-drops.ts';
 
@@ -20,12 +20,15 @@ export const KERNEL_DROPS_POLL_MS = 10_000;
 export interface UdpSourceOptions {
   /** Times the kernel drop polls; the system clock unless a test moves time itself. */
   clock?: Clock;
+  /** Asked before each datagram is parsed; without it every datagram is. */
+  screen?: FrameScreen;
 }
 
 export class UdpSource implements Source {
   readonly type = 'udp';
   readonly #intake: Intake;
   readonly #clock: Clock;
+  readonly #screen: FrameScreen | undefined;
   #socket: dgram.Socket | undefined;
   #poll: Timer | undefined;
   #polling: Promise<void> = Promise.resolve();
@@ -38,6 +41,7 @@ export class UdpSource implements Source {
   ) {
     this.#intake = new Intake(config.name, sink, log);
     this.#clock = opts.clock ?? systemClock;
+    this.#screen = opts.screen;
   }
 
   get name(): string {
@@ -54,10 +58,12 @@ export class UdpSource implements Source {
     const intake = this.#intake;
     const max = this.config.max_message_size;
     const allowed = this.config.allow === undefined ? undefined : cidrMatch(this.config.allow);
+    const screen = this.#screen;
     socket.on('message', (msg, rinfo) => {
       const peer = joinHostPort(rinfo.address, rinfo.port);
       if (allowed && !allowed(rinfo.address)) intake.datagramNotAllowed(peer);
       else if (msg.length > max) intake.oversize(peer, msg.length, max);
+      else if (screen !== undefined && !screen(msg)) intake.screenedOut();
       else intake.event(syslogEvent(msg, { listener: this.config.name, peer }));
     });
     return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings 
     now: NOW,
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
-    pipeline: { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },
+    pipeline: { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },
     notifiers: [{ name: 'ops', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 0, oldestEnqueuedAt: undefined, dead: 0 } }],
     stores: [{ name: 'outbox', writable: true }],
   };

@@ -11,7 +11,7 @@ const readings: RelayReadings = {
   now: 0,
   listeners: [],
   rules: [],
-  pipeline: { events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },
+  pipeline: { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },
   notifiers: [],
   stores: [],
 };

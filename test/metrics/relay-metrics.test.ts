@@ -14,7 +14,7 @@ const readings: RelayReadings = {
   ],
   rules: ['auth-failure'],
   pipeline: {
-    events: 9, matched: {}, unmatched: 9, silenced: 0, repeatsHeld: 0, throttled: 0, alertsByRule: {}, alerts: 0, throttleBypassed: 0,
+    events: 9, matched: {}, unmatched: 9, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alertsByRule: {}, alerts: 0, throttleBypassed: 0,
     overflowed: { aggregate: { 'auth-failure': 41_210 }, correlate: { '': 2 } },
   },
   notifiers: [{ name: 'gone', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 3, oldestEnqueuedAt: 4_000, dead: 1 } }],

@@ -9,7 +9,7 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
   listeners,
   isUp: (l) => l.name !== 'down',
   rules: ['r'],
-  pipeline: { stats: () => ({ events: 0, matched: {}, unmatched: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} }) },
+  pipeline: { stats: () => ({ events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} }) },
   delivery: { notifierStats: () => new Map([['ops', { sent: 2, retried: 1, dead: 0, folded: 0 }]]) },
   outbox: { waiting: () => new Map([['gone', { pending: 3, oldestEnqueuedAt: 10, dead: 1 }]]) },
   stores: { outbox: { health: () => ({ writable: true }) }, state: { health: () => ({ writable: false, since: 5, error: 'full' }) } },

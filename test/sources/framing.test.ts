@@ -171,4 +171,23 @@ describe('Deframer (RFC 6587)', () => {
     expect([h.d.inFrame, h.d.framesBegun]).toEqual([false, 2]);
     expect(h.frames).toEqual(['<13>partial', '<13>counted']);
   });
+
+  it('hands on a frame that lies inside one chunk as a view of that chunk, and copies one cut across chunks', () => {
+    const frames: Buffer[] = [];
+    const d = new Deframer(MAX, { frame: (f) => frames.push(f), oversize: () => undefined, badFrame: () => undefined });
+    const chunk = bin('<13>a line\r\n8 <13>octe<13>nul\0<13>cut ');
+    d.push(chunk);
+    d.push(bin('across\n'));
+    expect(frames.map((f) => f.toString('latin1'))).toEqual(['<13>a line', '<13>octe', '<13>nul', '<13>cut across']);
+    // Overwriting the chunk shows which frames are views of it.
+    chunk.fill('x');
+    expect(frames.map((f) => f.toString('latin1'))).toEqual(['xxxxxxxxxx', 'xxxxxxxx', 'xxxxxxx', '<13>cut across']);
+  });
+
+  it('ends a line at whichever of LF and NUL comes first, with several of each in one chunk', () => {
+    const h = harness();
+    h.d.push(bin('<1>a\0<2>b\n<3>c\n<4>d\0\0<5>e\n<6>f'));
+    h.d.end();
+    expect(h.frames).toEqual(['<1>a', '<2>b', '<3>c', '<4>d', '<5>e', '<6>f']);
+  });
 });

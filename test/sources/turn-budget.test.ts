@@ -4,7 +4,7 @@ import { TcpListener } from '../../src/config/listener-schema.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import { silentLogger } from '../../src/log.ts';
 import { TcpSource } from '../../src/sources/tcp.ts';
-import { DEFAULT_EVENTS_PER_TURN } from '../../src/sources/turn-budget.ts';
+import { DEFAULT_EVENTS_PER_TURN, SCREENED_PER_EVENT, TurnBudget } from '../../src/sources/turn-budget.ts';
 import { connect } from '../helpers/net.ts';
 import { hostPort, until } from './loopback.ts';
 
@@ -21,7 +21,7 @@ afterEach(async () => {
 });
 
 /** A listener whose sink counts events per turn of the event loop (a turn ends when setImmediate runs). */
-async function listen() {
+async function listen(screen?: (frame: Buffer) => boolean) {
   const seen = { events: 0, thisTurn: 0, mostInOneTurn: 0, turns: 0 };
   let turnOpen = false;
   const sink = (_: RelayEvent) => {
@@ -37,7 +37,7 @@ async function listen() {
     }
   };
   const config = TcpListener.parse({ name: 'flood', type: 'tcp', address: '127.0.0.1:0' });
-  source = new TcpSource(config, sink, silentLogger);
+  source = new TcpSource(config, sink, silentLogger, { screen });
   await source.start();
   const open = async () => {
     const s = await connect(hostPort(source!.address()));
@@ -75,5 +75,46 @@ describe('a listener pauses a connection once it has handed on its events for th
     await until(() => seen.events === 40_000);
     expect(seen.mostInOneTurn).toBeLessThanOrEqual(DEFAULT_EVENTS_PER_TURN + 2 * Math.ceil(READ_CHUNK / lineLength));
     expect(source!.stats().received).toBe(40_000);
+  });
+
+  it('frames the screen turns away weigh a fraction of an event: read in larger batches, still in bounded turns, all counted', async () => {
+    const turned = { frames: 0, thisTurn: 0, mostInOneTurn: 0 };
+    let turnOpen = false;
+    const { open } = await listen(() => {
+      turned.frames++;
+      turned.mostInOneTurn = Math.max(turned.mostInOneTurn, ++turned.thisTurn);
+      if (!turnOpen) {
+        turnOpen = true;
+        setImmediate(() => {
+          turnOpen = false;
+          turned.thisTurn = 0;
+        });
+      }
+      return false;
+    });
+    const data = flood(40_000, 's');
+    const lineLength = data.indexOf('\n') + 1;
+    (await open()).end(data);
+    await until(() => source!.stats().received === 40_000);
+    expect(turned.frames).toBe(40_000);
+    expect(turned.mostInOneTurn).toBeLessThanOrEqual(DEFAULT_EVENTS_PER_TURN * SCREENED_PER_EVENT + Math.ceil(READ_CHUNK / lineLength));
+  });
+});
+
+describe('TurnBudget', () => {
+  const socket = () => {
+    const s = { paused: false, destroyed: false, pause: () => { s.paused = true; }, resume: () => { s.paused = false; } };
+    return s;
+  };
+
+  it('pauses once events and weighted screened frames together reach the bound, and resumes next turn', async () => {
+    const budget = new TurnBudget(4);
+    const s = socket();
+    budget.spend(s as unknown as Socket, 3, SCREENED_PER_EVENT - 1);
+    expect(s.paused).toBe(false);
+    budget.spend(s as unknown as Socket, 0, 1);
+    expect([s.paused, budget.pauses]).toEqual([true, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(s.paused).toBe(false);
   });
 });
