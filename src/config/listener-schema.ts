@@ -1,6 +1,6 @@
 // The `listeners:` entries: udp, tcp, tls (RFC 5425) and unix sockets, a union tagged by `type`, with the
 // sudo trust options of the network listeners.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { Cidr, Duration, HostPort, Name } from './value-schema.ts';
 

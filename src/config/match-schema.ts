@@ -5,7 +5,7 @@
 //   severity: "<= warning"        threshold (numeric fields and severity names)
 //   fields.user: root             parser fields by dotted path
 //   any: [{...}, {...}] / all: [...] / not: {...}
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 
 export const Scalar = z.union([z.string(), z.number(), z.boolean()]);

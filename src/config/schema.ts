@@ -2,7 +2,7 @@
 // section (unknown notifier names, port clashes, regexes, templates, URLs) live in validate.ts. Its larger
 // blocks have files of their own: listener-schema.ts, ../http/http-config.ts, ../people/people-config.ts,
 // built from the values in value-schema.ts.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';

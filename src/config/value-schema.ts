@@ -1,6 +1,6 @@
 // The small values config is built from: durations, names, host:port addresses, CIDRs, rates, token buckets
 // and timestamps, shared by the listener, http, people and top-level schemas.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { isCidr } from './cidr.ts';
 import { parseDuration } from './duration.ts';

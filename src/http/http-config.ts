@@ -1,6 +1,6 @@
 // The `http:` block: the address of relay's HTTP endpoint, its tokens and limits, and where POST /notify
 // sends what names no notifier.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { Duration, HostPort, Name, Throttle } from '../config/value-schema.ts';
 

@@ -2,7 +2,7 @@
 // Kind `http` (not `json`) on purpose: the sudo correlation reads `json` events shaped like the audit
 // plugin's as sudo calls, and a token holder must not be able to forge one; rules tell them apart by
 // `kind` and can trust `token`.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { severityLevel, type RelayEvent } from '../event.ts';
 

@@ -1,7 +1,7 @@
 // The people directory's config: who a Unix user is (display name, Slack user ID, email address, other
 // handles), which hosts people own, and how relay signs and checks "was this you?" answers. Inline in
 // config.yaml (`people:`, `host_owners:`, `answers:`) or, for the first two, in `people_file:` (people-file.ts).
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { Duration, Name } from '../config/value-schema.ts';
 

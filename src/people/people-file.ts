@@ -5,7 +5,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { describePlace, locate, type ConfigProblem, type LocatedProblem } from '../config/problems.ts';
 import { HostOwners, People } from './people-config.ts';

@@ -1,6 +1,6 @@
 // The JSON line the relay_audit sudo plugin sends (sudo-plugin/relay_audit.c), one per event: its
 // schema, its type, and a parse that never throws, so the listener can count and log bad lines.
-// A namespace import lets the bundle keep only the parts of zod relay uses (not its 40 locales).
+// A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 
 const int = z.number().int();
