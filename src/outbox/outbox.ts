@@ -3,7 +3,9 @@
 // (delivery.memory_buffer), row updates (sent, retry later, dead) are held in an overlay that reads
 // apply, one error line says so, health() reports unwritable since when, and a timer retries. When the
 // disk takes writes again everything held is written in order, and what did not fit in the buffer is
-// counted, logged and said in a message to each notifier that lost alerts.
+// counted, logged and said in a message to each notifier that lost alerts. With a sync interval
+// (delivery.sync_interval) commits are not synced one by one: a timer makes what was written durable, so no
+// disk sync runs on the thread that reads syslog and sends alerts.
 import { join } from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -24,6 +26,11 @@ export interface OutboxOptions {
   log?: Logger;
   /** Alerts kept in memory while the disk refuses writes (delivery.memory_buffer). */
   memoryBuffer?: number;
+  /**
+   * delivery.sync_interval (ms): what was written is made durable this long after the first unsynced commit.
+   * 0 or unset: every commit is synced before it returns.
+   */
+  syncInterval?: number;
 }
 
 export class Outbox {
@@ -39,6 +46,10 @@ export class Outbox {
   private readonly lost: LostAlerts;
   private failure: { since: number; error: string } | undefined;
   private retry: Timer | undefined;
+  private readonly syncInterval: number;
+  /** Set while commits wait for the periodic sync. */
+  private syncTimer: Timer | undefined;
+  private syncFailed = false;
   private closed = false;
 
   static open(stateDir: string, opts: OutboxOptions = {}): Outbox {
@@ -47,7 +58,8 @@ export class Outbox {
 
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(file: string, opts: OutboxOptions = {}) {
-    this.db = new OutboxDb(file);
+    this.syncInterval = opts.syncInterval ?? 0;
+    this.db = new OutboxDb(file, { syncEveryCommit: this.syncInterval === 0 });
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
@@ -55,14 +67,14 @@ export class Outbox {
   }
 
   /**
-   * Each alert gets one row per notifier, all in one transaction (one disk sync for a whole burst); returns,
+   * Each alert gets one row per notifier, all in one transaction (one commit for a whole burst); returns,
    * per alert, the notifiers that got a new row now (an alert id is added once). Alerts the disk refuses
    * wait in memory; `onStored` says when they land.
    */
   add(batch: readonly NewRows[], now: number): string[][] {
     if (!this.failure) {
       try {
-        return this.db.add(batch, now);
+        return this.wrote(this.db.add(batch, now));
       } catch (e) {
         this.failed(e);
       }
@@ -115,12 +127,12 @@ export class Outbox {
   reroute(rows: readonly OutboxRow[], copies: readonly NewRows[], original: { bury: string } | 'remove', now: number): boolean[] {
     if (!this.failure) {
       try {
-        return this.db.transaction(() => {
+        return this.wrote(this.db.transaction(() => {
           const seqs = rows.map((r) => r.seq);
           if (original === 'remove') this.db.remove(seqs);
           else this.db.bury(seqs, original.bury, now);
           return this.db.add(copies, now).map((names) => names.length > 0);
-        });
+        }));
       } catch (e) {
         this.failed(e);
       }
@@ -135,7 +147,7 @@ export class Outbox {
   fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     if (this.failure || this.heldUpdates.size > 0) return [];
     try {
-      return this.db.fold(notifier, target, afterSeq, reason);
+      return this.wrote(this.db.fold(notifier, target, afterSeq, reason));
     } catch (e) {
       this.failed(e);
       return [];
@@ -182,6 +194,9 @@ export class Outbox {
     this.closed = true;
     this.retry?.cancel();
     this.retry = undefined;
+    // SQLite's close checkpoints (and so syncs) what the timer has not.
+    this.syncTimer?.cancel();
+    this.syncTimer = undefined;
     if (this.failure) this.writeHeld();
     if (this.heldAlerts > 0 || this.heldUpdates.size > 0) {
       this.log.error({ file: this.db.file, alerts: this.heldAlerts, updates: this.heldUpdates.size },
@@ -193,13 +208,38 @@ export class Outbox {
   private update(rows: readonly OutboxRow[], write: () => void, held: Parameters<HeldUpdates['hold']>[1]): void {
     if (!this.failure) {
       try {
-        write();
+        this.wrote(write());
         return;
       } catch (e) {
         this.failed(e);
       }
     }
     this.heldUpdates.hold(rows, held);
+  }
+
+  /** A commit just returned: with a sync interval, it is durable once the timer's sync has run. */
+  private wrote<T>(result: T): T {
+    if (this.syncInterval > 0 && !this.syncTimer && !this.closed) {
+      this.syncTimer = this.clock.setTimer(this.syncInterval, () => this.sync());
+    }
+    return result;
+  }
+
+  private sync(): void {
+    this.syncTimer = undefined;
+    let done = false;
+    try {
+      done = this.db.sync();
+      if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
+      this.syncFailed = false;
+    } catch (e) {
+      if (!this.syncFailed) {
+        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
+          'outbox cannot sync to disk: alerts written since the last sync would not survive a power loss; retried every delivery.sync_interval');
+      }
+      this.syncFailed = true;
+    }
+    if (!done) this.wrote(undefined);
   }
 
   private hold(batch: readonly NewRows[], now: number): void {
@@ -233,6 +273,8 @@ export class Outbox {
   /** Held updates, then held alerts in order, then a message per notifier that lost alerts. */
   private writeHeld(): void {
     const landed: string[] = [];
+    // Whatever part of the held writes lands below is synced like any other commit.
+    this.wrote(undefined);
     try {
       this.db.shrinkWal();
     } catch {
