@@ -3,8 +3,8 @@
 // inspection, bounded) when no retry can help or it grew too old. WAL, in one of two modes: every commit
 // synced (synchronous=FULL: a write has reached the disk when it returns), or commits that are in the OS's
 // hands when they return (synchronous=NORMAL: they survive relay being killed, not a power loss) made
-// durable by `sync()`, which Outbox calls every delivery.sync_interval. Every method throws on a failed
-// write; holding writes the disk refused, and when to sync, is the job of Outbox (outbox.ts).
+// durable by a checkpoint: OutboxSyncer's thread every delivery.sync_interval, or `sync()`. Every method
+// throws on a failed write; holding writes the disk refused, and when to sync, is the job of Outbox.
 import Database from 'better-sqlite3';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
 import { foldRows } from './fold.ts';
@@ -51,8 +51,9 @@ const ADDED_COLUMNS = {
 
 export interface OutboxDbOptions {
   /**
-   * false: commits are not synced one by one and SQLite checkpoints only when `sync()` says so (the
-   * caller's timer), so no disk sync runs on the thread that reads syslog and sends alerts. Default true.
+   * false: commits are not synced one by one and SQLite does not checkpoint by itself: the caller has it
+   * done (OutboxSyncer, `sync()`), so no disk sync runs with a commit on the thread that reads syslog and
+   * sends alerts. Default true.
    */
   syncEveryCommit?: boolean;
 }
@@ -71,7 +72,7 @@ export class OutboxDb {
     // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Measured:
     // enqueueing 100k alerts in batches of 100 is as fast as with the default; 100 pages halved it.
     // Without a sync per commit, SQLite's own checkpoint (two disk syncs, run by the commit that crosses
-    // the mark) would put them back on an alert's path: `sync()` checkpoints instead.
+    // the mark) would put them back on an alert's path: the caller checkpoints instead.
     this.db.pragma(`wal_autocheckpoint = ${this.syncEveryCommit ? WAL_PAGES : 0}`);
     this.db.pragma(`journal_size_limit = ${WAL_PAGES * 4096}`);
     try {
@@ -265,10 +266,10 @@ export class OutboxDb {
   }
 
   /**
-   * Makes every commit so far durable: a PASSIVE checkpoint, which syncs the WAL (with all commits in it)
-   * before copying it into the database file, then syncs that file; it never waits for, nor blocks, another
-   * connection. Returns false when a reader of another process kept part of the WAL from being copied:
-   * then call again later.
+   * Makes every commit so far durable, on this thread: a PASSIVE checkpoint, which syncs the WAL (with all
+   * commits in it) before copying it into the database file, then syncs that file; it never waits for,
+   * nor blocks, another connection. Returns false when a reader kept part of the WAL from being copied:
+   * then call again later. OutboxSyncer runs the same checkpoint on a thread of its own.
    */
   sync(): boolean {
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];

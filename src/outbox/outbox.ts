@@ -4,8 +4,8 @@
 // apply, one error line says so, health() reports unwritable since when, and a timer retries. When the
 // disk takes writes again everything held is written in order, and what did not fit in the buffer is
 // counted, logged and said in a message to each notifier that lost alerts. With a sync interval
-// (delivery.sync_interval) commits are not synced one by one: a timer makes what was written durable, so no
-// disk sync runs on the thread that reads syslog and sends alerts.
+// (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable,
+// on another thread (outbox-syncer.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
 import { join } from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -15,6 +15,7 @@ import { OutboxDb, type FoldResult, type Loss, type OutboxWaiting } from './outb
 import type { NewRows, OutboxRow } from './outbox-row.ts';
 import { HeldUpdates } from './held-updates.ts';
 import { LostAlerts } from './lost-alerts.ts';
+import { OutboxSyncer } from './outbox-syncer.ts';
 
 export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxRow } from './outbox-row.ts';
@@ -47,6 +48,7 @@ export class Outbox {
   private failure: { since: number; error: string } | undefined;
   private retry: Timer | undefined;
   private readonly syncInterval: number;
+  private readonly syncer: OutboxSyncer | undefined;
   /** Set while commits wait for the periodic sync. */
   private syncTimer: Timer | undefined;
   private syncFailed = false;
@@ -64,6 +66,7 @@ export class Outbox {
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
     this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
+    if (this.syncInterval > 0) this.syncer = new OutboxSyncer(this.db.file, () => this.db.sync(), this.log);
   }
 
   /**
@@ -194,13 +197,21 @@ export class Outbox {
     this.closed = true;
     this.retry?.cancel();
     this.retry = undefined;
-    // SQLite's close checkpoints (and so syncs) what the timer has not.
     this.syncTimer?.cancel();
     this.syncTimer = undefined;
     if (this.failure) this.writeHeld();
     if (this.heldAlerts > 0 || this.heldUpdates.size > 0) {
       this.log.error({ file: this.db.file, alerts: this.heldAlerts, updates: this.heldUpdates.size },
         'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
+    }
+    if (this.syncer) {
+      // What the timer has not synced yet is synced now, here: nothing waits on the event loop any more.
+      this.syncer.close();
+      try {
+        this.db.sync();
+      } catch (e) {
+        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e) }, 'outbox cannot sync to disk at close');
+      }
     }
     this.db.close();
   }
@@ -227,19 +238,21 @@ export class Outbox {
 
   private sync(): void {
     this.syncTimer = undefined;
-    let done = false;
-    try {
-      done = this.db.sync();
+    this.syncer!.sync().then((done) => {
+      if (this.closed) return;
       if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
       this.syncFailed = false;
-    } catch (e) {
+      // Part of the WAL was held by a reader in another process: the rest at the next interval.
+      if (!done) this.wrote(undefined);
+    }, (e: unknown) => {
+      if (this.closed) return;
       if (!this.syncFailed) {
         this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
           'outbox cannot sync to disk: alerts written since the last sync would not survive a power loss; retried every delivery.sync_interval');
       }
       this.syncFailed = true;
-    }
-    if (!done) this.wrote(undefined);
+      this.wrote(undefined);
+    });
   }
 
   private hold(batch: readonly NewRows[], now: number): void {
