@@ -3,7 +3,7 @@
 // inspection, bounded) when no retry can help or it grew too old. WAL, in one of two modes: every commit
 // synced (synchronous=FULL: a write has reached the disk when it returns), or commits that are in the OS's
 // hands when they return (synchronous=NORMAL: they survive relay being killed, not a power loss) made
-// durable by a checkpoint: OutboxSyncer's thread every delivery.sync_interval, or `sync()`. Every method
+// durable by OutboxSyncer's fsync of the WAL every delivery.sync_interval, or by `sync()`. Every method
 // throws on a failed write; holding writes the disk refused, and when to sync, is the job of Outbox.
 import Database from 'better-sqlite3';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
@@ -51,9 +51,9 @@ const ADDED_COLUMNS = {
 
 export interface OutboxDbOptions {
   /**
-   * false: commits are not synced one by one and SQLite does not checkpoint by itself: the caller has it
-   * done (OutboxSyncer, `sync()`), so no disk sync runs with a commit on the thread that reads syslog and
-   * sends alerts. Default true.
+   * false: commits are not synced one by one and SQLite does not checkpoint by itself: the caller syncs
+   * (OutboxSyncer) and checkpoints (`sync()`), so no disk sync runs with a commit on the thread that reads
+   * syslog and sends alerts. Default true.
    */
   syncEveryCommit?: boolean;
 }
@@ -269,7 +269,7 @@ export class OutboxDb {
    * Makes every commit so far durable, on this thread: a PASSIVE checkpoint, which syncs the WAL (with all
    * commits in it) before copying it into the database file, then syncs that file; it never waits for,
    * nor blocks, another connection. Returns false when a reader kept part of the WAL from being copied:
-   * then call again later. OutboxSyncer runs the same checkpoint on a thread of its own.
+   * then call again later.
    */
   sync(): boolean {
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];

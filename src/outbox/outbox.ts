@@ -4,8 +4,8 @@
 // apply, one error line says so, health() reports unwritable since when, and a timer retries. When the
 // disk takes writes again everything held is written in order, and what did not fit in the buffer is
 // counted, logged and said in a message to each notifier that lost alerts. With a sync interval
-// (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable,
-// on another thread (outbox-syncer.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
+// (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable off
+// the event loop (outbox-syncer.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
 import { join } from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -21,6 +21,12 @@ export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxRow } from './outbox-row.ts';
 
 const RETRY_MS = 5000;
+/**
+ * WAL size past which the periodic sync is followed by SQLite's checkpoint (copying the WAL into outbox.db:
+ * two disk syncs on the event loop). SQLite's own default mark: twice a second would stall the loop each
+ * time; at this size it is every few seconds of steady alerting, never on a quiet relay.
+ */
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export interface OutboxOptions {
   clock?: Clock;
@@ -52,6 +58,7 @@ export class Outbox {
   /** Set while commits wait for the periodic sync. */
   private syncTimer: Timer | undefined;
   private syncFailed = false;
+  private checkpointFailed = false;
   private closed = false;
 
   static open(stateDir: string, opts: OutboxOptions = {}): Outbox {
@@ -66,7 +73,7 @@ export class Outbox {
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
     this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
-    if (this.syncInterval > 0) this.syncer = new OutboxSyncer(this.db.file, () => this.db.sync(), this.log);
+    if (this.syncInterval > 0) this.syncer = new OutboxSyncer(`${this.db.file}-wal`);
   }
 
   /**
@@ -205,7 +212,7 @@ export class Outbox {
         'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
     }
     if (this.syncer) {
-      // What the timer has not synced yet is synced now, here: nothing waits on the event loop any more.
+      // What the timer has not synced yet is synced now, here (a checkpoint): nothing waits on the event loop any more.
       this.syncer.close();
       try {
         this.db.sync();
@@ -238,12 +245,13 @@ export class Outbox {
 
   private sync(): void {
     this.syncTimer = undefined;
-    this.syncer!.sync().then((done) => {
+    const started = performance.now();
+    this.syncer!.sync().then(() => {
       if (this.closed) return;
       if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
       this.syncFailed = false;
-      // Part of the WAL was held by a reader in another process: the rest at the next interval.
-      if (!done) this.wrote(undefined);
+      this.log.debug({ file: this.db.file, ms: Math.round((performance.now() - started) * 100) / 100 }, 'outbox synced to disk');
+      if (this.syncer!.walBytes() > CHECKPOINT_BYTES) this.checkpoint();
     }, (e: unknown) => {
       if (this.closed) return;
       if (!this.syncFailed) {
@@ -253,6 +261,23 @@ export class Outbox {
       this.syncFailed = true;
       this.wrote(undefined);
     });
+  }
+
+  /** The WAL into outbox.db, so it can start over and shrink; what it holds is synced already. */
+  private checkpoint(): void {
+    try {
+      // Part of the WAL was held by a reader in another process: the rest after the next commit's sync.
+      this.db.sync();
+      if (this.checkpointFailed) this.log.info({ file: this.db.file }, 'outbox checkpointed again');
+      this.checkpointFailed = false;
+    } catch (e) {
+      if (!this.checkpointFailed) {
+        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
+          'outbox cannot copy its WAL into outbox.db: the WAL keeps growing (its alerts are safe); retried after the next sync');
+      }
+      this.checkpointFailed = true;
+      this.wrote(undefined);
+    }
   }
 
   private hold(batch: readonly NewRows[], now: number): void {

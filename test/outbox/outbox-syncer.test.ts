@@ -1,10 +1,10 @@
-// The sync thread of the outbox: when it cannot run, syncing goes on on the caller's thread, said once.
-import { mkdtempSync, rmSync } from 'node:fs';
+// The outbox's sync of its WAL off the event loop: it resolves once the file is synced, says how large the
+// WAL is, and rejects (for the outbox to log and retry) when the file cannot be opened.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OutboxSyncer } from '../../src/outbox/outbox-syncer.ts';
-import { captureLog } from '../helpers/capture-log.ts';
 
 describe('OutboxSyncer', () => {
   let dir: string;
@@ -13,16 +13,18 @@ describe('OutboxSyncer', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('falls back to syncing on the calling thread, with one warning, when its thread cannot open the file', async () => {
-    const logs = captureLog();
-    let fallbacks = 0;
-    const syncer = new OutboxSyncer(join(dir, 'missing.db'), () => ++fallbacks > 0, logs.log);
-    expect(await syncer.sync()).toBe(true);
-    expect(await syncer.sync()).toBe(true);
-    expect(fallbacks).toBe(2);
-    expect(logs.at('warn')).toEqual([expect.objectContaining({
-      msg: 'outbox sync thread failed; syncing on the main thread from now on', file: join(dir, 'missing.db'), err: expect.stringMatching(/open/),
-    })]);
+  it('syncs the file, again and again, and reads its size', async () => {
+    writeFileSync(join(dir, 'outbox.db-wal'), Buffer.alloc(12_288));
+    const syncer = new OutboxSyncer(join(dir, 'outbox.db-wal'));
+    await syncer.sync();
+    await syncer.sync();
+    expect(syncer.walBytes()).toBe(12_288);
+    syncer.close();
+  });
+
+  it('rejects a sync when the file cannot be opened', async () => {
+    const syncer = new OutboxSyncer(join(dir, 'missing.db-wal'));
+    await expect(syncer.sync()).rejects.toThrow(/ENOENT/);
     syncer.close();
   });
 });
