@@ -273,7 +273,13 @@ export class OutboxDb {
    */
   sync(): boolean {
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
-    return result === undefined || result.checkpointed >= result.log;
+    if (result === undefined || result.log <= 0) return true;
+    if (result.checkpointed < result.log) return false;
+    // The next commit would start the WAL over, and SQLite syncs a new WAL's header then (4–15 ms measured
+    // here): a write of the header's user_version, unchanged, starts it now, within this checkpoint's stall
+    // rather than in an alert's commit.
+    this.db.pragma(`user_version = ${Number(this.db.pragma('user_version', { simple: true }))}`);
+    return true;
   }
 
   /** Writes the WAL into the file and cuts it to nothing: frees space when the disk is full. */
