@@ -142,7 +142,9 @@ export class App {
     this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
     this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
-    this.outbox = Outbox.open(this.config.state_dir, { clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer });
+    this.outbox = Outbox.open(this.config.state_dir, {
+      clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer, syncInterval: this.config.delivery.sync_interval,
+    });
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
     // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
     this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ stage: 'state' }));

@@ -88,6 +88,12 @@ export const Delivery = z.strictObject({
   max_queue: z.number().int().min(1).default(10_000),
   /** Messages waiting per notifier past which new alerts for it are dropped (counted, logged, said later). */
   max_queue_hard: z.number().int().min(1).default(50_000),
+  /**
+   * How soon outbox commits reach the disk: they survive relay being killed at once, a power loss once
+   * synced, at most this long after. 0: every commit is synced before the alert is sent (a disk sync on
+   * each alert's path).
+   */
+  sync_interval: Duration.default(500),
 });
 
 /** A notifier: its URL, or the URL with a fallback that gets what it could not deliver. */

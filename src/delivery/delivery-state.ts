@@ -9,6 +9,9 @@ import type { DeliveryStats, NotifierStatsBook } from './delivery-stats.ts';
 import type { Fallbacks } from './fallback.ts';
 import type { Lane } from './lane.ts';
 
+/** The delivery settings the lanes read: all but sync_interval, which is the outbox's. */
+export type DispatchConfig = Omit<DeliveryConfig, 'sync_interval'>;
+
 /** A send that succeeded, waiting for its rows' removal to be written. */
 export interface DoneSend {
   lane: Lane;
@@ -18,7 +21,7 @@ export interface DoneSend {
 }
 
 export interface DeliveryState {
-  readonly config: DeliveryConfig;
+  readonly config: DispatchConfig;
   readonly outbox: Outbox;
   readonly clock: Clock;
   readonly log: Logger;

@@ -10,12 +10,11 @@
 // and stops them; each lane's loop is lane-loop.ts, a send lane-send.ts, a failure send-failure.ts.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
-import type { DeliveryConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 import type { NewRows, Outbox } from '../outbox/outbox.ts';
 import { watchOutbox } from '../outbox/outbox-watch.ts';
-import type { DeliveryState } from './delivery-state.ts';
+import type { DeliveryState, DispatchConfig } from './delivery-state.ts';
 import { emptyStats, NotifierStatsBook, type DeliveryStats, type NotifierCapStats, type NotifierDeliveryStats } from './delivery-stats.ts';
 import { Fallbacks, type FallbackRoute } from './fallback.ts';
 import { newLane, type Lane } from './lane.ts';
@@ -41,7 +40,7 @@ export class Dispatcher {
   /** Rows an earlier run left in the outbox are picked up at once: delivery resumes where it stopped. */
   constructor(
     notifiers: Iterable<Notifier>,
-    config: DeliveryConfig,
+    config: DispatchConfig,
     private readonly outbox: Outbox,
     private readonly clock: Clock,
     private readonly log: Logger,

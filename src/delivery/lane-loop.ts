@@ -12,9 +12,14 @@ import { expire, rerouted } from './send-failure.ts';
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
 
-/** Starts the lane's loop unless it runs already or the dispatcher is stopping. */
+/**
+ * Rows may have landed: starts the lane's loop, or wakes it when it waits for rows or a free slot (not when
+ * it waits for a time: its head is not due, and rows behind it wait with it). Nothing once stopping.
+ */
 export function kick(state: DeliveryState, lane: Lane): void {
-  if (!lane.running && !state.stopped) lane.loop = run(state, lane);
+  if (state.stopped) return;
+  if (!lane.running) lane.loop = run(state, lane);
+  else if (lane.wakeAt === undefined) lane.wake?.();
 }
 
 async function run(state: DeliveryState, lane: Lane): Promise<void> {
@@ -24,11 +29,20 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
   try {
     while (!state.stopped && !lane.retired) {
       if (lane.broken !== undefined) throw lane.broken;
-      const now = clock.now();
+      // Every row of the lane is being sent, or no slot is free: nothing to read until a send ends or rows
+      // land. Right after starting a send this is where the loop yields, so the send's request goes out
+      // before any further read.
+      if (lane.sending.size > 0 && (lane.pending <= lane.sending.size || lane.sending.size >= lane.arc.limit)) {
+        await waitUntil(state, lane, undefined);
+        continue;
+      }
       // The oldest rows not being sent, with room to look past keys that must wait (not more: this read
       // runs once per finished send, and its rows are most of the CPU a fast lane costs).
       const free = Math.max(0, lane.arc.limit - lane.sending.size);
       const rows = outbox.head(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+      // Taken after the read and handed to the pacer: two readings a millisecond apart would make a row
+      // that is due now look due in 1 ms, and the lane would wait for a timer.
+      const now = clock.now();
       const head = rows[0];
       if (!head) {
         if (lane.sending.size === 0) break;
@@ -48,9 +62,9 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
         continue;
       }
       // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
-      const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? lane.pacer.readyAt() : 0), head.enqueuedAt + config.max_age, rerouteAt);
-      if (due > now || lane.sending.size >= lane.arc.limit) {
-        await waitUntil(state, lane, due > now ? due : undefined);
+      const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? lane.pacer.readyAt(now) : 0), head.enqueuedAt + config.max_age, rerouteAt);
+      if (due > now) {
+        await waitUntil(state, lane, due);
         continue;
       }
       // A backlog that built up behind a failing or slow notifier goes out as one digest, not one by one

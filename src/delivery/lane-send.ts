@@ -1,6 +1,6 @@
 // One send of a lane: an alert (or a digest of a backlog) through its notifier, within the lane's pace and
 // concurrency, and its outcome — delivered rows removed from the outbox in one transaction with the other
-// sends that finished in the same turn (one disk sync for many), failures handed to send-failure.ts.
+// sends that finished in the same turn (one commit for many), failures handed to send-failure.ts.
 import type { Message } from '../../notifiers/types.ts';
 import { NotifyError } from '../errors.ts';
 import type { OutboxRow } from '../outbox/outbox.ts';
@@ -63,7 +63,7 @@ async function attempt(state: DeliveryState, lane: Lane, rows: OutboxRow[]): Pro
   await delivered(state, lane, rows);
 }
 
-/** Written in one transaction with the other sends that finished in the same turn of the event loop: one disk sync for many. */
+/** Written in one transaction with the other sends that finished in the same turn of the event loop: one commit for many. */
 function delivered(state: DeliveryState, lane: Lane, rows: OutboxRow[]): Promise<void> {
   return new Promise((resolve, reject) => {
     state.done.push({ lane, rows, resolve, reject });

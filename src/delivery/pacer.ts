@@ -21,9 +21,8 @@ export class Pacer {
     this.refilledAt = clock.now();
   }
 
-  /** When the next request may go (now or earlier: at once). */
-  readyAt(): number {
-    const now = this.clock.now();
+  /** When the next request may go (`now` or earlier: at once). */
+  readyAt(now = this.clock.now()): number {
     let at = Math.max(now, this.blockedUntil);
     if (this.pace) {
       this.refill(now);

@@ -1,8 +1,10 @@
 // The outbox's SQLite file (state_dir/outbox.db): one row per (alert, notifier) from the moment an alert is
 // handed to delivery until a provider accepted it. A row leaves on success, or moves to `dead` (kept for
-// inspection, bounded) when no retry can help or it grew too old. WAL with synchronous=FULL: a write has
-// reached the disk when it returns. Every method throws on a failed write; holding writes the disk refused
-// is the job of Outbox (outbox.ts).
+// inspection, bounded) when no retry can help or it grew too old. WAL, in one of two modes: every commit
+// synced (synchronous=FULL: a write has reached the disk when it returns), or commits that are in the OS's
+// hands when they return (synchronous=NORMAL: they survive relay being killed, not a power loss) made
+// durable by OutboxSyncer's fsync of the WAL every delivery.sync_interval, or by `sync()`. Every method
+// throws on a failed write; holding writes the disk refused, and when to sync, is the job of Outbox.
 import Database from 'better-sqlite3';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
 import { foldRows } from './fold.ts';
@@ -47,17 +49,31 @@ const ADDED_COLUMNS = {
   answers: 'TEXT',
 };
 
+export interface OutboxDbOptions {
+  /**
+   * false: commits are not synced one by one and SQLite does not checkpoint by itself: the caller syncs
+   * (OutboxSyncer) and checkpoints (`sync()`), so no disk sync runs with a commit on the thread that reads
+   * syslog and sends alerts. Default true.
+   */
+  syncEveryCommit?: boolean;
+}
+
 export class OutboxDb {
   private readonly db: Database.Database;
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly syncEveryCommit: boolean;
 
   /** `file` may be `:memory:` for tests that do not need durability. */
-  constructor(readonly file: string) {
-    this.db = file === ':memory:' ? new Database(file) : openSqlite(file, { synchronous: 'FULL', repair: REPAIR });
+  constructor(readonly file: string, opts: OutboxDbOptions = {}) {
+    this.syncEveryCommit = opts.syncEveryCommit ?? true;
+    this.db = file === ':memory:' ? new Database(file)
+      : openSqlite(file, { synchronous: this.syncEveryCommit ? 'FULL' : 'NORMAL', repair: REPAIR });
     // A smaller WAL (checkpoint and cut back at 1 MB): the default (4 MB, never shrunk) alone can fill a
     // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Measured:
     // enqueueing 100k alerts in batches of 100 is as fast as with the default; 100 pages halved it.
-    this.db.pragma(`wal_autocheckpoint = ${WAL_PAGES}`);
+    // Without a sync per commit, SQLite's own checkpoint (two disk syncs, run by the commit that crosses
+    // the mark) would put them back on an alert's path: the caller checkpoints instead.
+    this.db.pragma(`wal_autocheckpoint = ${this.syncEveryCommit ? WAL_PAGES : 0}`);
     this.db.pragma(`journal_size_limit = ${WAL_PAGES * 4096}`);
     try {
       this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (
@@ -87,7 +103,7 @@ export class OutboxDb {
     return prepared;
   }
 
-  /** Runs `fn` in one transaction (one disk sync); nested calls join the outer one. */
+  /** Runs `fn` in one transaction (one commit); nested calls join the outer one. */
   transaction<T>(fn: () => T): T {
     return this.db.transaction(fn)();
   }
@@ -130,17 +146,19 @@ export class OutboxDb {
   }
 
   /**
-   * Delivered rows leave without waiting for the disk (synchronous=NORMAL for this one commit): in WAL mode
-   * that still survives a crash of relay, and a power loss before the next add's sync can only send such an
-   * alert once more, never lose one. It spares the second of the two disk syncs each alert cost.
+   * Delivered rows leave without waiting for the disk (synchronous=NORMAL for this one commit, when every
+   * other commit is synced): in WAL mode that still survives a crash of relay, and a power loss before the
+   * next sync can only send such an alert once more, never lose one. It spares the second of the two disk
+   * syncs each alert would cost.
    */
   remove(seqs: readonly number[]): void {
     const del = this.statement('DELETE FROM outbox WHERE seq = ?');
     const removeAll = () => this.transaction(() => {
       for (const seq of seqs) del.run(seq);
     });
-    // Inside a caller's transaction the commit is the caller's, and so is its sync.
-    if (this.db.inTransaction) return removeAll();
+    // Inside a caller's transaction the commit is the caller's, and so is its sync; without a sync per
+    // commit, no commit has one.
+    if (this.db.inTransaction || !this.syncEveryCommit) return removeAll();
     this.statement('PRAGMA synchronous = NORMAL').run();
     try {
       removeAll();
@@ -245,6 +263,23 @@ export class OutboxDb {
   losses(): Loss[] {
     return (this.statement('SELECT * FROM losses ORDER BY notifier, reason').all() as { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
       .map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
+  }
+
+  /**
+   * Makes every commit so far durable, on this thread: a PASSIVE checkpoint, which syncs the WAL (with all
+   * commits in it) before copying it into the database file, then syncs that file; it never waits for,
+   * nor blocks, another connection. Returns false when a reader kept part of the WAL from being copied:
+   * then call again later.
+   */
+  sync(): boolean {
+    const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    if (result === undefined || result.log <= 0) return true;
+    if (result.checkpointed < result.log) return false;
+    // The next commit would start the WAL over, and SQLite syncs a new WAL's header then (4–15 ms measured
+    // here): a write of the header's user_version, unchanged, starts it now, within this checkpoint's stall
+    // rather than in an alert's commit.
+    this.db.pragma(`user_version = ${Number(this.db.pragma('user_version', { simple: true }))}`);
+    return true;
   }
 
   /** Writes the WAL into the file and cuts it to nothing: frees space when the disk is full. */

@@ -3,12 +3,17 @@ import { parseConfig } from '../../src/config/load.ts';
 import { createNotifier, DEFAULT_CONCURRENCY } from '../../notifiers/registry.ts';
 
 describe('delivery config', () => {
-  it('defaults to no attempt limit, a 24h max_age, folding after 5 held alerts and bounded queues and buffer', () => {
+  it('defaults to no attempt limit, a 24h max_age, folding after 5 held alerts, bounded queues and buffer, a sync every 500ms', () => {
     const { delivery } = parseConfig('notifiers: { ops: "console://" }\n', 'c.yaml', {});
     expect(delivery).toEqual({
       backoff: 1000, max_backoff: 60_000, timeout: 10_000, max_age: 86_400_000, fold_after: 5, shutdown_grace: 5000,
-      memory_buffer: 10_000, max_queue: 10_000, max_queue_hard: 50_000,
+      memory_buffer: 10_000, max_queue: 10_000, max_queue_hard: 50_000, sync_interval: 500,
     });
+  });
+
+  it('reads sync_interval; 0 syncs every commit', () => {
+    expect(parseConfig('delivery: { sync_interval: 2s }\n', 'c.yaml', {}).delivery.sync_interval).toBe(2000);
+    expect(parseConfig('delivery: { sync_interval: 0 }\n', 'c.yaml', {}).delivery.sync_interval).toBe(0);
   });
 
   it('refuses a max_queue_hard below max_queue', () => {

@@ -4,9 +4,9 @@ import { ManualClock } from '../../src/clock.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import type { DeliveryConfig } from '../../src/config/schema.ts';
+import type { DispatchConfig } from '../../src/delivery/delivery-state.ts';
 
-export const DELIVERY: DeliveryConfig = {
+export const DELIVERY: DispatchConfig = {
   backoff: 1000, max_backoff: 60_000, timeout: 5000, shutdown_grace: 1000, max_age: 86_400_000, fold_after: 5,
   memory_buffer: 10_000, max_queue: 10_000, max_queue_hard: 50_000,
 };

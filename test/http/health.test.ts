@@ -23,7 +23,7 @@ listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
 notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0", ready_failing_after: 5m }
-delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }`, { clock });
+delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     ({ app, sink } = t);
   });
   afterEach(() => t.stop());
@@ -34,7 +34,7 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s }`, { clock });
     return [res.status, (await res.json()) as Readiness];
   };
   const alert = (message: string) => app.accept(nginxEvent(clock, message));
-  /** The lane has had its answer and waits on the clock for its next try. */
+  /** The lane has had its answer and waits on the clock for its next try (sync_interval 0: the only timer). */
   const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1));
 
   it('binds the configured port 0 to a real port the App reports', () => {

@@ -26,7 +26,7 @@ rules:
   - { name: never, match: { app: nothing-sends-this }, notify: [hook] }
 http: { address: "127.0.0.1:0" }
 # A retry waits longer than the stop's grace, so stopping with a failing notifier never waits on the manual clock.
-delivery: { backoff: 1m, shutdown_grace: 1s }`, { clock });
+delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     ({ app, sink } = t);
   });
   afterEach(() => t.stop());

@@ -65,7 +65,7 @@ describe.skipIf(!mountable && process.env.CI !== 'true')(`/readyz with the state
 notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0" }
-delivery: { backoff: 1m, shutdown_grace: 1s }`, { clock, stateDir: dir });
+delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock, stateDir: dir });
     ({ app, sink } = t);
   });
   afterEach(async () => {
