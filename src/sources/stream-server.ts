@@ -142,10 +142,11 @@ export class StreamServer {
       stream.on('data', (chunk: Buffer) => {
         const received = intake.stats.received;
         const screened = intake.screened;
+        const startedAt = this.#budget.now();
         r.push(chunk);
         deadline.pushed();
         const turnedAway = intake.screened - screened;
-        this.#budget.spend(stream, intake.stats.received - received - turnedAway, turnedAway);
+        this.#budget.spend(stream, intake.stats.received - received - turnedAway, turnedAway, startedAt);
       });
       stream.on('end', () => r.end());
       deadline.pushed();

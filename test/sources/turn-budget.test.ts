@@ -117,4 +117,21 @@ describe('TurnBudget', () => {
     await new Promise((r) => setImmediate(r));
     expect(s.paused).toBe(false);
   });
+
+  it('pauses once the turn has read for its time bound, however few events that was, and starts the next turn afresh', async () => {
+    let now = 1000;
+    const budget = new TurnBudget(512, 2, () => now);
+    const s = socket();
+    budget.spend(s as unknown as Socket, 1, 0, now);
+    now += 1.5;
+    budget.spend(s as unknown as Socket, 1, 0, now - 0.5);
+    expect(s.paused).toBe(false);
+    now += 0.5;
+    budget.spend(s as unknown as Socket, 1, 0, now - 0.2);
+    expect([s.paused, budget.pauses]).toEqual([true, 1]);
+    await new Promise((r) => setImmediate(r));
+    expect(s.paused).toBe(false);
+    budget.spend(s as unknown as Socket, 1, 0, now);
+    expect(s.paused).toBe(false);
+  });
 });
