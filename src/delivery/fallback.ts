@@ -34,7 +34,7 @@ export class Fallbacks {
   }
 
   /** When `head` of `from` must move to the fallback: never without fallback_after, or for a copy. */
-  dueAt(from: string, head: OutboxRow): number {
+  dueAt(from: string, head: Pick<OutboxRow, 'enqueuedAt' | 'reroutedFrom'>): number {
     const route = this.route(from);
     if (route?.after === undefined || head.reroutedFrom !== undefined) return Infinity;
     return head.enqueuedAt + route.after;

@@ -3,7 +3,7 @@
 // start the sends that may go now, never two of one alert key at once. One loop per lane, so a notifier in an
 // outage waits as one lane instead of as one timer per alert.
 import { describeError } from '../describe-error.ts';
-import type { OutboxRow } from '../outbox/outbox.ts';
+import type { OutboxHead, OutboxRow } from '../outbox/outbox.ts';
 import type { DeliveryState } from './delivery-state.ts';
 import { keyOf, paced, type Lane } from './lane.ts';
 import { startSend } from './lane-send.ts';
@@ -37,9 +37,10 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
         continue;
       }
       // The oldest rows not being sent, with room to look past keys that must wait (not more: this read
-      // runs once per finished send, and its rows are most of the CPU a fast lane costs).
+      // runs once per finished send, and its rows are most of the CPU a fast lane costs). Light rows: the
+      // title and body are read only for the rows picked to send.
       const free = Math.max(0, lane.arc.limit - lane.sending.size);
-      const rows = outbox.head(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+      const rows = outbox.heads(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
       // Taken after the read and handed to the pacer: two readings a millisecond apart would make a row
       // that is due now look due in 1 ms, and the lane would wait for a timer.
       const now = clock.now();
@@ -71,7 +72,7 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
       // (to people; a webhook read by a program gets every alert as its own message). The first alert after
       // a quiet spell goes alone, at once.
       const backlog = lane.notifier.foldsBacklog && lane.pending > config.fold_after && (head.attempts > 0 || !lane.idle);
-      const picked = backlog ? [undirected(outbox.head(name, FOLD_MAX))] : ready(lane, rows, now);
+      const picked = backlog ? [undirected(outbox.head(name, FOLD_MAX))] : outbox.rows(ready(lane, rows, now).map((r) => r.seq)).map((r) => [r]);
       if (picked.length === 0) {
         await waitUntil(state, lane, undefined);
         continue;
@@ -89,16 +90,16 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
 }
 
 /** Rows that may start now, in order, within the lane's limit: due, and no earlier row of their key waiting or in flight. */
-function ready(lane: Lane, rows: OutboxRow[], now: number): OutboxRow[][] {
+function ready(lane: Lane, rows: OutboxHead[], now: number): OutboxHead[] {
   const free = lane.arc.limit - lane.sending.size;
   const held = new Set(lane.sendingKeys);
-  const picked: OutboxRow[][] = [];
+  const picked: OutboxHead[] = [];
   for (const row of rows) {
     if (picked.length >= free) break;
     const key = keyOf(row);
     if (held.has(key)) continue;
     held.add(key);
-    if (row.nextAttemptAt <= now) picked.push([row]);
+    if (row.nextAttemptAt <= now) picked.push(row);
   }
   return picked;
 }

@@ -57,7 +57,7 @@ export function renotify(lane: Lane, n: Notifier, log: Logger, clock: Clock): vo
 }
 
 /** Two alerts with one key are never in flight together: they reach the receiver in the order they were raised. */
-export function keyOf(row: OutboxRow): string {
+export function keyOf(row: Pick<OutboxRow, 'rule' | 'key'>): string {
   return `${row.rule}\u0000${row.key}`;
 }
 
@@ -65,6 +65,6 @@ export function keyOf(row: OutboxRow): string {
  * A provider's limits are per channel: a message for one person goes to that person's own channel (a DM,
  * their address), not the one the notifier's pace and bucket count.
  */
-export function paced(row: OutboxRow): boolean {
+export function paced(row: Pick<OutboxRow, 'recipient'>): boolean {
   return row.recipient === undefined;
 }

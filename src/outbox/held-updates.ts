@@ -27,7 +27,7 @@ export class HeldUpdates {
   }
 
   /** Rows as relay last left them: held removals and burials hide rows, held retries patch them. */
-  view(rows: OutboxRow[]): OutboxRow[] {
+  view<T extends Pick<OutboxRow, 'seq' | 'attempts' | 'nextAttemptAt' | 'lastError'>>(rows: T[]): T[] {
     if (this.updates.size === 0) return rows;
     return rows.flatMap((r) => {
       const u = this.updates.get(r.seq);

@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { damaged, openSqlite } from '../state/sqlite-file.ts';
 import { foldRows } from './fold.ts';
-import { fromRow, type NewRows, type OutboxRow, type Row } from './outbox-row.ts';
+import { fromHeadRow, fromRow, type HeadRow, type NewRows, type OutboxHead, type OutboxRow, type Row } from './outbox-row.ts';
 
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
@@ -122,6 +122,21 @@ export class OutboxDb {
   head(notifier: string, limit: number): OutboxRow[] {
     return (this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?")
       .all(notifier, limit) as Row[]).map(fromRow);
+  }
+
+  /** `head` without title, body and the other columns only a send reads: what a lane's loop decides on. */
+  heads(notifier: string, limit: number): OutboxHead[] {
+    return (this.statement(`SELECT seq, rule, key, attempts, next_attempt_at, enqueued_at, rerouted_from, recipient FROM outbox
+      WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?`).all(notifier, limit) as HeadRow[]).map(fromHeadRow);
+  }
+
+  /** The pending rows with these seqs, whole, in the order given; a seq no longer pending is left out. */
+  rows(seqs: readonly number[]): OutboxRow[] {
+    const get = this.statement("SELECT * FROM outbox WHERE seq = ? AND state = 'pending'");
+    return seqs.flatMap((seq) => {
+      const row = get.get(seq) as Row | undefined;
+      return row ? [fromRow(row)] : [];
+    });
   }
 
   /** Per notifier, in one pass: what /metrics shows as outbox depth (alerts), oldest waiting time and dead rows. */

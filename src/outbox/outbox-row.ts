@@ -37,6 +37,12 @@ export interface OutboxRow {
   lastError?: string;
 }
 
+/**
+ * What a lane's loop decides on (order, key, retry time, age, fallback, pace), without the title and body:
+ * it reads the head once per finished send, and only the rows it picks are read whole.
+ */
+export type OutboxHead = Pick<OutboxRow, 'seq' | 'rule' | 'key' | 'attempts' | 'nextAttemptAt' | 'enqueuedAt' | 'reroutedFrom' | 'recipient' | 'lastError'>;
+
 /** What enters the outbox: an alert for some notifiers, or a copy rerouted from another notifier. */
 export interface NewRows {
   alert: Alert;
@@ -68,6 +74,17 @@ export interface Row {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+}
+
+/** The columns of an OutboxHead as SQLite returns them. */
+export type HeadRow = Pick<Row, 'seq' | 'rule' | 'key' | 'attempts' | 'next_attempt_at' | 'enqueued_at' | 'rerouted_from' | 'recipient'>;
+
+export function fromHeadRow(r: HeadRow): OutboxHead {
+  return {
+    seq: r.seq, rule: r.rule, key: r.key, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, enqueuedAt: r.enqueued_at,
+    ...(r.rerouted_from === null ? {} : { reroutedFrom: r.rerouted_from }),
+    ...(r.recipient === null ? {} : { recipient: JSON.parse(r.recipient) as Recipient }),
+  };
 }
 
 export function fromRow(r: Row): OutboxRow {

@@ -12,13 +12,13 @@ import { silentLogger, type Logger } from '../log.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import { isDiskFull } from '../state/sqlite-file.ts';
 import { OutboxDb, type FoldResult, type Loss, type OutboxWaiting } from './outbox-db.ts';
-import type { NewRows, OutboxRow } from './outbox-row.ts';
+import type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 import { HeldUpdates } from './held-updates.ts';
 import { LostAlerts } from './lost-alerts.ts';
 import { OutboxSyncer } from './outbox-syncer.ts';
 
 export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
-export type { NewRows, OutboxRow } from './outbox-row.ts';
+export type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 
 const RETRY_MS = 5000;
 /**
@@ -98,12 +98,22 @@ export class Outbox {
     return this.heldUpdates.view(this.db.head(notifier, limit + this.heldUpdates.size)).slice(0, limit);
   }
 
-  /** Pending rows per notifier. */
+  /** The oldest pending rows of one notifier, in order, without what only a send reads (title, body…). */
+  heads(notifier: string, limit: number): OutboxHead[] {
+    return this.heldUpdates.view(this.db.heads(notifier, limit + this.heldUpdates.size)).slice(0, limit);
+  }
+
+  /** The pending rows with these seqs, whole, in the order given. */
+  rows(seqs: readonly number[]): OutboxRow[] {
+    return this.heldUpdates.view(this.db.rows(seqs));
+  }
+
   /** Per notifier: depth, oldest waiting time and dead rows (for /metrics). */
   waiting(): Map<string, OutboxWaiting> {
     return this.db.waiting();
   }
 
+  /** Pending rows per notifier. */
   pending(): Map<string, number> {
     return this.heldUpdates.adjust(this.db.pending());
   }

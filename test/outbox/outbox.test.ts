@@ -27,6 +27,21 @@ describe('Outbox', () => {
     again.close();
   });
 
+  it('reads a light head of what a lane decides on, and whole rows only by seq, leaving out rows no longer pending', () => {
+    const outbox = new Outbox(':memory:');
+    outbox.add([1, 2, 3].map((i) => ({ alert: alert(i), notifiers: ['a'] })), 1000);
+    const [first, second, third] = outbox.head('a', 3);
+    outbox.retryLater([second!], 5000, 'HTTP 503');
+    const heads = outbox.heads('a', 2);
+    expect(heads).toEqual([
+      { seq: first!.seq, rule: 'r', key: 'k1', attempts: 0, nextAttemptAt: 1000, enqueuedAt: 1000 },
+      { seq: second!.seq, rule: 'r', key: 'k2', attempts: 1, nextAttemptAt: 5000, enqueuedAt: 1000 },
+    ]);
+    outbox.remove([first!]);
+    expect(outbox.rows([third!.seq, first!.seq, second!.seq])).toEqual([third, { ...second, attempts: 1, nextAttemptAt: 5000, lastError: 'HTTP 503' }]);
+    outbox.close();
+  });
+
   it('adds an alert once per notifier, however often it is handed over', () => {
     const outbox = new Outbox(':memory:');
     expect(outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0)).toEqual([['a']]);
