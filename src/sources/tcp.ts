@@ -49,9 +49,10 @@ export class TcpSource implements Source {
       peerKey: (s) => s.remoteAddress,
       secure: opts.secure,
       open: (peer, identity) => {
-        // One origin per connection: each frame's event takes its receive time when parsed.
+        // One origin per connection, its receive time set once per chunk read: the frames of one read
+        // arrived together, and a Date per frame cost as much as a tenth of parsing it.
         const origin: FrameOrigin = { listener: config.name, peer, peerCert: identity };
-        return new Deframer(max, {
+        const deframer = new Deframer(max, {
           frame: (f) => {
             if (screen === undefined || screen(f)) intake.event(syslogEvent(f, origin));
             else intake.screenedOut();
@@ -59,6 +60,19 @@ export class TcpSource implements Source {
           oversize: (length) => intake.oversize(peer, length, max),
           badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
         });
+        return {
+          push(chunk) {
+            origin.receivedAt = new Date();
+            deframer.push(chunk);
+          },
+          end: () => deframer.end(),
+          get inFrame() {
+            return deframer.inFrame;
+          },
+          get framesBegun() {
+            return deframer.framesBegun;
+          },
+        };
       },
     });
   }
