@@ -114,6 +114,15 @@ function headParts(head: string, at: number): Rfc5424Parts | undefined {
   }
 }
 
+/** A frame kept as raw text when parsing it failed outright (intake.ts's backstop for a parser bug). */
+export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): RelayEvent {
+  const { text } = frameText(frame);
+  const ev: RelayEvent = { receivedAt: origin.receivedAt ?? new Date(), listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
+  if (origin.peer !== undefined) ev.peer = origin.peer;
+  if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
+  return failed(ev, why);
+}
+
 /** Host, app and procid from a header, each only when the header had it. */
 function header(ev: RelayEvent, host: string | undefined, app: string | undefined, procid: string | undefined): void {
   if (host !== undefined) ev.host = host;

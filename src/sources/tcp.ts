@@ -8,9 +8,9 @@ import type { Logger } from '../log.ts';
 import { Deframer } from './framing.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
-import type { EventSink, FrameScreen, Source, SourceStats } from './source.ts';
+import type { EventSink, FrameParser, FrameScreen, Source, SourceStats } from './source.ts';
 import { StreamServer, type PeerCheck, type SecureLayer } from './stream-server.ts';
-import { syslogEvent, type FrameOrigin } from './syslog-frame.ts';
+import type { FrameOrigin } from './syslog-frame.ts';
 
 export interface TcpSourceOptions {
   acceptPeer?: PeerCheck;
@@ -20,6 +20,8 @@ export interface TcpSourceOptions {
   secure?: SecureLayer;
   /** Asked before each frame is parsed; without it every frame is. */
   screen?: FrameScreen;
+  /** What turns a frame into an event; syslogEvent unless a test injects another. */
+  parse?: FrameParser;
 }
 
 export class TcpSource implements Source {
@@ -34,7 +36,7 @@ export class TcpSource implements Source {
     opts: TcpSourceOptions = {},
   ) {
     this.type = config.type;
-    const intake = (this.#intake = new Intake(config.name, sink, log));
+    const intake = (this.#intake = new Intake(config.name, sink, log, opts.parse));
     const max = config.max_message_size;
     const screen = opts.screen;
     this.#server = new StreamServer({
@@ -54,7 +56,7 @@ export class TcpSource implements Source {
         const origin: FrameOrigin = { listener: config.name, peer, peerCert: identity };
         const deframer = new Deframer(max, {
           frame: (f) => {
-            if (screen === undefined || screen(f)) intake.event(syslogEvent(f, origin));
+            if (screen === undefined || screen(f)) intake.frame(f, origin);
             else intake.screenedOut();
           },
           oversize: (length) => intake.oversize(peer, length, max),
