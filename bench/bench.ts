@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { discordBurst, idleLatency, ingest, udpFlood, type DiscordResult, type IngestResult, type LatencyResult, type UdpResult } from './e2e/scenarios.ts';
+import { discordBurst, FULL_PARSE_MATCH, idleLatency, ingest, udpFlood, type DiscordResult, type IngestResult, type LatencyResult, type UdpResult } from './e2e/scenarios.ts';
 import { FLAT_CRITERION } from './e2e/rss-flatness.ts';
 import { soak, type SoakResult } from './e2e/soak.ts';
 
@@ -30,13 +30,15 @@ const seedFigure = (test: string, label: string, field: string): number | undefi
 say('npm run build (relay runs from dist/)');
 execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
 
-const ingests: { conns: number; peer: number | undefined; relay: IngestResult }[] = [];
+const ingests: { conns: number; peer: number | undefined; relay: IngestResult; full: IngestResult }[] = [];
 if (ONLY.includes('ingest')) {
   for (const conns of [1, 4]) {
     say(`a: ingest, ${conns} connection(s), peer`);
     execFileSync(join(SEED, 'a_ingest.sh'), { env: { ...process.env, CONNS: String(conns), LABEL: `peer-${conns}`, RESULTS, BL_WORK: WORK }, stdio: ['ignore', 2, 2] });
     say(`a: ingest, ${conns} connection(s), relay`);
-    ingests.push({ conns, peer: seedFigure('a_ingest', `peer-${conns}`, 'e2e_rate'), relay: await ingest(conns) });
+    const relay = await ingest(conns);
+    say(`a: ingest, ${conns} connection(s), relay, every line fully parsed (rule on host)`);
+    ingests.push({ conns, peer: seedFigure('a_ingest', `peer-${conns}`, 'e2e_rate'), relay, full: await ingest(conns, 10, FULL_PARSE_MATCH) });
   }
 }
 if (ONLY.includes('seed')) {
@@ -62,8 +64,9 @@ const ok = (met: boolean | undefined) => (met === undefined ? 'n/a' : met ? 'met
 const table: string[][] = [];
 const add = (figure: string, peer: string, relay: string, rp: string, target: string, met: boolean | undefined) => table.push([figure, peer, relay, rp, target, ok(met)]);
 
-for (const { conns, peer, relay } of ingests) {
+for (const { conns, peer, relay, full } of ingests) {
   add(`a: ingest end to end, ${conns} conn (lines/s; relay: counted by its rules)`, peer === undefined ? 'n/a' : `${peer}`, `${relay.rate} (${relay.ruled}/${relay.sent} ruled, ${relay.unparsed} unparsed)`, ratio(relay.rate, peer), '≥ 1.5×, 0 lost', peer !== undefined && relay.rate >= 1.5 * peer && relay.lost === 0);
+  add(`a: ingest end to end, ${conns} conn, every line fully parsed (rule on host)`, peer === undefined ? 'n/a' : `${peer}`, `${full.rate} (${full.ruled}/${full.sent} ruled, ${full.prefiltered} pre-filtered, ${full.unparsed} unparsed)`, ratio(full.rate, peer), '≥ 1.5×, 0 lost', peer !== undefined && full.rate >= 1.5 * peer && full.lost === 0);
   add(`a: peak RSS, ${conns} conn`, mb(seedFigure('a_ingest', `peer-${conns}`, 'rss_peak_kb')), mb(relay.peakRssKb), ratio(relay.peakRssKb, seedFigure('a_ingest', `peer-${conns}`, 'rss_peak_kb')), '≤ 80 MB', relay.peakRssKb <= 80 * 1024);
 }
 const seedTests = [['b_seed', 'b'], ['c_delay', 'c'], ['d_429', 'd'], ['e_filter', 'e']] as const;

@@ -17,11 +17,17 @@ import { rssFlatness, type Flatness, type RssSample } from './rss-flatness.ts';
 const run = promisify(execFile);
 const line = (app: string, msg: string) => `<14>1 ${new Date().toISOString()} bench-host ${app} - - - ${msg}\n`;
 
-export interface IngestResult { conns: number; sent: number; parsed: number; unparsed: number; ruled: number; lost: number; rate: number; peakRssKb: number }
+export interface IngestResult { conns: number; sent: number; parsed: number; unparsed: number; ruled: number; lost: number; rate: number; peakRssKb: number; prefiltered: number }
 
-/** loggen as the seed's a_ingest.sh runs it; the rate is lines relay's rules saw ÷ time until the last one. */
-export async function ingest(conns: number, seconds = 10): Promise<IngestResult> {
-  const relay = await startRelay('notifiers: { sink: "json://127.0.0.1:9/alert" }\nrules:\n  - { name: none, match: { app: no-such-program }, notify: [sink] }');
+/** A rule the pre-filter cannot judge from a frame's bytes (an unparsed frame's host is its peer), so every line is parsed. */
+export const FULL_PARSE_MATCH = '{ host: no-such-host }';
+
+/**
+ * loggen as the seed's a_ingest.sh runs it; the rate is lines relay's rules saw ÷ time until the last one.
+ * The one rule matches on `match`: by default an app, which lets the pre-filter skip every loggen line.
+ */
+export async function ingest(conns: number, seconds = 10, match = '{ app: no-such-program }'): Promise<IngestResult> {
+  const relay = await startRelay(`notifiers: { sink: "json://127.0.0.1:9/alert" }\nrules:\n  - { name: none, match: ${match}, notify: [sink] }`);
   try {
     const t0 = performance.now();
     const { stdout, stderr } = await run('loggen', ['-i', '-S', '-P', '-F', '-r', '100000000', '-I', String(seconds), '-s', '200', '--active-connections', String(conns), '127.0.0.1', String(relay.port)]);
@@ -33,6 +39,7 @@ export async function ingest(conns: number, seconds = 10): Promise<IngestResult>
     return {
       conns, sent, parsed, ruled, unparsed: await relay.metric('relay_listener_frames_unparsed_total'), lost: sent - ruled,
       rate: done === undefined ? NaN : Math.round(ruled / ((done - t0) / 1000)), peakRssKb: relay.peakRssKb(),
+      prefiltered: await relay.metric('relay_pipeline_prefiltered_total'),
     };
   } finally {
     await relay.stop();

@@ -4,7 +4,8 @@
 import type { RelayEvent } from '../event.ts';
 import { ErrorCodes, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { emptyStats, type EventSink, type SourceStats } from './source.ts';
+import { emptyStats, type EventSink, type FrameParser, type SourceStats } from './source.ts';
+import { syslogEvent, unparsedEvent, type FrameOrigin } from './syslog-frame.ts';
 import { WarnLimiter } from './warn-limiter.ts';
 
 /** Why a connection was refused; each has its own counter in SourceStats. */
@@ -29,11 +30,13 @@ export class Intake {
   readonly #warnKernelDrops: WarnLimiter;
   readonly #warnHandshake: WarnLimiter;
   readonly #warnNotAllowed: WarnLimiter;
+  readonly #warnParser: WarnLimiter;
 
   constructor(
     readonly name: string,
     private readonly sink: EventSink,
     log: Logger,
+    private readonly parse: FrameParser = syslogEvent,
   ) {
     this.log = 'listener' in log.bindings() ? log : log.child({ listener: name });
     this.#warnOversize = new WarnLimiter(this.log);
@@ -43,6 +46,26 @@ export class Intake {
     this.#warnKernelDrops = new WarnLimiter(this.log);
     this.#warnHandshake = new WarnLimiter(this.log);
     this.#warnNotAllowed = new WarnLimiter(this.log);
+    this.#warnParser = new WarnLimiter(this.log);
+  }
+
+  /**
+   * A syslog frame, parsed and handed on. The parser never throws by design; if a bug makes it throw, that
+   * must not reach the socket's handler (and stop the listener), nor lose the frame: it is kept as raw text
+   * with a parseError, counted with the unparsed frames and warned about with its peer.
+   */
+  frame(frame: Buffer, origin: FrameOrigin): void {
+    let ev: RelayEvent;
+    try {
+      ev = this.parse(frame, origin);
+    } catch (err) {
+      ev = unparsedEvent(frame, origin, `relay's syslog parser failed on this frame: ${(err as Error)?.message ?? String(err)}`);
+      this.#warnParser.warn(
+        { code: ErrorCodes.FRAME_PARSER, peer: origin.peer, err, sample: frame.subarray(0, 64).toString('utf8'), total: this.stats.parseErrors + 1 },
+        'the syslog parser threw on a frame (a relay bug): kept as raw text',
+      );
+    }
+    this.event(ev);
   }
 
   event(ev: RelayEvent): void {

@@ -1,91 +1,147 @@
 // Strict parser for what follows the PRI of an RFC 5424 line. nsyslog-parser guesses these fields by
 // splitting on spaces, which drops SD-IDs without an `@` (`[origin ip="…"]`), mangles escaped quotes and
-// reads `[x a="b"]` inside the free-text MSG as structured data, letting a message forge fields.
+// reads `[x a="b"]` inside the free-text MSG as structured data, letting a message forge fields. Every
+// line of a flood may come through here, so the header is read in place by character, not by regex and
+// slices of slices.
 import type { RelayEvent } from '../event.ts';
-import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
+import { wordEnd } from './regex-space.ts';
+import { NO_TIME, rfc3339Span, type SyslogTime } from './syslog-time.ts';
 
 export type Rfc5424Parts = Pick<RelayEvent, 'host' | 'app' | 'procid' | 'msgid' | 'structuredData' | 'message'> & { time: SyslogTime };
 
-// VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP
-const HEADER = /^[1-9]\d{0,2} (\S+) (\S+) (\S+) (\S+) (\S+) /;
-const BOM = '\uFEFF';
+const SPACE = 0x20;
+const DASH = 0x2d;
+const BOM = 0xfeff;
+const HEADER_ERROR = 'header is not VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID';
 
-/** Parses `VERSION SP … SD [SP MSG]`; throws SyntaxError saying what is wrong. */
-export function parseRfc5424(text: string): Rfc5424Parts {
-  const h = HEADER.exec(text);
-  if (!h) throw new SyntaxError('header is not VERSION TIMESTAMP HOSTNAME APP-NAME PROCID MSGID');
-  const [head, ts, host, app, procid, msgid] = h as unknown as [string, string, string, string, string, string];
-  const sd = parseStructuredData(text, head.length);
+/**
+ * Where the header continues after RFC 5424's VERSION (1-3 digits, no leading zero) and its space at
+ * `start`, or -1 when there is none there.
+ */
+export function afterVersion(text: string, start: number): number {
+  const first = text.charCodeAt(start);
+  if (!(first >= 0x31 && first <= 0x39)) return -1;
+  let i = start + 1;
+  while (i < start + 3 && isDigit(text.charCodeAt(i))) i++;
+  return text.charCodeAt(i) === SPACE ? i + 1 : -1;
+}
+
+/**
+ * Parses `VERSION SP TIMESTAMP SP HOSTNAME SP APP-NAME SP PROCID SP MSGID SP SD [SP MSG]` from `at` (just
+ * after the PRI) to the end of `text`; throws SyntaxError saying what is wrong, with offsets counted from
+ * `at`. Each header field is a run of non-space characters followed by exactly one space.
+ */
+export function parseRfc5424(text: string, at: number): Rfc5424Parts {
+  const start = afterVersion(text, at);
+  if (start < 0) throw new SyntaxError(HEADER_ERROR);
+  const tsEnd = field(text, start);
+  const hostEnd = field(text, tsEnd + 1);
+  const appEnd = field(text, hostEnd + 1);
+  const procidEnd = field(text, appEnd + 1);
+  const msgidEnd = field(text, procidEnd + 1);
+  const sdStart = msgidEnd + 1;
+  let structuredData: Record<string, Record<string, string>> | undefined;
+  let sdEnd: number;
+  if (text.charCodeAt(sdStart) === DASH) {
+    sdEnd = sdStart + 1;
+  } else {
+    const sd = parseStructuredData(text, sdStart, at);
+    structuredData = sd.data;
+    sdEnd = sd.end;
+  }
   let message = '';
-  if (sd.end < text.length) {
-    if (text[sd.end] !== ' ') throw new SyntaxError('no space between STRUCTURED-DATA and MSG');
-    message = text.slice(sd.end + 1);
-    if (message.startsWith(BOM)) message = message.slice(1);
+  if (sdEnd < text.length) {
+    if (text.charCodeAt(sdEnd) !== SPACE) throw new SyntaxError('no space between STRUCTURED-DATA and MSG');
+    message = text.slice(text.charCodeAt(sdEnd + 1) === BOM ? sdEnd + 2 : sdEnd + 1);
   }
   return {
     // NILVALUE is a sender without a clock, not an error; anything else must be a real RFC 3339 time.
-    time: ts === '-' ? {} : rfc3339Time(ts),
-    host: nil(host),
-    app: nil(app),
-    procid: nil(procid),
-    msgid: nil(msgid),
-    structuredData: sd.data,
+    time: tsEnd === start + 1 && text.charCodeAt(start) === DASH ? NO_TIME : rfc3339Span(text, start, tsEnd),
+    host: nil(text, tsEnd + 1, hostEnd),
+    app: nil(text, hostEnd + 1, appEnd),
+    procid: nil(text, appEnd + 1, procidEnd),
+    msgid: nil(text, procidEnd + 1, msgidEnd),
+    structuredData,
     message,
   };
 }
 
-function nil(v: string): string | undefined {
-  return v === '-' ? undefined : v;
+/** The end of the header field at `at`: one or more non-space characters, then a space (which must be a plain one). */
+function field(text: string, at: number): number {
+  const end = wordEnd(text, at);
+  if (end === at || text.charCodeAt(end) !== SPACE) throw new SyntaxError(HEADER_ERROR);
+  return end;
 }
 
-function parseStructuredData(s: string, start: number): { data?: Record<string, Record<string, string>>; end: number } {
-  if (s[start] === '-') return { end: start + 1 };
-  const elements: [string, Record<string, string>][] = [];
+/** The field's text, or undefined for NILVALUE. */
+function nil(text: string, start: number, end: number): string | undefined {
+  return end === start + 1 && text.charCodeAt(start) === DASH ? undefined : text.slice(start, end);
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function parseStructuredData(s: string, start: number, at: number): { data: Record<string, Record<string, string>>; end: number } {
+  const data: Record<string, Record<string, string>> = {};
   let i = start;
   while (s[i] === '[') {
-    const id = readName(s, i + 1);
-    i = id.end;
-    const params: [string, string][] = [];
+    const idEnd = nameEnd(s, i + 1, at);
+    const id = s.slice(i + 1, idEnd);
+    i = idEnd;
+    const params: Record<string, string> = {};
     while (s[i] === ' ') {
-      const name = readName(s, i + 1);
-      if (s[name.end] !== '=' || s[name.end + 1] !== '"') throw new SyntaxError(`SD-PARAM ${name.value} is not name="value"`);
-      const value = readValue(s, name.end + 2);
-      params.push([name.value, value.value]);
+      const end = nameEnd(s, i + 1, at);
+      if (s[end] !== '=' || s[end + 1] !== '"') throw new SyntaxError(`SD-PARAM ${s.slice(i + 1, end)} is not name="value"`);
+      const value = readValue(s, end + 2);
+      define(params, s.slice(i + 1, end), value.value);
       i = value.end;
     }
-    if (s[i] !== ']') throw new SyntaxError(`SD-ELEMENT ${id.value} is not closed by ]`);
+    if (s[i] !== ']') throw new SyntaxError(`SD-ELEMENT ${id} is not closed by ]`);
     i++;
-    // fromEntries defines own properties, so an SD-ID like __proto__ stays data.
-    elements.push([id.value, Object.fromEntries(params)]);
+    define(data, id, params);
   }
   if (i === start) throw new SyntaxError('STRUCTURED-DATA is neither - nor [SD-ELEMENT]');
-  return { data: Object.fromEntries(elements), end: i };
+  return { data, end: i };
 }
 
-/** SD-NAME: 1-32 printable ASCII characters except `=`, space, `]` and `"`. */
-function readName(s: string, start: number): { value: string; end: number } {
+/**
+ * An own property, as Object.fromEntries would define it (a third of the cost): only `__proto__` needs
+ * defining, so that an SD-ID or PARAM-NAME of that name stays data instead of replacing the prototype.
+ */
+function define<T>(obj: Record<string, T>, key: string, value: T): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
+}
+
+/** SD-NAME: 1-32 printable ASCII characters except `=`, space, `]` and `"`; returns where it ends. */
+function nameEnd(s: string, start: number, at: number): number {
   let i = start;
   while (i < s.length && i - start <= 32) {
     const c = s.charCodeAt(i);
     if (c <= 32 || c >= 127 || c === 61 || c === 93 || c === 34) break;
     i++;
   }
-  if (i === start || i - start > 32) throw new SyntaxError(`bad SD name at offset ${start}`);
-  return { value: s.slice(start, i), end: i };
+  if (i === start || i - start > 32) throw new SyntaxError(`bad SD name at offset ${start - at}`);
+  return i;
 }
 
 /** PARAM-VALUE up to the closing quote; `\"`, `\\` and `\]` are escapes, any other backslash is literal. */
 function readValue(s: string, start: number): { value: string; end: number } {
   let out = '';
+  let from = start;
   for (let i = start; i < s.length; i++) {
-    const c = s[i];
-    if (c === '"') return { value: out, end: i + 1 };
-    if (c === '\\' && (s[i + 1] === '"' || s[i + 1] === '\\' || s[i + 1] === ']')) {
-      out += s[i + 1];
-      i++;
-    } else {
-      out += c;
+    const c = s.charCodeAt(i);
+    if (c === 0x22) return { value: out + s.slice(from, i), end: i + 1 };
+    if (c === 0x5c) {
+      const next = s.charCodeAt(i + 1);
+      if (next === 0x22 || next === 0x5c || next === 0x5d) {
+        // The backslash goes, the character it escapes stays.
+        out += s.slice(from, i);
+        from = ++i;
+      }
     }
   }
   throw new SyntaxError('unterminated PARAM-VALUE');
 }
+

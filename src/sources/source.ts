@@ -1,6 +1,7 @@
 // What every listener is to the rest of relay: something that starts, stops, says where it listens,
 // hands each received event to the pipeline and counts what it could not take.
 import type { RelayEvent } from '../event.ts';
+import type { FrameOrigin } from './syslog-frame.ts';
 
 export type EventSink = (event: RelayEvent) => void;
 
@@ -9,6 +10,9 @@ export type EventSink = (event: RelayEvent) => void;
  * the screen counts as an event no rule took; the listener then counts the frame received and drops it unparsed.
  */
 export type FrameScreen = (frame: Buffer) => boolean;
+
+/** Turns a syslog frame into an event (syslog-frame.ts); listeners take another only in tests. */
+export type FrameParser = (frame: Buffer, origin: FrameOrigin) => RelayEvent;
 
 /**
  * A listener's counters since start. The names are a stable interface: the metrics endpoint exports them

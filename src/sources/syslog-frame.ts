@@ -2,9 +2,11 @@
 // parse still becomes an event carrying its raw text and a parseError, so nothing a host sent is lost.
 import nsyslog from 'nsyslog-parser';
 import type { RelayEvent } from '../event.ts';
-import { parseRfc5424 } from './rfc5424.ts';
+import { parseIsoLegacy } from './iso-legacy.ts';
+import { frameText } from './frame-text.ts';
+import { afterVersion, parseRfc5424, type Rfc5424Parts } from './rfc5424.ts';
 import { parseRfc3164 } from './rfc3164.ts';
-import { rfc3339Time, type SyslogTime } from './syslog-time.ts';
+import type { SyslogTime } from './syslog-time.ts';
 import { facilityName, MAX_PRIVAL, priLength, readPri } from './syslog-pri.ts';
 
 export interface FrameOrigin {
@@ -15,8 +17,6 @@ export interface FrameOrigin {
   receivedAt?: Date;
 }
 
-/** Legacy header with an ISO timestamp (rsyslog's forward format, loggen): `TS HOST TAG[PID]: MSG`. */
-const ISO_LEGACY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:?\d\d)?) (\S+) ([^\s:[]+)(?:\[([^\]]*)\])?: ?([\s\S]*)$/;
 const BOM = '\uFEFF';
 const DAY_MS = 86_400_000;
 /**
@@ -27,8 +27,7 @@ const NSYSLOG_WINDOW = 1024;
 
 export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
-  // Invalid UTF-8 becomes U+FFFD: a hostile byte must cost one character, not the event.
-  const text = withoutTrailer(frame).toString('utf8');
+  const { text, head, tail } = frameText(frame);
   // One object per event, its fields set as they are found: no copies, and absent fields stay absent.
   const ev: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
   if (origin.peer !== undefined) ev.peer = origin.peer;
@@ -41,14 +40,15 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   ev.facility = facilityName(prival);
   ev.severity = prival & 7;
 
-  const afterPri = text.slice(priLength(frame));
+  // The PRI is ASCII, so where it ends in the bytes is where it ends in the text.
+  const at = priLength(frame);
   // RFC 5424 puts VERSION (1-3 digits, no leading zero) and a space right after the PRI. A longer digit run
   // is an ISO timestamp in a legacy header (`<38>2026-11-23T11:00:33 host app[1]:`, as loggen and
-  // rsyslog send).
-  if (/^[1-9]\d{0,2} /.test(afterPri)) {
+  // rsyslog send). The head decides as the text would: it is a prefix, and a BOM is neither digit nor space.
+  if (afterVersion(head, at) >= 0) {
     let parts;
     try {
-      parts = parseRfc5424(afterPri);
+      parts = rfc5424(text, head, tail, at);
     } catch (err) {
       return failed(ev, `RFC 5424: ${(err as Error).message}`);
     }
@@ -59,14 +59,14 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
     return timed(ev, parts.time);
   }
 
-  const iso = ISO_LEGACY.exec(afterPri);
+  const iso = parseIsoLegacy(text, at);
   if (iso) {
-    header(ev, nil(iso[2]), nil(iso[3]), nil(iso[4]));
-    ev.message = stripBom(iso[5]!);
-    return timed(ev, rfc3339Time(iso[1]!));
+    header(ev, iso.host, iso.app, iso.procid);
+    ev.message = iso.message;
+    return timed(ev, iso.time);
   }
 
-  const bsd = parseRfc3164(afterPri, receivedAt);
+  const bsd = parseRfc3164(text, at, receivedAt);
   if (bsd) {
     header(ev, bsd.host, bsd.app, bsd.procid);
     ev.message = stripBom(bsd.message);
@@ -85,6 +85,42 @@ export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   header(ev, nil(p.host), nil(p.appName), nil(p.pid));
   ev.message = stripBom((p.message + text.slice(window.length)).trimEnd());
   return ev;
+}
+
+/**
+ * The RFC 5424 parts of a frame. When its BOM was cut out (frame-text.ts) and MSG starts right there, as
+ * loggen and syslog-ng write it, the head alone holds the header and SD, and the tail is the message: the
+ * text is never joined. Anything else (a BOM inside the header or SD, or MSG starting before it) is read
+ * from the whole text.
+ */
+function rfc5424(text: string, head: string, tail: string | undefined, at: number): Rfc5424Parts {
+  // A head ending in a space whose MSG comes out empty is one whose MSG started at the BOM.
+  if (tail !== undefined && head.charCodeAt(head.length - 1) === 0x20) {
+    const parts = headParts(head, at);
+    if (parts?.message === '') {
+      parts.message = tail;
+      return parts;
+    }
+  }
+  return parseRfc5424(text, at);
+}
+
+/** The head's parts, or undefined when it does not parse alone: the whole text decides then. */
+function headParts(head: string, at: number): Rfc5424Parts | undefined {
+  try {
+    return parseRfc5424(head, at);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A frame kept as raw text when parsing it failed outright (intake.ts's backstop for a parser bug). */
+export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): RelayEvent {
+  const { text } = frameText(frame);
+  const ev: RelayEvent = { receivedAt: origin.receivedAt ?? new Date(), listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
+  if (origin.peer !== undefined) ev.peer = origin.peer;
+  if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
+  return failed(ev, why);
 }
 
 /** Host, app and procid from a header, each only when the header had it. */
@@ -118,17 +154,6 @@ function timed(event: RelayEvent, time: SyslogTime): RelayEvent {
   if (time.precise) event.timestampPrecise = time.precise;
   if (time.error) event.fields.parse_error = `${time.error}; the time relay received it is used instead`;
   return event;
-}
-
-/** Syslog senders end frames with any mix of CR, LF and NUL; none of it is message. */
-function withoutTrailer(frame: Buffer): Buffer {
-  let end = frame.length;
-  while (end > 0) {
-    const b = frame[end - 1];
-    if (b !== 0x0a && b !== 0x0d && b !== 0x00) break;
-    end--;
-  }
-  return frame.subarray(0, end);
 }
 
 /**

@@ -24,7 +24,9 @@ export function readPri(frame: Buffer): number | undefined {
 
 /** The PRI's length in bytes (`<134>` → 5), for a PRI readPri found. */
 export function priLength(frame: Buffer): number {
-  return frame.indexOf(GT) + 1;
+  let i = 1;
+  while (frame[i] !== GT) i++;
+  return i + 1;
 }
 
 export function facilityName(prival: number): string {

@@ -10,8 +10,7 @@ import { ErrorCodes, RelayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
-import type { EventSink, FrameScreen, Source, SourceStats } from './source.ts';
-import { syslogEvent } from './syslog-frame.ts';
+import type { EventSink, FrameParser, FrameScreen, Source, SourceStats } from './source.ts';
 import { readUdpDrops } from './udp-drops.ts';
 
 /** How often the kernel's drop counter is read: often enough to tie a loss to a burst, cheap either way. */
@@ -22,6 +21,8 @@ export interface UdpSourceOptions {
   clock?: Clock;
   /** Asked before each datagram is parsed; without it every datagram is. */
   screen?: FrameScreen;
+  /** What turns a datagram into an event; syslogEvent unless a test injects another. */
+  parse?: FrameParser;
 }
 
 export class UdpSource implements Source {
@@ -39,7 +40,7 @@ export class UdpSource implements Source {
     log: Logger,
     opts: UdpSourceOptions = {},
   ) {
-    this.#intake = new Intake(config.name, sink, log);
+    this.#intake = new Intake(config.name, sink, log, opts.parse);
     this.#clock = opts.clock ?? systemClock;
     this.#screen = opts.screen;
   }
@@ -64,7 +65,7 @@ export class UdpSource implements Source {
       if (allowed && !allowed(rinfo.address)) intake.datagramNotAllowed(peer);
       else if (msg.length > max) intake.oversize(peer, msg.length, max);
       else if (screen !== undefined && !screen(msg)) intake.screenedOut();
-      else intake.event(syslogEvent(msg, { listener: this.config.name, peer }));
+      else intake.frame(msg, { listener: this.config.name, peer });
     });
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {

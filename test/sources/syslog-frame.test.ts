@@ -159,6 +159,28 @@ describe('syslogEvent properties', () => {
     );
   });
 
+  it('keeps the frame as it decodes in one piece as raw, BOMs anywhere (they are cut out to decode faster)', () => {
+    const bytes = fc.array(fc.oneof(
+      fc.constantFrom([0xef, 0xbb, 0xbf], [0x20, 0xef, 0xbb, 0xbf], [0xc3], [0xef, 0xbb], [0xe2, 0x82], [0x0a], [0x00]).map((b) => Buffer.from(b)),
+      fc.constantFrom('<13>1 ', '2026-11-23T10:00:00Z h app - - - ', '[x a="b"] ', 'é', 'msg ').map((t) => Buffer.from(t)),
+      fc.uint8Array({ maxLength: 4 }).map((a) => Buffer.from(a)),
+    ), { maxLength: 12 }).map((parts) => Buffer.concat(parts));
+    fc.assert(fc.property(bytes, (frame) => {
+      expect(parse(frame).raw).toBe(frame.toString('utf8').replace(/[\r\n\0]+$/, ''));
+    }), { numRuns: 5000 });
+  });
+
+  it.each([
+    { line: `<13>1 - h app - - - ${BOM}m`, message: 'm' },
+    { line: `<13>1 - h app - - [x a="b"] ${BOM}m ${BOM}`, message: `m ${BOM}` },
+    { line: `<13>1 - h app - - [x a="${BOM}"] ${BOM}m`, message: 'm' },
+    { line: `<13>1 - h app - - - m ${BOM}`, message: `m ${BOM}` },
+  ])('drops only the BOM that starts an RFC 5424 MSG: $message', ({ line, message }) => {
+    const ev = parse(line);
+    expect(ev).toMatchObject({ raw: line, message, host: 'h', app: 'app' });
+    expect(ev.parseError).toBeUndefined();
+  });
+
   it('round-trips any structured data through RFC 5424 escaping', () => {
     const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
     const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), { minKeys: 1, maxKeys: 3 });

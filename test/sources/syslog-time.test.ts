@@ -33,6 +33,24 @@ describe('rfc3339Time', () => {
     ), { numRuns: 5000 });
   });
 
+  it('calls RFC 3339 exactly what the regex it replaced matches', () => {
+    const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
+    const piece = fc.constantFrom('2026', '-', '11', '30', 'T', 't', ':', '10', '00', '.', '1', '123456', '1234567890', 'Z', 'z', '+', '-', '01:00', '0530', ' ', 'x', '0');
+    const near = fc.oneof(
+      fc.array(piece, { maxLength: 16 }).map((p) => p.join('')),
+      fc.tuple(fc.constantFrom('2026-11-30T10:00:00', '2026-11-30t10:00:00', '2026-11-30T10:00'), fc.array(piece, { maxLength: 4 })).map(([a, p]) => a + p.join('')),
+    );
+    fc.assert(fc.property(near, (text) => {
+      expect(rfc3339Time(text).error?.endsWith('is not RFC 3339') ?? false).toBe(!RFC3339.test(text));
+    }), { numRuns: 20_000 });
+  });
+
+  it('keeps six fraction digits in the precise time, in UTC', () => {
+    expect(rfc3339Time('2026-11-30T23:59:59.9876543-01:30')).toEqual({ timestamp: new Date('2026-12-01T01:29:59.987Z'), precise: '2026-12-01T01:29:59.987654Z' });
+    expect(rfc3339Time('2026-11-30T10:00:00.1234Z').precise).toBe('2026-11-30T10:00:00.123400Z');
+    expect(rfc3339Time('2026-11-30T10:00:00.123Z').precise).toBeUndefined();
+  });
+
   it.each([
     ['2026-02-29T10:00:00Z', 'is not a real time'],
     ['2028-02-29T10:00:00Z', undefined],
