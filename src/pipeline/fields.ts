@@ -10,6 +10,8 @@ export const EVENT_FIELDS = [
 ] as const;
 
 export function getField(event: RelayEvent, path: string): unknown {
+  // Most tests name a top-level field (host, app, message): read it without splitting the path per event.
+  if (!path.includes('.')) return path === 'sd' ? event.structuredData : (event as unknown as Record<string, unknown>)[path];
   const [head, ...rest] = path.split('.');
   let value: unknown = head === 'sd' ? event.structuredData : (event as unknown as Record<string, unknown>)[head!];
   for (const key of rest) {
