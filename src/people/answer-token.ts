@@ -30,9 +30,11 @@ export type TokenCheck = { ok: true; claims: TokenClaims } | { ok: false; why: '
 export function verifyToken(secret: string, token: string): TokenCheck {
   const m = /^([A-Za-z0-9_-]{1,2000})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!m) return { ok: false, why: 'malformed' };
-  const expected = Buffer.from(mac(secret, m[1]!), 'base64url');
-  const given = Buffer.from(m[2]!, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'bad signature' };
+  // The text is compared, not the decoded bytes: a 43-character signature's last character carries two
+  // bits decoding ignores, so another text with the same bytes would otherwise pass as the same token.
+  const expected = Buffer.from(mac(secret, m[1]!), 'latin1');
+  const given = Buffer.from(m[2]!, 'latin1');
+  if (!timingSafeEqual(given, expected)) return { ok: false, why: 'bad signature' };
   try {
     const claims = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as TokenClaims;
     if (typeof claims.q !== 'string' || typeof claims.u !== 'string' || (claims.a !== 'yes' && claims.a !== 'no') || typeof claims.e !== 'number') return { ok: false, why: 'malformed' };
