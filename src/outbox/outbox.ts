@@ -5,7 +5,7 @@
 // disk takes writes again everything held is written in order, and what did not fit in the buffer is
 // counted, logged and said in a message to each notifier that lost alerts. With a sync interval
 // (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable off
-// the event loop (outbox-syncer.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
+// the event loop (periodic-sync.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
 import { join } from 'node:path';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -15,18 +15,12 @@ import { OutboxDb, type FoldResult, type Loss, type OutboxWaiting } from './outb
 import type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 import { HeldUpdates } from './held-updates.ts';
 import { LostAlerts } from './lost-alerts.ts';
-import { OutboxSyncer } from './outbox-syncer.ts';
+import { PeriodicSync } from './periodic-sync.ts';
 
 export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 
 const RETRY_MS = 5000;
-/**
- * WAL size past which the periodic sync is followed by SQLite's checkpoint (copying the WAL into outbox.db:
- * two disk syncs on the event loop). SQLite's own default mark: twice a second would stall the loop each
- * time; at this size it is every few seconds of steady alerting, never on a quiet relay.
- */
-const CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export interface OutboxOptions {
   clock?: Clock;
@@ -53,12 +47,8 @@ export class Outbox {
   private readonly lost: LostAlerts;
   private failure: { since: number; error: string } | undefined;
   private retry: Timer | undefined;
-  private readonly syncInterval: number;
-  private readonly syncer: OutboxSyncer | undefined;
-  /** Set while commits wait for the periodic sync. */
-  private syncTimer: Timer | undefined;
-  private syncFailed = false;
-  private checkpointFailed = false;
+  /** Unset: every commit is synced before it returns. */
+  private readonly periodicSync: PeriodicSync | undefined;
   private closed = false;
 
   static open(stateDir: string, opts: OutboxOptions = {}): Outbox {
@@ -67,13 +57,13 @@ export class Outbox {
 
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(file: string, opts: OutboxOptions = {}) {
-    this.syncInterval = opts.syncInterval ?? 0;
-    this.db = new OutboxDb(file, { syncEveryCommit: this.syncInterval === 0 });
+    const syncInterval = opts.syncInterval ?? 0;
+    this.db = new OutboxDb(file, { syncEveryCommit: syncInterval === 0 });
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
     this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
-    if (this.syncInterval > 0) this.syncer = new OutboxSyncer(`${this.db.file}-wal`);
+    if (syncInterval > 0) this.periodicSync = new PeriodicSync(this.db, syncInterval, this.clock, this.log);
   }
 
   /**
@@ -214,22 +204,12 @@ export class Outbox {
     this.closed = true;
     this.retry?.cancel();
     this.retry = undefined;
-    this.syncTimer?.cancel();
-    this.syncTimer = undefined;
     if (this.failure) this.writeHeld();
     if (this.heldAlerts > 0 || this.heldUpdates.size > 0) {
       this.log.error({ file: this.db.file, alerts: this.heldAlerts, updates: this.heldUpdates.size },
         'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
     }
-    if (this.syncer) {
-      // What the timer has not synced yet is synced now, here (a checkpoint): nothing waits on the event loop any more.
-      this.syncer.close();
-      try {
-        this.db.sync();
-      } catch (e) {
-        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e) }, 'outbox cannot sync to disk at close');
-      }
-    }
+    this.periodicSync?.close();
     this.db.close();
   }
 
@@ -247,47 +227,8 @@ export class Outbox {
 
   /** A commit just returned: with a sync interval, it is durable once the timer's sync has run. */
   private wrote<T>(result: T): T {
-    if (this.syncInterval > 0 && !this.syncTimer && !this.closed) {
-      this.syncTimer = this.clock.setTimer(this.syncInterval, () => this.sync());
-    }
+    if (!this.closed) this.periodicSync?.wrote();
     return result;
-  }
-
-  private sync(): void {
-    this.syncTimer = undefined;
-    const started = performance.now();
-    this.syncer!.sync().then(() => {
-      if (this.closed) return;
-      if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
-      this.syncFailed = false;
-      this.log.debug({ file: this.db.file, ms: Math.round((performance.now() - started) * 100) / 100 }, 'outbox synced to disk');
-      if (this.syncer!.walBytes() > CHECKPOINT_BYTES) this.checkpoint();
-    }, (e: unknown) => {
-      if (this.closed) return;
-      if (!this.syncFailed) {
-        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
-          'outbox cannot sync to disk: alerts written since the last sync would not survive a power loss; retried every delivery.sync_interval');
-      }
-      this.syncFailed = true;
-      this.wrote(undefined);
-    });
-  }
-
-  /** The WAL into outbox.db, so it can start over and shrink; what it holds is synced already. */
-  private checkpoint(): void {
-    try {
-      // Part of the WAL was held by a reader in another process: the rest after the next commit's sync.
-      this.db.sync();
-      if (this.checkpointFailed) this.log.info({ file: this.db.file }, 'outbox checkpointed again');
-      this.checkpointFailed = false;
-    } catch (e) {
-      if (!this.checkpointFailed) {
-        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
-          'outbox cannot copy its WAL into outbox.db: the WAL keeps growing (its alerts are safe); retried after the next sync');
-      }
-      this.checkpointFailed = true;
-      this.wrote(undefined);
-    }
   }
 
   private hold(batch: readonly NewRows[], now: number): void {
