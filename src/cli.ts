@@ -1,5 +1,5 @@
 // The `relay` command: run, check, reload, replay, silence, answers, test-url, test-sudo, outbox, repair, notifiers.
-import './young-generation.ts';
+import './memory-settings.ts';
 import { createRequire } from 'node:module';
 import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
