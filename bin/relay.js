@@ -8,6 +8,7 @@ if (!existsSync(cli)) {
   process.stderr.write('relay: dist/ is missing; run `npm run build` in the checkout, or use `npm run relay -- …`\n');
   process.exit(1);
 }
-// Before the CLI's module graph is even parsed, which is what would grow V8's young generation.
-await import(new URL('../dist/src/young-generation.js', import.meta.url).href);
+// Before the CLI's module graph is even parsed, which is what would grow V8's young generation (and before
+// threads allocate, for the malloc arena cap).
+await import(new URL('../dist/src/memory-settings.js', import.meta.url).href);
 await import(cli.href);

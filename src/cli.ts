@@ -1,7 +1,6 @@
 // The `relay` command: run, check, reload, replay, silence, answers, test-url, test-sudo, outbox, repair, notifiers.
-import './young-generation.ts';
+import './memory-settings.ts';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { Command, Option } from 'commander';
 import { loadConfigFile, ConfigError } from './config/load.ts';
 import { locateConfig, SYSTEM_CONFIG, type ConfigChoice } from './config/locate.ts';
@@ -43,9 +42,6 @@ program
     const { config, choice } = chooseAndLoad(opts.config);
     const log = createLogger({ level: config.log.level });
     log.info({ config: choice.file, from: choice.from }, 'using config');
-    // A daemon on small hosts: let the heap grow to 1.5× what is live between full collections (V8 allows
-    // up to 4×), so a flood's garbage cannot double the RSS while the state it keeps is capped by `limits:`.
-    setFlagsFromString('--heap-growing-percent=50');
     await runRelay(config, choice.file, log);
   });
 

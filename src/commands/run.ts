@@ -9,13 +9,17 @@ import { describeError } from '../describe-error.ts';
 import type { Logger } from '../log.ts';
 import type { App, ReloadReport } from '../app.ts';
 import { removePidFile, writePidFile } from '../reload/pid-file.ts';
+import { systemClock } from '../clock.ts';
+import { FreeMemoryRelease } from '../memory/free-memory-release.ts';
 
 export async function runRelay(config: Config, configFile: string, log: Logger): Promise<void> {
+  const release = new FreeMemoryRelease(systemClock);
   const startup = (async () => {
     // Loaded here so `check` and `test-url` start without the listeners and pipeline.
     const { App } = await import('../app.ts');
     const app = new App(config, { log });
     await app.start();
+    release.start();
     const replaced = writePidFile(config.state_dir);
     if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
     if (replaced.state === 'running') log.warn({ file: replaced.file, pid: replaced.pid }, 'another relay wrote this state_dir\'s pid file; `relay reload` now signals this one');
@@ -27,6 +31,7 @@ export async function runRelay(config: Config, configFile: string, log: Logger):
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    release.stop();
     log.info({ signal }, 'stopping');
     // A failed start has already closed what it opened; the awaiting caller reports it.
     startup.then(

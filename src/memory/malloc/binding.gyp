@@ -1,0 +1,9 @@
+{
+  "targets": [
+    {
+      "target_name": "malloc_control",
+      "sources": ["malloc_control.c"],
+      "cflags": ["-Wall", "-Wextra", "-O2"]
+    }
+  ]
+}
