@@ -28,10 +28,7 @@ const NSYSLOG_WINDOW = 1024;
 export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
   const { text, head, tail } = frameText(frame);
-  // One object per event, its fields set as they are found: no copies, and absent fields stay absent.
-  const ev: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
-  if (origin.peer !== undefined) ev.peer = origin.peer;
-  if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
+  const ev = newEvent(receivedAt, origin, text);
 
   const prival = readPri(frame);
   if (prival === undefined) return failed(ev, 'no <PRI> at the start of the frame');
@@ -117,10 +114,29 @@ function headParts(head: string, at: number): Rfc5424Parts | undefined {
 /** A frame kept as raw text when parsing it failed outright (intake.ts's backstop for a parser bug). */
 export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): RelayEvent {
   const { text } = frameText(frame);
-  const ev: RelayEvent = { receivedAt: origin.receivedAt ?? new Date(), listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
+  return failed(newEvent(origin.receivedAt ?? new Date(), origin, text), why);
+}
+
+/**
+ * One object per event, its fields set as they are found: no copies, and absent fields stay absent. Built by
+ * a constructor, not as an object literal, for V8's slack tracking: the fields set after it (severity, host,
+ * app, timestamp, ...) are then held in the object itself instead of in a property array regrown three at a
+ * time, about 150 bytes less a line.
+ */
+function newEvent(receivedAt: Date, origin: FrameOrigin, text: string): RelayEvent {
+  const ev = new (SyslogEvent as unknown as new (receivedAt: Date, listener: string, text: string) => RelayEvent)(receivedAt, origin.listener, text);
   if (origin.peer !== undefined) ev.peer = origin.peer;
   if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
-  return failed(ev, why);
+  return ev;
+}
+
+function SyslogEvent(this: RelayEvent, receivedAt: Date, listener: string, text: string): void {
+  this.receivedAt = receivedAt;
+  this.listener = listener;
+  this.kind = 'syslog';
+  this.message = text;
+  this.raw = text;
+  this.fields = {};
 }
 
 /** Host, app and procid from a header, each only when the header had it. */
