@@ -185,7 +185,9 @@ export class Pipeline {
   }
 
   private route(event: RelayEvent): void {
-    for (const hit of this.router.route(event, this.now)) this.silence.push(hit);
+    // Indexed: for-of made an iterator per event even when there was no hit.
+    const hits = this.router.route(event, this.now);
+    for (let i = 0; i < hits.length; i++) this.silence.push(hits[i]!);
   }
 
   private deliver(deliver: (alert: Alert) => void, alert: Alert): void {

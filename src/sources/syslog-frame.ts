@@ -6,7 +6,7 @@ import { parseIsoLegacy } from './iso-legacy.ts';
 import { frameText } from './frame-text.ts';
 import { afterVersion, parseRfc5424, type Rfc5424Parts } from './rfc5424.ts';
 import { parseRfc3164 } from './rfc3164.ts';
-import type { SyslogTime } from './syslog-time.ts';
+import { NO_TIME, type SyslogTime } from './syslog-time.ts';
 import { facilityName, MAX_PRIVAL, priLength, readPri } from './syslog-pri.ts';
 
 export interface FrameOrigin {
@@ -24,6 +24,8 @@ const DAY_MS = 86_400_000;
  * needed for the header, so it reads a bounded window and the rest of the frame is appended.
  */
 const NSYSLOG_WINDOW = 1024;
+/** Where every RFC 5424 frame's parts are written before syslogEvent copies them onto its event: one object, not one a line. */
+const PARTS: Rfc5424Parts = { time: NO_TIME, message: '' };
 
 export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
@@ -99,13 +101,13 @@ function rfc5424(text: string, head: string, tail: string | undefined, at: numbe
       return parts;
     }
   }
-  return parseRfc5424(text, at);
+  return parseRfc5424(text, at, PARTS);
 }
 
 /** The head's parts, or undefined when it does not parse alone: the whole text decides then. */
 function headParts(head: string, at: number): Rfc5424Parts | undefined {
   try {
-    return parseRfc5424(head, at);
+    return parseRfc5424(head, at, PARTS);
   } catch {
     return undefined;
   }
