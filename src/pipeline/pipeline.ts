@@ -69,6 +69,8 @@ export class Pipeline {
   private prefiltered = 0;
   private alerts = 0;
   private readonly alertsByRule = new Map<string, number>();
+  /** The clock's reading, for the router to take only when a rule matched. */
+  private readonly now = () => this.clock.now();
 
   constructor(config: Config, private readonly clock: Clock, deliver: (alert: Alert) => void, opts: PipelineOptions = {}) {
     const store = opts.store ?? new MemoryStateStore();
@@ -183,7 +185,9 @@ export class Pipeline {
   }
 
   private route(event: RelayEvent): void {
-    for (const hit of this.router.route(event, this.clock.now())) this.silence.push(hit);
+    // Indexed: for-of made an iterator per event even when there was no hit.
+    const hits = this.router.route(event, this.now);
+    for (let i = 0; i < hits.length; i++) this.silence.push(hits[i]!);
   }
 
   private deliver(deliver: (alert: Alert) => void, alert: Alert): void {

@@ -12,6 +12,8 @@ import type { Frequency } from './frequency.ts';
 import type { Change } from './change.ts';
 import type { Sequence } from './sequence.ts';
 
+const NO_HITS: readonly Hit[] = Object.freeze([]);
+
 export interface CompiledRule {
   readonly config: RuleConfig;
   readonly matches: Predicate;
@@ -73,18 +75,25 @@ export class Router {
     this.unmatched++;
   }
 
-  route(event: RelayEvent, now: number): Hit[] {
-    const hits: Hit[] = [];
-    let anyMatch = false;
+  /**
+   * The hits of `event`, all stamped with one reading of `now`. Most events of a flood match no rule: they
+   * cost neither the clock reading nor an array.
+   */
+  route(event: RelayEvent, now: () => number): readonly Hit[] {
+    let hits: Hit[] | undefined;
+    let at = 0;
     for (const rule of this.rules) {
       if (!rule.matches(event)) continue;
-      anyMatch = true;
+      if (hits === undefined) {
+        hits = [];
+        at = now();
+      }
       this.matched.set(rule.config.name, (this.matched.get(rule.config.name) ?? 0) + 1);
-      const hit = rule.trigger({ rule, event, at: now, count: 1, extra: {} });
+      const hit = rule.trigger({ rule, event, at, count: 1, extra: {} });
       if (hit) hits.push(hit);
       if (!rule.config.continue) break;
     }
-    if (!anyMatch) this.unmatched++;
-    return hits;
+    if (hits === undefined) this.unmatched++;
+    return hits ?? NO_HITS;
   }
 }

@@ -14,18 +14,30 @@ export interface FrameText {
   tail: string | undefined;
 }
 
-/** Invalid UTF-8 becomes U+FFFD: a hostile byte must cost one character, not the event. */
-export function frameText(frame: Buffer): FrameText {
+/** What frameText returns: one object rewritten for every frame, as its callers read it at once (48 bytes a line less). */
+const OUT: FrameText = { text: '', head: '', tail: undefined };
+
+/**
+ * Invalid UTF-8 becomes U+FFFD: a hostile byte must cost one character, not the event. The result is valid
+ * until the next call: read it at once.
+ */
+export function frameText(frame: Buffer): Readonly<FrameText> {
   const end = withoutTrailer(frame);
   const bom = frame.indexOf(0xef);
   // After an ASCII byte a BOM starts a character in any decoding, so cutting there changes no character.
   if (bom < 1 || bom + 3 > end || frame[bom + 1] !== 0xbb || frame[bom + 2] !== 0xbf || frame[bom - 1]! >= 0x80) {
     const text = frame.toString('utf8', 0, end);
-    return { text, head: text, tail: undefined };
+    OUT.text = text;
+    OUT.head = text;
+    OUT.tail = undefined;
+    return OUT;
   }
   const head = frame.toString('utf8', 0, bom);
   const tail = frame.toString('utf8', bom + 3, end);
-  return { text: head + BOM + tail, head, tail };
+  OUT.text = head + BOM + tail;
+  OUT.head = head;
+  OUT.tail = tail;
+  return OUT;
 }
 
 /** Where the text ends: syslog senders end frames with any mix of CR, LF and NUL, none of it message. */

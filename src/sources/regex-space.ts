@@ -13,6 +13,11 @@ export function isRegexSpace(c: number): boolean {
 /** Where the run of non-space characters starting at `at` ends (`text.length` at the end). */
 export function wordEnd(text: string, at: number): number {
   let i = at;
-  while (i < text.length && !isRegexSpace(text.charCodeAt(i))) i++;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    // Printable ASCII, what header fields are made of, is never a space: two comparisons instead of twelve.
+    if ((c <= 0x20 || c >= 0x7f) && isRegexSpace(c)) break;
+    i++;
+  }
   return i;
 }

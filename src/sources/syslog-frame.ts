@@ -6,7 +6,7 @@ import { parseIsoLegacy } from './iso-legacy.ts';
 import { frameText } from './frame-text.ts';
 import { afterVersion, parseRfc5424, type Rfc5424Parts } from './rfc5424.ts';
 import { parseRfc3164 } from './rfc3164.ts';
-import type { SyslogTime } from './syslog-time.ts';
+import { NO_TIME, type SyslogTime } from './syslog-time.ts';
 import { facilityName, MAX_PRIVAL, priLength, readPri } from './syslog-pri.ts';
 
 export interface FrameOrigin {
@@ -24,14 +24,13 @@ const DAY_MS = 86_400_000;
  * needed for the header, so it reads a bounded window and the rest of the frame is appended.
  */
 const NSYSLOG_WINDOW = 1024;
+/** Where every RFC 5424 frame's parts are written before syslogEvent copies them onto its event: one object, not one a line. */
+const PARTS: Rfc5424Parts = { time: NO_TIME, message: '' };
 
 export function syslogEvent(frame: Buffer, origin: FrameOrigin): RelayEvent {
   const receivedAt = origin.receivedAt ?? new Date();
   const { text, head, tail } = frameText(frame);
-  // One object per event, its fields set as they are found: no copies, and absent fields stay absent.
-  const ev: RelayEvent = { receivedAt, listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
-  if (origin.peer !== undefined) ev.peer = origin.peer;
-  if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
+  const ev = newEvent(receivedAt, origin, text);
 
   const prival = readPri(frame);
   if (prival === undefined) return failed(ev, 'no <PRI> at the start of the frame');
@@ -102,13 +101,13 @@ function rfc5424(text: string, head: string, tail: string | undefined, at: numbe
       return parts;
     }
   }
-  return parseRfc5424(text, at);
+  return parseRfc5424(text, at, PARTS);
 }
 
 /** The head's parts, or undefined when it does not parse alone: the whole text decides then. */
 function headParts(head: string, at: number): Rfc5424Parts | undefined {
   try {
-    return parseRfc5424(head, at);
+    return parseRfc5424(head, at, PARTS);
   } catch {
     return undefined;
   }
@@ -117,10 +116,29 @@ function headParts(head: string, at: number): Rfc5424Parts | undefined {
 /** A frame kept as raw text when parsing it failed outright (intake.ts's backstop for a parser bug). */
 export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): RelayEvent {
   const { text } = frameText(frame);
-  const ev: RelayEvent = { receivedAt: origin.receivedAt ?? new Date(), listener: origin.listener, kind: 'syslog', message: text, raw: text, fields: {} };
+  return failed(newEvent(origin.receivedAt ?? new Date(), origin, text), why);
+}
+
+/**
+ * One object per event, its fields set as they are found: no copies, and absent fields stay absent. Built by
+ * a constructor, not as an object literal, for V8's slack tracking: the fields set after it (severity, host,
+ * app, timestamp, ...) are then held in the object itself instead of in a property array regrown three at a
+ * time, about 150 bytes less a line.
+ */
+function newEvent(receivedAt: Date, origin: FrameOrigin, text: string): RelayEvent {
+  const ev = new (SyslogEvent as unknown as new (receivedAt: Date, listener: string, text: string) => RelayEvent)(receivedAt, origin.listener, text);
   if (origin.peer !== undefined) ev.peer = origin.peer;
   if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
-  return failed(ev, why);
+  return ev;
+}
+
+function SyslogEvent(this: RelayEvent, receivedAt: Date, listener: string, text: string): void {
+  this.receivedAt = receivedAt;
+  this.listener = listener;
+  this.kind = 'syslog';
+  this.message = text;
+  this.raw = text;
+  this.fields = {};
 }
 
 /** Host, app and procid from a header, each only when the header had it. */

@@ -4,6 +4,7 @@
 // in `precise` (a Date holds milliseconds). Every line has a timestamp, so it is read from the line's
 // characters in place (no regex, no substrings), and its instant and `precise` string are worked out in
 // utc-calendar.ts rather than by Date.UTC and toISOString.
+import { SpanMemo } from './span-memo.ts';
 import { utcIsoMicros, utcMillis } from './utc-calendar.ts';
 
 export interface SyslogTime {
@@ -16,6 +17,13 @@ export interface SyslogTime {
 
 /** A NILVALUE time: shared, so a clockless sender costs no object. */
 export const NO_TIME: SyslogTime = Object.freeze({});
+
+/**
+ * The last RFC 3339 time read with an offset, and what it read as (span-memo.ts): lines of one second share
+ * its text, its instant and its Date, which nothing changes. A time without an offset is not kept: it is
+ * the host's local time, which a change of TZ changes.
+ */
+const ZONED = new SpanMemo<SyslogTime>();
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAY_MS = 86_400_000;
@@ -30,6 +38,8 @@ export function rfc3339Time(text: string): SyslogTime {
  * `/^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i` reads it.
  */
 export function rfc3339Span(text: string, start: number, end: number): SyslogTime {
+  const seen = ZONED.lookup(text, start, end);
+  if (seen !== undefined) return seen;
   const y = digits(text, start, 4);
   const mo = digits(text, start + 5, 2);
   const d = digits(text, start + 8, 2);
@@ -74,8 +84,8 @@ export function rfc3339Span(text: string, start: number, end: number): SyslogTim
   const ms = fracLen === 0 ? 0 : millis(text, fracStart, fracLen);
   // Date.UTC reads years 0-99 as 19xx; those, and times without an offset (the host's local time, as
   // JavaScript reads it), go through Date.parse as written.
-  const utc = zone !== 0 && y >= 100 ? utcMillis(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000 : localOrEarly(text, start, fracStart, fracLen, zone, i, end);
-  return withFraction(new Date(utc), text, fracStart, fracLen);
+  if (zone === 0 || y < 100) return withFraction(new Date(localOrEarly(text, start, fracStart, fracLen, zone, i, end)), text, fracStart, fracLen);
+  return ZONED.store(text, start, end, withFraction(new Date(utcMillis(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000), text, fracStart, fracLen));
 }
 
 /** The instant of a time without an offset, or with a year before 100, as Date.parse reads it rebuilt. */

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { harness } from './harness.ts';
+import { parseConfig } from '../../src/config/load.ts';
+import type { RelayEvent } from '../../src/event.ts';
+import { Router, type RuleKinds } from '../../src/pipeline/router.ts';
+import { harness, T0 } from './harness.ts';
 
 describe('defaults keep one alert per match, sent at once', () => {
   it('sends every matching event immediately, to each notifier, rendered from its fields', () => {
@@ -36,5 +39,28 @@ describe('peer_cert: the TLS client certificate as a match field', () => {
     h.syslog('sshd', 'Accepted publickey for mallory', { host: 'web1' });
     h.syslog('sshd', 'Accepted publickey for eve', { peer_cert: 'web2', host: 'web1' });
     expect(h.sent.map((a) => a.title)).toEqual(['sshd via web1 claiming db1']);
+  });
+});
+
+describe('Router.route reads the clock once per matched event, never for the rest', () => {
+  const config = parseConfig(`notifiers: { ops: "json://127.0.0.1:9/x" }
+rules:
+  - { name: first, match: { app: sshd }, notify: [ops], continue: true }
+  - { name: second, match: { host: web1 }, notify: [ops] }
+`, 'router.yaml');
+  const event = (app: string, host: string): RelayEvent => ({ receivedAt: new Date(T0), listener: 'syslog', kind: 'syslog', app, host, message: 'm', fields: {} });
+
+  it('stamps every hit of an event with one reading, and takes none for an event no rule matches', () => {
+    // Only `any` rules here: the stateful kinds are never reached.
+    const router = new Router(config.rules, {} as RuleKinds);
+    let readings = 0;
+    const now = () => T0 + ++readings;
+    expect(router.route(event('cron', 'db1'), now)).toEqual([]);
+    expect(readings).toBe(0);
+    const hits = router.route(event('sshd', 'web1'), now);
+    expect(hits.map((h) => [h.rule.config.name, h.at])).toEqual([['first', T0 + 1], ['second', T0 + 1]]);
+    expect(readings).toBe(1);
+    expect(router.unmatched).toBe(1);
+    expect(Object.fromEntries(router.matched)).toEqual({ first: 1, second: 1 });
   });
 });

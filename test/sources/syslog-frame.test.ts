@@ -288,3 +288,37 @@ describe('syslogEvent reads RFC 3164 strictly', () => {
     );
   });
 });
+
+describe('syslogEvent reuses what repeats from line to line (span-memo.ts)', () => {
+  /** The event as data: its own keys in order, Dates as instants, so a shared Date or string cannot hide a difference. */
+  const view = (ev: ReturnType<typeof parse>) => JSON.stringify(Object.entries(ev).map(([k, v]) => [k, v instanceof Date ? `date:${v.getTime()}` : v === undefined ? 'undefined' : v]));
+  const time = fc.constantFrom(
+    '2026-11-23T10:00:00Z', '2026-11-23T10:00:00+01:00', '2026-11-23T10:00:00.123456Z', '2026-11-23T10:00:00.5-0230', '2026-11-23T10:00:00',
+    '0099-11-23T10:00:00Z', '2026-11-31T10:00:00Z', '2026-11-23T10:00:0Z', '-', '2026-11-23T10:00:01Z',
+  );
+  const word = fc.constantFrom('-', 'h', 'host-a', 'host-b', 'app', 'app2', '1234', '12345', 'ID47', 'a-longer-host-name.example.org');
+  const line = fc.tuple(time, word, word, word, word, fc.constantFrom('-', '[x a="b"]'), fc.constantFrom('', ` ${BOM}m`, ' m'))
+    .map(([t, h, a, p, id, sd, msg]) => `<14>1 ${t} ${h} ${a} ${p} ${id} ${sd}${msg}`);
+
+  it('gives every frame the event it gives it after any other frame (property)', () => {
+    // Each line is read three times: after the line before it, after itself (every memo hits) and after a
+    // line sharing nothing with it (every memo misses); all three events must be the same data.
+    const stranger = '<14>1 1999-01-01T00:00:00Z zz-host zz-app 999 ZZ - zz';
+    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+      for (const l of lines) {
+        const inSequence = view(parse(l));
+        expect(view(parse(l))).toBe(inSequence);
+        parse(stranger);
+        expect(view(parse(l))).toBe(inSequence);
+      }
+    }), { numRuns: 500 });
+  });
+
+  it('keeps a repeated timestamp, host and app the same values, absent fields absent', () => {
+    const a = parse(`<14>1 2026-11-23T10:00:00Z h app 1 - - ${BOM}one`);
+    const b = parse(`<14>1 2026-11-23T10:00:00Z h app 1 - - ${BOM}two`);
+    expect(b).toEqual({ ...a, message: 'two', raw: `<14>1 2026-11-23T10:00:00Z h app 1 - - ${BOM}two` });
+    expect(b.timestamp!.getTime()).toBe(Date.parse('2026-11-23T10:00:00Z'));
+    expect(Object.keys(b)).toEqual(['receivedAt', 'listener', 'kind', 'message', 'raw', 'fields', 'peer', 'facility', 'severity', 'host', 'app', 'procid', 'timestamp']);
+  });
+});
