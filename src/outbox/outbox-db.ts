@@ -108,14 +108,27 @@ export class OutboxDb {
     return this.db.transaction(fn)();
   }
 
-  /** Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. */
-  add(batch: readonly NewRows[], now: number): string[][] {
+  /**
+   * Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. With
+   * `written`, the new rows are also pushed there whole, as a read would return them.
+   */
+  add(batch: readonly NewRows[], now: number, written?: OutboxRow[]): string[][] {
     const insert = this.statement(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
       key, count, alerts, folded, rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) =>
-      insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
-        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now,
-        alert.recipient ? JSON.stringify(alert.recipient) : null, alert.answers ? JSON.stringify(alert.answers) : null).changes > 0)));
+    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) => {
+      const recipient = alert.recipient ? JSON.stringify(alert.recipient) : null;
+      const answers = alert.answers ? JSON.stringify(alert.answers) : null;
+      const stored = insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
+        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now, recipient, answers);
+      if (stored.changes === 0) return false;
+      written?.push(fromRow({
+        seq: Number(stored.lastInsertRowid), alert_id: alert.id, notifier: n, title: alert.title, body: alert.body, type: alert.type,
+        severity: alert.severity ?? null, rule: alert.rule, key: alert.key, count: alert.count, alerts: alerts ?? 1,
+        folded: folded ? JSON.stringify(folded) : null, rerouted_from: reroutedFrom ?? null, recipient, answers,
+        created_at: alert.createdAt, enqueued_at: now, attempts: 0, next_attempt_at: now, last_error: null,
+      }));
+      return true;
+    })));
   }
 
   /** The oldest pending rows of one notifier, in order. */
