@@ -32,7 +32,6 @@ export class Dispatcher {
   private retired: Lane[] = [];
   private readonly cap: QueueCap;
   private readonly unwatch: () => void;
-  private readonly abort = new AbortController();
   /** Enqueued this turn, not yet in the outbox. */
   private readonly incoming: NewRows[] = [];
   private readonly state: DeliveryState;
@@ -52,7 +51,7 @@ export class Dispatcher {
     this.state = {
       config, outbox, clock, log, stats: this.stats, byNotifier: new NotifierStatsBook(),
       fallbacks: new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log),
-      stopped: false, signal: this.abort.signal, onProgress: undefined, done: [],
+      stopped: false, aborts: new Set(), onProgress: undefined, done: [],
       forget: (lane, n) => this.forget(lane, n),
       landed: (names) => this.landed(names),
     };
@@ -178,7 +177,7 @@ export class Dispatcher {
     }
     this.state.stopped = true;
     this.unwatch();
-    this.abort.abort();
+    for (const send of this.state.aborts) send.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
     await Promise.allSettled([...this.lanes.values(), ...this.retired].map((l) => l.loop));
     const left = this.stats.queued;
