@@ -79,22 +79,32 @@ export function customWebhook(format: CustomFormat): NotifierModule<CustomWebhoo
     },
     async send(c, m, ctx) {
       const fields = applyEdits(format.fields(m), c.payload);
-      const target = new URL(`${c.secure ? 'https' : 'http'}://${hostPort(c.host, c.port)}`);
-      target.pathname = c.path;
-      for (const [k, v] of Object.entries(c.query)) target.searchParams.set(k, v);
+      const { url, headers } = requestOf(c, format.contentType);
       // fetch cannot send a body with GET, so a GET carries the fields in its query string.
-      if (c.method === 'GET') for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
-      const headers: Record<string, string> = { 'user-agent': 'relay', ...(c.method === 'GET' ? {} : { 'content-type': format.contentType }), ...c.headers };
-      if (c.user) headers.authorization = `Basic ${Buffer.from(`${c.user}:${c.password ?? ''}`).toString('base64')}`;
-      await httpSend({
-        url: target.toString(),
-        method: c.method,
-        headers,
-        body: c.method === 'GET' ? undefined : format.encode(fields),
-        signal: ctx.signal,
-      });
+      if (c.method === 'GET') {
+        const target = new URL(url);
+        for (const [k, v] of Object.entries(fields)) target.searchParams.set(k, v);
+        return void (await httpSend({ url: target.toString(), method: c.method, headers, signal: ctx.signal }));
+      }
+      await httpSend({ url, method: c.method, headers, body: format.encode(fields), signal: ctx.signal });
     },
   };
+}
+
+/** What every request of one notifier shares, built at its first send instead of at each one. */
+const requests = new WeakMap<CustomWebhookConfig, { url: string; headers: Record<string, string> }>();
+
+function requestOf(c: CustomWebhookConfig, contentType: string): { url: string; headers: Record<string, string> } {
+  let request = requests.get(c);
+  if (!request) {
+    const target = new URL(`${c.secure ? 'https' : 'http'}://${hostPort(c.host, c.port)}`);
+    target.pathname = c.path;
+    for (const [k, v] of Object.entries(c.query)) target.searchParams.set(k, v);
+    const headers: Record<string, string> = { 'user-agent': 'relay', ...(c.method === 'GET' ? {} : { 'content-type': contentType }), ...c.headers };
+    if (c.user) headers.authorization = `Basic ${Buffer.from(`${c.user}:${c.password ?? ''}`).toString('base64')}`;
+    requests.set(c, (request = { url: target.toString(), headers: Object.freeze(headers) }));
+  }
+  return request;
 }
 
 /** Apprise's payload edits: a known field is renamed (or dropped when the new name is empty); others are added. */

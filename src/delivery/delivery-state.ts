@@ -29,8 +29,8 @@ export interface DeliveryState {
   readonly byNotifier: NotifierStatsBook;
   fallbacks: Fallbacks;
   stopped: boolean;
-  /** Aborted at shutdown: cuts sends in flight short. */
-  readonly signal: AbortSignal;
+  /** One per send in flight, each aborted at its timeout or at shutdown, which cuts it short (see lane-send.ts). */
+  readonly aborts: Set<AbortController>;
   /** Set by `drain`: told whenever a lane finishes a send or starts to wait. */
   onProgress: (() => void) | undefined;
   /** Sends that succeeded, waiting for their rows' removal to be written (writeDelivered). */

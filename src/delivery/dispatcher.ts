@@ -12,7 +12,7 @@ import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { Notifier } from '../../notifiers/types.ts';
-import type { NewRows, Outbox } from '../outbox/outbox.ts';
+import type { NewRows, Outbox, OutboxRow } from '../outbox/outbox.ts';
 import { watchOutbox } from '../outbox/outbox-watch.ts';
 import type { DeliveryState, DispatchConfig } from './delivery-state.ts';
 import { emptyStats, NotifierStatsBook, type DeliveryStats, type NotifierCapStats, type NotifierDeliveryStats } from './delivery-stats.ts';
@@ -32,7 +32,6 @@ export class Dispatcher {
   private retired: Lane[] = [];
   private readonly cap: QueueCap;
   private readonly unwatch: () => void;
-  private readonly abort = new AbortController();
   /** Enqueued this turn, not yet in the outbox. */
   private readonly incoming: NewRows[] = [];
   private readonly state: DeliveryState;
@@ -52,7 +51,7 @@ export class Dispatcher {
     this.state = {
       config, outbox, clock, log, stats: this.stats, byNotifier: new NotifierStatsBook(),
       fallbacks: new Fallbacks(routes, new Set(this.lanes.keys()), outbox, log),
-      stopped: false, signal: this.abort.signal, onProgress: undefined, done: [],
+      stopped: false, aborts: new Set(), onProgress: undefined, done: [],
       forget: (lane, n) => this.forget(lane, n),
       landed: (names) => this.landed(names),
     };
@@ -107,28 +106,33 @@ export class Dispatcher {
   private commit(): void {
     const batch = this.incoming.splice(0);
     for (const lane of this.lanes.values()) lane.admitted = 0;
-    if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat());
+    if (batch.length > 0) this.landed(this.outbox.add(batch, this.clock.now()).flat(), this.outbox.takeWritten());
     this.cap.recordDrops();
     this.syncOutboxStats();
   }
 
-  /** Rows that reached the outbox: now, or later when the disk took them again. */
-  private landed(names: readonly string[]): void {
-    const grown = new Set<Lane>();
+  /**
+   * Rows that reached the outbox: now, or later when the disk took them again. `written`: the new rows
+   * whole, when the outbox handed them over (a small commit): a lane that held nothing else sends them as
+   * they are, without reading back what was just written.
+   */
+  private landed(names: readonly string[], written: readonly OutboxRow[] = []): void {
+    const grown = new Map<Lane, number>();
     for (const name of names) {
       const lane = this.lanes.get(name);
       if (!lane) continue;
       lane.pending++;
       this.stats.queued++;
-      grown.add(lane);
+      grown.set(lane, (grown.get(lane) ?? 0) + 1);
     }
-    for (const lane of grown) {
+    for (const [lane, landed] of grown) {
       // delivery.max_queue: the backlog folds per rule; rows being sent stay as they are.
       const folded = this.cap.fold(lane.notifier.name, lane.pending, lane.sending.size > 0 ? Math.max(...lane.sending) : 0);
       this.forget(lane, folded.rows);
       lane.counters.foldedByCap += folded.alerts;
       this.stats.foldedByCap += folded.alerts;
-      kick(this.state, lane);
+      const mine = lane.running || folded.rows > 0 || lane.pending !== landed ? [] : written.filter((r) => r.notifier === lane.notifier.name);
+      kick(this.state, lane, mine.length === landed ? mine : undefined);
     }
     this.syncOutboxStats();
   }
@@ -173,7 +177,7 @@ export class Dispatcher {
     }
     this.state.stopped = true;
     this.unwatch();
-    this.abort.abort();
+    for (const send of this.state.aborts) send.abort();
     for (const lane of this.lanes.values()) lane.wake?.();
     await Promise.allSettled([...this.lanes.values(), ...this.retired].map((l) => l.loop));
     const left = this.stats.queued;

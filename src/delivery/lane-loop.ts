@@ -16,16 +16,21 @@ const FOLD_MAX = 1000;
  * Rows may have landed: starts the lane's loop, or wakes it when it waits for rows or a free slot (not when
  * it waits for a time: its head is not due, and rows behind it wait with it). Nothing once stopping.
  */
-export function kick(state: DeliveryState, lane: Lane): void {
+export function kick(state: DeliveryState, lane: Lane, only?: readonly OutboxRow[]): void {
   if (state.stopped) return;
-  if (!lane.running) lane.loop = run(state, lane);
+  if (!lane.running) lane.loop = run(state, lane, only);
   else if (lane.wakeAt === undefined) lane.wake?.();
 }
 
-async function run(state: DeliveryState, lane: Lane): Promise<void> {
+/**
+ * `only`: every row the lane has, whole, as just written (an idle lane's new alerts): its first look needs
+ * no read of the outbox. Later looks read it.
+ */
+async function run(state: DeliveryState, lane: Lane, only?: readonly OutboxRow[]): Promise<void> {
   lane.running = true; // set synchronously, so an enqueue during the loop never starts a second one
   const name = lane.notifier.name;
   const { config, outbox, clock } = state;
+  let fresh = only;
   try {
     while (!state.stopped && !lane.retired) {
       if (lane.broken !== undefined) throw lane.broken;
@@ -40,7 +45,9 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
       // runs once per finished send, and its rows are most of the CPU a fast lane costs). Light rows: the
       // title and body are read only for the rows picked to send.
       const free = Math.max(0, lane.arc.limit - lane.sending.size);
-      const rows = outbox.heads(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+      const rows = fresh ?? outbox.heads(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
+      const whole = fresh;
+      fresh = undefined;
       // Taken after the read and handed to the pacer: two readings a millisecond apart would make a row
       // that is due now look due in 1 ms, and the lane would wait for a timer.
       const now = clock.now();
@@ -72,7 +79,8 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
       // (to people; a webhook read by a program gets every alert as its own message). The first alert after
       // a quiet spell goes alone, at once.
       const backlog = lane.notifier.foldsBacklog && lane.pending > config.fold_after && (head.attempts > 0 || !lane.idle);
-      const picked = backlog ? [undirected(outbox.head(name, FOLD_MAX))] : outbox.rows(ready(lane, rows, now).map((r) => r.seq)).map((r) => [r]);
+      const picked = backlog ? [undirected(outbox.head(name, FOLD_MAX))]
+        : (whole ? ready(lane, whole, now) : outbox.rows(ready(lane, rows, now).map((r) => r.seq))).map((r) => [r]);
       if (picked.length === 0) {
         await waitUntil(state, lane, undefined);
         continue;
@@ -90,10 +98,10 @@ async function run(state: DeliveryState, lane: Lane): Promise<void> {
 }
 
 /** Rows that may start now, in order, within the lane's limit: due, and no earlier row of their key waiting or in flight. */
-function ready(lane: Lane, rows: OutboxHead[], now: number): OutboxHead[] {
+function ready<T extends OutboxHead>(lane: Lane, rows: readonly T[], now: number): T[] {
   const free = lane.arc.limit - lane.sending.size;
   const held = new Set(lane.sendingKeys);
-  const picked: OutboxHead[] = [];
+  const picked: T[] = [];
   for (const row of rows) {
     if (picked.length >= free) break;
     const key = keyOf(row);

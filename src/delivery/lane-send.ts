@@ -45,8 +45,13 @@ async function attempt(state: DeliveryState, lane: Lane, rows: OutboxRow[]): Pro
     if (parts++ > 0) lane.pacer.finished();
     return lane.pacer.acquire(s);
   };
+  // Not AbortSignal.any of a shutdown signal and AbortSignal.timeout: those two cost about 0.15 ms an alert
+  // (weak references, a finalization registry), a tenth of an idle alert's time in relay.
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), state.config.timeout);
+  state.aborts.add(abort);
   try {
-    const signal = AbortSignal.any([state.signal, AbortSignal.timeout(state.config.timeout)]);
+    const signal = abort.signal;
     await lane.notifier.send(message, paced(rows[0]!) ? { signal, pace, rateLimit: (s) => lane.pacer.told(s) } : { signal });
   } catch (e) {
     outcome = 'rejected';
@@ -57,6 +62,8 @@ async function attempt(state: DeliveryState, lane: Lane, rows: OutboxRow[]): Pro
     failed(state, lane, rows, e);
     return;
   } finally {
+    clearTimeout(timer);
+    state.aborts.delete(abort);
     if (parts > 0) lane.pacer.finished();
     lane.arc.finished(ticket, performance.now() - startedAt, outcome);
   }

@@ -40,6 +40,12 @@ export interface Loss {
   lastAt: number;
 }
 
+const INSERT = `INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule, key, count, alerts, folded,
+  rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
+const HEADS = `SELECT seq, rule, key, attempts, next_attempt_at, enqueued_at, rerouted_from, recipient FROM outbox
+  WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?`;
+const REMOVE = 'DELETE FROM outbox WHERE seq = ?';
+
 /** Columns later versions added; an older file gets them on open. */
 const ADDED_COLUMNS = {
   alerts: 'INTEGER NOT NULL DEFAULT 1',
@@ -90,6 +96,8 @@ export class OutboxDb {
       for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
         if (!have.has(column)) this.db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
       }
+      // Prepared at open, not by the first alert, which would wait for SQLite to parse and plan them.
+      for (const sql of [INSERT, HEADS, REMOVE]) this.statement(sql);
     } catch (e) {
       this.db.close();
       throw damaged(file, e, REPAIR) ?? e;
@@ -108,14 +116,26 @@ export class OutboxDb {
     return this.db.transaction(fn)();
   }
 
-  /** Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. */
-  add(batch: readonly NewRows[], now: number): string[][] {
-    const insert = this.statement(`INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule,
-      key, count, alerts, folded, rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) =>
-      insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
-        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now,
-        alert.recipient ? JSON.stringify(alert.recipient) : null, alert.answers ? JSON.stringify(alert.answers) : null).changes > 0)));
+  /**
+   * Each alert gets one row per notifier; returns, per entry, the notifiers that got a new row. With
+   * `written`, the new rows are also pushed there whole, as a read would return them.
+   */
+  add(batch: readonly NewRows[], now: number, written?: OutboxRow[]): string[][] {
+    const insert = this.statement(INSERT);
+    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) => {
+      const recipient = alert.recipient ? JSON.stringify(alert.recipient) : null;
+      const answers = alert.answers ? JSON.stringify(alert.answers) : null;
+      const stored = insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
+        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now, recipient, answers);
+      if (stored.changes === 0) return false;
+      written?.push(fromRow({
+        seq: Number(stored.lastInsertRowid), alert_id: alert.id, notifier: n, title: alert.title, body: alert.body, type: alert.type,
+        severity: alert.severity ?? null, rule: alert.rule, key: alert.key, count: alert.count, alerts: alerts ?? 1,
+        folded: folded ? JSON.stringify(folded) : null, rerouted_from: reroutedFrom ?? null, recipient, answers,
+        created_at: alert.createdAt, enqueued_at: now, attempts: 0, next_attempt_at: now, last_error: null,
+      }));
+      return true;
+    })));
   }
 
   /** The oldest pending rows of one notifier, in order. */
@@ -126,8 +146,7 @@ export class OutboxDb {
 
   /** `head` without title, body and the other columns only a send reads: what a lane's loop decides on. */
   heads(notifier: string, limit: number): OutboxHead[] {
-    return (this.statement(`SELECT seq, rule, key, attempts, next_attempt_at, enqueued_at, rerouted_from, recipient FROM outbox
-      WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?`).all(notifier, limit) as HeadRow[]).map(fromHeadRow);
+    return (this.statement(HEADS).all(notifier, limit) as HeadRow[]).map(fromHeadRow);
   }
 
   /** The pending rows with these seqs, whole, in the order given; a seq no longer pending is left out. */
@@ -167,7 +186,7 @@ export class OutboxDb {
    * syncs each alert would cost.
    */
   remove(seqs: readonly number[]): void {
-    const del = this.statement('DELETE FROM outbox WHERE seq = ?');
+    const del = this.statement(REMOVE);
     const removeAll = () => this.transaction(() => {
       for (const seq of seqs) del.run(seq);
     });
@@ -225,7 +244,7 @@ export class OutboxDb {
         const into = foldRows(rows, notifier, reason);
         this.statement('UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?')
           .run(into.title, into.body, into.type, into.severity ?? null, into.count, into.alerts, JSON.stringify(into.folded), rows[0]!.seq);
-        const del = this.statement('DELETE FROM outbox WHERE seq = ?');
+        const del = this.statement(REMOVE);
         for (const r of rows.slice(1)) del.run(r.seq);
         total -= rows.length - 1;
         done.push({ rule, alerts: into.alerts, rows: rows.length, newlyFolded: rows.reduce((n, r) => n + (r.folded ? 0 : r.alerts), 0) });

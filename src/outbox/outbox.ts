@@ -21,6 +21,8 @@ export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 
 const RETRY_MS = 5000;
+/** Most rows one commit hands over whole (`takeWritten`): enough for an idle relay's alert, not a flood's backlog. */
+const WRITTEN_MAX = 16;
 
 export interface OutboxOptions {
   clock?: Clock;
@@ -50,6 +52,8 @@ export class Outbox {
   /** Unset: every commit is synced before it returns. */
   private readonly periodicSync: PeriodicSync | undefined;
   private closed = false;
+  /** What the last `add` wrote, whole, until taken: see `takeWritten`. */
+  private written: OutboxRow[] = [];
 
   static open(stateDir: string, opts: OutboxOptions = {}): Outbox {
     return new Outbox(join(stateDir, 'outbox.db'), opts);
@@ -72,15 +76,30 @@ export class Outbox {
    * wait in memory; `onStored` says when they land.
    */
   add(batch: readonly NewRows[], now: number): string[][] {
+    this.written = [];
     if (!this.failure) {
       try {
-        return this.wrote(this.db.add(batch, now));
+        const written: OutboxRow[] = [];
+        const few = batch.reduce((n, entry) => n + entry.notifiers.length, 0) <= WRITTEN_MAX;
+        const added = this.wrote(this.db.add(batch, now, few ? written : undefined));
+        this.written = written;
+        return added;
       } catch (e) {
         this.failed(e);
       }
     }
     this.hold(batch, now);
     return batch.map(() => []);
+  }
+
+  /**
+   * The rows the last `add` wrote, whole, when it wrote few (none after a larger commit or a failed one),
+   * handed over once: a lane that had nothing else to send sends them without reading back what was just written.
+   */
+  takeWritten(): OutboxRow[] {
+    const rows = this.written;
+    this.written = [];
+    return rows;
   }
 
   /** The oldest pending rows of one notifier, in order. */

@@ -33,6 +33,8 @@ interface Row {
 
 export class SilenceDb implements SilenceStore {
   private readonly db: Database.Database;
+  /** Read for every event a rule matched: prepared once, not by each `db.pragma()` call. */
+  private readonly dataVersion: Database.Statement<[], number>;
   private version = -1;
   private cached: SilenceRecord[] = [];
   /** Counts a write failed to save, added to the next one. */
@@ -53,6 +55,7 @@ export class SilenceDb implements SilenceStore {
       this.db.close();
       throw damaged(file, e, REPAIR) ?? e;
     }
+    this.dataVersion = this.db.prepare<[], number>('PRAGMA data_version').pluck();
   }
 
   add(s: { match: Match; starts: number; ends: number; comment?: string; createdBy: string }, now: number): string {
@@ -75,7 +78,7 @@ export class SilenceDb implements SilenceStore {
   }
 
   list(now: number): readonly SilenceRecord[] {
-    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const version = this.dataVersion.get()!;
     if (version !== this.version) {
       this.version = version;
       // Rows only ever get closer to expiry, so what is still running now is a superset of later answers.

@@ -88,4 +88,24 @@ describe("a lane's loop", () => {
     await vi.waitFor(() => expect(d.stats.sent).toBe(3), { timeout: 5000, interval: 5 });
     await d.drain(1000);
   });
+
+  it('sends the alerts an idle lane was just handed without reading them back, and reads when it holds older rows', async () => {
+    const reads: string[] = [];
+    const [heads, rows] = [outbox.heads.bind(outbox), outbox.rows.bind(outbox)];
+    outbox.heads = (notifier, limit) => (reads.push('heads'), heads(notifier, limit));
+    outbox.rows = (seqs) => (reads.push('rows'), rows(seqs));
+    const d = new Dispatcher([createNotifier('hook', hook.url())], DELIVERY, outbox, clock, silentLogger);
+    d.enqueue(alert(1));
+    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1']), { timeout: 5000, interval: 5 });
+    expect(reads).toEqual([]);
+    // t1 is still in flight (a limit of one at first): t2 joins a lane that holds a row, and goes after t1's
+    // answer, read from the outbox.
+    d.enqueue(alert(2));
+    hook.answer('t1');
+    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1', 't2']), { timeout: 5000, interval: 5 });
+    expect(reads).toContain('rows');
+    hook.answer('t2');
+    await vi.waitFor(() => expect(d.stats.sent).toBe(2), { timeout: 5000, interval: 5 });
+    await d.drain(1000);
+  });
 });

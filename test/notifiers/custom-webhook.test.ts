@@ -55,6 +55,19 @@ describe('custom webhooks on the wire', () => {
     expect(req.query.get('title')).toBe('disk full');
   });
 
+  it('each send of one notifier carries its own message and the URL\'s own query, headers and auth, however many went before', async () => {
+    const get = createNotifier('g2', `json://127.0.0.1:${server.port}/g?method=get&-k=v`);
+    await get.send(message);
+    await get.send({ ...message, title: 'disk ok', type: 'success' });
+    const req = server.requests.at(-1)!;
+    expect([...req.query]).toEqual([['k', 'v'], ['version', '1.0'], ['title', 'disk ok'], ['message', 'sda1 at 99%'], ['type', 'success']]);
+    const post = createNotifier('p2', `json://bob:pw@127.0.0.1:${server.port}/p?+X-Token=t1`);
+    await post.send(message);
+    await post.send({ ...message, title: 'second' });
+    const again = server.requests.at(-1)!;
+    expect([again.path, again.headers['x-token'], again.headers.authorization, json(again).title]).toEqual(['/p', 't1', `Basic ${Buffer.from('bob:pw').toString('base64')}`, 'second']);
+  });
+
   it('a 429 with Retry-After is retryable after that long; a 400 is not retryable', async () => {
     const n = createNotifier('h', `json://127.0.0.1:${server.port}/`);
     server.handle(() => ({ status: 429, headers: { 'retry-after': '7' } }));

@@ -42,6 +42,31 @@ describe('Outbox', () => {
     outbox.close();
   });
 
+  it('hands over the rows a small commit wrote, whole and as a read returns them, once', () => {
+    const outbox = new Outbox(':memory:');
+    const recipient = { user: 'ana', name: 'Ana', email: 'ana@example.org', handles: {} };
+    outbox.add([
+      { alert: alert(1, { severity: 2, recipient, answers: { yes: { url: 'https://x/y', token: 'ty' }, no: { url: 'https://x/n', token: 'tn' }, buttons: false } }), notifiers: ['a', 'b'] },
+      { alert: alert(2), notifiers: ['a'], alerts: 3, reroutedFrom: 'c' },
+    ], 1000);
+    const written = outbox.takeWritten();
+    expect(written.map((r) => [r.alertId, r.notifier])).toEqual([['a1', 'a'], ['a1', 'b'], ['a2', 'a']]);
+    expect(written).toEqual(outbox.rows(written.map((r) => r.seq)));
+    expect(outbox.takeWritten()).toEqual([]);
+    // Added before: no new row, nothing handed over.
+    outbox.add([{ alert: alert(2), notifiers: ['a'] }], 2000);
+    expect(outbox.takeWritten()).toEqual([]);
+    outbox.close();
+  });
+
+  it('hands over nothing of a commit too large for it: those rows are read as a backlog', () => {
+    const outbox = new Outbox(':memory:');
+    outbox.add(Array.from({ length: 17 }, (_, i) => ({ alert: alert(i), notifiers: ['a'] })), 1000);
+    expect(outbox.takeWritten()).toEqual([]);
+    expect(outbox.pending()).toEqual(new Map([['a', 17]]));
+    outbox.close();
+  });
+
   it('adds an alert once per notifier, however often it is handed over', () => {
     const outbox = new Outbox(':memory:');
     expect(outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0)).toEqual([['a']]);

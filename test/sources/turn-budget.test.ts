@@ -52,7 +52,7 @@ const flood = (n: number, tag: string) => {
   return Array.from({ length: n }, (_, i) => line(i)).join('');
 };
 
-describe('a listener pauses a connection once it has handed on its events for this turn, and resumes it next turn', () => {
+describe('a listener pauses a connection once it has handed on its events for this turn, and resumes it after the next turn', () => {
   it('a flood on one connection reaches the rules in batches of at most the bound plus one read, and every line arrives', async () => {
     const { seen, open } = await listen();
     const data = flood(40_000, 'a');
@@ -101,20 +101,39 @@ describe('a listener pauses a connection once it has handed on its events for th
   });
 });
 
+/** `n` turns of the event loop (each ends when setImmediate's callbacks run). */
+async function nextTurns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe('TurnBudget', () => {
   const socket = () => {
     const s = { paused: false, destroyed: false, pause: () => { s.paused = true; }, resume: () => { s.paused = false; } };
     return s;
   };
 
-  it('pauses once events and weighted screened frames together reach the bound, and resumes next turn', async () => {
+  it('pauses once events and weighted screened frames together reach the bound, and resumes after the next turn', async () => {
     const budget = new TurnBudget(4);
     const s = socket();
     budget.spend(s as unknown as Socket, 3, SCREENED_PER_EVENT - 1);
     expect(s.paused).toBe(false);
     budget.spend(s as unknown as Socket, 0, 1);
     expect([s.paused, budget.pauses]).toEqual([true, 1]);
-    await new Promise((r) => setImmediate(r));
+    await nextTurns(2);
+    expect(s.paused).toBe(false);
+  });
+
+  it('keeps a paused connection out of the next turn\'s reads, so the I/O the spent turn started is handled first', async () => {
+    const budget = new TurnBudget(1);
+    const s = socket();
+    budget.spend(s as unknown as Socket, 1);
+    await nextTurns(1);
+    expect(s.paused).toBe(true);
+    // The next turn starts afresh: another connection may read its share meanwhile.
+    const other = socket();
+    budget.spend(other as unknown as Socket, 0, SCREENED_PER_EVENT - 1);
+    expect(other.paused).toBe(false);
+    await nextTurns(1);
     expect(s.paused).toBe(false);
   });
 
@@ -129,7 +148,7 @@ describe('TurnBudget', () => {
     now += 0.5;
     budget.spend(s as unknown as Socket, 1, 0, now - 0.2);
     expect([s.paused, budget.pauses]).toEqual([true, 1]);
-    await new Promise((r) => setImmediate(r));
+    await nextTurns(2);
     expect(s.paused).toBe(false);
     budget.spend(s as unknown as Socket, 1, 0, now);
     expect(s.paused).toBe(false);
