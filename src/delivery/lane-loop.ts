@@ -45,9 +45,9 @@ async function run(state: DeliveryState, lane: Lane, only?: readonly OutboxRow[]
       // runs once per finished send, and its rows are most of the CPU a fast lane costs). Light rows: the
       // title and body are read only for the rows picked to send.
       const free = Math.max(0, lane.arc.limit - lane.sending.size);
-      const rows = fresh ?? outbox.heads(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
       const whole = fresh;
       fresh = undefined;
+      const rows = whole ?? outbox.heads(name, lane.sending.size + 2 * free + 8).filter((r) => !lane.sending.has(r.seq));
       // Taken after the read and handed to the pacer: two readings a millisecond apart would make a row
       // that is due now look due in 1 ms, and the lane would wait for a timer.
       const now = clock.now();

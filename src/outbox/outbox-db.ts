@@ -122,20 +122,23 @@ export class OutboxDb {
    */
   add(batch: readonly NewRows[], now: number, written?: OutboxRow[]): string[][] {
     const insert = this.statement(INSERT);
-    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => notifiers.filter((n) => {
-      const recipient = alert.recipient ? JSON.stringify(alert.recipient) : null;
-      const answers = alert.answers ? JSON.stringify(alert.answers) : null;
-      const stored = insert.run(alert.id, n, alert.title, alert.body, alert.type, alert.severity ?? null, alert.rule, alert.key, alert.count,
-        alerts ?? 1, folded ? JSON.stringify(folded) : null, reroutedFrom ?? null, alert.createdAt, now, now, recipient, answers);
-      if (stored.changes === 0) return false;
-      written?.push(fromRow({
-        seq: Number(stored.lastInsertRowid), alert_id: alert.id, notifier: n, title: alert.title, body: alert.body, type: alert.type,
-        severity: alert.severity ?? null, rule: alert.rule, key: alert.key, count: alert.count, alerts: alerts ?? 1,
-        folded: folded ? JSON.stringify(folded) : null, rerouted_from: reroutedFrom ?? null, recipient, answers,
+    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => {
+      // The alert's columns, encoded once for all its notifiers' rows.
+      const row: Omit<Row, 'seq' | 'notifier'> = {
+        alert_id: alert.id, title: alert.title, body: alert.body, type: alert.type, severity: alert.severity ?? null,
+        rule: alert.rule, key: alert.key, count: alert.count, alerts: alerts ?? 1, folded: folded ? JSON.stringify(folded) : null,
+        rerouted_from: reroutedFrom ?? null, recipient: alert.recipient ? JSON.stringify(alert.recipient) : null,
+        answers: alert.answers ? JSON.stringify(alert.answers) : null,
         created_at: alert.createdAt, enqueued_at: now, attempts: 0, next_attempt_at: now, last_error: null,
-      }));
-      return true;
-    })));
+      };
+      return notifiers.filter((n) => {
+        const stored = insert.run(row.alert_id, n, row.title, row.body, row.type, row.severity, row.rule, row.key, row.count,
+          row.alerts, row.folded, row.rerouted_from, row.created_at, row.enqueued_at, row.next_attempt_at, row.recipient, row.answers);
+        if (stored.changes === 0) return false;
+        written?.push(fromRow({ ...row, seq: Number(stored.lastInsertRowid), notifier: n }));
+        return true;
+      });
+    }));
   }
 
   /** The oldest pending rows of one notifier, in order. */
