@@ -3,6 +3,7 @@
 import Handlebars from 'handlebars';
 import type { ConfigPath, ConfigProblem } from '../config/problems.ts';
 import { formatDuration } from '../config/duration.ts';
+import { plainTemplate } from './plain-template.ts';
 
 export type Template = (view: Record<string, unknown>) => string;
 
@@ -40,10 +41,11 @@ export function compileTemplate(source: string, path: ConfigPath, problems: Conf
     // Parsing and compiling eagerly surfaces syntax errors and unknown helpers now.
     const render = hb.compile(source, { noEscape: true, strict: false, knownHelpersOnly: true, knownHelpers: knownHelpers() });
     render({});
+    const plain = plainTemplate(hb.parse(source), new Set(Object.keys(hb.helpers)));
     // Data can still surprise a helper; a message with the raw template beats no message at all.
     return (view) => {
       try {
-        return render(view);
+        return plain?.(view) ?? render(view);
       } catch (e) {
         return `${source} [template error: ${firstLine((e as Error).message)}]`;
       }
