@@ -1,7 +1,8 @@
 // relay's Prometheus registry: process metrics plus relay's own families, every value read at scrape time.
 // One scrape takes the readings once, so all families in it come from the same moment (and the outbox is
 // queried once per scrape, not once per family).
-import { collectDefaultMetrics, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.ts';
 import type { RelayReadings } from './relay-readings.ts';
 import { registerListenerMetrics } from './listener-metrics.ts';
 import { registerPipelineMetrics } from './pipeline-metrics.ts';
@@ -13,7 +14,7 @@ export class RelayMetrics {
   private readings: RelayReadings | undefined;
 
   constructor(private readonly read: () => RelayReadings) {
-    collectDefaultMetrics({ register: this.registry });
+    registerProcessMetrics(this.registry);
     const current = () => (this.readings ??= this.read());
     registerListenerMetrics(this.registry, current);
     registerPipelineMetrics(this.registry, current);
