@@ -2,9 +2,11 @@
 // Handlebars sets up every call anew (a container, and a wrapper function per registered helper): measured in
 // seed scenario b that was a fifth of all the bytes relay allocates per alert, for templates that only read
 // fields. What this renders is what Handlebars renders for the same template (noEscape, non-strict): a
-// missing value is empty, a value is joined as `'' + value`, a function is called on the view. A lookup it
-// does not render the same way (a property inherited from a prototype, which Handlebars refuses and logs)
-// is handed back to Handlebars for that call.
+// missing value is empty, a function is called on the view, and the parts are joined with JavaScript's `+`
+// from left to right as Handlebars' compiled template joins them, so values that lead the template add up
+// before the first text does (`{{a}}{{b}}` with 1 and 2 is "3", as it always was). A lookup it does not render
+// the same way (a property inherited from a prototype, which Handlebars refuses and logs) is handed back to
+// Handlebars for that call.
 
 type Part = string | readonly string[];
 /** A rendering of the template, or undefined when this call must go to Handlebars. */
@@ -17,8 +19,10 @@ export type PlainRender = (view: Record<string, unknown>) => string | undefined;
 export function plainTemplate(ast: hbs.AST.Program, helpers: ReadonlySet<string>): PlainRender | undefined {
   const parts: Part[] = [];
   for (const s of ast.body) {
-    if (s.type === 'ContentStatement') parts.push((s as hbs.AST.ContentStatement).value);
-    else if (s.type === 'CommentStatement') continue;
+    // Handlebars compiles no code for empty text (what whitespace control leaves) or for a comment.
+    if (s.type === 'ContentStatement') {
+      if ((s as hbs.AST.ContentStatement).value !== '') parts.push((s as hbs.AST.ContentStatement).value);
+    } else if (s.type === 'CommentStatement') continue;
     else if (s.type === 'MustacheStatement') {
       const m = s as hbs.AST.MustacheStatement;
       if (m.params.length > 0 || m.hash !== undefined || m.path.type !== 'PathExpression') return undefined;
@@ -28,22 +32,33 @@ export function plainTemplate(ast: hbs.AST.Program, helpers: ReadonlySet<string>
     } else return undefined;
   }
   return (view) => {
-    let out = '';
-    for (const part of parts) {
-      if (typeof part === 'string') {
-        out += part;
-        continue;
-      }
-      let value: unknown = view;
-      for (const key of part) {
-        if (value === null || value === undefined) break;
-        const next = (value as Record<string, unknown>)[key];
-        if (next !== null && next !== undefined && !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-        value = next;
-      }
-      if (typeof value === 'function') value = (value as (this: unknown) => unknown).call(view);
-      if (value !== null && value !== undefined) out += value;
+    let out: unknown = '';
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i]!;
+      const piece = typeof part === 'string' ? part : lookup(view, part);
+      if (piece === REFUSED) return undefined;
+      out = i === 0 ? piece : plus(out, piece);
     }
-    return out;
+    return String(out);
   };
+}
+
+const REFUSED = Symbol('refused');
+
+/** A path's value as Handlebars' compiled template reads it: empty when missing, a function called on the view. */
+function lookup(view: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = view;
+  for (const key of path) {
+    if (value === null || value === undefined) break;
+    const next = (value as Record<string, unknown>)[key];
+    if (next !== null && next !== undefined && !Object.prototype.hasOwnProperty.call(value, key)) return REFUSED;
+    value = next;
+  }
+  if (typeof value === 'function') value = (value as (this: unknown) => unknown).call(view);
+  return value ?? '';
+}
+
+/** JavaScript's `+`, which Handlebars' compiled template applies between parts. */
+function plus(a: unknown, b: unknown): unknown {
+  return (a as string) + (b as string);
 }

@@ -29,6 +29,13 @@ describe('plain templates', () => {
     expect(render({ message: 'text' })).toBeUndefined();
     expect(plain('{{message.length}}')!({ message: 'text' })).toBe('4');
   });
+
+  it('joins its parts with JavaScript\'s + from the left, as Handlebars\' compiled template does', () => {
+    expect(plain('{{a}}{{b}}')!({ a: 1, b: 2 })).toBe('3');
+    expect(plain('{{a}}{{b}} x')!({ a: false, b: false })).toBe('0 x');
+    expect(plain('x {{a}}{{b}}')!({ a: 1, b: 2 })).toBe('x 12');
+    expect(plain('{{a}}{{~ b}}')!({ b: 2 })).toBe('2');
+  });
 });
 
 // Every template and view: what relay renders is what Handlebars alone renders with the same options.
@@ -56,6 +63,8 @@ describe('templates render as Handlebars does', () => {
       expect(problems).toEqual([]);
       const handlebars = hb.compile(source, { noEscape: true, strict: false });
       expect(relay(v)).toBe(handlebars(v));
+      // The fast path itself, where it takes the template: the same text, or a hand-back to Handlebars.
+      expect(plain(source)?.(v) ?? handlebars(v)).toBe(handlebars(v));
     }), { numRuns: 500 });
   });
 });
