@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../src/app.ts';
-import { parseConfig } from '../src/config/load.ts';
+import { parseConfig } from '../src/plan/load-plan.ts';
 import { silentLogger } from '../src/log.ts';
 
 const scrapes = Number(process.argv[2] ?? 500);

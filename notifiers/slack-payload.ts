@@ -1,9 +1,18 @@
 // The message Slack receives, for webhooks and chat.postMessage alike: escaped mrkdwn (so `<!channel>`,
 // `<!here>` and `<@U…>` stay text), colour by severity, and Block Kit sections when blocks=yes.
 import { splitText } from './overflow.ts';
-import type { SlackLook } from './slack.ts';
 import { escapeSlack } from './text-escape.ts';
 import type { Message } from './types.ts';
+
+/** How a Slack message looks, whichever way it is sent (webhook or bot token). */
+export interface SlackLook {
+  /** `#channel`, `@user` or a channel ID; empty sends to the webhook's own channel. */
+  channels: string[];
+  botname?: string;
+  iconUrl?: string;
+  footer: boolean;
+  blocks: boolean;
+}
 
 /** Block Kit caps one section's text at 3,000 characters. */
 const SECTION_MAX = 3000;

@@ -6,7 +6,7 @@ import { describeError } from '../src/describe-error.ts';
 import { endpoint } from './endpoints.ts';
 import { isRetryableStatus } from './http.ts';
 import { directPayload, slackPayload } from './slack-payload.ts';
-import type { SlackLook } from './slack.ts';
+import type { SlackLook } from './slack-payload.ts';
 import type { Message, SendContext } from './types.ts';
 
 /** Platform errors that say "Slack had trouble", not "your request is wrong". */

@@ -4,7 +4,7 @@
 // the message asks "was this you?". A bot URL without a channel is valid and reaches people only.
 import { endpoint } from './endpoints.ts';
 import { httpSend } from './http.ts';
-import { slackPayload } from './slack-payload.ts';
+import { slackPayload, type SlackLook } from './slack-payload.ts';
 import { escapeSlack } from './text-escape.ts';
 import type { NotifierModule } from './types.ts';
 import { boolParam, enc, invalid, query, secret, segments, textParam, username } from './url-fields.ts';
@@ -13,15 +13,6 @@ export type SlackConfig = SlackLook & (
   | { mode: 'webhook'; webhook: [a: string, b: string, c: string] }
   | { mode: 'bot'; token: string }
 );
-
-export interface SlackLook {
-  /** `#channel`, `@user` or a channel ID; empty sends to the webhook's own channel. */
-  channels: string[];
-  botname?: string;
-  iconUrl?: string;
-  footer: boolean;
-  blocks: boolean;
-}
 
 const TOKEN_PART = /^[A-Za-z0-9]+$/;
 const TARGET = /^[#@]?[A-Za-z0-9._-]+$/;

@@ -2,7 +2,9 @@
 import './memory-settings.ts';
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { loadConfigFile, ConfigError } from './config/load.ts';
+import { ConfigError } from './config/load.ts';
+import { loadPlan } from './plan/load-plan.ts';
+import type { Plan } from './plan/plan.ts';
 import { locateConfig, SYSTEM_CONFIG, type ConfigChoice } from './config/locate.ts';
 import type { Config } from './config/schema.ts';
 import { createLogger } from './log.ts';
@@ -39,10 +41,10 @@ program
   .description('listen and relay alerts until SIGTERM/SIGINT; SIGHUP re-reads the config and applies it live')
   .addOption(configOption())
   .action(async (opts: { config?: string }) => {
-    const { config, choice } = chooseAndLoad(opts.config);
-    const log = createLogger({ level: config.log.level });
+    const { plan, choice } = chooseAndLoad(opts.config);
+    const log = createLogger({ level: plan.config.log.level });
     log.info({ config: choice.file, from: choice.from }, 'using config');
-    await runRelay(config, choice.file, log);
+    await runRelay(plan, choice.file, log);
   });
 
 program
@@ -68,10 +70,10 @@ program
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
   .action(async (logfile: string, opts: { config?: string }) => {
-    const config = loadOrExit(opts.config);
+    const plan = loadPlanOrExit(opts.config);
     try {
-      const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
-      process.stdout.write(formatTotals(result, config));
+      const result = await replayFile(logfile, plan, (send) => process.stdout.write(formatSend(send)));
+      process.stdout.write(formatTotals(result, plan.config));
     } catch (e) {
       process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
       process.exitCode = 1;
@@ -194,19 +196,23 @@ program
 
 /** The config a command uses, named in one line on stderr (`run` names it in its first log line, `check` on stdout). */
 function loadOrExit(flag: string | undefined): Config {
-  const { config, choice } = chooseAndLoad(flag);
-  process.stderr.write(`relay: using config ${choice.file} (from ${choice.from})\n`);
-  return config;
+  return loadPlanOrExit(flag).config;
 }
 
-function chooseAndLoad(flag: string | undefined): { config: Config; choice: ConfigChoice } {
+function loadPlanOrExit(flag: string | undefined): Plan {
+  const { plan, choice } = chooseAndLoad(flag);
+  process.stderr.write(`relay: using config ${choice.file} (from ${choice.from})\n`);
+  return plan;
+}
+
+function chooseAndLoad(flag: string | undefined): { plan: Plan; choice: ConfigChoice } {
   const choice = locateConfig(flag);
   if (!choice) {
     process.stderr.write(`relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`);
     process.exit(1);
   }
   try {
-    return { config: loadConfigFile(choice.file), choice };
+    return { plan: loadPlan(choice.file), choice };
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/app.ts';
-import { parseConfig } from '../src/config/load.ts';
+import { parseConfig } from '../src/plan/load-plan.ts';
 import { silentLogger } from '../src/log.ts';
 import { HttpSink } from './helpers/http-sink.ts';
 import { sendTcp } from './helpers/net.ts';

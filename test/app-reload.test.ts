@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../src/app.ts';
 import { ManualClock } from '../src/clock.ts';
-import { parseConfig } from '../src/config/load.ts';
+import { parseConfig } from '../src/plan/load-plan.ts';
 import { captureLog } from './helpers/capture-log.ts';
 import { HttpSink } from './helpers/http-sink.ts';
 import { connect, freePort, sendTcp } from './helpers/net.ts';

@@ -9,7 +9,9 @@ import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { RelayEvent } from '../event.ts';
 import { severityName } from '../event.ts';
-import { Pipeline, type PipelineStats } from '../pipeline/pipeline.ts';
+import type { Pipeline, PipelineStats } from '../pipeline/pipeline.ts';
+import { asPlan, type Plan } from '../plan/plan.ts';
+import { composePipeline } from '../plan/compose-pipeline.ts';
 import { syslogEvent } from '../sources/syslog-frame.ts';
 import { parseSudoEvent } from '../sources/sudo/event-schema.ts';
 import { sudoEvent } from '../sources/sudo/listener.ts';
@@ -44,8 +46,8 @@ export interface ReplayResult {
 }
 
 /** Streams `file` line by line (constant memory whatever its size) through a {@link Replay}. */
-export async function replayFile(file: string, config: Config, onSend: (send: ReplaySend) => void): Promise<ReplayResult> {
-  const replay = new Replay(config, onSend);
+export async function replayFile(file: string, plan: Plan | Config, onSend: (send: ReplaySend) => void): Promise<ReplayResult> {
+  const replay = new Replay(asPlan(plan), onSend);
   const input = createReadStream(file, { encoding: 'utf8' });
   const lines = createInterface({ input, crlfDelay: Infinity });
   // Each line is handled as readline emits it, so no line waits in a queue (and survives into the old heap).
@@ -59,8 +61,8 @@ export async function replayFile(file: string, config: Config, onSend: (send: Re
 }
 
 /** The same for lines already at hand (a generated day in a test). */
-export function replayLines(lines: Iterable<string>, config: Config, onSend: (send: ReplaySend) => void): ReplayResult {
-  const replay = new Replay(config, onSend);
+export function replayLines(lines: Iterable<string>, plan: Plan | Config, onSend: (send: ReplaySend) => void): ReplayResult {
+  const replay = new Replay(asPlan(plan), onSend);
   for (const line of lines) replay.line(line);
   return replay.end();
 }
@@ -74,7 +76,7 @@ export class Replay {
   private pipeline: Pipeline | undefined;
   private n = 0;
 
-  constructor(private readonly config: Config, private readonly onSend: (send: ReplaySend) => void) {}
+  constructor(private readonly plan: Plan, private readonly onSend: (send: ReplaySend) => void) {}
 
   line(raw: string): void {
     this.n++;
@@ -90,11 +92,11 @@ export class Replay {
     }
     if (event.parseError !== undefined) result.parseErrors++;
     const clock = (this.clock ??= new ManualClock(event.timestamp?.getTime() ?? this.readAt.getTime()));
-    this.pipeline ??= new Pipeline(this.config, clock, (alert) => {
+    this.pipeline ??= composePipeline(this.plan, { clock, deliver: { push: (alert: Alert) => {
       const notifier = alert.notify[0]!;
       result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
       this.onSend({ at: clock.now(), notifier, alert });
-    });
+    } } }).pipeline;
     // Lines out of order (several hosts' clocks) cannot move time back; they count as "now".
     clock.advanceTo(Math.max(clock.now(), event.timestamp?.getTime() ?? clock.now()));
     // What App.accept does with an event a listener hands it, received at the replayed time.

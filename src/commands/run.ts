@@ -2,9 +2,10 @@
 // it live without ever stopping. All handlers are in place before start-up begins, so a signal that arrives
 // while listeners are still opening is handled just the same. state_dir/relay.pid says where `relay reload`
 // sends its SIGHUP.
-import { ConfigError, loadConfigFile } from '../config/load.ts';
+import { ConfigError } from '../config/load.ts';
+import { loadPlan } from '../plan/load-plan.ts';
+import type { Plan } from '../plan/plan.ts';
 import { formatProblem } from '../config/problems.ts';
-import type { Config } from '../config/schema.ts';
 import { describeError } from '../describe-error.ts';
 import type { Logger } from '../log.ts';
 import type { App, ReloadReport } from '../app.ts';
@@ -12,12 +13,13 @@ import { removePidFile, writePidFile } from '../reload/pid-file.ts';
 import { systemClock } from '../clock.ts';
 import { FreeMemoryRelease } from '../memory/free-memory-release.ts';
 
-export async function runRelay(config: Config, configFile: string, log: Logger): Promise<void> {
+export async function runRelay(plan: Plan, configFile: string, log: Logger): Promise<void> {
+  const { config } = plan;
   const release = new FreeMemoryRelease(systemClock);
   const startup = (async () => {
     // Loaded here so `check` and `test-url` start without the listeners and pipeline.
     const { App } = await import('../app.ts');
-    const app = new App(config, { log });
+    const app = new App(plan, { log });
     await app.start();
     release.start();
     const replaced = writePidFile(config.state_dir);
@@ -60,27 +62,26 @@ export async function runRelay(config: Config, configFile: string, log: Logger):
       const app = await startup.catch(() => undefined);
       if (!app || stopping) return;
       log.info({ config: configFile }, 'reload requested');
-      const next = readConfig(configFile, log);
-      if (next) await reload(app, next, log);
+      await reload(app, configFile, log);
     }).catch((err: unknown) => log.error({ err: describeError(err) }, 'reload failed; relay keeps running'));
   });
   await startup;
 }
 
-/** The config file again, or undefined with its problems logged as `relay check` prints them. */
-function readConfig(file: string, log: Logger): Config | undefined {
+/**
+ * Builds the next plan from the file and applies it, saying in one line what changed (or that nothing did;
+ * certificates are read again either way). A file with problems is refused with them, as `relay check`
+ * prints them; the running plan is untouched either way.
+ */
+async function reload(app: App, file: string, log: Logger): Promise<void> {
+  let report: ReloadReport;
   try {
-    return loadConfigFile(file);
+    report = await app.reload((running) => loadPlan(file, process.env, running));
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
     log.error({ problems: e.problems.map(formatProblem) }, 'config refused: relay keeps running with the config it has');
-    return undefined;
+    return;
   }
-}
-
-/** Applies a valid config and says in one line what changed (or that nothing did; certificates are read again either way). */
-async function reload(app: App, next: Config, log: Logger): Promise<void> {
-  const report = await app.reload(next);
   if (report.diff.changed.length === 0) log.info({ listeners: { kept: report.listeners.kept } }, 'config unchanged and valid');
   else log.info(summary(report), report.diff.atRestart.length > 0 ? 'config reloaded; some settings apply at the next restart' : 'config reloaded');
 }

@@ -1,4 +1,6 @@
-// config.yaml → a validated, frozen Config, or every problem in the file at once with file:line:col.
+// config.yaml → a schema-valid Config (people_file merged), or the problems the schema, the secrets and the
+// people file find, each placed at file:line:col. Cross-checks between sections and everything that compiles
+// (rules, templates, notifiers) are the plan's (src/plan/): this layer only reads and types the file.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, isScalar, visit } from 'yaml';
@@ -8,10 +10,8 @@ import { ConfigSchema, type Config } from './schema.ts';
 import { formatProblem, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
 import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { anchorFileRefs, anchorPaths } from './paths.ts';
-import { crossCheck } from './validate.ts';
-import { tlsFileProblems } from './tls-files.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
-import { mergePeopleFile } from '../people/people-file.ts';
+import { mergePeopleFile } from './people-file.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -21,24 +21,37 @@ export class ConfigError extends RelayError {
   }
 }
 
-export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.env): Config {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
-  }
-  return parseConfig(text, file, env);
+/** What reading a config file found: the config (when the schema took it), and its problems so far. */
+export interface ConfigRead {
+  /** The schema-valid config, people_file merged; undefined when the schema refused the file. */
+  readonly config: Config | undefined;
+  /** What cross-checks still look at when the schema refused the file: its valid parts, so every problem is said at once. */
+  readonly parts: Config;
+  readonly problems: ConfigProblem[];
+  /** Problems already placed in another file (people_file's own lines). */
+  readonly placed: LocatedProblem[];
+  /** Problems of this file placed at file:line:col, sorted by place, then those of other files. */
+  located(more: readonly ConfigProblem[]): LocatedProblem[];
 }
 
-export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): Config {
+/** The file's text, or a ConfigError saying why it cannot be read. */
+export function readConfigText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+  }
+}
+
+/** YAML syntax errors are thrown at once (nothing else can be read); every other problem is collected. */
+export function readConfig(text: string, file: string, env: NodeJS.ProcessEnv = process.env): ConfigRead {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const located: LocatedProblem[] = doc.errors.map((err) => {
+  const syntax: LocatedProblem[] = doc.errors.map((err) => {
     const pos = lines.linePos(err.pos[0]);
     return { file, line: pos.line, col: pos.col, message: err.message.split('\n')[0]! };
   });
-  if (located.length > 0) throw new ConfigError(located);
+  if (syntax.length > 0) throw new ConfigError(syntax);
 
   const problems: ConfigProblem[] = [];
   const baseDir = dirname(resolve(file));
@@ -58,11 +71,14 @@ export function parseConfig(text: string, file: string, env: NodeJS.ProcessEnv =
   }
   const config = parsed.success ? anchorPaths(parsed.data, baseDir) : undefined;
   // people_file's own problems are placed in that file; its entries join the directory before cross-checks.
-  const inPeopleFile = config ? mergePeopleFile(config, file, problems) : [];
-  problems.push(...crossCheck(config ?? validParts(raw)));
-  if (config) problems.push(...tlsFileProblems(config));
-  if (problems.length > 0 || inPeopleFile.length > 0) throw new ConfigError([...sortByPlace(problems.map((p) => locate(doc, lines, file, p))), ...inPeopleFile]);
-  return deepFreeze(config!);
+  const placed = config ? mergePeopleFile(config, file, problems) : [];
+  return {
+    config,
+    parts: config ?? validParts(raw),
+    problems,
+    placed,
+    located: (more) => [...sortByPlace([...problems, ...more].map((p) => locate(doc, lines, file, p))), ...placed],
+  };
 }
 
 /** Relative `${file:}` paths are read from the config file's directory (see paths.ts). */
@@ -154,7 +170,8 @@ function sortByPlace(problems: LocatedProblem[]): LocatedProblem[] {
   return problems.sort((a, b) => a.line - b.line || a.col - b.col);
 }
 
-function deepFreeze<T>(value: T): T {
+/** A config the plan took is frozen: nothing may change it while relay runs. */
+export function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object' && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

@@ -1,19 +1,19 @@
 // The one typed schema of config.yaml. Types are inferred from it; cross-checks that need more than one
 // section (unknown notifier names, port clashes, regexes, templates, URLs) live in validate.ts. Its larger
-// blocks have files of their own: listener-schema.ts, ../http/http-config.ts, ../people/people-config.ts,
+// blocks have files of their own: listener-schema.ts, http-schema.ts, people-schema.ts,
 // built from the values in value-schema.ts.
 // A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
 import { MatchSchema } from './match-schema.ts';
 import { MESSAGE_TYPES } from '../message-type.ts';
 import { SEVERITIES } from '../event.ts';
-import { Answers, Ask, HostOwners, NotifyPerson, People } from '../people/people-config.ts';
-import { Http } from '../http/http-config.ts';
+import { Answers, Ask, HostOwners, NotifyPerson, People } from './people-schema.ts';
+import { Http } from './http-schema.ts';
 import { Listener } from './listener-schema.ts';
 import { Duration, Instant, Name, Throttle } from './value-schema.ts';
 
 export type { ListenerConfig, TcpListenerConfig, TlsListenerConfig, UdpListenerConfig, UnixListenerConfig, TrustedPeer, TrustedSender } from './listener-schema.ts';
-export type { HttpConfig } from '../http/http-config.ts';
+export type { HttpConfig } from './http-schema.ts';
 
 const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 

@@ -2,11 +2,7 @@
 // or rejected by token. Labels are bounded by config (routes, token names) and by the status codes HTTP has;
 // a path that matches no route counts as route "unmatched", so a scanner cannot grow the label set.
 import type { FastifyInstance } from 'fastify';
-
-export interface HttpReading {
-  requests: { route: string; token: string; code: number; count: number }[];
-  events: { token: string; outcome: 'accepted' | 'rejected'; count: number }[];
-}
+import type { HttpReading } from '../metrics/relay-readings.ts';
 
 export class HttpStats {
   private readonly requests = new Map<string, { route: string; token: string; code: number; count: number }>();

@@ -8,6 +8,7 @@ import { registerListenerMetrics } from './listener-metrics.ts';
 import { registerPipelineMetrics } from './pipeline-metrics.ts';
 import { registerNotifierMetrics } from './notifier-metrics.ts';
 import { registerHttpMetrics } from './http-metrics.ts';
+import { registerConfigMetrics } from './config-metrics.ts';
 
 export class RelayMetrics {
   private readonly registry = new Registry();
@@ -20,6 +21,7 @@ export class RelayMetrics {
     registerPipelineMetrics(this.registry, current);
     registerNotifierMetrics(this.registry, current);
     registerHttpMetrics(this.registry, current);
+    registerConfigMetrics(this.registry, current);
   }
 
   get contentType(): string {

@@ -7,7 +7,6 @@ import type { OutboxWaiting } from '../outbox/outbox.ts';
 import type { PipelineStats } from '../pipeline/pipeline.ts';
 import type { SourceStats } from '../sources/source.ts';
 import type { StoreHealth } from '../state/store-health.ts';
-import type { HttpReading } from '../http/http-stats.ts';
 
 /** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
 /** A listener's counters, as every Source keeps them (src/sources/source.ts). */
@@ -44,9 +43,23 @@ export interface StoreReading extends StoreHealth {
   name: string;
 }
 
+/** What the HTTP endpoint counted (src/http/http-stats.ts). */
+export interface HttpReading {
+  requests: { route: string; token: string; code: number; count: number }[];
+  events: { token: string; outcome: 'accepted' | 'rejected'; count: number }[];
+}
+
+/** The config in force and the last reload's outcome. */
+export interface ConfigReading {
+  lastReloadSuccessful: boolean;
+  /** Clock time the config in force was loaded: at start, or by the last successful reload. */
+  loadedAt: number;
+}
+
 export interface RelayReadings {
   /** The relay's clock: ages and failing durations are measured on it. */
   now: number;
+  config: ConfigReading;
   listeners: ListenerReading[];
   /** Every configured rule, so a rule that never matched shows 0 rather than nothing. */
   rules: readonly string[];
@@ -60,6 +73,7 @@ export interface RelayReadings {
 /** The running parts the readings come from. */
 export interface RelayParts {
   clock: Clock;
+  config: ConfigReading;
   listeners: readonly ObservedListener[];
   isUp(listener: ObservedListener): boolean;
   rules: readonly string[];
@@ -77,6 +91,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
   const names = [...new Set([...delivery.keys(), ...waiting.keys()])];
   return {
     now: parts.clock.now(),
+    config: { ...parts.config },
     listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: l.stats() })),
     rules: parts.rules,
     pipeline: parts.pipeline.stats(),

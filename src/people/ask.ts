@@ -10,7 +10,7 @@ import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
 import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
 import type { AnswerLinks } from '../../notifiers/types.ts';
-import type { AnswersConfig } from './people-config.ts';
+import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
 import { escalation } from './escalation.ts';

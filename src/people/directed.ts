@@ -8,26 +8,16 @@ import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
 import type { Config, RuleConfig } from '../config/schema.ts';
-import type { ConfigProblem } from '../config/problems.ts';
-import { notifierSettings } from '../config/notifier-entry.ts';
-import { ErrorCodes, RelayError } from '../errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { getField, templateView } from '../pipeline/fields.ts';
 import type { Hit } from '../pipeline/hit.ts';
 import { typeOf } from '../pipeline/alert-type.ts';
-import { compileTemplate, type Template } from '../pipeline/template.ts';
+import { Stage, type Inlet } from '../pipeline/stage.ts';
 import type { StateStore } from '../state/state-store.ts';
-import { createNotifier } from '../../notifiers/registry.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 import { Asker } from './ask.ts';
 import { Directory, type Person } from './directory.ts';
-import { OWNER } from './people-config.ts';
-
-interface AskTemplates {
-  question: Template;
-  denied: Template;
-  unanswered: Template;
-}
+import { OWNER } from '../config/people-schema.ts';
 
 export interface DirectedStats {
   /** Alerts sent to one person (one per notifier). */
@@ -36,48 +26,34 @@ export interface DirectedStats {
   unreachable: number;
 }
 
-export class Directed {
+export class Directed extends Stage<Hit, Hit> {
   readonly stats: DirectedStats = { direct: 0, unreachable: 0 };
   /** Set when some rule asks (answers: is configured). */
   readonly asker: Asker | undefined;
   private readonly directory: Directory;
-  private readonly reachers = new Map<string, Notifier>();
-  private readonly templates = new Map<string, AskTemplates>();
 
+  /**
+   * @param notifiers the plan's notifiers, which `via` names
+   * @param direct where a person's alert goes: straight to delivery, past grouping and throttles (those fold
+   *   alerts together, and one person's alert is never folded with another's)
+   */
   constructor(
     config: Config,
+    private readonly notifiers: ReadonlyMap<string, Notifier>,
     private readonly clock: Clock,
-    private readonly deliver: (alert: Alert) => void,
-    private readonly next: (hit: Hit) => void,
+    private readonly direct: Inlet<Alert>,
     log: Logger = silentLogger,
   ) {
+    super();
     this.directory = new Directory(config);
-    const problems: ConfigProblem[] = [];
-    config.rules.forEach((rule, i) => {
-      for (const name of rule.notify_person?.via ?? []) {
-        const entry = config.notifiers[name];
-        const url = entry === undefined ? '' : notifierSettings(entry).url;
-        if (url !== '' && !this.reachers.has(name)) this.reachers.set(name, createNotifier(name, url));
-      }
-      if (rule.ask) {
-        const at = (key: string) => ['rules', i, 'ask', key];
-        this.templates.set(rule.name, {
-          question: compileTemplate(rule.ask.question, at('question'), problems),
-          denied: compileTemplate(rule.ask.denied, at('denied'), problems),
-          unanswered: compileTemplate(rule.ask.unanswered, at('unanswered'), problems),
-        });
-      }
-    });
-    // Config validation already reported these; reaching here means a caller skipped it.
-    if (problems.length > 0) throw new RelayError(ErrorCodes.CONFIG, problems.map((p) => p.message).join('; '));
     const slackIds = new Map(Object.entries(config.people).flatMap(([user, p]) => (p.slack ? [[user, p.slack] as [string, string]] : [])));
-    this.asker = config.answers ? new Asker(config.answers, clock, deliver, log, slackIds) : undefined;
+    this.asker = config.answers ? new Asker(config.answers, clock, (alert) => this.direct.push(alert), log, slackIds) : undefined;
   }
 
   push(hit: Hit): void {
     const rule = hit.rule.config;
     if (!rule.notify_person) {
-      this.next(hit);
+      this.next.push(hit);
       return;
     }
     const { who, via } = rule.notify_person;
@@ -92,7 +68,7 @@ export class Directed {
         this.unreachable(hit, `${user}: not in the directory`);
         continue;
       }
-      const reaching = via.filter((n) => this.reachers.get(n)?.reaches?.(person));
+      const reaching = via.filter((n) => this.notifiers.get(n)?.reaches?.(person));
       if (reaching.length === 0) {
         this.unreachable(hit, `${user}: the directory has no handle for ${via.join(', ')}`);
         continue;
@@ -106,7 +82,7 @@ export class Directed {
     this.asker?.attach(store);
   }
 
-  close(): void {
+  override stop(): void {
     this.asker?.close();
   }
 
@@ -115,8 +91,8 @@ export class Directed {
     const title = hit.rule.title(view);
     const body = hit.rule.body(view);
     const severity = hit.event.severity;
-    if (rule.ask && this.asker) {
-      const t = this.templates.get(rule.name)!;
+    const t = hit.rule.ask;
+    if (rule.ask && t && this.asker) {
       const question = t.question(view);
       const asked = { ...view, question, timeout: rule.ask.timeout };
       this.asker.ask({
@@ -128,14 +104,14 @@ export class Directed {
     }
     for (const name of via) {
       this.stats.direct++;
-      this.deliver(this.alert(hit, [name], title, body, `person\u0000${person.user}`, person));
+      this.direct.push(this.alert(hit, [name], title, body, `person\u0000${person.user}`, person));
     }
   }
 
   private unreachable(hit: Hit, note: string): void {
     this.stats.unreachable++;
     const view = this.view(hit, undefined);
-    this.deliver(this.alert(hit, hit.rule.config.notify, hit.rule.title(view), `${note}\n${hit.rule.body(view)}`, 'unreachable'));
+    this.direct.push(this.alert(hit, hit.rule.config.notify, hit.rule.title(view), `${note}\n${hit.rule.body(view)}`, 'unreachable'));
   }
 
   private alert(hit: Hit, notify: readonly string[], title: string, body: string, key: string, recipient?: Person): Alert {

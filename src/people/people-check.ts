@@ -5,10 +5,9 @@ import type { Config, RuleConfig } from '../config/schema.ts';
 import type { ConfigProblem } from '../config/problems.ts';
 import { notifierSettings } from '../config/notifier-entry.ts';
 import { isKnownField } from '../pipeline/fields.ts';
-import { compileTemplate } from '../pipeline/template.ts';
 import { parseNotifierUrl } from '../../notifiers/registry.ts';
 import { isPersonUrl, SAMPLE_PERSON } from '../../notifiers/person-url.ts';
-import { OWNER } from './people-config.ts';
+import { OWNER } from '../config/people-schema.ts';
 
 export function checkPeople(config: Config, problems: ConfigProblem[]): void {
   const known = new Set(Object.keys(config.people));
@@ -30,7 +29,6 @@ export function checkPeople(config: Config, problems: ConfigProblem[]): void {
     if (rule.ask) {
       if (!config.answers) problems.push({ path: at('ask'), atKey: true, message: 'ask needs an answers: section (secret, url) to sign answer links' });
       if (!config.http) problems.push({ path: at('ask'), atKey: true, message: 'ask needs http: (answers come to relay\'s HTTP endpoint)' });
-      for (const key of ['question', 'denied', 'unanswered'] as const) compileTemplate(rule.ask[key], at('ask', key), problems);
       rule.ask.escalate.forEach((n, j) => {
         const kind = kinds.get(n);
         if (kind === undefined) problems.push({ path: at('ask', 'escalate', j), message: `unknown notifier ${JSON.stringify(n)} (defined: ${defined()})` });

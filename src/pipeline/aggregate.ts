@@ -8,12 +8,14 @@
 import type { Clock, Timer } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/state-store.ts';
-import { keyValues, type Batch, type Hit } from './hit.ts';
+import type { Batch, Hit } from './hit.ts';
+import { keyValues } from './key-values.ts';
 import { getField, templateView } from './fields.ts';
 import type { KeyLimit } from './key-limit.ts';
-import type { CompiledRule } from './router.ts';
+import type { CompiledRule } from './compiled-rule.ts';
 import { StageState } from './stage-state.ts';
 import { batchFromJson, batchToJson, type BatchJson } from './state-json.ts';
+import { Stage } from './stage.ts';
 
 /** Distinct keys counted per batch; more are lumped together so a flood cannot grow memory. */
 const MAX_KEYS = 1000;
@@ -38,7 +40,7 @@ interface GroupJson {
   pending?: BatchJson;
 }
 
-export class Aggregate {
+export class Aggregate extends Stage<Hit, Batch> {
   private readonly groups = new Map<string, Group>();
   private readonly state: StageState;
 
@@ -48,8 +50,8 @@ export class Aggregate {
     store: StateStore,
     rules: ReadonlyMap<string, CompiledRule>,
     log: Logger,
-    private readonly next: (batch: Batch) => void,
   ) {
+    super();
     this.state = new StageState(store, 'aggregate', (id) => {
       const g = this.groups.get(id);
       return g && { rule: g.rule.config.name, overflow: g.overflow, deadline: g.deadline, ...(g.pending ? { pending: batchToJson(g.pending) } : {}) };
@@ -61,7 +63,7 @@ export class Aggregate {
     const { name, group_by, group_wait, group_interval } = hit.rule.config;
     const group = keyValues(group_by, (f) => `${f}=${String(getField(hit.event, f) ?? '')}`);
     if (group_wait === 0 && group_interval === 0) {
-      this.next(add(undefined, hit, group));
+      this.next.push(add(undefined, hit, group));
       return;
     }
     let id = `${name}\u0000${group}`;
@@ -86,15 +88,15 @@ export class Aggregate {
   }
 
   /** Send every open group's batch now (end of a replay). */
-  flush(): void {
+  override flush(): void {
     for (const [id, group] of this.groups) {
       this.close(id, group);
-      if (group.pending) this.next(group.pending);
+      if (group.pending) this.next.push(group.pending);
     }
   }
 
   /** Stop: open groups stay in the store as they are and resume at their deadlines on the next start. */
-  stop(): void {
+  override stop(): void {
     for (const group of this.groups.values()) group.timer.cancel();
     this.state.save();
   }
@@ -105,7 +107,7 @@ export class Aggregate {
     const interval = group.rule.config.group_interval;
     if (!group.pending || interval === 0) {
       this.close(id, group);
-      if (group.pending) this.next(group.pending);
+      if (group.pending) this.next.push(group.pending);
       return;
     }
     const batch = group.pending;
@@ -113,7 +115,7 @@ export class Aggregate {
     group.deadline = this.clock.now() + interval;
     this.arm(id, group, interval);
     this.state.changed(id);
-    this.next(batch);
+    this.next.push(batch);
   }
 
   /** In its own function so the timer's closure holds the id only, not the hit that opened the group. */

@@ -14,6 +14,7 @@ import type { StateStore } from '../state/state-store.ts';
 import type { KeyLimit } from './key-limit.ts';
 import { StageState } from './stage-state.ts';
 import { eventFromJson, eventToJson, type EventJson } from './state-json.ts';
+import { Stage } from './stage.ts';
 
 const TERMINAL = new Set(['exit', 'exec_error', 'reject', 'error']);
 /** An event received this long after its own timestamp was delivered late (spool, backlog): the alert says when the call happened. */
@@ -35,7 +36,7 @@ interface CallJson {
   deadline: number;
 }
 
-export class Correlate {
+export class Correlate extends Stage<RelayEvent, RelayEvent> {
   /** Open calls, oldest first (insertion order), so the cap evicts the oldest. */
   private readonly open = new Map<string, Call>();
   /** Timed-out call id → when it timed out, oldest first. */
@@ -49,8 +50,8 @@ export class Correlate {
     private readonly limit: KeyLimit,
     store: StateStore,
     log: Logger,
-    private readonly next: (event: RelayEvent) => void,
   ) {
+    super();
     this.openState = new StageState(store, 'correlate', (id) => {
       const call = this.open.get(id);
       return call && { accept: eventToJson(call.accept), deadline: call.deadline };
@@ -61,7 +62,7 @@ export class Correlate {
 
   push(event: RelayEvent): void {
     const id = auditCallId(event);
-    if (id === undefined) return this.next(event);
+    if (id === undefined) return this.next.push(event);
     const kind = event.fields.event as string;
     const call = this.open.get(id);
     if (kind === 'accept') {
@@ -69,23 +70,23 @@ export class Correlate {
       if (!call) this.accept(id, event);
       return;
     }
-    if (!TERMINAL.has(kind)) return this.next(event);
+    if (!TERMINAL.has(kind)) return this.next.push(event);
     if (call) this.close(id, call);
     const late = !call && this.timedOut.has(id);
     if (late) {
       this.timedOut.delete(id);
       this.timedOutState.changed(id);
     }
-    this.next(callEvent(call?.accept, event, late ? { late: true } : {}));
+    this.next.push(callEvent(call?.accept, event, late ? { late: true } : {}));
   }
 
   /** Let every open call go on as "no exit seen" (end of a replay). */
-  flush(): void {
+  override flush(): void {
     for (const id of [...this.open.keys()]) this.expire(id);
   }
 
   /** Stop: open calls stay in the store and wait for their exit, or their timeout, after the next start. */
-  stop(): void {
+  override stop(): void {
     for (const call of this.open.values()) call.timer.cancel();
     this.openState.save();
     this.timedOutState.save();
@@ -118,7 +119,7 @@ export class Correlate {
     if (!call) return;
     this.close(id, call);
     this.remember(id, this.clock.now());
-    this.next(callEvent(call.accept, undefined, outcome ? { outcome } : {}));
+    this.next.push(callEvent(call.accept, undefined, outcome ? { outcome } : {}));
   }
 
   private remember(id: string, at: number): void {

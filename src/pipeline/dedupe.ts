@@ -10,6 +10,7 @@ import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { KeyLimit } from './key-limit.ts';
 import { StageState } from './stage-state.ts';
+import { Stage } from './stage.ts';
 
 interface Window {
   readonly rule: string;
@@ -31,7 +32,7 @@ interface WindowJson {
   latest?: Alert;
 }
 
-export class Dedupe {
+export class Dedupe extends Stage<Alert, Alert> {
   private readonly windows = new Map<string, Window>();
   private readonly state: StageState;
   /** Alerts held back as repeats so far (each is also said in a later message). */
@@ -44,8 +45,8 @@ export class Dedupe {
     store: StateStore,
     ruleExists: (rule: string) => boolean,
     log: Logger,
-    private readonly next: (alert: Alert) => void,
   ) {
+    super();
     this.state = new StageState(store, 'dedupe', (key) => {
       const w = this.windows.get(key);
       return w && { rule: w.rule, interval: w.interval, end: w.end, repeats: w.repeats, events: w.events, ...(w.latest ? { latest: w.latest } : {}) };
@@ -55,7 +56,7 @@ export class Dedupe {
 
   push(alert: Alert): void {
     const interval = this.intervalOf(alert.rule);
-    if (interval === 0) return this.next(alert);
+    if (interval === 0) return this.next.push(alert);
     const open = this.windows.get(alert.key);
     if (open) {
       open.repeats++;
@@ -67,22 +68,22 @@ export class Dedupe {
     }
     if (!this.limit.take(alert.rule)) {
       this.limit.overflow(alert.rule, alert.count);
-      return this.next({ ...alert, body: `${alert.body}\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (${this.limit.max}) repeat windows)` });
+      return this.next.push({ ...alert, body: `${alert.body}\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (${this.limit.max}) repeat windows)` });
     }
     this.open(alert.key, alert.rule, interval);
-    this.next(alert);
+    this.next.push(alert);
   }
 
   /** Say every repeat still held (end of a replay). */
-  flush(): void {
+  override flush(): void {
     for (const [key, w] of this.windows) {
       this.close(key, w);
-      if (w.latest) this.next(folded(w, w.latest));
+      if (w.latest) this.next.push(folded(w, w.latest));
     }
   }
 
   /** Stop: open windows stay in the store and resume on the next start. */
-  stop(): void {
+  override stop(): void {
     for (const w of this.windows.values()) w.timer.cancel();
     this.state.save();
   }
@@ -103,7 +104,7 @@ export class Dedupe {
     const interval = this.intervalOf(w.rule);
     // The window just ended holds a place under the cap again for the one this repeat opens.
     if (interval > 0 && this.limit.take(w.rule)) this.open(key, w.rule, interval);
-    this.next(folded(w, w.latest));
+    this.next.push(folded(w, w.latest));
   }
 
   private close(key: string, w: Window): void {

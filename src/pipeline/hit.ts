@@ -1,7 +1,7 @@
 // What flows between the stages after the router: a Hit (one rule's view of one event) and a Batch (the
 // hits an aggregation group collected before it was sent). Alerts (src/alert.ts) come out of render.ts.
 import type { RelayEvent } from '../event.ts';
-import type { CompiledRule } from './router.ts';
+import type { CompiledRule } from './compiled-rule.ts';
 
 export interface Hit {
   readonly rule: CompiledRule;
@@ -41,12 +41,4 @@ export interface OverflowGroups {
   more: boolean;
   /** limits.keys_per_rule when it was filled. */
   readonly cap: number;
-}
-
-/** The event's values of `fields`, joined: one string per distinct combination. */
-export function keyValues(fields: readonly string[], read: (field: string) => unknown): string {
-  return fields.map((f) => {
-    const v = read(f);
-    return v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
-  }).join(' ');
 }

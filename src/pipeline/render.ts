@@ -7,6 +7,8 @@ import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
 import type { Batch, Hit } from './hit.ts';
 import { defaultType } from './alert-type.ts';
+import type { Clock } from '../clock.ts';
+import { Stage } from './stage.ts';
 
 /** Keys listed in a digest before "and N more". */
 const LISTED_KEYS = 10;
@@ -112,4 +114,15 @@ function withinText(batch: Batch): string {
   const { within, overflow } = batch.first.extra;
   const shared = overflow ? `, counted together for keys past ${String(overflow)}` : '';
   return `${batch.count} events${typeof within === 'number' ? ` within ${formatDuration(within)}` : ''}${shared}`;
+}
+
+/** The render stage: each batch a group or repeat let go becomes one alert. */
+export class Render extends Stage<Batch, Alert> {
+  constructor(private readonly clock: Clock) {
+    super();
+  }
+
+  push(batch: Batch): void {
+    this.next.push(renderBatch(batch, this.clock.now()));
+  }
 }

@@ -2,30 +2,16 @@
 // survive a restart). A muted hit is counted per silence, never dropped without a trace: the counts go back
 // to the store (`relay silence list` shows them) and into the stats.
 import type { Clock, Timer } from '../clock.ts';
-import type { Match } from '../config/match-schema.ts';
 import type { SilenceConfig } from '../config/schema.ts';
 import type { ConfigProblem } from '../config/problems.ts';
 import type { Hit } from './hit.ts';
+import type { SilenceRecord, SilenceStore } from '../state/silence-store.ts';
 import { compileSilenceMatch, type SilenceMatcher } from './silence-match.ts';
-
-export interface SilenceRecord {
-  readonly id: string;
-  readonly match: Match;
-  /** Epoch ms; the silence mutes from `starts` (inclusive) to `ends` (exclusive). */
-  readonly starts: number;
-  readonly ends: number;
-  readonly comment?: string;
-}
-
-/** Where run-time silences live; `list` may return expired ones, the stage checks the time itself. */
-export interface SilenceStore {
-  list(now: number): readonly SilenceRecord[];
-  addCounts(counts: ReadonlyMap<string, number>): void;
-}
+import { Stage } from './stage.ts';
 
 const COUNT_FLUSH_MS = 10_000;
 
-export class Silence {
+export class Silence extends Stage<Hit, Hit> {
   readonly counts = new Map<string, number>();
   silenced = 0;
   private store: SilenceStore | undefined;
@@ -34,7 +20,8 @@ export class Silence {
   private unsaved = new Map<string, number>();
   private saveTimer: Timer | undefined;
 
-  constructor(config: readonly SilenceConfig[], private readonly clock: Clock, private readonly next: (hit: Hit) => void) {
+  constructor(config: readonly SilenceConfig[], private readonly clock: Clock) {
+    super();
     this.fromConfig = config.map((s, i) => ({ id: `config:${i}`, match: s.match, starts: s.starts ?? 0, ends: s.ends, comment: s.comment }));
   }
 
@@ -45,18 +32,22 @@ export class Silence {
 
   push(hit: Hit): void {
     const muting = this.muting(hit);
-    if (!muting) return this.next(hit);
+    if (!muting) return this.next.push(hit);
     this.silenced += hit.count;
     this.counts.set(muting.id, (this.counts.get(muting.id) ?? 0) + hit.count);
     if (this.store && !muting.id.startsWith('config:')) this.remember(muting.id, hit.count);
   }
 
   /** Save counts not yet written to the store (shutdown). */
-  flush(): void {
+  override flush(): void {
     this.saveTimer?.cancel();
     this.saveTimer = undefined;
     if (this.store && this.unsaved.size > 0) this.store.addCounts(this.unsaved);
     this.unsaved = new Map();
+  }
+
+  override stop(): void {
+    this.flush();
   }
 
   private muting(hit: Hit): SilenceRecord | undefined {

@@ -2,7 +2,7 @@
 // (which point at a compiled rule, stored by its name and looked up again when loaded), and batches.
 import type { RelayEvent } from '../event.ts';
 import type { Batch, Hit } from './hit.ts';
-import type { CompiledRule } from './router.ts';
+import type { CompiledRule } from './compiled-rule.ts';
 
 export type EventJson = Omit<RelayEvent, 'receivedAt' | 'timestamp'> & { receivedAt: number; timestamp?: number };
 

@@ -12,6 +12,7 @@ import type { Logger } from '../log.ts';
 import type { StateStore } from '../state/state-store.ts';
 import { TokenBucket, type BucketState } from './token-bucket.ts';
 import { releaseMessage, type Held, type Overflow } from './throttle-release.ts';
+import { Stage } from './stage.ts';
 
 const NAMESPACE = 'throttle';
 
@@ -29,7 +30,6 @@ export interface ThrottleOptions {
   clock: Clock;
   store: StateStore;
   log: Logger;
-  next: (alert: Alert) => void;
 }
 
 interface Limit {
@@ -39,7 +39,7 @@ interface Limit {
   timer: Timer | undefined;
 }
 
-export class Throttle {
+export class Throttle extends Stage<Alert, Alert> {
   private readonly limits = new Map<string, Limit>();
   /** Alerts held back so far (each is also said in a later message). */
   heldBack = 0;
@@ -52,31 +52,32 @@ export class Throttle {
   private seq = 0;
 
   constructor(private readonly o: ThrottleOptions) {
+    super();
     this.restore();
   }
 
   push(alert: Alert): void {
     const name = this.o.bucketOf(alert);
     const config = this.o.limitOf(name);
-    if (!config) return this.o.next(alert);
+    if (!config) return this.next.push(alert);
     const limit = this.limit(name, config);
     const now = this.o.clock.now();
     if (this.o.bypass(alert)) {
       if (limit.bucket.take(now)) this.saveBucket(name, limit.bucket);
       this.bypassed++;
-      return this.o.next(alert);
+      return this.next.push(alert);
     }
     // Once something is held, later alerts wait behind it so one release message says all of them.
     if (limit.held.size === 0 && limit.overflow.alerts === 0 && limit.bucket.take(now)) {
       this.saveBucket(name, limit.bucket);
-      return this.o.next(alert);
+      return this.next.push(alert);
     }
     this.hold(name, limit, alert);
     if (!limit.timer) this.arm(name, limit, limit.bucket.waitFor(now));
   }
 
   /** Stop the release timers; what the limits hold stays in the store for the next start. */
-  stop(): void {
+  override stop(): void {
     for (const limit of this.limits.values()) {
       limit.timer?.cancel();
       limit.timer = undefined;
@@ -84,7 +85,7 @@ export class Throttle {
   }
 
   /** Send what every limit holds, limits notwithstanding (end of a replay). */
-  flush(): void {
+  override flush(): void {
     for (const [name, limit] of this.limits) {
       limit.timer?.cancel();
       limit.timer = undefined;
@@ -138,7 +139,7 @@ export class Throttle {
     this.o.store.delete(NAMESPACE, this.id('o', name));
     limit.held.clear();
     limit.overflow = emptyOverflow();
-    this.o.next(message);
+    this.next.push(message);
   }
 
   private arm(name: string, limit: Limit, ms: number): void {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Match } from '../config/match-schema.ts';
-import type { SilenceRecord, SilenceStore } from '../pipeline/silence.ts';
+import type { SilenceRecord, SilenceStore } from './silence-store.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { damaged, isDiskFull, openSqlite } from './sqlite-file.ts';
 

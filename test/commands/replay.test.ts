@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { ROOT, runCli } from '../helpers/run-cli.ts';
 import { formatSend, lineEvent, replayLines, type ReplaySend } from '../../src/commands/replay.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { syslogEvent } from '../../src/sources/syslog-frame.ts';
 
 const T0 = Date.parse('2025-03-01T12:00:00Z');

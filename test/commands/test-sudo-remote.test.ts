@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { testSudoRemote } from '../../src/commands/test-sudo-remote.ts';
 import { silentLogger } from '../../src/log.ts';
 import { SudoHostsTable } from '../../src/state/sudo-hosts.ts';

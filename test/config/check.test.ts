@@ -31,7 +31,7 @@ describe('relay check', () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith(file));
     expect(lines).toEqual([
-      `${file}:7:14: listeners[1].address: address 127.0.0.1:5514 (udp) is already used by another listener`,
+      `${file}:7:14: listeners[1].address: address 127.0.0.1:5514 (udp) is already used by listener a (127.0.0.1:5514)`,
       `${file}:10:8: notifiers.bad: unknown notifier scheme nope:// (see \`relay notifiers\`)`,
       expect.stringMatching(new RegExp(`^${file}:14:16: rules\\[0\\]\\.match\\.message: bad regular expression`)),
       `${file}:15:20: rules[0].notify[1]: unknown notifier "ghost" (defined: hook, bad)`,

@@ -1,6 +1,6 @@
 // The `http:` block: optional, defaults, and the port it may not share with a TCP listener.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { configProblems as problems } from '../helpers/config-problems.ts';
 
 describe('config http block', () => {
@@ -55,7 +55,7 @@ http:
     ['a wildcard endpoint on a TCP listener\'s port', '127.0.0.1:5514', '[::]:5514'],
   ])('reports a port clash with %s', (_what, listener, http) => {
     expect(problems(`listeners: [{ name: tcp, type: tcp, address: "${listener}" }]\nhttp: { address: "${http}" }\n`)).toEqual([
-      `2:18: http.address: address ${http} is already used by listener tcp (${listener}, tcp)`,
+      `2:18: http.address: address ${http} (tcp) is already used by listener tcp (${listener})`,
     ]);
   });
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.ts';
+import { loadConfigFile } from '../../src/plan/load-plan.ts';
 
 describe('paths in config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-paths-'));

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { replayLines, type ReplayResult, type ReplaySend } from '../../src/commands/replay.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { loadConfigFile, parseConfig } from '../../src/config/load.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
+import { loadConfigFile, parseConfig } from '../../src/plan/load-plan.ts';
+import { composePipeline } from '../../src/plan/compose-pipeline.ts';
+import { asPlan } from '../../src/plan/plan.ts';
 import type { Alert } from '../../src/alert.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 import { PLANTED, realisticDays, type DayLine, type Tag } from '../helpers/realistic-day.ts';
@@ -99,7 +100,7 @@ describe('the shipped rules on a realistic day', () => {
 
   it('sends a self-check (fields.probe) to no notifier, and counts it', () => {
     const sent: Alert[] = [];
-    const pipeline = new Pipeline(config, new ManualClock(0), (a) => sent.push(a));
+    const { pipeline } = composePipeline(asPlan(config), { clock: new ManualClock(0), deliver: { push: (a: Alert) => sent.push(a) } });
     const probe = { v: 1, id: 'probe-1', host: 'web01', user: 'root', runas_user: 'nobody', command: '/bin/true', argv: ['/bin/true'], probe: true };
     pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'accept: root /bin/true', fields: { ...probe, event: 'accept' } });
     pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'exit: root /bin/true', fields: { ...probe, event: 'exit', status: 0 } });

@@ -2,28 +2,14 @@
 // and which lines look alike but must not count.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.ts';
-import { compileRules } from '../../src/pipeline/router.ts';
-import { Frequency } from '../../src/pipeline/frequency.ts';
-import { Change } from '../../src/pipeline/change.ts';
-import { Sequence } from '../../src/pipeline/sequence.ts';
-import { KeyLimit } from '../../src/pipeline/key-limit.ts';
-import { MemoryStateStore } from '../../src/state/state-store.ts';
-import { ManualClock } from '../../src/clock.ts';
-import { silentLogger } from '../../src/log.ts';
+import { loadPlan } from '../../src/plan/load-plan.ts';
 import { lineEvent } from '../../src/commands/replay.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import { parseFields } from '../../parsers/index.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 
-// Only which rules take a line matters here: the stateful kinds get stores that are never consulted.
-const limit = (stage: string) => new KeyLimit(stage, 1, 'limits.keys_per_rule', '', new ManualClock(), silentLogger);
-const store = new MemoryStateStore();
-const rules = compileRules(loadConfigFile(join(ROOT, 'config.yaml'), { RELAY_NOTIFY_URL: '' }).rules, {
-  frequency: new Frequency(limit('frequency'), store, () => undefined, silentLogger),
-  change: new Change(limit('change'), store, () => false, silentLogger),
-  sequence: new Sequence(limit('sequence'), store, () => undefined, silentLogger),
-});
+// Only which rules take a line matters here: the plan's compiled rules, without the stages that keep state.
+const { rules } = loadPlan(join(ROOT, 'config.yaml'), { RELAY_NOTIFY_URL: '' });
 
 /** The rules that take the line, in order, stopping where a rule says `continue: false` (as the router does). */
 function takenBy(line: string): string[] {

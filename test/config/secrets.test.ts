@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { testUrl } from '../../src/commands/test-url.ts';
 import { captureLog } from '../helpers/capture-log.ts';

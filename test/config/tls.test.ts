@@ -5,7 +5,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfigFile } from '../../src/config/load.ts';
+import { loadConfigFile } from '../../src/plan/load-plan.ts';
 import { makeCerts, type TestCerts } from '../helpers/certs.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -62,7 +62,7 @@ describe('tls listener config', () => {
       `${file}:5:11: listeners[0].cert: cannot read ${join(dir, 'missing.crt')}: ENOENT`,
       expect.stringMatching(new RegExp(`^${file}:11:11: listeners\\[1\\]\\.cert: listener mismatch: cert .* do not load: .*key values mismatch`)),
       expect.stringMatching(new RegExp(`^${file}:14:5: listeners\\[2\\]\\.client_auth: client_auth required needs ca`)),
-      `${file}:19:40: listeners[3].address: address 127.0.0.1:6514 (tcp) is already used by another listener`,
+      `${file}:19:40: listeners[3].address: address 127.0.0.1:6514 (tcp) is already used by listener gone (127.0.0.1:6514)`,
     ]);
   });
 });

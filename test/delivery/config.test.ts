@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { createNotifier, DEFAULT_CONCURRENCY } from '../../notifiers/registry.ts';
 
 describe('delivery config', () => {

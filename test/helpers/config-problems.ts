@@ -1,5 +1,6 @@
 // What parseConfig says is wrong with a YAML text, as `line:col: message` strings; [] when it is valid.
-import { ConfigError, parseConfig } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 
 export function configProblems(yaml: string, file = 'c.yaml'): string[] {
   try {

@@ -10,6 +10,7 @@ const FIVE_MINUTES = 300_000;
 function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings {
   const r: RelayReadings = {
     now: NOW,
+    config: { lastReloadSuccessful: true, loadedAt: 0 },
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
     pipeline: { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },

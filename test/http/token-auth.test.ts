@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 

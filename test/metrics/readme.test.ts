@@ -9,6 +9,7 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 
 const readings: RelayReadings = {
   now: 0,
+  config: { lastReloadSuccessful: true, loadedAt: 0 },
   listeners: [],
   rules: [],
   pipeline: { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },

@@ -7,6 +7,7 @@ import { sample } from '../http/prometheus-text.ts';
 
 const readings: RelayReadings = {
   now: 10_000,
+  config: { lastReloadSuccessful: true, loadedAt: 0 },
   listeners: [
     { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0, droppedNotAllowed: 5 } },
     { name: 'tcp', type: 'tcp', address: '127.0.0.1:2', up: false, stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 } },

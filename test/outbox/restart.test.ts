@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { silentLogger } from '../../src/log.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { HttpSink } from '../helpers/http-sink.ts';

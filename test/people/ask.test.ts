@@ -62,7 +62,7 @@ describe('ask: was this you?', () => {
     expect(html).toContain('<form method="post" action="answer">');
     expect(page.headers.get('cache-control')).toBe('no-store');
     // Fetching the link (a mail scanner, an unfurler) answered nothing.
-    expect(app.pipeline.directed.asker!.list()[0]!.status).toBe('pending');
+    expect(app.asker!.list()[0]!.status).toBe('pending');
     const token = new URL(link).searchParams.get('t')!;
     const started = Date.now();
     const done = await fetch(new URL('/answer', link), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
@@ -88,11 +88,11 @@ describe('ask: was this you?', () => {
   it('nobody answers: escalation exactly at the timeout, not a millisecond before', async () => {
     await asked();
     clock.advance(15 * 60_000 - 1);
-    expect(app.pipeline.directed.asker!.stats.unanswered).toBe(0);
+    expect(app.asker!.stats.unanswered).toBe(0);
     await settle(app);
     expect(world.security.received).toHaveLength(0);
     clock.advance(1);
-    expect(app.pipeline.directed.asker!.stats.unanswered).toBe(1);
+    expect(app.asker!.stats.unanswered).toBe(1);
     await world.security.waitFor(1);
     const [alert] = world.security.json<{ title: string; message: string }>();
     expect(alert!.title).toBe(`nobody answered: alice did not answer "Did you run ${CMD} on web1?" within 15m`);
@@ -110,7 +110,7 @@ describe('ask: was this you?', () => {
     await settle(app);
     expect(world.security.received).toHaveLength(0);
     expect(world.slack.messages).toHaveLength(1);
-    expect(app.pipeline.directed.asker!.stats).toMatchObject({ asked: 1, yes: 1, quieted: 1, no: 0, unanswered: 0 });
+    expect(app.asker!.stats).toMatchObject({ asked: 1, yes: 1, quieted: 1, no: 0, unanswered: 0 });
     // Past quiet_for, the same call is asked again.
     clock.advance(60 * 60_000);
     await asked();

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfig } from '../../src/config/load.ts';
+import { ConfigError } from '../../src/config/load.ts';
+import { loadConfigFile, parseConfig } from '../../src/plan/load-plan.ts';
 import { Directory } from '../../src/people/directory.ts';
 
 const BASE = `

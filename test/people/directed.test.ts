@@ -73,7 +73,7 @@ describe('notify_person', () => {
     for (const alert of world.ops.json<{ message: string }>()) expect(alert.message).toMatch(/^carol: not in the directory\n\/usr\/bin\/id/);
     expect(world.slack.messages).toHaveLength(0);
     expect(world.smtp.mails).toHaveLength(0);
-    expect(app.pipeline.directed.asker!.list()).toHaveLength(0);
+    expect(app.asker!.list()).toHaveLength(0);
   });
 
   it('log text cannot choose a recipient, nor add links or buttons', async () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../src/app.ts';
 import type { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import type { Config } from '../../src/config/schema.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import type { Logger } from '../../src/log.ts';

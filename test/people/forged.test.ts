@@ -32,7 +32,7 @@ describe('forged and replayed answers', () => {
     await world.close();
   });
 
-  const asker = () => app.pipeline.directed.asker!;
+  const asker = () => app.asker!;
   const post = (token: string) => fetch(`http://127.0.0.1:${world.httpPort}/answer`, {
     method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString(),
   });

@@ -51,7 +51,7 @@ describe('pending questions across a restart', () => {
 
     // bob was asked at T0+2m with a 15m timeout: the restarted relay escalates at T0+17m exactly.
     clock.advanceTo(T0 + 17 * MIN - 1);
-    expect(app.pipeline.directed.asker!.stats.unanswered).toBe(0);
+    expect(app.asker!.stats.unanswered).toBe(0);
     clock.advanceTo(T0 + 17 * MIN);
     await world.security.waitFor(2);
     expect(world.security.json<{ title: string }>()[1]!.title).toBe('nobody answered: bob did not answer "Did you run /usr/bin/apt upgrade on web2?" within 15m');

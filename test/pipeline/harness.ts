@@ -2,10 +2,10 @@
 // Given a state store (and a start time), it is a restarted relay: it resumes what an earlier one held.
 import type { Alert } from '../../src/alert.ts';
 import { ManualClock } from '../../src/clock.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parsePlan } from '../../src/plan/load-plan.ts';
+import { composePipeline } from '../../src/plan/compose-pipeline.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import type { Logger } from '../../src/log.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import type { StateStore } from '../../src/state/state-store.ts';
 import { parseFields } from '../../parsers/index.ts';
 
@@ -26,11 +26,11 @@ export function harness(yaml: string, opts: HarnessOptions = {}) {
   const sent: Alert[] = [];
   /** Clock time each alert in `sent` was delivered at. */
   const sentAt: number[] = [];
-  const config = parseConfig(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
-  const pipeline = new Pipeline(config, clock, (a) => {
+  const plan = parsePlan(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
+  const { pipeline } = composePipeline(plan, { clock, store: opts.store, log: opts.log, deliver: { push: (a: Alert) => {
     sent.push(a);
     sentAt.push(clock.now());
-  }, { store: opts.store, log: opts.log });
+  } } });
   return {
     clock,
     sent,

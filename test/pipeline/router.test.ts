@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { parsePlan } from '../../src/plan/load-plan.ts';
+import type { Clock } from '../../src/clock.ts';
+import type { Hit } from '../../src/pipeline/hit.ts';
 import type { RelayEvent } from '../../src/event.ts';
 import { Router, type RuleKinds } from '../../src/pipeline/router.ts';
 import { harness, T0 } from './harness.ts';
@@ -42,8 +44,8 @@ describe('peer_cert: the TLS client certificate as a match field', () => {
   });
 });
 
-describe('Router.route reads the clock once per matched event, never for the rest', () => {
-  const config = parseConfig(`notifiers: { ops: "json://127.0.0.1:9/x" }
+describe('the router reads the clock once per matched event, never for the rest', () => {
+  const plan = parsePlan(`notifiers: { ops: "json://127.0.0.1:9/x" }
 rules:
   - { name: first, match: { app: sshd }, notify: [ops], continue: true }
   - { name: second, match: { host: web1 }, notify: [ops] }
@@ -52,12 +54,15 @@ rules:
 
   it('stamps every hit of an event with one reading, and takes none for an event no rule matches', () => {
     // Only `any` rules here: the stateful kinds are never reached.
-    const router = new Router(config.rules, {} as RuleKinds);
     let readings = 0;
-    const now = () => T0 + ++readings;
-    expect(router.route(event('cron', 'db1'), now)).toEqual([]);
+    const clock = { now: () => T0 + ++readings } as Clock;
+    const router = new Router(plan.rules, {} as RuleKinds, clock);
+    const hits: Hit[] = [];
+    router.to({ push: (hit: Hit) => hits.push(hit) });
+    router.push(event('cron', 'db1'));
+    expect(hits).toEqual([]);
     expect(readings).toBe(0);
-    const hits = router.route(event('sshd', 'web1'), now);
+    router.push(event('sshd', 'web1'));
     expect(hits.map((h) => [h.rule.config.name, h.at])).toEqual([['first', T0 + 1], ['second', T0 + 1]]);
     expect(readings).toBe(1);
     expect(router.unmatched).toBe(1);

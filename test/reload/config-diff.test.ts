@@ -1,7 +1,7 @@
 // diffConfig: listeners, rules and notifiers compared by name (added, removed, changed, kept), and the
 // top-level keys read only at start named as applying at the next restart.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { diffConfig } from '../../src/reload/config-diff.ts';
 
 const config = (text: string) => parseConfig(text, 'test.yaml', {});

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import type { Source } from '../../src/sources/source.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';

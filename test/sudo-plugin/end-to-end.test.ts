@@ -5,7 +5,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { silentLogger } from '../../src/log.ts';
 import type { SudoSource } from '../../src/sources/sudo/listener.ts';
 import { HttpSink } from '../helpers/http-sink.ts';

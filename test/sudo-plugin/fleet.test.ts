@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { testSudoRemote } from '../../src/commands/test-sudo-remote.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { silentLogger } from '../../src/log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { freePort } from '../helpers/net.ts';

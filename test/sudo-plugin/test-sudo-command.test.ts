@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
-import { loadConfigFile } from '../../src/config/load.ts';
+import { loadConfigFile } from '../../src/plan/load-plan.ts';
 import { silentLogger } from '../../src/log.ts';
 import { runCli } from '../helpers/run-cli.ts';
 import { HttpSink } from '../helpers/http-sink.ts';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config/load.ts';
+import { parseConfig } from '../../src/plan/load-plan.ts';
 import { silentLogger } from '../../src/log.ts';
 import { makeCerts, type CertPair, type TestCerts } from '../helpers/certs.ts';
 import { HttpSink } from '../helpers/http-sink.ts';

@@ -9,7 +9,7 @@ import { parse, stringify } from 'yaml';
 import { App } from '../../../src/app.ts';
 import { ManualClock } from '../../../src/clock.ts';
 import { vi } from 'vitest';
-import { loadConfigFile } from '../../../src/config/load.ts';
+import { loadConfigFile } from '../../../src/plan/load-plan.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { parseSudoEvent } from '../../../src/sources/sudo/event-schema.ts';
 import { sudoEvent } from '../../../src/sources/sudo/listener.ts';

@@ -1,7 +1,7 @@
 // Sudo events inside syslog (as syslog-ng/sudo-forward.conf sends them): believed only from a trusted
 // sender, for a host it may speak for, written by an allowed uid; otherwise flagged, never a sudo event.
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../src/config/load.ts';
+import { parseConfig } from '../../../src/plan/load-plan.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
 import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';

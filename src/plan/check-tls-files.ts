@@ -1,8 +1,8 @@
 // A TLS listener's cert, key and ca are files: `relay check` (and every load) says at the key's place in
 // config.yaml when one cannot be read or when they do not make a usable pair, before anything binds a port.
 import { readFileSync } from 'node:fs';
-import type { Config } from './schema.ts';
-import type { ConfigProblem } from './problems.ts';
+import type { Config } from '../config/schema.ts';
+import type { ConfigProblem } from '../config/problems.ts';
 import { secureContext } from '../sources/tls.ts';
 
 export function tlsFileProblems(config: Config): ConfigProblem[] {

@@ -3,7 +3,7 @@
 // config.yaml (`people:`, `host_owners:`, `answers:`) or, for the first two, in `people_file:` (people-file.ts).
 // A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
-import { Duration, Name } from '../config/value-schema.ts';
+import { Duration, Name } from './value-schema.ts';
 
 /** Entries a directory may hold (inline and file together), so a runaway file cannot swell memory. */
 export const MAX_PEOPLE = 10_000;

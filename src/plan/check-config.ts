@@ -1,46 +1,22 @@
-// Checks across sections that the schema alone cannot express: notifier URLs, rule → notifier references,
-// duplicate names, listener address clashes, match expressions, templates, rule kinds and silences.
-import type { Config, TlsListenerConfig } from './schema.ts';
-import type { ConfigProblem } from './problems.ts';
-import { splitHostPort } from '../sources/host-port.ts';
-import { parseNotifierUrl } from '../../notifiers/registry.ts';
-import { compileMatch } from '../pipeline/match.ts';
-import { compileTemplate } from '../pipeline/template.ts';
+// Checks across sections that the schema alone cannot express and nothing compiles: rule → notifier
+// references, duplicate names, rule kinds, TLS listener settings, /notify targets, silences, the people
+// directory. Notifier URLs, matches and templates are checked by compiling them (plan.ts), sockets and
+// directories by resources.ts.
+import type { Config, TlsListenerConfig } from '../config/schema.ts';
+import type { ConfigProblem } from '../config/problems.ts';
 import { isKnownField } from '../pipeline/fields.ts';
 import { compileSilenceMatch } from '../pipeline/silence-match.ts';
-import type { RuleConfig } from './schema.ts';
-import { notifierSettings } from './notifier-entry.ts';
+import type { RuleConfig } from '../config/schema.ts';
 import { checkPeople } from '../people/people-check.ts';
 
 export function crossCheck(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  for (const [name, entry] of Object.entries(config.notifiers)) {
-    const { url, concurrency } = notifierSettings(entry);
-    if (url === '') continue; // an optional secret that is not set: the notifier is disabled
-    try {
-      const parsed = parseNotifierUrl(url);
-      // A people-facing service's backlog folds into one digest, which needs its lane to itself.
-      const asked = concurrency ?? parsed.concurrency;
-      if (asked !== undefined && asked > 1 && !parsed.module.eachMessageMatters) {
-        problems.push({ path: concurrency === undefined ? ['notifiers', name, ...(typeof entry === 'string' ? [] : ['url'])] : ['notifiers', name, 'concurrency'],
-          message: `concurrency ${asked}: ${parsed.module.service} is read by people and sends one message at a time, paced to its provider's limits; concurrency is for webhooks read by a program (json, form, xml)` });
-      }
-    } catch (e) {
-      problems.push({ path: typeof entry === 'string' ? ['notifiers', name] : ['notifiers', name, 'url'], message: (e as Error).message });
-    }
-  }
-  checkFallbacks(config, problems);
   checkPeople(config, problems);
   if (config.delivery.max_queue_hard < config.delivery.max_queue) {
     problems.push({ path: ['delivery', 'max_queue_hard'], message: `${config.delivery.max_queue_hard} is less than max_queue (${config.delivery.max_queue}); it must be at least that` });
   }
   duplicates(config.listeners.map((l) => l.name), (i) => problems.push({ path: ['listeners', i, 'name'], message: `listener name ${JSON.stringify(config.listeners[i]!.name)} is used twice` }));
   duplicates(config.rules.map((r) => r.name), (i) => problems.push({ path: ['rules', i, 'name'], message: `rule name ${JSON.stringify(config.rules[i]!.name)} is used twice` }));
-  // tcp and tls listeners are both TCP sockets: they clash with each other.
-  duplicates(config.listeners.map((l) => `${l.type === 'tls' ? 'tcp' : l.type}:${l.address}`), (i) =>
-    problems.push({ path: ['listeners', i, 'address'], message: `address ${config.listeners[i]!.address} (${config.listeners[i]!.type}) is already used by another listener` }),
-  );
-  if (config.http) checkHttpPort(config, config.http.address, problems);
   if (config.http) checkHttpNotify(config, config.http.notify, problems);
   config.listeners.forEach((l, i) => {
     if (l.type === 'tls') checkTlsListener(l, i, problems);
@@ -54,10 +30,6 @@ export function crossCheck(config: Config): ConfigProblem[] {
         problems.push({ path: ['rules', i, 'notify', j], message: `unknown notifier ${JSON.stringify(n)} (defined: ${Object.keys(config.notifiers).join(', ') || 'none'})` });
       }
     });
-    compileMatch(rule.match, ['rules', i, 'match'], problems);
-    if (rule.after) compileMatch(rule.after.match, ['rules', i, 'after', 'match'], problems);
-    compileTemplate(rule.title, ['rules', i, 'title'], problems);
-    compileTemplate(rule.body, ['rules', i, 'body'], problems);
     checkRuleKind(rule, i, problems);
   });
   for (const name of Object.keys(config.throttle)) {
@@ -70,34 +42,6 @@ export function crossCheck(config: Config): ConfigProblem[] {
     if (silence.starts !== undefined && silence.starts >= silence.ends) problems.push({ path: ['silences', i, 'ends'], message: 'ends must be after starts' });
   });
   return problems;
-}
-
-/** A fallback names another notifier, and following fallbacks never leads back to where it started. */
-function checkFallbacks(config: Config, problems: ConfigProblem[]): void {
-  const fallbackOf = (name: string): string | undefined => {
-    const entry = config.notifiers[name];
-    return entry === undefined ? undefined : notifierSettings(entry).fallback;
-  };
-  for (const [name, entry] of Object.entries(config.notifiers)) {
-    const { fallback, fallbackAfter } = notifierSettings(entry);
-    if (fallback === undefined) {
-      if (fallbackAfter !== undefined) problems.push({ path: ['notifiers', name, 'fallback_after'], atKey: true, message: 'fallback_after needs fallback: the notifier that gets the alerts' });
-      continue;
-    }
-    const at = ['notifiers', name, 'fallback'];
-    if (fallback === name) problems.push({ path: at, message: 'a notifier cannot be its own fallback' });
-    else if (!(fallback in config.notifiers)) problems.push({ path: at, message: `unknown notifier ${JSON.stringify(fallback)} (defined: ${Object.keys(config.notifiers).join(', ')})` });
-    else {
-      const seen = [name];
-      for (let next = fallback as string | undefined; next !== undefined; next = fallbackOf(next)) {
-        if (seen.includes(next)) {
-          problems.push({ path: at, message: `fallbacks go round in a circle: ${[...seen, next].join(' → ')}` });
-          break;
-        }
-        seen.push(next);
-      }
-    }
-  }
 }
 
 /** Each kind's own keys must be there, and only with that kind; every field name must be one rules know. */
@@ -130,18 +74,6 @@ function checkTlsListener(l: TlsListenerConfig, i: number, problems: ConfigProbl
   if (l.client_auth === 'none' && (l.sudo?.trusted_peers.length ?? 0) > 0) {
     problems.push({ path: ['listeners', i, 'sudo', 'trusted_peers'], atKey: true, message: 'trusted_peers needs client certificates (client_auth: required or optional)' });
   }
-}
-
-/** The HTTP endpoint is a TCP socket too: it cannot share a port with a TCP-based listener on an overlapping host. */
-function checkHttpPort(config: Config, address: string, problems: ConfigProblem[]): void {
-  const http = splitHostPort(address);
-  const wildcard = (host: string) => host === '0.0.0.0' || host === '::';
-  const clash = config.listeners.find((l) => {
-    if (l.type === 'udp' || l.type === 'unix') return false;
-    const other = splitHostPort(l.address);
-    return http.port !== 0 && other.port === http.port && (other.host === http.host || wildcard(other.host) || wildcard(http.host));
-  });
-  if (clash) problems.push({ path: ['http', 'address'], message: `address ${address} is already used by listener ${clash.name} (${clash.address}, ${clash.type})` });
 }
 
 /** /notify's default and tags name notifiers that exist; a tag may not shadow a notifier's own name or `all`. */

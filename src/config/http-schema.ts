@@ -2,7 +2,7 @@
 // sends what names no notifier.
 // A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
-import { Duration, HostPort, Name, Throttle } from '../config/value-schema.ts';
+import { Duration, HostPort, Name, Throttle } from './value-schema.ts';
 
 /** POST /notify (Apprise API): where a message goes when it names no tag, and tags that stand for several notifiers. */
 export const HttpNotify = z.strictObject({

@@ -7,8 +7,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 // A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
 import * as z from 'zod';
-import { describePlace, locate, type ConfigProblem, type LocatedProblem } from '../config/problems.ts';
-import { HostOwners, People } from './people-config.ts';
+import { describePlace, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
+import { HostOwners, People } from './people-schema.ts';
 
 /** A bigger file is refused unread: 10,000 people fit in far less. */
 const MAX_BYTES = 4 * 1024 * 1024;

@@ -1,0 +1,84 @@
+// The pipeline, composed from a plan in one place: its stages in the order an event flows through them.
+//   correlate (sudo calls) → route (match; frequency/change/sequence by kind) → silence → person (notify_person,
+//   ask) → aggregate (group_wait/group_interval) → render → dedupe (repeat_interval) → rule throttle →
+//   fan-out (one alert per notifier) → notifier throttle → deliver
+// A person's alert leaves the person stage for delivery directly (its own fan-out): grouping and throttles
+// fold alerts together, and one person's alert is never folded with another's.
+import type { Alert } from '../alert.ts';
+import type { Clock } from '../clock.ts';
+import { severityLevel } from '../event.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
+import { Correlate } from '../pipeline/correlate.ts';
+import { Router } from '../pipeline/router.ts';
+import { Frequency } from '../pipeline/frequency.ts';
+import { Change } from '../pipeline/change.ts';
+import { Sequence } from '../pipeline/sequence.ts';
+import { stageLimits } from '../pipeline/key-limit.ts';
+import { Silence } from '../pipeline/silence.ts';
+import { Aggregate } from '../pipeline/aggregate.ts';
+import { Render } from '../pipeline/render.ts';
+import { Dedupe } from '../pipeline/dedupe.ts';
+import { Throttle } from '../pipeline/throttle.ts';
+import { FanOut } from '../pipeline/fan-out.ts';
+import { Deliver } from '../pipeline/deliver.ts';
+import { Pipeline } from '../pipeline/pipeline.ts';
+import type { Inlet } from '../pipeline/stage.ts';
+import { Directed } from '../people/directed.ts';
+import type { Plan } from './plan.ts';
+
+export interface PipelineContext {
+  clock: Clock;
+  /** Where alerts go: the outbox (`relay run`), a list (`relay replay`, tests). */
+  deliver: Inlet<Alert>;
+  /** Where the stages keep what they hold; default: memory only (`relay replay`, tests that do not restart). */
+  store?: StateStore;
+  log?: Logger;
+}
+
+export interface ComposedPipeline {
+  pipeline: Pipeline;
+  /** The person stage, whose asker the HTTP endpoint's answer routes close questions on. */
+  person: Directed;
+}
+
+export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipeline {
+  const { config } = plan;
+  const { clock } = ctx;
+  const store = ctx.store ?? new MemoryStateStore();
+  const log = ctx.log ?? silentLogger;
+  const rules = new Map(plan.rules.map((r) => [r.config.name, r.config]));
+  const rule = (name: string) => rules.get(name);
+  const limits = stageLimits(config.limits, clock, log);
+  const enabled = new Set(plan.notifiers.keys());
+  const bypassLevel = severityLevel(config.throttle_bypass)!;
+  const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
+    bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rule(a.rule)?.priority === 'high' };
+
+  const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log);
+  const route = new Router(plan.rules, {
+    frequency: new Frequency(limits.frequency, store, (name) => (rule(name)?.kind === 'frequency' ? rule(name)?.threshold?.within : undefined), log),
+    change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
+    sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
+  }, clock);
+  const silence = new Silence(config.silences, clock);
+  const toPerson = new FanOut(enabled);
+  const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
+  const aggregate = new Aggregate(clock, limits.aggregate, store, new Map(plan.rules.map((r) => [r.config.name, r])), log);
+  const render = new Render(clock);
+  const dedupe = new Dedupe((name) => rule(name)?.repeat_interval ?? 0, clock, limits.dedupe, store, (name) => rule(name) !== undefined, log);
+  const ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rule(name)?.throttle, bucketOf: (a) => a.rule });
+  const fanOut = new FanOut(enabled);
+  const notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]! });
+  const deliver = new Deliver();
+
+  correlate.to(route).to(silence).to(person).to(aggregate).to(render).to(dedupe).to(ruleThrottle).to(fanOut).to(notifierThrottle).to(deliver).to(ctx.deliver);
+  toPerson.to(deliver);
+  // Questions resume only now: one whose deadline passed while relay was down escalates at once.
+  person.attach(store);
+
+  const inFlowOrder = [correlate, route, silence, person, aggregate, render, dedupe, ruleThrottle, fanOut, notifierThrottle, deliver];
+  const pipeline = new Pipeline({ correlate, route, silence, dedupe, ruleThrottle, notifierThrottle, deliver, inFlowOrder,
+    limits: Object.values(limits), prefilters: plan.prefilters });
+  return { pipeline, person };
+}
