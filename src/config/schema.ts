@@ -1,5 +1,5 @@
 // The one typed schema of config.yaml. Types are inferred from it; cross-checks that need more than one
-// section (unknown notifier names, port clashes, regexes, templates, URLs) live in validate.ts. Its larger
+// section (unknown notifier names, port clashes, regexes, templates, URLs) live in src/plan/. Its larger
 // blocks have files of their own: listener-schema.ts, http-schema.ts, people-schema.ts,
 // built from the values in value-schema.ts.
 // A namespace import lets the bundle keep only the parts of zod relay uses (not its dozens of locales).
@@ -17,7 +17,7 @@ export type { HttpConfig } from './http-schema.ts';
 
 const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 
-/** A field name as rules use it: `host`, `app`, `fields.user`, `sd.origin.ip`. Checked in validate.ts. */
+/** A field name as rules use it: `host`, `app`, `fields.user`, `sd.origin.ip`. Checked by the plan (src/plan/check-config.ts). */
 const FieldName = z.string().min(1);
 
 export const Rule = z.strictObject({
