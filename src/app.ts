@@ -1,17 +1,15 @@
 // The composition root: a plan (src/plan/) made into a running relay.
-//   listeners (src/sources/) → syslog-wrapped sudo → parsers/ → pipeline (composed in src/plan/compose-pipeline.ts:
-//   correlate → route → silence → person → aggregate → render → dedupe → throttle → fan-out → notifier throttle)
-//   → outbox (durable, src/outbox/) → dispatcher (retry, fold, fallback; src/delivery/) → notifiers/
-// Syslog frames no rule can match are dropped before parsing (the plan's pre-filters, asked through each
-// listener's screen). A reload is a transaction: the next plan is built first and may fail with nothing touched.
+//   listeners (src/sources/) → entry (syslog-wrapped sudo, parsers/) → pipeline (src/plan/compose-pipeline.ts:
+//   correlate → route → silence → person → aggregate → render → dedupe → throttle → fan-out → notifier throttle
+//   → deliver) → dispatcher (retry, fold, fallback; src/delivery/) over the outbox (src/outbox/) → notifiers/
+// Each part is handed the next one itself, so an event never comes back through here on its way. A reload
+// is a transaction: the next plan is built first and may fail with nothing touched.
 import type { Config, ListenerConfig } from './config/schema.ts';
 import type { Logger } from './log.ts';
-import type { RelayEvent } from './event.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { createSource } from './sources/index.ts';
 import type { Source } from './sources/source.ts';
-import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
-import { parseFields } from '../parsers/index.ts';
+import { Entry } from './entry.ts';
 import { asPlan, type Plan } from './plan/plan.ts';
 import { composePipeline } from './plan/compose-pipeline.ts';
 import type { Pipeline, PipelineStats } from './pipeline/pipeline.ts';
@@ -54,8 +52,8 @@ export class App {
   private readonly http: RelayHttp;
   /** Names of the listeners bound now (what /readyz calls up). */
   private readonly listening = new Set<string>();
-  /** Sudo events forwarded inside syslog by hosts' syslog-ng, believed only from trusted senders. */
-  private syslogSudo: SyslogWrappedSudo;
+  /** Where listeners and POST /events hand their events. */
+  private readonly entry: Entry;
   private readonly reloads = { lastReloadSuccessful: true, loadedAt: 0 };
 
   constructor(plan: Plan | Config, opts: AppOptions) {
@@ -63,11 +61,10 @@ export class App {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log;
     this.reloads.loadedAt = this.clock.now();
-    this.syslogSudo = new SyslogWrappedSudo(this.config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
+    this.entry = new Entry(this.config.listeners, opts.log);
     this.sources = this.config.listeners.map((l) => this.source(l));
     this.http = new RelayHttp(this.clock, opts.log.child({ component: 'http' }), {
-      readings: () => this.readings(), accept: (e) => this.accept(e), enqueue: (a) => this.dispatcher.enqueue(a),
-      askerOf: () => this.asker,
+      readings: () => this.readings(), accept: this.entry.push, enqueue: (a) => this.dispatcher.enqueue(a), askerOf: () => this.asker,
     });
   }
 
@@ -109,12 +106,9 @@ export class App {
     return this.http.address();
   }
 
-  /** One event through the pipeline. */
-  accept(received: RelayEvent): void {
-    const event = this.syslogSudo.unwrap(received);
-    if (event === undefined) return;
-    if (event.kind === 'sudo') this.state?.recordSudo(event);
-    this.pipeline.push(parseFields(event));
+  /** One event through the pipeline, as a listener hands it. */
+  get accept(): Entry['push'] {
+    return this.entry.push;
   }
 
   async start(): Promise<void> {
@@ -162,7 +156,6 @@ export class App {
     this.swapPipeline(applied);
     this.dispatcher.reconfigure([...applied.notifiers.values()], applied.fallbacks);
     this.plan = applied;
-    this.syslogSudo = new SyslogWrappedSudo(applied.config.listeners, this.log.child({ stage: 'syslog-sudo' }));
     const listeners = await swapListeners(this.sources, previous.config.listeners, applied.config.listeners, diff.listeners, (l) => this.source(l), this.log);
     this.sources = listeners.sources;
     this.listening.clear();
@@ -201,16 +194,15 @@ export class App {
   }
 
   private source(l: ListenerConfig): Source {
-    return createSource(l, (e) => this.accept(e), this.log.child({ listener: l.name }), {
-      clock: this.clock, screen: (frame) => this.pipeline.admits(l.name, frame),
-    });
+    return createSource(l, this.entry.push, this.log.child({ listener: l.name }), { clock: this.clock, screen: this.entry.screen(l.name) });
   }
 
   private compose(plan: Plan): { pipeline: Pipeline; person: Directed } {
     const composed = composePipeline(plan, {
-      clock: this.clock, store: this.state!.store, log: this.log.child({ stage: 'pipeline' }), deliver: { push: (alert) => this.dispatcher.enqueue(alert) },
+      clock: this.clock, store: this.state!.store, log: this.log.child({ stage: 'pipeline' }), deliver: this.dispatcher,
     });
     composed.pipeline.useSilences(this.state!.silences);
+    this.entry.use(composed.pipeline, plan.config.listeners, this.state!);
     return composed;
   }
 

@@ -92,7 +92,7 @@ export class Replay {
     }
     if (event.parseError !== undefined) result.parseErrors++;
     const clock = (this.clock ??= new ManualClock(event.timestamp?.getTime() ?? this.readAt.getTime()));
-    this.pipeline ??= composePipeline(this.plan, { clock, deliver: { push: (alert: Alert) => {
+    this.pipeline ??= composePipeline(this.plan, { clock, deliver: { enqueue: (alert: Alert) => {
       const notifier = alert.notify[0]!;
       result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
       this.onSend({ at: clock.now(), notifier, alert });

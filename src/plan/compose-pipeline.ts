@@ -21,16 +21,15 @@ import { Render } from '../pipeline/render.ts';
 import { Dedupe } from '../pipeline/dedupe.ts';
 import { Throttle } from '../pipeline/throttle.ts';
 import { FanOut } from '../pipeline/fan-out.ts';
-import { Deliver } from '../pipeline/deliver.ts';
+import { Deliver, type AlertSink } from '../pipeline/deliver.ts';
 import { Pipeline } from '../pipeline/pipeline.ts';
-import type { Inlet } from '../pipeline/stage.ts';
 import { Directed } from '../people/directed.ts';
 import type { Plan } from './plan.ts';
 
 export interface PipelineContext {
   clock: Clock;
-  /** Where alerts go: the outbox (`relay run`), a list (`relay replay`, tests). */
-  deliver: Inlet<Alert>;
+  /** Where alerts go: the outbox's dispatcher (`relay run`), a list (`relay replay`, tests). */
+  deliver: AlertSink;
   /** Where the stages keep what they hold; default: memory only (`relay replay`, tests that do not restart). */
   store?: StateStore;
   log?: Logger;
@@ -70,9 +69,9 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   const ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rule(name)?.throttle, bucketOf: (a) => a.rule });
   const fanOut = new FanOut(enabled);
   const notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]! });
-  const deliver = new Deliver();
+  const deliver = new Deliver(ctx.deliver);
 
-  correlate.to(route).to(silence).to(person).to(aggregate).to(render).to(dedupe).to(ruleThrottle).to(fanOut).to(notifierThrottle).to(deliver).to(ctx.deliver);
+  correlate.to(route).to(silence).to(person).to(aggregate).to(render).to(dedupe).to(ruleThrottle).to(fanOut).to(notifierThrottle).to(deliver);
   toPerson.to(deliver);
   // Questions resume only now: one whose deadline passed while relay was down escalates at once.
   person.attach(store);

@@ -100,7 +100,7 @@ describe('the shipped rules on a realistic day', () => {
 
   it('sends a self-check (fields.probe) to no notifier, and counts it', () => {
     const sent: Alert[] = [];
-    const { pipeline } = composePipeline(asPlan(config), { clock: new ManualClock(0), deliver: { push: (a: Alert) => sent.push(a) } });
+    const { pipeline } = composePipeline(asPlan(config), { clock: new ManualClock(0), deliver: { enqueue: (a: Alert) => sent.push(a) } });
     const probe = { v: 1, id: 'probe-1', host: 'web01', user: 'root', runas_user: 'nobody', command: '/bin/true', argv: ['/bin/true'], probe: true };
     pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'accept: root /bin/true', fields: { ...probe, event: 'accept' } });
     pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'exit: root /bin/true', fields: { ...probe, event: 'exit', status: 0 } });

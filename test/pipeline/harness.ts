@@ -27,7 +27,7 @@ export function harness(yaml: string, opts: HarnessOptions = {}) {
   /** Clock time each alert in `sent` was delivered at. */
   const sentAt: number[] = [];
   const plan = parsePlan(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
-  const { pipeline } = composePipeline(plan, { clock, store: opts.store, log: opts.log, deliver: { push: (a: Alert) => {
+  const { pipeline } = composePipeline(plan, { clock, store: opts.store, log: opts.log, deliver: { enqueue: (a: Alert) => {
     sent.push(a);
     sentAt.push(clock.now());
   } } });

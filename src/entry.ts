@@ -1,0 +1,55 @@
+// Where every event enters the running pipeline: each listener's sink, and POST /events. Sudo events that
+// hosts forward inside syslog become sudo events here (believed only from trusted senders), sudo events are
+// recorded for `relay test-sudo`, parsers/ read the fields, and the event goes to the pipeline in force —
+// a reload puts the next one in place. Each syslog listener asks its pre-filter through `screen`.
+import type { ListenerConfig } from './config/schema.ts';
+import type { RelayEvent } from './event.ts';
+import type { Logger } from './log.ts';
+import type { FrameScreen } from './sources/source.ts';
+import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
+import { parseFields } from '../parsers/index.ts';
+import type { Pipeline } from './pipeline/pipeline.ts';
+
+/** What keeps the sudo events `relay test-sudo` shows. */
+export interface SudoRecorder {
+  recordSudo(event: RelayEvent): void;
+}
+
+export class Entry {
+  private pipeline: Pipeline | undefined;
+  private recorder: SudoRecorder | undefined;
+  private syslogSudo: SyslogWrappedSudo;
+
+  constructor(listeners: readonly ListenerConfig[], private readonly log: Logger) {
+    this.syslogSudo = this.unwrapperFor(listeners);
+  }
+
+  /** One event in: a listener's sink (a property, so it can be handed over as it is). */
+  readonly push = (received: RelayEvent): void => {
+    const event = this.syslogSudo.unwrap(received);
+    if (event === undefined) return;
+    if (event.kind === 'sudo') this.recorder?.recordSudo(event);
+    this.running().push(parseFields(event));
+  };
+
+  /** The pre-filter a syslog listener asks before it parses a frame. */
+  screen(listener: string): FrameScreen {
+    return (frame) => this.running().admits(listener, frame);
+  }
+
+  /** The pipeline events go to from now on (start, and each reload), with the listeners it was planned for. */
+  use(pipeline: Pipeline, listeners: readonly ListenerConfig[], recorder: SudoRecorder): void {
+    this.pipeline = pipeline;
+    this.recorder = recorder;
+    this.syslogSudo = this.unwrapperFor(listeners);
+  }
+
+  private running(): Pipeline {
+    if (!this.pipeline) throw new Error('App.start() has not run: the pipeline has not loaded its state yet');
+    return this.pipeline;
+  }
+
+  private unwrapperFor(listeners: readonly ListenerConfig[]): SyslogWrappedSudo {
+    return new SyslogWrappedSudo(listeners, this.log.child({ stage: 'syslog-sudo' }));
+  }
+}
