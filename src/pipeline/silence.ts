@@ -20,9 +20,11 @@ export class Silence extends Stage<Hit, Hit> {
   private unsaved = new Map<string, number>();
   private saveTimer: Timer | undefined;
 
-  constructor(config: readonly SilenceConfig[], private readonly clock: Clock) {
+  /** @param compiled the config silences' matchers, compiled by the plan (run-time ones are compiled when first seen) */
+  constructor(config: readonly SilenceConfig[], compiled: readonly SilenceMatcher[], private readonly clock: Clock) {
     super();
     this.fromConfig = config.map((s, i) => ({ id: `config:${i}`, match: s.match, starts: s.starts ?? 0, ends: s.ends, comment: s.comment }));
+    compiled.forEach((m, i) => this.compiled.set(`config:${i}`, m));
   }
 
   /** Run-time silences become visible (relay start); counts are saved there from now on. */

@@ -60,7 +60,7 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
     change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
     sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
   }, clock);
-  const silence = new Silence(config.silences, clock);
+  const silence = new Silence(config.silences, plan.silences, clock);
   const toPerson = new FanOut(enabled);
   const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
   const aggregate = new Aggregate(clock, limits.aggregate, store, new Map(plan.rules.map((r) => [r.config.name, r])), log);

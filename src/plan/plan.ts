@@ -9,6 +9,7 @@ import { ConfigError, deepFreeze } from '../config/load.ts';
 import type { FallbackRoute } from '../delivery/fallback.ts';
 import { compileRule, type CompiledRule } from '../pipeline/compiled-rule.ts';
 import { compilePrefilter, type FrameTest } from '../pipeline/prefilter.ts';
+import { compileSilenceMatch, type SilenceMatcher } from '../pipeline/silence-match.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 import { crossCheck } from './check-config.ts';
 import { tlsFileProblems } from './check-tls-files.ts';
@@ -19,6 +20,8 @@ export interface Plan {
   /** The config it was built from, frozen. */
   readonly config: Config;
   readonly rules: readonly CompiledRule[];
+  /** `silences:`, compiled, in config order. */
+  readonly silences: readonly SilenceMatcher[];
   /** The notifiers that can send (URL set), in config order. */
   readonly notifiers: ReadonlyMap<string, Notifier>;
   readonly fallbacks: ReadonlyMap<string, FallbackRoute>;
@@ -41,6 +44,9 @@ export function buildPlan(config: Config, reuse?: Plan): BuiltPlan {
   const problems: ConfigProblem[] = crossCheck(config);
   const rules: CompiledRule[] = [];
   config.rules.forEach((rule, i) => rules.push(compileRule(rule, i, problems)));
+  const ruleNames = config.rules.filter(Boolean).map((r) => r.name);
+  const silences: SilenceMatcher[] = [];
+  config.silences.forEach((s, i) => silences.push(compileSilenceMatch(s.match, ['silences', i, 'match'], problems, ruleNames)));
   const lent: NotifierReuse | undefined = reuse && { entries: reuse.config.notifiers, notifiers: reuse.notifiers };
   const { notifiers, fallbacks } = compileNotifiers(config, problems, lent);
   const prefilters = new Map<string, FrameTest | undefined>();
@@ -48,7 +54,7 @@ export function buildPlan(config: Config, reuse?: Plan): BuiltPlan {
   problems.push(...tlsFileProblems(config));
   const resources = declaredResources(config);
   checkResources(resources, problems);
-  return { plan: { config: deepFreeze(config), rules, notifiers, fallbacks, prefilters, resources }, problems };
+  return { plan: { config: deepFreeze(config), rules, silences, notifiers, fallbacks, prefilters, resources }, problems };
 }
 
 /**
