@@ -16,9 +16,9 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
-function timeOnce(): number {
+async function timeOnce(): Promise<number> {
   // A self-check, not an incident: marked so a relay reading these events sends them nowhere.
-  const r = runSudo(['-u', 'nobody', '/bin/true'], { env: { RELAY_PROBE: '1' } });
+  const r = await runSudo(['-u', 'nobody', '/bin/true'], { env: { RELAY_PROBE: '1' } });
   if (r.status !== 0) throw new Error(`sudo failed: ${r.stderr}`);
   return r.ms;
 }
@@ -36,14 +36,12 @@ try {
   // Same file, explicit sudoers lines included, minus only our line: the difference is the plugin.
   const without = withPlugin.toString('utf8').replace(/^Plugin relay_audit .*\n/m, '');
   const times = { with: [] as number[], without: [] as number[] };
-  for (let i = 0; i < 10; i++) timeOnce(); // warm the page cache
+  for (let i = 0; i < 10; i++) await timeOnce(); // warm the page cache
   for (let i = 0; i < runs; i++) {
     writeFileSync(guard.path, withPlugin);
-    times.with.push(timeOnce());
+    times.with.push(await timeOnce());
     writeFileSync(guard.path, without);
-    times.without.push(timeOnce());
-    // spawnSync blocks the event loop: let the listener accept and read before the next pair.
-    await new Promise((resolve) => setTimeout(resolve, 1));
+    times.without.push(await timeOnce());
   }
   await server.waitFor(() => true, 2 * (runs + 10), 2000).catch(() => undefined);
   const a = median(times.with);

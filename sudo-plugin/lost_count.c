@@ -3,6 +3,7 @@
  * gets the spool's checks: a root-owned single-link regular file, never followed through a symlink. */
 #define _GNU_SOURCE
 #include "lost_count.h"
+#include "sys_compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +18,7 @@ static int open_counter(const char *path, bool create) {
     int fd = open(path, O_RDWR | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | (create ? O_CREAT : 0), 0600);
     if (fd < 0) return -1;
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1 ||
+    if (compat_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1 ||
         flock(fd, LOCK_EX) != 0) {
         close(fd);
         return -1;

@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 #include "json_buf.h"
 #include "names.h"
 #include "options.h"
+#include "sys_compat.h"
 #include "transport.h"
 
 #define RELAY_AUDIT_VERSION "1.0.0"
@@ -70,7 +70,7 @@ static void make_id(void) {
     struct timespec ts;
     unsigned char rnd[8] = {0};
     clock_gettime(CLOCK_REALTIME, &ts);
-    if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+    if (compat_random(rnd, sizeof(rnd)) != (ssize_t)sizeof(rnd)) {
         unsigned long long x = (unsigned long long)ts.tv_nsec ^ ((unsigned long long)getpid() << 32);
         memcpy(rnd, &x, sizeof(rnd));
     }

@@ -5,6 +5,7 @@
 #include "transport.h"
 
 #include "lost_count.h"
+#include "sys_compat.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -68,8 +70,49 @@ static bool wait_writable(struct transport *t, int fd) {
     return rc > 0 || (rc < 0 && errno == EINTR);
 }
 
-/* True only if the whole line went out. A partially sent line is cut off by closing the connection;
- * relay drops an unterminated last line, and the full line goes to the spool instead. */
+/* Sends with the plugin's effective ids attached (SCM_CREDENTIALS): a receiver that reads credentials
+ * (syslog-ng's ${.unix.uid}) otherwise gets the kernel's default, the sender's real uid, which inside sudo
+ * is the calling user's. The kernel refuses ids a process does not hold (EPERM), so they cannot be forged;
+ * a receiver that does not ask for credentials never sees them. */
+static ssize_t send_with_creds(int fd, const char *data, size_t len) {
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+    union {
+        struct cmsghdr align;
+        char buf[CMSG_SPACE(sizeof(struct ucred))];
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf, .msg_controllen = sizeof(control.buf)};
+    struct cmsghdr *cmsg = CMSG_FIRSTHDR(&msg);
+    cmsg->cmsg_level = SOL_SOCKET;
+    cmsg->cmsg_type = SCM_CREDENTIALS;
+    cmsg->cmsg_len = CMSG_LEN(sizeof(struct ucred));
+    struct ucred cred = {.pid = getpid(), .uid = geteuid(), .gid = getegid()};
+    memcpy(CMSG_DATA(cmsg), &cred, sizeof(cred));
+    return sendmsg(fd, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
+/* Waits, within what is left of the budget, until the receiver has read every byte sent: a receiver that
+ * is stopped or hung still takes connections and bytes into its backlog, and would lose them if it died.
+ * False when bytes are still unread once the budget is spent (the line then goes to the spool as well;
+ * relay drops the same line seen twice by its id). */
+static bool wait_read(struct transport *t, int fd) {
+    for (;;) {
+        int unread = 0;
+        /* SIOCOUTQ, under the name both libcs' <sys/ioctl.h> give it: bytes the receiver has not read yet. */
+        if (ioctl(fd, TIOCOUTQ, &unread) != 0) return true; /* cannot tell: trust the send */
+        if (unread == 0) return true;
+        long long left = t->budget_ns - t->waited_ns;
+        if (left <= 0) return false;
+        long long step = left < 1000000LL ? left : 1000000LL;
+        struct timespec ts = {.tv_sec = 0, .tv_nsec = step};
+        long long start = now_ns();
+        nanosleep(&ts, NULL);
+        t->waited_ns += now_ns() - start;
+    }
+}
+
+/* True only if the whole line went out and the receiver read it. A partially sent line is cut off by
+ * closing the connection; relay drops an unterminated last line, and the full line goes to the spool. */
 static bool send_line(struct transport *t, const char *line, size_t len) {
     if (t->gave_up) return false;
     int fd = connect_socket(t->socket_path);
@@ -79,7 +122,7 @@ static bool send_line(struct transport *t, const char *line, size_t len) {
     }
     size_t off = 0;
     while (off < len) {
-        ssize_t n = send(fd, line + off, len - off, MSG_NOSIGNAL | MSG_DONTWAIT);
+        ssize_t n = send_with_creds(fd, line + off, len - off);
         if (n > 0) {
             off += (size_t)n;
         } else if (n < 0 && errno == EINTR) {
@@ -90,9 +133,10 @@ static bool send_line(struct transport *t, const char *line, size_t len) {
             break;
         }
     }
+    bool read = off == len && wait_read(t, fd);
     close(fd);
-    if (off < len) t->gave_up = true;
-    return off == len;
+    if (!read) t->gave_up = true;
+    return read;
 }
 
 static int open_spool(const char *path) {
@@ -115,7 +159,7 @@ static int open_spool(const char *path) {
     /* Refuse anything but our own single-link regular file: appending to a planted hard link would
      * write into another file. */
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
+    if (compat_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() || st.st_nlink != 1) {
         close(fd);
         return -1;
     }
@@ -136,7 +180,7 @@ static void lock_briefly(int fd) {
 /* True if relay renamed the spool away (to collect it) after we opened it: write to the new file. */
 static bool spool_moved(int fd, const char *path) {
     struct stat a, b;
-    if (fstat(fd, &a) != 0 || stat(path, &b) != 0) return true;
+    if (compat_fstat(fd, &a) != 0 || compat_stat(path, &b) != 0) return true;
     return a.st_dev != b.st_dev || a.st_ino != b.st_ino;
 }
 
@@ -155,7 +199,7 @@ static bool spool_line(struct transport *t, const char *line, size_t len) {
     if (fd < 0) return false;
     struct stat st;
     ssize_t n = -1;
-    if (fstat(fd, &st) == 0 && st.st_size + (long long)len <= t->spool_max) {
+    if (compat_fstat(fd, &st) == 0 && st.st_size + (long long)len <= t->spool_max) {
         do {
             n = write(fd, line, len);
         } while (n < 0 && errno == EINTR);

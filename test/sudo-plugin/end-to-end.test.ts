@@ -85,7 +85,7 @@ state_dir: ${join(dir, 'state')}
       { runas: 'root', command: ['/bin/sh', '-c', 'kill -TERM $$'], shown: "/bin/sh -c 'kill -TERM $$'", status: null, outcome: 'killed by SIGTERM' },
     ])('one alert for sudo -u $runas $command with its outcome ($outcome)', async ({ runas, command, shown, status, outcome }) => {
       const before = sink.received.length;
-      expect(runSudo(['-u', runas, ...command]).status).toBe(status);
+      expect((await runSudo(['-u', runas, ...command])).status).toBe(status);
       const alert = await alertFor(shown);
       expect(alert.title).toBe(`root as ${runas}`);
       expect(alert.message).toBe(`root ran ${shown} as ${runas} on ${hostname()}: ${outcome}`);
@@ -93,14 +93,14 @@ state_dir: ${join(dir, 'state')}
     });
 
     it('one alert with the reason for a command that does not exist', async () => {
-      expect(runSudo(['/nonexistent-relay-e2e']).status).not.toBe(0);
+      expect((await runSudo(['/nonexistent-relay-e2e'])).status).not.toBe(0);
       const alert = await alertFor('/nonexistent-relay-e2e');
       expect(alert.message).toContain('rejected: /nonexistent-relay-e2e: command not found');
     });
   });
 
   it('with relay stopped, sudo still works and its events are delivered once after relay starts', async () => {
-    const run = runSudo(['/bin/echo', 'while-relay-was-down']);
+    const run = await runSudo(['/bin/echo', 'while-relay-was-down']);
     expect(run.status).toBe(0);
     const app = await startRelay();
     try {

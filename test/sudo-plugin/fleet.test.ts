@@ -105,7 +105,7 @@ state_dir: ${join(dir, 'state')}
    * before it has been processed, so "exactly one" can be counted.
    */
   async function barrier(tag: string): Promise<void> {
-    expect(runSudo(['/bin/true', `barrier-${tag}`]).status).toBe(0);
+    expect((await runSudo(['/bin/true', `barrier-${tag}`])).status).toBe(0);
     await alertsFor(`barrier-${tag}`);
   }
 
@@ -136,9 +136,9 @@ state_dir: ${join(dir, 'state')}
   });
 
   it('sudo true, sudo false and a rejected command: one correlated alert each, naming the host and the outcome', async () => {
-    expect(runSudo(['/bin/true', 'fleet-true']).status).toBe(0);
-    expect(runSudo(['/bin/false', 'fleet-false']).status).toBe(1);
-    expect(runSudo(['/nonexistent/fleet-reject']).status).not.toBe(0);
+    expect((await runSudo(['/bin/true', 'fleet-true'])).status).toBe(0);
+    expect((await runSudo(['/bin/false', 'fleet-false'])).status).toBe(1);
+    expect((await runSudo(['/nonexistent/fleet-reject'])).status).not.toBe(0);
     const [t] = await alertsFor('fleet-true');
     const [f] = await alertsFor('fleet-false');
     const [r] = await alertsFor('/nonexistent/fleet-reject');
@@ -152,7 +152,8 @@ state_dir: ${join(dir, 'state')}
 
   it('with relay stopped sudo runs at full speed (nothing waits or spools); after relay returns every call arrives once', async () => {
     await stopRelay();
-    const runs = Array.from({ length: 5 }, (_, i) => runSudo(['/bin/true', `relay-down-${i}`]));
+    const runs = [];
+    for (let i = 0; i < 5; i++) runs.push(await runSudo(['/bin/true', `relay-down-${i}`]));
     for (const run of runs) {
       expect(run.status).toBe(0);
       expect(run.stderr).toBe('');
@@ -168,7 +169,7 @@ state_dir: ${join(dir, 'state')}
 
   it('with the host syslog-ng stopped the plugin spools; after syslog-ng returns every call arrives once', async () => {
     await host.halt();
-    for (let i = 0; i < 3; i++) expect(runSudo(['/bin/true', `sng-down-${i}`]).status).toBe(0);
+    for (let i = 0; i < 3; i++) expect((await runSudo(['/bin/true', `sng-down-${i}`])).status).toBe(0);
     const spooled = readFileSync(join(host.dir, 'spool', 'sudo.jsonl'), 'utf8').trim().split('\n');
     expect(spooled.map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['accept', 'exit', 'accept', 'exit', 'accept', 'exit']);
     await host.start();
@@ -183,12 +184,12 @@ state_dir: ${join(dir, 'state')}
   it('a spool renamed away while syslog-ng runs (as relay-sudo-spool.logrotate does) loses and repeats nothing', async () => {
     const spool = join(host.dir, 'spool', 'sudo.jsonl');
     await host.halt();
-    expect(runSudo(['/bin/true', 'rotate-before']).status).toBe(0);
+    expect((await runSudo(['/bin/true', 'rotate-before'])).status).toBe(0);
     await host.start();
     await alertsFor('rotate-before');
     renameSync(spool, `${spool}.1`);
     await host.halt();
-    expect(runSudo(['/bin/true', 'rotate-after']).status).toBe(0);
+    expect((await runSudo(['/bin/true', 'rotate-after'])).status).toBe(0);
     await host.start();
     await alertsFor('rotate-after');
     await barrier('rotated');

@@ -32,7 +32,7 @@ describeWithSudo('sudo-plugin install.sh / uninstall.sh', () => {
     prefix = join(dir, 'usr');
   };
 
-  it('restores sudo.conf byte for byte after two installs, and removes the directories it created', () => {
+  it('restores sudo.conf byte for byte after two installs, and removes the directories it created', async () => {
     fresh();
     writeFileSync(conf, BEFORE);
     installPlugin(prefix, { socket: join(dir, 'a.sock') });
@@ -45,17 +45,17 @@ describeWithSudo('sudo-plugin install.sh / uninstall.sh', () => {
     expect(readFileSync(conf, 'utf8')).toBe(BEFORE);
     expect(existsSync(prefix)).toBe(false);
     expect(existsSync(`${conf}.relay-orig`) || existsSync(`${conf}.relay-install`)).toBe(false);
-    expect(runSudo(['-n', '/bin/true']).status).toBe(0);
+    expect((await runSudo(['-n', '/bin/true'])).status).toBe(0);
   });
 
-  it('removes sudo.conf again when there was none', () => {
+  it('removes sudo.conf again when there was none', async () => {
     fresh();
     rmSync(conf);
     installPlugin(prefix, { socket: join(dir, 's.sock') });
     expect(existsSync(conf)).toBe(true);
     uninstallPlugin(prefix);
     expect(existsSync(conf)).toBe(false);
-    expect(runSudo(['-n', '/bin/true']).status).toBe(0);
+    expect((await runSudo(['-n', '/bin/true'])).status).toBe(0);
   });
 
   it('when sudo.conf changed after install, removes only relay\'s line; keeps a directory that is not empty', () => {

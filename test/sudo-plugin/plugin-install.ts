@@ -1,6 +1,6 @@
 // Builds relay_audit.so and registers it through sudo-plugin/install.sh (the way a host installs it),
 // so every test run also exercises the guarded installer.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const pluginDir = fileURLToPath(new URL('../../sudo-plugin/', import.meta.url));
@@ -26,11 +26,18 @@ export interface SudoRun {
  * Runs sudo with `args`, as `asUser` (through runuser) when given, with `env` added to the environment;
  * cwd /tmp so events are predictable.
  */
-export function runSudo(args: readonly string[], opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}): SudoRun {
+export function runSudo(args: readonly string[], opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SudoRun> {
   const { asUser, env } = opts;
   const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', 'sudo', ...args]] : ['sudo', [...args]];
   const start = process.hrtime.bigint();
-  const r = spawnSync(cmd as string, argv as string[], { cwd: '/tmp', env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  return { status: r.status, stderr: r.stderr, ms };
+  // Asynchronous: a receiver in this process (a line server, an in-process relay) must be able to read
+  // while sudo runs, as relay or syslog-ng does on a host; the plugin waits for its lines to be read.
+  const child = spawn(cmd as string, argv as string[], { cwd: '/tmp', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout.resume();
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 }));
+  });
 }

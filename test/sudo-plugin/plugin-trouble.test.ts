@@ -39,13 +39,13 @@ describeWithSudo('relay_audit plugin: lost lines and ignored options', () => {
     rmSync(socket, { force: true });
     // install.sh's own check ran sudo (and lost its lines) already: count from here.
     rmSync(`${spool}.lost`, { force: true });
-    expect(runSudo(['-u', 'nobody', '/bin/true']).status).toBe(0);
+    expect((await runSudo(['-u', 'nobody', '/bin/true'])).status).toBe(0);
     expect(existsSync(spool) ? readFileSync(spool, 'utf8') : '').toBe('');
     expect(readFileSync(`${spool}.lost`, 'utf8')).toBe('2\n');
 
     const server = await startLineServer(socket);
     try {
-      expect(runSudo(['-u', 'nobody', '/bin/true']).status).toBe(0);
+      expect((await runSudo(['-u', 'nobody', '/bin/true'])).status).toBe(0);
       const [accept, exit] = await server.waitFor(() => true, 2);
       expect(parseSudoEvent(accept!.line).ok).toBe(true);
       expect(accept!.event).toMatchObject({ event: 'accept', lost: 2, ignored_options: 2, ignored_option_names: ['timout_ms', 'max_args'] });

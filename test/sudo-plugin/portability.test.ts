@@ -10,7 +10,7 @@ import { pluginDir } from './plugin-install.ts';
 
 const SUDO_PLUGIN_H = '/usr/include/sudo_plugin.h';
 
-describeWithTools(['musl-gcc', 'make', 'cc', 'nm'], 'relay_audit plugin portability', () => {
+describeWithTools(['musl-gcc', 'make', 'cc', 'nm', 'objdump'], 'relay_audit plugin portability', () => {
   let dir: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'relay-plugin-port-'));
@@ -29,6 +29,16 @@ describeWithTools(['musl-gcc', 'make', 'cc', 'nm'], 'relay_audit plugin portabil
     expect(exported).toMatch(/ D relay_audit$/m);
     const needed = execFileSync('nm', ['-D', '--undefined-only', so], { encoding: 'utf8' });
     expect(needed).not.toMatch(/strerrorname_np|sigabbrev_np/);
+  });
+
+  it('built here, needs no glibc symbol version above 2.17: one .so loads on RHEL 7/8, Ubuntu 20.04 and Debian 12', () => {
+    const src = join(dir, 'glibc');
+    cpSync(pluginDir, src, { recursive: true, filter: (p) => !/\.(o|so)$/.test(p) });
+    execFileSync('make', ['-s', '-C', src, 'relay_audit.so', 'CFLAGS=-O2 -Werror'], { stdio: 'pipe' });
+    const symbols = execFileSync('objdump', ['-T', join(src, 'relay_audit.so')], { encoding: 'utf8' });
+    const versions = [...new Set([...symbols.matchAll(/\bGLIBC_(\d+)\.(\d+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const))];
+    expect(versions.length).toBeGreaterThan(0);
+    expect(versions.filter(([major, minor]) => major > 2 || (major === 2 && minor > 17))).toEqual([]);
   });
 
   it('names every errno and signal as glibc 2.32+ does (strerrorname_np, sigabbrev_np)', () => {

@@ -58,7 +58,7 @@ describeWithSudo('relay_audit sudo plugin', () => {
   async function eventsOf(args: string[], count: number, opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}) {
     server ??= await startLineServer(socket);
     const before = server.received.length;
-    const run = runSudo(args, opts);
+    const run = await runSudo(args, opts);
     await server.waitFor(() => server!.received.length > before);
     const id = server.received[before]!.event.id;
     const events = await server.waitFor((e) => e.id === id, count);
@@ -180,7 +180,7 @@ describeWithSudo('relay_audit sudo plugin', () => {
 
   it('without a listener, sudo still succeeds and the events land in the spool (0600)', async () => {
     rmSync(socket, { force: true });
-    const run = runSudo(['-u', 'nobody', '/bin/true']);
+    const run = await runSudo(['-u', 'nobody', '/bin/true']);
     expect(run.status).toBe(0);
     expect(run.stderr).toBe('');
     expect(statSync(spool).mode & 0o777).toBe(0o600);
@@ -198,9 +198,9 @@ describeWithSudo('relay_audit sudo plugin', () => {
     try {
       server = await startLineServer(socket, { stalled: true });
       const big = Array.from({ length: 200 }, (_, i) => `${i}`.padEnd(4000, 'x'));
-      const run = runSudo(['-u', 'nobody', '/bin/true', ...big]);
+      const run = await runSudo(['-u', 'nobody', '/bin/true', ...big]);
       expect(run.status).toBe(0);
-      const baseline = runSudo(['-u', 'nobody', '/bin/true']);
+      const baseline = await runSudo(['-u', 'nobody', '/bin/true']);
       expect(run.ms).toBeLessThan(baseline.ms + timeoutMs + 500);
       // Both events of the stalled call were spooled whole (the first one cut off mid-line on the socket).
       const lines = readFileSync(spool, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);

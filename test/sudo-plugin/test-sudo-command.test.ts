@@ -66,7 +66,7 @@ state_dir: ./state
       expect(r.stdout).toMatch(/accept\s+root \/bin\/true/);
       expect(r.code).toBe(0);
       // The same call unmarked, after it: once its alert arrived, the probe's would have come first.
-      expect(runSudo(['-u', 'nobody', '/bin/true']).status).toBe(0);
+      expect((await runSudo(['-u', 'nobody', '/bin/true'])).status).toBe(0);
       await sink.waitFor(1);
       expect(sink.json<{ message: string }>().map((a) => a.message)).toEqual([expect.stringMatching(/^root ran \/bin\/true as nobody/)]);
     } finally {
