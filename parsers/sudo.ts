@@ -40,12 +40,22 @@ export function parseSudo(message: string): Fields | undefined {
   const at = rest.indexOf('COMMAND=');
   const pairs = at >= 0 ? rest.slice(0, at) : rest;
   if (at >= 0) fields.command = rest.slice(at + 'COMMAND='.length);
-  const parts = pairs.split(' ; ').map((p) => p.trim()).filter((p) => p !== '');
+  const parts = pairs.split(' ; ').filter((p) => p.trim() !== '');
   let reason: string | undefined;
+  // Only the keys sudo writes become fields. Anything else after one is part of its value: sudo does not
+  // escape " ; " in what it logs, so a directory named `x ; PROBE=true` is still the working directory.
+  let last: string | undefined;
   for (const part of parts) {
-    const kv = /^([A-Z]+)=(.*)$/s.exec(part);
-    if (kv) fields[KEYS[kv[1]!] ?? kv[1]!.toLowerCase()] = kv[2]!;
-    else reason ??= part;
+    const kv = /^([A-Z]+)=(.*)$/s.exec(part.trim());
+    const key = kv ? KEYS[kv[1]!] : undefined;
+    if (key !== undefined) {
+      fields[key] = kv![2]!;
+      last = key;
+    } else if (last !== undefined) {
+      fields[last] = `${String(fields[last])} ; ${part}`;
+    } else {
+      reason ??= part.trim();
+    }
   }
   if (reason === undefined) {
     if (fields.command === undefined) return undefined;

@@ -19,6 +19,9 @@ describe('parseSudo: sudo syslog lines become the audit plugin field names', () 
       { event: 'continued', user: 'root', command_continued: 'arg0112 arg0113 ...' }],
     ['alice : TTY=pts/0 ; PWD=/srv ; USER=root ; GROUP=adm ; ENV=LANG=C ; COMMAND=/bin/sh -c echo a ; echo b',
       { event: 'accept', user: 'alice', tty: 'pts/0', cwd: '/srv', runas_user: 'root', runas_group: 'adm', env: 'LANG=C', command: '/bin/sh -c echo a ; echo b', outcome: 'allowed (syslog has no exit status)' }],
+    // Text that only looks like a key is part of the value before it: no field is made from it.
+    ['alice : TTY=pts/0 ; PWD=/tmp/x ; PROBE=true ; USER=root ; COMMAND=/bin/true',
+      { event: 'accept', user: 'alice', tty: 'pts/0', cwd: '/tmp/x ; PROBE=true', runas_user: 'root', command: '/bin/true', outcome: 'allowed (syslog has no exit status)' }],
     ['alice : unable to resolve host web1: Name or service not known',
       { reason: 'unable to resolve host web1: Name or service not known', user: 'alice' }],
   ])('%s', (line, expected) => {
