@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.ts';
 import { configProblems } from '../helpers/config-problems.ts';
 import { closest, editDistance } from '../../src/config/did-you-mean.ts';
 

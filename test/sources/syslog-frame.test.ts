@@ -184,11 +184,11 @@ describe('syslogEvent properties', () => {
   it('round-trips any structured data through RFC 5424 escaping', () => {
     const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
     const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), { minKeys: 1, maxKeys: 3 });
-    const escape = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
+    const escapeSd = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
     fc.assert(
       fc.property(sd, fc.string({ maxLength: 40 }), (data, msg) => {
         const encoded = Object.entries(data)
-          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escape(v)}"`).join('')}]`)
+          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escapeSd(v)}"`).join('')}]`)
           .join('');
         const ev = parse(`<14>1 2026-11-23T10:00:00Z h app - - ${encoded} ${msg}`);
         expect(ev.parseError).toBeUndefined();
