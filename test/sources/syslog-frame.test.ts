@@ -109,12 +109,14 @@ describe('syslogEvent on long frames', () => {
     );
   });
 
-  it('parses 64 KB of spaces in any header position in well under a second', () => {
+  it('parses 64 KB of spaces in any header position in well under a second of CPU', () => {
     const spaces = ' '.repeat(65_000);
     for (const line of [`<13>Nov 23 10:00:00${spaces}x`, `<13>1 - - - - - -${spaces}`, `<13>${spaces}1`, `${spaces}x`]) {
-      const t = performance.now();
+      // This process's CPU time, which other processes' load on the machine does not stretch as it does wall time.
+      const t = process.cpuUsage();
       parse(line);
-      expect(performance.now() - t).toBeLessThan(500);
+      const { user, system } = process.cpuUsage(t);
+      expect((user + system) / 1000).toBeLessThan(500);
     }
   });
 });
