@@ -3,19 +3,19 @@
 import { describe, expect, it, vi } from 'vitest';
 import { WAIT_TIMEOUT_MS } from './wait-timeout.ts';
 
-const after = (ms: number) => {
+const readyAfter = (ms: number) => {
   const at = performance.now() + ms;
   return () => performance.now() >= at;
 };
 
 describe('waits that hold on a loaded machine', () => {
   it('vi.waitFor without a timeout waits past 1 s', async () => {
-    const ready = after(1500);
+    const ready = readyAfter(1500);
     await vi.waitFor(() => expect(ready()).toBe(true));
   });
 
   it('vi.waitUntil without a timeout waits past 1 s, also with only an interval named', async () => {
-    const ready = after(1500);
+    const ready = readyAfter(1500);
     await expect(vi.waitUntil(ready, { interval: 100 })).resolves.toBe(true);
   });
 
