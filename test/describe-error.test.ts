@@ -42,9 +42,7 @@ describe('describeError', () => {
 
 describe('a failed HTTP send names its cause', () => {
   const servers: net.Server[] = [];
-  afterEach(() => {
-    for (const s of servers.splice(0)) s.close();
-  });
+  afterEach(() => servers.splice(0).forEach((s) => s.close()));
   async function serve(onConnection: (s: net.Socket) => void): Promise<number> {
     const server = net.createServer(onConnection);
     servers.push(server);

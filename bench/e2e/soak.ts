@@ -127,7 +127,7 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
         if (f.udp) datagrams.push(new Promise((r, j) => udp.send(f.text, relay.port, '127.0.0.1', (e) => (e ? j(e) : r()))));
         else tcp[sent % TCP_CONNS]!.push(f.text);
       }
-      for (const [c, lines] of tcp.entries()) if (lines.length) conns[c]!.write(lines.join(''));
+      tcp.forEach((lines, c) => lines.length && conns[c]!.write(lines.join('')));
       await Promise.all(datagrams);
       await new Promise((r) => setTimeout(r, 10));
     }
