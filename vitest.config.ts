@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // vi.waitFor and vi.waitUntil wait 10 s by default instead of vitest's 1 s (see the file).
+    setupFiles: ['test/helpers/wait-timeout.ts'],
     projects: [
       { extends: true, test: { name: 'relay', include: ['test/**/*.test.ts'], exclude: ['test/sudo-plugin/**', ...HEAVY] } },
       // The real-sudo tests rewrite the machine's /etc/sudo.conf: one file at a time, after the rest.

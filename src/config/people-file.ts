@@ -55,7 +55,7 @@ const CSV_COLUMNS = new Set(['user', 'name', 'slack', 'email', 'pronoun', 'hosts
 function fromCsv(text: string, file: string): PeopleFileResult {
   const rows = parseCsv(text);
   const [header, ...body] = rows;
-  if (!header || !header.cells.includes('user')) return { ok: false, problems: [{ file, line: 1, col: 1, message: 'a CSV people_file needs a header row with a user column: user,name,slack,email,pronoun,hosts' }] };
+  if (!header?.cells.includes('user')) return { ok: false, problems: [{ file, line: 1, col: 1, message: 'a CSV people_file needs a header row with a user column: user,name,slack,email,pronoun,hosts' }] };
   const problems: LocatedProblem[] = [];
   const people: Record<string, unknown> = {};
   const owners: Record<string, string[]> = {};

@@ -7,7 +7,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { AnswerResult } from './ask.ts';
 
 export function respondInSlack(responseUrl: string | undefined, result: AnswerResult, log: FastifyBaseLogger): void {
-  if (!responseUrl || !responseUrl.startsWith(`${endpoint('slackHooks')}/`)) return;
+  if (!responseUrl?.startsWith(`${endpoint('slackHooks')}/`)) return;
   const body = result.ok
     ? {
       replace_original: true,

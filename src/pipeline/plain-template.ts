@@ -51,7 +51,7 @@ function lookup(view: Record<string, unknown>, path: readonly string[]): unknown
   for (const key of path) {
     if (value === null || value === undefined) break;
     const next = (value as Record<string, unknown>)[key];
-    if (next !== null && next !== undefined && !Object.prototype.hasOwnProperty.call(value, key)) return REFUSED;
+    if (next !== null && next !== undefined && !Object.hasOwn(value, key)) return REFUSED;
     value = next;
   }
   if (typeof value === 'function') value = (value as (this: unknown) => unknown).call(view);

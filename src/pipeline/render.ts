@@ -2,7 +2,6 @@
 // more than one event, a summary saying how many, per key, with a few samples — counts are never left out.
 import { randomUUID } from 'node:crypto';
 import { countedTitle, type Alert } from '../alert.ts';
-import type { MessageType } from '../message-type.ts';
 import { formatDuration } from '../config/duration.ts';
 import { templateView } from './fields.ts';
 import type { Batch, Hit } from './hit.ts';

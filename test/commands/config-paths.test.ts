@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI, runCli, TSX } from '../helpers/run-cli.ts';
+import { CLI, runCli, TS_NODE_ARGS } from '../helpers/run-cli.ts';
 
 describe('config paths from another directory', () => {
   const root = mkdtempSync(join(tmpdir(), 'relay-cfgdir-'));
@@ -24,7 +24,10 @@ state_dir: ./var
 `);
 
   it('relay run --config keeps socket and state beside the config; test-sudo finds the socket; both name the config', async () => {
-    const child = spawn(TSX, [CLI, 'run', '--config', config], { cwd: elsewhere, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'run', '--config', config], {
+      cwd: elsewhere,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let log = '';
     try {
       await new Promise<void>((resolve, reject) => {

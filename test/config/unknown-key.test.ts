@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/plan/load-plan.ts';
 import { configProblems } from '../helpers/config-problems.ts';
 import { closest, editDistance } from '../../src/config/did-you-mean.ts';
 

@@ -63,7 +63,7 @@ describe("a lane's loop", () => {
     };
     const d = new Dispatcher([createNotifier('hook', hook.url())], DELIVERY, outbox, clock, silentLogger);
     d.enqueue(alert(1));
-    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1']), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1']), { timeout: 10_000, interval: 5 });
     expect(clock.pending()).toBe(0);
     hook.answer('t1');
     await d.drain(1000);
@@ -73,19 +73,19 @@ describe("a lane's loop", () => {
     const d = new Dispatcher([createNotifier('hook', hook.url())], DELIVERY, outbox, clock, silentLogger);
     // One answered send ends the first round: the lane may then have two in flight.
     d.enqueue(alert(1));
-    await vi.waitFor(() => expect(hook.held.has('t1')).toBe(true), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(hook.held.has('t1')).toBe(true), { timeout: 10_000, interval: 5 });
     hook.answer('t1');
-    await vi.waitFor(() => expect(d.stats.sent).toBe(1), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(d.stats.sent).toBe(1), { timeout: 10_000, interval: 5 });
     expect(d.notifierStats().get('hook')!.concurrency).toBe(2);
 
     d.enqueue(alert(2));
-    await vi.waitFor(() => expect(hook.held.has('t2')).toBe(true), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(hook.held.has('t2')).toBe(true), { timeout: 10_000, interval: 5 });
     d.enqueue(alert(3));
-    await vi.waitFor(() => expect(hook.held.has('t3')).toBe(true), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(hook.held.has('t3')).toBe(true), { timeout: 10_000, interval: 5 });
     expect(d.stats.sent).toBe(1);
     hook.answer('t2');
     hook.answer('t3');
-    await vi.waitFor(() => expect(d.stats.sent).toBe(3), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(d.stats.sent).toBe(3), { timeout: 10_000, interval: 5 });
     await d.drain(1000);
   });
 
@@ -96,16 +96,16 @@ describe("a lane's loop", () => {
     outbox.rows = (seqs) => (reads.push('rows'), rows(seqs));
     const d = new Dispatcher([createNotifier('hook', hook.url())], DELIVERY, outbox, clock, silentLogger);
     d.enqueue(alert(1));
-    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1']), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1']), { timeout: 10_000, interval: 5 });
     expect(reads).toEqual([]);
     // t1 is still in flight (a limit of one at first): t2 joins a lane that holds a row, and goes after t1's
     // answer, read from the outbox.
     d.enqueue(alert(2));
     hook.answer('t1');
-    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1', 't2']), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect([...hook.held.keys()]).toEqual(['t1', 't2']), { timeout: 10_000, interval: 5 });
     expect(reads).toContain('rows');
     hook.answer('t2');
-    await vi.waitFor(() => expect(d.stats.sent).toBe(2), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(d.stats.sent).toBe(2), { timeout: 10_000, interval: 5 });
     await d.drain(1000);
   });
 });

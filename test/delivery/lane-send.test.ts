@@ -28,10 +28,11 @@ describe('a send', () => {
   const hook = () => createNotifier('hook', `json://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
 
   it('with no answer within delivery.timeout is cut off, and its row waits for a retry', async () => {
-    const d = new Dispatcher([hook()], { ...DELIVERY, timeout: 50 }, outbox, new ManualClock(1000), silentLogger);
+    // delivery.timeout runs on real time: long enough for the request to reach the server on a loaded machine.
+    const d = new Dispatcher([hook()], { ...DELIVERY, timeout: 1000 }, outbox, new ManualClock(1000), silentLogger);
     d.enqueue(alert(1));
-    await vi.waitFor(() => expect(outbox.head('hook')[0]?.attempts).toBe(1), { timeout: 5000, interval: 5 });
-    expect(arrived).toHaveLength(1);
+    await vi.waitFor(() => expect(arrived).toHaveLength(1), { timeout: 10_000, interval: 5 });
+    await vi.waitFor(() => expect(outbox.head('hook')[0]?.attempts).toBe(1), { timeout: 10_000, interval: 5 });
     expect(outbox.head('hook')[0]).toMatchObject({ alertId: 'a1', lastError: expect.stringContaining('timed out') });
     expect(outbox.head('hook')[0]!.nextAttemptAt).toBeGreaterThan(1000);
     await d.drain(0);
@@ -41,7 +42,7 @@ describe('a send', () => {
     const clock = new ManualClock(1000);
     const d = new Dispatcher([hook()], DELIVERY, outbox, clock, silentLogger);
     d.enqueue(alert(1));
-    await vi.waitFor(() => expect(arrived).toHaveLength(1), { timeout: 5000, interval: 5 });
+    await vi.waitFor(() => expect(arrived).toHaveLength(1), { timeout: 10_000, interval: 5 });
     const draining = d.drain(0);
     clock.advance(0);
     expect(await draining).toBe(1);

@@ -13,7 +13,7 @@ import { alert } from '../delivery/fixtures.ts';
 
 /** Whether outbox.db itself (not its WAL) holds `text`: only a checkpoint writes there. */
 const inMainFile = (dir: string, text: string) => readFileSync(join(dir, 'outbox.db')).includes(text);
-const WAIT = { timeout: 5000, interval: 5 };
+const WAIT = { timeout: 10_000, interval: 5 };
 
 describe('the outbox with a sync interval', () => {
   let dir: string;

@@ -53,7 +53,9 @@ describe('ask: was this you?', () => {
     expect(world.ops.received).toHaveLength(0);
   });
 
-  it('"not me" through the page: the GET only shows the question; the POST tells security within a second', async () => {
+  // "At once" below: relay's clock (a ManualClock) never moves, so an escalation held by any of relay's timers
+  // (the question's deadline, a digest, a retry) would never arrive; the wait only covers loopback I/O.
+  it('"not me" through the page: the GET only shows the question; the POST tells security at once', async () => {
     const { mail } = await asked();
     const link = mailLink(mail, 'no');
     const page = await fetch(link);
@@ -64,24 +66,20 @@ describe('ask: was this you?', () => {
     // Fetching the link (a mail scanner, an unfurler) answered nothing.
     expect(app.asker!.list()[0]!.status).toBe('pending');
     const token = new URL(link).searchParams.get('t')!;
-    const started = Date.now();
     const done = await fetch(new URL('/answer', link), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
     expect(done.status).toBe(200);
-    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), { timeout: 1000 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), WAIT);
     const [alert] = world.security.json<{ title: string; message: string }>();
     expect(alert!.title).toBe(`alice says she did not run ${CMD} on web1`);
     expect(alert!.message).toContain('answered "no, not me"');
     expect(alert!.message).toContain('through the answer page');
   });
 
-  it('"not me" through a signed Slack button tells security within a second', async () => {
+  it('"not me" through a signed Slack button tells security at once', async () => {
     const { dm } = await asked();
-    const started = Date.now();
     const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no', value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000) });
     expect(res.status).toBe(200);
-    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), { timeout: 1000 });
-    expect(Date.now() - started).toBeLessThan(1000);
+    await vi.waitFor(() => expect(world.security.received).toHaveLength(1), WAIT);
     expect(world.security.json<{ title: string; message: string }>()[0]!.title).toBe(`alice says she did not run ${CMD} on web1`);
   });
 

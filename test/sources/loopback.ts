@@ -1,5 +1,5 @@
 // Test kit for listener tests on real loopback sockets: collect events and wait on them (never on time).
-import net from 'node:net';
+import type net from 'node:net';
 import type { RelayEvent } from '../../src/event.ts';
 
 export class EventCollector {

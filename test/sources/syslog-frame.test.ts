@@ -109,12 +109,14 @@ describe('syslogEvent on long frames', () => {
     );
   });
 
-  it('parses 64 KB of spaces in any header position in well under a second', () => {
+  it('parses 64 KB of spaces in any header position in well under a second of CPU', () => {
     const spaces = ' '.repeat(65_000);
     for (const line of [`<13>Nov 23 10:00:00${spaces}x`, `<13>1 - - - - - -${spaces}`, `<13>${spaces}1`, `${spaces}x`]) {
-      const t = performance.now();
+      // This process's CPU time, which other processes' load on the machine does not stretch as it does wall time.
+      const t = process.cpuUsage();
       parse(line);
-      expect(performance.now() - t).toBeLessThan(500);
+      const { user, system } = process.cpuUsage(t);
+      expect((user + system) / 1000).toBeLessThan(500);
     }
   });
 });
@@ -184,11 +186,11 @@ describe('syslogEvent properties', () => {
   it('round-trips any structured data through RFC 5424 escaping', () => {
     const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
     const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), { minKeys: 1, maxKeys: 3 });
-    const escape = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
+    const escapeSd = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
     fc.assert(
       fc.property(sd, fc.string({ maxLength: 40 }), (data, msg) => {
         const encoded = Object.entries(data)
-          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escape(v)}"`).join('')}]`)
+          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escapeSd(v)}"`).join('')}]`)
           .join('');
         const ev = parse(`<14>1 2026-11-23T10:00:00Z h app - - ${encoded} ${msg}`);
         expect(ev.parseError).toBeUndefined();

@@ -94,7 +94,8 @@ describe('TcpSource', () => {
   });
 
   it('closes a connection that stays idle longer than idle_timeout', async () => {
-    const { source, events, open } = await listen({ idle_timeout: '150ms' });
+    // idle_timeout runs on real time: long enough that the steps before the idling hold on a loaded machine.
+    const { source, events, open } = await listen({ idle_timeout: '1s' });
     const c = await open();
     c.write('<13>1 - h app - - - before idling\n');
     await events.waitForMessage('before idling');

@@ -49,7 +49,7 @@ export async function startLineServer(path: string, opts: { stalled?: boolean } 
   });
   return {
     received,
-    waitFor(pred, count = 1, timeoutMs = 5000) {
+    waitFor(pred, count = 1, timeoutMs = 10_000) {
       return new Promise((resolve, reject) => {
         const check = (): boolean => {
           const hits = received.filter((r) => pred(r.event));

@@ -1,7 +1,7 @@
 // The plugin builds beyond Debian's glibc: with musl (no strerrorname_np/sigabbrev_np, as on RHEL 8's
 // glibc 2.28 and Ubuntu 20.04), and its own errno/signal name tables say what glibc's functions say.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';

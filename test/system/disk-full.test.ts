@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { freePort, sendTcp } from '../helpers/net.ts';
-import { CLI, TSX } from '../helpers/run-cli.ts';
+import { CLI, TS_NODE_ARGS } from '../helpers/run-cli.ts';
 import { describeWithTmpfs, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.ts';
 
 const COUNT = 200;
@@ -44,7 +44,7 @@ notifiers: { sink: "${sink.url()}" }
 rules: [{ name: all, notify: [sink], title: "{{message}}" }]
 state_dir: ${join(disk.dir, 'state')}
 `);
-    relay = spawn(TSX, [CLI, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+    relay = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     relay.stderr!.on('data', (d: Buffer) => (log += d));
     await vi.waitFor(() => expect(log).toContain('"msg":"listening"'), { timeout: 20_000 });

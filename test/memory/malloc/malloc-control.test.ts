@@ -1,7 +1,7 @@
 // The malloc addon: the arena cap is accepted, and releaseFree hands freed holes back to the kernel.
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { limitArenas, releaseFree } from '../../../src/memory/malloc/malloc-control.ts';
+import { limitArenas } from '../../../src/memory/malloc/malloc-control.ts';
 
 const GLIBC = Boolean((process.report.getReport() as { header: { glibcVersionRuntime?: string } }).header.glibcVersionRuntime);
 
