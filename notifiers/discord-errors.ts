@@ -15,7 +15,9 @@ export async function discordError(res: HttpAnswer): Promise<NotifyError> {
   const code = retryable ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED;
   if (isApiError(body)) {
     const what = describeApiError(body);
-    return new NotifyError(code, `Discord answered HTTP ${res.status}: ${what}`, { retryable, providerAnswer: `HTTP ${res.status} ${body.code}: ${what}` });
+    return new NotifyError(code, `Discord answered HTTP ${res.status}: ${what}`, {
+      retryable, providerAnswer: `HTTP ${res.status} ${body.code}: ${what}`,
+    });
   }
   const answer = text ? `: ${text.slice(0, ANSWER_LIMIT)}` : '';
   return new NotifyError(code, `Discord answered HTTP ${res.status}`, { retryable, providerAnswer: `HTTP ${res.status}${answer}` });
@@ -24,7 +26,8 @@ export async function discordError(res: HttpAnswer): Promise<NotifyError> {
 function rateLimited(res: HttpAnswer, body: Partial<RESTRateLimit> | undefined, text: string): NotifyError {
   const seconds = body?.retry_after ?? Number(res.headers.get('x-ratelimit-reset-after') ?? NaN);
   const retryAfterMs = Number.isFinite(seconds) ? Math.ceil(seconds * 1000) : parseRetryAfter(res.headers.get('retry-after'));
-  const scope = body?.global || res.headers.get('x-ratelimit-global') === 'true' ? 'global' : `bucket ${res.headers.get('x-ratelimit-bucket') ?? 'unnamed'}`;
+  const global = body?.global || res.headers.get('x-ratelimit-global') === 'true';
+  const scope = global ? 'global' : `bucket ${res.headers.get('x-ratelimit-bucket') ?? 'unnamed'}`;
   const wait = retryAfterMs === undefined ? '' : `; retry after ${retryAfterMs} ms`;
   return new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `Discord rate limit (${scope})${wait}`, {
     retryable: true, retryAfterMs, providerAnswer: text.slice(0, ANSWER_LIMIT) || undefined,
@@ -40,7 +43,8 @@ function parseJson(text: string): unknown {
 }
 
 function isApiError(body: unknown): body is RESTError {
-  return typeof body === 'object' && body !== null && typeof (body as RESTError).message === 'string' && typeof (body as RESTError).code === 'number';
+  const error = body as Partial<RESTError> | null;
+  return typeof error === 'object' && error !== null && typeof error.message === 'string' && typeof error.code === 'number';
 }
 
 /** The message, then each field Discord objected to (`content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.`). */
@@ -51,7 +55,9 @@ function describeApiError(body: RESTError): string {
 
 function* fieldErrors(data: RESTErrorData, key: string): Generator<string> {
   if (typeof data === 'string') return yield data;
-  if ('code' in data && 'message' in data && typeof data.message === 'string') return yield `${key ? `${key}[${String(data.code)}]` : String(data.code)}: ${data.message}`;
+  if ('code' in data && 'message' in data && typeof data.message === 'string') {
+    return yield `${key ? `${key}[${String(data.code)}]` : String(data.code)}: ${data.message}`;
+  }
   for (const [name, value] of Object.entries(data as Record<string, RESTErrorData | RESTErrorData[]>)) {
     const next = name.startsWith('_') ? key : !key ? name : Number.isNaN(Number(name)) ? `${key}.${name}` : `${key}[${name}]`;
     if (Array.isArray(value)) for (const item of value) yield* fieldErrors(item, next);

@@ -75,7 +75,9 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
     // Every answer, a 429 included, says how much of the webhook's bucket is left.
     const remaining = res.headers.get('x-ratelimit-remaining');
     const resetAfter = res.headers.get('x-ratelimit-reset-after');
-    if (remaining !== null && resetAfter !== null) ctx.rateLimit?.({ remaining: Number(remaining), resetAfterMs: Math.ceil(Number(resetAfter) * 1000) });
+    if (remaining !== null && resetAfter !== null) {
+      ctx.rateLimit?.({ remaining: Number(remaining), resetAfterMs: Math.ceil(Number(resetAfter) * 1000) });
+    }
     if (!res.ok) throw await discordError(res);
   },
 };

@@ -24,11 +24,12 @@ const FORM_ERRORS = {
 };
 
 describe('Discord answers as NotifyErrors', () => {
+  const limited = (retryAfter: number, global = false) => ({ message: 'You are being rate limited.', retry_after: retryAfter, global });
   it.each([
-    ['retry_after in the body first', answer(429, { message: 'limited', retry_after: 0.25, global: false }, { 'x-ratelimit-reset-after': '2', 'retry-after': '3' }), 250, /bucket unnamed/],
-    ['then X-RateLimit-Reset-After', answer(429, '', { 'x-ratelimit-reset-after': '1.5', 'retry-after': '3', 'x-ratelimit-bucket': 'abcd' }), 1500, /bucket abcd/],
+    ['retry_after in the body first', answer(429, limited(0.25), { 'x-ratelimit-reset-after': '2', 'retry-after': '3' }), 250, /unnamed/],
+    ['then X-RateLimit-Reset-After', answer(429, '', { 'x-ratelimit-reset-after': '1.5', 'x-ratelimit-bucket': 'ab' }), 1500, /bucket ab/],
     ['then Retry-After', answer(429, 'busy', { 'retry-after': '3' }), 3000, /retry after 3000 ms/],
-    ['a global limit says so', answer(429, { message: 'limited', retry_after: 1, global: true }), 1000, /global/],
+    ['a global limit says so', answer(429, limited(1, true)), 1000, /global/],
   ])('a 429: %s', async (_, res, retryAfterMs, message) => {
     const err = await discordError(res);
     expect(err).toMatchObject({ code: 'RELAY_E_NOTIFY_RATE_LIMIT', retryable: true, retryAfterMs });
@@ -44,7 +45,8 @@ describe('Discord answers as NotifyErrors', () => {
   it('a refused form names each field Discord objected to, in one line, and is not retried', async () => {
     const err = await discordError(answer(400, FORM_ERRORS));
     expect(err).toMatchObject({ code: 'RELAY_E_NOTIFY_REJECTED', retryable: false });
-    expect(err.message).toBe('Discord answered HTTP 400: Invalid Form Body; content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.; '
+    expect(err.message).toBe('Discord answered HTTP 400: Invalid Form Body; '
+      + 'content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.; '
       + 'embeds[0].title[BASE_TYPE_MAX_LENGTH]: Must be 256 or fewer in length.');
     expect(err.providerAnswer).toMatch(/^HTTP 400 50035: Invalid Form Body; /);
   });
