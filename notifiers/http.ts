@@ -1,7 +1,7 @@
 // HTTP delivery shared by webhook-style notifiers: node:http(s) with kept-alive connections and a timeout,
 // and the mapping of a provider's answer to success or a NotifyError (retryable or not, with the
-// provider's Retry-After). Not fetch: measured on 2,000 posts to a loopback sink, fetch took 0.8 ms and
-// node:http 0.19 ms a request, and fetch's web streams raised the peak RSS by 60 MB against 14 MB.
+// provider's Retry-After). Not fetch: its web streams made each request several times slower and the peak
+// RSS of a burst much higher than node:http's (README → Benchmarks).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
@@ -38,7 +38,7 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
 const TARGETS_KEPT = 256;
 const targets = new Map<string, ReturnType<typeof urlToHttpOptions>>();
 
-/** `url` as node:http's request options, parsed once per URL: parsing it took a tenth of an idle alert's time in relay. */
+/** `url` as node:http's request options, parsed once per URL: parsing it was a sizeable share of an idle alert's time. */
 function target(url: string): ReturnType<typeof urlToHttpOptions> {
   let parsed = targets.get(url);
   if (!parsed) {
@@ -62,11 +62,11 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
+/** One request and the provider's answer, whatever its status; only a request that got no answer throws. */
+export async function httpExchange(req: HttpRequest): Promise<HttpAnswer> {
   const timeoutMs = req.timeoutMs ?? 10_000;
-  let res: HttpAnswer;
   try {
-    res = await exchange(req, timeoutMs);
+    return await exchange(req, timeoutMs);
   } catch (cause) {
     const timedOut = cause instanceof TimedOut;
     throw new NotifyError(
@@ -75,6 +75,11 @@ export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
       { retryable: true, cause },
     );
   }
+}
+
+/** One request whose answer must be a 2xx: any other becomes a NotifyError saying whether a retry can help. */
+export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
+  const res = await httpExchange(req);
   if (res.ok) return res;
   const text = (await res.text().catch(() => '')).slice(0, ANSWER_LIMIT);
   const answer = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${text ? ': ' + text : ''}`;
