@@ -15,7 +15,9 @@ import { runRelay } from './commands/run.ts';
 import { reloadRelay } from './commands/reload.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
-import { stateErrorLine } from './state/state-error-line.ts';
+import { failureLine } from './commands/failure-line.ts';
+import { ExitCodes } from './commands/exit-codes.ts';
+import { osErrorText } from './os-error.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -42,7 +44,11 @@ program
     const { config, choice } = chooseAndLoad(opts.config);
     const log = createLogger({ level: config.log.level });
     log.info({ config: choice.file, from: choice.from }, 'using config');
-    await runRelay(config, choice.file, log);
+    try {
+      await runRelay(config, choice.file, log);
+    } catch (e) {
+      fail(e, 'cannot start: ', ExitCodes.START);
+    }
   });
 
 program
@@ -59,7 +65,7 @@ program
   .description('make the running relay re-read its config (SIGHUP through state_dir/relay.pid); a config with problems is not sent')
   .addOption(configOption())
   .action((opts: { config?: string }) => {
-    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout);
+    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout, process.stderr);
   });
 
 program
@@ -73,7 +79,7 @@ program
       const result = await replayFile(logfile, config, (send) => process.stdout.write(formatSend(send)));
       process.stdout.write(formatTotals(result, config));
     } catch (e) {
-      process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(`relay: cannot replay ${logfile}: ${osErrorText(e)}\n`);
       process.exitCode = 1;
     }
   });
@@ -181,10 +187,10 @@ outbox
 
 program
   .command('repair')
-  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); run while relay is stopped')
+  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); refuses while relay runs on state_dir')
   .addOption(configOption())
   .action((opts: { config: string }) => {
-    process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout);
+    process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout, process.stderr);
   });
 
 program
@@ -216,11 +222,24 @@ function chooseAndLoad(flag: string | undefined): { config: Config; choice: Conf
   }
 }
 
+/**
+ * Ends the process on a failure: one line when relay knows the failure, the stack (without the source line
+ * Node would quote, which from the bundle is a page of minified code) when it is a bug.
+ */
+function fail(e: unknown, prefix = '', code: number = ExitCodes.FAILED): never {
+  const line = failureLine(e);
+  process.stderr.write(line === undefined ? `relay: unexpected error: ${(e as Error)?.stack ?? String(e)}\n` : `relay: ${prefix}${line}\n`);
+  process.exit(code);
+}
+
+// A reader that goes away (`relay notifiers | head -1`) ends the command quietly, as it would a C program.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? ExitCodes.OK);
+  fail(e);
+});
+
 try {
   await program.parseAsync();
 } catch (e) {
-  const line = stateErrorLine(e);
-  if (line === undefined) throw e;
-  process.stderr.write(`relay: ${line}\n`);
-  process.exit(1);
+  fail(e);
 }

@@ -131,6 +131,6 @@ state_dir: ./state
     expect(existsSync(pidFile)).toBe(false);
     const after = await runCli(['reload', '--config', config]);
     expect(after.code).toBe(1);
-    expect(after.stdout).toContain('relay.pid: relay is not running with this state_dir');
+    expect(after).toMatchObject({ stdout: '', stderr: expect.stringContaining('relay.pid: relay is not running with this state_dir') });
   }, 60_000);
 });
