@@ -23,6 +23,10 @@ export class StateDirLock {
     const file = join(stateDir, LOCK_FILE);
     try {
       if (!existsSync(stateDir)) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+    } catch (e) {
+      throw stateDirAccessError(e, `cannot create state_dir ${stateDir}`, stateDir) ?? e;
+    }
+    try {
       closeSync(openSync(file, 'a', 0o600));
       chmodSync(file, 0o600);
       giveToStateDirOwner(file, stateDir);

@@ -33,11 +33,21 @@ export function giveToStateDirOwner(file: string, stateDir = dirname(file)): voi
 export function stateDirAccessError(e: unknown, doing: string, stateDir: string): RelayError | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return undefined;
-  const owner = existsSync(stateDir) ? statSync(stateDir).uid : undefined;
-  const name = owner === undefined ? undefined : userName(owner);
-  const runAs = owner === undefined || owner === process.getuid?.() || code === 'EROFS' ? ''
-    : `; state_dir belongs to ${name ?? `uid ${owner}`}: run relay as that user (sudo -u ${name ?? `'#${owner}'`} relay …) or as root`;
-  return new RelayError(ErrorCodes.STATE_DIR_ACCESS, `${doing}: ${osErrorText(e)}${runAs}`, { cause: e });
+  return new RelayError(ErrorCodes.STATE_DIR_ACCESS, `${doing}: ${osErrorText(e)}${whomToRunAs(stateDir, code)}`, { cause: e });
+}
+
+/** For a permission error: who owns state_dir (or the directory it is to be made in) and who this is, and the two ways out. */
+function whomToRunAs(stateDir: string, code: string): string {
+  if (code === 'EROFS') return '';
+  const dir = existsSync(stateDir) ? stateDir : dirname(stateDir);
+  if (!existsSync(dir)) return '';
+  const owner = statSync(dir).uid;
+  const me = process.getuid?.();
+  if (me === undefined || owner === me) return '';
+  const [ownerName, myName] = [userName(owner), userName(me) ?? `uid ${me}`];
+  const sudo = `sudo -u ${ownerName ?? `'#${owner}'`} relay …`;
+  return `; ${dir} belongs to ${ownerName ?? `uid ${owner}`} and relay runs as ${myName}: run it as the owner (${sudo}), `
+    + `or give ${dir} to ${myName}`;
 }
 
 /** The login name of `uid` from /etc/passwd, if it has one. */
