@@ -12,6 +12,7 @@ import { crossCheck } from './validate.ts';
 import { tlsFileProblems } from './tls-files.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
 import { mergePeopleFile } from '../people/people-file.ts';
+import { osErrorText } from '../os-error.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -26,7 +27,7 @@ export function loadConfigFile(file: string, env: NodeJS.ProcessEnv = process.en
   try {
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? e}` }]);
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${osErrorText(e)}` }]);
   }
   return parseConfig(text, file, env);
 }
