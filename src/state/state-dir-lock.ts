@@ -3,11 +3,12 @@
 // as it runs. The lock is SQLite's own — a POSIX lock the kernel drops when the process ends, SIGKILL
 // included — so a crash never leaves state_dir locked. Whoever is refused is told the holder's pid from
 // state_dir/relay.pid, which the holder writes right after taking the lock.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { ErrorCodes, RelayError } from '../errors.ts';
+import { ErrorCodes, isRelayError, RelayError } from '../errors.ts';
 import { readPidFile } from './pid-file.ts';
+import { isDamaged } from './sqlite-file.ts';
 import { giveToStateDirOwner, stateDirAccessError } from './state-dir-owner.ts';
 
 export const LOCK_FILE = 'relay.lock';
@@ -26,6 +27,18 @@ export class StateDirLock {
     } catch (e) {
       throw stateDirAccessError(e, `cannot create state_dir ${stateDir}`, stateDir) ?? e;
     }
+    try {
+      return StateDirLock.take(file);
+    } catch (e) {
+      if (isRelayError(e) || !isDamaged(e)) throw e;
+      // Its content is never read: a damaged one (a disk error, a copy) is replaced, and only its lock counts.
+      rmSync(file, { force: true });
+      return StateDirLock.take(file);
+    }
+  }
+
+  private static take(file: string): StateDirLock {
+    const stateDir = dirname(file);
     try {
       closeSync(openSync(file, 'a', 0o600));
       chmodSync(file, 0o600);
