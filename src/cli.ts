@@ -209,14 +209,14 @@ function chooseAndLoad(flag: string | undefined): { config: Config; choice: Conf
   const choice = locateConfig(flag);
   if (!choice) {
     process.stderr.write(`relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`);
-    process.exit(1);
+    process.exit(ExitCodes.FAILED);
   }
   try {
     return { config: loadConfigFile(choice.file), choice };
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
-      process.exit(1);
+      process.exit(ExitCodes.FAILED);
     }
     throw e;
   }
