@@ -17,7 +17,9 @@ import { runRelay } from './commands/run.ts';
 import { reloadRelay } from './commands/reload.ts';
 import { dropOutbox, retryOutbox, showOutbox, type RowSelection } from './commands/outbox.ts';
 import { repairStateDir } from './commands/repair.ts';
-import { stateErrorLine } from './state/state-error-line.ts';
+import { failureLine } from './commands/failure-line.ts';
+import { ExitCodes } from './commands/exit-codes.ts';
+import { osErrorText } from './os-error.ts';
 import { listNotifiers } from './commands/notifiers.ts';
 import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
@@ -44,7 +46,11 @@ program
     const { plan, choice } = chooseAndLoad(opts.config);
     const log = createLogger({ level: plan.config.log.level });
     log.info({ config: choice.file, from: choice.from }, 'using config');
-    await runRelay(plan, choice.file, log);
+    try {
+      await runRelay(plan, choice.file, log);
+    } catch (e) {
+      fail(e, 'cannot start: ', ExitCodes.START);
+    }
   });
 
 program
@@ -61,7 +67,7 @@ program
   .description('make the running relay re-read its config (SIGHUP through state_dir/relay.pid); a config with problems is not sent')
   .addOption(configOption())
   .action((opts: { config?: string }) => {
-    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout);
+    process.exitCode = reloadRelay(loadOrExit(opts.config), process.stdout, process.stderr);
   });
 
 program
@@ -75,7 +81,7 @@ program
       const result = await replayFile(logfile, plan, (send) => process.stdout.write(formatSend(send)));
       process.stdout.write(formatTotals(result, plan.config));
     } catch (e) {
-      process.stderr.write(`cannot replay ${logfile}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
+      process.stderr.write(`relay: cannot replay ${logfile}: ${osErrorText(e)}\n`);
       process.exitCode = 1;
     }
   });
@@ -183,10 +189,10 @@ outbox
 
 program
   .command('repair')
-  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); run while relay is stopped')
+  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); refuses while relay runs on state_dir')
   .addOption(configOption())
   .action((opts: { config: string }) => {
-    process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout);
+    process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout, process.stderr);
   });
 
 program
@@ -209,24 +215,37 @@ function chooseAndLoad(flag: string | undefined): { plan: Plan; choice: ConfigCh
   const choice = locateConfig(flag);
   if (!choice) {
     process.stderr.write(`relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`);
-    process.exit(1);
+    process.exit(ExitCodes.FAILED);
   }
   try {
     return { plan: loadPlan(choice.file), choice };
   } catch (e) {
     if (e instanceof ConfigError) {
       for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
-      process.exit(1);
+      process.exit(ExitCodes.FAILED);
     }
     throw e;
   }
 }
 
+/**
+ * Ends the process on a failure: one line when relay knows the failure, the stack (without the source line
+ * Node would quote, which from the bundle is a page of minified code) when it is a bug.
+ */
+function fail(e: unknown, prefix = '', code: number = ExitCodes.FAILED): never {
+  const line = failureLine(e);
+  process.stderr.write(line === undefined ? `relay: unexpected error: ${(e as Error)?.stack ?? String(e)}\n` : `relay: ${prefix}${line}\n`);
+  process.exit(code);
+}
+
+// A reader that goes away (`relay notifiers | head -1`) ends the command quietly, as it would a C program.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? ExitCodes.OK);
+  fail(e);
+});
+
 try {
   await program.parseAsync();
 } catch (e) {
-  const line = stateErrorLine(e);
-  if (line === undefined) throw e;
-  process.stderr.write(`relay: ${line}\n`);
-  process.exit(1);
+  fail(e);
 }

@@ -46,6 +46,8 @@ export function retryOutbox(config: Config, sel: RowSelection, out: NodeJS.Writa
   return withOutbox(config, (outbox) => {
     const now = Date.now();
     if (sel.notifier !== undefined) {
+      const unknown = unknownNotifier(config, outbox, sel.notifier);
+      if (unknown) return fail(err, unknown, 1);
       const waiting = outbox.pending().get(sel.notifier) ?? 0;
       const due = outbox.commands.retryNow(sel.notifier, now);
       out.write(waiting === 0 ? `${sel.notifier}: nothing waiting\n`
@@ -66,6 +68,8 @@ export function dropOutbox(config: Config, sel: RowSelection, out: NodeJS.Writab
   if (problem) return fail(err, problem);
   return withOutbox(config, (outbox) => {
     if (sel.notifier !== undefined) {
+      const unknown = unknownNotifier(config, outbox, sel.notifier);
+      if (unknown) return fail(err, unknown, 1);
       const { rows, alerts } = outbox.commands.dropPending(sel.notifier);
       out.write(rows === 0 ? `${sel.notifier}: nothing waiting\n` : `${sel.notifier}: dropped ${alerts} waiting alerts${alerts === rows ? '' : ` (in ${rows} messages)`}\n`);
       return 0;
@@ -83,6 +87,17 @@ function selectionProblem(sel: RowSelection): string | undefined {
   if (!sel.dead && sel.notifier === undefined) return 'give a notifier (its waiting alerts) or --dead [ID] (alerts given up on)';
   if (sel.id !== undefined && !(Number.isInteger(sel.id) && sel.id > 0)) return 'an id is a number from relay outbox --dead';
   return undefined;
+}
+
+/**
+ * A name neither in the config nor in the outbox is a typo: said so, with the names there are. A notifier
+ * since removed from the config may still have rows waiting, which retry and drop act on.
+ */
+function unknownNotifier(config: Config, outbox: Outbox, name: string): string | undefined {
+  const pending = outbox.pending();
+  if (Object.hasOwn(config.notifiers, name) || pending.has(name)) return undefined;
+  const known = [...new Set([...Object.keys(config.notifiers), ...pending.keys()])];
+  return `no notifier ${name} in the config or the outbox${known.length === 0 ? '' : ` (notifiers: ${known.join(', ')})`}`;
 }
 
 function describeDead(outbox: Outbox, id: number): string {

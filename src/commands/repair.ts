@@ -1,10 +1,14 @@
 // `relay repair`: checks each SQLite file in state_dir (PRAGMA quick_check) and moves a damaged one aside,
 // with its -wal and -shm, so relay starts with an empty one. It says what it checked, what it moved and
-// what that costs; nothing is deleted, so the damaged file can still be inspected or salvaged.
+// what that costs; nothing is deleted, so the damaged file can still be inspected or salvaged. It holds
+// state_dir's lock meanwhile: it refuses while a relay runs there, and no relay starts under its feet.
 import { existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Config } from '../config/schema.ts';
+import { ErrorCodes, isRelayError } from '../errors.ts';
+import { StateDirLock } from '../state/state-dir-lock.ts';
+import { ExitCodes } from './exit-codes.ts';
 
 /** relay's SQLite files and what starting with an empty one means. */
 const FILES: readonly { name: string; loses: string }[] = [
@@ -13,9 +17,25 @@ const FILES: readonly { name: string; loses: string }[] = [
   { name: 'state.db', loses: 'open groups, held repeats and throttles, and frequency/change baselines start over' },
 ];
 
-export function repairStateDir(config: Config, out: NodeJS.WritableStream, now = new Date()): number {
-  const dir = config.state_dir;
-  out.write(`checking the SQLite files in ${dir} (run this while relay is stopped)\n`);
+export function repairStateDir(config: Config, out: NodeJS.WritableStream, err: NodeJS.WritableStream, now = new Date()): number {
+  if (!existsSync(config.state_dir)) return repair(config.state_dir, out, now);
+  let lock: StateDirLock;
+  try {
+    lock = StateDirLock.acquire(config.state_dir);
+  } catch (e) {
+    if (!(isRelayError(e) && e.code === ErrorCodes.STATE_DIR_LOCKED)) throw e;
+    err.write(`relay: not repairing while relay runs: ${e.message}; stop it first\n`);
+    return ExitCodes.FAILED;
+  }
+  try {
+    return repair(config.state_dir, out, now);
+  } finally {
+    lock.release();
+  }
+}
+
+function repair(dir: string, out: NodeJS.WritableStream, now: Date): number {
+  out.write(`checking the SQLite files in ${dir}\n`);
   let moved = 0;
   let failed = false;
   for (const { name, loses } of FILES) {

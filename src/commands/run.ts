@@ -1,7 +1,7 @@
 // `relay run`: start the relay, stop it cleanly on SIGTERM/SIGINT, and on SIGHUP re-read the config and apply
-// it live without ever stopping. All handlers are in place before start-up begins, so a signal that arrives
-// while listeners are still opening is handled just the same. state_dir/relay.pid says where `relay reload`
-// sends its SIGHUP.
+// it live without ever stopping. It first takes state_dir's lock (one relay per state_dir) and writes
+// state_dir/relay.pid, which says where `relay reload` sends its SIGHUP and who holds the lock. All handlers
+// are in place before the listeners open, so a signal that arrives meanwhile is handled just the same.
 import { ConfigError } from '../config/load.ts';
 import { loadPlan } from '../plan/load-plan.ts';
 import type { Plan } from '../plan/plan.ts';
@@ -9,12 +9,21 @@ import { formatProblem } from '../config/problems.ts';
 import { describeError } from '../describe-error.ts';
 import type { Logger } from '../log.ts';
 import type { App, ReloadReport } from '../app.ts';
-import { removePidFile, writePidFile } from '../reload/pid-file.ts';
+import { removePidFile, writePidFile } from '../state/pid-file.ts';
+import { StateDirLock } from '../state/state-dir-lock.ts';
 import { systemClock } from '../clock.ts';
 import { FreeMemoryRelease } from '../memory/free-memory-release.ts';
 
+/** Resolves once relay listens; rejects (having closed what it opened) when it cannot start. */
 export async function runRelay(plan: Plan, configFile: string, log: Logger): Promise<void> {
   const { config } = plan;
+  const lock = StateDirLock.acquire(config.state_dir);
+  const replaced = writePidFile(config.state_dir);
+  if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+  const unlock = () => {
+    removePidFile(config.state_dir);
+    lock.release();
+  };
   const release = new FreeMemoryRelease(systemClock);
   const startup = (async () => {
     // Loaded here so `check` and `test-url` start without the listeners and pipeline.
@@ -22,9 +31,6 @@ export async function runRelay(plan: Plan, configFile: string, log: Logger): Pro
     const app = new App(plan, { log });
     await app.start();
     release.start();
-    const replaced = writePidFile(config.state_dir);
-    if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
-    if (replaced.state === 'running') log.warn({ file: replaced.file, pid: replaced.pid }, 'another relay wrote this state_dir\'s pid file; `relay reload` now signals this one');
     return app;
   })();
   let stopping = false;
@@ -48,7 +54,7 @@ export async function runRelay(plan: Plan, configFile: string, log: Logger): Pro
             },
           )
           .then((code) => {
-            removePidFile(config.state_dir);
+            unlock();
             process.exit(code);
           }),
       () => undefined,
@@ -65,7 +71,10 @@ export async function runRelay(plan: Plan, configFile: string, log: Logger): Pro
       await reload(app, configFile, log);
     }).catch((err: unknown) => log.error({ err: describeError(err) }, 'reload failed; relay keeps running'));
   });
-  await startup;
+  await startup.catch((e: unknown) => {
+    unlock();
+    throw e;
+  });
 }
 
 /**

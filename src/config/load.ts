@@ -12,6 +12,7 @@ import { resolveSecrets, type SecretProblem } from './secrets.ts';
 import { anchorFileRefs, anchorPaths } from './paths.ts';
 import { unknownKeyProblem } from './unknown-key.ts';
 import { mergePeopleFile } from './people-file.ts';
+import { osErrorText } from '../os-error.ts';
 
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
@@ -39,7 +40,7 @@ export function readConfigText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${(e as NodeJS.ErrnoException).code ?? String(e)}` }]);
+    throw new ConfigError([{ file, line: 1, col: 1, message: `cannot read config: ${osErrorText(e)}` }]);
   }
 }
 

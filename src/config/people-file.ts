@@ -9,6 +9,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import * as z from 'zod';
 import { describePlace, locate, type ConfigProblem, type LocatedProblem } from './problems.ts';
 import { HostOwners, People } from './people-schema.ts';
+import { osErrorText } from '../os-error.ts';
 
 /** A bigger file is refused unread: 10,000 people fit in far less. */
 const MAX_BYTES = 4 * 1024 * 1024;
@@ -27,7 +28,7 @@ export function loadPeopleFile(name: string, configFile: string): PeopleFileResu
     if (statSync(file).size > MAX_BYTES) return fail(`people_file is larger than ${MAX_BYTES / 1024 / 1024} MB; relay does not read it`);
     text = readFileSync(file, 'utf8');
   } catch (e) {
-    return fail(`cannot read people_file: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    return fail(`cannot read people_file: ${osErrorText(e)}`);
   }
   return /\.csv$/i.test(file) ? fromCsv(text, file) : fromYaml(text, file);
 }

@@ -3,6 +3,7 @@
 // no log line, error or command output prints it.
 import { readFileSync } from 'node:fs';
 import { redactor } from '../redactor.ts';
+import { osErrorText } from '../os-error.ts';
 
 const REF = /\$\{(env|file):([^}]*)\}/g;
 
@@ -25,7 +26,7 @@ export function resolveSecrets(text: string, env: NodeJS.ProcessEnv, problems: S
     try {
       return secret(readFileSync(ref, 'utf8').trim());
     } catch (e) {
-      problems.push({ message: `cannot read secret file ${ref}: ${(e as NodeJS.ErrnoException).code ?? e}` });
+      problems.push({ message: `cannot read secret file ${ref}: ${osErrorText(e)}` });
       return '';
     }
   });

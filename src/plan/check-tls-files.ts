@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Config } from '../config/schema.ts';
 import type { ConfigProblem } from '../config/problems.ts';
 import { secureContext } from '../sources/tls.ts';
+import { osErrorText } from '../os-error.ts';
 
 export function tlsFileProblems(config: Config): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -17,7 +18,7 @@ export function tlsFileProblems(config: Config): ConfigProblem[] {
         readFileSync(path);
       } catch (err) {
         readable = false;
-        problems.push({ path: ['listeners', i, key], message: `cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}` });
+        problems.push({ path: ['listeners', i, key], message: `cannot read ${path}: ${osErrorText(err)}` });
       }
     }
     if (!readable) return;

@@ -23,15 +23,15 @@ export function declaredResources(config: Config): Resource[] {
     const owner = `listener ${l.name}`;
     if (l.type === 'unix') {
       resources.push({ kind: 'unix', path: l.address, owner, at });
-      resources.push({ kind: 'directory', path: dirname(l.address), why: `the socket of listener ${l.name}`, at });
-      if (l.spool !== undefined) resources.push({ kind: 'directory', path: dirname(l.spool), why: `the spool of listener ${l.name}`, at: ['listeners', i, 'spool'] });
+      resources.push({ kind: 'directory', path: dirname(l.address), why: `listener ${l.name} creates its socket there`, at });
+      if (l.spool !== undefined) resources.push({ kind: 'directory', path: dirname(l.spool), why: `listener ${l.name} collects its spool there`, at: ['listeners', i, 'spool'] });
     } else {
       // tcp and tls listeners are both TCP sockets: they clash with each other.
       resources.push({ kind: 'socket', protocol: l.type === 'udp' ? 'udp' : 'tcp', address: l.address, owner, at });
     }
   });
   if (config.http) resources.push({ kind: 'socket', protocol: 'tcp', address: config.http.address, owner: 'the http endpoint', at: ['http', 'address'] });
-  if (config.state_dir) resources.push({ kind: 'directory', path: config.state_dir, why: 'state_dir', at: ['state_dir'] });
+  if (config.state_dir) resources.push({ kind: 'directory', path: config.state_dir, why: 'relay keeps its outbox and state there', at: ['state_dir'] });
   return resources;
 }
 
@@ -41,7 +41,7 @@ export function checkResources(resources: readonly Resource[], problems: ConfigP
     if (earlier && 'owner' in earlier) problems.push({ path: r.at, message: `${describe(r)} is already used by ${earlier.owner}${earlier.kind === 'socket' ? ` (${earlier.address})` : ''}` });
     if (r.kind === 'directory') {
       const denied = notWritable(r.path);
-      if (denied) problems.push({ path: r.at, message: `${r.why}: ${denied}` });
+      if (denied) problems.push({ path: r.at, message: `${denied}, and ${r.why}; run relay as the user that owns it, or make it writable` });
     }
   });
 }
@@ -69,6 +69,6 @@ function notWritable(dir: string): string | undefined {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const cause = code === 'EROFS' ? 'is on a read-only file system' : 'is not writable';
-    return `${at === resolve(dir) ? dir : `${dir}'s nearest existing directory ${at}`} ${cause} for user ${userInfo().username} (${code}); run relay as the user that owns it, or fix its permissions`;
+    return `${at === resolve(dir) ? dir : `${dir}'s nearest existing directory ${at}`} ${cause} for user ${userInfo().username} (${code})`;
   }
 }

@@ -14,6 +14,7 @@ import type { Intake } from './intake.ts';
 import type { EventSink } from './source.ts';
 import type { SecureLayer } from './stream-server.ts';
 import { TcpSource, type TcpSourceOptions } from './tcp.ts';
+import { osErrorText } from '../os-error.ts';
 
 export class TlsSource extends TcpSource {
   readonly #layer: TlsLayer;
@@ -120,7 +121,7 @@ export function secureContext(config: TlsListenerConfig): tls.SecureContext {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new RelayError(ErrorCodes.TLS_FILES, `listener ${config.name}: cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? err}`, { cause: err });
+      throw new RelayError(ErrorCodes.TLS_FILES, `listener ${config.name}: cannot read ${what} ${path}: ${osErrorText(err)}`, { cause: err });
     }
   };
   const cert = read('cert', config.cert);

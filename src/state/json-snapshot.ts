@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from '../log.ts';
+import { giveToStateDirOwner } from './state-dir-owner.ts';
 
 export interface JsonSnapshotOptions {
   /** The file, in state_dir (created if missing). */
@@ -39,6 +40,7 @@ export class JsonSnapshot {
       if (!existsSync(stateDir)) mkdirSync(stateDir, { recursive: true, mode: 0o700 });
       // It holds who ran what as root, and where: relay's user only.
       writeFileSync(`${file}.tmp`, JSON.stringify(data, null, 1), { mode: 0o600 });
+      giveToStateDirOwner(`${file}.tmp`, stateDir);
       renameSync(`${file}.tmp`, file);
     } catch (e) {
       if (!this.failing) log.error({ file, err: (e as Error).message, code: (e as NodeJS.ErrnoException).code }, this.opts.failed);

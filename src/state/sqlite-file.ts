@@ -1,11 +1,13 @@
 // Opening one of relay's SQLite files in state_dir, the same way for every store: the directory and the
-// file (WAL and SHM included) readable by relay's user only, since they hold alert text; a damaged file
-// named in one line with what to do, instead of a stack trace; and the disk-full family of errors told
-// apart from bugs, so a store can keep running and retry when space returns.
+// file (WAL and SHM included) readable by relay's user only, since they hold alert text, and owned by
+// state_dir's owner even when root opens them (`sudo relay outbox`); a damaged or forbidden file named in one
+// line with what to do, instead of a stack trace; and the disk-full family of errors told apart from bugs,
+// so a store can keep running and retry when space returns.
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { ErrorCodes, RelayError } from '../errors.ts';
+import { giveToStateDirOwner, stateDirAccessError } from './state-dir-owner.ts';
 
 export interface SqliteOptions {
   /** FULL: committed means on disk (the outbox); NORMAL: survives a crash of relay, not of the machine. */
@@ -19,18 +21,27 @@ const PRIVATE_DIR = 0o700;
 
 export function openSqlite(file: string, opts: SqliteOptions): Database.Database {
   const dir = dirname(file);
-  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
-  // Created before SQLite sees it, so it never exists with the umask's mode; SQLite gives WAL and SHM the
-  // database file's mode.
-  closeSync(openSync(file, 'a', PRIVATE_FILE));
-  chmodSync(file, PRIVATE_FILE);
+  try {
+    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR });
+    // Created before SQLite sees it, so it never exists with the umask's mode or root's ownership; SQLite
+    // gives WAL and SHM the database file's mode, and as root its owner too.
+    closeSync(openSync(file, 'a', PRIVATE_FILE));
+    chmodSync(file, PRIVATE_FILE);
+    giveToStateDirOwner(file);
+  } catch (e) {
+    throw stateDirAccessError(e, `cannot open ${file}`, dir) ?? e;
+  }
   let db: Database.Database | undefined;
   try {
     db = new Database(file);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${opts.synchronous}`);
     db.pragma('busy_timeout = 5000');
-    for (const side of [`${file}-wal`, `${file}-shm`]) if (existsSync(side)) chmodSync(side, PRIVATE_FILE);
+    for (const side of [`${file}-wal`, `${file}-shm`]) {
+      if (!existsSync(side)) continue;
+      chmodSync(side, PRIVATE_FILE);
+      giveToStateDirOwner(side);
+    }
     return db;
   } catch (e) {
     db?.close();

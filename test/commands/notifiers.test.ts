@@ -1,6 +1,7 @@
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { listSchemes } from '../../notifiers/registry.ts';
-import { runCli } from '../helpers/run-cli.ts';
+import { CLI, ROOT, runCli } from '../helpers/run-cli.ts';
 
 describe('relay notifiers', () => {
   it('lists every registered scheme with its URL forms, from the modules themselves', async () => {
@@ -11,5 +12,15 @@ describe('relay notifiers', () => {
       for (const form of s.forms) expect(r.stdout).toContain(form);
     }
     expect(r.stdout).toMatch(/Discord \(discord:\/\/.*\) — title ≤ \d+, body ≤ 2000/);
+  });
+
+  it('ends quietly with 0 when its reader has gone (relay notifiers | head -1)', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'notifiers'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader closes before relay writes its first line: every write meets EPIPE.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    const code = await new Promise((resolve) => child.once('close', resolve));
+    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
   });
 });

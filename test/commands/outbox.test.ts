@@ -76,4 +76,16 @@ describe('relay outbox', () => {
     expect(outbox.dead()).toHaveLength(0);
     outbox.close();
   });
+
+  it('retry and drop of a notifier neither in the config nor in the outbox exit 1 naming the ones there are', async () => {
+    fill();
+    for (const action of ['retry', 'drop']) {
+      const r = await runCli(['outbox', action, 'NOSUCH', '--config', config]);
+      expect(r).toMatchObject({ code: 1, stdout: '' });
+      expect(r.stderr).toMatch(/^no notifier NOSUCH in the config or the outbox \(notifiers: hook, mail\)$/m);
+    }
+    // A notifier removed from the config whose alerts still wait in the outbox can be dropped.
+    writeFileSync(config, `notifiers: { mail: "json://127.0.0.1:9/y" }\nstate_dir: ${join(dir, 'state')}\n`);
+    expect(await runCli(['outbox', 'drop', 'hook', '--config', config])).toMatchObject({ code: 0, stdout: 'hook: dropped 3 waiting alerts\n' });
+  });
 });

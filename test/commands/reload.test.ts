@@ -4,7 +4,7 @@
 // refused with `relay check`'s problems and the old rules still alert; `relay reload` from another process
 // does the same through state_dir/relay.pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -131,6 +131,56 @@ state_dir: ./state
     expect(existsSync(pidFile)).toBe(false);
     const after = await runCli(['reload', '--config', config]);
     expect(after.code).toBe(1);
-    expect(after.stdout).toContain('relay.pid: relay is not running with this state_dir');
+    expect(after).toMatchObject({ stdout: '', stderr: expect.stringContaining('relay.pid: relay is not running with this state_dir') });
   }, 60_000);
+});
+
+describe('relay reload as ExecReload', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-reload-'));
+  const state = join(dir, 'state');
+  const config = join(dir, 'config.yaml');
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const c of children) c.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const writeConfig = (extra = '') => writeFileSync(config, `notifiers: { hook: "json://127.0.0.1:9/x" }\nstate_dir: ${state}\n${extra}`);
+
+  it('exits 1 without signalling on a config with problems, and signals on a valid one', async () => {
+    // Stands in for relay: says when it gets SIGHUP.
+    const stand = spawn(process.execPath, ['-e', "process.on('SIGHUP', () => console.log('HUP')); setInterval(() => {}, 1000); console.log('up')"], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    children.push(stand);
+    let out = '';
+    stand.stdout!.on('data', (d: Buffer) => (out += d));
+    await vi.waitFor(() => expect(out).toBe('up\n'), { timeout: 10_000 });
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, 'relay.pid'), `${stand.pid}\n`);
+
+    writeConfig('rules: 3\n');
+    const refused = await runCli(['reload', '--config', config]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(new RegExp(`^${config}:\\d+:\\d+: `, 'm'));
+
+    writeConfig();
+    const sent = await runCli(['reload', '--config', config]);
+    expect(sent).toMatchObject({ code: 0, stdout: `relay: sent SIGHUP to relay (pid ${stand.pid}); its log says what the reload changed\n` });
+    await vi.waitFor(() => expect(out).toBe('up\nHUP\n'), { timeout: 10_000 });
+  });
+
+  it.runIf(process.platform === 'linux')('exits 1 on stderr when relay.pid names a process that has exited but is not reaped (a zombie)', async () => {
+    // sh starts a child that exits at once, then becomes sleep, which never reaps it.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    children.push(parent);
+    const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+    await vi.waitFor(() => expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /), { timeout: 10_000 });
+    mkdirSync(state, { recursive: true });
+    writeFileSync(join(state, 'relay.pid'), `${zombie}\n`);
+    writeConfig();
+    const r = await runCli(['reload', '--config', config]);
+    expect(r).toMatchObject({ code: 1, stdout: '' });
+    expect(r.stderr).toContain(`relay.pid is stale (process ${zombie} is gone or is not relay): relay is not running`);
+  });
 });

@@ -48,7 +48,7 @@ describe('relay replay', () => {
   it('exits 1 naming the file when it cannot be read', async () => {
     const r = await runCli(['replay', '/nonexistent/auth.log', '--config', join(FIXTURES, 'config.yaml')], { env: { RELAY_TEST_HOOK: 'console://' } });
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('cannot replay /nonexistent/auth.log: ENOENT');
+    expect(r.stderr).toContain('relay: cannot replay /nonexistent/auth.log: no such file or directory (ENOENT)');
   });
 });
 

@@ -59,7 +59,7 @@ describe('tls listener config', () => {
     expect(r.code).toBe(1);
     const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith(file));
     expect(lines).toEqual([
-      `${file}:5:11: listeners[0].cert: cannot read ${join(dir, 'missing.crt')}: ENOENT`,
+      `${file}:5:11: listeners[0].cert: cannot read ${join(dir, 'missing.crt')}: no such file or directory (ENOENT)`,
       expect.stringMatching(new RegExp(`^${file}:11:11: listeners\\[1\\]\\.cert: listener mismatch: cert .* do not load: .*key values mismatch`)),
       expect.stringMatching(new RegExp(`^${file}:14:5: listeners\\[2\\]\\.client_auth: client_auth required needs ca`)),
       `${file}:19:40: listeners[3].address: address 127.0.0.1:6514 (tcp) is already used by listener gone (127.0.0.1:6514)`,

@@ -21,12 +21,15 @@ export class RelayProcess {
   /**
    * Starts relay on `config` and resolves once it logged `listening` `listeners` times. `built`: the
    * compiled relay (bin/relay.js on dist/, see buildDist) instead of the source through tsx's loader, whose
-   * own thread and isolate add tens of MB to what a memory test would measure.
+   * own thread and isolate add tens of MB to what a memory test would measure. `uid`/`gid`: run it as that
+   * user (the test must run as root).
    */
-  static async start(config: string, listeners = 1, env: NodeJS.ProcessEnv = {}, opts: { built?: boolean } = {}): Promise<RelayProcess> {
+  static async start(
+    config: string, listeners = 1, env: NodeJS.ProcessEnv = {}, opts: { built?: boolean; uid?: number; gid?: number } = {},
+  ): Promise<RelayProcess> {
     const entry = opts.built ? [join(ROOT, 'bin/relay.js')] : ['--import', 'tsx', CLI];
     const child = spawn(process.execPath, [...entry, 'run', '--config', config], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
+      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, uid: opts.uid, gid: opts.gid,
     });
     const relay = new RelayProcess(child);
     await relay.waitForLog((log) => (log.match(/"msg":"listening"/g) ?? []).length >= listeners);

@@ -14,14 +14,16 @@ const run = promisify(execFile);
 describeWithTools(['systemd-analyze'], 'packaging/relay.service', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-unit-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  // verify also checks that ExecStart's program exists; relay is not installed in /usr/bin on a test
-  // machine, so that one path points at the checkout's bin/relay.js. Everything else is the shipped file.
+  // verify also checks that ExecStart's and ExecReload's program exists; relay is not installed in /usr/bin
+  // on a test machine, so those paths point at the checkout's bin/relay.js. Everything else is the shipped file.
   const unit = join(dir, 'relay.service');
   const shipped = readFileSync(join(ROOT, 'packaging', 'relay.service'), 'utf8');
-  writeFileSync(unit, shipped.replace(/^ExecStart=\/usr\/bin\/relay /m, `ExecStart=${join(ROOT, 'bin', 'relay.js')} `));
+  writeFileSync(unit, shipped.replace(/^(ExecStart|ExecReload)=\/usr\/bin\/relay /gm, `$1=${join(ROOT, 'bin', 'relay.js')} `));
 
   it('verifies cleanly', async () => {
     expect(shipped).toMatch(/^ExecStart=\/usr\/bin\/relay run --config \/etc\/relay\/config.yaml$/m);
+    // A reload that is refused fails `systemctl reload` (kill -HUP would exit 0 whatever relay thought of it).
+    expect(shipped).toMatch(/^ExecReload=\/usr\/bin\/relay reload --config \/etc\/relay\/config.yaml$/m);
     const r = await run('systemd-analyze', ['verify', '--man=no', unit]);
     expect(`${r.stdout}${r.stderr}`).toBe('');
   });

@@ -1,9 +1,12 @@
-// state_dir/relay.pid: how `relay reload` finds the running relay to send it SIGHUP. Written by `relay run`
-// once it listens (0600, like every file relay keeps in state_dir), removed when it stops. A file left by a
-// relay that was killed is stale: its process is gone, or the pid was reused by a later process — told apart
-// by the process's start time (Linux /proc), which the file records beside the pid.
+// state_dir/relay.pid: how `relay reload` finds the running relay to send it SIGHUP, and how a command
+// refused by state_dir's lock names its holder. Written by `relay run` as soon as it holds the lock (0600,
+// owned by state_dir's owner, like every file relay keeps there), removed when it stops. A file left by a
+// relay that was killed is stale: its process is gone (or has exited and waits to be reaped, a zombie), or
+// the pid was reused by a later process — told apart by the process's start time (Linux /proc), which the
+// file records beside the pid.
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { giveToStateDirOwner } from './state-dir-owner.ts';
 
 export const PID_FILE = 'relay.pid';
 
@@ -20,7 +23,9 @@ export function pidFilePath(stateDir: string): string {
 export function writePidFile(stateDir: string): PidLookup {
   const before = readPidFile(stateDir);
   const file = pidFilePath(stateDir);
-  writeFileSync(`${file}.tmp`, `${[process.pid, startTime(process.pid)].filter((v) => v !== undefined).join(' ')}\n`, { mode: 0o600 });
+  const started = procStat(process.pid)?.started;
+  writeFileSync(`${file}.tmp`, `${[process.pid, started].filter((v) => v !== undefined).join(' ')}\n`, { mode: 0o600 });
+  giveToStateDirOwner(`${file}.tmp`, stateDir);
   renameSync(`${file}.tmp`, file);
   return before;
 }
@@ -42,7 +47,17 @@ export function readPidFile(stateDir: string): PidLookup {
   }
   const [pid, started] = text.trim().split(' ').map(Number);
   if (!Number.isInteger(pid) || pid! <= 0) return { state: 'stale', pid: 0, file };
-  return { state: isAlive(pid!) && (started === undefined || startTime(pid!) === started) ? 'running' : 'stale', pid: pid!, file };
+  return { state: isRunning(pid!, started) ? 'running' : 'stale', pid: pid!, file };
+}
+
+/** The process exists, has not exited, and (where /proc tells) is the one that wrote the file. */
+function isRunning(pid: number, started: number | undefined): boolean {
+  if (!isAlive(pid)) return false;
+  const stat = procStat(pid);
+  if (stat === undefined) return true;
+  // Z: exited, not yet reaped by its parent; X: being removed. Neither reloads.
+  if (stat.state === 'Z' || stat.state === 'X') return false;
+  return started === undefined || stat.started === started;
 }
 
 function isAlive(pid: number): boolean {
@@ -55,12 +70,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** When the process started (clock ticks after boot, /proc/PID/stat field 22); undefined where there is no /proc. */
-function startTime(pid: number): number | undefined {
+/**
+ * The process's state (/proc/PID/stat field 3: R, S, Z…) and when it started (clock ticks after boot, field
+ * 22); undefined where there is no /proc.
+ */
+function procStat(pid: number): { state: string; started: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // Fields after the command name, which is in parentheses and may hold spaces: field 3 is the first.
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]);
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0]!, started: Number(fields[19]) };
   } catch {
     return undefined;
   }

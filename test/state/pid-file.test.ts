@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { readPidFile, removePidFile, writePidFile } from '../../src/reload/pid-file.ts';
+import { readPidFile, removePidFile, writePidFile } from '../../src/state/pid-file.ts';
 
 describe('pid file', () => {
   let dir: string;
