@@ -1,27 +1,19 @@
-// discord:// and native Discord webhook URLs, sent through discord.js's WebhookClient. Log text is data:
-// allowed_mentions is empty so `@everyone`, `<@id>` and `<@&role>` ping no one, and plain-text mode
-// escapes markdown. discord.js is told to reject on rate limits instead of sleeping, so a 429 becomes a
-// NotifyError carrying Discord's own retry_after for the outbox to honour. Its client lives for one send,
-// so its own bucket queue never sees a second request: the bucket headers of every answer go to delivery's
-// pacer instead (ctx.rateLimit), which holds the next send while the bucket is empty.
-import type { WebhookMessageCreateOptions } from 'discord.js';
+// discord:// and native Discord webhook URLs: one Execute Webhook request per message (discord-payload.ts
+// builds its body). Nothing here sleeps or retries: a 429 becomes a NotifyError carrying Discord's own
+// retry_after for the outbox to honour, and the bucket headers of every answer go to delivery's pacer
+// (ctx.rateLimit), which holds the next send while the bucket is empty.
+import { discordError } from './discord-errors.ts';
+import { discordPayload, type DiscordLook } from './discord-payload.ts';
 import { endpoint } from './endpoints.ts';
-import type { RateLimitAnswer } from './discord-errors.ts';
+import { httpExchange } from './http.ts';
 import { escapeMarkdown } from './text-escape.ts';
-import type { Message, NotifierModule } from './types.ts';
+import type { NotifierModule } from './types.ts';
 import { boolParam, choiceParam, enc, invalid, query, secret, segments, textParam, username } from './url-fields.ts';
 
-interface DiscordConfig {
+interface DiscordConfig extends DiscordLook {
   id: string;
   token: string;
-  botname?: string;
-  /** Send `avatarUrl` as the webhook's avatar (Apprise's avatar=yes|no). */
-  avatar: boolean;
-  avatarUrl?: string;
-  footer: boolean;
   thread?: string;
-  tts: boolean;
-  format: 'text' | 'markdown';
 }
 
 const NATIVE_HOSTS = /^(?:(?:canary|ptb)\.)?discord(?:app)?\.com$/;
@@ -71,65 +63,21 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
     })}`;
   },
   async send(c, m, ctx) {
-    // Loaded on first use: discord.js is most of relay's memory when it is not needed.
-    const [{ WebhookClient }, { discordError }] = await Promise.all([import('discord.js'), import('./discord-errors.ts')]);
-    let rateLimit: RateLimitAnswer | undefined;
-    const client = new WebhookClient({ id: c.id, token: c.token }, {
-      allowedMentions: { parse: [] },
-      rest: {
-        api: endpoint('discord'),
-        timeout: TIMEOUT_MS,
-        retries: 0,
-        offset: 0,
-        rejectOnRateLimit: () => true,
-        // Our fetch: honours the caller's abort signal and keeps the 429 body, whose retry_after is more
-        // precise than the Retry-After header discord.js reads.
-        makeRequest: async (url, init) => {
-          const signal = ctx.signal && init.signal ? AbortSignal.any([ctx.signal, init.signal as AbortSignal]) : (ctx.signal ?? init.signal);
-          const res = await fetch(url, { ...(init as RequestInit), signal: signal as AbortSignal | undefined });
-          const remaining = res.headers.get('x-ratelimit-remaining');
-          const resetAfter = res.headers.get('x-ratelimit-reset-after');
-          if (remaining !== null && resetAfter !== null) ctx.rateLimit?.({ remaining: Number(remaining), resetAfterMs: Math.ceil(Number(resetAfter) * 1000) });
-          if (res.status === 429) rateLimit = { body: await res.clone().json().catch(() => undefined), headers: res.headers };
-          return res as never;
-        },
-      },
+    const query = new URLSearchParams({ wait: 'true', ...(c.thread ? { thread_id: c.thread } : {}) });
+    const res = await httpExchange({
+      url: `${endpoint('discord')}/v10/webhooks/${c.id}/${encodeURIComponent(c.token)}?${query}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'relay' },
+      body: JSON.stringify(discordPayload(c, m)),
+      timeoutMs: TIMEOUT_MS,
+      signal: ctx.signal,
     });
-    try {
-      await client.send(payload(c, m));
-    } catch (e) {
-      throw discordError(e, rateLimit, ctx.signal);
-    } finally {
-      client.destroy();
+    // Every answer, a 429 included, says how much of the webhook's bucket is left.
+    const remaining = res.headers.get('x-ratelimit-remaining');
+    const resetAfter = res.headers.get('x-ratelimit-reset-after');
+    if (remaining !== null && resetAfter !== null) {
+      ctx.rateLimit?.({ remaining: Number(remaining), resetAfterMs: Math.ceil(Number(resetAfter) * 1000) });
     }
+    if (!res.ok) throw await discordError(res);
   },
 };
-
-function payload(c: DiscordConfig, m: Message): WebhookMessageCreateOptions {
-  const common = {
-    username: c.botname,
-    avatarURL: c.avatar ? c.avatarUrl : undefined,
-    threadId: c.thread,
-    tts: c.tts,
-    allowedMentions: { parse: [] },
-  };
-  if (c.format === 'markdown') {
-    return {
-      ...common,
-      embeds: [{
-        title: m.title || undefined,
-        description: m.body,
-        color: colour(m),
-        footer: c.footer ? { text: `relay · ${m.type}` } : undefined,
-      }],
-    };
-  }
-  const title = m.title ? `**${escapeMarkdown(m.title)}**\n` : '';
-  return { ...common, content: title + escapeMarkdown(m.body) };
-}
-
-/** Embed colour: by syslog severity when known (red for err and worse), else by message type. */
-function colour(m: Message): number {
-  if (m.severity !== undefined) return m.severity <= 3 ? 0xa32037 : m.severity === 4 ? 0xcacf29 : 0x3aa3e3;
-  return { info: 0x3aa3e3, success: 0x3aa337, warning: 0xcacf29, failure: 0xa32037 }[m.type];
-}

@@ -62,11 +62,11 @@ export function isRetryableStatus(status: number): boolean {
   return status === 408 || status === 425 || status === 429 || status >= 500;
 }
 
-export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
+/** One request and the provider's answer, whatever its status; only a request that got no answer throws. */
+export async function httpExchange(req: HttpRequest): Promise<HttpAnswer> {
   const timeoutMs = req.timeoutMs ?? 10_000;
-  let res: HttpAnswer;
   try {
-    res = await exchange(req, timeoutMs);
+    return await exchange(req, timeoutMs);
   } catch (cause) {
     const timedOut = cause instanceof TimedOut;
     throw new NotifyError(
@@ -75,6 +75,11 @@ export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
       { retryable: true, cause },
     );
   }
+}
+
+/** One request whose answer must be a 2xx: any other becomes a NotifyError saying whether a retry can help. */
+export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
+  const res = await httpExchange(req);
   if (res.ok) return res;
   const text = (await res.text().catch(() => '')).slice(0, ANSWER_LIMIT);
   const answer = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${text ? ': ' + text : ''}`;

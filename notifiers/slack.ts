@@ -71,7 +71,7 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
       const { postWithBotToken } = await import('./slack-web-api.ts');
       return postWithBotToken(c.token, c, m, ctx);
     }
-    // Plain fetch rather than @slack/webhook: its axios errors drop the Retry-After header we need.
+    // http.ts rather than @slack/webhook: its axios errors drop the Retry-After header we need.
     const url = `${endpoint('slackHooks')}/services/${c.webhook.join('/')}`;
     for (const channel of c.channels.length ? c.channels : [undefined]) {
       await httpSend({

@@ -17,7 +17,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
  * package.json), pino (its transports start worker threads from their own files), and the clients only a
  * notifier's first send imports, which the bundle would only make bigger.
  */
-const EXTERNAL = ['better-sqlite3', 'pino', 'pino-pretty', 'discord.js', 'nodemailer', '@slack/web-api', '@slack/webhook'];
+const EXTERNAL = ['better-sqlite3', 'pino', 'pino-pretty', 'nodemailer', '@slack/web-api'];
 
 rmSync(`${ROOT}dist`, { recursive: true, force: true });
 await build({

@@ -1,5 +1,5 @@
-// Names the underlying cause of a failure in one line a sysadmin can act on. Node's fetch, discord.js and
-// nodemailer wrap the real reason (`fetch failed` → `connect ECONNREFUSED 127.0.0.1:8080`) in `cause`;
+// Names the underlying cause of a failure in one line a sysadmin can act on. Node's fetch, @slack/web-api
+// and nodemailer wrap the real reason (`fetch failed` → `connect ECONNREFUSED 127.0.0.1:8080`) in `cause`;
 // test-url, the dispatcher's logs and the outbox's last_error all print what this returns. The text passes
 // the redactor: a secret host or token in a socket error is masked.
 import { redact } from './redactor.ts';

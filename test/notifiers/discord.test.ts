@@ -22,7 +22,7 @@ urlTable('Discord', [
   [`discord://${ID}/${TOKEN}?thread=general`, /thread=general/],
 ]);
 
-describe('Discord through discord.js against a loopback Discord', () => {
+describe('Discord against a loopback Discord', () => {
   let discord: FakeDiscord;
   beforeAll(async () => {
     discord = await startDiscord(ID, TOKEN);
@@ -75,7 +75,7 @@ describe('Discord through discord.js against a loopback Discord', () => {
     });
   });
 
-  it('a 429 becomes a retryable NotifyError with Discord\'s retry_after, without discord.js sleeping', async () => {
+  it('a 429 becomes a retryable NotifyError with Discord\'s retry_after, without sleeping', async () => {
     discord.rateLimit(1.5);
     const started = Date.now();
     const err = await notifier().send({ title: 't', body: 'b', type: 'info' }).catch((e) => e);
