@@ -9,6 +9,6 @@ if (!existsSync(cli)) {
   process.exit(1);
 }
 // Before the CLI's module graph is even parsed, which is what would grow V8's young generation (and before
-// threads allocate, for the malloc arena cap).
+// threads allocate, for the malloc arena cap, where the optional malloc addon was built).
 await import(new URL('../dist/src/memory-settings.js', import.meta.url).href);
 await import(cli.href);
