@@ -1,7 +1,7 @@
 // HTTP delivery shared by webhook-style notifiers: node:http(s) with kept-alive connections and a timeout,
 // and the mapping of a provider's answer to success or a NotifyError (retryable or not, with the
-// provider's Retry-After). Not fetch: measured on 2,000 posts to a loopback sink, fetch took 0.8 ms and
-// node:http 0.19 ms a request, and fetch's web streams raised the peak RSS by 60 MB against 14 MB.
+// provider's Retry-After). Not fetch: its web streams made each request several times slower and the peak
+// RSS of a burst much higher than node:http's (README → Benchmarks).
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { urlToHttpOptions } from 'node:url';
@@ -38,7 +38,7 @@ const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new Http
 const TARGETS_KEPT = 256;
 const targets = new Map<string, ReturnType<typeof urlToHttpOptions>>();
 
-/** `url` as node:http's request options, parsed once per URL: parsing it took a tenth of an idle alert's time in relay. */
+/** `url` as node:http's request options, parsed once per URL: parsing it was a sizeable share of an idle alert's time. */
 function target(url: string): ReturnType<typeof urlToHttpOptions> {
   let parsed = targets.get(url);
   if (!parsed) {

@@ -1,12 +1,12 @@
 // `npm run build`: bundles relay into dist/ for bin/relay.js. One file per entry (the CLI, and the V8 setting
 // bin/relay.js applies before the CLI is parsed) plus a shared chunk per lazily imported part (the running
 // relay, the notifiers' heavy clients), so a command loads only what it uses. Bundling is for memory: V8 keeps
-// every loaded module's source text and compiled code for the life of the process, and a bundle is about
-// a third of the ~5 MB of sources in node_modules (no comments, no inline source maps, unused exports
-// dropped); the idle relay's RSS falls by about 8 MB. Identifiers are minified too: V8 keeps the bundle's text
-// as heap strings, and short names take the live heap at idle from 14.7 to 13.9 MB (`keepNames` would undo
-// it: each kept name is an own property on its function, +1 MB). Stack traces then name minified functions;
-// `node --enable-source-maps bin/relay.js` maps them back to the TypeScript through the linked source maps.
+// every loaded module's source text and compiled code for the life of the process, and a bundle is a
+// fraction of the sources in node_modules (no comments, no inline source maps, unused exports dropped).
+// Identifiers are minified too: V8 keeps the bundle's text as heap strings, so short names shrink the live
+// heap (`keepNames` would undo it: each kept name is an own property on its function); README → Benchmarks
+// has the figures. Stack traces then name minified functions; `node --enable-source-maps bin/relay.js` maps
+// them back to the TypeScript through the linked source maps.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 

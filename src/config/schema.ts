@@ -134,7 +134,7 @@ export const ConfigSchema = z.strictObject({
    */
   limits: z.strictObject({
     /** Per rule: open groups, frequency windows, change baselines, sequence counts, repeat windows, throttle holds. */
-    // 5,000: a flood of 500,000 distinct hosts through the shipped rules peaks under 200 MB RSS; 10,000 did not.
+    // The highest default under which the flood of distinct hosts in test/commands/run-flood.test.ts stays below its RSS bar.
     keys_per_rule: z.number().int().min(1).default(5_000),
     /** sudo calls waiting for their exit. */
     pending_sudo_calls: z.number().int().min(1).default(10_000),

@@ -1,8 +1,7 @@
 // Hands the allocator's free pages back to the kernel every few seconds while `relay run` runs. Under a steady
-// load the RSS otherwise crept up ~0.8 MB/min while V8's heap shrank: glibc keeps what Buffers, sockets and
-// SQLite freed as holes inside its arenas and trims only the top of the main one by itself. One malloc_trim(0)
-// took 0.15 ms on average and 0.5 ms at worst on the running relay after a burst, so every 10 s it costs
-// nothing measurable.
+// load the RSS otherwise creeps up while V8's heap does not: glibc keeps what Buffers, sockets and SQLite
+// freed as holes inside its arenas and trims only the top of the main one by itself. One malloc_trim(0) is a
+// fraction of a millisecond, so every 10 s it costs nothing measurable (README → Benchmarks).
 import type { Clock, Timer } from '../clock.ts';
 import { releaseFree } from './malloc/malloc-control.ts';
 

@@ -1,9 +1,9 @@
 // Node's process metrics (CPU, memory, heap spaces, file descriptors, event-loop lag, handles, version): the
 // collectors of prom-client's default set, all but its GC histogram (nodejs_gc_duration_seconds). That one
 // watches every collection through a PerformanceObserver, and Node 20 builds each GC entry with deprecation
-// wrappers: under a UDP flood of 50k msg/s those entries were most of what outlived the nursery, and the
-// old generation grew 1 MB in 10 s between full collections (7.6 MB/min over the bench's 20 s window);
-// without it the same flood holds the old generation flat (0.08 MB/min). nodejs_heap_* still show the heap.
+// wrappers: under a UDP flood those entries were most of what outlived the nursery, and the old generation
+// grew steadily between full collections; without it the same flood holds it flat (README → Benchmarks).
+// nodejs_heap_* still show the heap.
 import type { Registry } from 'prom-client';
 import eventLoopLag from 'prom-client/lib/metrics/eventLoopLag.js';
 import heapSizeAndUsed from 'prom-client/lib/metrics/heapSizeAndUsed.js';

@@ -75,8 +75,8 @@ export class OutboxDb {
     this.db = file === ':memory:' ? new Database(file)
       : openSqlite(file, { synchronous: this.syncEveryCommit ? 'FULL' : 'NORMAL', repair: REPAIR });
     // A smaller WAL (checkpoint and cut back at 1 MB): the default (4 MB, never shrunk) alone can fill a
-    // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Measured:
-    // enqueueing 100k alerts in batches of 100 is as fast as with the default; 100 pages halved it.
+    // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Enqueueing
+    // is as fast as with the default at this size; much smaller ones slow it (README → Benchmarks).
     // Without a sync per commit, SQLite's own checkpoint (two disk syncs, run by the commit that crosses
     // the mark) would put them back on an alert's path: the caller checkpoints instead.
     this.db.pragma(`wal_autocheckpoint = ${this.syncEveryCommit ? WAL_PAGES : 0}`);
@@ -312,8 +312,8 @@ export class OutboxDb {
     const [result] = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
     if (result === undefined || result.log <= 0) return true;
     if (result.checkpointed < result.log) return false;
-    // The next commit would start the WAL over, and SQLite syncs a new WAL's header then (4–15 ms measured
-    // here): a write of the header's user_version, unchanged, starts it now, within this checkpoint's stall
+    // The next commit would start the WAL over, and SQLite syncs a new WAL's header then (a disk sync):
+    // a write of the header's user_version, unchanged, starts it now, within this checkpoint's stall
     // rather than in an alert's commit.
     this.db.pragma(`user_version = ${Number(this.db.pragma('user_version', { simple: true }))}`);
     return true;

@@ -1,7 +1,7 @@
 // Makes outbox.db's unsynced commits durable off the event loop: an fsync of its WAL (where every commit
 // is, until a checkpoint copies it into outbox.db) on libuv's thread pool, so no disk sync stalls reading
-// syslog or sending alerts. A checkpoint on the event loop took 0.8–16 ms (most 1–5 ms) on the bench
-// machine under load; a worker thread running it instead cost 8.5 MB of RSS. The first sync also syncs
+// syslog or sending alerts: a checkpoint on the event loop stalled it for milliseconds under load, and a
+// worker thread running it instead cost more RSS than the rest of the outbox. The first sync also syncs
 // the directory: SQLite does that with its first sync of a new WAL file, which no commit does now.
 import { closeSync, fstatSync, fsync, open, openSync } from 'node:fs';
 import { dirname } from 'node:path';

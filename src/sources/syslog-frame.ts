@@ -20,7 +20,7 @@ export interface FrameOrigin {
 const BOM = '\uFEFF';
 const DAY_MS = 86_400_000;
 /**
- * nsyslog's tokenizer is quadratic in runs of spaces (64 KB of them cost seconds), and it is only
+ * nsyslog's tokenizer is quadratic in runs of spaces (a long run costs seconds), and it is only
  * needed for the header, so it reads a bounded window and the rest of the frame is appended.
  */
 const NSYSLOG_WINDOW = 1024;
@@ -123,7 +123,7 @@ export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): 
  * One object per event, its fields set as they are found: no copies, and absent fields stay absent. Built by
  * a constructor, not as an object literal, for V8's slack tracking: the fields set after it (severity, host,
  * app, timestamp, ...) are then held in the object itself instead of in a property array regrown three at a
- * time, about 150 bytes less a line.
+ * time.
  */
 function newEvent(receivedAt: Date, origin: FrameOrigin, text: string): RelayEvent {
   const ev = new (SyslogEvent as unknown as new (receivedAt: Date, listener: string, text: string) => RelayEvent)(receivedAt, origin.listener, text);

@@ -7,11 +7,11 @@
 // them must not wait behind more reads than the next one would.
 import type { Socket } from 'node:net';
 
-/** Events a listener hands on per turn before it pauses; about 1–3 ms of parsing and matching. */
+/** Events a listener hands on per turn before it pauses: a few milliseconds of parsing and matching. */
 export const DEFAULT_EVENTS_PER_TURN = 512;
 /**
- * Frames the pre-filter turned away cost a byte search, not a parse (about 0.3 µs against 4–5 µs for
- * de-framing, parsing and matching one): this many weigh as one event, so a turn costs about the same
+ * Frames the pre-filter turned away cost a byte search, not a parse (about a sixteenth of de-framing,
+ * parsing and matching one): this many weigh as one event, so a turn costs about the same
  * whichever kind filled it, and a flood of uninteresting lines is read in larger batches.
  */
 export const SCREENED_PER_EVENT = 16;
