@@ -3,7 +3,6 @@
 import Handlebars from 'handlebars';
 import type { ConfigPath, ConfigProblem } from '../config/problems.ts';
 import { formatDuration } from '../config/duration.ts';
-import { plainTemplate } from './plain-template.ts';
 
 export type Template = (view: Record<string, unknown>) => string;
 
@@ -36,20 +35,19 @@ hb.registerHelper('default', (...args: unknown[]) => {
 });
 hb.registerHelper('duration', (value: unknown) => (typeof value === 'number' ? formatDuration(value) : ''));
 
-/** Every name a template may call, relay's helpers and Handlebars' own: as compile options, and as names. */
-const HELPER_NAMES: ReadonlySet<string> = new Set(Object.keys(hb.helpers));
-const KNOWN_HELPERS: Record<string, true> = Object.fromEntries([...HELPER_NAMES].map((k) => [k, true]));
+/** Every name a template may call, relay's helpers and Handlebars' own: the compile options, and the unknown-helper message. */
+const HELPER_NAMES: readonly string[] = Object.keys(hb.helpers);
+const KNOWN_HELPERS: Record<string, true> = Object.fromEntries(HELPER_NAMES.map((k) => [k, true]));
 
 export function compileTemplate(source: string, path: ConfigPath, problems: ConfigProblem[]): Template {
   try {
     // Parsing and compiling eagerly surfaces syntax errors and unknown helpers now.
     const render = hb.compile(source, { noEscape: true, strict: false, knownHelpersOnly: true, knownHelpers: KNOWN_HELPERS });
     render({});
-    const plain = plainTemplate(hb.parse(source), HELPER_NAMES);
     // Data can still surprise a helper; a message with the raw template beats no message at all.
     return (view) => {
       try {
-        return plain?.(view) ?? render(view);
+        return render(view);
       } catch (e) {
         return `${source} [template error: ${firstLine((e as Error).message)}]`;
       }
@@ -83,7 +81,7 @@ function describeTemplateError(message: string): string {
   const lexical = /^Lexical error on line (\d+)/.exec(message);
   if (lexical) return `template does not parse at line ${lexical[1]}: text that is not a template expression (an unclosed comment or quote?)`;
   const helper = /unknown helper (\S+) - (\d+):/.exec(message);
-  if (helper) return `template uses an unknown helper ${JSON.stringify(helper[1])} at line ${helper[2]} (helpers: ${[...HELPER_NAMES].filter((h) => !BUILT_IN.has(h)).join(', ')}, if, each, with, unless)`;
+  if (helper) return `template uses an unknown helper ${JSON.stringify(helper[1])} at line ${helper[2]} (helpers: ${HELPER_NAMES.filter((h) => !BUILT_IN.has(h)).join(', ')}, if, each, with, unless)`;
   return `template error: ${firstLine(message).replace(/\s-\s(\d+):\d+$/, ' at line $1')}`;
 }
 
