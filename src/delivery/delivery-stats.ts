@@ -43,6 +43,8 @@ export interface NotifierDeliveryStats extends Omit<NotifierCounts, keyof Notifi
   failingSince?: number;
   /** Sends it may have in flight now (adapted up to its `concurrency`). */
   concurrency?: number;
+  /** Alerts for it lost this run because neither the disk nor the memory buffer could take them. */
+  lost?: number;
 }
 
 export function emptyStats(): DeliveryStats {

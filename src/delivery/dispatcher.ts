@@ -114,7 +114,8 @@ export class Dispatcher {
 
   /** Per configured notifier: its delivery counters and, while it fails, since when. */
   notifierStats(): Map<string, NotifierDeliveryStats> {
-    return new Map([...this.lanes].map(([name, lane]) => [name, lane.stats()]));
+    const lost = this.outbox.lostByNotifier();
+    return new Map([...this.lanes].map(([name, lane]) => [name, { ...lane.stats(), lost: lost.get(name) ?? 0 }]));
   }
 
   /**

@@ -16,6 +16,8 @@ interface Lost {
 export class LostAlerts {
   /** Lost this run. */
   total = 0;
+  /** Lost this run, per notifier (an alert for two notifiers counts for each). */
+  readonly byNotifier = new Map<string, number>();
   private readonly current = new Map<string, Lost>();
 
   constructor(private readonly memoryBuffer: number, private readonly log: Logger) {}
@@ -27,6 +29,7 @@ export class LostAlerts {
     }
     this.total++;
     for (const n of notifiers) {
+      this.byNotifier.set(n, (this.byNotifier.get(n) ?? 0) + 1);
       const l = this.current.get(n);
       if (l) {
         l.alerts++;

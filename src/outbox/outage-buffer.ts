@@ -29,6 +29,11 @@ export class OutageBuffer {
     return this.lost.total;
   }
 
+  /** The same, per notifier. */
+  get lostByNotifier(): ReadonlyMap<string, number> {
+    return this.lost.byNotifier;
+  }
+
   /** New alerts the disk refused: kept while the buffer has room, counted as lost after. */
   hold(batch: readonly NewRows[], now: number): void {
     const kept: NewRows[] = [];

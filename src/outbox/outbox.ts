@@ -217,6 +217,11 @@ export class Outbox {
     return this.held.lostAlerts;
   }
 
+  /** The same, per notifier (an alert for two notifiers counts for each). */
+  lostByNotifier(): ReadonlyMap<string, number> {
+    return this.held.lostByNotifier;
+  }
+
   close(): void {
     this.closed = true;
     this.outage.close();

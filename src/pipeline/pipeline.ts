@@ -7,6 +7,7 @@
 // keyed map capped by `limits:` so a flood of distinct values cannot grow memory.
 import type { Alert } from '../alert.ts';
 import type { Clock } from '../clock.ts';
+import { notifierSettings } from '../config/notifier-entry.ts';
 import type { Config } from '../config/schema.ts';
 import { severityLevel, type RelayEvent } from '../event.ts';
 import { silentLogger, type Logger } from '../log.ts';
@@ -28,7 +29,7 @@ import { compilePrefilter, type FrameTest } from './prefilter.ts';
 export interface PipelineStats {
   events: number;
   matched: Record<string, number>;
-  /** Alerts per rule, counted like `alerts`: one per notifier an alert goes to. */
+  /** Alerts per rule, counted like `alerts`: one per enabled notifier an alert goes to. */
   alertsByRule: Record<string, number>;
   unmatched: number;
   /** Of `events` (and of `unmatched`): syslog frames the pre-filter showed no rule can match, never parsed. */
@@ -77,6 +78,8 @@ export class Pipeline {
     for (const l of config.listeners) if (l.type !== 'unix') this.prefilters.set(l.name, compilePrefilter(config.rules, l.name));
     const log = opts.log ?? silentLogger;
     const rules = new Map(config.rules.map((r) => [r.name, r]));
+    // A notifier whose URL is empty is disabled: no alert is made for it, so none is counted for it either.
+    const enabled = new Set(Object.entries(config.notifiers).filter(([, entry]) => notifierSettings(entry).url !== '').map(([name]) => name));
     const perRule = (stage: string, consequence: string) => new KeyLimit(stage, config.limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
     const limits = {
       correlate: new KeyLimit('correlate', config.limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),
@@ -98,7 +101,7 @@ export class Pipeline {
     // A person's alerts skip grouping and throttles: those fold alerts together, and one person's alert is
     // never folded with another's. Each goes out on its own, counted like every alert.
     this.directed = new Directed(config, clock, (alert) => {
-      for (const name of alert.notify) this.deliver(deliver, { ...alert, notify: [name] });
+      for (const name of alert.notify) if (enabled.has(name)) this.deliver(deliver, { ...alert, notify: [name] });
     }, (hit) => this.aggregate.push(hit), log.child({ stage: 'people' }));
     this.directed.attach(store);
     const compiled = new Map(this.router.rules.map((r) => [r.config.name, r]));
@@ -109,7 +112,7 @@ export class Pipeline {
     const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
       bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rules.get(a.rule)?.priority === 'high' };
     this.ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rules.get(name)?.throttle, bucketOf: (a) => a.rule, next: (alert) => {
-      for (const name of alert.notify) this.notifierThrottle.push({ ...alert, notify: [name] });
+      for (const name of alert.notify) if (enabled.has(name)) this.notifierThrottle.push({ ...alert, notify: [name] });
     } });
     this.notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]!,
       next: (alert) => this.deliver(deliver, alert) });

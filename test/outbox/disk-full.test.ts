@@ -46,6 +46,7 @@ describeWithTmpfs('a full disk under state_dir', () => {
     for (let i = 1; i <= 80; i++) d.enqueue(long(i));
     await vi.waitFor(() => expect(d.stats.buffered).toBe(50));
     expect(d.stats.lost).toBe(30);
+    expect(d.notifierStats().get('hook')).toMatchObject({ lost: 30 });
     expect(outbox.health()).toEqual({ writable: false, since: 1000, error: 'database or disk is full' });
     expect(logs.at('error').map((l) => l.msg)).toEqual([
       'outbox cannot write: the disk is full; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s',
