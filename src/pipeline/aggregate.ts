@@ -7,12 +7,11 @@
 // the rule's one overflow group, which counts them and says so in its digest.
 import type { Clock, Timer } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import { keyValues, type Batch, type Hit } from './hit.ts';
 import { getField, templateView } from './fields.ts';
 import type { KeyLimit } from './key-limit.ts';
 import type { CompiledRule } from './router.ts';
-import { StageState } from './stage-state.ts';
 import { batchFromJson, batchToJson, type BatchJson } from './state-json.ts';
 
 /** Distinct keys counted per batch; more are lumped together so a flood cannot grow memory. */
@@ -40,7 +39,7 @@ interface GroupJson {
 
 export class Aggregate {
   private readonly groups = new Map<string, Group>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
 
   constructor(
     private readonly clock: Clock,
@@ -50,7 +49,7 @@ export class Aggregate {
     log: Logger,
     private readonly next: (batch: Batch) => void,
   ) {
-    this.state = new StageState(store, 'aggregate', (id) => {
+    this.state = store.namespace('aggregate', (id) => {
       const g = this.groups.get(id);
       return g && { rule: g.rule.config.name, overflow: g.overflow, deadline: g.deadline, ...(g.pending ? { pending: batchToJson(g.pending) } : {}) };
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
+import { UnsavedNamespaces, type StateNamespace } from './state-namespace.ts';
 import type { StateStore } from './state-store.ts';
 import type { StoreHealth } from './store-health.ts';
 import { openSqlite } from './sqlite-file.ts';
@@ -25,6 +26,10 @@ export class SqliteStateStore implements StateStore {
   private readonly pending = new Map<string, unknown>();
   private scheduled = false;
   private readonly outage: WriteOutage;
+  private readonly unsaved = new UnsavedNamespaces({
+    load: (namespace) => this.load(namespace),
+    write: (namespace, key, value) => this.mark(namespace, key, value === undefined ? DELETE : JSON.stringify(value)),
+  });
 
   static open(stateDir: string, clock: Clock, log: Logger): SqliteStateStore {
     return new SqliteStateStore(stateDbPath(stateDir), clock, log);
@@ -42,6 +47,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   load(namespace: string): Map<string, unknown> {
+    this.unsaved.save(namespace);
     const entries = new Map<string, unknown>();
     for (const row of this.select.all(namespace) as { key: string; value: string }[]) entries.set(row.key, JSON.parse(row.value));
     // What is still waiting for the disk is newer than the file.
@@ -55,15 +61,12 @@ export class SqliteStateStore implements StateStore {
     return entries;
   }
 
-  put(namespace: string, key: string, value: unknown): void {
-    this.mark(namespace, key, JSON.stringify(value));
-  }
-
-  delete(namespace: string, key: string): void {
-    this.mark(namespace, key, DELETE);
+  namespace(name: string, encode: (key: string) => unknown): StateNamespace {
+    return this.unsaved.open(name, encode);
   }
 
   flush(): void {
+    this.unsaved.save();
     this.scheduled = false;
     if (this.pending.size === 0 || this.outage.retrying) return;
     this.write();
@@ -74,6 +77,7 @@ export class SqliteStateStore implements StateStore {
   }
 
   close(): void {
+    this.unsaved.save();
     this.outage.close();
     this.write();
     if (this.pending.size > 0) this.log.error({ file: this.file, entries: this.pending.size }, 'state store closed with changes the disk did not take; they are lost');
