@@ -63,7 +63,7 @@ export class App {
   /** Names of the listeners bound now (what /readyz calls up). */
   private readonly listening = new Set<string>();
   /** What `relay test-sudo` shows: the last sudo events this relay received. */
-  private readonly recentSudo: RecentSudoLog;
+  private recentSudo: RecentSudoLog | undefined;
   /** What `relay test-sudo --remote` shows: which hosts reported sudo events, and when last. */
   private sudoHosts: SudoHostsTable | undefined;
   /** Sudo events forwarded inside syslog by hosts' syslog-ng, believed only from trusted senders. */
@@ -72,7 +72,6 @@ export class App {
   constructor(config: Config, private readonly opts: AppOptions) {
     this.running = config;
     this.clock = opts.clock ?? systemClock;
-    this.recentSudo = new RecentSudoLog(config.state_dir, opts.log);
     this.syslogSudo = new SyslogWrappedSudo(config.listeners, opts.log.child({ stage: 'syslog-sudo' }));
     this.notifiers = buildNotifiers(config, [], opts.log);
     this.sources = config.listeners.map((l) => this.source(l));
@@ -112,7 +111,7 @@ export class App {
     const event = this.syslogSudo.unwrap(received);
     if (event === undefined) return;
     if (event.kind === 'sudo') {
-      this.recentSudo.record(event);
+      this.recentSudo?.record(event);
       this.sudoHosts?.record(event);
     }
     this.pipeline.push(parseFields(event));
@@ -140,7 +139,6 @@ export class App {
   async start(): Promise<void> {
     // State is opened here, not in the constructor, so building an App (tests, `check`) touches no disk.
     this.silences = SilenceDb.open(this.config.state_dir, this.opts.log.child({ store: 'silences' }));
-    this.sudoHosts = new SudoHostsTable(this.config.state_dir, this.opts.log);
     const deliveryLog = this.opts.log.child({ stage: 'delivery' });
     this.outbox = Outbox.open(this.config.state_dir, {
       clock: this.clock, log: deliveryLog, memoryBuffer: this.config.delivery.memory_buffer, syncInterval: this.config.delivery.sync_interval,
@@ -148,6 +146,8 @@ export class App {
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.outbox, this.clock, deliveryLog, fallbackRoutes(this.config));
     // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
     this.state = SqliteStateStore.open(this.config.state_dir, this.clock, this.opts.log.child({ stage: 'state' }));
+    this.recentSudo = new RecentSudoLog(this.state);
+    this.sudoHosts = new SudoHostsTable(this.state, this.opts.log);
     this.stages = this.buildPipeline(this.config);
     const started: Source[] = [];
     try {
@@ -260,8 +260,6 @@ export class App {
     }
     this.state?.close();
     this.silences?.close();
-    this.recentSudo.flush();
-    this.sudoHosts?.flush();
     // What is not delivered within the grace stays in the outbox; drain logs how much.
     await this.delivery?.drain(this.config.delivery.shutdown_grace);
     this.outbox?.close();

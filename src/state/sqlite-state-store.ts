@@ -2,19 +2,40 @@
 // relay being killed; only a machine crash can lose the last moments). A write that fails because the
 // disk is full (or fails otherwise) keeps the pending entries in memory (bounded: one latest value per key,
 // and every stage caps its keys) until the disk takes them (write-outage.ts: said once, retried).
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import type { Clock } from '../clock.ts';
 import type { Logger } from '../log.ts';
 import { UnsavedNamespaces, type StateNamespace } from './state-namespace.ts';
 import type { StateStore } from './state-store.ts';
 import type { StoreHealth } from './store-health.ts';
-import { openSqlite } from './sqlite-file.ts';
+import { damaged, openSqlite } from './sqlite-file.ts';
 import { WriteOutage } from './write-outage.ts';
 const DELETE = Symbol('delete');
 
 export function stateDbPath(stateDir: string): string {
   return join(stateDir, 'state.db');
+}
+
+/**
+ * A namespace as the running relay last wrote it, read from another process (`relay test-sudo`) without
+ * creating or changing a file; empty while state.db does not exist or holds nothing yet.
+ */
+export function readStateNamespace(stateDir: string, namespace: string): Map<string, unknown> {
+  const file = stateDbPath(stateDir);
+  if (!existsSync(file)) return new Map();
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    if (!db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'").get()) return new Map();
+    const rows = db.prepare('SELECT key, value FROM state WHERE namespace = ?').all(namespace) as { key: string; value: string }[];
+    return new Map(rows.map((r) => [r.key, JSON.parse(r.value) as unknown]));
+  } catch (e) {
+    throw damaged(file, e, 'relay repair') ?? e;
+  } finally {
+    db?.close();
+  }
 }
 
 export class SqliteStateStore implements StateStore {
