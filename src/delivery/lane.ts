@@ -212,7 +212,8 @@ export class Lane implements FailingLane {
           continue;
         }
         // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
-        const due = Math.min(Math.max(head.nextAttemptAt, paced(head) ? this.pacer.readyAt(now) : 0), head.enqueuedAt + ctx.config.max_age, rerouteAt);
+        const ready = Math.max(head.nextAttemptAt, paced(head) ? this.pacer.readyAt(now) : 0);
+        const due = Math.min(ready, head.enqueuedAt + ctx.config.max_age, rerouteAt);
         if (due > now) {
           await this.waitUntil(due);
           continue;
@@ -272,7 +273,8 @@ export class Lane implements FailingLane {
   private async attempt(rows: OutboxRow[]): Promise<void> {
     const { ctx } = this;
     try {
-      await sendRows(this.current, rows, this.flight.size, { arc: this.arc, pacer: this.pacer, shutdown: ctx.shutdown, timeout: ctx.config.timeout });
+      const tools = { arc: this.arc, pacer: this.pacer, shutdown: ctx.shutdown, timeout: ctx.config.timeout };
+      await sendRows(this.current, rows, this.flight.size, tools);
     } catch (e) {
       // Cut short by shutdown: the rows stay as they were, for the next start.
       if (!ctx.shutdown.stopped) failed(ctx, this, rows, e);

@@ -36,8 +36,10 @@ export function failed(ctx: LaneContext, lane: FailingLane, rows: readonly Outbo
   if (!(e instanceof NotifyError)) {
     // Not a provider's answer but a bug in relay or a notifier module: trying again cannot help.
     bury(ctx, lane, rows, `failed with a programming error (not retried): ${err}`, now);
-    ctx.log.error({ notifier: lane.notifier.name, alerts: rows.length, alert: head.alertId, rule: head.rule, title: head.title, err, stack: (e as Error | undefined)?.stack },
-      'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried');
+    ctx.log.error({
+      notifier: lane.notifier.name, alerts: rows.length, alert: head.alertId, rule: head.rule, title: head.title, err,
+      stack: (e as Error | undefined)?.stack,
+    }, 'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried');
     return;
   }
   const retryable = e.retryable;
@@ -53,7 +55,9 @@ export function failed(ctx: LaneContext, lane: FailingLane, rows: readonly Outbo
   const delay = retryDelay(tries, e, ctx.config);
   ctx.outbox.retryLater(rows, now + delay, err);
   lane.count('retried', 1);
-  lane.failing(now, { err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending });
+  lane.failing(now, {
+    err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending,
+  });
 }
 
 /** Rows that waited longer than max_age go to dead, with one error line per batch. */

@@ -37,13 +37,15 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
       { notifier: n.name, reason }, n.delivery[counter] ?? 0]));
   scrapedCounter(registry, {
     name: 'relay_notifier_folded_alerts_total',
-    help: 'Alerts folded into one message, by reason: backlog (delivered inside a backlog digest), max_queue (folded per rule past delivery.max_queue).',
+    help: 'Alerts folded into one message, by reason: backlog (delivered inside a backlog digest), '
+      + 'max_queue (folded per rule past delivery.max_queue).',
     labelNames: ['notifier', 'reason'],
     read: byReason(FOLDS),
   });
   scrapedCounter(registry, {
     name: 'relay_notifier_dropped_alerts_total',
-    help: 'Alerts dropped, never to be sent, by reason: max_queue_hard (its queue was full), memory_buffer_full (the disk and the memory buffer refused them).',
+    help: 'Alerts dropped, never to be sent, by reason: max_queue_hard (its queue was full), '
+      + 'memory_buffer_full (the disk and the memory buffer refused them).',
     labelNames: ['notifier', 'reason'],
     read: byReason(DROPS),
   });

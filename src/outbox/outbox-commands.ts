@@ -35,7 +35,8 @@ export class OutboxCommands {
   dropDead(seq?: number): Map<string, number> {
     return this.db.transaction(() => {
       const counts = this.countDead(seq);
-      this.db.statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run(seq === undefined ? {} : { seq });
+      this.db.statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`)
+        .run(seq === undefined ? {} : { seq });
       return counts;
     });
   }
@@ -43,8 +44,8 @@ export class OutboxCommands {
   /** Deletes a notifier's waiting rows. Returns how many (alerts, counting folded rows' alerts). */
   dropPending(notifier: string): { rows: number; alerts: number } {
     return this.db.transaction(() => {
-      const n = this.db.statement("SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox WHERE notifier = ? AND state = 'pending'")
-        .get(notifier) as { rows: number; alerts: number };
+      const n = this.db.statement(`SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox
+        WHERE notifier = ? AND state = 'pending'`).get(notifier) as { rows: number; alerts: number };
       this.db.statement("DELETE FROM outbox WHERE notifier = ? AND state = 'pending'").run(notifier);
       return n;
     });
@@ -63,8 +64,8 @@ export class OutboxCommands {
   }
 
   private countDead(seq?: number): Map<string, number> {
-    const rows = this.db.statement(`SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`)
-      .all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
+    const rows = this.db.statement(`SELECT notifier, COUNT(*) AS n FROM outbox
+      WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`).all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }
 }

@@ -234,7 +234,7 @@ export class Outbox {
     this.db.close();
   }
 
-  private update(rows: readonly OutboxRow[], write: () => void, held: (row: OutboxRow, before: HeldUpdate | undefined) => HeldUpdate): void {
+  private update(rows: readonly OutboxRow[], write: () => void, held: (row: OutboxRow, before?: HeldUpdate) => HeldUpdate): void {
     if (!this.outage.failing) {
       try {
         this.wrote(write());

@@ -232,7 +232,10 @@ export class Asker {
 
   /** Where questions and quiet windows are kept: each key's entry is what the maps hold for it at the end of the turn. */
   private namespaces(store: StateStore): { questions: StateNamespace; quiet: StateNamespace } {
-    return { questions: store.namespace(QUESTIONS, (id) => this.questions.get(id)), quiet: store.namespace(QUIET, (key) => this.quiet.get(key)) };
+    return {
+      questions: store.namespace(QUESTIONS, (id) => this.questions.get(id)),
+      quiet: store.namespace(QUIET, (key) => this.quiet.get(key)),
+    };
   }
 
   /** Closed questions beyond answers.keep go, oldest first (Map order is insertion: oldest first). */

@@ -79,7 +79,7 @@ export class Pipeline {
     const log = opts.log ?? silentLogger;
     const rules = new Map(config.rules.map((r) => [r.name, r]));
     // A notifier whose URL is empty is disabled: no alert is made for it, so none is counted for it either.
-    const enabled = new Set(Object.entries(config.notifiers).filter(([, entry]) => notifierSettings(entry).url !== '').map(([name]) => name));
+    const enabled = new Set(Object.keys(config.notifiers).filter((name) => notifierSettings(config.notifiers[name]!).url !== ''));
     const perRule = (stage: string, consequence: string) => new KeyLimit(stage, config.limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
     const limits = {
       correlate: new KeyLimit('correlate', config.limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),

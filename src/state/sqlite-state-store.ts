@@ -57,8 +57,8 @@ export class SqliteStateStore implements StateStore {
   }
 
   constructor(readonly file: string, clock: Clock, private readonly log: Logger) {
-    this.outage = new WriteOutage({ clock, log, file, name: 'state store', holds: 'changes are held in memory and retried', healed: 'held changes written' },
-      () => this.write());
+    const messages = { name: 'state store', holds: 'changes are held in memory and retried', healed: 'held changes written' };
+    this.outage = new WriteOutage({ clock, log, file, ...messages }, () => this.write());
     this.db = openSqlite(file, { synchronous: 'NORMAL', repair: 'relay repair' });
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
       namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID`);

@@ -62,7 +62,8 @@ export class WriteOutage {
   /** What the store held is written: an outage ends, said once (with `fields`). */
   succeeded(fields: Record<string, unknown> = {}): void {
     if (!this.failure) return;
-    this.o.log.info({ file: this.o.file, since: new Date(this.failure.since).toISOString(), ...fields }, `${this.o.name} writable again; ${this.o.healed}`);
+    const since = new Date(this.failure.since).toISOString();
+    this.o.log.info({ file: this.o.file, since, ...fields }, `${this.o.name} writable again; ${this.o.healed}`);
     this.failure = undefined;
   }
 
