@@ -9,9 +9,7 @@ import { loadConfigFile, parseConfig } from '../../src/config/load.ts';
 import { Dispatcher } from '../../src/delivery/dispatcher.ts';
 import { RelayMetrics } from '../../src/metrics/relay-metrics.ts';
 import { readRelay, type RelayParts, type RelayReadings } from '../../src/metrics/relay-readings.ts';
-import { Pipeline } from '../../src/pipeline/pipeline.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
-import { parseFields } from '../../parsers/index.ts';
 import { alert, DELIVERY, startDeliveryRig, type DeliveryRig } from '../delivery/fixtures.ts';
 import { sample } from '../http/prometheus-text.ts';
 import { ROOT } from '../helpers/run-cli.ts';
@@ -20,9 +18,11 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 const NO_PIPELINE = { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
 
 function scrape(parts: Partial<RelayParts> & Pick<RelayParts, 'delivery' | 'outbox'>): Promise<string> {
-  const read = (): RelayReadings => readRelay({
-    clock: new ManualClock(0), listeners: [], isUp: () => true, rules: [], pipeline: { stats: () => NO_PIPELINE }, stores: {}, ...parts,
-  });
+  const all = {
+    clock: new ManualClock(0), config: { lastReloadSuccessful: true, loadedAt: 0 }, listeners: [], isUp: () => true, rules: [],
+    pipeline: { stats: () => NO_PIPELINE }, stores: {}, ...parts,
+  };
+  const read = (): RelayReadings => readRelay(all);
   return new RelayMetrics(read).scrape();
 }
 
@@ -87,13 +87,11 @@ rules:
     notify: [console, main]
     title: "{{message}}"
 `, 'test.yaml', {});
-    const clock = new ManualClock(0);
     const sent: string[] = [];
-    const pipeline = new Pipeline(config, clock, (a) => sent.push(...a.notify));
-    pipeline.push(parseFields({ receivedAt: new Date(0), listener: 'test', kind: 'syslog', host: 'web1', app: 'sshd', message: 'hello', fields: {} }));
+    const result = replayLines(['<86>Mar  1 12:00:00 web1 sshd[1]: hello'], config, (s) => sent.push(s.notifier));
     expect(sent).toEqual(['console']);
     const text = await scrape({
-      rules: ['sshd'], pipeline: { stats: () => pipeline.stats() },
+      rules: ['sshd'], pipeline: { stats: () => result.stats },
       delivery: { notifierStats: () => new Map() }, outbox: { waiting: () => new Map() },
     });
     expect(sample(text, 'relay_pipeline_alerts_total')).toBe(1);
