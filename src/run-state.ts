@@ -35,7 +35,7 @@ export class RunState {
         clock, log: log.child({ stage: 'delivery' }), memoryBuffer: config.delivery.memory_buffer, syncInterval: config.delivery.sync_interval,
       }));
       const store = open(() => SqliteStateStore.open(dir, clock, log.child({ stage: 'state' })));
-      return new RunState(outbox, store, silences, new RecentSudoLog(dir, log), new SudoHostsTable(dir, log));
+      return new RunState(outbox, store, silences, new RecentSudoLog(store), new SudoHostsTable(store, log));
     } catch (e) {
       for (const it of opened.reverse()) it.close();
       throw e;
@@ -50,10 +50,9 @@ export class RunState {
 
   /** Everything but the outbox, which stays open while alerts in hand get their grace. */
   closeStores(): void {
+    // The sudo tables are namespaces of the state store: closing it saves them.
     this.store.close();
     this.silences.close();
-    this.recentSudo.flush();
-    this.sudoHosts.flush();
   }
 
   closeOutbox(): void {

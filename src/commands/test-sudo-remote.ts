@@ -1,5 +1,5 @@
 // `relay test-sudo --remote [HOST]`: from the central relay, which hosts reported sudo events recently and
-// which went quiet, from the per-host table the running relay keeps (state_dir/sudo-hosts.json). Exit 0 when
+// which went quiet, from the per-host table the running relay keeps (state_dir/state.db). Exit 0 when
 // every listed host (or HOST) reported within --quiet-after, 1 when one is quiet or HOST never reported.
 import type { Config } from '../config/schema.ts';
 import { readSudoHosts, type SudoHost } from '../state/sudo-hosts.ts';

@@ -1,6 +1,6 @@
 // The dispatcher's counters: the totals /metrics and `relay status` show, and each notifier's share of them.
-// Kept apart from the lanes so a notifier's counts survive its lane being replaced (a reload).
-import type { Lane } from './lane.ts';
+// A notifier's share is kept by name, apart from its lane, so its counts survive its lane being replaced (a
+// reload that removes and brings back the notifier): counters only ever grow.
 
 export interface DeliveryStats {
   /** Messages waiting in the outbox now, per notifier summed (a row folded by max_queue counts once). */
@@ -25,44 +25,43 @@ export interface DeliveryStats {
   lost: number;
 }
 
-/** The counters of DeliveryStats that belong to one notifier. */
-export interface NotifierCapStats {
-  dropped: number;
-  foldedByCap: number;
-  /** Alerts of this notifier rerouted to its fallback. */
-  rerouted: number;
-}
+/** The counters of DeliveryStats a lane counts for its notifier (and into the totals). */
+export type LaneCounter = 'sent' | 'retried' | 'dead' | 'folded' | 'dropped' | 'foldedByCap' | 'rerouted';
 
-/** One notifier's share of DeliveryStats (without `queued`: the outbox knows that), and since when it fails. */
-export interface NotifierDeliveryStats {
-  sent: number;
-  retried: number;
-  dead: number;
-  folded: number;
+/** One notifier's share of DeliveryStats (without `queued`: the outbox knows that). */
+export type NotifierCounts = Record<LaneCounter, number>;
+
+/** The counters of NotifierCounts that the queue cap and the fallbacks keep (`Dispatcher.capStats`). */
+export type NotifierCapStats = Pick<NotifierCounts, 'dropped' | 'foldedByCap' | 'rerouted'>;
+
+/**
+ * One notifier's counts, since when it fails, and its concurrency now, as /metrics reads them (a reading of
+ * a notifier without a lane has the delivery counts only: the rest are 0).
+ */
+export interface NotifierDeliveryStats extends Omit<NotifierCounts, keyof NotifierCapStats>, Partial<NotifierCapStats> {
   /** Epoch ms (the dispatcher's clock) of the first failure in the current run of failures; absent while it delivers. */
   failingSince?: number;
   /** Sends it may have in flight now (adapted up to its `concurrency`). */
   concurrency?: number;
+  /** Alerts for it lost this run because neither the disk nor the memory buffer could take them. */
+  lost?: number;
 }
-
-export type NotifierCounts = Omit<NotifierDeliveryStats, 'failingSince'>;
 
 export function emptyStats(): DeliveryStats {
   return { queued: 0, sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0, buffered: 0, lost: 0 };
 }
 
-/** Each notifier's share of the stats (what /metrics shows per notifier), by name. */
+export function emptyCounts(): NotifierCounts {
+  return { sent: 0, retried: 0, dead: 0, folded: 0, dropped: 0, foldedByCap: 0, rerouted: 0 };
+}
+
+/** Each notifier's counts by name, made on first use. */
 export class NotifierStatsBook {
   private readonly byName = new Map<string, NotifierCounts>();
 
-  of(lane: Lane): NotifierCounts {
-    let s = this.byName.get(lane.notifier.name);
-    if (!s) this.byName.set(lane.notifier.name, (s = { sent: 0, retried: 0, dead: 0, folded: 0 }));
+  of(notifier: string): NotifierCounts {
+    let s = this.byName.get(notifier);
+    if (!s) this.byName.set(notifier, (s = emptyCounts()));
     return s;
-  }
-
-  /** Its counters, and, while it fails, since when; its concurrency now. */
-  snapshot(lane: Lane): NotifierDeliveryStats {
-    return { ...this.of(lane), failingSince: lane.health.failingSince, concurrency: lane.arc.limit };
   }
 }

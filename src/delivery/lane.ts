@@ -1,70 +1,298 @@
-// A lane: one notifier's queue as the dispatcher sees it (how many rows wait, which are being sent, how many
-// may be at once, its pace), and how it is made and handed a changed notifier. One place for its state, so the
-// loop, the sends and the failure handling read and change the same fields.
-import type { Clock } from '../clock.ts';
-import type { Logger } from '../log.ts';
+// A lane: one notifier's queue, owning its count of rows, its sends in flight (in-flight.ts), concurrency
+// (adaptive-concurrency.ts), pace (pacer.ts) and health (lane-health.ts). Its one loop looks at the head of its
+// rows and decides: expire, move to the fallback, wait (a retry's time, the provider's bucket, a free slot),
+// fold a backlog into a digest, or start the sends that may go now. A notifier in an outage waits as one lane.
 import type { Notifier } from '../../notifiers/types.ts';
-import type { OutboxRow } from '../outbox/outbox.ts';
+import { describeError } from '../describe-error.ts';
+import type { OutboxHead, OutboxRow } from '../outbox/outbox.ts';
 import { AdaptiveConcurrency } from './adaptive-concurrency.ts';
-import type { NotifierCapStats } from './delivery-stats.ts';
-import { LaneHealth } from './lane-health.ts';
+import type { LaneCounter, NotifierCounts, NotifierDeliveryStats } from './delivery-stats.ts';
+import { InFlight } from './in-flight.ts';
+import type { LaneContext } from './lane-context.ts';
+import { LaneHealth, type FailureDetails } from './lane-health.ts';
+import { paced, sendRows } from './lane-send.ts';
 import { Pacer } from './pacer.ts';
+import { readyRows, undirected } from './pick-rows.ts';
+import { expire, failed, rerouted, type FailingLane } from './send-failure.ts';
 
-export interface Lane {
-  notifier: Notifier;
-  health: LaneHealth;
+/** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
+const FOLD_MAX = 1000;
+
+export class Lane implements FailingLane {
+  private current: Notifier;
+  private health: LaneHealth;
+  private arc: AdaptiveConcurrency;
+  private pacer: Pacer;
   /** Rows of this notifier in the outbox. */
-  pending: number;
-  running: boolean;
-  loop: Promise<void>;
-  /** Seqs of the rows being sent (or sent, until their removal is written): none is sent twice at once. */
-  sending: Set<number>;
-  /** Alert keys (rule and key) being sent: a second alert of one key waits for the first. */
-  sendingKeys: Set<string>;
-  /** The sends under way, each settled once its outcome is written. */
-  sends: Set<Promise<void>>;
-  /** How many sends may be in flight now. */
-  arc: AdaptiveConcurrency;
-  pacer: Pacer;
-  /** The lane had nothing to send before this send: the first alert after a quiet spell goes alone. */
-  idle: boolean;
-  /** A send's outcome could not be written to the outbox: the loop stops with it. */
-  broken: unknown;
+  private rows = 0;
   /** Rows admitted in the current turn, not yet counted in `pending`. */
-  admitted: number;
-  counters: NotifierCapStats;
-  /** Set while the lane waits for its head to become due; `wake` ends the wait early (shutdown). */
-  wakeAt: number | undefined;
-  wake: (() => void) | undefined;
+  private admittedNow = 0;
+  private readonly flight = new InFlight();
+  private running = false;
+  private loop: Promise<void> = Promise.resolve();
+  /** The lane had nothing to send before this send: the first alert after a quiet spell goes alone. */
+  private idle = true;
+  /** Set while the loop waits for its head to become due; `wake` ends the wait early. */
+  private wakeAt: number | undefined;
+  private wake: (() => void) | undefined;
   /** Its notifier left the config (a reload): the loop ends after the send in flight. */
-  retired: boolean;
-}
+  private retiredNow = false;
 
-export function newLane(notifier: Notifier, log: Logger, clock: Clock): Lane {
-  return {
-    notifier, health: new LaneHealth(notifier, log), pending: 0, running: false, loop: Promise.resolve(),
-    sending: new Set(), sendingKeys: new Set(), sends: new Set(), arc: new AdaptiveConcurrency(notifier.concurrency), pacer: new Pacer(notifier.pace, clock),
-    idle: true, broken: undefined, admitted: 0, counters: { dropped: 0, foldedByCap: 0, rerouted: 0 }, wakeAt: undefined, wake: undefined, retired: false,
-  };
-}
+  /** `counts`: the notifier's counters, which outlive the lane. */
+  constructor(notifier: Notifier, private readonly ctx: LaneContext, private readonly counts: NotifierCounts) {
+    this.current = notifier;
+    this.health = new LaneHealth(notifier, ctx.log);
+    this.arc = new AdaptiveConcurrency(notifier.concurrency);
+    this.pacer = new Pacer(notifier.pace, ctx.clock);
+  }
 
-/** A lane goes on with a changed notifier: its health, concurrency and pacing start afresh with it. */
-export function renotify(lane: Lane, n: Notifier, log: Logger, clock: Clock): void {
-  lane.notifier = n;
-  lane.health = new LaneHealth(n, log);
-  lane.arc = new AdaptiveConcurrency(n.concurrency);
-  lane.pacer = new Pacer(n.pace, clock);
-}
+  get notifier(): Notifier {
+    return this.current;
+  }
 
-/** Two alerts with one key are never in flight together: they reach the receiver in the order they were raised. */
-export function keyOf(row: Pick<OutboxRow, 'rule' | 'key'>): string {
-  return `${row.rule}\u0000${row.key}`;
-}
+  get pending(): number {
+    return this.rows;
+  }
 
-/**
- * A provider's limits are per channel: a message for one person goes to that person's own channel (a DM,
- * their address), not the one the notifier's pace and bucket count.
- */
-export function paced(row: Pick<OutboxRow, 'recipient'>): boolean {
-  return row.recipient === undefined;
+  /** The loop still runs (a retired lane: its last send is still in flight). */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Its loop, settled once it ended. */
+  get ended(): Promise<void> {
+    return this.loop;
+  }
+
+  /** A changed notifier: its health, concurrency and pacing start afresh with it. */
+  renotify(n: Notifier): void {
+    this.current = n;
+    this.health = new LaneHealth(n, this.ctx.log);
+    this.arc = new AdaptiveConcurrency(n.concurrency);
+    this.pacer = new Pacer(n.pace, this.ctx.clock);
+  }
+
+  /** Its notifier left the config: its rows no longer count, and the loop ends after the send in flight. */
+  retire(): void {
+    this.ctx.totals.queued -= this.rows;
+    this.rows = 0;
+    this.retiredNow = true;
+    this.stop();
+  }
+
+  /** Back in the config (`n`), with `pending` rows in the outbox; a retired lane carries on. */
+  resume(n: Notifier, pending: number): void {
+    if (this.retiredNow) this.renotify(n);
+    this.retiredNow = false;
+    this.ctx.totals.queued += pending;
+    this.rows = pending;
+    this.kick();
+  }
+
+  /** Rows waiting, with those admitted this turn. */
+  waiting(): number {
+    return this.rows + this.admittedNow;
+  }
+
+  admit(): void {
+    this.admittedNow++;
+  }
+
+  /** The turn's admitted rows went to the outbox: `landed` counts those that reached it. */
+  committed(): void {
+    this.admittedNow = 0;
+  }
+
+  /** `n` rows reached the outbox. */
+  landed(n: number): void {
+    this.rows += n;
+    this.ctx.totals.queued += n;
+  }
+
+  /** `n` rows left the outbox (sent, dead, moved or folded). */
+  forget(n: number): void {
+    // Another process may have dropped these rows already (`relay outbox drop`), and a resync counted that.
+    const gone = Math.min(n, this.rows);
+    this.rows -= gone;
+    this.ctx.totals.queued -= gone;
+    if (n > 0) this.ctx.shrank(this.current.name, this.rows);
+  }
+
+  /** Another process changed the outbox: it holds `pending` rows of this lane now; look again. */
+  resync(pending: number): void {
+    this.ctx.totals.queued += pending - this.rows;
+    this.rows = pending;
+    if (pending === 0) return;
+    if (this.wake) this.wake();
+    else this.kick();
+  }
+
+  count(counter: LaneCounter, n: number): void {
+    this.counts[counter] += n;
+    this.ctx.totals[counter] += n;
+  }
+
+  failing(now: number, details: FailureDetails): void {
+    this.health.failed(now, details);
+  }
+
+  sendingRows(): ReadonlySet<number> {
+    return this.flight.rows();
+  }
+
+  /** Its counters, and, while it fails, since when; its concurrency now. */
+  stats(): NotifierDeliveryStats {
+    return { ...this.counts, failingSince: this.health.failingSince, concurrency: this.arc.limit };
+  }
+
+  /** No send in flight, and nothing it could send before `deadline`. */
+  settled(deadline: number): boolean {
+    return this.flight.size === 0 && (this.rows === 0 || !this.running || (this.wakeAt ?? 0) > deadline);
+  }
+
+  /** Shutdown (or a retirement): a lane that waits stops waiting, and its loop ends. */
+  stop(): void {
+    this.wake?.();
+  }
+
+  /**
+   * Rows may have landed: starts the loop, or wakes it when it waits for rows or a free slot (not when it
+   * waits for a time: its head is not due, and rows behind it wait with it). Nothing once stopping.
+   * `only`: every row the lane has, whole, as just written (an idle lane's new alerts): its first look
+   * needs no read of the outbox.
+   */
+  kick(only?: readonly OutboxRow[]): void {
+    if (this.ctx.shutdown.stopped) return;
+    if (!this.running) this.loop = this.run(only);
+    else if (this.wakeAt === undefined) this.wake?.();
+  }
+
+  private async run(only?: readonly OutboxRow[]): Promise<void> {
+    this.running = true; // set synchronously, so a kick during the loop never starts a second one
+    const { ctx, flight } = this;
+    const name = this.current.name;
+    let fresh = only;
+    try {
+      while (!ctx.shutdown.stopped && !this.retiredNow) {
+        flight.throwIfBroken();
+        // Every row of the lane is being sent, or no slot is free: nothing to read until a send ends or rows
+        // land. Right after starting a send this is where the loop yields, so the send's request goes out
+        // before any further read.
+        if (flight.size > 0 && (this.rows <= flight.size || flight.size >= this.arc.limit)) {
+          await this.waitUntil(undefined);
+          continue;
+        }
+        // The oldest rows not being sent, with room to look past keys that must wait (not more: this read
+        // runs once per finished send, and its rows are most of the CPU a fast lane costs). Light rows: the
+        // title and body are read only for the rows picked to send.
+        const free = Math.max(0, this.arc.limit - flight.size);
+        const whole = fresh;
+        fresh = undefined;
+        const rows = whole ?? ctx.outbox.heads(name, flight.size + 2 * free + 8).filter((r) => !flight.has(r.seq));
+        // Taken after the read and handed to the pacer: two readings a millisecond apart would make a row
+        // that is due now look due in 1 ms, and the lane would wait for a timer.
+        const now = ctx.clock.now();
+        const head = rows[0];
+        if (!head) {
+          if (flight.size === 0) break;
+          await this.waitUntil(undefined);
+          continue;
+        }
+        // Rows are in enqueue order, so an expired backlog starts at the head.
+        if (head.enqueuedAt + ctx.config.max_age <= now) {
+          expire(ctx, this, now);
+          continue;
+        }
+        const fallbacks = ctx.fallbacks();
+        const rerouteAt = fallbacks.dueAt(name, head);
+        if (rerouteAt <= now) {
+          const moved = fallbacks.moveWaiting(name, now, flight.rows());
+          this.forget(moved.rows);
+          rerouted(ctx, this, moved);
+          continue;
+        }
+        // The head waits (a retry's time, the provider's bucket): so does the lane, as one lane in an outage.
+        const ready = Math.max(head.nextAttemptAt, paced(head) ? this.pacer.readyAt(now) : 0);
+        const due = Math.min(ready, head.enqueuedAt + ctx.config.max_age, rerouteAt);
+        if (due > now) {
+          await this.waitUntil(due);
+          continue;
+        }
+        // A backlog that built up behind a failing or slow notifier goes out as one digest, not one by one
+        // (to people; a webhook read by a program gets every alert as its own message). The first alert after
+        // a quiet spell goes alone, at once.
+        const backlog = this.current.foldsBacklog && this.rows > ctx.config.fold_after && (head.attempts > 0 || !this.idle);
+        const picked = backlog ? [undirected(ctx.outbox.head(name, FOLD_MAX))]
+          : (whole ? this.ready(whole, now) : ctx.outbox.rows(this.ready(rows, now).map((r) => r.seq))).map((r) => [r]);
+        if (picked.length === 0) {
+          await this.waitUntil(undefined);
+          continue;
+        }
+        for (const batch of picked) this.startSend(batch);
+      }
+    } catch (e) {
+      ctx.log.error({ notifier: name, err: describeError(e) }, 'delivery stopped: the outbox could not be read or written');
+    } finally {
+      await flight.settled();
+      this.idle = true;
+      this.running = false;
+      ctx.shutdown.progress();
+    }
+  }
+
+  /** Rows that may start now, within the lane's limit. */
+  private ready<T extends OutboxHead>(rows: readonly T[], now: number): T[] {
+    return readyRows(rows, this.arc.limit - this.flight.size, this.flight.heldKeys(), now);
+  }
+
+  /** Until `at`, or (without it, or sooner) until a send finishes or shutdown wakes the lane. */
+  private waitUntil(at: number | undefined): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        timer?.cancel();
+        this.wakeAt = undefined;
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = at === undefined ? undefined : this.ctx.clock.setTimer(at - this.ctx.clock.now(), done);
+      this.wakeAt = at;
+      this.wake = done;
+      this.ctx.shutdown.progress();
+    });
+  }
+
+  /** Sends `rows` (one alert, or several as one digest) in the background; the loop goes on. */
+  private startSend(rows: OutboxRow[]): void {
+    this.idle = false;
+    this.flight.start(rows, () => this.attempt(rows), () => {
+      this.wake?.();
+      this.ctx.shutdown.progress();
+    });
+  }
+
+  private async attempt(rows: OutboxRow[]): Promise<void> {
+    const { ctx } = this;
+    try {
+      const tools = { arc: this.arc, pacer: this.pacer, shutdown: ctx.shutdown, timeout: ctx.config.timeout };
+      await sendRows(this.current, rows, this.flight.size, tools);
+    } catch (e) {
+      // Cut short by shutdown: the rows stay as they were, for the next start.
+      if (!ctx.shutdown.stopped) failed(ctx, this, rows, e);
+      return;
+    }
+    await ctx.delivered.add(rows, () => this.sent(rows));
+  }
+
+  /** The rows' removal is written. */
+  private sent(rows: readonly OutboxRow[]): void {
+    this.forget(rows.length);
+    const alerts = rows.reduce((n, r) => n + r.alerts, 0);
+    this.count('sent', alerts);
+    if (rows.length > 1) {
+      this.count('folded', alerts);
+      this.ctx.log.info({ notifier: this.current.name, alerts }, 'backlog sent as one digest');
+    }
+    this.ctx.log.debug({ notifier: this.current.name, alert: rows[0]!.alertId, alerts: rows.length }, 'alert sent');
+    this.health.recovered(this.ctx.clock.now(), rows.length);
+  }
 }

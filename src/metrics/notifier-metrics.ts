@@ -1,10 +1,15 @@
-// Per notifier: what waits in the outbox and for how long, how sends ended, and whether it is failing; and
-// whether each state store can write.
+// Per notifier: what waits in the outbox and for how long, how sends ended, what was folded or dropped and
+// why, and whether it is failing; and whether each state store can write.
 import type { Registry } from 'prom-client';
 import type { NotifierReading, RelayReadings } from './relay-readings.ts';
 import { scrapedCounter, scrapedGauge, type Sample } from './scraped.ts';
 
 const OUTCOMES = ['sent', 'retried', 'dead'] as const;
+
+/** `reason` label → the counter it reads: why alerts were folded into one message. */
+const FOLDS = { backlog: 'folded', max_queue: 'foldedByCap' } as const;
+/** Why alerts were dropped, never to be sent. */
+const DROPS = { max_queue_hard: 'dropped', memory_buffer_full: 'lost' } as const;
 
 export function registerNotifierMetrics(registry: Registry, readings: () => RelayReadings): void {
   const each = (value: (n: NotifierReading, now: number) => number) => (): Sample<'notifier'>[] => {
@@ -27,7 +32,23 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
     labelNames: ['notifier', 'outcome'],
     read: () => readings().notifiers.flatMap((n) => OUTCOMES.map((outcome): Sample<'notifier' | 'outcome'> => [{ notifier: n.name, outcome }, n.delivery[outcome]])),
   });
-  scrapedCounter(registry, { name: 'relay_notifier_folded_alerts_total', help: 'Alerts delivered inside a backlog digest.', labelNames, read: each((n) => n.delivery.folded) });
+  const byReason = (reasons: Record<string, 'folded' | 'foldedByCap' | 'dropped' | 'lost'>) => (): Sample<'notifier' | 'reason'>[] =>
+    readings().notifiers.flatMap((n) => Object.entries(reasons).map(([reason, counter]): Sample<'notifier' | 'reason'> => [
+      { notifier: n.name, reason }, n.delivery[counter] ?? 0]));
+  scrapedCounter(registry, {
+    name: 'relay_notifier_folded_alerts_total',
+    help: 'Alerts folded into one message, by reason: backlog (delivered inside a backlog digest), '
+      + 'max_queue (folded per rule past delivery.max_queue).',
+    labelNames: ['notifier', 'reason'],
+    read: byReason(FOLDS),
+  });
+  scrapedCounter(registry, {
+    name: 'relay_notifier_dropped_alerts_total',
+    help: 'Alerts dropped, never to be sent, by reason: max_queue_hard (its queue was full), '
+      + 'memory_buffer_full (the disk and the memory buffer refused them).',
+    labelNames: ['notifier', 'reason'],
+    read: byReason(DROPS),
+  });
   scrapedGauge(registry, {
     name: 'relay_notifier_dead_alerts',
     help: 'Dead alerts kept in the outbox for inspection (relay outbox --dead; the newest 1000 overall).',

@@ -2,20 +2,10 @@
 // alerts and events it stands for (exact) and names the first few, so a flood of one rule costs one message
 // while other rules' alerts keep their own rows and their place.
 import { loudestType, type MessageType } from '../message-type.ts';
-import type { OutboxRow } from './outbox-row.ts';
+import type { FoldedSummary, OutboxRow } from './outbox-row.ts';
 
 /** Titles kept as examples in a folded row. */
 const EXAMPLES = 10;
-
-
-/** What a folded row holds, stored with it so later rows of the same rule can be folded into it. */
-export interface FoldedSummary {
-  alerts: number;
-  events: number;
-  firstAt: number;
-  lastAt: number;
-  examples: string[];
-}
 
 export interface FoldedRow {
   title: string;

@@ -2,6 +2,7 @@
 // notifier, and once the disk takes writes again recorded in outbox.db and said to each notifier concerned.
 import type { Alert } from '../alert.ts';
 import type { Logger } from '../log.ts';
+import type { OutboxCommands } from './outbox-commands.ts';
 import type { OutboxDb } from './outbox-db.ts';
 
 const LOST_DISK_FULL = 'state_dir full, delivery.memory_buffer full';
@@ -15,6 +16,8 @@ interface Lost {
 export class LostAlerts {
   /** Lost this run. */
   total = 0;
+  /** Lost this run, per notifier (an alert for two notifiers counts for each). */
+  readonly byNotifier = new Map<string, number>();
   private readonly current = new Map<string, Lost>();
 
   constructor(private readonly memoryBuffer: number, private readonly log: Logger) {}
@@ -26,6 +29,7 @@ export class LostAlerts {
     }
     this.total++;
     for (const n of notifiers) {
+      this.byNotifier.set(n, (this.byNotifier.get(n) ?? 0) + 1);
       const l = this.current.get(n);
       if (l) {
         l.alerts++;
@@ -37,10 +41,10 @@ export class LostAlerts {
   }
 
   /** Records the outage's losses and enqueues a message to each notifier concerned; returns who got one. */
-  report(db: OutboxDb, now: number): string[] {
+  report(db: OutboxDb, commands: OutboxCommands, now: number): string[] {
     if (this.current.size === 0) return [];
     const landed = db.transaction(() => [...this.current].flatMap(([notifier, l]) => {
-      db.addLoss(notifier, LOST_DISK_FULL, l.alerts, l.firstAt, l.lastAt);
+      commands.addLoss(notifier, LOST_DISK_FULL, l.alerts, l.firstAt, l.lastAt);
       return db.add([{ alert: this.notice(notifier, l), notifiers: [notifier] }], now)[0]!;
     }));
     this.log.error({ lost: Object.fromEntries([...this.current].map(([n, l]) => [n, l.alerts])) },

@@ -4,17 +4,16 @@
 // synced (synchronous=FULL: a write has reached the disk when it returns), or commits that are in the OS's
 // hands when they return (synchronous=NORMAL: they survive relay being killed, not a power loss) made
 // durable by OutboxSyncer's fsync of the WAL every delivery.sync_interval, or by `sync()`. Every method
-// throws on a failed write; holding writes the disk refused, and when to sync, is the job of Outbox.
-import Database from 'better-sqlite3';
-import { damaged, openSqlite } from '../state/sqlite-file.ts';
+// throws on a failed write; holding writes the disk refused, and when to sync, is the job of Outbox. The
+// schema is outbox-schema.ts; what `relay outbox` does from another process, outbox-commands.ts.
+import type Database from 'better-sqlite3';
+import { damaged } from '../state/sqlite-file.ts';
 import { foldRows } from './fold.ts';
+import { openOutboxFile, REPAIR } from './outbox-schema.ts';
 import { fromHeadRow, fromRow, type HeadRow, type NewRows, type OutboxHead, type OutboxRow, type Row } from './outbox-row.ts';
 
 /** Dead rows kept for inspection; older ones are pruned so a long outage cannot grow the file forever. */
 const DEAD_KEEP = 1000;
-export const REPAIR = 'relay repair';
-/** WAL pages (4 KB) before a checkpoint, and the size the WAL is cut back to after one. */
-const WAL_PAGES = 256;
 
 /** What waits for one notifier: pending alerts, when the oldest of them entered, and dead rows kept. */
 export interface OutboxWaiting {
@@ -31,29 +30,11 @@ export interface FoldResult {
   newlyFolded: number;
 }
 
-/** Alerts a notifier lost, by reason, as counted across runs. */
-export interface Loss {
-  notifier: string;
-  reason: string;
-  alerts: number;
-  firstAt: number;
-  lastAt: number;
-}
-
 const INSERT = `INSERT OR IGNORE INTO outbox (alert_id, notifier, title, body, type, severity, rule, key, count, alerts, folded,
   rerouted_from, created_at, enqueued_at, next_attempt_at, recipient, answers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`;
 const HEADS = `SELECT seq, rule, key, attempts, next_attempt_at, enqueued_at, rerouted_from, recipient FROM outbox
   WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?`;
 const REMOVE = 'DELETE FROM outbox WHERE seq = ?';
-
-/** Columns later versions added; an older file gets them on open. */
-const ADDED_COLUMNS = {
-  alerts: 'INTEGER NOT NULL DEFAULT 1',
-  folded: 'TEXT',
-  rerouted_from: 'TEXT',
-  recipient: 'TEXT',
-  answers: 'TEXT',
-};
 
 export interface OutboxDbOptions {
   /**
@@ -72,30 +53,8 @@ export class OutboxDb {
   /** `file` may be `:memory:` for tests that do not need durability. */
   constructor(readonly file: string, opts: OutboxDbOptions = {}) {
     this.syncEveryCommit = opts.syncEveryCommit ?? true;
-    this.db = file === ':memory:' ? new Database(file)
-      : openSqlite(file, { synchronous: this.syncEveryCommit ? 'FULL' : 'NORMAL', repair: REPAIR });
-    // A smaller WAL (checkpoint and cut back at 1 MB): the default (4 MB, never shrunk) alone can fill a
-    // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Enqueueing
-    // is as fast as with the default at this size; much smaller ones slow it (README → Benchmarks).
-    // Without a sync per commit, SQLite's own checkpoint (two disk syncs, run by the commit that crosses
-    // the mark) would put them back on an alert's path: the caller checkpoints instead.
-    this.db.pragma(`wal_autocheckpoint = ${this.syncEveryCommit ? WAL_PAGES : 0}`);
-    this.db.pragma(`journal_size_limit = ${WAL_PAGES * 4096}`);
+    this.db = openOutboxFile(file, this.syncEveryCommit);
     try {
-      this.db.exec(`CREATE TABLE IF NOT EXISTS outbox (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, alert_id TEXT NOT NULL, notifier TEXT NOT NULL,
-        title TEXT NOT NULL, body TEXT NOT NULL, type TEXT NOT NULL, severity INTEGER, rule TEXT NOT NULL,
-        key TEXT NOT NULL, count INTEGER NOT NULL, created_at INTEGER NOT NULL, enqueued_at INTEGER NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL, last_error TEXT,
-        state TEXT NOT NULL DEFAULT 'pending', dead_at INTEGER,
-        UNIQUE (alert_id, notifier));
-        CREATE INDEX IF NOT EXISTS outbox_lane ON outbox (notifier, state, seq);
-        CREATE TABLE IF NOT EXISTS losses (notifier TEXT NOT NULL, reason TEXT NOT NULL, alerts INTEGER NOT NULL,
-          first_at INTEGER NOT NULL, last_at INTEGER NOT NULL, PRIMARY KEY (notifier, reason))`);
-      const have = new Set((this.db.prepare('PRAGMA table_info(outbox)').all() as { name: string }[]).map((c) => c.name));
-      for (const [column, type] of Object.entries(ADDED_COLUMNS)) {
-        if (!have.has(column)) this.db.exec(`ALTER TABLE outbox ADD COLUMN ${column} ${type}`);
-      }
       // Prepared at open, not by the first alert, which would wait for SQLite to parse and plan them.
       for (const sql of [INSERT, HEADS, REMOVE]) this.statement(sql);
     } catch (e) {
@@ -105,7 +64,7 @@ export class OutboxDb {
   }
 
   /** Prepared once per SQL text: preparing parses and plans it, which would otherwise be paid on every alert. */
-  private statement(sql: string): Database.Statement {
+  statement(sql: string): Database.Statement {
     let prepared = this.statements.get(sql);
     if (!prepared) this.statements.set(sql, (prepared = this.db.prepare(sql)));
     return prepared;
@@ -256,52 +215,6 @@ export class OutboxDb {
     });
   }
 
-  /** `relay outbox retry NOTIFIER`: its waiting rows are due now. Returns how many. */
-  retryNow(notifier: string, now: number): number {
-    return this.statement("UPDATE outbox SET next_attempt_at = ? WHERE notifier = ? AND state = 'pending' AND next_attempt_at > ?")
-      .run(now, notifier, now).changes;
-  }
-
-  /** Dead rows (all, or the one with `seq`) back to pending, as if just enqueued. Returns them per notifier. */
-  revive(now: number, seq?: number): Map<string, number> {
-    return this.transaction(() => {
-      const counts = this.countDead(seq);
-      this.statement(`UPDATE outbox SET state = 'pending', dead_at = NULL, attempts = 0, enqueued_at = @now, next_attempt_at = @now
-        WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run({ now, ...(seq === undefined ? {} : { seq }) });
-      return counts;
-    });
-  }
-
-  /** Deletes dead rows (all, or the one with `seq`). Returns them per notifier. */
-  dropDead(seq?: number): Map<string, number> {
-    return this.transaction(() => {
-      const counts = this.countDead(seq);
-      this.statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run(seq === undefined ? {} : { seq });
-      return counts;
-    });
-  }
-
-  /** Deletes a notifier's waiting rows. Returns how many (alerts, counting folded rows' alerts). */
-  dropPending(notifier: string): { rows: number; alerts: number } {
-    return this.transaction(() => {
-      const n = this.statement("SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox WHERE notifier = ? AND state = 'pending'")
-        .get(notifier) as { rows: number; alerts: number };
-      this.statement("DELETE FROM outbox WHERE notifier = ? AND state = 'pending'").run(notifier);
-      return n;
-    });
-  }
-
-  addLoss(notifier: string, reason: string, alerts: number, firstAt: number, lastAt: number): void {
-    this.statement(`INSERT INTO losses (notifier, reason, alerts, first_at, last_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (notifier, reason) DO UPDATE SET alerts = alerts + excluded.alerts, last_at = excluded.last_at`)
-      .run(notifier, reason, alerts, firstAt, lastAt);
-  }
-
-  losses(): Loss[] {
-    return (this.statement('SELECT * FROM losses ORDER BY notifier, reason').all() as { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
-      .map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
-  }
-
   /**
    * Makes every commit so far durable, on this thread: a PASSIVE checkpoint, which syncs the WAL (with all
    * commits in it) before copying it into the database file, then syncs that file; it never waits for,
@@ -331,11 +244,5 @@ export class OutboxDb {
 
   close(): void {
     this.db.close();
-  }
-
-  private countDead(seq?: number): Map<string, number> {
-    const rows = this.statement(`SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`)
-      .all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
-    return new Map(rows.map((r) => [r.notifier, r.n]));
   }
 }

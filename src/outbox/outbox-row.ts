@@ -4,7 +4,15 @@
 import type { Alert } from '../alert.ts';
 import type { MessageType } from '../message-type.ts';
 import type { AnswerLinks, Recipient } from '../../notifiers/types.ts';
-import type { FoldedSummary } from './fold.ts';
+
+/** What a row folded by delivery.max_queue holds, stored with it so later rows of its rule can be folded into it. */
+export interface FoldedSummary {
+  alerts: number;
+  events: number;
+  firstAt: number;
+  lastAt: number;
+  examples: string[];
+}
 
 export interface OutboxRow {
   /** Insertion order: a notifier's lane sends in this order. */

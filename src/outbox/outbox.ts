@@ -1,26 +1,26 @@
 // The durable outbox as delivery sees it: outbox.db (outbox-db.ts) plus what to do when state_dir's disk
-// refuses writes. Then relay keeps running: new alerts wait in a bounded memory buffer
-// (delivery.memory_buffer), row updates (sent, retry later, dead) are held in an overlay that reads
-// apply, one error line says so, health() reports unwritable since when, and a timer retries. When the
-// disk takes writes again everything held is written in order, and what did not fit in the buffer is
-// counted, logged and said in a message to each notifier that lost alerts. With a sync interval
-// (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable off
-// the event loop (periodic-sync.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
+// refuses writes. Then relay keeps running: new alerts wait in a bounded memory buffer and row updates are
+// held in an overlay that reads apply (outage-buffer.ts); the outage is said once, reported by health() and
+// retried (write-outage.ts). When the disk takes writes again everything held is written in order, and what
+// did not fit in the buffer is counted and said in a message to each notifier that lost alerts. With a sync
+// interval (delivery.sync_interval) commits are not synced one by one: a timer has what was written made durable
+// off the event loop (periodic-sync.ts), so no disk sync runs on the thread that reads syslog and sends alerts.
 import { join } from 'node:path';
-import { systemClock, type Clock, type Timer } from '../clock.ts';
+import { systemClock, type Clock } from '../clock.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { StoreHealth } from '../state/store-health.ts';
-import { isDiskFull } from '../state/sqlite-file.ts';
-import { OutboxDb, type FoldResult, type Loss, type OutboxWaiting } from './outbox-db.ts';
+import { WriteOutage } from '../state/write-outage.ts';
+import type { HeldUpdate } from './held-updates.ts';
+import { OutageBuffer } from './outage-buffer.ts';
+import { OutboxCommands, type Loss } from './outbox-commands.ts';
+import { OutboxDb, type FoldResult, type OutboxWaiting } from './outbox-db.ts';
 import type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
-import { HeldUpdates } from './held-updates.ts';
-import { LostAlerts } from './lost-alerts.ts';
 import { PeriodicSync } from './periodic-sync.ts';
 
-export type { FoldResult, Loss, OutboxWaiting } from './outbox-db.ts';
+export type { Loss } from './outbox-commands.ts';
+export type { FoldResult, OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 
-const RETRY_MS = 5000;
 /** Most rows one commit hands over whole (`takeWritten`): enough for an idle relay's alert, not a flood's backlog. */
 const WRITTEN_MAX = 16;
 
@@ -40,15 +40,13 @@ export class Outbox {
   /** Told which notifiers got rows when alerts held in memory reach the disk. */
   onStored: ((notifiers: string[]) => void) | undefined;
   private readonly db: OutboxDb;
+  /** `relay outbox` commands, run in another process than relay: they throw on a failed write. */
+  readonly commands: OutboxCommands;
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly memoryBuffer: number;
-  private readonly heldAdds: { batch: NewRows[]; now: number }[] = [];
-  private heldAlerts = 0;
-  private readonly heldUpdates = new HeldUpdates();
-  private readonly lost: LostAlerts;
-  private failure: { since: number; error: string } | undefined;
-  private retry: Timer | undefined;
+  private readonly held: OutageBuffer;
+  private readonly outage: WriteOutage;
   /** Unset: every commit is synced before it returns. */
   private readonly periodicSync: PeriodicSync | undefined;
   private closed = false;
@@ -66,7 +64,12 @@ export class Outbox {
     this.clock = opts.clock ?? systemClock;
     this.log = opts.log ?? silentLogger;
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
-    this.lost = new LostAlerts(this.memoryBuffer, this.log.child({ file: this.db.file }));
+    this.commands = new OutboxCommands(this.db);
+    this.held = new OutageBuffer(this.memoryBuffer, this.log.child({ file: this.db.file }));
+    this.outage = new WriteOutage({
+      clock: this.clock, log: this.log, file: this.db.file, name: 'outbox',
+      holds: 'new alerts wait in memory (delivery.memory_buffer) and writes are retried', healed: 'alerts held in memory are stored',
+    }, () => this.writeHeld());
     if (syncInterval > 0) this.periodicSync = new PeriodicSync(this.db, syncInterval, this.clock, this.log);
   }
 
@@ -77,7 +80,7 @@ export class Outbox {
    */
   add(batch: readonly NewRows[], now: number): string[][] {
     this.written = [];
-    if (!this.failure) {
+    if (!this.outage.failing) {
       try {
         const written: OutboxRow[] = [];
         const few = batch.reduce((n, entry) => n + entry.notifiers.length, 0) <= WRITTEN_MAX;
@@ -88,7 +91,7 @@ export class Outbox {
         this.failed(e);
       }
     }
-    this.hold(batch, now);
+    this.held.hold(batch, now);
     return batch.map(() => []);
   }
 
@@ -104,17 +107,17 @@ export class Outbox {
 
   /** The oldest pending rows of one notifier, in order. */
   head(notifier: string, limit = 1): OutboxRow[] {
-    return this.heldUpdates.view(this.db.head(notifier, limit + this.heldUpdates.size)).slice(0, limit);
+    return this.held.updates.view(this.db.head(notifier, limit + this.held.updates.size)).slice(0, limit);
   }
 
   /** The oldest pending rows of one notifier, in order, without what only a send reads (title, body…). */
   heads(notifier: string, limit: number): OutboxHead[] {
-    return this.heldUpdates.view(this.db.heads(notifier, limit + this.heldUpdates.size)).slice(0, limit);
+    return this.held.updates.view(this.db.heads(notifier, limit + this.held.updates.size)).slice(0, limit);
   }
 
   /** The pending rows with these seqs, whole, in the order given. */
   rows(seqs: readonly number[]): OutboxRow[] {
-    return this.heldUpdates.view(this.db.rows(seqs));
+    return this.held.updates.view(this.db.rows(seqs));
   }
 
   /** Per notifier: depth, oldest waiting time and dead rows (for /metrics). */
@@ -124,12 +127,12 @@ export class Outbox {
 
   /** Pending rows per notifier. */
   pending(): Map<string, number> {
-    return this.heldUpdates.adjust(this.db.pending());
+    return this.held.updates.adjust(this.db.pending());
   }
 
   /** Pending rows of one notifier that entered the outbox at or before `before`, in order. */
   enqueuedBefore(notifier: string, before: number): OutboxRow[] {
-    return this.heldUpdates.view(this.db.enqueuedBefore(notifier, before));
+    return this.held.updates.view(this.db.enqueuedBefore(notifier, before));
   }
 
   /** Delivered: the rows go. */
@@ -154,7 +157,7 @@ export class Outbox {
    * Returns, per row, whether the copy is in the outbox now (false: it was there already, or it waits in memory).
    */
   reroute(rows: readonly OutboxRow[], copies: readonly NewRows[], original: { bury: string } | 'remove', now: number): boolean[] {
-    if (!this.failure) {
+    if (!this.outage.failing) {
       try {
         return this.wrote(this.db.transaction(() => {
           const seqs = rows.map((r) => r.seq);
@@ -168,13 +171,13 @@ export class Outbox {
     }
     if (original === 'remove') this.remove(rows);
     else this.bury(rows, original.bury, now);
-    this.hold(copies, now);
+    this.held.hold(copies, now);
     return copies.map(() => false);
   }
 
   /** delivery.max_queue's fold (see OutboxDb.fold); nothing when the disk refuses writes. */
   fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
-    if (this.failure || this.heldUpdates.size > 0) return [];
+    if (this.outage.failing || this.held.updates.size > 0) return [];
     try {
       return this.wrote(this.db.fold(notifier, target, afterSeq, reason));
     } catch (e) {
@@ -189,12 +192,7 @@ export class Outbox {
   }
 
   losses(): Loss[] {
-    return this.db.losses();
-  }
-
-  /** `relay outbox` commands, run in another process than relay: they throw on a failed write. */
-  get commands(): Pick<OutboxDb, 'retryNow' | 'revive' | 'dropDead' | 'dropPending' | 'addLoss'> {
-    return this.db;
+    return this.commands.losses();
   }
 
   dataVersion(): number {
@@ -206,34 +204,38 @@ export class Outbox {
   }
 
   health(): StoreHealth {
-    return this.failure ? { writable: false, since: this.failure.since, error: this.failure.error } : { writable: true };
+    return this.outage.health();
   }
 
   /** Alerts waiting in memory for the disk. */
   buffered(): number {
-    return this.heldAlerts;
+    return this.held.buffered;
   }
 
   /** Alerts lost this run because the memory buffer was full too. */
   lostAlerts(): number {
-    return this.lost.total;
+    return this.held.lostAlerts;
+  }
+
+  /** The same, per notifier (an alert for two notifiers counts for each). */
+  lostByNotifier(): ReadonlyMap<string, number> {
+    return this.held.lostByNotifier;
   }
 
   close(): void {
     this.closed = true;
-    this.retry?.cancel();
-    this.retry = undefined;
-    if (this.failure) this.writeHeld();
-    if (this.heldAlerts > 0 || this.heldUpdates.size > 0) {
-      this.log.error({ file: this.db.file, alerts: this.heldAlerts, updates: this.heldUpdates.size },
+    this.outage.close();
+    if (this.outage.failing) this.writeHeld();
+    if (this.held.buffered > 0 || this.held.updates.size > 0) {
+      this.log.error({ file: this.db.file, alerts: this.held.buffered, updates: this.held.updates.size },
         'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
     }
     this.periodicSync?.close();
     this.db.close();
   }
 
-  private update(rows: readonly OutboxRow[], write: () => void, held: Parameters<HeldUpdates['hold']>[1]): void {
-    if (!this.failure) {
+  private update(rows: readonly OutboxRow[], write: () => void, held: (row: OutboxRow, before?: HeldUpdate) => HeldUpdate): void {
+    if (!this.outage.failing) {
       try {
         this.wrote(write());
         return;
@@ -241,7 +243,7 @@ export class Outbox {
         this.failed(e);
       }
     }
-    this.heldUpdates.hold(rows, held);
+    this.held.updates.hold(rows, held);
   }
 
   /** A commit just returned: with a sync interval, it is durable once the timer's sync has run. */
@@ -250,35 +252,11 @@ export class Outbox {
     return result;
   }
 
-  private hold(batch: readonly NewRows[], now: number): void {
-    const kept: NewRows[] = [];
-    for (const entry of batch) {
-      if (this.heldAlerts < this.memoryBuffer) {
-        kept.push(entry);
-        this.heldAlerts++;
-        continue;
-      }
-      this.lost.count(entry.notifiers, now);
-    }
-    if (kept.length > 0) this.heldAdds.push({ batch: kept, now });
-  }
-
   private failed(e: unknown): void {
-    const error = e instanceof Error ? e.message : String(e);
-    if (!this.failure) {
-      this.failure = { since: this.clock.now(), error };
-      this.log.error({ file: this.db.file, err: error, code: (e as { code?: string }).code, memoryBuffer: this.memoryBuffer },
-        isDiskFull(e) ? 'outbox cannot write: the disk is full; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s'
-          : 'outbox cannot write; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s');
-    }
-    if (this.closed) return;
-    this.retry ??= this.clock.setTimer(RETRY_MS, () => {
-      this.retry = undefined;
-      this.writeHeld();
-    });
+    this.outage.failed(e, { memoryBuffer: this.memoryBuffer });
   }
 
-  /** Held updates, then held alerts in order, then a message per notifier that lost alerts. */
+  /** What the outage buffer holds, written once the disk takes it; the notifiers that got rows are told. */
   private writeHeld(): void {
     const landed: string[] = [];
     // Whatever part of the held writes lands below is synced like any other commit.
@@ -289,24 +267,13 @@ export class Outbox {
       // Best effort: the writes below say whether the disk takes them.
     }
     try {
-      this.heldUpdates.write(this.db);
-      while (this.heldAdds.length > 0) {
-        const { batch, now } = this.heldAdds[0]!;
-        for (const names of this.db.add(batch, now)) landed.push(...names);
-        this.heldAdds.shift();
-        this.heldAlerts -= batch.length;
-      }
-      landed.push(...this.lost.report(this.db, this.clock.now()));
+      this.held.write(this.db, this.commands, this.clock.now(), landed);
     } catch (e) {
       this.failed(e);
       if (landed.length > 0) this.onStored?.(landed);
       return;
     }
-    if (this.failure) {
-      this.log.info({ file: this.db.file, since: new Date(this.failure.since).toISOString(), stored: landed.length },
-        'outbox writable again; alerts held in memory are stored');
-    }
-    this.failure = undefined;
+    this.outage.succeeded({ stored: landed.length });
     if (landed.length > 0) this.onStored?.(landed);
   }
 }

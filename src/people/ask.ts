@@ -8,7 +8,7 @@ import type { Alert } from '../alert.ts';
 import type { Clock, Timer } from '../clock.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
-import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
+import { MemoryStateStore, type StateNamespace, type StateStore } from '../state/state-store.ts';
 import type { AnswerLinks } from '../../notifiers/types.ts';
 import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
@@ -39,9 +39,9 @@ export interface AskStats {
 
 export class Asker {
   readonly stats: AskStats = { asked: 0, quieted: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };
-  private store: StateStore = new MemoryStateStore();
   private readonly questions = new Map<string, QuestionRecord>();
   private readonly quiet = new Map<string, number>();
+  private saved: { questions: StateNamespace; quiet: StateNamespace } = this.namespaces(new MemoryStateStore());
   private readonly timers = new Map<string, Timer>();
   /** Slack user ID of each person asked, for checking who pressed a button. */
   private readonly slackIds = new Map<string, string>();
@@ -67,15 +67,15 @@ export class Asker {
   /** Questions and quiet windows from the store: pending ones get their timeout back, overdue ones escalate now. */
   attach(store: StateStore): void {
     this.close();
-    this.store = store;
+    this.saved = this.namespaces(store);
     this.questions.clear();
     this.quiet.clear();
     const now = this.clock.now();
-    for (const [key, until] of store.load(QUIET)) {
+    for (const [key, until] of this.saved.quiet.load()) {
       if (typeof until === 'number' && until > now) this.quiet.set(key, until);
-      else store.delete(QUIET, key);
+      else this.saved.quiet.changed(key);
     }
-    const loaded = [...store.load(QUESTIONS).values()] as QuestionRecord[];
+    const loaded = [...this.saved.questions.load().values()] as QuestionRecord[];
     for (const q of loaded.sort((a, b) => a.askedAt - b.askedAt)) this.questions.set(q.id, q);
     const pending = loaded.filter((q) => q.status === 'pending');
     if (pending.length > 0) this.log.info({ pending: pending.length }, 'questions waiting for an answer resumed');
@@ -193,10 +193,10 @@ export class Asker {
     for (const [key, until] of this.quiet) {
       if (until > now) continue;
       this.quiet.delete(key);
-      this.store.delete(QUIET, key);
+      this.saved.quiet.changed(key);
     }
     this.quiet.set(quietKey(q), now + q.quietFor);
-    this.store.put(QUIET, quietKey(q), now + q.quietFor);
+    this.saved.quiet.changed(quietKey(q));
   }
 
   /** The question's timeout; one whose deadline passed while relay was down escalates now. */
@@ -226,8 +226,16 @@ export class Asker {
 
   private save(q: QuestionRecord): void {
     this.questions.set(q.id, q);
-    this.store.put(QUESTIONS, q.id, q);
+    this.saved.questions.changed(q.id);
     this.prune();
+  }
+
+  /** Where questions and quiet windows are kept: each key's entry is what the maps hold for it at the end of the turn. */
+  private namespaces(store: StateStore): { questions: StateNamespace; quiet: StateNamespace } {
+    return {
+      questions: store.namespace(QUESTIONS, (id) => this.questions.get(id)),
+      quiet: store.namespace(QUIET, (key) => this.quiet.get(key)),
+    };
   }
 
   /** Closed questions beyond answers.keep go, oldest first (Map order is insertion: oldest first). */
@@ -237,7 +245,7 @@ export class Asker {
       if (closed <= this.config.keep) break;
       if (q.status === 'pending') continue;
       this.questions.delete(id);
-      this.store.delete(QUESTIONS, id);
+      this.saved.questions.changed(id);
       closed--;
     }
   }

@@ -7,13 +7,12 @@
 // the rule's one overflow group, which counts them and says so in its digest.
 import type { Clock, Timer } from '../clock.ts';
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import type { Batch, Hit } from './hit.ts';
 import { keyValues } from './key-values.ts';
 import { getField, templateView } from './fields.ts';
 import type { KeyLimit } from './key-limit.ts';
 import type { CompiledRule } from './compiled-rule.ts';
-import { StageState } from './stage-state.ts';
 import { batchFromJson, batchToJson, type BatchJson } from './state-json.ts';
 import { Stage } from './stage.ts';
 
@@ -42,7 +41,7 @@ interface GroupJson {
 
 export class Aggregate extends Stage<Hit, Batch> {
   private readonly groups = new Map<string, Group>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
 
   constructor(
     private readonly clock: Clock,
@@ -52,7 +51,7 @@ export class Aggregate extends Stage<Hit, Batch> {
     log: Logger,
   ) {
     super();
-    this.state = new StageState(store, 'aggregate', (id) => {
+    this.state = store.namespace('aggregate', (id) => {
       const g = this.groups.get(id);
       return g && { rule: g.rule.config.name, overflow: g.overflow, deadline: g.deadline, ...(g.pending ? { pending: batchToJson(g.pending) } : {}) };
     });

@@ -5,19 +5,18 @@
 // them. A rule holds at most limits.keys_per_rule baselines: a new key past that cannot be tracked, and
 // its events are counted and said in a warning instead.
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import { getField } from './fields.ts';
 import type { Hit } from './hit.ts';
 import type { KeyLimit } from './key-limit.ts';
-import { StageState } from './stage-state.ts';
 
 export class Change {
   /** `rule \0 key` → the last value seen. */
   private readonly last = new Map<string, string>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
 
   constructor(private readonly limit: KeyLimit, store: StateStore, isChangeRule: (rule: string) => boolean, log: Logger) {
-    this.state = new StageState(store, 'change', (id) => this.last.get(id));
+    this.state = store.namespace('change', (id) => this.last.get(id));
     for (const [id, value] of this.state.load()) {
       const rule = ruleOf(id);
       if (!isChangeRule(rule)) {

@@ -10,9 +10,8 @@ import type { Clock, Timer } from '../clock.ts';
 import type { RelayEvent } from '../event.ts';
 import { shellQuote } from './shell-quote.ts';
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import type { KeyLimit } from './key-limit.ts';
-import { StageState } from './stage-state.ts';
 import { eventFromJson, eventToJson, type EventJson } from './state-json.ts';
 import { Stage } from './stage.ts';
 
@@ -41,8 +40,8 @@ export class Correlate extends Stage<RelayEvent, RelayEvent> {
   private readonly open = new Map<string, Call>();
   /** Timed-out call id → when it timed out, oldest first. */
   private readonly timedOut = new Map<string, number>();
-  private readonly openState: StageState;
-  private readonly timedOutState: StageState;
+  private readonly openState: StateNamespace;
+  private readonly timedOutState: StateNamespace;
 
   constructor(
     private readonly exitTimeout: number,
@@ -52,11 +51,11 @@ export class Correlate extends Stage<RelayEvent, RelayEvent> {
     log: Logger,
   ) {
     super();
-    this.openState = new StageState(store, 'correlate', (id) => {
+    this.openState = store.namespace('correlate', (id) => {
       const call = this.open.get(id);
       return call && { accept: eventToJson(call.accept), deadline: call.deadline };
     });
-    this.timedOutState = new StageState(store, 'correlate-timed-out', (id) => this.timedOut.get(id));
+    this.timedOutState = store.namespace('correlate-timed-out', (id) => this.timedOut.get(id));
     this.restore(log);
   }
 

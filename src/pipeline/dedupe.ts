@@ -7,9 +7,8 @@ import { countedTitle, type Alert } from '../alert.ts';
 import type { Clock, Timer } from '../clock.ts';
 import { formatDuration } from '../config/duration.ts';
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import type { KeyLimit } from './key-limit.ts';
-import { StageState } from './stage-state.ts';
 import { Stage } from './stage.ts';
 
 interface Window {
@@ -34,7 +33,7 @@ interface WindowJson {
 
 export class Dedupe extends Stage<Alert, Alert> {
   private readonly windows = new Map<string, Window>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
   /** Alerts held back as repeats so far (each is also said in a later message). */
   suppressed = 0;
 
@@ -47,7 +46,7 @@ export class Dedupe extends Stage<Alert, Alert> {
     log: Logger,
   ) {
     super();
-    this.state = new StageState(store, 'dedupe', (key) => {
+    this.state = store.namespace('dedupe', (key) => {
       const w = this.windows.get(key);
       return w && { rule: w.rule, interval: w.interval, end: w.end, repeats: w.repeats, events: w.events, ...(w.latest ? { latest: w.latest } : {}) };
     });

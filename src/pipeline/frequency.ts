@@ -5,10 +5,9 @@
 // A rule holds at most limits.keys_per_rule windows; events of further keys count into the rule's one
 // shared overflow window, whose alert says so.
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import type { Hit } from './hit.ts';
 import type { KeyLimit } from './key-limit.ts';
-import { StageState } from './stage-state.ts';
 
 const SWEEP_EVERY = 1000;
 /** The overflow window's key under its rule; no key value can contain it. */
@@ -24,12 +23,12 @@ interface Window {
 export class Frequency {
   /** `rule \0 key` → its window. */
   private readonly windows = new Map<string, Window>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
   private seen = 0;
 
   /** @param ruleWithin a frequency rule's `threshold.within`, undefined when there is no such frequency rule */
   constructor(private readonly limit: KeyLimit, store: StateStore, ruleWithin: (rule: string) => number | undefined, log: Logger) {
-    this.state = new StageState(store, 'frequency', (id) => {
+    this.state = store.namespace('frequency', (id) => {
       const w = this.windows.get(id);
       return w && { rule: w.rule, times: w.times };
     });

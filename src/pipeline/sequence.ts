@@ -8,10 +8,9 @@
 // the shared count could reach the threshold, saying so: past the cap relay cannot tell the keys apart, and
 // an alert that may be too many is better than a compromise hidden by a flood.
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import type { Hit } from './hit.ts';
 import type { KeyLimit } from './key-limit.ts';
-import { StageState } from './stage-state.ts';
 
 const SWEEP_EVERY = 1000;
 /** The overflow entry's key under its rule; no key value can contain it. */
@@ -35,12 +34,12 @@ interface Before {
 export class Sequence {
   /** `rule \0 key` → its events before. */
   private readonly before = new Map<string, Before>();
-  private readonly state: StageState;
+  private readonly state: StateNamespace;
   private seen = 0;
 
   /** @param ruleAfter a sequence rule's `after` count and window, undefined when there is no such sequence rule */
   constructor(private readonly limit: KeyLimit, store: StateStore, ruleAfter: (rule: string) => After | undefined, log: Logger) {
-    this.state = new StageState(store, 'sequence', (id) => {
+    this.state = store.namespace('sequence', (id) => {
       const b = this.before.get(id);
       return b && { rule: b.rule, times: b.times, total: b.total, first: b.first };
     });

@@ -9,7 +9,7 @@ import type { Alert } from '../alert.ts';
 import type { Clock, Timer } from '../clock.ts';
 import type { ThrottleConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
-import type { StateStore } from '../state/state-store.ts';
+import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import { TokenBucket, type BucketState } from './token-bucket.ts';
 import { releaseMessage, type Held, type Overflow } from './throttle-release.ts';
 import { Stage } from './stage.ts';
@@ -50,9 +50,11 @@ export class Throttle extends Stage<Alert, Alert> {
   readonly overflowed = new Map<string, number>();
   /** Numbers held alerts in the order they were first held. */
   private seq = 0;
+  private readonly state: StateNamespace;
 
   constructor(private readonly o: ThrottleOptions) {
     super();
+    this.state = o.store.namespace(NAMESPACE, (id) => this.entry(id));
     this.restore();
   }
 
@@ -63,13 +65,13 @@ export class Throttle extends Stage<Alert, Alert> {
     const limit = this.limit(name, config);
     const now = this.o.clock.now();
     if (this.o.bypass(alert)) {
-      if (limit.bucket.take(now)) this.saveBucket(name, limit.bucket);
+      if (limit.bucket.take(now)) this.saveBucket(name);
       this.bypassed++;
       return this.next.push(alert);
     }
     // Once something is held, later alerts wait behind it so one release message says all of them.
     if (limit.held.size === 0 && limit.overflow.alerts === 0 && limit.bucket.take(now)) {
-      this.saveBucket(name, limit.bucket);
+      this.saveBucket(name);
       return this.next.push(alert);
     }
     this.hold(name, limit, alert);
@@ -100,13 +102,13 @@ export class Throttle extends Stage<Alert, Alert> {
       held.alerts++;
       held.events += alert.count;
       held.alert = alert;
-      this.o.store.put(NAMESPACE, this.id('h', name, alert.key), held);
+      this.state.changed(this.id('h', name, alert.key));
       return;
     }
     if (limit.held.size < this.o.maxKeys) {
       const fresh: Held = { alert, alerts: 1, events: alert.count, since: this.o.clock.now(), seq: this.seq++ };
       limit.held.set(alert.key, fresh);
-      this.o.store.put(NAMESPACE, this.id('h', name, alert.key), fresh);
+      this.state.changed(this.id('h', name, alert.key));
       return;
     }
     if (limit.overflow.alerts === 0) {
@@ -119,7 +121,7 @@ export class Throttle extends Stage<Alert, Alert> {
     if (perRule) perRule[1]++;
     else limit.overflow.rules.push([alert.rule, 1]);
     this.overflowed.set(alert.rule, (this.overflowed.get(alert.rule) ?? 0) + 1);
-    this.o.store.put(NAMESPACE, this.id('o', name), limit.overflow);
+    this.state.changed(this.id('o', name));
   }
 
   private release(name: string): void {
@@ -128,15 +130,15 @@ export class Throttle extends Stage<Alert, Alert> {
     const now = this.o.clock.now();
     // A limit that is gone from the config (restart with a new one) lets what it held go at once.
     if (limit.bucket && !limit.bucket.take(now)) return this.arm(name, limit, Math.max(1, limit.bucket.waitFor(now)));
-    if (limit.bucket) this.saveBucket(name, limit.bucket);
+    if (limit.bucket) this.saveBucket(name);
     this.send(name, limit);
   }
 
   private send(name: string, limit: Limit): void {
     if (limit.held.size === 0 && limit.overflow.alerts === 0) return;
     const message = releaseMessage(`${this.o.scope} ${name}`, [...limit.held.values()], limit.overflow, this.o.clock.now());
-    for (const key of limit.held.keys()) this.o.store.delete(NAMESPACE, this.id('h', name, key));
-    this.o.store.delete(NAMESPACE, this.id('o', name));
+    for (const key of limit.held.keys()) this.state.changed(this.id('h', name, key));
+    this.state.changed(this.id('o', name));
     limit.held.clear();
     limit.overflow = emptyOverflow();
     this.next.push(message);
@@ -157,8 +159,17 @@ export class Throttle extends Stage<Alert, Alert> {
     return limit as Limit & { bucket: TokenBucket };
   }
 
-  private saveBucket(name: string, bucket: TokenBucket): void {
-    this.o.store.put(NAMESPACE, this.id('b', name), bucket.state());
+  private saveBucket(name: string): void {
+    this.state.changed(this.id('b', name));
+  }
+
+  /** A store entry's current value: a bucket, a held alert, or a limit's overflow (none while empty). */
+  private entry(id: string): unknown {
+    const [part, scope, name, ...rest] = id.split('\u0000');
+    const limit = scope === this.o.scope ? this.limits.get(name!) : undefined;
+    if (part === 'b') return limit?.bucket?.state();
+    if (part === 'h') return limit?.held.get(rest.join('\u0000'));
+    return limit && limit.overflow.alerts > 0 ? limit.overflow : undefined;
   }
 
   /** Store keys: `b|h|o` \0 scope \0 limit name [\0 alert key]. Names never hold \0 (config checks them). */
@@ -169,7 +180,7 @@ export class Throttle extends Stage<Alert, Alert> {
   /** Rebuild buckets and holds from the store and re-arm each hold's release. */
   private restore(): void {
     const now = this.o.clock.now();
-    const entries = this.o.store.load(NAMESPACE);
+    const entries = this.state.load();
     for (const [id, value] of entries) {
       const [part, scope, name, ...rest] = id.split('\u0000');
       if (scope !== this.o.scope || name === undefined) continue;
@@ -181,7 +192,7 @@ export class Throttle extends Stage<Alert, Alert> {
       }
       if (part === 'b') {
         if (config) limit.bucket = newBucket(config, now, value as BucketState);
-        else this.o.store.delete(NAMESPACE, id);
+        else this.state.changed(id);
       }
       else if (part === 'h') {
         const held = value as Held;

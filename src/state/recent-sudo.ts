@@ -1,9 +1,8 @@
-// The last sudo events the running relay received, in state_dir/sudo-recent.json, so `relay test-sudo`
-// (another process) can show them. One writer (the daemon), through JsonSnapshot.
-import { join } from 'node:path';
+// The last sudo events the running relay received, kept in the state store (namespace `sudo-recent`), so
+// `relay test-sudo` (another process) can show them. The newest KEEP, across restarts.
 import type { RelayEvent } from '../event.ts';
-import { silentLogger, type Logger } from '../log.ts';
-import { JsonSnapshot, readJsonSnapshot } from './json-snapshot.ts';
+import { readStateNamespace } from './sqlite-state-store.ts';
+import type { StateNamespace, StateStore } from './state-store.ts';
 
 export interface RecentSudoEvent {
   receivedAt: string;
@@ -16,30 +15,30 @@ export interface RecentSudoEvent {
   id: unknown;
 }
 
+const NAMESPACE = 'sudo-recent';
 const KEEP = 20;
-const COALESCE_MS = 200;
 
-export function recentSudoPath(stateDir: string): string {
-  return join(stateDir, 'sudo-recent.json');
-}
+/** Keys number the events in the order received; padded, so they sort as strings in that order. */
+const keyOf = (n: number): string => String(n).padStart(15, '0');
 
 export class RecentSudoLog {
-  private readonly entries: RecentSudoEvent[] = [];
-  private readonly snapshot: JsonSnapshot;
+  /** Oldest first. */
+  private readonly entries = new Map<string, RecentSudoEvent>();
+  private next = 0;
+  private readonly state: StateNamespace;
 
-  constructor(stateDir: string, log: Logger = silentLogger) {
-    this.snapshot = new JsonSnapshot(
-      {
-        file: recentSudoPath(stateDir), coalesceMs: COALESCE_MS, log,
-        failed: 'cannot write the recent sudo events for relay test-sudo; relay goes on without them',
-        healed: 'recent sudo events written again',
-      },
-      () => (this.entries.length === 0 ? undefined : this.entries),
-    );
+  constructor(store: StateStore) {
+    this.state = store.namespace(NAMESPACE, (key) => this.entries.get(key));
+    for (const [key, e] of [...this.state.load()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      this.entries.set(key, e as RecentSudoEvent);
+      this.next = Number(key) + 1;
+    }
+    this.trim();
   }
 
   record(e: RelayEvent): void {
-    this.entries.push({
+    const key = keyOf(this.next++);
+    this.entries.set(key, {
       receivedAt: e.receivedAt.toISOString(),
       listener: e.listener,
       peer: e.peer,
@@ -49,16 +48,20 @@ export class RecentSudoLog {
       command: e.fields.command,
       id: e.fields.id,
     });
-    if (this.entries.length > KEEP) this.entries.splice(0, this.entries.length - KEEP);
-    this.snapshot.schedule();
+    this.state.changed(key);
+    this.trim();
   }
 
-  flush(): void {
-    this.snapshot.flush();
+  private trim(): void {
+    for (const key of this.entries.keys()) {
+      if (this.entries.size <= KEEP) break;
+      this.entries.delete(key);
+      this.state.changed(key);
+    }
   }
 }
 
-/** What the daemon last wrote; [] when it has written nothing yet. */
+/** What the running relay last wrote, oldest first; [] when it has written nothing yet. */
 export function readRecentSudo(stateDir: string): RecentSudoEvent[] {
-  return readJsonSnapshot<RecentSudoEvent[]>(recentSudoPath(stateDir), []);
+  return [...readStateNamespace(stateDir, NAMESPACE)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, e]) => e as RecentSudoEvent);
 }

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/plan/load-plan.ts';
 import { testSudoRemote } from '../../src/commands/test-sudo-remote.ts';
+import { ManualClock } from '../../src/clock.ts';
 import { silentLogger } from '../../src/log.ts';
+import { SqliteStateStore } from '../../src/state/sqlite-state-store.ts';
 import { SudoHostsTable } from '../../src/state/sudo-hosts.ts';
 import { runCli } from '../helpers/run-cli.ts';
 
@@ -23,14 +25,17 @@ describe('relay test-sudo --remote', () => {
   const now = Date.parse('2026-05-01T12:00:00Z');
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'relay-remote-'));
-    const t = new SudoHostsTable(join(dir, 'state'), silentLogger);
-    const seen = (host: string, at: number) => t.record({ receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '10.0.0.7:51000', message: '', fields: {} });
-    seen('web1', now - 5 * 60_000);
-    seen('db1', now - 30 * HOUR);
-    t.flush();
+    table(5000, [['web1', now - 5 * 60_000], ['db1', now - 30 * HOUR]]);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
+  /** What a running relay with this cap keeps after sudo events from these hosts. */
+  const table = (cap: number, seen: [host: string, at: number][]) => {
+    const store = SqliteStateStore.open(join(dir, 'state'), new ManualClock(), silentLogger);
+    const t = new SudoHostsTable(store, silentLogger, cap);
+    for (const [host, at] of seen) t.record({ receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '10.0.0.7:51000', message: '', fields: {} });
+    store.close();
+  };
   const config = () => parseConfig(`state_dir: ${join(dir, 'state')}\n`, 'test.yaml');
 
   it('lists every host, marks the ones silent for longer than --quiet-after, and exits 1 when one is quiet', () => {
@@ -50,7 +55,8 @@ describe('relay test-sudo --remote', () => {
   });
 
   it('says when the table reached its cap', () => {
-    writeFileSync(join(dir, 'state', 'sudo-hosts.json'), JSON.stringify({ cap: 1, evicted: 3, hosts: [{ host: 'web1', lastSeen: new Date(now).toISOString(), events: 1, listener: 'fleet' }] }));
+    rmSync(join(dir, 'state'), { recursive: true });
+    table(1, [['db1', now - 3], ['db2', now - 2], ['db3', now - 1], ['web1', now]]);
     const r = output((out) => testSudoRemote(config(), { quietAfterMs: HOUR, now: new Date(now) }, out));
     expect(r.text).toContain('the table holds at most 1 hosts and is full; 3 least recently seen host(s) were dropped');
   });

@@ -4,7 +4,7 @@ import { ManualClock } from '../../src/clock.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
-import type { DispatchConfig } from '../../src/delivery/delivery-state.ts';
+import type { DispatchConfig } from '../../src/delivery/dispatcher.ts';
 
 export const DELIVERY: DispatchConfig = {
   backoff: 1000, max_backoff: 60_000, timeout: 5000, shutdown_grace: 1000, max_age: 86_400_000, fold_after: 5,

@@ -9,6 +9,7 @@ import { Dispatcher } from '../../src/delivery/dispatcher.ts';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { SilenceDb } from '../../src/state/silence-db.ts';
 import { readRecentSudo, RecentSudoLog } from '../../src/state/recent-sudo.ts';
+import { SqliteStateStore } from '../../src/state/sqlite-state-store.ts';
 import { createNotifier } from '../../notifiers/registry.ts';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { captureLog } from '../helpers/capture-log.ts';
@@ -46,6 +47,7 @@ describeWithTmpfs('a full disk under state_dir', () => {
     for (let i = 1; i <= 80; i++) d.enqueue(long(i));
     await vi.waitFor(() => expect(d.stats.buffered).toBe(50));
     expect(d.stats.lost).toBe(30);
+    expect(d.notifierStats().get('hook')).toMatchObject({ lost: 30 });
     expect(outbox.health()).toEqual({ writable: false, since: 1000, error: 'database or disk is full' });
     expect(logs.at('error').map((l) => l.msg)).toEqual([
       'outbox cannot write: the disk is full; new alerts wait in memory (delivery.memory_buffer) and writes are retried every 5s',
@@ -92,19 +94,25 @@ describeWithTmpfs('a full disk under state_dir', () => {
     expect(sink.json().map((m) => m.title)).toEqual(['t1', 't2', 't3', 't4', 't5']);
   });
 
-  it('goes on without the recent sudo events file when the disk refuses it, saying so once', () => {
-    const recent = new RecentSudoLog(join(disk.dir, 'state'), logs.log);
+  it('keeps recent sudo events the disk refuses in the state store, says it once, and writes them once space returns', () => {
+    const state = join(disk.dir, 'state');
+    const store = SqliteStateStore.open(state, clock, logs.log);
+    const recent = new RecentSudoLog(store);
     const filler = disk.fill();
     const event = { receivedAt: new Date(0), listener: 'sudo', kind: 'sudo' as const, message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } };
     for (let i = 0; i < 3; i++) {
       recent.record(event);
-      recent.flush();
+      store.flush();
     }
-    expect(logs.at('error').map((l) => l.msg)).toEqual(['cannot write the recent sudo events for relay test-sudo; relay goes on without them']);
+    expect(logs.at('error').map((l) => l.msg)).toEqual(['state store cannot write: the disk is full; changes are held in memory and retried every 5s']);
+    expect(store.health().writable).toBe(false);
     rmSync(filler);
+    clock.advance(5000);
+    expect(store.health()).toEqual({ writable: true });
     recent.record(event);
-    recent.flush();
-    expect(readRecentSudo(join(disk.dir, 'state'))).toHaveLength(4);
+    store.flush();
+    expect(readRecentSudo(state)).toHaveLength(4);
+    store.close();
   });
 
   it('relay silence add on a full disk says so in one line, without a stack', async () => {

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Outbox } from '../../src/outbox/outbox.ts';
 import { SilenceDb } from '../../src/state/silence-db.ts';
+import { ManualClock } from '../../src/clock.ts';
+import { silentLogger } from '../../src/log.ts';
 import { RecentSudoLog } from '../../src/state/recent-sudo.ts';
+import { SqliteStateStore } from '../../src/state/sqlite-state-store.ts';
 import { alert } from '../delivery/fixtures.ts';
 
 const mode = (file: string): string => (statSync(file).mode & 0o777).toString(8);
@@ -23,21 +26,22 @@ describe('state_dir file modes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('creates state_dir 0700 and outbox.db, relay.db (WAL and SHM too) and sudo-recent.json 0600', () => {
+  it('creates state_dir 0700 and outbox.db, relay.db and state.db (WAL and SHM too) 0600', () => {
     const dir = join(root, 'var');
     const outbox = Outbox.open(dir);
     outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0);
     const silences = SilenceDb.open(dir);
     silences.add({ match: { host: 'x' }, starts: 0, ends: 1, createdBy: 't' }, 0);
-    const recent = new RecentSudoLog(dir);
-    recent.record({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } });
-    recent.flush();
+    const state = SqliteStateStore.open(dir, new ManualClock(), silentLogger);
+    new RecentSudoLog(state).record({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } });
+    state.flush();
     expect(mode(dir)).toBe('700');
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(['outbox.db', 'outbox.db-shm', 'outbox.db-wal', 'relay.db', 'relay.db-shm', 'relay.db-wal', 'sudo-recent.json']);
+    expect(files).toEqual(['outbox.db', 'outbox.db-shm', 'outbox.db-wal', 'relay.db', 'relay.db-shm', 'relay.db-wal', 'state.db', 'state.db-shm', 'state.db-wal']);
     for (const f of files) expect([f, mode(join(dir, f))]).toEqual([f, '600']);
     outbox.close();
     silences.close();
+    state.close();
   });
 
   it('makes the files 0600 in a state_dir that already exists with wider modes', () => {

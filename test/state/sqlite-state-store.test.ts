@@ -18,16 +18,23 @@ afterEach(() => {
 });
 
 describe('SqliteStateStore', () => {
-  it('writes the changes of one turn and reads them back in a new process-like open', async () => {
+  it("writes the changes of one turn, each key's value at the end of the turn, and reads them back in a new process-like open", async () => {
     const dir = stateDir();
     const { log } = captureLog();
     const store = SqliteStateStore.open(dir, new ManualClock(), log);
-    store.put('aggregate', 'r1 host=a', { count: 1 });
-    store.put('aggregate', 'r1 host=a', { count: 2 });
-    store.put('aggregate', 'r1 host=b', { count: 1 });
-    store.delete('aggregate', 'r1 host=b');
-    store.put('dedupe', 'k', [1, 'x']);
-    await Promise.resolve();
+    const groups = new Map<string, unknown>();
+    const aggregate = store.namespace('aggregate', (key) => groups.get(key));
+    const dedupe = store.namespace('dedupe', (key) => (key === 'k' ? [1, 'x'] : undefined));
+    groups.set('r1 host=a', { count: 1 });
+    aggregate.changed('r1 host=a');
+    groups.set('r1 host=a', { count: 2 });
+    aggregate.changed('r1 host=a');
+    groups.set('r1 host=b', { count: 1 });
+    aggregate.changed('r1 host=b');
+    groups.delete('r1 host=b');
+    aggregate.changed('r1 host=b');
+    dedupe.changed('k');
+    await new Promise((resolve) => setImmediate(resolve));
     const again = SqliteStateStore.open(dir, new ManualClock(), log);
     expect([...again.load('aggregate')]).toEqual([['r1 host=a', { count: 2 }]]);
     expect(again.load('dedupe').get('k')).toEqual([1, 'x']);
@@ -36,11 +43,23 @@ describe('SqliteStateStore', () => {
     store.close();
   });
 
+  it('saves a namespace changed in this turn before it is loaded, so a new owner reads its latest entries', () => {
+    const dir = stateDir();
+    const { log } = captureLog();
+    const store = SqliteStateStore.open(dir, new ManualClock(), log);
+    let value = 1;
+    const before = store.namespace('throttle', () => value);
+    before.changed('k');
+    value = 2;
+    expect(store.namespace('throttle', () => undefined).load().get('k')).toBe(2);
+    store.close();
+  });
+
   it('creates its files readable by its owner only', async () => {
     const dir = stateDir();
     const { log } = captureLog();
     const store = SqliteStateStore.open(dir, new ManualClock(), log);
-    store.put('a', 'b', 1);
+    store.namespace('a', () => 1).changed('b');
     store.flush();
     for (const f of ['state.db', 'state.db-wal', 'state.db-shm']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
     store.close();
@@ -63,7 +82,7 @@ describe('SqliteStateStore', () => {
     blocker.pragma('busy_timeout = 0');
     blocker.exec('BEGIN IMMEDIATE');
     (store as unknown as { db: { pragma(s: string): void } }).db.pragma('busy_timeout = 0');
-    store.put('throttle', 'k', { held: 3 });
+    store.namespace('throttle', () => ({ held: 3 })).changed('k');
     store.flush();
     expect(store.health()).toMatchObject({ writable: false, since: 1000 });
     expect(lines.filter((l) => /state store cannot write/.test(l.msg))).toHaveLength(1);

@@ -1,9 +1,12 @@
-// The per-host sudo table: one row per host with its last event, bounded, surviving a restart.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// The per-host sudo table: one entry per host in the state store with its last event, bounded, surviving a
+// restart, and read by another process (`relay test-sudo --remote`) without writing anything.
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.ts';
 import type { RelayEvent } from '../../src/event.ts';
+import { SqliteStateStore } from '../../src/state/sqlite-state-store.ts';
 import { captureLog } from '../helpers/capture-log.ts';
 import { readSudoHosts, SudoHostsTable } from '../../src/state/sudo-hosts.ts';
 
@@ -13,6 +16,7 @@ function sudoFrom(host: string, at: number): RelayEvent {
 
 describe('SudoHostsTable', () => {
   let dir: string;
+  const open = () => SqliteStateStore.open(dir, new ManualClock(), captureLog().log);
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'relay-sudo-hosts-'));
   });
@@ -20,11 +24,12 @@ describe('SudoHostsTable', () => {
 
   it('keeps the last event per host with a count, and reads it back after a restart', () => {
     const { log } = captureLog();
-    const t = new SudoHostsTable(dir, log);
+    const store = open();
+    const t = new SudoHostsTable(store, log);
     t.record(sudoFrom('web1', 1000));
     t.record(sudoFrom('web2', 2000));
     t.record(sudoFrom('web1', 3000));
-    t.flush();
+    store.flush();
     expect(readSudoHosts(dir)).toEqual({
       cap: 5000,
       evicted: 0,
@@ -33,38 +38,31 @@ describe('SudoHostsTable', () => {
         { host: 'web1', lastSeen: new Date(3000).toISOString(), events: 2, listener: 'fleet', peer: '127.0.0.1:40000' },
       ],
     });
-    const again = new SudoHostsTable(dir, log);
-    again.record(sudoFrom('web2', 4000));
-    again.flush();
+    store.close();
+    const again = open();
+    new SudoHostsTable(again, log).record(sudoFrom('web2', 4000));
+    again.close();
     expect(readSudoHosts(dir).hosts.map((h) => [h.host, h.events])).toEqual([['web1', 2], ['web2', 2]]);
   });
 
   it('at the cap drops the least recently seen host, counts it and warns once', () => {
     const { log, lines } = captureLog();
-    const t = new SudoHostsTable(dir, log, 2);
+    const store = open();
+    const t = new SudoHostsTable(store, log, 2);
     t.record(sudoFrom('a', 1));
     t.record(sudoFrom('b', 2));
     t.record(sudoFrom('a', 3));
     t.record(sudoFrom('c', 4));
     t.record(sudoFrom('d', 5));
-    t.flush();
-    const file = readSudoHosts(dir);
-    expect(file.hosts.map((h) => h.host)).toEqual(['c', 'd']);
-    expect(file).toMatchObject({ cap: 2, evicted: 2 });
+    store.close();
+    const table = readSudoHosts(dir);
+    expect(table.hosts.map((h) => h.host)).toEqual(['c', 'd']);
+    expect(table).toMatchObject({ cap: 2, evicted: 2 });
     expect(lines.filter((l) => /sudo host table full/.test(l.msg))).toHaveLength(1);
   });
 
-  it('cannot write (state_dir is not a directory): logs one error, never throws, and starts empty from a damaged file', () => {
-    const { log, at } = captureLog();
-    const notADir = join(dir, 'file');
-    writeFileSync(notADir, 'x');
-    const t = new SudoHostsTable(notADir, log);
-    t.record(sudoFrom('web1', 1));
-    t.flush();
-    t.flush();
-    expect(at('error').map((l) => l.msg)).toEqual(['cannot write the sudo host table for relay test-sudo --remote; relay goes on without it']);
-    writeFileSync(join(dir, 'sudo-hosts.json'), '{not json');
-    expect(() => new SudoHostsTable(dir, log)).not.toThrow();
-    expect(at('warn').map((l) => l.msg)).toContain('sudo host table unreadable; starting it empty');
+  it('reads as an empty table, creating no file, before relay has written one', () => {
+    expect(readSudoHosts(dir)).toEqual({ cap: 5000, evicted: 0, hosts: [] });
+    expect(existsSync(join(dir, 'state.db'))).toBe(false);
   });
 });
