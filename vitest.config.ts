@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 const HEAVY = ['test/commands/run-flood.test.ts', 'test/sources/connection-abuse.test.ts'];
@@ -7,6 +8,9 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // At least two test files at once (vitest's default is one fewer than the cores): most of them wait on child
+    // processes and sockets, so with one at a time the second core of a 2-core machine mostly idles.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // vi.waitFor and vi.waitUntil wait 10 s by default instead of vitest's 1 s (see the file).
     setupFiles: ['test/helpers/wait-timeout.ts'],
     projects: [

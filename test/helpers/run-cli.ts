@@ -7,7 +7,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('../../src/cli.ts', import.meta.url));
 /**
  * Node's arguments that run a .ts file: tsx's loader in this node process, named by its path so that any cwd
- * finds it. The tsx command would start a second node for every run, about half a second of CPU each.
+ * finds it. The tsx command would start a second node for every run.
  */
 export const TS_NODE_ARGS = ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href];
 
