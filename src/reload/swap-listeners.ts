@@ -37,7 +37,9 @@ export async function swapListeners(
   const closing: Promise<void>[] = [];
   const retire = async (old: Source, closed: () => void = () => undefined) => {
     await old.pause();
-    const stopped = old.stop().catch((err: unknown) => log.warn({ listener: old.name, err: describeError(err) }, 'reload: listener did not close cleanly'));
+    const stopped = old.stop().catch((err: unknown) => {
+      log.warn({ listener: old.name, err: describeError(err) }, 'reload: listener did not close cleanly');
+    });
     closing.push(stopped.then(closed));
   };
   // Removed ones first: their addresses are free before anything binds.

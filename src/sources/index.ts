@@ -28,7 +28,8 @@ export function createSource(config: ListenerConfig, sink: EventSink, log: Logge
     case 'unix': {
       // Peers are checked against allow_uids unless the caller brings its own check.
       const peers = { acceptPeer: opts.acceptPeer, allowUids: opts.acceptPeer === undefined, clock: opts.clock };
-      return config.format === 'sudo' ? new SudoSource(config, sink, log, peers) : new UnixSource(config, sink, log, { ...peers, toEvent: opts.toEvent });
+      if (config.format === 'sudo') return new SudoSource(config, sink, log, peers);
+      return new UnixSource(config, sink, log, { ...peers, toEvent: opts.toEvent });
     }
   }
 }

@@ -84,7 +84,8 @@ export class StreamServer {
 
   constructor(private readonly opts: StreamServerOptions) {
     this.#budget = new TurnBudget(opts.eventsPerTurn);
-    this.#limits = { maxConnections: opts.maxConnections, maxConnectionsPerPeer: opts.maxConnectionsPerPeer, frameTimeoutMs: opts.frameTimeoutMs, idleTimeoutMs: opts.idleTimeoutMs };
+    const { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs } = opts;
+    this.#limits = { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs };
   }
 
   /** Times a connection was paused because the listener had handed on its events for this turn. */

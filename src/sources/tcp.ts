@@ -46,7 +46,7 @@ export class TcpSource implements Source {
       clock: opts.clock ?? systemClock,
       ...streamLimits(config),
       // `allow` is checked first, before any other check sees the connection.
-      acceptPeer: (s) => (this.#allowed === undefined || (s.remoteAddress !== undefined && this.#allowed(s.remoteAddress)) ? (acceptPeer?.(s) ?? true) : false),
+      acceptPeer: (s) => (this.#allows(s.remoteAddress) ? (acceptPeer?.(s) ?? true) : false),
       describePeer: (s) => (s.remoteAddress ? joinHostPort(s.remoteAddress, s.remotePort ?? 0) : undefined),
       peerKey: (s) => s.remoteAddress,
       secure: opts.secure,
@@ -110,7 +110,7 @@ export class TcpSource implements Source {
     return this.#server.close();
   }
 
-  /** Everything but the address and the type applies in place: limits and `allow` at the next accept, timeouts and max_message_size at once. */
+  /** Everything but the address and the type applies in place: limits and `allow` at the next accept, the rest at once. */
   async reconfigure(config: ListenerConfig): Promise<boolean> {
     if (config.type !== this.type || config.address !== this.#config.address) return false;
     this.apply(config as TcpListenerConfig | TlsListenerConfig);
@@ -128,6 +128,10 @@ export class TcpSource implements Source {
     this.#allowed = allowList(config.allow);
     this.#server.retune(streamLimits(config));
     for (const reader of this.#server.readers()) reader.resize(config.max_message_size);
+  }
+
+  #allows(address: string | undefined): boolean {
+    return this.#allowed === undefined || (address !== undefined && this.#allowed(address));
   }
 
   address(): string {

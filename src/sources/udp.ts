@@ -132,7 +132,8 @@ export class UdpSource implements Source {
 
   /** The kernel doubles what was asked and caps it at net.core.rmem_max: say what the socket got. */
   #logBuffer(socket: dgram.Socket): void {
-    this.#intake.log.info({ receive_buffer: socket.getRecvBufferSize(), requested: this.#config.receive_buffer ?? 'kernel default' }, 'UDP receive buffer');
+    const requested = this.#config.receive_buffer ?? 'kernel default';
+    this.#intake.log.info({ receive_buffer: socket.getRecvBufferSize(), requested }, 'UDP receive buffer');
   }
 
   #schedulePoll(): void {

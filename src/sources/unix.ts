@@ -162,6 +162,9 @@ async function removeStaleSocket(path: string, name: string): Promise<void> {
     probe.once('error', () => resolve(false));
   });
   // EADDRINUSE, as a port in use says: a reload then frees the path (its own old socket) and tries again.
-  if (live) throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: another process is listening on ${path}`, { cause: Object.assign(new Error('EADDRINUSE'), { code: 'EADDRINUSE' }) });
+  if (live) {
+    const cause = Object.assign(new Error(`${path} is in use`), { code: 'EADDRINUSE' });
+    throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: another process is listening on ${path}`, { cause });
+  }
   await unlink(path);
 }

@@ -77,7 +77,8 @@ state_dir: ${dir}
   }
 
   it('applies a new idle_timeout and max_connections under the open connection: all 5,000 lines arrive', async () => {
-    const tcp = (idle: string, max: number) => `{ name: tcp, type: tcp, address: "127.0.0.1:0", idle_timeout: ${idle}, max_connections: ${max} }`;
+    const tcp = (idle: string, max: number) =>
+      `{ name: tcp, type: tcp, address: "127.0.0.1:0", idle_timeout: ${idle}, max_connections: ${max} }`;
     app = new App(config(tcp('5m', 8)), { log: logged.log });
     await app.start();
     const listener = app.sources[0]!;
@@ -93,7 +94,7 @@ state_dir: ${dir}
     expect(listener.stats()).toMatchObject({ received: LINES, connectionsAccepted: 1, badFrames: 0, idleTimeouts: 0 });
   });
 
-  it('hands the listener over to a new address: the old connection is read to its end, counters go on, 5,000 lines arrive once', async () => {
+  it('hands the listener over to a new address: the old connection read to its end, counters go on, 5,000 lines once', async () => {
     const [a, b] = [await freePort(), await freePort()];
     const tcp = (p: number) => `{ name: tcp, type: tcp, address: "127.0.0.1:${p}" }`;
     app = new App(config(tcp(a)), { log: logged.log });

@@ -219,7 +219,9 @@ describe('TcpSource', () => {
     const c = await open();
     c.write('<13>1 - h app - - - short\n');
     await events.waitForMessage('short');
-    const config = TcpListener.parse({ name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0', max_message_size: 16, idle_timeout: '1m', max_connections: 1 });
+    const config = TcpListener.parse({
+      name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0', max_message_size: 16, idle_timeout: '1m', max_connections: 1,
+    });
     expect(await source.reconfigure(config)).toBe(true);
     expect(source.address()).toBe(bound);
     // max_message_size applies to the open connection; max_connections at the next accept.

@@ -56,7 +56,7 @@ export class SudoSource implements Source {
   readonly #recent = new RecentKeys();
   #running = false;
 
-  constructor(config: UnixListenerConfig, sink: EventSink, log: Logger, opts: Pick<UnixSourceOptions, 'acceptPeer' | 'allowUids' | 'clock'> = {}) {
+  constructor(config: UnixListenerConfig, sink: EventSink, log: Logger, opts: Omit<UnixSourceOptions, 'toEvent'> = {}) {
     this.#config = config;
     this.#sink = sink;
     this.#log = log;
