@@ -44,7 +44,10 @@ export async function swapListeners(
   };
   // Removed ones first: their addresses are free before anything binds.
   for (const name of changes.removed) {
-    await retire(bySource.get(name)!);
+    const old = bySource.get(name);
+    // One that could not bind at the last reload is not running.
+    if (!old) continue;
+    await retire(old);
     swap.stopped.push(name);
   }
   for (const config of after) {

@@ -119,4 +119,14 @@ describe('swapListeners', () => {
     await closed(sender);
     expect(sender.errored).toBeNull();
   });
+
+  it('tries again a listener that could not bind at the last reload, and removes one without touching anything', async () => {
+    const failed = [Listener.parse({ name: 'late', type: 'tcp', address: '127.0.0.1:0' })];
+    running = [];
+    const again = await swap(failed, [{ name: 'late', type: 'tcp', address: '127.0.0.1:0' }]);
+    expect(again).toMatchObject({ started: ['late'], kept: [], failed: [] });
+    running = [];
+    await again.sources[0]!.stop();
+    expect(await swap(failed, [])).toMatchObject({ stopped: [], sources: [] });
+  });
 });
