@@ -110,7 +110,7 @@ describe('UdpSource', () => {
     expect(lines.find((l) => l.code === ErrorCodes.UDP_KERNEL_DROPS)).toMatchObject({ listener: 'syslog-udp', dropped: kernelDrops, total: kernelDrops });
   });
 
-  it('reconfigure() applies allow, max_message_size and receive_buffer to the bound socket, and declines another address', async () => {
+  it('reconfigure() applies allow, max_message_size and receive_buffer to the bound socket; declines another address', async () => {
     const { source, events, send } = await listen('127.0.0.1:0', { receive_buffer: 65_536 });
     const bound = source.address();
     const before = source.stats();

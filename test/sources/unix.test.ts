@@ -152,7 +152,9 @@ describe('UnixSource', () => {
   it('reconfigure() applies mode, limits and max_message_size to the running socket; declines another path or format', async () => {
     const { source, events, path, open } = await listen({ mode: '0660', max_connections: 4 });
     const c = await open();
-    const config = UnixListener.parse({ name: 'sudo', type: 'unix', address: path, mode: '0600', max_message_size: 16, max_connections: 1 });
+    const config = UnixListener.parse({
+      name: 'sudo', type: 'unix', address: path, mode: '0600', max_message_size: 16, max_connections: 1,
+    });
     expect(await source.reconfigure(config)).toBe(true);
     expect((await stat(path)).mode & 0o777).toBe(0o600);
     c.write('{"message":"longer than sixteen bytes"}\n{"m":"ok"}\n');
