@@ -9,7 +9,8 @@ import type { SourceStats } from '../sources/source.ts';
 import type { StoreHealth } from '../state/store-health.ts';
 import type { HttpReading } from '../http/http-stats.ts';
 
-/** A listener's counters, as every Source keeps them (src/sources/source.ts); each is exported for the types that move it. */
+/** A listener's counters; each is exported when the listener keeps it (kernel drops: UDP only). */
+/** A listener's counters, as every Source keeps them (src/sources/source.ts). */
 export type ListenerStats = Partial<SourceStats>;
 
 /** A listener as read here. */
