@@ -8,13 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { App } from '../../src/app.ts';
-import { parseConfig } from '../../src/config/load.ts';
-import { silentLogger } from '../../src/log.ts';
+import type { App } from '../../src/app.ts';
 import { makeCerts, type TestCerts } from '../helpers/certs.ts';
-import { HttpSink } from '../helpers/http-sink.ts';
+import type { HttpSink } from '../helpers/http-sink.ts';
 import { connect, sendTcp } from '../helpers/net.ts';
 import { describeWithTools } from '../helpers/tools.ts';
+import { startLoopbackApp, type LoopbackApp } from '../http/loopback-app.ts';
 import { closed } from '../sources/loopback.ts';
 
 const WAIT = { timeout: 10_000 };
@@ -23,6 +22,7 @@ const TOKEN = 'promtool-test-token-0123456789';
 describeWithTools(['promtool'], 'promtool check metrics on /metrics', () => {
   let dir: string;
   let certs: TestCerts;
+  let t: LoopbackApp;
   let sink: HttpSink;
   let app: App;
   let text: string;
@@ -30,23 +30,20 @@ describeWithTools(['promtool'], 'promtool check metrics on /metrics', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-promtool-'));
     certs = makeCerts();
-    sink = await new HttpSink().start();
-    app = new App(parseConfig(`
+    t = await startLoopbackApp((s) => `
 listeners:
   - { name: udp, type: udp, address: "127.0.0.1:0", max_message_size: 200 }
   - { name: tcp, type: tcp, address: "127.0.0.1:0" }
   - { name: tls, type: tls, address: "127.0.0.2:0", cert: ${certs.server.cert}, key: ${certs.server.key}, client_auth: none }
   - { name: sock, type: unix, address: ${join(dir, 'in.sock')}, allow_uids: [] }
-notifiers: { hook: "${sink.url()}" }
+notifiers: { hook: "${s.url()}" }
 rules:
   - { name: nginx, match: { app: nginx }, notify: [hook], title: "{{message}}" }
   - { name: grouped, match: { app: grp }, notify: [hook], group_by: [host], group_wait: 1h, title: "{{host}}" }
 limits: { keys_per_rule: 1 }
 http: { address: "127.0.0.3:0", tokens: { ci: "${TOKEN}" } }
-delivery: { shutdown_grace: 1s }
-state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger });
-    await app.start();
+delivery: { shutdown_grace: 1s }`, { stateDir: dir });
+    ({ app, sink } = t);
     const [udp, tcp, tls, sock] = app.sources;
     const port = (s: typeof udp) => Number(s!.address().split(':').pop());
 
@@ -73,8 +70,7 @@ state_dir: ${dir}
     text = await (await fetch(`http://${app.httpAddress}/metrics`)).text();
   });
   afterAll(async () => {
-    await app?.stop();
-    await sink?.stop();
+    await t?.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(certs.dir, { recursive: true, force: true });
   });
