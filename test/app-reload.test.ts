@@ -77,15 +77,16 @@ state_dir: ${dir}
     expect(totals).toMatchObject({ events: 7, unmatched: 1, matched: { grouped: 5, new: 1 } });
   });
 
-  it('stops and starts a listener whose settings changed, starts an added one, and keeps the rest', async () => {
+  it('applies a changed listener\'s settings to its running socket, starts an added one, and keeps the rest', async () => {
     const [a, b] = [await freePort(), await freePort()];
     const two = (bMax: number) => `[{ name: a, type: tcp, address: "127.0.0.1:${a}" }, { name: b, type: tcp, address: "127.0.0.1:${b}", max_connections: ${bMax} }]`;
     const report1 = await app.reload(config(oldRule, '', two(8)));
     expect(report1.listeners).toMatchObject({ started: ['a', 'b'], stopped: ['tcp'], kept: [], failed: [] });
-    const keptA = app.sources[0]!;
+    const [keptA, changedB] = app.sources;
     const report2 = await app.reload(config(oldRule, '', two(9)));
-    expect(report2.listeners).toMatchObject({ started: ['b'], stopped: ['b'], kept: ['a'], failed: [] });
+    expect(report2.listeners).toMatchObject({ started: [], stopped: [], kept: ['a'], reconfigured: ['b'], failed: [] });
     expect(app.sources[0]).toBe(keptA);
+    expect(app.sources[1]).toBe(changedB);
     expect(app.sources.map((s) => s.address())).toEqual([`127.0.0.1:${a}`, `127.0.0.1:${b}`]);
     const socket = await connect({ host: '127.0.0.1', port: b });
     await write(socket, line('web1', 'old'));

@@ -96,11 +96,11 @@ async function reload(app: App, file: string, log: Logger): Promise<void> {
 }
 
 function summary({ diff, listeners, http }: ReloadReport): Record<string, unknown> {
-  const { kept, started, stopped, failed } = listeners;
+  const { kept, reconfigured, started, stopped, failed } = listeners;
   const named = (c: { added: string[]; removed: string[]; changed: string[] }) => ({ added: c.added, removed: c.removed, changed: c.changed });
   return {
     changed: diff.changed,
-    listeners: { started, stopped, kept, ...(failed.length > 0 ? { failed } : {}) },
+    listeners: { started, stopped, reconfigured, kept, ...(failed.length > 0 ? { failed } : {}) },
     rules: named(diff.rules),
     notifiers: named(diff.notifiers),
     http,

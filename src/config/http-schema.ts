@@ -20,8 +20,11 @@ export const HttpNotify = z.strictObject({
 /** The HTTP endpoint (/metrics, /healthz, /readyz; /events and /notify when tokens are set); absent = relay serves no HTTP. */
 export const Http = z.strictObject({
   address: HostPort,
-  /** A notifier failing for longer than this makes /readyz answer 503. */
-  ready_failing_after: Duration.default(300_000),
+  /**
+   * No longer read: /readyz does not depend on notifiers (a failing one is shown there and in /metrics).
+   * Still accepted, so a config that sets it loads.
+   */
+  ready_failing_after: Duration.optional(),
   /**
    * Bearer tokens, NAME → secret (use ${env:…} or ${file:…}); the name shows in logs and metrics, the secret
    * never. /events and /notify are served only when at least one is set. An empty secret disables its token.

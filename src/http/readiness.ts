@@ -1,7 +1,8 @@
-// /readyz's verdict from the readings: not ready while a listener is down, a state store cannot write, or a
-// notifier has kept failing for longer than `http.ready_failing_after`. A notifier failing for less is shown
-// but tolerated: one 429 or a short provider blip should not page anyone through the readiness probe.
-import { formatDuration } from '../config/duration.ts';
+// /readyz's verdict from the readings: relay is ready while it can take events in and keep them — every
+// listener bound, every state store (outbox, state) writable. A notifier that fails does not make it unready:
+// relay then buffers in the outbox, which is exactly when a load balancer must keep sending to it (so do
+// Alertmanager's and Vector's readiness, which never depend on downstream health). Failing notifiers are
+// shown, for people and for alerts on /metrics (relay_notifier_failing_seconds).
 import type { RelayReadings } from '../metrics/relay-readings.ts';
 
 export interface Readiness {
@@ -10,21 +11,16 @@ export interface Readiness {
   problems: string[];
   listeners: { name: string; type: string; address: string; up: boolean }[];
   stores: { name: string; writable: boolean; since?: string; error?: string }[];
+  /** Shown, never a reason to be unready. */
   notifiers: { name: string; failing: boolean; failingSince?: string; failingForSeconds?: number; waiting: number }[];
 }
 
-export function readiness(r: RelayReadings, failingAfterMs: number): Readiness {
+export function readiness(r: RelayReadings): Readiness {
   const problems: string[] = [];
   const iso = (ms: number) => new Date(ms).toISOString();
   for (const l of r.listeners) if (!l.up) problems.push(`listener ${l.name} is not listening on ${l.address}`);
   for (const s of r.stores) {
     if (!s.writable) problems.push(`state store ${s.name} cannot write${s.since === undefined ? '' : ` since ${iso(s.since)}`}: ${s.error ?? 'unknown error'}`);
-  }
-  for (const n of r.notifiers) {
-    const since = n.delivery.failingSince;
-    if (since !== undefined && r.now - since > failingAfterMs) {
-      problems.push(`notifier ${n.name} has been failing since ${iso(since)}, longer than http.ready_failing_after (${formatDuration(failingAfterMs)})`);
-    }
   }
   return {
     ready: problems.length === 0,

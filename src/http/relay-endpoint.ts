@@ -38,7 +38,10 @@ export function relayEndpoint(config: HttpConfig, readings: () => RelayReadings,
     }));
   }
   server.register(metricsRoute(new RelayMetrics(() => ({ ...readings(), http: stats.reading() }))));
-  server.register(healthRoutes(readings, config.ready_failing_after));
+  server.register(healthRoutes(readings));
+  if (config.ready_failing_after !== undefined) {
+    log.warn('http.ready_failing_after is no longer read (/readyz does not depend on notifiers): remove it from the config');
+  }
   if (Object.values(config.tokens).some((secret) => secret !== '')) {
     server.register(eventsRoute({ accept: ingest.accept, clock: ingest.clock, stats, maxItems: config.max_items, maxDepth: config.max_depth }));
     const names = [...ingest.notifiers.keys()];

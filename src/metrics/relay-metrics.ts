@@ -2,6 +2,7 @@
 // One scrape takes the readings once, so all families in it come from the same moment (and the outbox is
 // queried once per scrape, not once per family).
 import { Registry } from 'prom-client';
+import { registerBuildInfo } from './build-info.ts';
 import { registerProcessMetrics } from './process-metrics.ts';
 import type { RelayReadings } from './relay-readings.ts';
 import { registerListenerMetrics } from './listener-metrics.ts';
@@ -16,6 +17,7 @@ export class RelayMetrics {
 
   constructor(private readonly read: () => RelayReadings) {
     registerProcessMetrics(this.registry);
+    registerBuildInfo(this.registry);
     const current = () => (this.readings ??= this.read());
     registerListenerMetrics(this.registry, current);
     registerPipelineMetrics(this.registry, current);

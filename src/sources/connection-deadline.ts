@@ -46,6 +46,11 @@ export class Deadline {
     if (this.#due() < this.#timerAt) this.#arm();
   }
 
+  /** The timeouts changed (a reload): the deadline is counted again from the same start with the new ones. */
+  retime(): void {
+    if (this.#timer) this.#arm();
+  }
+
   cancel(): void {
     this.#timer?.cancel();
     this.#timer = undefined;

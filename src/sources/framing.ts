@@ -53,10 +53,15 @@ export class Deframer {
   #nulAt = -1;
 
   constructor(
-    private readonly maxSize: number,
+    private maxSize: number,
     private readonly on: DeframerHandlers,
     private readonly mode: FramingMode = 'auto',
   ) {}
+
+  /** A new maximum (a reload changed max_message_size): it applies from the next byte, the open frame included. */
+  resize(maxSize: number): void {
+    this.maxSize = maxSize;
+  }
 
   push(chunk: Buffer): void {
     this.#chunk = chunk;

@@ -7,7 +7,6 @@ import { TlsSource } from './tls.ts';
 import { UdpSource } from './udp.ts';
 import { UnixSource, type UnixSourceOptions } from './unix.ts';
 import { SudoSource } from './sudo/listener.ts';
-import { uidAllowList } from './peer-check.ts';
 
 export type { PeerCheck } from './stream-server.ts';
 export type { LineToEvent, LineOrigin, UnixSourceOptions } from './unix.ts';
@@ -27,10 +26,10 @@ export function createSource(config: ListenerConfig, sink: EventSink, log: Logge
     case 'tls':
       return new TlsSource(config, sink, log, { acceptPeer: opts.acceptPeer, clock: opts.clock, screen: opts.screen });
     case 'unix': {
-      const acceptPeer = opts.acceptPeer ?? uidAllowList(config.allow_uids, log);
-      return config.format === 'sudo'
-        ? new SudoSource(config, sink, log, acceptPeer)
-        : new UnixSource(config, sink, log, { acceptPeer, toEvent: opts.toEvent, clock: opts.clock });
+      // Peers are checked against allow_uids unless the caller brings its own check.
+      const peers = { acceptPeer: opts.acceptPeer, allowUids: opts.acceptPeer === undefined, clock: opts.clock };
+      if (config.format === 'sudo') return new SudoSource(config, sink, log, peers);
+      return new UnixSource(config, sink, log, { ...peers, toEvent: opts.toEvent });
     }
   }
 }

@@ -4,7 +4,7 @@
 import type { RelayEvent } from '../event.ts';
 import { ErrorCodes, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import { emptyStats, type EventSink, type FrameParser, type SourceStats } from './source.ts';
+import { emptyStats, type EventSink, type FrameParser, type Source, type SourceStats } from './source.ts';
 import { syslogEvent, unparsedEvent, type FrameOrigin } from './syslog-frame.ts';
 import { WarnLimiter } from './warn-limiter.ts';
 
@@ -18,7 +18,10 @@ const REFUSAL_COUNTER = {
 } as const satisfies Record<RefusalReason, keyof SourceStats>;
 
 export class Intake {
+  /** This listener's own counts (what the stream server weighs its turn budget by). */
   readonly stats: SourceStats = emptyStats();
+  /** The counts of the listener of the same name this one replaced (a reload that needed a new socket). */
+  #previous: Pick<Source, 'stats'> | undefined;
   /** Of `stats.received`, the frames the screen turned away unparsed (what the turn budget weighs lightly). */
   screened = 0;
   readonly log: Logger;
@@ -47,6 +50,20 @@ export class Intake {
     this.#warnHandshake = new WarnLimiter(this.log);
     this.#warnNotAllowed = new WarnLimiter(this.log);
     this.#warnParser = new WarnLimiter(this.log);
+  }
+
+  /** Counts on from `previous`, which may still be counting while its connections close. */
+  inherit(previous: Pick<Source, 'stats'>): void {
+    this.#previous = previous;
+  }
+
+  /** The listener's counters: its own plus those of the listeners it replaced. */
+  snapshot(): SourceStats {
+    const own = { ...this.stats };
+    if (this.#previous === undefined) return own;
+    const before = this.#previous.stats();
+    for (const key of Object.keys(own) as (keyof SourceStats)[]) own[key] += before[key];
+    return own;
   }
 
   /**

@@ -1,5 +1,7 @@
 // What every listener is to the rest of relay: something that starts, stops, says where it listens,
-// hands each received event to the pipeline and counts what it could not take.
+// hands each received event to the pipeline and counts what it could not take; and what a reload asks of
+// it: new settings applied in place, or — when they need a new socket — a handover to its successor.
+import type { ListenerConfig } from '../config/schema.ts';
 import type { RelayEvent } from '../event.ts';
 import type { FrameOrigin } from './syslog-frame.ts';
 
@@ -15,8 +17,9 @@ export type FrameScreen = (frame: Buffer) => boolean;
 export type FrameParser = (frame: Buffer, origin: FrameOrigin) => RelayEvent;
 
 /**
- * A listener's counters since start. The names are a stable interface: the metrics endpoint exports them
- * and the stop log prints them, so rename none. All are totals except `connections` (open right now).
+ * A listener's counters since start, carried over when a reload replaces it (`inherit`). The names are a
+ * stable interface: the metrics endpoint exports them and the stop log prints them, so rename none. All
+ * are totals except `connections` (open right now).
  */
 export interface SourceStats {
   /** Events handed to the pipeline (including ones whose syslog did not parse). */
@@ -54,9 +57,23 @@ export interface SourceStats {
 export interface Source {
   readonly name: string;
   readonly type: string;
+  /** Binds; after pause(), binds again (same settings). */
   start(): Promise<void>;
-  /** Stop accepting, close connections; resolves when the socket is closed. */
+  /** Stops accepting and frees the address; open connections go on (a handover that needs the same address). */
+  pause(): Promise<void>;
+  /**
+   * Stops accepting and ends the connections cleanly (FIN, over TLS close_notify first), reading each until
+   * its peer closes (at most END_GRACE_MS); resolves when all are closed.
+   */
   stop(): Promise<void>;
+  /**
+   * A reload changed this listener's settings (same name): applies them to the running listener and
+   * resolves true when they need no new socket; resolves false, changing nothing, when they do (another
+   * address or type). Rejects, changing nothing, when what they name does not load (TLS files).
+   */
+  reconfigure(config: ListenerConfig): Promise<boolean>;
+  /** Counts on from the listener this one replaces: stats() adds `previous.stats()`. */
+  inherit(previous: Pick<Source, 'stats'>): void;
   /** Where it listens: `host:port` (bound port, also with port 0) or a socket path. */
   address(): string;
   /** A snapshot of the counters; read-only for the caller. */

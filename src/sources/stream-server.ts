@@ -1,8 +1,11 @@
 // The accepting side shared by the TCP, TLS and Unix listeners: connection limits (overall and per peer),
 // the frame deadline and idle timeout, an optional per-connection peer check, an optional secure layer
 // (TLS) between accept and the first byte read, socket errors kept to their own connection, and a close()
-// that ends them all. A refused connection is destroyed at accept, alone: the
-// other senders go on being served.
+// that ends them all. A refused connection is destroyed at accept, alone: the other senders go on being
+// served. A connection relay ends for any other reason than abuse (idle, reload, stop) is ended as its peer
+// expects — FIN, over TLS close_notify first — and read until the peer closes too, so nothing it had already
+// sent is lost; only a peer that does not close within END_GRACE_MS is cut off. Limits and timeouts can be
+// changed on the running server (a reload), and it can stop accepting while its connections go on (pause).
 import net, { type Socket } from 'node:net';
 import type { Clock } from '../clock.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
@@ -20,6 +23,8 @@ export type PeerCheck = (socket: Socket) => boolean | string;
 export interface ConnectionReader extends FrameProgress {
   push(chunk: Buffer): void;
   end(): void;
+  /** max_message_size changed (a reload). */
+  resize(maxSize: number): void;
 }
 
 /**
@@ -31,9 +36,8 @@ export interface SecureLayer {
   wrap(socket: Socket, peer: string | undefined, intake: Intake, secured: (identity: string | undefined) => void): Socket;
 }
 
-export interface StreamServerOptions {
-  intake: Intake;
-  clock: Clock;
+/** What a reload may change on a running server. */
+export interface StreamLimits {
   maxConnections: number;
   /** Open connections one peer may hold; unset = no per-peer cap. */
   maxConnectionsPerPeer?: number;
@@ -41,6 +45,11 @@ export interface StreamServerOptions {
   frameTimeoutMs: number;
   /** No frame begun for this long closes the connection. */
   idleTimeoutMs: number;
+}
+
+export interface StreamServerOptions extends StreamLimits {
+  intake: Intake;
+  clock: Clock;
   acceptPeer?: PeerCheck;
   /** The peer's name when the check gave none (`ip:port` for TCP). */
   describePeer(socket: Socket): string | undefined;
@@ -51,16 +60,32 @@ export interface StreamServerOptions {
   open(peer: string | undefined, identity?: string): ConnectionReader;
   /** Events the listener hands on per turn of the event loop before a connection pauses (turn-budget.ts). */
   eventsPerTurn?: number;
+  /** How long a peer relay ended a connection to has to close its side; END_GRACE_MS unless a test sets it. */
+  endGraceMs?: number;
+}
+
+/** A peer that has not closed its side this long after relay ended the connection is cut off. */
+export const END_GRACE_MS = 5_000;
+
+interface Connection {
+  deadline: Deadline;
+  reader?: ConnectionReader;
+  /** Relay has ended it and waits for the peer to close. */
+  ending?: Promise<void>;
 }
 
 export class StreamServer {
-  readonly server = net.createServer((socket) => this.#accept(socket));
-  readonly #sockets = new Set<Socket>();
+  #server: net.Server | undefined;
+  readonly #connections = new Map<Socket, Connection>();
   readonly #perPeer = new Map<string, number>();
   readonly #budget: TurnBudget;
+  /** Read by every connection's deadline, so new timeouts reach the open connections too. */
+  readonly #limits: StreamLimits;
 
   constructor(private readonly opts: StreamServerOptions) {
     this.#budget = new TurnBudget(opts.eventsPerTurn);
+    const { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs } = opts;
+    this.#limits = { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs };
   }
 
   /** Times a connection was paused because the listener had handed on its events for this turn. */
@@ -68,37 +93,71 @@ export class StreamServer {
     return this.#budget.pauses;
   }
 
+  /** The bound address while accepting (net.Server's address()), else null. */
+  address(): ReturnType<net.Server['address']> {
+    return this.#server?.address() ?? null;
+  }
+
+  /** New limits and timeouts: limits apply to the next accept, timeouts to the open connections too. */
+  retune(limits: StreamLimits): void {
+    Object.assign(this.#limits, limits);
+    for (const c of this.#connections.values()) c.deadline.retime();
+  }
+
+  /** The readers of the open connections (a reload hands them a new max_message_size). */
+  readers(): ConnectionReader[] {
+    return [...this.#connections.values()].flatMap((c) => (c.reader ? [c.reader] : []));
+  }
+
   listen(options: net.ListenOptions, where: string): Promise<void> {
     const { intake } = this.opts;
+    const server = net.createServer((socket) => this.#accept(socket));
     return new Promise((resolve, reject) => {
       const fail = (err: Error) =>
         reject(new RelayError(ErrorCodes.LISTEN, `listener ${intake.name} cannot listen on ${where}: ${err.message}`, { cause: err }));
-      this.server.once('error', fail);
-      this.server.listen(options, () => {
-        this.server.off('error', fail);
-        this.server.on('error', (err) => intake.log.error({ err }, 'listener socket error'));
+      server.once('error', fail);
+      server.listen(options, () => {
+        server.off('error', fail);
+        server.on('error', (err) => intake.log.error({ err }, 'listener socket error'));
+        this.#server = server;
         resolve();
       });
     });
   }
 
-  /** Resolves once the server and every connection are closed, so the counters at stop are final. */
+  /** Stops accepting: the address is free at once (a Unix socket file is removed), open connections go on. */
+  pause(): void {
+    this.#server?.close();
+    this.#server = undefined;
+  }
+
+  /** Stops accepting and ends every connection; resolves once all are closed, so the counters at stop are final. */
   async close(): Promise<void> {
-    if (!this.server.listening) return;
-    const serverClosed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    const connectionsClosed = [...this.#sockets].map((s) => {
-      s.destroy();
-      return new Promise<void>((resolve) => s.once('close', () => resolve()));
+    this.pause();
+    await Promise.all([...this.#connections].map(([stream, c]) => this.#end(stream, c)));
+  }
+
+  /** FIN (over TLS close_notify, then FIN), reading on until the peer closes; destroyed if it has not within the grace. */
+  #end(stream: Socket, c: Connection): Promise<void> {
+    c.ending ??= new Promise<void>((resolve) => {
+      if (stream.closed) return resolve();
+      const cut = setTimeout(() => stream.destroy(), this.opts.endGraceMs ?? END_GRACE_MS);
+      stream.once('close', () => {
+        clearTimeout(cut);
+        resolve();
+      });
+      stream.end();
     });
-    await Promise.all([serverClosed, ...connectionsClosed]);
+    return c.ending;
   }
 
   #accept(socket: Socket): void {
-    const { intake, maxConnections, maxConnectionsPerPeer } = this.opts;
+    const { intake } = this.opts;
+    const { maxConnections, maxConnectionsPerPeer } = this.#limits;
     // Resets and the like concern this peer only; without a handler they would crash the process.
     socket.on('error', (err) => intake.log.debug({ err }, 'connection error'));
     let peer = this.opts.describePeer(socket);
-    if (this.#sockets.size >= maxConnections) {
+    if (this.#connections.size >= maxConnections) {
       intake.refused(peer, 'max_connections', `max_connections (${maxConnections}) reached`);
       socket.destroy();
       return;
@@ -120,25 +179,32 @@ export class StreamServer {
 
     if (key !== undefined) this.#perPeer.set(key, held + 1);
     intake.accepted();
-    let reader: ConnectionReader | undefined;
     // Until the secure layer lets the peer send, the connection counts as inside a frame: frame_timeout bounds the handshake.
     const progress: FrameProgress = {
       get inFrame() {
-        return reader === undefined || reader.inFrame;
+        return connection.reader === undefined || connection.reader.inFrame;
       },
       get framesBegun() {
-        return reader?.framesBegun ?? 0;
+        return connection.reader?.framesBegun ?? 0;
       },
     };
-    const deadline = new Deadline(this.opts.clock, this.opts, progress, (why) => {
+    const deadline = new Deadline(this.opts.clock, this.#limits, progress, (why) => {
       // The secure layer counts a handshake that ran out of time, with this reason.
-      if (reader === undefined) return stream.destroy(new Error(`handshake not complete within frame_timeout (${this.opts.frameTimeoutMs} ms)`));
-      if (why === 'frame') intake.frameTimeout(peer, this.opts.frameTimeoutMs);
-      else intake.idleTimeout(peer);
-      stream.destroy();
+      if (connection.reader === undefined) {
+        return stream.destroy(new Error(`handshake not complete within frame_timeout (${this.#limits.frameTimeoutMs} ms)`));
+      }
+      // A frame left unfinished is a trickling or broken sender: cut off. An idle one is ended cleanly.
+      if (why === 'frame') {
+        intake.frameTimeout(peer, this.#limits.frameTimeoutMs);
+        stream.destroy();
+      } else if (connection.ending === undefined) {
+        intake.idleTimeout(peer);
+        void this.#end(stream, connection);
+      }
     });
+    const connection: Connection = { deadline };
     const begin = (identity: string | undefined) => {
-      const r = (reader = this.opts.open(peer, identity));
+      const r = (connection.reader = this.opts.open(peer, identity));
       stream.on('data', (chunk: Buffer) => {
         const received = intake.stats.received;
         const screened = intake.screened;
@@ -157,7 +223,7 @@ export class StreamServer {
     else begin(undefined);
     stream.on('close', () => {
       deadline.cancel();
-      this.#sockets.delete(stream);
+      this.#connections.delete(stream);
       if (key !== undefined) {
         const n = this.#perPeer.get(key)! - 1;
         if (n === 0) this.#perPeer.delete(key);
@@ -165,7 +231,7 @@ export class StreamServer {
       }
       intake.closed();
     });
-    this.#sockets.add(stream);
+    this.#connections.set(stream, connection);
   }
 
   /** A throwing check refuses: an access check that cannot decide must not let the peer in. */

@@ -2,11 +2,12 @@
 // each accepted connection, so limits, deadlines, `allow` and framing are the TCP listener's own. The layer
 // verifies client certificates (`client_auth`, `allowed_peers`), counts and says why a handshake failed
 // (plain TCP on the TLS port included), and hands the verified identity on as `peer_cert`. cert, key and ca
-// are read at start and again on reload(), for connections accepted after it.
+// are read at start and again on reload(), for connections accepted after it; new TLS settings of a reload
+// (files, client_auth, allowed_peers, min_version) apply in place the same way, the socket kept.
 import { readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import tls from 'node:tls';
-import type { TlsListenerConfig } from '../config/schema.ts';
+import type { ListenerConfig, TlsListenerConfig } from '../config/schema.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { certIdentity, namesMatch } from './cert-identity.ts';
@@ -34,18 +35,33 @@ export class TlsSource extends TcpSource {
   reload(): void {
     this.#layer.load();
   }
+
+  /** The TLS settings load first: when they do not, nothing changes (the reload says so and the old ones serve on). */
+  override async reconfigure(config: ListenerConfig): Promise<boolean> {
+    if (config.type !== 'tls' || config.address !== this.settings.address) return false;
+    this.#layer.use(config);
+    this.apply(config);
+    return true;
+  }
 }
 
 class TlsLayer implements SecureLayer {
   #context: tls.SecureContext | undefined;
-  readonly #allowed: ReadonlySet<string>;
+  #allowed: ReadonlySet<string>;
 
-  constructor(private readonly config: TlsListenerConfig) {
-    this.#allowed = new Set(config.allowed_peers.map((p) => p.toLowerCase()));
+  constructor(private config: TlsListenerConfig) {
+    this.#allowed = allowedPeers(config);
   }
 
   load(): void {
     this.#context = secureContext(this.config);
+  }
+
+  /** New settings for connections accepted from now on; throws, keeping the old, when their files do not load. */
+  use(config: TlsListenerConfig): void {
+    this.#context = secureContext(config);
+    this.config = config;
+    this.#allowed = allowedPeers(config);
   }
 
   wrap(socket: Socket, peer: string | undefined, intake: Intake, secured: (identity: string | undefined) => void): Socket {
@@ -105,6 +121,10 @@ function verifyError(session: tls.TLSSocket): string | undefined {
   const err = (session as unknown as { ssl?: { verifyError(): (Error & { code?: string }) | null } }).ssl?.verifyError();
   if (err === undefined) return 'the TLS session cannot say whether the certificate verified';
   return err === null ? undefined : (err.code ?? err.message);
+}
+
+function allowedPeers(config: TlsListenerConfig): ReadonlySet<string> {
+  return new Set(config.allowed_peers.map((p) => p.toLowerCase()));
 }
 
 /** OpenSSL's reason, and what it means when someone speaks plain syslog or HTTP to the TLS port. */

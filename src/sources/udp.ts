@@ -1,11 +1,12 @@
 // Syslog over UDP (RFC 5426): one message per datagram, IPv4 or IPv6 by the configured address. What the
 // kernel drops before relay can read it (receive buffer full) is read from /proc every 10 s and at stop,
-// counted and reported. Datagrams from outside `allow` are dropped and counted.
+// counted and reported. Datagrams from outside `allow` are dropped and counted. A reload's new settings apply
+// to the bound socket unless the address changed.
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import { systemClock, type Clock, type Timer } from '../clock.ts';
 import { cidrMatch } from '../config/cidr.ts';
-import type { UdpListenerConfig } from '../config/schema.ts';
+import type { ListenerConfig, UdpListenerConfig } from '../config/schema.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
@@ -30,62 +31,70 @@ export class UdpSource implements Source {
   readonly #intake: Intake;
   readonly #clock: Clock;
   readonly #screen: FrameScreen | undefined;
+  #config: UdpListenerConfig;
+  #allowed: ((address: string) => boolean) | undefined;
   #socket: dgram.Socket | undefined;
   #poll: Timer | undefined;
   #polling: Promise<void> = Promise.resolve();
+  /** Kernel drops of this listener's sockets closed before the bound one (each socket's count starts at 0). */
+  #closedDrops = 0;
+  /** The bound socket's drop count at its last read. */
+  #socketDrops = 0;
 
-  constructor(
-    private readonly config: UdpListenerConfig,
-    sink: EventSink,
-    log: Logger,
-    opts: UdpSourceOptions = {},
-  ) {
+  constructor(config: UdpListenerConfig, sink: EventSink, log: Logger, opts: UdpSourceOptions = {}) {
+    this.#config = config;
+    this.#allowed = config.allow === undefined ? undefined : cidrMatch(config.allow);
     this.#intake = new Intake(config.name, sink, log, opts.parse);
     this.#clock = opts.clock ?? systemClock;
     this.#screen = opts.screen;
   }
 
   get name(): string {
-    return this.config.name;
+    return this.#config.name;
   }
 
   stats(): SourceStats {
-    return { ...this.#intake.stats };
+    return this.#intake.snapshot();
+  }
+
+  inherit(previous: Pick<Source, 'stats'>): void {
+    this.#intake.inherit(previous);
   }
 
   start(): Promise<void> {
-    const { host, port } = splitHostPort(this.config.address);
-    const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: this.config.receive_buffer });
+    const config = this.#config;
+    const { host, port } = splitHostPort(config.address);
+    const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', recvBufferSize: config.receive_buffer });
     const intake = this.#intake;
-    const max = this.config.max_message_size;
-    const allowed = this.config.allow === undefined ? undefined : cidrMatch(this.config.allow);
     const screen = this.#screen;
     socket.on('message', (msg, rinfo) => {
       const peer = joinHostPort(rinfo.address, rinfo.port);
-      if (allowed && !allowed(rinfo.address)) intake.datagramNotAllowed(peer);
+      const max = this.#config.max_message_size;
+      if (this.#allowed && !this.#allowed(rinfo.address)) intake.datagramNotAllowed(peer);
       else if (msg.length > max) intake.oversize(peer, msg.length, max);
       else if (screen !== undefined && !screen(msg)) intake.screenedOut();
-      else intake.frame(msg, { listener: this.config.name, peer });
+      else intake.frame(msg, { listener: config.name, peer });
     });
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
         socket.close();
-        reject(new RelayError(ErrorCodes.LISTEN, `listener ${this.config.name} cannot bind ${this.config.address}: ${err.message}`, { cause: err }));
+        reject(new RelayError(ErrorCodes.LISTEN, `listener ${config.name} cannot bind ${config.address}: ${err.message}`, { cause: err }));
       };
       socket.once('error', fail);
       socket.bind(port, host, () => {
         socket.off('error', fail);
         socket.on('error', (err) => intake.log.error({ err }, 'listener socket error'));
         this.#socket = socket;
-        // The kernel doubles what was asked and caps it at net.core.rmem_max: say what the socket got.
-        intake.log.info({ receive_buffer: socket.getRecvBufferSize(), requested: this.config.receive_buffer ?? 'kernel default' }, 'UDP receive buffer');
+        this.#socketDrops = 0;
+        this.#logBuffer(socket);
         this.#schedulePoll();
         resolve();
       });
     });
   }
 
-  async stop(): Promise<void> {
+  /** A datagram socket has no connections: pausing closes it, after a last read of its drop counter. */
+  async pause(): Promise<void> {
     const socket = this.#socket;
     if (!socket) return;
     this.#poll?.cancel();
@@ -93,13 +102,38 @@ export class UdpSource implements Source {
     await this.#polling;
     await this.#readDrops(socket);
     this.#socket = undefined;
+    this.#closedDrops += this.#socketDrops;
     await new Promise<void>((resolve) => socket.close(() => resolve()));
   }
 
+  stop(): Promise<void> {
+    return this.pause();
+  }
+
+  /** Everything but the address applies in place; receive_buffer too, unless it goes back to the kernel default. */
+  async reconfigure(config: ListenerConfig): Promise<boolean> {
+    if (config.type !== 'udp' || config.address !== this.#config.address) return false;
+    if (config.receive_buffer === undefined && this.#config.receive_buffer !== undefined) return false;
+    const resized = config.receive_buffer !== this.#config.receive_buffer;
+    this.#config = config;
+    this.#allowed = config.allow === undefined ? undefined : cidrMatch(config.allow);
+    if (resized && this.#socket && config.receive_buffer !== undefined) {
+      this.#socket.setRecvBufferSize(config.receive_buffer);
+      this.#logBuffer(this.#socket);
+    }
+    return true;
+  }
+
   address(): string {
-    if (!this.#socket) return this.config.address;
+    if (!this.#socket) return this.#config.address;
     const a = this.#socket.address();
     return joinHostPort(a.address, a.port);
+  }
+
+  /** The kernel doubles what was asked and caps it at net.core.rmem_max: say what the socket got. */
+  #logBuffer(socket: dgram.Socket): void {
+    const requested = this.#config.receive_buffer ?? 'kernel default';
+    this.#intake.log.info({ receive_buffer: socket.getRecvBufferSize(), requested }, 'UDP receive buffer');
   }
 
   #schedulePoll(): void {
@@ -117,7 +151,10 @@ export class UdpSource implements Source {
     try {
       const { address, port } = socket.address();
       const drops = await readUdpDrops(address, port);
-      if (drops !== undefined && drops > this.#intake.stats.kernelDrops) this.#intake.kernelDrops(drops);
+      if (drops !== undefined && drops > this.#socketDrops) {
+        this.#socketDrops = drops;
+        this.#intake.kernelDrops(this.#closedDrops + drops);
+      }
     } catch (err) {
       this.#intake.log.debug({ err }, 'cannot read the kernel drop counter');
     }

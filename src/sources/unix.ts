@@ -1,17 +1,19 @@
 // JSON lines over a Unix stream socket: one object per line becomes one event. The peer check (SO_PEERCRED
 // uid allow-list) and the line-to-event mapping (sudo events) are hooks, so this file only owns the socket.
+// A reload's new settings apply to the running socket unless the path or the format changed.
 import { mkdir, chmod, lstat, unlink } from 'node:fs/promises';
 import net from 'node:net';
 import { dirname } from 'node:path';
 import { systemClock, type Clock } from '../clock.ts';
-import type { UnixListenerConfig } from '../config/schema.ts';
+import type { ListenerConfig, UnixListenerConfig } from '../config/schema.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import type { RelayEvent } from '../event.ts';
 import type { Logger } from '../log.ts';
 import { Deframer } from './framing.ts';
 import { Intake } from './intake.ts';
 import type { EventSink, Source, SourceStats } from './source.ts';
-import { StreamServer, type PeerCheck } from './stream-server.ts';
+import { uidAllowList } from './peer-check.ts';
+import { StreamServer, type PeerCheck, type StreamLimits } from './stream-server.ts';
 
 export interface LineOrigin {
   listener: string;
@@ -23,7 +25,10 @@ export interface LineOrigin {
 export type LineToEvent = (line: string, origin: LineOrigin) => RelayEvent;
 
 export interface UnixSourceOptions {
+  /** A fixed peer check (tests); takes the place of `allowUids`. */
   acceptPeer?: PeerCheck;
+  /** Checks each peer's uid against the config's `allow_uids` (what createSource sets; kept up to date by reloads). */
+  allowUids?: boolean;
   toEvent?: LineToEvent;
   /** Times frame_timeout and idle_timeout; the system clock unless a test moves time itself. */
   clock?: Clock;
@@ -46,30 +51,27 @@ export class UnixSource implements Source {
   readonly type = 'unix';
   readonly #intake: Intake;
   readonly #server: StreamServer;
+  #config: UnixListenerConfig;
+  #peerCheck: PeerCheck | undefined;
+  readonly #peerCheckFor: (config: UnixListenerConfig) => PeerCheck | undefined;
 
-  constructor(
-    private readonly config: UnixListenerConfig,
-    sink: EventSink,
-    log: Logger,
-    opts: UnixSourceOptions = {},
-  ) {
+  constructor(config: UnixListenerConfig, sink: EventSink, log: Logger, opts: UnixSourceOptions = {}) {
+    this.#config = config;
     const intake = (this.#intake = new Intake(config.name, sink, log));
+    this.#peerCheckFor = (c) => opts.acceptPeer ?? (opts.allowUids ? uidAllowList(c.allow_uids, intake.log) : undefined);
+    this.#peerCheck = this.#peerCheckFor(config);
     const toEvent = opts.toEvent ?? jsonLineEvent;
-    const max = config.max_message_size;
     this.#server = new StreamServer({
       intake,
       clock: opts.clock ?? systemClock,
-      maxConnections: config.max_connections,
-      maxConnectionsPerPeer: config.max_connections_per_peer,
-      frameTimeoutMs: config.frame_timeout,
-      idleTimeoutMs: config.idle_timeout,
-      acceptPeer: opts.acceptPeer,
+      ...streamLimits(config),
+      acceptPeer: (socket) => this.#peerCheck?.(socket) ?? true,
       describePeer: () => undefined,
       // A Unix peer has no address; the peer check's name for it (`uid=N`) is what its connections share.
       peerKey: (_socket, checked) => checked,
       open: (peer) =>
         new Deframer(
-          max,
+          this.#config.max_message_size,
           {
             frame: (f) => {
               let ev: RelayEvent;
@@ -81,7 +83,7 @@ export class UnixSource implements Source {
               }
               intake.event(ev);
             },
-            oversize: (length) => intake.oversize(peer, length, max),
+            oversize: (length) => intake.oversize(peer, length, this.#config.max_message_size),
             badFrame: (code, reason, sample) => intake.badFrame(peer, code, reason, sample),
           },
           'newline',
@@ -90,29 +92,57 @@ export class UnixSource implements Source {
   }
 
   get name(): string {
-    return this.config.name;
+    return this.#config.name;
   }
 
   stats(): SourceStats {
-    return { ...this.#intake.stats };
+    return this.#intake.snapshot();
+  }
+
+  inherit(previous: Pick<Source, 'stats'>): void {
+    this.#intake.inherit(previous);
   }
 
   async start(): Promise<void> {
-    const path = this.config.address;
+    const path = this.#config.address;
     await mkdir(dirname(path), { recursive: true });
-    await removeStaleSocket(path, this.config.name);
+    await removeStaleSocket(path, this.#config.name);
     await this.#server.listen({ path }, path);
-    await chmod(path, Number.parseInt(this.config.mode, 8));
+    await chmod(path, Number.parseInt(this.#config.mode, 8));
   }
 
-  /** Closing the server also unlinks the socket file. */
+  /** Closing the server removes the socket file. */
+  async pause(): Promise<void> {
+    this.#server.pause();
+  }
+
   stop(): Promise<void> {
     return this.#server.close();
   }
 
-  address(): string {
-    return this.config.address;
+  /** Everything but the path and the format applies in place: mode and allow_uids at once, limits at the next accept. */
+  async reconfigure(config: ListenerConfig): Promise<boolean> {
+    if (config.type !== 'unix' || config.address !== this.#config.address || config.format !== this.#config.format) return false;
+    if (config.mode !== this.#config.mode && this.#server.address() !== null) await chmod(config.address, Number.parseInt(config.mode, 8));
+    this.#config = config;
+    this.#peerCheck = this.#peerCheckFor(config);
+    this.#server.retune(streamLimits(config));
+    for (const reader of this.#server.readers()) reader.resize(config.max_message_size);
+    return true;
   }
+
+  address(): string {
+    return this.#config.address;
+  }
+}
+
+function streamLimits(config: UnixListenerConfig): StreamLimits {
+  return {
+    maxConnections: config.max_connections,
+    maxConnectionsPerPeer: config.max_connections_per_peer,
+    frameTimeoutMs: config.frame_timeout,
+    idleTimeoutMs: config.idle_timeout,
+  };
 }
 
 /** A socket file left by a crash blocks listen(); one somebody still listens on must be left alone. */
@@ -131,6 +161,10 @@ async function removeStaleSocket(path: string, name: string): Promise<void> {
     });
     probe.once('error', () => resolve(false));
   });
-  if (live) throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: another process is listening on ${path}`);
+  // EADDRINUSE, as a port in use says: a reload then frees the path (its own old socket) and tries again.
+  if (live) {
+    const cause = Object.assign(new Error(`${path} is in use`), { code: 'EADDRINUSE' });
+    throw new RelayError(ErrorCodes.LISTEN, `listener ${name}: another process is listening on ${path}`, { cause });
+  }
   await unlink(path);
 }

@@ -8,9 +8,9 @@ describe('config http block', () => {
     expect(parseConfig('{}', 'c.yaml', {}).http).toBeUndefined();
   });
 
-  it('defaults: ready_failing_after 5m, no tokens (no ingest), open probes, 1 MB bodies, 1000 items, depth 32, 30s, 100/1s', () => {
+  it('defaults: no tokens (no ingest), open probes, 1 MB bodies, 1000 items, depth 32, 30s, 100/1s; ready_failing_after still loads', () => {
     expect(parseConfig('http: { address: 127.0.0.1:9514 }', 'c.yaml', {}).http).toEqual({
-      address: '127.0.0.1:9514', ready_failing_after: 300_000, tokens: {}, probes: 'open', max_body: 1_048_576, max_items: 1000, max_depth: 32,
+      address: '127.0.0.1:9514', tokens: {}, probes: 'open', max_body: 1_048_576, max_items: 1000, max_depth: 32,
       request_timeout: 30_000, rate_limit: { rate: { count: 100, per: 1000 } }, notify: { default: [], tags: {}, allow_urls: false },
     });
     expect(parseConfig('http: { address: "[::1]:0", ready_failing_after: 90s }', 'c.yaml', {}).http).toMatchObject({ address: '[::1]:0', ready_failing_after: 90_000 });

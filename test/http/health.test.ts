@@ -1,6 +1,5 @@
-// /healthz and /readyz on a real loopback server: ready while everything works and while a notifier fails
-// briefly; 503 once it has failed longer than http.ready_failing_after (on the manual clock); ready again
-// once it delivers.
+// /healthz and /readyz on a real loopback server: ready while everything works, and still ready while a
+// notifier fails however long (relay buffers; on the manual clock), which /readyz shows until it delivers.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
@@ -22,7 +21,7 @@ describe('GET /healthz and /readyz', () => {
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
 notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
-http: { address: "127.0.0.1:0", ready_failing_after: 5m }
+http: { address: "127.0.0.1:0" }
 delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     ({ app, sink } = t);
   });
@@ -35,7 +34,7 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
   };
   const alert = (message: string) => app.accept(nginxEvent(clock, message));
   /** The lane has had its answer and waits on the clock for its next try (sync_interval 0: the only timer). */
-  const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1));
+  const waiting = () => vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
 
   it('binds the configured port 0 to a real port the App reports', () => {
     expect(app.httpAddress).toMatch(/^127\.0\.0\.1:[1-9]\d*$/);
@@ -59,7 +58,7 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
     });
   });
 
-  it('/readyz turns 503 once a notifier fails longer than ready_failing_after, and 200 when it recovers', async () => {
+  it('/readyz stays 200 while a notifier fails, however long, and shows it failing until it delivers', async () => {
     sink.respond = () => ({ status: 500 });
     alert('one');
     await waiting();
@@ -67,25 +66,19 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
     expect(briefly).toBe(200);
     expect(failing.notifiers).toEqual([{ name: 'hook', failing: true, failingSince: '2026-11-23T10:00:00.000Z', failingForSeconds: 0, waiting: 1 }]);
 
-    // Exactly at the threshold it is still tolerated; past it, not.
-    for (let m = 1; m <= 5; m++) {
+    for (let m = 1; m <= 10; m++) {
       clock.advanceTo(T0 + m * MINUTE);
       await waiting();
     }
-    expect((await ready())[0]).toBe(200);
-    clock.advanceTo(T0 + 5 * MINUTE + 1);
     const [status, body] = await ready();
-    expect(status).toBe(503);
-    expect(body.ready).toBe(false);
-    expect(body.problems).toEqual(['notifier hook has been failing since 2026-11-23T10:00:00.000Z, longer than http.ready_failing_after (5m)']);
-    expect(body.notifiers[0]).toMatchObject({ failing: true, failingForSeconds: 300.001, waiting: 1 });
-    expect((await get('/healthz')).status).toBe(200);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ready: true, problems: [] });
+    expect(body.notifiers[0]).toMatchObject({ failing: true, failingForSeconds: 600, waiting: 1 });
 
     sink.respond = () => ({ status: 200 });
     clock.advance(MINUTE);
     await sink.waitFor(1);
-    await vi.waitFor(async () => expect(await ready()).toEqual([200, expect.objectContaining({ ready: true, problems: [] })]));
-    expect((await ready())[1].notifiers).toEqual([{ name: 'hook', failing: false, waiting: 0 }]);
-    expect(sink.rejected).toBe(6);
+    await vi.waitFor(async () => expect((await ready())[1].notifiers).toEqual([{ name: 'hook', failing: false, waiting: 0 }]), { timeout: 10_000 });
+    expect(sink.rejected).toBe(11);
   });
 });

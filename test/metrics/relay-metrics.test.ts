@@ -1,7 +1,9 @@
 // Families the loopback tests cannot move yet (caps, kernel drops) or that depend on a listener's kind,
 // scraped from given readings.
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RelayMetrics } from '../../src/metrics/relay-metrics.ts';
+import { emptyStats } from '../../src/sources/source.ts';
 import type { RelayReadings } from '../../src/metrics/relay-readings.ts';
 import { sample } from '../http/prometheus-text.ts';
 
@@ -12,6 +14,7 @@ const readings: RelayReadings = {
     { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0, droppedNotAllowed: 5 } },
     { name: 'tcp', type: 'tcp', address: '127.0.0.1:2', up: false, stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 } },
     { name: 'tls', type: 'tls', address: '127.0.0.1:3', up: true, stats: { received: 1, connections: 2, handshakeFailures: 6 } },
+    { name: 'sock', type: 'unix', address: '/run/relay/in.sock', up: true, stats: { received: 4, parseErrors: 0, badFrames: 2, connections: 1 } },
   ],
   rules: ['auth-failure'],
   pipeline: {
@@ -41,6 +44,25 @@ describe('RelayMetrics', () => {
     expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'tcp' })).toBe(1);
     expect(sample(text, 'relay_listener_frame_timeouts_total', { listener: 'udp' })).toBeUndefined();
     expect(sample(text, 'relay_listener_up', { listener: 'tcp' })).toBe(0);
+  });
+
+  it('exports no series a listener type cannot move: no connection families for UDP, no unparsed syslog for Unix', async () => {
+    // A UDP listener's stats as a Source keeps them: every counter present, most always 0.
+    const udp = { ...readings.listeners[0]!, stats: { ...emptyStats(), received: 7 } };
+    const scraped = await new RelayMetrics(() => ({ ...readings, listeners: [udp] })).scrape();
+    const families = [...new Set([...scraped.matchAll(/^(relay_listener_\w+)\{listener="udp"\}/gm)].map((m) => m[1]))].sort();
+    expect(families).toEqual([
+      'relay_listener_frames_oversize_total', 'relay_listener_frames_received_total', 'relay_listener_frames_unparsed_total',
+      'relay_listener_udp_kernel_drops_total', 'relay_listener_udp_not_allowed_total', 'relay_listener_up',
+    ]);
+    expect(sample(text, 'relay_listener_frames_unparsed_total', { listener: 'sock' })).toBeUndefined();
+    expect(sample(text, 'relay_listener_frames_bad_total', { listener: 'sock' })).toBe(2);
+    expect(sample(text, 'relay_listener_connections', { listener: 'sock' })).toBe(1);
+  });
+
+  it('exports relay_build_info: 1, with relay\'s and Node\'s versions', () => {
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(sample(text, 'relay_build_info', { version, node_version: process.versions.node })).toBe(1);
   });
 
   it('exports allow drops for UDP listeners and handshake failures for TLS listeners only', () => {

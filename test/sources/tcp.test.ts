@@ -196,4 +196,45 @@ describe('TcpSource', () => {
     expect(source.stats()).toMatchObject({ frameTimeouts: 1, oversize: 1 });
     await closed(c);
   });
+
+  it('stop() ends connections cleanly and reads what their senders had already written', async () => {
+    const { source, events, open } = await listen();
+    const c = await open();
+    const errors: Error[] = [];
+    c.on('error', (err) => errors.push(err));
+    let text = '';
+    for (let i = 0; i < 20_000; i++) text += `<13>1 - h app - - - line ${i}\n`;
+    c.write(text);
+    await until(() => source.stats().received > 0);
+    await source.stop();
+    expect(source.stats()).toMatchObject({ received: 20_000, connections: 0, badFrames: 0 });
+    expect(events.events.at(-1)?.message).toBe('line 19999');
+    await closed(c);
+    expect(errors).toEqual([]);
+  });
+
+  it('reconfigure() applies limits, timeouts and max_message_size to the running socket and its open connections', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, open } = await listen({ idle_timeout: '5m', max_connections: 4 }, silentLogger, clock);
+    const bound = source.address();
+    const c = await open();
+    c.write('<13>1 - h app - - - short\n');
+    await events.waitForMessage('short');
+    const config = TcpListener.parse({
+      name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0', max_message_size: 16, idle_timeout: '1m', max_connections: 1,
+    });
+    expect(await source.reconfigure(config)).toBe(true);
+    expect(source.address()).toBe(bound);
+    // max_message_size applies to the open connection; max_connections at the next accept.
+    c.write('<13>1 - h app - - - now too long\n');
+    await until(() => source.stats().oversize === 1);
+    const extra = await open();
+    await closed(extra);
+    expect(source.stats()).toMatchObject({ rejectedMaxConnections: 1, connections: 1 });
+    // The open connection's idle deadline is counted again with the new idle_timeout.
+    clock.advance(60_000);
+    await closed(c);
+    expect(source.stats()).toMatchObject({ idleTimeouts: 1, received: 1 });
+    expect(await source.reconfigure({ ...config, address: '127.0.0.1:1' })).toBe(false);
+  });
 });

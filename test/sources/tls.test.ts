@@ -1,10 +1,11 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
+import { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import tls from 'node:tls';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
-import { TlsListener } from '../../src/config/listener-schema.ts';
+import { TcpListener, TlsListener } from '../../src/config/listener-schema.ts';
 import { ErrorCodes } from '../../src/errors.ts';
 import { silentLogger, type Logger } from '../../src/log.ts';
 import { TlsSource } from '../../src/sources/tls.ts';
@@ -146,4 +147,87 @@ describe('TlsSource', () => {
     expect(() => source.reload()).toThrow(expect.objectContaining({ code: ErrorCodes.TLS_FILES }));
     expect(await serial()).toBe(after);
   });
+
+  it('ends an idle session cleanly: close_notify, then FIN, and the client sees no reset', async () => {
+    const clock = new ManualClock(0);
+    const { source, events, port } = await listen({ idle_timeout: '1m' }, silentLogger, clock);
+    const wire = await tappedConnection(port);
+    const c = tls.connect({ socket: wire.stream, ca: readFileSync(certs.ca), maxVersion: 'TLSv1.2', ...keyPair(certs.client('web1')) });
+    const errors: Error[] = [];
+    c.on('error', (err) => errors.push(err));
+    const ended = new Promise<void>((resolve) => c.once('end', () => resolve()));
+    c.write(frame('<13>1 - h app - - - before idling'));
+    await events.waitForMessage('before idling');
+    clock.advance(60_000);
+    await ended;
+    await closed(wire.raw);
+    await until(() => source.stats().connections === 0);
+    expect(source.stats().idleTimeouts).toBe(1);
+    expect([...errors, ...wire.errors]).toEqual([]);
+    // TLS 1.2 leaves record types in clear: the server's last record is an alert (close_notify), not nothing.
+    expect(wire.recordTypes().at(-1)).toBe(TLS_ALERT);
+  });
+
+  it('reconfigure() takes new TLS settings for new sessions on the same socket; files that do not load keep the old', async () => {
+    const { source, port } = await listen({ allowed_peers: ['web1'] });
+    const config = (extra: Record<string, unknown>) => TlsListener.parse({
+      name: 'syslog-tls', type: 'tls', address: '127.0.0.1:0', cert: certs.server.cert, key: certs.server.key, ca: certs.ca, ...extra,
+    });
+    const missing = config({ allowed_peers: ['web2'], cert: join(certs.dir, 'missing.crt') });
+    await expect(source.reconfigure(missing)).rejects.toMatchObject({ code: ErrorCodes.TLS_FILES });
+    const web1 = await tlsClient(port, certs.client('web1'));
+    web1.write(frame('<13>1 - h app - - - still allowed'));
+    await until(() => source.stats().received === 1);
+    expect(await source.reconfigure(config({ allowed_peers: ['web2'] }))).toBe(true);
+    expect(source.address()).toBe(`127.0.0.1:${port}`);
+    const refused = await tlsClient(port, certs.client('web1'));
+    await closed(refused);
+    await until(() => source.stats().handshakeFailures === 1);
+    // The session opened under the old settings goes on.
+    web1.write(frame('<13>1 - h app - - - old session'));
+    await until(() => source.stats().received === 2);
+    // Another address or type needs a new socket: nothing changes here.
+    expect(await source.reconfigure(config({ address: '127.0.0.1:1' }))).toBe(false);
+    expect(await source.reconfigure(TcpListener.parse({ name: 'syslog-tls', type: 'tcp', address: '127.0.0.1:0' }))).toBe(false);
+    expect(source.address()).toBe(`127.0.0.1:${port}`);
+  });
 });
+
+const TLS_ALERT = 21;
+
+function keyPair(pair: CertPair): { cert: Buffer; key: Buffer } {
+  return { cert: readFileSync(pair.cert), key: readFileSync(pair.key) };
+}
+
+/** A TCP connection whose bytes from the server are seen before TLS reads them, handed to tls.connect as a stream. */
+async function tappedConnection(port: number) {
+  const raw = await connect({ host: '127.0.0.1', port });
+  sockets.push(raw);
+  const errors: Error[] = [];
+  let seen = Buffer.alloc(0);
+  const stream = new Duplex({
+    read() {},
+    write(chunk: Buffer, _encoding, done) {
+      raw.write(chunk, done);
+    },
+    final(done) {
+      raw.end(done);
+    },
+  });
+  raw.on('data', (chunk: Buffer) => {
+    seen = Buffer.concat([seen, chunk]);
+    stream.push(chunk);
+  });
+  raw.on('end', () => stream.push(null));
+  raw.on('error', (err) => {
+    errors.push(err);
+    stream.destroy(err);
+  });
+  /** The content type of each TLS record the server sent. */
+  const recordTypes = () => {
+    const types: number[] = [];
+    for (let at = 0; at + 5 <= seen.length; at += 5 + seen.readUInt16BE(at + 3)) types.push(seen[at]!);
+    return types;
+  };
+  return { raw, stream, errors, recordTypes };
+}

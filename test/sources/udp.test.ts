@@ -109,4 +109,26 @@ describe('UdpSource', () => {
     expect(kernelDrops + received).toBeLessThanOrEqual(n);
     expect(lines.find((l) => l.code === ErrorCodes.UDP_KERNEL_DROPS)).toMatchObject({ listener: 'syslog-udp', dropped: kernelDrops, total: kernelDrops });
   });
+
+  it('reconfigure() applies allow, max_message_size and receive_buffer to the bound socket; declines another address', async () => {
+    const { source, events, send } = await listen('127.0.0.1:0', { receive_buffer: 65_536 });
+    const bound = source.address();
+    const before = source.stats();
+    const config = UdpListener.parse({
+      name: 'syslog-udp', type: 'udp', address: '127.0.0.1:0', max_message_size: 32, receive_buffer: 131_072, allow: ['10.0.0.0/8'],
+    });
+    expect(await source.reconfigure(config)).toBe(true);
+    expect(source.address()).toBe(bound);
+    await send('<13>1 - h app - - - not allowed now');
+    await until(() => source.stats().droppedNotAllowed === 1);
+    expect(await source.reconfigure({ ...config, allow: undefined })).toBe(true);
+    await send('<13>1 - h app - - - longer than 32 bytes');
+    await until(() => source.stats().oversize === 1);
+    await send('<13>1 - h app - - - ok');
+    await events.waitForMessage('ok');
+    expect(source.stats()).toMatchObject({ received: before.received + 1, droppedNotAllowed: 1, oversize: 1 });
+    // The kernel default cannot be asked back of a bound socket, and another address needs another socket.
+    expect(await source.reconfigure({ ...config, receive_buffer: undefined })).toBe(false);
+    expect(await source.reconfigure({ ...config, address: '127.0.0.1:1' })).toBe(false);
+  });
 });

@@ -149,4 +149,22 @@ describe('UnixSource', () => {
     expect(source.stats().frameTimeouts).toBe(1);
     await closed(c);
   });
+
+  it('reconfigure() applies mode, limits and max_message_size to the running socket; declines another path or format', async () => {
+    const { source, events, path, open } = await listen({ mode: '0660', max_connections: 4 });
+    const c = await open();
+    const config = UnixListener.parse({
+      name: 'sudo', type: 'unix', address: path, mode: '0600', max_message_size: 16, max_connections: 1,
+    });
+    expect(await source.reconfigure(config)).toBe(true);
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
+    c.write('{"message":"longer than sixteen bytes"}\n{"m":"ok"}\n');
+    await events.waitFor((e) => e.fields.m === 'ok');
+    expect(source.stats().oversize).toBe(1);
+    const extra = await open();
+    await closed(extra);
+    expect(source.stats()).toMatchObject({ rejectedMaxConnections: 1, connections: 1 });
+    expect(await source.reconfigure({ ...config, format: 'sudo' })).toBe(false);
+    expect(await source.reconfigure({ ...config, address: join(dir, 'other.sock') })).toBe(false);
+  });
 });

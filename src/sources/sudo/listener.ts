@@ -1,15 +1,15 @@
 // The sudo audit plugin's listener: the Unix socket with each line validated against the plugin's event
 // schema, plus the plugin's spool (what it could not send) collected at start and periodically. An event
-// read twice — socket and spool, or a spool re-read after a crash — is passed on once.
-import type { UnixListenerConfig } from '../../config/schema.ts';
+// read twice — socket and spool, or a spool re-read after a crash — is passed on once. A reload applies new
+// settings in place (a new spool restarts the collector) unless the path or the format changed.
+import type { ListenerConfig, UnixListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
 import { RecentKeys } from './recent-keys.ts';
 import { SpoolCollector } from './spool-collector.ts';
 import type { EventSink, Source, SourceStats } from '../source.ts';
 import { parseSudoEvent, sudoEventKey, type SudoEvent } from './event-schema.ts';
-import { UnixSource, type LineOrigin } from '../unix.ts';
-import type { PeerCheck } from '../stream-server.ts';
+import { UnixSource, type LineOrigin, type UnixSourceOptions } from '../unix.ts';
 
 /** Severity of the raw plugin event; the correlate stage sets the final one from the call's outcome. */
 const SEVERITY: Record<SudoEvent['event'], number> = { accept: 5, exit: 5, reject: 4, error: 4, exec_error: 4 };
@@ -49,17 +49,19 @@ export function sudoEvent(e: SudoEvent, origin: LineOrigin): RelayEvent {
 export class SudoSource implements Source {
   readonly type = 'unix';
   readonly #unix: UnixSource;
-  readonly #spool: SpoolCollector | undefined;
+  readonly #sink: EventSink;
+  readonly #log: Logger;
+  #config: UnixListenerConfig;
+  #spool: SpoolCollector | undefined;
   readonly #recent = new RecentKeys();
+  #running = false;
 
-  constructor(
-    private readonly config: UnixListenerConfig,
-    sink: EventSink,
-    log: Logger,
-    acceptPeer: PeerCheck | undefined,
-  ) {
+  constructor(config: UnixListenerConfig, sink: EventSink, log: Logger, opts: Omit<UnixSourceOptions, 'toEvent'> = {}) {
+    this.#config = config;
+    this.#sink = sink;
+    this.#log = log;
     this.#unix = new UnixSource(config, sink, log, {
-      acceptPeer,
+      ...opts,
       toEvent: (line, origin) => {
         const parsed = parseSudoEvent(line);
         if (!parsed.ok) throw new Error(parsed.reason);
@@ -67,37 +69,48 @@ export class SudoSource implements Source {
         return sudoEvent(parsed.event, origin);
       },
     });
-    if (config.spool) {
-      const origin = { listener: config.name, peer: 'spool' };
-      this.#spool = new SpoolCollector({
-        path: config.spool,
-        intervalMs: config.spool_interval,
-        recent: this.#recent,
-        onRecord: (record) => {
-          if (record.ok) sink(sudoEvent(record.event, { ...origin, receivedAt: new Date() }));
-          else log.warn({ reason: record.reason }, 'bad line in the sudo spool, skipped');
-        },
-        onError: (err) => log.warn({ err: (err as Error).message, spool: config.spool }, 'cannot collect the sudo spool; will retry'),
-      });
-    }
+    this.#spool = this.#collector(config);
   }
 
   get name(): string {
-    return this.config.name;
+    return this.#config.name;
   }
 
   stats(): SourceStats {
     return this.#unix.stats();
   }
 
+  inherit(previous: Pick<Source, 'stats'>): void {
+    this.#unix.inherit(previous);
+  }
+
   async start(): Promise<void> {
     await this.#unix.start();
-    this.#spool?.start();
+    if (!this.#running) this.#spool?.start();
+    this.#running = true;
+  }
+
+  /** The socket stops accepting; the spool goes on being collected (a handover resumes or stops it). */
+  pause(): Promise<void> {
+    return this.#unix.pause();
   }
 
   async stop(): Promise<void> {
+    this.#running = false;
     await this.#spool?.stop();
     await this.#unix.stop();
+  }
+
+  /** In place unless the path changed; a new spool or spool_interval restarts the collector. */
+  async reconfigure(config: ListenerConfig): Promise<boolean> {
+    if (!(await this.#unix.reconfigure(config)) || config.type !== 'unix') return false;
+    if (config.spool !== this.#config.spool || config.spool_interval !== this.#config.spool_interval) {
+      await this.#spool?.stop();
+      this.#spool = this.#collector(config);
+      if (this.#running) this.#spool?.start();
+    }
+    this.#config = config;
+    return true;
   }
 
   address(): string {
@@ -107,5 +120,20 @@ export class SudoSource implements Source {
   /** Collect the spool now (tests, and `relay` after a signal in the future); resolves when done. */
   collectSpool(): Promise<unknown> {
     return this.#spool?.collectOnce() ?? Promise.resolve();
+  }
+
+  #collector(config: UnixListenerConfig): SpoolCollector | undefined {
+    if (!config.spool) return undefined;
+    const origin = { listener: config.name, peer: 'spool' };
+    return new SpoolCollector({
+      path: config.spool,
+      intervalMs: config.spool_interval,
+      recent: this.#recent,
+      onRecord: (record) => {
+        if (record.ok) this.#sink(sudoEvent(record.event, { ...origin, receivedAt: new Date() }));
+        else this.#log.warn({ reason: record.reason }, 'bad line in the sudo spool, skipped');
+      },
+      onError: (err) => this.#log.warn({ err: (err as Error).message, spool: config.spool }, 'cannot collect the sudo spool; will retry'),
+    });
   }
 }

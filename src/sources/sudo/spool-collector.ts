@@ -61,7 +61,14 @@ export interface SpoolCollectorOptions extends CollectSpoolOptions {
   onError: (error: unknown) => void;
 }
 
-/** Collects the spool at start() and every `intervalMs`, never two collections at once. */
+/**
+ * Collections of one spool path in this process, one after the other: for a moment during a reload that
+ * replaces the sudo listener, the old and the new one both collect it, and two drains of one file at once
+ * would hand its lines on twice.
+ */
+const collectionsOf = new Map<string, Promise<unknown>>();
+
+/** Collects the spool at start() and every `intervalMs`, never two collections of one path at once. */
 export class SpoolCollector {
   readonly #opts: SpoolCollectorOptions;
   readonly #recent: RecentKeys;
@@ -90,12 +97,15 @@ export class SpoolCollector {
 
   /** One collection now; joins the one in progress if there is one. */
   collectOnce(): Promise<CollectStats> {
-    this.#running ??= collectSpool(this.#opts.path, this.#opts.onRecord, {
-      ...this.#opts,
-      recent: this.#recent,
-      signal: this.#abort.signal,
-    }).finally(() => {
+    if (this.#running) return this.#running;
+    const { path, onRecord } = this.#opts;
+    const options = { ...this.#opts, recent: this.#recent, signal: this.#abort.signal };
+    const before = collectionsOf.get(path) ?? Promise.resolve();
+    const collection = before.catch(() => undefined).then(() => collectSpool(path, onRecord, options));
+    collectionsOf.set(path, collection);
+    this.#running = collection.finally(() => {
       this.#running = undefined;
+      if (collectionsOf.get(path) === collection) collectionsOf.delete(path);
     });
     return this.#running;
   }

@@ -91,4 +91,29 @@ describe('spool collection', () => {
     await collector.stop();
     expect(eventKeys(got)).toEqual(['a/0']);
   });
+
+  it('two SpoolCollectors of one path (a reload\'s old and new sudo listener) take turns: each event handed on once', async () => {
+    let text = '';
+    for (let i = 0; i < 200; i++) text += line(`e${i}`, 0);
+    writeFileSync(spool, text);
+    const got: SpoolRecord[] = [];
+    let second: Promise<unknown> | undefined;
+    const collector = (): SpoolCollector => new SpoolCollector({
+      path: spool,
+      graceMs: 0,
+      onRecord: async (r) => {
+        got.push(r);
+        // The new listener starts collecting while the old one is in the middle of the file.
+        second ??= b.collectOnce();
+        await Promise.resolve();
+      },
+      onError: () => {},
+    });
+    const [a, b] = [collector(), collector()];
+    await a.collectOnce();
+    await second;
+    expect(eventKeys(got)).toHaveLength(200);
+    expect(new Set(eventKeys(got)).size).toBe(200);
+    expect(existsSync(`${spool}.collecting`)).toBe(false);
+  });
 });
