@@ -88,6 +88,16 @@ describe('relay run start-up failures', () => {
       expectOneLine(r, new RegExp(`^relay: cannot start: cannot create ${stateDir}/relay\\.lock: permission denied \\(EACCES\\); ${stateDir} belongs to root and relay runs as nobody: `));
     });
 
+    it('a file in its state_dir that root left behind, saying how to give it back', async () => {
+      const stateDir = join(dir, 'state-left');
+      mkdirSync(stateDir, { mode: 0o700 });
+      chownSync(stateDir, NOBODY, NOBODY);
+      writeFileSync(join(stateDir, 'outbox.db'), '', { mode: 0o600 });
+      const r = await runCli(['run', '--config', config('left', 'listeners: []', stateDir)], asNobody);
+      const file = join(stateDir, 'outbox.db');
+      expectOneLine(r, new RegExp(`^relay: cannot start: cannot open ${file}: permission denied \\(EACCES\\); it belongs to root: give it to nobody \\(chown nobody ${file}\\*\\)$`));
+    });
+
     it('a unix socket in a directory it may not write', async () => {
       const sockets = join(dir, 'sockets');
       mkdirSync(sockets, { mode: 0o755 });
