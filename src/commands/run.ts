@@ -17,7 +17,9 @@ import { FreeMemoryRelease } from '../memory/free-memory-release.ts';
 export async function runRelay(config: Config, configFile: string, log: Logger): Promise<void> {
   const lock = StateDirLock.acquire(config.state_dir);
   const replaced = writePidFile(config.state_dir);
-  if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+  if (replaced.state === 'stale') {
+    log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+  }
   const unlock = () => {
     removePidFile(config.state_dir);
     lock.release();

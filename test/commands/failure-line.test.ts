@@ -9,13 +9,17 @@ const sys = (message: string, more: Record<string, unknown>) => Object.assign(ne
 
 describe('failureLine', () => {
   it('says the OS cause a RelayError quotes in words', () => {
-    const cause = sys('listen EADDRINUSE: address already in use 127.0.0.1:5514', { code: 'EADDRINUSE', errno: -98, syscall: 'listen', address: '127.0.0.1', port: 5514 });
+    const cause = sys('listen EADDRINUSE: address already in use 127.0.0.1:5514', {
+      code: 'EADDRINUSE', errno: -98, syscall: 'listen', address: '127.0.0.1', port: 5514,
+    });
     const e = new RelayError(ErrorCodes.LISTEN, `listener tcp cannot listen on 127.0.0.1:5514: ${cause.message}`, { cause });
-    expect(failureLine(e)).toBe('listener tcp cannot listen on 127.0.0.1:5514: address already in use: another process listens there (EADDRINUSE)');
+    expect(failureLine(e))
+      .toBe('listener tcp cannot listen on 127.0.0.1:5514: address already in use: another process listens there (EADDRINUSE)');
   });
 
   it('keeps a RelayError without an OS cause as it is', () => {
-    expect(failureLine(new RelayError(ErrorCodes.STATE_DIR_LOCKED, 'state_dir /s is in use by relay pid 7'))).toBe('state_dir /s is in use by relay pid 7');
+    const e = new RelayError(ErrorCodes.STATE_DIR_LOCKED, 'state_dir /s is in use by relay pid 7');
+    expect(failureLine(e)).toBe('state_dir /s is in use by relay pid 7');
   });
 
   it('names the call and its path for a bare OS error', () => {
