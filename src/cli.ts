@@ -189,7 +189,8 @@ outbox
 
 program
   .command('repair')
-  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); refuses while relay runs on state_dir')
+  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); '
+    + 'refuses while relay runs on state_dir')
   .addOption(configOption())
   .action((opts: { config: string }) => {
     process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout, process.stderr);

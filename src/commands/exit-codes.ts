@@ -7,6 +7,9 @@ export const ExitCodes = {
   FAILED: 1,
   /** The command was given wrong arguments. */
   USAGE: 2,
-  /** `relay run` could not start: a listener or the HTTP endpoint cannot bind; state_dir is locked, not writable or holds a damaged file. */
+  /**
+   * `relay run` could not start: a listener or the HTTP endpoint cannot bind; state_dir is locked, not
+   * writable or holds a damaged file.
+   */
   START: 3,
 } as const;

@@ -19,7 +19,9 @@ export async function runRelay(plan: Plan, configFile: string, log: Logger): Pro
   const { config } = plan;
   const lock = StateDirLock.acquire(config.state_dir);
   const replaced = writePidFile(config.state_dir);
-  if (replaced.state === 'stale') log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+  if (replaced.state === 'stale') {
+    log.info({ file: replaced.file, pid: replaced.pid }, 'replaced a stale pid file (relay was not stopped cleanly)');
+  }
   const unlock = () => {
     removePidFile(config.state_dir);
     lock.release();

@@ -141,7 +141,9 @@ export function secureContext(config: TlsListenerConfig): tls.SecureContext {
     try {
       return readFileSync(path);
     } catch (err) {
-      throw new RelayError(ErrorCodes.TLS_FILES, `listener ${config.name}: cannot read ${what} ${path}: ${osErrorText(err)}`, { cause: err });
+      throw new RelayError(ErrorCodes.TLS_FILES, `listener ${config.name}: cannot read ${what} ${path}: ${osErrorText(err)}`, {
+        cause: err,
+      });
     }
   };
   const cert = read('cert', config.cert);

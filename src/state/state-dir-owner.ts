@@ -33,7 +33,19 @@ export function giveToStateDirOwner(file: string, stateDir = dirname(file)): voi
 export function stateDirAccessError(e: unknown, doing: string, stateDir: string): RelayError | undefined {
   const code = (e as { code?: unknown } | null)?.code;
   if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') return undefined;
-  return new RelayError(ErrorCodes.STATE_DIR_ACCESS, `${doing}: ${osErrorText(e)}${whomToRunAs(stateDir, code)}`, { cause: e });
+  const path = (e as { path?: unknown }).path;
+  const fix = whomToRunAs(stateDir, code) || (typeof path === 'string' ? whoseFile(path) : '');
+  return new RelayError(ErrorCodes.STATE_DIR_ACCESS, `${doing}: ${osErrorText(e)}${fix}`, { cause: e });
+}
+
+/** In our own state_dir, a file left by another user (root, before relay gave files to state_dir's owner). */
+function whoseFile(path: string): string {
+  const me = process.getuid?.();
+  if (me === undefined || !existsSync(path)) return '';
+  const owner = statSync(path).uid;
+  if (owner === me) return '';
+  const myName = userName(me) ?? String(me);
+  return `; it belongs to ${userName(owner) ?? `uid ${owner}`}: give it to ${myName} (chown ${myName} ${path}*)`;
 }
 
 /** For a permission error: who owns state_dir (or the directory it is to be made in) and who this is, and the two ways out. */

@@ -86,6 +86,7 @@ describe('relay outbox', () => {
     }
     // A notifier removed from the config whose alerts still wait in the outbox can be dropped.
     writeFileSync(config, `notifiers: { mail: "json://127.0.0.1:9/y" }\nstate_dir: ${join(dir, 'state')}\n`);
-    expect(await runCli(['outbox', 'drop', 'hook', '--config', config])).toMatchObject({ code: 0, stdout: 'hook: dropped 3 waiting alerts\n' });
+    const dropped = await runCli(['outbox', 'drop', 'hook', '--config', config]);
+    expect(dropped).toMatchObject({ code: 0, stdout: 'hook: dropped 3 waiting alerts\n' });
   });
 });

@@ -148,9 +148,8 @@ describe('relay reload as ExecReload', () => {
 
   it('exits 1 without signalling on a config with problems, and signals on a valid one', async () => {
     // Stands in for relay: says when it gets SIGHUP.
-    const stand = spawn(process.execPath, ['-e', "process.on('SIGHUP', () => console.log('HUP')); setInterval(() => {}, 1000); console.log('up')"], {
-      stdio: ['ignore', 'pipe', 'ignore'],
-    });
+    const script = "process.on('SIGHUP', () => console.log('HUP')); setInterval(() => {}, 1000); console.log('up')";
+    const stand = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(stand);
     let out = '';
     stand.stdout!.on('data', (d: Buffer) => (out += d));
@@ -166,11 +165,14 @@ describe('relay reload as ExecReload', () => {
 
     writeConfig();
     const sent = await runCli(['reload', '--config', config]);
-    expect(sent).toMatchObject({ code: 0, stdout: `relay: sent SIGHUP to relay (pid ${stand.pid}); its log says what the reload changed\n` });
+    expect(sent).toMatchObject({
+      code: 0, stdout: `relay: sent SIGHUP to relay (pid ${stand.pid}); its log says what the reload changed\n`,
+    });
     await vi.waitFor(() => expect(out).toBe('up\nHUP\n'), { timeout: 10_000 });
   });
 
-  it.runIf(process.platform === 'linux')('exits 1 on stderr when relay.pid names a process that has exited but is not reaped (a zombie)', async () => {
+  const linux = process.platform === 'linux';
+  it.runIf(linux)('exits 1 on stderr when relay.pid names a process that has exited but is not reaped (a zombie)', async () => {
     // sh starts a child that exits at once, then becomes sleep, which never reaps it.
     const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);

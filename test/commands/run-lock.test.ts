@@ -22,7 +22,10 @@ describe('state_dir lock', () => {
     const stateDir = join(dir, 'state');
     const config = (name: string, port: number) => {
       const file = join(dir, `${name}.yaml`);
-      writeFileSync(file, `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]\nnotifiers: { hook: "json://127.0.0.1:9/x" }\nstate_dir: ${stateDir}\n`);
+      writeFileSync(file, `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
+notifiers: { hook: "json://127.0.0.1:9/x" }
+state_dir: ${stateDir}
+`);
       return file;
     };
     const first = await RelayProcess.start(config('first', await freePort()));
@@ -35,7 +38,8 @@ describe('state_dir lock', () => {
     const repair = await runCli(['repair', '--config', config('repair', await freePort())]);
     expect(repair.code).toBe(ExitCodes.FAILED);
     expect(repair.stdout).toBe('');
-    expect(repair.stderr).toContain(`relay: not repairing while relay runs: state_dir ${stateDir} is in use by relay pid ${first.pid}; stop it first\n`);
+    expect(repair.stderr)
+      .toContain(`relay: not repairing while relay runs: state_dir ${stateDir} is in use by relay pid ${first.pid}; stop it first\n`);
 
     expect(await first.kill('SIGKILL')).toBe(-1);
     const third = await RelayProcess.start(config('third', await freePort()));

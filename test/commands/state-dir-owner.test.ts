@@ -48,7 +48,8 @@ state_dir: ${stateDir}
     // And root's relay run on it hands what it creates to the owner too, SQLite's -wal and -shm included.
     const asRoot = await RelayProcess.start(config);
     const whileRunning = owners(stateDir);
-    expect(Object.keys(whileRunning)).toEqual(expect.arrayContaining(['outbox.db-wal', 'outbox.db-shm', 'relay.lock', 'relay.pid', 'state.db']));
+    const created = ['outbox.db-wal', 'outbox.db-shm', 'relay.lock', 'relay.pid', 'state.db'];
+    expect(Object.keys(whileRunning)).toEqual(expect.arrayContaining(created));
     expect(whileRunning).toEqual(Object.fromEntries(Object.keys(whileRunning).map((f) => [f, NOBODY])));
     expect(await asRoot.kill('SIGTERM')).toBe(0);
     const afterRoot = owners(stateDir);

@@ -69,7 +69,8 @@ describe('people config', () => {
       'DIR/people.csv:2:7: alice: email: an email address, e.g. alice@example.com',
       'DIR/people.csv:3:1: user "alice" is listed twice',
     ]);
-    expect(problems(`${BASE}people_file: missing.yaml\n`)).toEqual(['DIR/missing.yaml:1:1: cannot read people_file: no such file or directory (ENOENT)']);
+    expect(problems(`${BASE}people_file: missing.yaml\n`))
+      .toEqual(['DIR/missing.yaml:1:1: cannot read people_file: no such file or directory (ENOENT)']);
     expect(problems(`${BASE}people:\n  alice: {}\npeople_file: people.yaml\n`, { 'people.yaml': 'people:\n  alice: {}\n' }))
       .toEqual([expect.stringMatching(/^DIR\/config.yaml:9:10: people.alice: alice is also in people_file .*people.yaml; keep each person in one place$/)]);
   });
