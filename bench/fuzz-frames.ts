@@ -11,7 +11,16 @@ const NULS = Buffer.alloc(65_536, 0);
 
 /** Invalid UTF-8: lone continuation bytes, overlong forms, surrogates, truncated sequences. */
 function badUtf8(): Buffer {
-  const bad = [[0xc3, 0x28], [0xa0, 0xa1], [0xe2, 0x28, 0xa1], [0xf0, 0x28, 0x8c, 0x28], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xff, 0xfe], [0xf8, 0x88, 0x80, 0x80, 0x80]];
+  const bad = [
+    [0xc3, 0x28],
+    [0xa0, 0xa1],
+    [0xe2, 0x28, 0xa1],
+    [0xf0, 0x28, 0x8c, 0x28],
+    [0xc0, 0xaf],
+    [0xed, 0xa0, 0x80],
+    [0xff, 0xfe],
+    [0xf8, 0x88, 0x80, 0x80, 0x80],
+  ];
   return Buffer.concat(Array.from({ length: size(20) }, () => Buffer.from(pick(bad))));
 }
 
@@ -48,7 +57,10 @@ export function streamGarbage(kind: Kind): Buffer {
       return Buffer.concat([randomBytes(size(512)).map((b) => (b === 0x0a || b === 0 ? 0x2e : b)), Buffer.from('\n')]);
     case 'hugeCount':
       // 8-12 digits: an oversize count the de-framer must skip, or one too long to be a count at all.
-      return Buffer.from(`${String(Math.floor(Math.random() * 1e12)).padStart(size(12), '9')} ${randomBytes(size(32)).toString('latin1')}`, 'latin1');
+      return Buffer.from(
+        `${String(Math.floor(Math.random() * 1e12)).padStart(size(12), '9')} ${randomBytes(size(32)).toString('latin1')}`,
+        'latin1',
+      );
     case 'nulFlood':
       return NULS.subarray(0, size(NULS.length));
     case 'badUtf8':

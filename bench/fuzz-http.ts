@@ -18,7 +18,15 @@ const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 20_000);
 const CONCURRENCY = 8;
 const VALID_EVERY = 20;
 const TOKEN = `fuzz-${Math.random().toString(36).slice(2)}-0123456789`;
-const TYPES = ['application/json', 'application/x-ndjson', 'application/x-www-form-urlencoded', 'text/plain', 'application/xml', 'multipart/form-data; boundary=z', ''];
+const TYPES = [
+  'application/json',
+  'application/x-ndjson',
+  'application/x-www-form-urlencoded',
+  'text/plain',
+  'application/xml',
+  'multipart/form-data; boundary=z',
+  '',
+];
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -48,14 +56,20 @@ await new Promise<void>((r) => sink.listen(0, '127.0.0.1', r));
 const dir = mkdtempSync(join(tmpdir(), 'relay-fuzz-http-'));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-writeFileSync(join(dir, 'config.yaml'), `
+writeFileSync(
+  join(dir, 'config.yaml'),
+  `
 notifiers: { sink: "json://127.0.0.1:${(sink.address() as net.AddressInfo).port}/hook" }
 rules: [{ name: valid, match: { kind: http, message: "/^valid-/" }, notify: [sink], title: "{{message}}" }]
 http: { address: "127.0.0.1:${port}", tokens: { fuzz: "${TOKEN}" }, max_body: 262144, max_items: 500, request_timeout: 2s, rate_limit: { rate: 1000000/1s } }
 delivery: { fold_after: 1000000 }
 state_dir: ${join(dir, 'state')}
-`);
-const relay = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--config', join(dir, 'config.yaml')], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+`,
+);
+const relay = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'run', '--config', join(dir, 'config.yaml')], {
+  cwd: ROOT,
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 let log = '';
 let exited: number | null | undefined;
 relay.on('exit', (code) => (exited = code));
@@ -71,25 +85,86 @@ await new Promise<void>((resolve, reject) => {
 type Case = { kind: string; path: string; type: string; body: Buffer<ArrayBuffer> | string; auth?: string };
 let valid = 0;
 function draw(i: number): Case {
-  if (i % VALID_EVERY === 0) return { kind: 'valid', path: '/events', type: 'application/json', body: JSON.stringify({ message: `valid-${valid++}`, host: 'fuzz' }) };
+  if (i % VALID_EVERY === 0)
+    return {
+      kind: 'valid',
+      path: '/events',
+      type: 'application/json',
+      body: JSON.stringify({ message: `valid-${valid++}`, host: 'fuzz' }),
+    };
   const path = pick(['/events', '/notify']);
   const event = JSON.stringify([{ message: 'x', severity: 'err', fields: { a: [1, { b: 'c' }] } }, { message: 'y' }]);
   switch (Math.floor(Math.random() * 9)) {
-    case 0: return { kind: 'random bytes', path, type: pick(TYPES), body: bytes(Math.floor(Math.random() * 4000)) };
+    case 0:
+      return { kind: 'random bytes', path, type: pick(TYPES), body: bytes(Math.floor(Math.random() * 4000)) };
     case 1: {
       const cut = Math.floor(Math.random() * event.length);
-      return { kind: 'broken JSON', path, type: pick(['application/json', 'application/x-ndjson']), body: event.slice(0, cut) + pick(['', '"', '{', ']', '\u0000', '\\']) + event.slice(cut) };
+      return {
+        kind: 'broken JSON',
+        path,
+        type: pick(['application/json', 'application/x-ndjson']),
+        body: event.slice(0, cut) + pick(['', '"', '{', ']', '\u0000', '\\']) + event.slice(cut),
+      };
     }
     case 2: {
       const depth = Math.floor(Math.random() * 60_000);
-      return { kind: 'deep nesting', path, type: 'application/json', body: `{"message":"d","fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}` };
+      return {
+        kind: 'deep nesting',
+        path,
+        type: 'application/json',
+        body: `{"message":"d","fields":{"x":${'['.repeat(depth)}${']'.repeat(depth)}}}`,
+      };
     }
-    case 3: return { kind: 'huge array', path: '/events', type: 'application/json', body: `[${Array.from({ length: 501 + Math.floor(Math.random() * 5000) }, () => '{"message":"m"}').join(',')}]` };
-    case 4: return { kind: 'wrong content type', path, type: pick(['text/plain', 'application/xml', 'image/png', 'application/json; charset=utf-16']), body: event };
-    case 5: return { kind: 'over max_body', path, type: 'application/json', body: Buffer.alloc(262_145 + Math.floor(Math.random() * 2_000_000), 0x20) };
-    case 6: return { kind: 'bad token', path, type: 'application/json', body: event, auth: pick(['', 'Bearer nope', `Bearer ${TOKEN}x`, 'Basic !!!', `bearer  ${TOKEN.slice(1)}`]) };
-    case 7: return { kind: 'notify fields', path: '/notify', type: 'application/json', body: JSON.stringify({ body: pick(['', 'b', 5, null]), type: pick(['info', 'nope', 1]), tag: pick(['sink', 'nobody', ['sink', 7], 'a b,,|', '']), urls: pick([undefined, 'json://x/']) }) };
-    default: return { kind: 'ndjson lines', path: '/events', type: 'application/x-ndjson', body: Array.from({ length: 1 + Math.floor(Math.random() * 50) }, () => pick(['{"message":"n"}', '{', '', '[]', 'null', '{"message":1}'])).join('\n') };
+    case 3:
+      return {
+        kind: 'huge array',
+        path: '/events',
+        type: 'application/json',
+        body: `[${Array.from({ length: 501 + Math.floor(Math.random() * 5000) }, () => '{"message":"m"}').join(',')}]`,
+      };
+    case 4:
+      return {
+        kind: 'wrong content type',
+        path,
+        type: pick(['text/plain', 'application/xml', 'image/png', 'application/json; charset=utf-16']),
+        body: event,
+      };
+    case 5:
+      return {
+        kind: 'over max_body',
+        path,
+        type: 'application/json',
+        body: Buffer.alloc(262_145 + Math.floor(Math.random() * 2_000_000), 0x20),
+      };
+    case 6:
+      return {
+        kind: 'bad token',
+        path,
+        type: 'application/json',
+        body: event,
+        auth: pick(['', 'Bearer nope', `Bearer ${TOKEN}x`, 'Basic !!!', `bearer  ${TOKEN.slice(1)}`]),
+      };
+    case 7:
+      return {
+        kind: 'notify fields',
+        path: '/notify',
+        type: 'application/json',
+        body: JSON.stringify({
+          body: pick(['', 'b', 5, null]),
+          type: pick(['info', 'nope', 1]),
+          tag: pick(['sink', 'nobody', ['sink', 7], 'a b,,|', '']),
+          urls: pick([undefined, 'json://x/']),
+        }),
+      };
+    default:
+      return {
+        kind: 'ndjson lines',
+        path: '/events',
+        type: 'application/x-ndjson',
+        body: Array.from({ length: 1 + Math.floor(Math.random() * 50) }, () =>
+          pick(['{"message":"n"}', '{', '', '[]', 'null', '{"message":1}']),
+        ).join('\n'),
+      };
   }
 }
 
@@ -103,7 +178,9 @@ async function stalled(): Promise<void> {
   let answer = '';
   s.on('data', (d: Buffer) => (answer += d));
   s.on('error', () => {});
-  s.write(`POST /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"mess`);
+  s.write(
+    `POST /events HTTP/1.1\r\nHost: r\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"mess`,
+  );
   await new Promise((r) => s.once('close', r));
   count(`stalled body → ${answer.slice(9, 12) || 'closed without answer'}`);
   if (!answer.startsWith('HTTP/1.1 408')) failures.push(`stalled body answered ${JSON.stringify(answer.slice(0, 40))}`);
@@ -128,9 +205,12 @@ async function send(c: Case): Promise<void> {
 
 const started = Date.now();
 let next = 0;
-const run = (until: number) => Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  while (next < until && exited === undefined) await send(draw(next++));
-}));
+const run = (until: number) =>
+  Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < until && exited === undefined) await send(draw(next++));
+    }),
+  );
 const start = rssMb(relay.pid!);
 await run(REQUESTS / 2);
 const before = rssMb(relay.pid!);
@@ -144,8 +224,15 @@ const seconds = (Date.now() - started) / 1000;
 
 const doubled = [...received.values()].filter((n) => n > 1).length;
 const ok = exited === undefined && failures.length === 0 && received.size === valid && doubled === 0 && after < before * 1.15;
-console.log(`${REQUESTS} requests in ${seconds.toFixed(1)} s (+20 stalled bodies), relay ${exited === undefined ? 'alive' : `exited ${exited}`}`);
-console.log([...byStatus].sort().map(([k, n]) => `  ${k.padEnd(40)} ${n}`).join('\n'));
+console.log(
+  `${REQUESTS} requests in ${seconds.toFixed(1)} s (+20 stalled bodies), relay ${exited === undefined ? 'alive' : `exited ${exited}`}`,
+);
+console.log(
+  [...byStatus]
+    .sort()
+    .map(([k, n]) => `  ${k.padEnd(40)} ${n}`)
+    .join('\n'),
+);
 console.log(`valid events: ${valid} sent, ${received.size} alerted, ${doubled} twice`);
 console.log(`relay RSS: ${start.toFixed(1)} MB at start, ${before.toFixed(1)} MB at half time, ${after.toFixed(1)} MB at the end`);
 if (failures.length > 0) console.log(`failures (${failures.length}):\n  ${[...new Set(failures)].slice(0, 20).join('\n  ')}`);

@@ -58,7 +58,10 @@ async function collectedMemory(): Promise<Memory> {
   const seen = log.length;
   relay.kill('SIGUSR2');
   for (;;) {
-    const line = log.slice(seen).split('\n').find((l) => l.includes('"fuzz memory"'));
+    const line = log
+      .slice(seen)
+      .split('\n')
+      .find((l) => l.includes('"fuzz memory"'));
     if (line) return JSON.parse(line) as Memory;
     await pause(50);
   }
@@ -97,8 +100,29 @@ const sinkPort = (sink.address() as net.AddressInfo).port;
 // --- relay, as a real process -----------------------------------------------------------------------
 const dir = mkdtempSync(join(tmpdir(), 'relay-fuzz-'));
 const [tcpPort, tlsPort, udpPort] = [await freePort(), await freePort(), await freePort()];
-execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-  '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: 'ignore' });
+execFileSync(
+  'openssl',
+  [
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-days',
+    '1',
+    '-subj',
+    '/CN=127.0.0.1',
+    '-addext',
+    'subjectAltName=IP:127.0.0.1',
+    '-keyout',
+    join(dir, 'tls.key'),
+    '-out',
+    join(dir, 'tls.crt'),
+  ],
+  { stdio: 'ignore' },
+);
 const unixPath = join(dir, 'fuzz.sock');
 writeFileSync(
   join(dir, 'config.yaml'),
@@ -115,10 +139,14 @@ state_dir: ${join(dir, 'state')}
 log: { level: info }
 `,
 );
-const relay = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/fuzz-relay.ts'), 'run', '--config', join(dir, 'config.yaml')], {
-  cwd: ROOT,
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
+const relay = spawn(
+  process.execPath,
+  ['--expose-gc', '--import', 'tsx', join(ROOT, 'bench/fuzz-relay.ts'), 'run', '--config', join(dir, 'config.yaml')],
+  {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  },
+);
 const pid = relay.pid!;
 // Never leave relay behind, whatever ends this script.
 process.on('exit', () => relay.kill('SIGKILL'));
@@ -212,7 +240,9 @@ async function stream(transport: StreamTransport, frames: number, validOffset: n
 /** Bytes waiting in relay's UDP receive queue (/proc/net/udp `rx_queue`), the sender's only back-pressure. */
 function udpBacklog(): number {
   const local = `0100007F:${udpPort.toString(16).toUpperCase().padStart(4, '0')}`;
-  const row = readFileSync('/proc/net/udp', 'utf8').split('\n').find((l) => l.trim().split(/\s+/)[1] === local);
+  const row = readFileSync('/proc/net/udp', 'utf8')
+    .split('\n')
+    .find((l) => l.trim().split(/\s+/)[1] === local);
   return row ? Number.parseInt(row.trim().split(/\s+/)[4]!.split(':')[1]!, 16) : 0;
 }
 
@@ -289,18 +319,27 @@ const udpDrops = Number(totals.find((t) => t.listener === 'udp')?.kernelDrops ??
 const frames = sent.tcp.frames + sent.tls.frames + sent.unix.frames + sent.udp.frames;
 const warmFrames = warm.tcp + warm.tls + warm.unix + warm.udp;
 const tlsTotals = totals.find((t) => t.listener === 'tls');
-console.log(`frames sent: ${frames} (tcp ${sent.tcp.frames}, tls ${sent.tls.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`);
-for (const t of ['tcp', 'tls', 'unix', 'udp'] as const) console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
+console.log(
+  `frames sent: ${frames} (tcp ${sent.tcp.frames}, tls ${sent.tls.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`,
+);
+for (const t of ['tcp', 'tls', 'unix', 'udp'] as const)
+  console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
 console.log(`valid sent: ${validSent} (tcp ${sent.tcp.valid}, tls ${sent.tls.valid}, unix ${sent.unix.valid}, udp ${sent.udp.valid})`);
-console.log(`valid alerts received: ${received.size} (tcp ${byTransport('t-')}, tls ${byTransport('s-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`);
-console.log(`udp kernel drops (relay's counter): ${udpDrops}; tls handshake failures (plain TCP on the TLS port): ${tlsTotals?.handshakeFailures ?? 'unknown'}`);
+console.log(
+  `valid alerts received: ${received.size} (tcp ${byTransport('t-')}, tls ${byTransport('s-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`,
+);
+console.log(
+  `udp kernel drops (relay's counter): ${udpDrops}; tls handshake failures (plain TCP on the TLS port): ${tlsTotals?.handshakeFailures ?? 'unknown'}`,
+);
 for (const t of totals) {
   const { level: _l, time: _t, pid: _p, hostname: _h, msg: _m, ...counters } = t;
   console.log(`listener totals: ${JSON.stringify(counters)}`);
 }
 const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
 const growth = (rssAfter - rssBefore) / rssBefore;
-console.log(`relay RSS: at start ${mb(rssStart)}, before (after warm-up and a full GC) ${mb(rssBefore)}, after ${mb(rssAfter)} (${(growth * 100).toFixed(1)} %), peak ${mb(rssPeak)}`);
+console.log(
+  `relay RSS: at start ${mb(rssStart)}, before (after warm-up and a full GC) ${mb(rssBefore)}, after ${mb(rssAfter)} (${(growth * 100).toFixed(1)} %), peak ${mb(rssPeak)}`,
+);
 const memLine = (m: Memory) => `heap ${mb(m.heapUsed / 1024)}, external ${mb(m.external / 1024)} (buffers ${mb(m.arrayBuffers / 1024)})`;
 console.log(`relay memory after a full GC: before ${memLine(memBefore)}; after ${memLine(memAfter)}`);
 console.log(`relay: ${alive ? 'alive through the run' : 'DIED during the run'}, exit code after SIGTERM ${code}`);
@@ -313,7 +352,8 @@ const problems = [
   !(Number(tlsTotals?.handshakeFailures) > 0) && 'tls: plain TCP on the TLS port was not counted as a handshake failure',
   byTransport('u-') !== sent.unix.valid && `unix: ${byTransport('u-')} valid alerts for ${sent.unix.valid} sent`,
   // A datagram the kernel dropped never reached relay; every other one must alert.
-  byTransport('d-') < sent.udp.valid - udpDrops && `udp: ${byTransport('d-')} valid alerts for ${sent.udp.valid} sent and ${udpDrops} dropped by the kernel`,
+  byTransport('d-') < sent.udp.valid - udpDrops &&
+    `udp: ${byTransport('d-')} valid alerts for ${sent.udp.valid} sent and ${udpDrops} dropped by the kernel`,
   duplicates > 0 && `${duplicates} valid messages alerted more than once`,
   growth > 0.2 && `RSS did not come back within 20 % (${(growth * 100).toFixed(1)} %)`,
 ].filter(Boolean);

@@ -34,10 +34,14 @@ rules.items.find((r) => r.get('name') === 'auth-failure')!.set('group_wait', '1h
 rules.items.unshift(doc.createNode({ name: 'end-of-flood', match: { app: 'end-of-flood' }, notify: ['sink'], continue: false }) as never);
 writeFileSync(join(dir, 'config.yaml'), doc.toString());
 
-const relay = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'run', '--config', join(dir, 'config.yaml')], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'] });
+const relay = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli.ts'), 'run', '--config', join(dir, 'config.yaml')], {
+  cwd: root,
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 let log = '';
-await new Promise<void>((r) => relay.stderr.on('data', (d: Buffer) => (log += d, log.includes('"msg":"listening"') && r())));
-const mb = (field: string) => Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${relay.pid}/status`, 'utf8'))![1]) / 1024);
+await new Promise<void>((r) => relay.stderr.on('data', (d: Buffer) => ((log += d), log.includes('"msg":"listening"') && r())));
+const mb = (field: string) =>
+  Math.round(Number(new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${relay.pid}/status`, 'utf8'))![1]) / 1024);
 const idle = mb('VmRSS');
 
 const t0 = performance.now();
@@ -47,14 +51,16 @@ await new Promise((r) => s.once('connect', r));
 for (let i = 0; i < lines; i += 1000) {
   let chunk = '';
   for (let j = i; j < Math.min(lines, i + 1000); j++) {
-    chunk += `<38>1 2026-11-23T10:00:00Z ${distinct ? `h${j}` : 'web1'} sshd 4242 - - Failed password for root from 203.0.113.${j % 254 + 1} port 22 ssh2\n`;
+    chunk += `<38>1 2026-11-23T10:00:00Z ${distinct ? `h${j}` : 'web1'} sshd 4242 - - Failed password for root from 203.0.113.${(j % 254) + 1} port 22 ssh2\n`;
   }
   if (!s.write(chunk)) await new Promise((r) => s.once('drain', r));
 }
 s.end('<13>1 2026-11-23T10:00:00Z web1 end-of-flood - - - done\n');
 await done;
 const ms = performance.now() - t0;
-console.log(`${lines} lines from ${distinct ? 'distinct hosts' : 'one host'}: ${Math.round(lines / (ms / 1000))} lines/s through the pipeline; RSS idle ${idle} MB, peak ${mb('VmHWM')} MB`);
+console.log(
+  `${lines} lines from ${distinct ? 'distinct hosts' : 'one host'}: ${Math.round(lines / (ms / 1000))} lines/s through the pipeline; RSS idle ${idle} MB, peak ${mb('VmHWM')} MB`,
+);
 relay.kill('SIGKILL');
 sink.close();
 rmSync(dir, { recursive: true, force: true });

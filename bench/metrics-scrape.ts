@@ -18,7 +18,9 @@ const backlog = Number(process.argv[3] ?? 10_000);
 const down = createServer((_req, res) => res.writeHead(500).end());
 await new Promise<void>((r) => down.listen(0, '127.0.0.1', r));
 const dir = mkdtempSync(join(tmpdir(), 'relay-bench-metrics-'));
-const app = new App(parseConfig(`
+const app = new App(
+  parseConfig(
+    `
 listeners:
   - { name: syslog-udp, type: udp, address: 127.0.0.1:0 }
   - { name: syslog-tcp, type: tcp, address: 127.0.0.1:0 }
@@ -32,9 +34,15 @@ rules:
 http: { address: 127.0.0.1:0 }
 delivery: { backoff: 1h, max_backoff: 1h, shutdown_grace: 0s }
 state_dir: ${dir}
-`, 'bench.yaml', {}), { log: silentLogger });
+`,
+    'bench.yaml',
+    {},
+  ),
+  { log: silentLogger },
+);
 await app.start();
-for (let i = 0; i < backlog; i++) app.accept({ receivedAt: new Date(), listener: 'bench', kind: 'syslog', host: 'h', app: 'abcd'[i % 4]!, message: `m${i}`, fields: {} });
+for (let i = 0; i < backlog; i++)
+  app.accept({ receivedAt: new Date(), listener: 'bench', kind: 'syslog', host: 'h', app: 'abcd'[i % 4]!, message: `m${i}`, fields: {} });
 await new Promise((r) => setTimeout(r, 200));
 
 const url = `http://${app.httpAddress}/metrics`;
@@ -52,8 +60,10 @@ times.sort((a, b) => a - b);
 const depth = /relay_notifier_outbox_depth\{notifier="down"\} (\d+)/.exec(await (await fetch(url)).text())?.[1];
 const ms = (x: number) => `${x.toFixed(2)} ms`;
 // The client (fetch) runs in this process too, so the CPU figure is an upper bound for relay's share.
-process.stdout.write(`${scrapes} scrapes, ${depth} alerts waiting, ${bytes} bytes each: median ${ms(times[times.length >> 1]!)}, ` +
-  `p99 ${ms(times[Math.floor(times.length * 0.99)]!)}, CPU ${ms((used.user + used.system) / 1000 / scrapes)} per scrape (client included)\n`);
+process.stdout.write(
+  `${scrapes} scrapes, ${depth} alerts waiting, ${bytes} bytes each: median ${ms(times[times.length >> 1]!)}, ` +
+    `p99 ${ms(times[Math.floor(times.length * 0.99)]!)}, CPU ${ms((used.user + used.system) / 1000 / scrapes)} per scrape (client included)\n`,
+);
 await app.stop();
 down.close();
 rmSync(dir, { recursive: true, force: true });

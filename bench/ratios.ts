@@ -2,7 +2,10 @@
 import { readFileSync } from 'node:fs';
 
 const FIELDS = ['delivered', 'lost', 'total_s', 'alerts_per_s', 'lat_p50_ms', 'cpu_s', 'rss_peak_kb'];
-const rows = readFileSync(process.argv[2]!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const rows = readFileSync(process.argv[2]!, 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Record<string, unknown>);
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -12,7 +15,9 @@ const median = (xs: number[]) => {
 const figure = (test: string, label: string, field: string): number | undefined => {
   const xs = rows
     .filter((r) => r.test === test && r.label === label)
-    .map((r) => (field === 'cpu_s' && typeof r.cpu_pct === 'number' && typeof r.total_s === 'number' ? (r.cpu_pct * r.total_s) / 100 : r[field]))
+    .map((r) =>
+      field === 'cpu_s' && typeof r.cpu_pct === 'number' && typeof r.total_s === 'number' ? (r.cpu_pct * r.total_s) / 100 : r[field],
+    )
     .filter((v): v is number => typeof v === 'number');
   return xs.length ? median(xs) : undefined;
 };

@@ -21,11 +21,14 @@ const BUILD = join(ROOT, '.bench-build');
 
 // Inside the checkout, so the compiled files resolve relay's dependencies (and the peer-cred addon) as src/ does.
 mkdirSync(BUILD, { recursive: true });
-writeFileSync(join(BUILD, 'tsconfig.json'), JSON.stringify({
-  extends: '../tsconfig.json',
-  compilerOptions: { noEmit: false, rewriteRelativeImportExtensions: true, rootDir: '..', outDir: 'out' },
-  include: ['../src', '../notifiers', '../parsers'],
-}));
+writeFileSync(
+  join(BUILD, 'tsconfig.json'),
+  JSON.stringify({
+    extends: '../tsconfig.json',
+    compilerOptions: { noEmit: false, rewriteRelativeImportExtensions: true, rootDir: '..', outDir: 'out' },
+    include: ['../src', '../notifiers', '../parsers'],
+  }),
+);
 execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(BUILD, 'tsconfig.json')], { stdio: 'inherit' });
 
 const dir = mkdtempSync(join(tmpdir(), 'relay-replay-bench-'));
@@ -46,11 +49,15 @@ try {
 
   const started = performance.now();
   // GNU time reports the child's peak resident set (ru_maxrss) when it exits.
-  const child = spawn('/usr/bin/time', ['-f', 'peak_rss_kb=%M', process.execPath, join(BUILD, 'out/src/cli.js'), 'replay', file, '--config', join(ROOT, 'config.yaml')], {
-    cwd: ROOT,
-    env: { ...process.env, RELAY_NOTIFY_URL: 'json://127.0.0.1:9/hook' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    '/usr/bin/time',
+    ['-f', 'peak_rss_kb=%M', process.execPath, join(BUILD, 'out/src/cli.js'), 'replay', file, '--config', join(ROOT, 'config.yaml')],
+    {
+      cwd: ROOT,
+      env: { ...process.env, RELAY_NOTIFY_URL: 'json://127.0.0.1:9/hook' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let alerts = 0;
   let tail = '';
   let stderr = '';
@@ -64,7 +71,9 @@ try {
   const peakKb = Number(/peak_rss_kb=(\d+)/.exec(stderr)?.[1] ?? NaN);
   const mb = peakKb / 1024;
   console.log(stderr.replace(/peak_rss_kb=\d+\n?/, '') + tail.trim().split('\n').slice(-2).join('\n'));
-  console.log(`\n${written} lines (${(statSync(file).size / 1e6).toFixed(0)} MB) replayed in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} lines/s), exit ${code}`);
+  console.log(
+    `\n${written} lines (${(statSync(file).size / 1e6).toFixed(0)} MB) replayed in ${seconds.toFixed(1)} s (${Math.round(written / seconds)} lines/s), exit ${code}`,
+  );
   console.log(`${alerts} alerts printed; peak RSS ${mb.toFixed(0)} MB (limit ${LIMIT_MB} MB): ${mb < LIMIT_MB ? 'ok' : 'TOO HIGH'}`);
   process.exitCode = code === 0 && mb < LIMIT_MB ? 0 : 1;
 } finally {

@@ -100,7 +100,11 @@ function requestOf(c: CustomWebhookConfig, contentType: string): { url: string; 
     const target = new URL(`${c.secure ? 'https' : 'http'}://${hostPort(c.host, c.port)}`);
     target.pathname = c.path;
     for (const [k, v] of Object.entries(c.query)) target.searchParams.set(k, v);
-    const headers: Record<string, string> = { 'user-agent': 'relay', ...(c.method === 'GET' ? {} : { 'content-type': contentType }), ...c.headers };
+    const headers: Record<string, string> = {
+      'user-agent': 'relay',
+      ...(c.method === 'GET' ? {} : { 'content-type': contentType }),
+      ...c.headers,
+    };
     if (c.user) headers.authorization = `Basic ${Buffer.from(`${c.user}:${c.password ?? ''}`).toString('base64')}`;
     requests.set(c, (request = { url: target.toString(), headers: Object.freeze(headers) }));
   }

@@ -16,7 +16,8 @@ export async function discordError(res: HttpAnswer): Promise<NotifyError> {
   if (isApiError(body)) {
     const what = describeApiError(body);
     return new NotifyError(code, `Discord answered HTTP ${res.status}: ${what}`, {
-      retryable, providerAnswer: `HTTP ${res.status} ${body.code}: ${what}`,
+      retryable,
+      providerAnswer: `HTTP ${res.status} ${body.code}: ${what}`,
     });
   }
   const answer = text ? `: ${text.slice(0, ANSWER_LIMIT)}` : '';
@@ -30,7 +31,9 @@ function rateLimited(res: HttpAnswer, body: Partial<RESTRateLimit> | undefined, 
   const scope = global ? 'global' : `bucket ${res.headers.get('x-ratelimit-bucket') ?? 'unnamed'}`;
   const wait = retryAfterMs === undefined ? '' : `; retry after ${retryAfterMs} ms`;
   return new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `Discord rate limit (${scope})${wait}`, {
-    retryable: true, retryAfterMs, providerAnswer: text.slice(0, ANSWER_LIMIT) || undefined,
+    retryable: true,
+    retryAfterMs,
+    providerAnswer: text.slice(0, ANSWER_LIMIT) || undefined,
   });
 }
 

@@ -22,7 +22,11 @@ const TIMEOUT_MS = 10_000;
 export const discordNotifier: NotifierModule<DiscordConfig> = {
   service: 'Discord',
   schemes: ['discord'],
-  forms: ['discord://WebhookID/WebhookToken', 'discord://botname@WebhookID/WebhookToken', 'https://discord.com/api/webhooks/WebhookID/WebhookToken'],
+  forms: [
+    'discord://WebhookID/WebhookToken',
+    'discord://botname@WebhookID/WebhookToken',
+    'https://discord.com/api/webhooks/WebhookID/WebhookToken',
+  ],
   options: ['avatar=yes|no', 'avatar_url=URL', 'footer=yes|no', 'thread=ID', 'tts=yes|no', 'format=text|markdown', 'botname=NAME'],
   // Content holds at most 2,000 characters and the title is printed inside it; embeds allow more, but
   // one limit for both modes keeps `overflow=` predictable.

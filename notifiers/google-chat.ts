@@ -37,7 +37,9 @@ export const googleChatNotifier: NotifierModule<GoogleChatConfig> = {
   },
   async send(c, m, ctx) {
     const url = `${endpoint('gchat')}/v1/spaces/${encodeURIComponent(c.workspace)}/messages${query({
-      key: c.key, token: c.token, threadKey: c.thread,
+      key: c.key,
+      token: c.token,
+      threadKey: c.thread,
       messageReplyOption: c.thread ? 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' : undefined,
     })}`;
     const [title, body] = [escapeGoogleChat(m.title), escapeGoogleChat(m.body)];

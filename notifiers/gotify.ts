@@ -38,23 +38,33 @@ export const gotifyNotifier: NotifierModule<GotifyConfig> = {
       port: port(url),
       path: parts.map((p) => `/${p}`).join(''),
       token,
-      priority: url.searchParams.has('priority') ? choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal') : undefined,
+      priority: url.searchParams.has('priority')
+        ? choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal')
+        : undefined,
       format: choiceParam(url, 'format', ['text', 'markdown'] as const, 'text'),
     };
   },
   toUrl(c, { mask }) {
-    const path = c.path.split('/').filter(Boolean).map((p) => `/${enc(p)}`).join('');
+    const path = c.path
+      .split('/')
+      .filter(Boolean)
+      .map((p) => `/${enc(p)}`)
+      .join('');
     return `${c.secure ? 'gotifys' : 'gotify'}://${hostPort(c.host, c.port)}${path}/${secret(c.token, mask)}${query({
       priority: c.priority,
       format: c.format === 'text' ? undefined : c.format,
     })}`;
   },
   async send(c, m, ctx) {
-    await postJson(`${origin(c.secure, c.host, c.port)}${c.path}/message`, {
-      title: m.title,
-      message: m.body,
-      priority: c.priority ? PRIORITIES[c.priority] : BY_TYPE[m.type],
-      ...(c.format === 'markdown' ? { extras: { 'client::display': { contentType: 'text/markdown' } } } : {}),
-    }, { headers: { 'x-gotify-key': c.token }, signal: ctx.signal });
+    await postJson(
+      `${origin(c.secure, c.host, c.port)}${c.path}/message`,
+      {
+        title: m.title,
+        message: m.body,
+        priority: c.priority ? PRIORITIES[c.priority] : BY_TYPE[m.type],
+        ...(c.format === 'markdown' ? { extras: { 'client::display': { contentType: 'text/markdown' } } } : {}),
+      },
+      { headers: { 'x-gotify-key': c.token }, signal: ctx.signal },
+    );
   },
 };

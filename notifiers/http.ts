@@ -86,7 +86,9 @@ export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
   const retryAfterMs = bodyHint(text, req.retryHint) ?? parseRetryAfter(res.headers.get('retry-after'));
   if (res.status === 429) {
     throw new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `rate limited (${answer})`, {
-      retryable: true, retryAfterMs, providerAnswer: answer,
+      retryable: true,
+      retryAfterMs,
+      providerAnswer: answer,
     });
   }
   throw new NotifyError(
@@ -106,7 +108,12 @@ function exchange(req: HttpRequest, timeoutMs: number): Promise<HttpAnswer> {
     if (!secure && url.protocol !== 'http:') return reject(new Error(`unsupported protocol ${url.protocol}`));
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers['content-length'] = Buffer.byteLength(req.body);
-    const request = (secure ? httpsRequest : httpRequest)({ ...url, method: req.method, headers, agent: agents[url.protocol as 'http:' | 'https:'] });
+    const request = (secure ? httpsRequest : httpRequest)({
+      ...url,
+      method: req.method,
+      headers,
+      agent: agents[url.protocol as 'http:' | 'https:'],
+    });
     const fail = (err: Error) => {
       clearTimeout(timer);
       req.signal?.removeEventListener('abort', onAbort);
@@ -156,7 +163,11 @@ function answerOf(res: IncomingMessage, body: string): HttpAnswer {
 }
 
 /** POST a JSON payload: what most webhook-style providers take. */
-export function postJson(url: string, payload: unknown, opts: { signal?: AbortSignal; headers?: Record<string, string>; method?: string; retryHint?: HttpRequest['retryHint'] } = {}): Promise<HttpAnswer> {
+export function postJson(
+  url: string,
+  payload: unknown,
+  opts: { signal?: AbortSignal; headers?: Record<string, string>; method?: string; retryHint?: HttpRequest['retryHint'] } = {},
+): Promise<HttpAnswer> {
   return httpSend({
     url,
     method: opts.method ?? 'POST',

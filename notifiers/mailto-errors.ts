@@ -14,11 +14,22 @@ export function mailError(e: unknown, signal: AbortSignal | undefined): NotifyEr
   const answer = err.response ?? err.message;
   if (signal?.aborted) return new NotifyError(ErrorCodes.NOTIFY_FAILED, 'send by email aborted', { retryable: true, cause: e });
   if (err.responseCode !== undefined && err.responseCode >= 400 && err.responseCode < 500) {
-    return new NotifyError(ErrorCodes.NOTIFY_FAILED, `SMTP server asked to try later: ${answer}`, { retryable: true, providerAnswer: answer, cause: e });
+    return new NotifyError(ErrorCodes.NOTIFY_FAILED, `SMTP server asked to try later: ${answer}`, {
+      retryable: true,
+      providerAnswer: answer,
+      cause: e,
+    });
   }
   if ((err.responseCode !== undefined && err.responseCode >= 500) || err.code === 'EAUTH' || err.code === 'EENVELOPE') {
-    return new NotifyError(ErrorCodes.NOTIFY_REJECTED, `SMTP server refused the message: ${answer}`, { retryable: false, providerAnswer: answer, cause: e });
+    return new NotifyError(ErrorCodes.NOTIFY_REJECTED, `SMTP server refused the message: ${answer}`, {
+      retryable: false,
+      providerAnswer: answer,
+      cause: e,
+    });
   }
   const timedOut = err.code === 'ETIMEDOUT';
-  return new NotifyError(timedOut ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED, `SMTP delivery failed: ${describeError(e)}`, { retryable: true, cause: e });
+  return new NotifyError(timedOut ? ErrorCodes.NOTIFY_TIMEOUT : ErrorCodes.NOTIFY_FAILED, `SMTP delivery failed: ${describeError(e)}`, {
+    retryable: true,
+    cause: e,
+  });
 }

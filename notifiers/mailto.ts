@@ -4,7 +4,22 @@
 import { mailError } from './mailto-errors.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
-import { boolParam, choiceParam, enc, hostPort, intParam, invalid, MASK, password, port, requireHost, segments, textParam, username, query } from './url-fields.ts';
+import {
+  boolParam,
+  choiceParam,
+  enc,
+  hostPort,
+  intParam,
+  invalid,
+  MASK,
+  password,
+  port,
+  requireHost,
+  segments,
+  textParam,
+  username,
+  query,
+} from './url-fields.ts';
 
 interface MailConfig {
   mode: 'insecure' | 'starttls' | 'ssl';
@@ -33,7 +48,19 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
   service: 'Email (SMTP)',
   schemes: ['mailto', 'mailtos'],
   forms: ['mailto://user:password@domain[:port][/to@example.com]', 'mailtos://user:password@domain[:port][/to1/to2][?mode=starttls|ssl]'],
-  options: ['to=', 'cc=', 'bcc=', 'from=', 'name=', 'reply=', 'smtp=HOST', 'port=N', 'mode=starttls|ssl (mailtos)', 'format=text|html', 'verify=yes|no'],
+  options: [
+    'to=',
+    'cc=',
+    'bcc=',
+    'from=',
+    'name=',
+    'reply=',
+    'smtp=HOST',
+    'port=N',
+    'mode=starttls|ssl (mailtos)',
+    'format=text|html',
+    'verify=yes|no',
+  ],
   limits: { title: 998, body: 100_000 },
   reachesPeople: (_c, person) => person.email !== undefined && ADDRESS.test(person.email),
   parse(url) {
@@ -42,14 +69,24 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     if (!secure && url.searchParams.has('mode')) invalid('mode= needs mailtos:// (mailto:// is plain SMTP)');
     const domain = requireHost(url, 'a domain (mailto://user:password@domain)');
     const user = username(url);
-    const from = textParam(url, 'from') ?? (user ? (user.includes('@') ? user : `${user}@${domain}`) : invalid('mailto:// needs a user or from= to send as'));
+    const from =
+      textParam(url, 'from') ??
+      (user ? (user.includes('@') ? user : `${user}@${domain}`) : invalid('mailto:// needs a user or from= to send as'));
     const to = [...segments(url), ...list(url, 'to')];
     const config: MailConfig = {
       // `?smtp=HOST&port=N` as Apprise writes it: the port belongs to the SMTP server, not to the domain.
-      mode, user, password: password(url), domain, port: port(url) ?? intParam(url, 'port', 1, 65_535), smtp: textParam(url, 'smtp'),
-      from, name: textParam(url, 'name'),
+      mode,
+      user,
+      password: password(url),
+      domain,
+      port: port(url) ?? intParam(url, 'port', 1, 65_535),
+      smtp: textParam(url, 'smtp'),
+      from,
+      name: textParam(url, 'name'),
       to: to.length ? to : [bare(from)],
-      cc: list(url, 'cc'), bcc: list(url, 'bcc'), reply: textParam(url, 'reply'),
+      cc: list(url, 'cc'),
+      bcc: list(url, 'bcc'),
+      reply: textParam(url, 'reply'),
       format: choiceParam(url, 'format', ['text', 'html'] as const, 'text'),
       verify: boolParam(url, 'verify', true),
     };
@@ -65,8 +102,11 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     return `${c.mode === 'insecure' ? 'mailto' : 'mailtos'}://${auth}${hostPort(c.domain, c.port)}${path}${query({
       mode: c.mode === 'ssl' ? 'ssl' : undefined,
       from: c.from === derived ? undefined : c.from,
-      name: c.name, smtp: c.smtp, reply: c.reply,
-      cc: c.cc.join(',') || undefined, bcc: c.bcc.join(',') || undefined,
+      name: c.name,
+      smtp: c.smtp,
+      reply: c.reply,
+      cc: c.cc.join(',') || undefined,
+      bcc: c.bcc.join(',') || undefined,
       format: c.format === 'text' ? undefined : c.format,
       verify: c.verify ? undefined : false,
     })}`;
@@ -82,7 +122,9 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
       ignoreTLS: c.mode === 'insecure',
       auth: c.user ? { user: c.user, pass: c.password ?? '' } : undefined,
       tls: { rejectUnauthorized: c.verify },
-      connectionTimeout: TIMEOUT_MS, greetingTimeout: TIMEOUT_MS, socketTimeout: TIMEOUT_MS,
+      connectionTimeout: TIMEOUT_MS,
+      greetingTimeout: TIMEOUT_MS,
+      socketTimeout: TIMEOUT_MS,
     });
     // nodemailer takes no AbortSignal; closing the transport ends the session and fails the send.
     const abort = () => transport.close();

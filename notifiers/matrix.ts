@@ -7,7 +7,21 @@ import { randomUUID } from 'node:crypto';
 import { httpSend, postJson } from './http.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule, SendContext } from './types.ts';
-import { choiceParam, enc, hostPort, invalid, MASK, origin, password, port, query, requireHost, secret, segments, username } from './url-fields.ts';
+import {
+  choiceParam,
+  enc,
+  hostPort,
+  invalid,
+  MASK,
+  origin,
+  password,
+  port,
+  query,
+  requireHost,
+  secret,
+  segments,
+  username,
+} from './url-fields.ts';
 
 interface MatrixConfig {
   secure: boolean;
@@ -37,7 +51,9 @@ export const matrixNotifier: NotifierModule<MatrixConfig> = {
     const rooms = segments(url).map((r) => (/^[#!]/.test(r) ? r : `#${r}`));
     if (!rooms.length) invalid('Matrix URL needs at least one #alias or !room_id');
     return {
-      secure: url.protocol === 'matrixs:', host, port: port(url),
+      secure: url.protocol === 'matrixs:',
+      host,
+      port: port(url),
       ...(pass ? { user, password: pass } : { token: user }),
       rooms,
       msgtype: choiceParam(url, 'msgtype', ['text', 'notice'] as const, 'text'),
@@ -66,12 +82,23 @@ export const matrixNotifier: NotifierModule<MatrixConfig> = {
 };
 
 function content(c: MatrixConfig, m: Message): unknown {
-  const html = m.title ? `<h4>${escapeHtml(m.title)}</h4>${escapeHtml(m.body).replace(/\n/g, '<br>')}` : escapeHtml(m.body).replace(/\n/g, '<br>');
-  return { msgtype: `m.${c.msgtype}`, body: m.title ? `${m.title}\n${m.body}` : m.body, format: 'org.matrix.custom.html', formatted_body: html };
+  const html = m.title
+    ? `<h4>${escapeHtml(m.title)}</h4>${escapeHtml(m.body).replace(/\n/g, '<br>')}`
+    : escapeHtml(m.body).replace(/\n/g, '<br>');
+  return {
+    msgtype: `m.${c.msgtype}`,
+    body: m.title ? `${m.title}\n${m.body}` : m.body,
+    format: 'org.matrix.custom.html',
+    formatted_body: html,
+  };
 }
 
 async function login(base: string, c: MatrixConfig, ctx: SendContext): Promise<{ token: string; userId?: string }> {
-  const res = await postJson(`${base}/login`, { type: 'm.login.password', identifier: { type: 'm.id.user', user: c.user }, password: c.password }, { signal: ctx.signal, retryHint });
+  const res = await postJson(
+    `${base}/login`,
+    { type: 'm.login.password', identifier: { type: 'm.id.user', user: c.user }, password: c.password },
+    { signal: ctx.signal, retryHint },
+  );
   const answer = (await res.json()) as { access_token: string; user_id?: string };
   return { token: answer.access_token, userId: answer.user_id };
 }

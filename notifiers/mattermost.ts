@@ -26,21 +26,35 @@ export const mattermostNotifier: NotifierModule<MattermostConfig> = {
     const parts = segments(url);
     const token = parts.pop() ?? invalid('Mattermost URL needs the webhook token as its last path part: mmost://host/TOKEN');
     return {
-      secure: url.protocol === 'mmosts:', host, port: port(url),
-      path: parts.map((p) => `/${p}`).join(''), token,
+      secure: url.protocol === 'mmosts:',
+      host,
+      port: port(url),
+      path: parts.map((p) => `/${p}`).join(''),
+      token,
       botname: textParam(url, 'botname') ?? username(url),
-      channels: (textParam(url, 'channels', 'channel') ?? '').split(',').map((c) => c.trim().replace(/^#/, '')).filter(Boolean),
+      channels: (textParam(url, 'channels', 'channel') ?? '')
+        .split(',')
+        .map((c) => c.trim().replace(/^#/, ''))
+        .filter(Boolean),
       iconUrl: textParam(url, 'icon_url', 'image'),
     };
   },
   toUrl(c, { mask }) {
-    const path = c.path.split('/').filter(Boolean).map((p) => `/${enc(p)}`).join('');
+    const path = c.path
+      .split('/')
+      .filter(Boolean)
+      .map((p) => `/${enc(p)}`)
+      .join('');
     return `${c.secure ? 'mmosts' : 'mmost'}://${c.botname ? enc(c.botname) + '@' : ''}${hostPort(c.host, c.port)}${path}/${secret(c.token, mask)}${query({ channels: c.channels.join(',') || undefined, icon_url: c.iconUrl })}`;
   },
   async send(c, m, ctx) {
     const text = m.title ? `#### ${escapeChatMarkdown(m.title)}\n${escapeChatMarkdown(m.body)}` : escapeChatMarkdown(m.body);
     for (const channel of c.channels.length ? c.channels : [undefined]) {
-      await postJson(`${origin(c.secure, c.host, c.port)}${c.path}/hooks/${c.token}`, { text, username: c.botname, icon_url: c.iconUrl, channel }, { signal: ctx.signal });
+      await postJson(
+        `${origin(c.secure, c.host, c.port)}${c.path}/hooks/${c.token}`,
+        { text, username: c.botname, icon_url: c.iconUrl, channel },
+        { signal: ctx.signal },
+      );
     }
   },
 };

@@ -4,7 +4,21 @@
 import { endpoint } from './endpoints.ts';
 import { postJson } from './http.ts';
 import type { Message, NotifierModule } from './types.ts';
-import { choiceParam, enc, hostPort, invalid, MASK, origin, password, port, query, secret, segments, textParam, username } from './url-fields.ts';
+import {
+  choiceParam,
+  enc,
+  hostPort,
+  invalid,
+  MASK,
+  origin,
+  password,
+  port,
+  query,
+  secret,
+  segments,
+  textParam,
+  username,
+} from './url-fields.ts';
 
 const PRIORITIES = ['min', 'low', 'default', 'high', 'max'] as const;
 
@@ -53,7 +67,10 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
       password: token ? undefined : pass,
       token,
       priority: url.searchParams.has('priority') ? choiceParam(url, 'priority', PRIORITIES, 'default') : undefined,
-      tags: (url.searchParams.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+      tags: (url.searchParams.get('tags') ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
       click: textParam(url, 'click'),
       delay: textParam(url, 'delay'),
       email: textParam(url, 'email'),
@@ -61,10 +78,18 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
     };
   },
   toUrl(c, { mask }) {
-    const auth = c.token ? `${secret(c.token, mask)}@` : c.user ? `${enc(c.user)}${c.password ? ':' + (mask ? MASK : enc(c.password)) : ''}@` : '';
+    const auth = c.token
+      ? `${secret(c.token, mask)}@`
+      : c.user
+        ? `${enc(c.user)}${c.password ? ':' + (mask ? MASK : enc(c.password)) : ''}@`
+        : '';
     const where = c.host === undefined ? c.topics[0] : `${hostPort(c.host, c.port)}/${c.topics.map(enc).join('/')}`;
     return `${c.secure ? 'ntfys' : 'ntfy'}://${auth}${where}${query({
-      priority: c.priority, tags: c.tags.join(',') || undefined, click: c.click, delay: c.delay, email: c.email,
+      priority: c.priority,
+      tags: c.tags.join(',') || undefined,
+      click: c.click,
+      delay: c.delay,
+      email: c.email,
       format: c.format === 'text' ? undefined : c.format,
     })}`;
   },
@@ -74,11 +99,21 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
     if (c.token) headers.authorization = `Bearer ${c.token}`;
     else if (c.user) headers.authorization = `Basic ${Buffer.from(`${c.user}:${c.password ?? ''}`).toString('base64')}`;
     for (const topic of c.topics) {
-      await postJson(`${base}/`, {
-        topic, title: m.title || undefined, message: m.body, priority: priority(c, m),
-        tags: c.tags.length ? c.tags : undefined, click: c.click, delay: c.delay, email: c.email,
-        markdown: c.format === 'markdown' || undefined,
-      }, { headers, signal: ctx.signal });
+      await postJson(
+        `${base}/`,
+        {
+          topic,
+          title: m.title || undefined,
+          message: m.body,
+          priority: priority(c, m),
+          tags: c.tags.length ? c.tags : undefined,
+          click: c.click,
+          delay: c.delay,
+          email: c.email,
+          markdown: c.format === 'markdown' || undefined,
+        },
+        { headers, signal: ctx.signal },
+      );
     }
   },
 };

@@ -34,10 +34,14 @@ export const opsgenieNotifier: NotifierModule<OpsgenieConfig> = {
       return { type: kind ?? 'user', name };
     });
     return {
-      apiKey, responders,
+      apiKey,
+      responders,
       region: choiceParam(url, 'region', ['us', 'eu'] as const, 'us'),
       priority: intParam(url, 'priority', 1, 5),
-      tags: (url.searchParams.get('tags') ?? '').split(',').map((t) => t.trim()).filter(Boolean),
+      tags: (url.searchParams.get('tags') ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter(Boolean),
       alias: textParam(url, 'alias'),
       entity: textParam(url, 'entity'),
     };
@@ -46,20 +50,28 @@ export const opsgenieNotifier: NotifierModule<OpsgenieConfig> = {
     const sigil = Object.fromEntries(Object.entries(KINDS).map(([s, k]) => [k, s]));
     const path = c.responders.map((r) => `/${sigil[r.type]}${enc(r.name)}`).join('');
     return `opsgenie://${secret(c.apiKey, mask)}${path}${query({
-      region: c.region === 'us' ? undefined : c.region, priority: c.priority, tags: c.tags.join(',') || undefined, alias: c.alias, entity: c.entity,
+      region: c.region === 'us' ? undefined : c.region,
+      priority: c.priority,
+      tags: c.tags.join(',') || undefined,
+      alias: c.alias,
+      entity: c.entity,
     })}`;
   },
   async send(c, m, ctx) {
-    await postJson(`${endpoint(c.region === 'eu' ? 'opsgenieEu' : 'opsgenie')}/v2/alerts`, {
-      message: m.title || m.body.slice(0, 130),
-      description: m.body,
-      responders: c.responders.map((r) => (r.type === 'user' ? { type: r.type, username: r.name } : { type: r.type, name: r.name })),
-      tags: c.tags.length ? c.tags : undefined,
-      priority: `P${c.priority ?? priority(m)}`,
-      alias: c.alias,
-      entity: c.entity,
-      source: 'relay',
-    }, { headers: { authorization: `GenieKey ${c.apiKey}` }, signal: ctx.signal });
+    await postJson(
+      `${endpoint(c.region === 'eu' ? 'opsgenieEu' : 'opsgenie')}/v2/alerts`,
+      {
+        message: m.title || m.body.slice(0, 130),
+        description: m.body,
+        responders: c.responders.map((r) => (r.type === 'user' ? { type: r.type, username: r.name } : { type: r.type, name: r.name })),
+        tags: c.tags.length ? c.tags : undefined,
+        priority: `P${c.priority ?? priority(m)}`,
+        alias: c.alias,
+        entity: c.entity,
+        source: 'relay',
+      },
+      { headers: { authorization: `GenieKey ${c.apiKey}` }, signal: ctx.signal },
+    );
   },
 };
 

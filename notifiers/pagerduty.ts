@@ -35,7 +35,10 @@ export const pagerdutyNotifier: NotifierModule<PagerDutyConfig> = {
     const details: Record<string, string> = {};
     for (const [k, v] of url.searchParams) if (k.startsWith('+')) details[k.slice(1)] = v;
     return {
-      integrationKey, apiKey, source, component,
+      integrationKey,
+      apiKey,
+      source,
+      component,
       region: choiceParam(url, 'region', ['us', 'eu'] as const, 'us'),
       severity: url.searchParams.has('severity') ? choiceParam(url, 'severity', SEVERITIES, 'info') : undefined,
       group: textParam(url, 'group'),
@@ -52,27 +55,32 @@ export const pagerdutyNotifier: NotifierModule<PagerDutyConfig> = {
     return `pagerduty://${mask ? MASK : enc(c.integrationKey)}@${secret(c.apiKey, mask)}${path}${params.length ? '?' + params.join('&') : ''}`;
   },
   async send(c, m, ctx) {
-    await postJson(`${endpoint(c.region === 'eu' ? 'pagerdutyEu' : 'pagerduty')}/v2/enqueue`, {
-      routing_key: c.integrationKey,
-      event_action: 'trigger',
-      payload: {
-        summary: m.title || m.body.slice(0, 1024),
-        source: c.source,
-        severity: c.severity ?? severity(m),
-        component: c.component,
-        group: c.group,
-        class: c.class,
-        custom_details: { message: m.body, ...c.details },
+    await postJson(
+      `${endpoint(c.region === 'eu' ? 'pagerdutyEu' : 'pagerduty')}/v2/enqueue`,
+      {
+        routing_key: c.integrationKey,
+        event_action: 'trigger',
+        payload: {
+          summary: m.title || m.body.slice(0, 1024),
+          source: c.source,
+          severity: c.severity ?? severity(m),
+          component: c.component,
+          group: c.group,
+          class: c.class,
+          custom_details: { message: m.body, ...c.details },
+        },
+        client: 'relay',
       },
-      client: 'relay',
-    }, { headers: { authorization: `Token token=${c.apiKey}` }, signal: ctx.signal });
+      { headers: { authorization: `Token token=${c.apiKey}` }, signal: ctx.signal },
+    );
   },
 };
 
 /** The louder of what the alert's syslog severity and its type say. */
 function severity(m: Message): Severity {
   const order: Severity[] = ['info', 'warning', 'error', 'critical'];
-  const bySeverity: Severity = m.severity === undefined ? 'info' : m.severity <= 2 ? 'critical' : m.severity === 3 ? 'error' : m.severity === 4 ? 'warning' : 'info';
+  const bySeverity: Severity =
+    m.severity === undefined ? 'info' : m.severity <= 2 ? 'critical' : m.severity === 3 ? 'error' : m.severity === 4 ? 'warning' : 'info';
   const byType: Severity = m.type === 'failure' ? 'critical' : m.type === 'warning' ? 'warning' : 'info';
   return order[Math.max(order.indexOf(bySeverity), order.indexOf(byType))]!;
 }

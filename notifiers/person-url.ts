@@ -38,13 +38,18 @@ export function fillPersonUrl(raw: string, person: Recipient): string | undefine
 
 /** A stand-in person whose values fit every module's checks, to validate a template URL at load time. */
 export const SAMPLE_PERSON: Recipient = {
-  user: 'person', name: 'person', slack: 'U0000000', email: 'person@example.com', handles: new Proxy({}, { get: () => 'person' }),
+  user: 'person',
+  name: 'person',
+  slack: 'U0000000',
+  email: 'person@example.com',
+  handles: new Proxy({}, { get: () => 'person' }),
 };
 
 /** Puts the `{person.NAME}` parts back into a URL built from the sample person, so the printed URL shows the template. */
 export function restoreParts(built: string, raw: string): string {
   const parts = personParts(raw);
   let out = built;
-  for (const part of parts) out = out.replace(encodeURIComponent(personValue(SAMPLE_PERSON, part)!).replace(/%40/g, '@'), `{person.${part}}`);
+  for (const part of parts)
+    out = out.replace(encodeURIComponent(personValue(SAMPLE_PERSON, part)!).replace(/%40/g, '@'), `{person.${part}}`);
   return out;
 }

@@ -31,8 +31,12 @@ export const pushoverNotifier: NotifierModule<PushoverConfig> = {
     if (!KEY.test(userKey)) invalid('Pushover user key must be 30 letters and digits');
     if (!KEY.test(token)) invalid('Pushover application token must be 30 letters and digits');
     return {
-      userKey, token, devices: segments(url),
-      priority: url.searchParams.has('priority') ? choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal') : undefined,
+      userKey,
+      token,
+      devices: segments(url),
+      priority: url.searchParams.has('priority')
+        ? choiceParam(url, 'priority', Object.keys(PRIORITIES) as Priority[], 'normal')
+        : undefined,
       sound: textParam(url, 'sound'),
       url: textParam(url, 'url'),
     };
@@ -41,15 +45,26 @@ export const pushoverNotifier: NotifierModule<PushoverConfig> = {
     return `pover://${mask ? MASK : enc(c.userKey)}@${secret(c.token, mask)}${c.devices.map((d) => `/${enc(d)}`).join('')}${query({ priority: c.priority, sound: c.sound, url: c.url })}`;
   },
   async send(c, m, ctx) {
-    const form = new URLSearchParams({ token: c.token, user: c.userKey, message: escapeHtml(m.body), html: '1', priority: String(priority(c, m)) });
+    const form = new URLSearchParams({
+      token: c.token,
+      user: c.userKey,
+      message: escapeHtml(m.body),
+      html: '1',
+      priority: String(priority(c, m)),
+    });
     if (m.title) form.set('title', m.title);
     if (c.devices.length) form.set('device', c.devices.join(','));
     if (c.sound) form.set('sound', c.sound);
     if (c.url) form.set('url', c.url);
     // Emergency messages repeat until acknowledged; Pushover requires how often and for how long.
-    if (form.get('priority') === '2') { form.set('retry', '60'); form.set('expire', '3600'); }
+    if (form.get('priority') === '2') {
+      form.set('retry', '60');
+      form.set('expire', '3600');
+    }
     await httpSend({
-      url: `${endpoint('pushover')}/1/messages.json`, method: 'POST', signal: ctx.signal,
+      url: `${endpoint('pushover')}/1/messages.json`,
+      method: 'POST',
+      signal: ctx.signal,
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'user-agent': 'relay' },
       body: form.toString(),
     });

@@ -28,9 +28,24 @@ import { matrixNotifier } from './matrix.ts';
 import { pushoverNotifier } from './pushover.ts';
 
 export const MODULES: readonly NotifierModule<any>[] = [
-  consoleNotifier, jsonNotifier, formNotifier, xmlNotifier, discordNotifier, slackNotifier, mailtoNotifier,
-  ntfyNotifier, gotifyNotifier, telegramNotifier, workflowsNotifier, pagerdutyNotifier, opsgenieNotifier,
-  mattermostNotifier, rocketChatNotifier, googleChatNotifier, matrixNotifier, pushoverNotifier,
+  consoleNotifier,
+  jsonNotifier,
+  formNotifier,
+  xmlNotifier,
+  discordNotifier,
+  slackNotifier,
+  mailtoNotifier,
+  ntfyNotifier,
+  gotifyNotifier,
+  telegramNotifier,
+  workflowsNotifier,
+  pagerdutyNotifier,
+  opsgenieNotifier,
+  mattermostNotifier,
+  rocketChatNotifier,
+  googleChatNotifier,
+  matrixNotifier,
+  pushoverNotifier,
 ];
 
 export function buildSchemeTable(modules: readonly NotifierModule<any>[]): Map<string, NotifierModule<any>> {
@@ -98,7 +113,10 @@ export function createNotifier(name: string, raw: string, opts: NotifierOptions 
   if (isPersonUrl(raw)) return createPersonNotifier(name, raw);
   const { module, config, overflow, concurrency } = parseNotifierUrl(raw);
   const masked = module.toUrl(config, { mask: true });
-  const options = [...(overflow === 'truncate' ? [] : [`overflow=${overflow}`]), ...(concurrency === undefined ? [] : [`concurrency=${concurrency}`])];
+  const options = [
+    ...(overflow === 'truncate' ? [] : [`overflow=${overflow}`]),
+    ...(concurrency === undefined ? [] : [`concurrency=${concurrency}`]),
+  ];
   return {
     name,
     service: module.service,
@@ -140,9 +158,13 @@ function createPersonNotifier(name: string, raw: string): Notifier {
 }
 
 function cannotReach(name: string, person: Recipient | undefined): NotifyError {
-  return new NotifyError(ErrorCodes.NOTIFY_REJECTED, person
-    ? `notifier ${name} cannot reach ${person.user} (it posts to a channel, or the directory has no handle for it); not sent`
-    : `notifier ${name} reaches one person at a time (its URL has a {person.…} part); a message for no one is not sent`, { retryable: false });
+  return new NotifyError(
+    ErrorCodes.NOTIFY_REJECTED,
+    person
+      ? `notifier ${name} cannot reach ${person.user} (it posts to a channel, or the directory has no handle for it); not sent`
+      : `notifier ${name} reaches one person at a time (its URL has a {person.…} part); a message for no one is not sent`,
+    { retryable: false },
+  );
 }
 
 async function sendParts(module: NotifierModule<any>, config: unknown, parts: Message[], ctx: SendContext): Promise<void> {
@@ -154,7 +176,10 @@ async function sendParts(module: NotifierModule<any>, config: unknown, parts: Me
       if (parts.length === 1 || !(e instanceof NotifyError)) throw e;
       // Say how far a split message got, so a sysadmin knows the earlier parts did arrive.
       throw new NotifyError(e.code, `part ${i + 1} of ${parts.length}: ${e.message}`, {
-        retryable: e.retryable, retryAfterMs: e.retryAfterMs, providerAnswer: e.providerAnswer, cause: e,
+        retryable: e.retryable,
+        retryAfterMs: e.retryAfterMs,
+        providerAnswer: e.providerAnswer,
+        cause: e,
       });
     }
   }

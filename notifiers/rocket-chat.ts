@@ -3,7 +3,22 @@
 import { postJson } from './http.ts';
 import { escapeChatMarkdown } from './text-escape.ts';
 import type { NotifierModule, SendContext } from './types.ts';
-import { choiceParam, enc, hostPort, invalid, MASK, origin, password, port, query, requireHost, secret, segments, textParam, username } from './url-fields.ts';
+import {
+  choiceParam,
+  enc,
+  hostPort,
+  invalid,
+  MASK,
+  origin,
+  password,
+  port,
+  query,
+  requireHost,
+  secret,
+  segments,
+  textParam,
+  username,
+} from './url-fields.ts';
 
 interface RocketConfig {
   secure: boolean;
@@ -30,9 +45,19 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
     const mode = choiceParam(url, 'mode', ['webhook', 'basic'] as const, pass ? 'basic' : 'webhook');
     if (mode === 'basic' && !pass) invalid('mode=basic needs user:password@host');
     const targets = segments(url);
-    for (const t of targets) if (!/^[#@]./.test(t)) invalid(`Rocket.Chat target ${JSON.stringify(t)} must start with # (channel) or @ (user)`);
+    for (const t of targets)
+      if (!/^[#@]./.test(t)) invalid(`Rocket.Chat target ${JSON.stringify(t)} must start with # (channel) or @ (user)`);
     if (mode === 'basic' && !targets.length) invalid('Rocket.Chat as a user needs a #channel or @user to post to');
-    return { secure: url.protocol === 'rockets:', host: requireHost(url), port: port(url), mode, user, password: pass, targets, avatar: textParam(url, 'avatar') };
+    return {
+      secure: url.protocol === 'rockets:',
+      host: requireHost(url),
+      port: port(url),
+      mode,
+      user,
+      password: pass,
+      targets,
+      avatar: textParam(url, 'avatar'),
+    };
   },
   toUrl(c, { mask }) {
     const auth = c.mode === 'webhook' ? secret(c.user, mask) : `${enc(c.user)}:${mask ? MASK : enc(c.password ?? '')}`;
@@ -43,13 +68,18 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
     const base = origin(c.secure, c.host, c.port);
     if (c.mode === 'webhook') {
       for (const channel of c.targets.length ? c.targets : [undefined]) {
-        await postJson(`${base}/hooks/${c.user.split('/').map(encodeURIComponent).join('/')}`, { text, channel, avatar: c.avatar }, { signal: ctx.signal });
+        await postJson(
+          `${base}/hooks/${c.user.split('/').map(encodeURIComponent).join('/')}`,
+          { text, channel, avatar: c.avatar },
+          { signal: ctx.signal },
+        );
       }
       return;
     }
     const auth = await login(base, c, ctx);
     try {
-      for (const channel of c.targets) await postJson(`${base}/api/v1/chat.postMessage`, { channel, text, avatar: c.avatar }, { headers: auth, signal: ctx.signal });
+      for (const channel of c.targets)
+        await postJson(`${base}/api/v1/chat.postMessage`, { channel, text, avatar: c.avatar }, { headers: auth, signal: ctx.signal });
     } finally {
       await postJson(`${base}/api/v1/logout`, {}, { headers: auth, signal: ctx.signal }).catch(() => undefined);
     }

@@ -36,7 +36,10 @@ export function slackPayload(look: SlackLook, m: Message): Record<string, unknow
       ...base,
       blocks: [
         ...(m.title ? [{ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150) } }] : []),
-        ...splitText(m.body, SECTION_MAX, (t) => escapeSlack(t).length).map((t) => ({ type: 'section', text: { type: 'mrkdwn', text: escapeSlack(t) } })),
+        ...splitText(m.body, SECTION_MAX, (t) => escapeSlack(t).length).map((t) => ({
+          type: 'section',
+          text: { type: 'mrkdwn', text: escapeSlack(t) },
+        })),
         ...(footer ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] }] : []),
       ],
     };
@@ -60,12 +63,25 @@ export function directPayload(look: SlackLook, m: Message): Record<string, unkno
   const { yes, no, buttons } = m.answers;
   const ask = buttons
     ? {
-      type: 'actions', block_id: 'relay_answer',
-      elements: [
-        { type: 'button', action_id: ANSWER_ACTIONS.yes, style: 'primary', text: { type: 'plain_text', text: 'Yes, it was me' }, value: yes.token },
-        { type: 'button', action_id: ANSWER_ACTIONS.no, style: 'danger', text: { type: 'plain_text', text: 'No, not me' }, value: no.token },
-      ],
-    }
+        type: 'actions',
+        block_id: 'relay_answer',
+        elements: [
+          {
+            type: 'button',
+            action_id: ANSWER_ACTIONS.yes,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Yes, it was me' },
+            value: yes.token,
+          },
+          {
+            type: 'button',
+            action_id: ANSWER_ACTIONS.no,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'No, not me' },
+            value: no.token,
+          },
+        ],
+      }
     : { type: 'section', text: { type: 'mrkdwn', text: `Was this you? <${yes.url}|Yes, it was me> · <${no.url}|No, not me>` } };
   return { ...base, blocks: [...(base.blocks as unknown[]), ask] };
 }

@@ -16,7 +16,11 @@ export async function postWithBotToken(token: string, look: SlackLook, m: Messag
   const client = webClient(token, ctx);
   if (m.recipient) return postDirect(client, look, m);
   if (look.channels.length === 0) {
-    throw new NotifyError(ErrorCodes.NOTIFY_REJECTED, 'this Slack bot URL has no channel (slack://xoxb-TOKEN/#channel): it only reaches people', { retryable: false });
+    throw new NotifyError(
+      ErrorCodes.NOTIFY_REJECTED,
+      'this Slack bot URL has no channel (slack://xoxb-TOKEN/#channel): it only reaches people',
+      { retryable: false },
+    );
   }
   for (const channel of look.channels) {
     try {
@@ -51,24 +55,39 @@ function webClient(token: string, ctx: SendContext): WebClient {
     retryConfig: { retries: 0 },
     timeout: 10_000,
     logLevel: LogLevel.ERROR,
-    fetch: (url, init) => fetch(url, { ...init, signal: ctx.signal && init?.signal ? AbortSignal.any([ctx.signal, init.signal]) : (ctx.signal ?? init?.signal) }),
+    fetch: (url, init) =>
+      fetch(url, {
+        ...init,
+        signal: ctx.signal && init?.signal ? AbortSignal.any([ctx.signal, init.signal]) : (ctx.signal ?? init?.signal),
+      }),
   });
 }
 
 function slackError(e: unknown, channel: string): NotifyError {
   if (e instanceof WebAPIRateLimitedError) {
     return new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `Slack rate limit; retry after ${e.retryAfter} s`, {
-      retryable: true, retryAfterMs: e.retryAfter * 1000, cause: e,
+      retryable: true,
+      retryAfterMs: e.retryAfter * 1000,
+      cause: e,
     });
   }
   if (e instanceof WebAPIPlatformError) {
     const retryable = TRANSIENT.has(e.data.error);
-    return new NotifyError(retryable ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED, `Slack refused the message to ${channel}: ${e.data.error}`, {
-      retryable, providerAnswer: e.data.error, cause: e,
-    });
+    return new NotifyError(
+      retryable ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED,
+      `Slack refused the message to ${channel}: ${e.data.error}`,
+      {
+        retryable,
+        providerAnswer: e.data.error,
+        cause: e,
+      },
+    );
   }
   if (e instanceof WebAPIHTTPError) {
-    return new NotifyError(ErrorCodes.NOTIFY_FAILED, `Slack answered HTTP ${e.statusCode}`, { retryable: isRetryableStatus(e.statusCode), cause: e });
+    return new NotifyError(ErrorCodes.NOTIFY_FAILED, `Slack answered HTTP ${e.statusCode}`, {
+      retryable: isRetryableStatus(e.statusCode),
+      cause: e,
+    });
   }
   return new NotifyError(ErrorCodes.NOTIFY_FAILED, `request to Slack failed: ${describeError(e)}`, { retryable: true, cause: e });
 }

@@ -9,10 +9,7 @@ import { escapeSlack } from './text-escape.ts';
 import type { NotifierModule } from './types.ts';
 import { boolParam, enc, invalid, query, secret, segments, textParam, username } from './url-fields.ts';
 
-export type SlackConfig = SlackLook & (
-  | { mode: 'webhook'; webhook: [a: string, b: string, c: string] }
-  | { mode: 'bot'; token: string }
-);
+export type SlackConfig = SlackLook & ({ mode: 'webhook'; webhook: [a: string, b: string, c: string] } | { mode: 'bot'; token: string });
 
 const TOKEN_PART = /^[A-Za-z0-9]+$/;
 const TARGET = /^[#@]?[A-Za-z0-9._-]+$/;
@@ -20,7 +17,12 @@ const TARGET = /^[#@]?[A-Za-z0-9._-]+$/;
 export const slackNotifier: NotifierModule<SlackConfig> = {
   service: 'Slack',
   schemes: ['slack'],
-  forms: ['slack://TokenA/TokenB/TokenC[/#channel]', 'slack://botname@TokenA/TokenB/TokenC', 'slack://xoxb-TOKEN/#channel[/#channel2]', 'https://hooks.slack.com/services/TokenA/TokenB/TokenC'],
+  forms: [
+    'slack://TokenA/TokenB/TokenC[/#channel]',
+    'slack://botname@TokenA/TokenB/TokenC',
+    'slack://xoxb-TOKEN/#channel[/#channel2]',
+    'https://hooks.slack.com/services/TokenA/TokenB/TokenC',
+  ],
   options: ['footer=yes|no', 'blocks=yes|no', 'image=URL (icon)', 'botname=NAME', 'to=#channel'],
   limits: { title: 250, body: 35_000, escape: escapeSlack },
   // About 1 message per second per channel (incoming webhooks and chat.postMessage alike).
@@ -66,7 +68,9 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
     const url = `${endpoint('slackHooks')}/services/${c.webhook.join('/')}`;
     for (const channel of c.channels.length ? c.channels : [undefined]) {
       await httpSend({
-        url, method: 'POST', signal: ctx.signal,
+        url,
+        method: 'POST',
+        signal: ctx.signal,
         headers: { 'content-type': 'application/json', 'user-agent': 'relay' },
         body: JSON.stringify({ ...slackPayload(c, m), ...(channel ? { channel } : {}) }),
       });
@@ -75,7 +79,12 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
 };
 
 function targets(parts: string[], url: URL): string[] {
-  const all = [...parts, ...(textParam(url, 'to')?.split(/[\s,]+/).filter(Boolean) ?? [])];
+  const all = [
+    ...parts,
+    ...(textParam(url, 'to')
+      ?.split(/[\s,]+/)
+      .filter(Boolean) ?? []),
+  ];
   for (const t of all) if (!TARGET.test(t)) invalid(`Slack channel ${JSON.stringify(t)} is not #name, @user or a channel ID`);
   return all;
 }

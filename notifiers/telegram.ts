@@ -37,7 +37,8 @@ export const telegramNotifier: NotifierModule<TelegramConfig> = {
   // `123:ABC` in the host spot reads as host:port with a bad port; make it userinfo instead.
   normalize: (raw) => raw.replace(/^tgram:\/\/(?:bot)?(\d+):([^/@?]+)(?=[/?]|$)/i, `tgram://$1:$2@${TOKEN_HOST}`),
   parse(url) {
-    if (url.hostname !== TOKEN_HOST || !url.username || !url.password) invalid('Telegram URL needs the bot token first: tgram://123456789:AAH…/chat_id');
+    if (url.hostname !== TOKEN_HOST || !url.username || !url.password)
+      invalid('Telegram URL needs the bot token first: tgram://123456789:AAH…/chat_id');
     const chats = [...segments(url), ...(url.searchParams.get('to') ?? '').split(',').filter(Boolean)].map((raw): Chat => {
       const m = CHAT.exec(raw);
       if (!m) invalid(`Telegram chat ${JSON.stringify(raw)} is not a chat ID, -group ID or @channel (optionally :topic)`);
@@ -58,20 +59,26 @@ export const telegramNotifier: NotifierModule<TelegramConfig> = {
     const chats = c.chats.map((ch) => `/${enc(ch.id)}${ch.topic ? `:${ch.topic}` : ''}`).join('');
     return `tgram://${c.botId}:${secret(c.secret, mask)}${chats}${query({
       format: c.format === 'html' ? undefined : c.format,
-      silent: c.silent || undefined, preview: c.preview || undefined, topic: c.topic,
+      silent: c.silent || undefined,
+      preview: c.preview || undefined,
+      topic: c.topic,
     })}`;
   },
   async send(c, m, ctx) {
     for (const chat of c.chats) {
       const topic = chat.topic ?? c.topic;
-      await postJson(`${endpoint('telegram')}/bot${c.botId}:${c.secret}/sendMessage`, {
-        chat_id: chat.id,
-        text: render(c.format, m),
-        parse_mode: c.format === 'html' ? 'HTML' : c.format === 'markdown' ? 'MarkdownV2' : undefined,
-        disable_notification: c.silent,
-        link_preview_options: { is_disabled: !c.preview },
-        ...(topic ? { message_thread_id: topic } : {}),
-      }, { signal: ctx.signal, retryHint: (a) => (a?.parameters?.retry_after ?? NaN) * 1000 });
+      await postJson(
+        `${endpoint('telegram')}/bot${c.botId}:${c.secret}/sendMessage`,
+        {
+          chat_id: chat.id,
+          text: render(c.format, m),
+          parse_mode: c.format === 'html' ? 'HTML' : c.format === 'markdown' ? 'MarkdownV2' : undefined,
+          disable_notification: c.silent,
+          link_preview_options: { is_disabled: !c.preview },
+          ...(topic ? { message_thread_id: topic } : {}),
+        },
+        { signal: ctx.signal, retryHint: (a) => (a?.parameters?.retry_after ?? NaN) * 1000 },
+      );
     }
   },
 };

@@ -19,9 +19,7 @@ export function escapeSlack(text: string): string {
  * block markers (#, >, -, +, numbered lists) only where they start a line.
  */
 export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/[\\`*_~|[\]()<>]/g, '\\$&')
-    .replace(/^(\s*)([#>+-]|\d+\.)/gm, (_, lead: string, mark: string) => `${lead}\\${mark}`);
+  return text.replace(/[\\`*_~|[\]()<>]/g, '\\$&').replace(/^(\s*)([#>+-]|\d+\.)/gm, (_, lead: string, mark: string) => `${lead}\\${mark}`);
 }
 
 /**

@@ -23,7 +23,10 @@ const INVOKE = /^(.*)\/workflows\/([^/]+)\/triggers\/manual\/paths\/invoke\/?$/;
 export const workflowsNotifier: NotifierModule<WorkflowsConfig> = {
   service: 'Microsoft Teams (Workflows)',
   schemes: ['workflows'],
-  forms: ['workflows://host[:port]/workflow/signature', 'https://HOST/workflows/WORKFLOW/triggers/manual/paths/invoke?api-version=…&sig=SIGNATURE'],
+  forms: [
+    'workflows://host[:port]/workflow/signature',
+    'https://HOST/workflows/WORKFLOW/triggers/manual/paths/invoke?api-version=…&sig=SIGNATURE',
+  ],
   options: ['wrap=yes|no', 'ver=API-VERSION'],
   limits: { title: 250, body: 20_000 },
   accepts: (url) => INVOKE.test(url.pathname) && url.searchParams.has('sig'),
@@ -32,11 +35,24 @@ export const workflowsNotifier: NotifierModule<WorkflowsConfig> = {
     if (url.protocol === 'workflows:') {
       const [workflow, signature, ...extra] = segments(url);
       if (!workflow || !signature || extra.length) invalid('workflows:// needs exactly /workflow/signature after the host');
-      return { secure: true, host, port: port(url), prefix: '', workflow, signature, apiVersion: textParam(url, 'ver') ?? '2016-06-01', wrap: boolParam(url, 'wrap', true) };
+      return {
+        secure: true,
+        host,
+        port: port(url),
+        prefix: '',
+        workflow,
+        signature,
+        apiVersion: textParam(url, 'ver') ?? '2016-06-01',
+        wrap: boolParam(url, 'wrap', true),
+      };
     }
     const [, prefix = '', workflow = ''] = INVOKE.exec(url.pathname) ?? [];
     return {
-      secure: url.protocol === 'https:', host, port: port(url), prefix, workflow,
+      secure: url.protocol === 'https:',
+      host,
+      port: port(url),
+      prefix,
+      workflow,
       signature: url.searchParams.get('sig') ?? '',
       apiVersion: url.searchParams.get('api-version') ?? '2016-06-01',
       wrap: boolParam(url, 'wrap', true),
@@ -64,19 +80,33 @@ const COLOR = { info: 'Accent', success: 'Good', warning: 'Warning', failure: 'A
 function card(c: WorkflowsConfig, m: Message): unknown {
   return {
     type: 'message',
-    attachments: [{
-      contentType: 'application/vnd.microsoft.card.adaptive',
-      contentUrl: null,
-      content: {
-        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
-        type: 'AdaptiveCard',
-        version: '1.4',
-        body: [
-          ...(m.title ? [{ type: 'TextBlock', text: m.title, weight: 'Bolder', size: 'Large', wrap: c.wrap, style: 'heading', color: COLOR[m.type] }] : []),
-          { type: 'TextBlock', text: m.body, wrap: c.wrap },
-        ],
-        msteams: { width: 'Full' },
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        contentUrl: null,
+        content: {
+          $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+          type: 'AdaptiveCard',
+          version: '1.4',
+          body: [
+            ...(m.title
+              ? [
+                  {
+                    type: 'TextBlock',
+                    text: m.title,
+                    weight: 'Bolder',
+                    size: 'Large',
+                    wrap: c.wrap,
+                    style: 'heading',
+                    color: COLOR[m.type],
+                  },
+                ]
+              : []),
+            { type: 'TextBlock', text: m.body, wrap: c.wrap },
+          ],
+          msteams: { width: 'Full' },
+        },
       },
-    }],
+    ],
   };
 }

@@ -6,7 +6,14 @@ export type Fields = Record<string, unknown>;
 
 /** `KEY=` names sudo writes → the plugin's field names. */
 const KEYS: Record<string, string> = {
-  TTY: 'tty', PWD: 'cwd', USER: 'runas_user', GROUP: 'runas_group', COMMAND: 'command', ENV: 'env', TSID: 'tsid', CHROOT: 'chroot',
+  TTY: 'tty',
+  PWD: 'cwd',
+  USER: 'runas_user',
+  GROUP: 'runas_group',
+  COMMAND: 'command',
+  ENV: 'env',
+  TSID: 'tsid',
+  CHROOT: 'chroot',
 };
 
 /** Refusal texts → the plugin's event (sudo -n's "a password is required" is an `error` there). */

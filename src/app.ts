@@ -64,7 +64,10 @@ export class App {
     this.entry = new Entry(this.config.listeners, opts.log);
     this.sources = this.config.listeners.map((l) => this.source(l));
     this.http = new RelayHttp(this.clock, opts.log.child({ component: 'http' }), {
-      readings: () => this.readings(), accept: this.entry.push, enqueue: (a) => this.dispatcher.enqueue(a), askerOf: () => this.asker,
+      readings: () => this.readings(),
+      accept: this.entry.push,
+      enqueue: (a) => this.dispatcher.enqueue(a),
+      askerOf: () => this.asker,
     });
   }
 
@@ -152,20 +155,29 @@ export class App {
       throw e;
     }
     const diff = diffConfig(previous.config, plan.config);
-    const applied: Plan = { ...plan, config: { ...plan.config, state_dir: previous.config.state_dir, delivery: previous.config.delivery, log: previous.config.log } };
+    const applied: Plan = {
+      ...plan,
+      config: { ...plan.config, state_dir: previous.config.state_dir, delivery: previous.config.delivery, log: previous.config.log },
+    };
     this.swapPipeline(applied);
     this.dispatcher.reconfigure([...applied.notifiers.values()], applied.fallbacks);
     this.plan = applied;
-    const listeners = await swapListeners(this.sources, previous.config.listeners, applied.config.listeners, diff.listeners, (l) => this.source(l), this.log);
+    const listeners = await swapListeners(this.sources, applied.config.listeners, diff.listeners, (l) => this.source(l), this.log);
     this.sources = listeners.sources;
     this.listening.clear();
     for (const s of this.sources) this.listening.add(s.name);
     // A changed listener that kept its old settings is recorded with them, so the next reload tries again.
     const before = new Map(previous.config.listeners.map((l) => [l.name, l]));
     const running = new Set(this.sources.map((s) => s.name));
-    const kept = applied.config.listeners.map((l) => (listeners.failed.includes(l.name) && running.has(l.name) ? before.get(l.name) ?? l : l));
+    const kept = applied.config.listeners.map((l) =>
+      listeners.failed.includes(l.name) && running.has(l.name) ? (before.get(l.name) ?? l) : l,
+    );
     this.plan = { ...applied, config: { ...applied.config, listeners: kept } };
-    const http = diff.http || diff.changed.includes('notifiers') || diff.changed.includes('answers') || this.http.servesAnswers() !== (this.asker !== undefined);
+    const http =
+      diff.http ||
+      diff.changed.includes('notifiers') ||
+      diff.changed.includes('answers') ||
+      this.http.servesAnswers() !== (this.asker !== undefined);
     if (http) await this.http.restart(this.config, previous.config);
     this.reloads.lastReloadSuccessful = true;
     this.reloads.loadedAt = this.clock.now();
@@ -199,7 +211,10 @@ export class App {
 
   private compose(plan: Plan): { pipeline: Pipeline; person: Directed } {
     const composed = composePipeline(plan, {
-      clock: this.clock, store: this.state!.store, log: this.log.child({ stage: 'pipeline' }), deliver: this.dispatcher,
+      clock: this.clock,
+      store: this.state!.store,
+      log: this.log.child({ stage: 'pipeline' }),
+      deliver: this.dispatcher,
     });
     composed.pipeline.useSilences(this.state!.silences);
     this.entry.use(composed.pipeline, plan.config.listeners, this.state!);
@@ -224,9 +239,15 @@ export class App {
   /** What /metrics and /readyz show, read from the running parts. */
   private readings() {
     return readRelay({
-      clock: this.clock, config: this.reloads, listeners: this.sources, isUp: (l) => this.listening.has(l.name),
-      rules: this.config.rules.map((r) => r.name), pipeline: { stats: () => this.pipelineStats() },
-      delivery: this.dispatcher, outbox: this.state!.outbox, stores: { outbox: this.state!.outbox, state: this.state!.store },
+      clock: this.clock,
+      config: this.reloads,
+      listeners: this.sources,
+      isUp: (l) => this.listening.has(l.name),
+      rules: this.config.rules.map((r) => r.name),
+      pipeline: { stats: () => this.pipelineStats() },
+      delivery: this.dispatcher,
+      outbox: this.state!.outbox,
+      stores: { outbox: this.state!.outbox, state: this.state!.store },
     });
   }
 }

@@ -72,7 +72,9 @@ program
 
 program
   .command('replay')
-  .description('feed a file of syslog (or sudo JSON) lines through the rules on the lines\' own clock; prints what would be sent, sends nothing')
+  .description(
+    "feed a file of syslog (or sudo JSON) lines through the rules on the lines' own clock; prints what would be sent, sends nothing",
+  )
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
   .action(async (logfile: string, opts: { config?: string }) => {
@@ -90,7 +92,10 @@ const silence = program.command('silence').description('mute alerts for a while:
 silence
   .command('add')
   .description('mute alerts matching every --match for --for; prints the new id')
-  .requiredOption('-m, --match <field=value...>', 'host=web1, fields.user=root, rule=auth-failure, message=/regex/; a field twice means "one of"')
+  .requiredOption(
+    '-m, --match <field=value...>',
+    'host=web1, fields.user=root, rule=auth-failure, message=/regex/; a field twice means "one of"',
+  )
   .requiredOption('--for <duration>', 'how long, e.g. 30m, 2h, 1d')
   .option('--starts <time>', 'start later, ISO 8601 (default: now)')
   .option('--comment <text>', 'why (shown by list)')
@@ -129,7 +134,11 @@ program
   .argument('<url>', 'notifier URL, e.g. json://127.0.0.1:8080/hook')
   .option('--title <title>', 'title', 'relay test')
   .option('--body <body>', 'body', 'This is a test notification from relay.')
-  .addOption(new Option('-n, --type <type>', "the alert's type, to check the service's colours and priorities").choices(MESSAGE_TYPES).default('info'))
+  .addOption(
+    new Option('-n, --type <type>', "the alert's type, to check the service's colours and priorities")
+      .choices(MESSAGE_TYPES)
+      .default('info'),
+  )
   .action(async (url: string, opts: { title: string; body: string; type: (typeof MESSAGE_TYPES)[number] }) => {
     process.exitCode = await testUrl(url, opts, process.stdout);
   });
@@ -140,7 +149,10 @@ program
   .addOption(configOption())
   .option('--no-run', 'only show the last sudo events relay received')
   .option('--timeout <ms>', 'how long to wait for the event', '5000')
-  .option('--remote [host]', 'on the central relay: which hosts reported sudo events recently and which went quiet (or just HOST); runs no sudo')
+  .option(
+    '--remote [host]',
+    'on the central relay: which hosts reported sudo events recently and which went quiet (or just HOST); runs no sudo',
+  )
   .option('--quiet-after <duration>', 'with --remote: a host with no sudo event for this long is quiet', '24h')
   .action(async (opts: { config?: string; run: boolean; timeout: string; remote?: string | true; quietAfter: string }) => {
     if (opts.remote !== undefined) {
@@ -189,8 +201,10 @@ outbox
 
 program
   .command('repair')
-  .description('check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); '
-    + 'refuses while relay runs on state_dir')
+  .description(
+    'check the SQLite files in state_dir and move a damaged one aside (relay then starts with an empty one); ' +
+      'refuses while relay runs on state_dir',
+  )
   .addOption(configOption())
   .action((opts: { config: string }) => {
     process.exitCode = repairStateDir(loadOrExit(opts.config), process.stdout, process.stderr);
@@ -215,7 +229,9 @@ function loadPlanOrExit(flag: string | undefined): Plan {
 function chooseAndLoad(flag: string | undefined): { plan: Plan; choice: ConfigChoice } {
   const choice = locateConfig(flag);
   if (!choice) {
-    process.stderr.write(`relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`);
+    process.stderr.write(
+      `relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`,
+    );
     process.exit(ExitCodes.FAILED);
   }
   try {

@@ -55,14 +55,25 @@ function describeLayer(layer: unknown): string {
   if (code === 'ECONNRESET' && message === 'socket hang up') return `the server closed the connection without answering (ECONNRESET)`;
   if (code === 'EPROTO' && /SSL routines/.test(message)) return `TLS: ${opensslReason(message)} (EPROTO)`;
   switch (code) {
-    case 'ECONNREFUSED': return `connection refused by${peer} (ECONNREFUSED: nothing listens there)`;
-    case 'ENOTFOUND': return `DNS: no such host${host} (ENOTFOUND)`;
-    case 'EAI_AGAIN': return `DNS: lookup of${host} failed for now (EAI_AGAIN)`;
-    case 'ECONNRESET': return `connection reset by${peer || ' the server'} (ECONNRESET)`;
-    case 'ETIMEDOUT': case 'UND_ERR_CONNECT_TIMEOUT': return `connecting${peer} timed out (${code})`;
-    case 'UND_ERR_HEADERS_TIMEOUT': case 'UND_ERR_BODY_TIMEOUT': return `the server did not answer in time (${code})`;
-    case 'EHOSTUNREACH': case 'ENETUNREACH': return `no route to${peer || ' the host'} (${code})`;
-    case 'UND_ERR_SOCKET': return `the server closed the connection: ${message} (UND_ERR_SOCKET)`;
+    case 'ECONNREFUSED':
+      return `connection refused by${peer} (ECONNREFUSED: nothing listens there)`;
+    case 'ENOTFOUND':
+      return `DNS: no such host${host} (ENOTFOUND)`;
+    case 'EAI_AGAIN':
+      return `DNS: lookup of${host} failed for now (EAI_AGAIN)`;
+    case 'ECONNRESET':
+      return `connection reset by${peer || ' the server'} (ECONNRESET)`;
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `connecting${peer} timed out (${code})`;
+    case 'UND_ERR_HEADERS_TIMEOUT':
+    case 'UND_ERR_BODY_TIMEOUT':
+      return `the server did not answer in time (${code})`;
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `no route to${peer || ' the host'} (${code})`;
+    case 'UND_ERR_SOCKET':
+      return `the server closed the connection: ${message} (UND_ERR_SOCKET)`;
   }
   if (/CERT|SSL|TLS/.test(code)) return `TLS: ${opensslReason(message)} (${code})`;
   return message.includes(code) ? message : `${message} (${code})`;

@@ -20,7 +20,10 @@ export class Entry {
   private recorder: SudoRecorder | undefined;
   private syslogSudo: SyslogWrappedSudo;
 
-  constructor(listeners: readonly ListenerConfig[], private readonly log: Logger) {
+  constructor(
+    listeners: readonly ListenerConfig[],
+    private readonly log: Logger,
+  ) {
     this.syslogSudo = this.unwrapperFor(listeners);
   }
 

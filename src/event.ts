@@ -6,7 +6,13 @@ export type SeverityName = (typeof SEVERITIES)[number];
 
 /** Aliases people write in rules (`error`, `warn`, `critical`, `emergency`, `panic`). */
 const SEVERITY_ALIASES: Record<string, number> = {
-  emergency: 0, panic: 0, critical: 2, error: 3, warn: 4, information: 6, informational: 6,
+  emergency: 0,
+  panic: 0,
+  critical: 2,
+  error: 3,
+  warn: 4,
+  information: 6,
+  informational: 6,
 };
 
 /** Severity name or alias → numeric level (0 = emerg … 7 = debug); undefined when unknown. */

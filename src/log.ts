@@ -9,7 +9,10 @@ export function createLogger(opts: { level?: string; pretty?: boolean } = {}): L
   const level = opts.level ?? process.env.RELAY_LOG_LEVEL ?? 'info';
   const pretty = opts.pretty ?? process.stderr.isTTY;
   if (pretty) {
-    return pino({ ...loggerOptions(level), transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l' } } });
+    return pino({
+      ...loggerOptions(level),
+      transport: { target: 'pino-pretty', options: { destination: 2, translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return pino(loggerOptions(level), pino.destination(2));
 }

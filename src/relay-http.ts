@@ -25,7 +25,11 @@ export class RelayHttp {
   private server: HttpServer | undefined;
   private answers = false;
 
-  constructor(private readonly clock: Clock, private readonly log: Logger, private readonly parts: RelayHttpParts) {}
+  constructor(
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    private readonly parts: RelayHttpParts,
+  ) {}
 
   /** Where it listens (the bound port also when configured with port 0); undefined without `http:`. */
   address(): string | undefined {
@@ -40,7 +44,10 @@ export class RelayHttp {
   async start(config: Config): Promise<void> {
     if (!config.http) return;
     this.server = relayEndpoint(config.http, () => this.parts.readings(), this.log, {
-      accept: (e) => this.parts.accept(e), enqueue: (a) => this.parts.enqueue(a), notifiers: notifierUrls(config), clock: this.clock,
+      accept: (e) => this.parts.accept(e),
+      enqueue: (a) => this.parts.enqueue(a),
+      notifiers: notifierUrls(config),
+      clock: this.clock,
     });
     this.answers = this.parts.askerOf() !== undefined;
     if (this.answers) this.server.register(answerRoutes(() => this.parts.askerOf()!, this.clock, config.answers?.slack_signing_secret));

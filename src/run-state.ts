@@ -31,9 +31,14 @@ export class RunState {
     };
     try {
       const silences = open(() => SilenceDb.open(dir, log.child({ store: 'silences' })));
-      const outbox = open(() => Outbox.open(dir, {
-        clock, log: log.child({ stage: 'delivery' }), memoryBuffer: config.delivery.memory_buffer, syncInterval: config.delivery.sync_interval,
-      }));
+      const outbox = open(() =>
+        Outbox.open(dir, {
+          clock,
+          log: log.child({ stage: 'delivery' }),
+          memoryBuffer: config.delivery.memory_buffer,
+          syncInterval: config.delivery.sync_interval,
+        }),
+      );
       const store = open(() => SqliteStateStore.open(dir, clock, log.child({ stage: 'state' })));
       return new RunState(outbox, store, silences, new RecentSudoLog(store), new SudoHostsTable(store, log));
     } catch (e) {

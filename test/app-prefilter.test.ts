@@ -18,7 +18,9 @@ describe('App with the pre-filter', () => {
   let dir: string;
   let sink: HttpSink;
   let app: App;
-  const config = (match: string) => parseConfig(`
+  const config = (match: string) =>
+    parseConfig(
+      `
 listeners:
   - { name: tcp, type: tcp, address: "127.0.0.1:0" }
   - { name: udp, type: udp, address: "127.0.0.1:0" }
@@ -26,7 +28,10 @@ notifiers: { sink: "${sink.url()}" }
 rules:
   - { name: watched, match: ${match}, notify: [sink], title: "{{app}} {{message}}" }
 state_dir: ${dir}
-`, 'test.yaml', {});
+`,
+      'test.yaml',
+      {},
+    );
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-prefilter-'));
@@ -40,7 +45,14 @@ state_dir: ${dir}
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const port = (name: string) => Number(app.sources.find((s) => s.name === name)!.address().split(':').pop());
+  const port = (name: string) =>
+    Number(
+      app.sources
+        .find((s) => s.name === name)!
+        .address()
+        .split(':')
+        .pop(),
+    );
   const listener = (name: string) => app.sources.find((s) => s.name === name)!.stats();
 
   it('counts every frame; parses and matches only those a rule can match', async () => {

@@ -70,7 +70,11 @@ state_dir: ${dir}
 
   it('keeps relaying on the old plan when building throws for another reason (a notifier that fails to construct)', async () => {
     const cause = new Error('the notifier module could not be constructed');
-    await expect(app.reload(() => { throw cause; })).rejects.toBe(cause);
+    await expect(
+      app.reload(() => {
+        throw cause;
+      }),
+    ).rejects.toBe(cause);
     await send('old');
     await sink.waitFor(1);
     expect(sink.json().map((a) => a.title)).toEqual(['old web1']);
@@ -78,7 +82,7 @@ state_dir: ${dir}
     expect(await metric('relay_config_last_reload_successful')).toBe(0);
   });
 
-  it('goes back to the old pipeline when the new one fails to compose, with the old one\'s state resumed', async () => {
+  it("goes back to the old pipeline when the new one fails to compose, with the old one's state resumed", async () => {
     await send('grp');
     await send('grp');
     await vi.waitFor(() => expect(app.pipelineStats().events).toBe(2), { timeout: 10_000 });

@@ -21,7 +21,9 @@ describe('App.reload', () => {
   let app: App;
   let clock: ManualClock;
   const logged = captureLog('info');
-  const config = (rules: string, extra = '', listeners = '[{ name: tcp, type: tcp, address: "127.0.0.1:0" }]') => parseConfig(`
+  const config = (rules: string, extra = '', listeners = '[{ name: tcp, type: tcp, address: "127.0.0.1:0" }]') =>
+    parseConfig(
+      `
 listeners: ${listeners}
 notifiers: { sink: "${sink.url()}"${extra} }
 rules:
@@ -29,7 +31,10 @@ rules:
 ${rules}
 delivery: { shutdown_grace: 1s }
 state_dir: ${dir}
-`, 'test.yaml', {});
+`,
+      'test.yaml',
+      {},
+    );
   const oldRule = '  - { name: old, match: { app: old }, notify: [sink], title: "old {{host}}" }';
   const newRule = '  - { name: new, match: { app: new }, notify: [sink], title: "new {{host}}" }';
 
@@ -77,9 +82,10 @@ state_dir: ${dir}
     expect(totals).toMatchObject({ events: 7, unmatched: 1, matched: { grouped: 5, new: 1 } });
   });
 
-  it('applies a changed listener\'s settings to its running socket, starts an added one, and keeps the rest', async () => {
+  it("applies a changed listener's settings to its running socket, starts an added one, and keeps the rest", async () => {
     const [a, b] = [await freePort(), await freePort()];
-    const two = (bMax: number) => `[{ name: a, type: tcp, address: "127.0.0.1:${a}" }, { name: b, type: tcp, address: "127.0.0.1:${b}", max_connections: ${bMax} }]`;
+    const two = (bMax: number) =>
+      `[{ name: a, type: tcp, address: "127.0.0.1:${a}" }, { name: b, type: tcp, address: "127.0.0.1:${b}", max_connections: ${bMax} }]`;
     const report1 = await app.reload(config(oldRule, '', two(8)));
     expect(report1.listeners).toMatchObject({ started: ['a', 'b'], stopped: ['tcp'], kept: [], failed: [] });
     const [keptA, changedB] = app.sources;
@@ -106,7 +112,10 @@ state_dir: ${dir}
       const moved = `[{ name: tcp, type: tcp, address: "${first}" }, { name: added, type: tcp, address: "${second}" }, { name: other, type: tcp, address: "127.0.0.1:0" }]`;
       const report = await app.reload(config(oldRule, '', moved));
       expect(report.listeners).toMatchObject({ failed: ['tcp', 'added'], started: ['other'], stopped: [], kept: [] });
-      expect(app.sources.map((s) => [s.name, s.address()])).toEqual([['tcp', before], ['other', app.sources[1]!.address()]]);
+      expect(app.sources.map((s) => [s.name, s.address()])).toEqual([
+        ['tcp', before],
+        ['other', app.sources[1]!.address()],
+      ]);
       expect(logged.lines.filter((l) => l.msg === 'reload: listener could not start').map((l) => l.listener)).toEqual(['tcp', 'added']);
       expect(logged.lines.some((l) => l.msg === 'reload: listener runs on with its old settings' && l.listener === 'tcp')).toBe(true);
       // The old settings still serve.
@@ -127,7 +136,15 @@ state_dir: ${dir}
       const rule = '  - { name: both, match: { app: both }, notify: [sink, second], title: "both {{host}}" }';
       const report = await app.reload(config(rule, `, second: "${second.url('/second')}"`));
       expect(report.diff.notifiers).toMatchObject({ added: ['second'], removed: [], changed: [], kept: ['sink'] });
-      app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web9', app: 'both', message: 'hi', fields: {} });
+      app.accept({
+        receivedAt: new Date(clock.now()),
+        listener: 'test',
+        kind: 'syslog',
+        host: 'web9',
+        app: 'both',
+        message: 'hi',
+        fields: {},
+      });
       await sink.waitFor(1);
       await second.waitFor(1);
       expect(second.json().map((x) => x.title)).toEqual(['both web9']);
@@ -140,21 +157,41 @@ state_dir: ${dir}
     const other = await new HttpSink().start();
     try {
       sink.respond = () => ({ status: 500 });
-      app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web1', app: 'old', message: 'hi', fields: {} });
+      app.accept({
+        receivedAt: new Date(clock.now()),
+        listener: 'test',
+        kind: 'syslog',
+        host: 'web1',
+        app: 'old',
+        message: 'hi',
+        fields: {},
+      });
       await vi.waitFor(() => expect(sink.rejected).toBe(1));
       // The lane has taken the failure and waits for its retry (a timer on the manual clock).
       await vi.waitFor(() => expect(app.dispatcher.stats.retried).toBe(1));
-      const without = parseConfig(`
+      const without = parseConfig(
+        `
 notifiers: { other: "${other.url()}" }
 rules: [{ name: old, match: { app: old }, notify: [other], title: "old {{host}}" }]
 state_dir: ${dir}
-`, 'test.yaml', {});
+`,
+        'test.yaml',
+        {},
+      );
       const report = await app.reload(without);
       expect(report.diff.notifiers).toMatchObject({ added: ['other'], removed: ['sink'] });
       expect(app.dispatcher.stats.queued).toBe(0);
       sink.respond = () => ({ status: 200 });
       clock.advance(120_000);
-      app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web2', app: 'old', message: 'hi', fields: {} });
+      app.accept({
+        receivedAt: new Date(clock.now()),
+        listener: 'test',
+        kind: 'syslog',
+        host: 'web2',
+        app: 'old',
+        message: 'hi',
+        fields: {},
+      });
       await other.waitFor(1);
       expect(sink.received).toHaveLength(0);
 
@@ -166,17 +203,25 @@ state_dir: ${dir}
     }
   });
 
-  it('re-reads the HTTP endpoint\'s settings: a new token is taken, the old one refused', async () => {
+  it("re-reads the HTTP endpoint's settings: a new token is taken, the old one refused", async () => {
     const [first, second] = ['a'.repeat(16), 'b'.repeat(16)];
-    const withToken = (secret: string) => parseConfig(`
+    const withToken = (secret: string) =>
+      parseConfig(
+        `
 notifiers: { sink: "${sink.url()}" }
 rules: [{ name: old, match: { app: old }, notify: [sink], title: "old {{host}}" }]
 http: { address: "127.0.0.1:0", tokens: { ci: "${secret}" } }
 state_dir: ${dir}
-`, 'test.yaml', {});
-    const post = (secret: string) => fetch(`http://${app.httpAddress}/events`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: '{"app":"old","host":"h1","message":"m"}',
-    });
+`,
+        'test.yaml',
+        {},
+      );
+    const post = (secret: string) =>
+      fetch(`http://${app.httpAddress}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+        body: '{"app":"old","host":"h1","message":"m"}',
+      });
     expect((await app.reload(withToken(first))).http).toBe(true);
     expect((await post(first)).status).toBe(200);
     expect((await app.reload(withToken(second))).http).toBe(true);

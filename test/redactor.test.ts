@@ -6,7 +6,12 @@ import { redactor } from '../src/redactor.ts';
 describe('Redactor', () => {
   it.each([
     ['the whole value', 'hunter2-token', 'auth with hunter2-token failed', `auth with ${MASK} failed`],
-    ['each line of a file', 'root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::', 'bin:*:19000:0:99999:7::: and root:$6$salt$hash:19000:0:99999:7:::', `${MASK} and ${MASK}`],
+    [
+      'each line of a file',
+      'root:$6$salt$hash:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::',
+      'bin:*:19000:0:99999:7::: and root:$6$salt$hash:19000:0:99999:7:::',
+      `${MASK} and ${MASK}`,
+    ],
     ['its JSON-escaped form', 'pa"ss\\word', JSON.stringify({ v: 'pa"ss\\word' }), JSON.stringify({ v: MASK })],
     ['its percent-encoded form', 'sec ret/key', 'json://h/sec%20ret%2Fkey', `json://h/${MASK}`],
     ['a longer secret whole when it contains a shorter one', 'abcd\nabcdefgh', 'xabcdefghx', `x${MASK}x`],

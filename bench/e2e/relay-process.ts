@@ -34,28 +34,41 @@ export function freePort(): Promise<number> {
 export async function startRelay(body: string, env: Record<string, string> = {}): Promise<RelayProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-bench-'));
   const [port, http] = [await freePort(), await freePort()];
-  writeFileSync(join(dir, 'relay.yaml'), [
-    'listeners:',
-    `  - { name: tcp, type: tcp, address: "127.0.0.1:${port}", max_connections_per_peer: 64 }`,
-    `  - { name: udp, type: udp, address: "127.0.0.1:${port}", receive_buffer: 8388608 }`,
-    `http: { address: "127.0.0.1:${http}" }`,
-    `state_dir: ${dir}/state`,
-    'log: { level: warn }',
-    body,
-  ].join('\n'));
+  writeFileSync(
+    join(dir, 'relay.yaml'),
+    [
+      'listeners:',
+      `  - { name: tcp, type: tcp, address: "127.0.0.1:${port}", max_connections_per_peer: 64 }`,
+      `  - { name: udp, type: udp, address: "127.0.0.1:${port}", receive_buffer: 8388608 }`,
+      `http: { address: "127.0.0.1:${http}" }`,
+      `state_dir: ${dir}/state`,
+      'log: { level: warn }',
+      body,
+    ].join('\n'),
+  );
   // RELAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles the relay under a scenario.
   const flags = (process.env.RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const child: ChildProcess = spawn(process.execPath, [...flags, join(ROOT, 'bin/relay.js'), 'run', '--config', join(dir, 'relay.yaml')], {
-    stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: { ...process.env, ...env },
   });
   let stderr = '';
-  child.stderr!.on('data', (c: Buffer) => { stderr = (stderr + c.toString()).slice(-4000); });
-  const status = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr = (stderr + c.toString()).slice(-4000);
+  });
+  const status = (key: string) =>
+    Number(new RegExp(`${key}:\\s+(\\d+)`).exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? NaN);
   const metrics = async () => (await fetch(`http://127.0.0.1:${http}/metrics`)).text();
   const deadline = Date.now() + 15_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`relay exited ${child.exitCode}: ${stderr}`);
-    if (await metrics().then(() => true, () => false)) break;
+    if (
+      await metrics().then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
     if (Date.now() > deadline) throw new Error(`relay did not start: ${stderr}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -67,7 +80,8 @@ export async function startRelay(body: string, env: Record<string, string> = {})
       let sum = 0;
       for (const line of text.split('\n')) {
         if (!line.startsWith(`${name} `) && !line.startsWith(`${name}{`)) continue;
-        if (where === undefined || line.slice(name.length, line.lastIndexOf(' ')).includes(where)) sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+        if (where === undefined || line.slice(name.length, line.lastIndexOf(' ')).includes(where))
+          sum += Number(line.slice(line.lastIndexOf(' ') + 1));
       }
       return sum;
     },

@@ -3,9 +3,18 @@
 // may not exceed the reference by more than 10 %, and the least-squares slope may not exceed 0.5 MB/min.
 // Both, because a slow leak hides under the 10 % in a short run and GC sawtooth tilts a slope over a few points.
 
-export interface RssSample { s: number; kb: number }
+export interface RssSample {
+  s: number;
+  kb: number;
+}
 
-export interface Flatness { refS: number; refKb: number; endKb: number; slopeMbPerMin: number; flat: boolean }
+export interface Flatness {
+  refS: number;
+  refKb: number;
+  endKb: number;
+  slopeMbPerMin: number;
+  flat: boolean;
+}
 
 export const FLAT_CRITERION = 'end ≤ 1.1 × reference, slope ≤ 0.5 MB/min';
 

@@ -52,7 +52,9 @@ function frame(i: number, now: Date, stamp: string): { udp: boolean; text: strin
   } else if (i % 7 === 0) {
     [app, msg] = ['soak-disk', `disk ${i % 80}% used on /var`];
   }
-  const text = udp ? `<${pri}>${rfc3164Time(now)} ${host} ${app}[${i % 32768}]: ${msg}` : `<${pri}>1 ${stamp} ${host} ${app} ${i % 32768} - - ${msg}\n`;
+  const text = udp
+    ? `<${pri}>${rfc3164Time(now)} ${host} ${app}[${i % 32768}]: ${msg}`
+    : `<${pri}>1 ${stamp} ${host} ${app} ${i % 32768} - - ${msg}\n`;
   return { udp, text, kind };
 }
 
@@ -72,13 +74,24 @@ async function startSink() {
 }
 
 export interface SoakResult {
-  seconds: number; rate: number; hosts: number; apps: number;
-  sent: number; received: number; kernelDrops: number; ruled: number; lost: number;
+  seconds: number;
+  rate: number;
+  hosts: number;
+  apps: number;
+  sent: number;
+  received: number;
+  kernelDrops: number;
+  ruled: number;
+  lost: number;
   /** Most lines sent but not yet counted by relay at a sample. */
   maxLag: number;
-  scrapes: number; slowestScrapeMs: number;
-  alertLines: Record<Kind, number>; delivered: Record<Kind, number>;
-  repeatsHeld: number; throttled: number; outboxLeft: number;
+  scrapes: number;
+  slowestScrapeMs: number;
+  alertLines: Record<Kind, number>;
+  delivered: Record<Kind, number>;
+  repeatsHeld: number;
+  throttled: number;
+  outboxLeft: number;
   rss: Flatness & { peakKb: number };
   /** Every 5 s: RSS, and V8's heap in use as /metrics reports it (what of the RSS is JavaScript objects). */
   samples: (RssSample & { heapKb: number })[];
@@ -135,18 +148,35 @@ export async function soak(seconds = Number(process.env.SOAK_S ?? 300), rate = 3
     timer = undefined;
     await sample();
     const drops = () => relay.metric('relay_listener_udp_kernel_drops_total');
-    await waitFor(async () => (await relay.metric('relay_listener_frames_received_total')) + (await drops()) >= sent && sink.messages.plain >= alertLines.plain
-      && (await relay.metric('relay_notifier_outbox_depth')) === 0, 15_000, 100);
+    await waitFor(
+      async () =>
+        (await relay.metric('relay_listener_frames_received_total')) + (await drops()) >= sent &&
+        sink.messages.plain >= alertLines.plain &&
+        (await relay.metric('relay_notifier_outbox_depth')) === 0,
+      15_000,
+      100,
+    );
     const received = await relay.metric('relay_listener_frames_received_total');
     return {
-      seconds, rate, hosts: NOISE_HOSTS + ALERT_HOSTS, apps: NOISE_APPS + KINDS.length,
-      sent, received, kernelDrops: await drops(), ruled: await relay.metric('relay_pipeline_events_total'), lost: sent - received,
-      maxLag, scrapes: samples.length, slowestScrapeMs,
-      alertLines, delivered: { ...sink.messages },
+      seconds,
+      rate,
+      hosts: NOISE_HOSTS + ALERT_HOSTS,
+      apps: NOISE_APPS + KINDS.length,
+      sent,
+      received,
+      kernelDrops: await drops(),
+      ruled: await relay.metric('relay_pipeline_events_total'),
+      lost: sent - received,
+      maxLag,
+      scrapes: samples.length,
+      slowestScrapeMs,
+      alertLines,
+      delivered: { ...sink.messages },
       repeatsHeld: await relay.metric('relay_pipeline_repeats_suppressed_total'),
       throttled: await relay.metric('relay_pipeline_throttled_alerts_total'),
       outboxLeft: await relay.metric('relay_notifier_outbox_depth'),
-      rss: { ...rssFlatness(samples, seconds / 5), peakKb: relay.peakRssKb() }, samples,
+      rss: { ...rssFlatness(samples, seconds / 5), peakKb: relay.peakRssKb() },
+      samples,
     };
   } finally {
     if (timer) clearInterval(timer);

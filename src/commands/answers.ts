@@ -34,11 +34,14 @@ export function listAnswers(config: Config, opts: AnswersOptions, out: NodeJS.Wr
   }
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
   for (const q of shown) {
-    const outcome = q.status === 'pending'
-      ? `pending, ${Math.max(0, Math.round((q.deadline - now) / 1000))}s left (until ${at(q.deadline)})`
-      : q.status === 'yes' || q.status === 'no'
-        ? `${q.status === 'yes' ? 'yes, it was me' : 'NO, not me'} at ${at(q.answeredAt!)} (${q.answeredVia})`
-        : q.status === 'unanswered' ? `unanswered by ${at(q.deadline)}` : `not asked: ${q.note}`;
+    const outcome =
+      q.status === 'pending'
+        ? `pending, ${Math.max(0, Math.round((q.deadline - now) / 1000))}s left (until ${at(q.deadline)})`
+        : q.status === 'yes' || q.status === 'no'
+          ? `${q.status === 'yes' ? 'yes, it was me' : 'NO, not me'} at ${at(q.answeredAt!)} (${q.answeredVia})`
+          : q.status === 'unanswered'
+            ? `unanswered by ${at(q.deadline)}`
+            : `not asked: ${q.note}`;
     out.write(`${at(q.askedAt)}  ${q.user}  ${q.rule}  "${q.question}"  ${outcome}  [${q.id}]\n`);
   }
   return 0;

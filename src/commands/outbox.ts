@@ -22,17 +22,22 @@ export function showOutbox(config: Config, opts: { dead: boolean; limit: number 
     for (const [notifier, count] of pending) {
       const [head] = outbox.head(notifier);
       const since = head ? new Date(head.enqueuedAt).toISOString() : '?';
-      const next = head && head.attempts > 0 ? `, next try ${new Date(head.nextAttemptAt).toISOString()} after ${head.attempts} failed` : '';
+      const next =
+        head && head.attempts > 0 ? `, next try ${new Date(head.nextAttemptAt).toISOString()} after ${head.attempts} failed` : '';
       out.write(`${notifier}: ${count} waiting since ${since}${next}${head?.lastError ? `\n    last error: ${head.lastError}` : ''}\n`);
     }
     for (const l of outbox.losses()) {
-      out.write(`${l.notifier}: ${l.alerts} alerts lost (${l.reason}) between ${new Date(l.firstAt).toISOString()} and ${new Date(l.lastAt).toISOString()}\n`);
+      out.write(
+        `${l.notifier}: ${l.alerts} alerts lost (${l.reason}) between ${new Date(l.firstAt).toISOString()} and ${new Date(l.lastAt).toISOString()}\n`,
+      );
     }
     if (opts.dead) {
       const dead = outbox.dead(opts.limit);
       out.write(dead.length === 0 ? 'no dead alerts\n' : `dead alerts (newest first, at most ${opts.limit}; id first):\n`);
       for (const d of dead) {
-        out.write(`  ${d.seq}  ${new Date(d.enqueuedAt).toISOString()}  ${d.notifier}  [${d.rule}] ${d.title}\n    ${d.lastError ?? 'no reason recorded'}\n`);
+        out.write(
+          `  ${d.seq}  ${new Date(d.enqueuedAt).toISOString()}  ${d.notifier}  [${d.rule}] ${d.title}\n    ${d.lastError ?? 'no reason recorded'}\n`,
+        );
       }
     }
     return 0;
@@ -50,14 +55,21 @@ export function retryOutbox(config: Config, sel: RowSelection, out: NodeJS.Writa
       if (unknown) return fail(err, unknown, 1);
       const waiting = outbox.pending().get(sel.notifier) ?? 0;
       const due = outbox.commands.retryNow(sel.notifier, now);
-      out.write(waiting === 0 ? `${sel.notifier}: nothing waiting\n`
-        : `${sel.notifier}: ${waiting} waiting; ${due} of them were held for a later try and are due now\n`);
+      out.write(
+        waiting === 0
+          ? `${sel.notifier}: nothing waiting\n`
+          : `${sel.notifier}: ${waiting} waiting; ${due} of them were held for a later try and are due now\n`,
+      );
       return 0;
     }
     const described = sel.id === undefined ? '' : describeDead(outbox, sel.id);
     const moved = outbox.commands.revive(now, sel.id);
     if (sel.id !== undefined && moved.size === 0) return fail(err, `no dead alert with id ${sel.id} (see relay outbox --dead)`, 1);
-    out.write(moved.size === 0 ? 'no dead alerts\n' : `${sel.id === undefined ? `${sum(moved)} dead alerts` : `dead alert ${described}`} back in the queue, due now: ${perNotifier(moved)}\n`);
+    out.write(
+      moved.size === 0
+        ? 'no dead alerts\n'
+        : `${sel.id === undefined ? `${sum(moved)} dead alerts` : `dead alert ${described}`} back in the queue, due now: ${perNotifier(moved)}\n`,
+    );
     return 0;
   });
 }
@@ -71,13 +83,21 @@ export function dropOutbox(config: Config, sel: RowSelection, out: NodeJS.Writab
       const unknown = unknownNotifier(config, outbox, sel.notifier);
       if (unknown) return fail(err, unknown, 1);
       const { rows, alerts } = outbox.commands.dropPending(sel.notifier);
-      out.write(rows === 0 ? `${sel.notifier}: nothing waiting\n` : `${sel.notifier}: dropped ${alerts} waiting alerts${alerts === rows ? '' : ` (in ${rows} messages)`}\n`);
+      out.write(
+        rows === 0
+          ? `${sel.notifier}: nothing waiting\n`
+          : `${sel.notifier}: dropped ${alerts} waiting alerts${alerts === rows ? '' : ` (in ${rows} messages)`}\n`,
+      );
       return 0;
     }
     const described = sel.id === undefined ? '' : describeDead(outbox, sel.id);
     const dropped = outbox.commands.dropDead(sel.id);
     if (sel.id !== undefined && dropped.size === 0) return fail(err, `no dead alert with id ${sel.id} (see relay outbox --dead)`, 1);
-    out.write(dropped.size === 0 ? 'no dead alerts\n' : `dropped ${sel.id === undefined ? `${sum(dropped)} dead alerts` : `dead alert ${described}`}: ${perNotifier(dropped)}\n`);
+    out.write(
+      dropped.size === 0
+        ? 'no dead alerts\n'
+        : `dropped ${sel.id === undefined ? `${sum(dropped)} dead alerts` : `dead alert ${described}`}: ${perNotifier(dropped)}\n`,
+    );
     return 0;
   });
 }

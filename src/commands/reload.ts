@@ -14,8 +14,10 @@ export function reloadRelay(config: Config, out: NodeJS.WritableStream, err: Nod
     return ExitCodes.FAILED;
   }
   if (found.state === 'stale') {
-    err.write(`relay: ${found.file} is stale (process ${found.pid} is gone or is not relay): relay is not running; `
-      + 'the next `relay run` replaces it\n');
+    err.write(
+      `relay: ${found.file} is stale (process ${found.pid} is gone or is not relay): relay is not running; ` +
+        'the next `relay run` replaces it\n',
+    );
     return ExitCodes.FAILED;
   }
   process.kill(found.pid, 'SIGHUP');

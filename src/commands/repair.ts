@@ -62,7 +62,9 @@ function repair(dir: string, out: NodeJS.WritableStream, now: Date): number {
       movedFiles.push(`${file + suffix} → ${aside + suffix}`);
     }
     moved++;
-    out.write(`${name}: damaged (${problem})\n  moved ${movedFiles.join('\n  moved ')}\n  relay will start with an empty ${name}: ${loses}.\n`);
+    out.write(
+      `${name}: damaged (${problem})\n  moved ${movedFiles.join('\n  moved ')}\n  relay will start with an empty ${name}: ${loses}.\n`,
+    );
   }
   out.write(moved === 0 ? 'nothing to repair\n' : `${moved} damaged file${moved === 1 ? '' : 's'} moved aside\n`);
   return failed ? 1 : 0;

@@ -76,7 +76,10 @@ export class Replay {
   private pipeline: Pipeline | undefined;
   private n = 0;
 
-  constructor(private readonly plan: Plan, private readonly onSend: (send: ReplaySend) => void) {}
+  constructor(
+    private readonly plan: Plan,
+    private readonly onSend: (send: ReplaySend) => void,
+  ) {}
 
   line(raw: string): void {
     this.n++;
@@ -92,11 +95,16 @@ export class Replay {
     }
     if (event.parseError !== undefined) result.parseErrors++;
     const clock = (this.clock ??= new ManualClock(event.timestamp?.getTime() ?? this.readAt.getTime()));
-    this.pipeline ??= composePipeline(this.plan, { clock, deliver: { enqueue: (alert: Alert) => {
-      const notifier = alert.notify[0]!;
-      result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
-      this.onSend({ at: clock.now(), notifier, alert });
-    } } }).pipeline;
+    this.pipeline ??= composePipeline(this.plan, {
+      clock,
+      deliver: {
+        enqueue: (alert: Alert) => {
+          const notifier = alert.notify[0]!;
+          result.sent[notifier] = (result.sent[notifier] ?? 0) + 1;
+          this.onSend({ at: clock.now(), notifier, alert });
+        },
+      },
+    }).pipeline;
     // Lines out of order (several hosts' clocks) cannot move time back; they count as "now".
     clock.advanceTo(Math.max(clock.now(), event.timestamp?.getTime() ?? clock.now()));
     // What App.accept does with an event a listener hands it, received at the replayed time.
@@ -159,10 +167,23 @@ export function formatTotals(result: ReplayResult, config: Config): string {
     `${s.alerts} alerts would have been sent; silenced ${s.silenced} events, ${s.repeatsHeld} repeats and ${s.throttled} throttled alerts folded into others. Nothing was sent.`,
     ...result.unreadableShown.map((u) => `line ${u.line}: ${u.reason}`),
   );
-  if (result.unreadable > result.unreadableShown.length) out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
+  if (result.unreadable > result.unreadableShown.length)
+    out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
   return `${out.join('\n')}\n`;
 }
 
 function emptyStats(): PipelineStats {
-  return { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
+  return {
+    events: 0,
+    matched: {},
+    unmatched: 0,
+    prefiltered: 0,
+    silenced: 0,
+    repeatsHeld: 0,
+    throttled: 0,
+    alerts: 0,
+    alertsByRule: {},
+    throttleBypassed: 0,
+    overflowed: {},
+  };
 }

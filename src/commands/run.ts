@@ -66,12 +66,14 @@ export async function runRelay(plan: Plan, configFile: string, log: Logger): Pro
   process.on('SIGINT', () => stop('SIGINT'));
   // logrotate, a closed terminal, systemd's ExecReload and `relay reload` send SIGHUP: it must never end relay.
   process.on('SIGHUP', () => {
-    reloads = reloads.then(async () => {
-      const app = await startup.catch(() => undefined);
-      if (!app || stopping) return;
-      log.info({ config: configFile }, 'reload requested');
-      await reload(app, configFile, log);
-    }).catch((err: unknown) => log.error({ err: describeError(err) }, 'reload failed; relay keeps running'));
+    reloads = reloads
+      .then(async () => {
+        const app = await startup.catch(() => undefined);
+        if (!app || stopping) return;
+        log.info({ config: configFile }, 'reload requested');
+        await reload(app, configFile, log);
+      })
+      .catch((err: unknown) => log.error({ err: describeError(err) }, 'reload failed; relay keeps running'));
   });
   await startup.catch((e: unknown) => {
     unlock();
@@ -94,12 +96,20 @@ async function reload(app: App, file: string, log: Logger): Promise<void> {
     return;
   }
   if (report.diff.changed.length === 0) log.info({ listeners: { kept: report.listeners.kept } }, 'config unchanged and valid');
-  else log.info(summary(report), report.diff.atRestart.length > 0 ? 'config reloaded; some settings apply at the next restart' : 'config reloaded');
+  else
+    log.info(
+      summary(report),
+      report.diff.atRestart.length > 0 ? 'config reloaded; some settings apply at the next restart' : 'config reloaded',
+    );
 }
 
 function summary({ diff, listeners, http }: ReloadReport): Record<string, unknown> {
   const { kept, reconfigured, started, stopped, failed } = listeners;
-  const named = (c: { added: string[]; removed: string[]; changed: string[] }) => ({ added: c.added, removed: c.removed, changed: c.changed });
+  const named = (c: { added: string[]; removed: string[]; changed: string[] }) => ({
+    added: c.added,
+    removed: c.removed,
+    changed: c.changed,
+  });
   return {
     changed: diff.changed,
     listeners: { started, stopped, reconfigured, kept, ...(failed.length > 0 ? { failed } : {}) },

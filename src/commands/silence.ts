@@ -32,11 +32,22 @@ export function matchFromArgs(pairs: readonly string[], problems: string[]): Mat
 }
 
 /** Returns the exit code: 0 added, 2 the arguments were wrong. */
-export function addSilence(config: Config, opts: AddOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream, now = Date.now()): number {
+export function addSilence(
+  config: Config,
+  opts: AddOptions,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  now = Date.now(),
+): number {
   const problems: string[] = [];
   const match = matchFromArgs(opts.match, problems);
   const found: ConfigProblem[] = [];
-  compileSilenceMatch(match, ['--match'], found, config.rules.map((r) => r.name));
+  compileSilenceMatch(
+    match,
+    ['--match'],
+    found,
+    config.rules.map((r) => r.name),
+  );
   problems.push(...found.map((p) => `${['--match', ...p.path.slice(1)].join(' ')}: ${p.message}`));
   const duration = parseDuration(opts.for);
   if (!duration) problems.push(`--for ${JSON.stringify(opts.for)}: not a duration (e.g. 30m, 2h, 1d)`);
@@ -60,23 +71,37 @@ export function listSilences(config: Config, opts: { all?: boolean }, out: NodeJ
   const rows: string[][] = [['ID', 'STATE', 'ENDS', 'SILENCED', 'MATCH', 'BY', 'COMMENT']];
   config.silences.forEach((s, i) => {
     const state = stateOf(s.starts ?? 0, s.ends, now);
-    if (opts.all || state !== 'expired') rows.push([`config:${i}`, state, iso(s.ends), '-', JSON.stringify(s.match), 'config', s.comment ?? '']);
+    if (opts.all || state !== 'expired')
+      rows.push([`config:${i}`, state, iso(s.ends), '-', JSON.stringify(s.match), 'config', s.comment ?? '']);
   });
   const db = SilenceDb.open(config.state_dir);
   try {
     for (const s of db.all()) {
       const state = stateOf(s.starts, s.ends, now);
-      if (opts.all || state !== 'expired') rows.push([s.id, state, iso(s.ends), String(s.silenced), JSON.stringify(s.match), s.createdBy, s.comment ?? '']);
+      if (opts.all || state !== 'expired')
+        rows.push([s.id, state, iso(s.ends), String(s.silenced), JSON.stringify(s.match), s.createdBy, s.comment ?? '']);
     }
   } finally {
     db.close();
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) out.write(`${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()}\n`);
+  for (const r of rows)
+    out.write(
+      `${r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd()}\n`,
+    );
 }
 
 /** Returns the exit code: 0 expired, 1 no such silence. */
-export function expireSilence(config: Config, id: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream, now = Date.now()): number {
+export function expireSilence(
+  config: Config,
+  id: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+  now = Date.now(),
+): number {
   if (id.startsWith('config:')) {
     err.write(`${id} comes from the config file: remove it there\n`);
     return 1;

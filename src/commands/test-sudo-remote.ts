@@ -16,14 +16,19 @@ export function testSudoRemote(config: Config, opts: TestSudoRemoteOptions, out:
   const table = readSudoHosts(config.state_dir);
   const quiet = (h: SudoHost) => now - Date.parse(h.lastSeen) > opts.quietAfterMs;
   const ago = (h: SudoHost) => `${roughly(now - Date.parse(h.lastSeen))} ago`;
-  const row = (h: SudoHost) => `  ${h.host.padEnd(24)} ${(quiet(h) ? 'QUIET' : 'ok').padEnd(6)} last ${h.lastSeen} (${ago(h)}), ${h.events} events, via ${h.listener}${h.peer ? ` ${h.peer}` : ''}`;
+  const row = (h: SudoHost) =>
+    `  ${h.host.padEnd(24)} ${(quiet(h) ? 'QUIET' : 'ok').padEnd(6)} last ${h.lastSeen} (${ago(h)}), ${h.events} events, via ${h.listener}${h.peer ? ` ${h.peer}` : ''}`;
   if (table.evicted > 0) {
-    out.write(`note: the table holds at most ${table.cap} hosts and is full; ${table.evicted} least recently seen host(s) were dropped from it\n`);
+    out.write(
+      `note: the table holds at most ${table.cap} hosts and is full; ${table.evicted} least recently seen host(s) were dropped from it\n`,
+    );
   }
   if (opts.host !== undefined) {
     const h = table.hosts.find((x) => x.host === opts.host);
     if (!h) {
-      out.write(`${opts.host}: no sudo events received from this host${table.evicted > 0 ? ' (or it was dropped from the full table)' : ''}\n`);
+      out.write(
+        `${opts.host}: no sudo events received from this host${table.evicted > 0 ? ' (or it was dropped from the full table)' : ''}\n`,
+      );
       return 1;
     }
     out.write(`${row(h).trimStart()}\n`);

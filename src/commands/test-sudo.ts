@@ -24,13 +24,19 @@ export async function testSudo(config: Config, opts: TestSudoOptions, out: NodeJ
   if (opts.run) {
     const since = Date.now();
     // RELAY_PROBE=1: the plugin marks the call `probe`, which the shipped rules send to no notifier.
-    const r = spawnSync('sudo', PROBE, { env: { ...process.env, RELAY_PROBE: '1' }, encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync('sudo', PROBE, {
+      env: { ...process.env, RELAY_PROBE: '1' },
+      encoding: 'utf8',
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     out.write(`ran: sudo ${PROBE.join(' ')} → ${r.error ? r.error.message : `exit ${r.status}`} in ${Date.now() - since} ms\n`);
     seen = await waitForEvent(config.state_dir, since - 1000, opts.timeoutMs);
     out.write(seen ? 'relay received it\n' : `relay did not report it within ${opts.timeoutMs} ms\n`);
   }
   const recent = readRecentSudo(config.state_dir);
-  out.write(recent.length === 0 ? 'no sudo events received yet\n' : `last sudo events received:\n${recent.slice(-10).map(line).join('\n')}\n`);
+  out.write(
+    recent.length === 0 ? 'no sudo events received yet\n' : `last sudo events received:\n${recent.slice(-10).map(line).join('\n')}\n`,
+  );
   if (seen && recent.length > 0) return 0;
   for (const l of listeners) out.write(await diagnose(l));
   return 1;
@@ -67,9 +73,13 @@ async function diagnose(l: UnixListenerConfig): Promise<string> {
     s.once('connect', () => (s.destroy(), resolve(true)));
     s.once('error', () => resolve(false));
   });
-  notes.push(listening ? `relay listens on ${l.address}` : `nothing is listening on ${l.address}: is \`relay run\` running with this config?`);
+  notes.push(
+    listening ? `relay listens on ${l.address}` : `nothing is listening on ${l.address}: is \`relay run\` running with this config?`,
+  );
   if (l.spool && existsSync(l.spool)) {
-    notes.push(`the spool ${l.spool} holds ${statSync(l.spool).size} bytes: events the plugin could not send (relay collects them every ${l.spool_interval / 1000} s)`);
+    notes.push(
+      `the spool ${l.spool} holds ${statSync(l.spool).size} bytes: events the plugin could not send (relay collects them every ${l.spool_interval / 1000} s)`,
+    );
   }
   return notes.map((n) => `- ${n}\n`).join('');
 }

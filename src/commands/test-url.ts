@@ -16,7 +16,12 @@ export const EXIT_SENT = 0;
 export const EXIT_FAILED = 1;
 export const EXIT_INVALID = 2;
 
-export async function testUrl(raw: string, opts: { title: string; body: string; type?: MessageType }, out: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function testUrl(
+  raw: string,
+  opts: { title: string; body: string; type?: MessageType },
+  out: NodeJS.WritableStream,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
   const print = (line: string): void => void out.write(`${redact(line)}\n`);
   const problems: SecretProblem[] = [];
   const url = resolveSecrets(raw, env, problems);

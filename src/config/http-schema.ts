@@ -29,7 +29,12 @@ export const Http = z.strictObject({
    * Bearer tokens, NAME → secret (use ${env:…} or ${file:…}); the name shows in logs and metrics, the secret
    * never. /events and /notify are served only when at least one is set. An empty secret disables its token.
    */
-  tokens: z.record(Name, z.string().refine((s) => s === '' || s.length >= 16, 'a token secret needs at least 16 characters')).default({}),
+  tokens: z
+    .record(
+      Name,
+      z.string().refine((s) => s === '' || s.length >= 16, 'a token secret needs at least 16 characters'),
+    )
+    .default({}),
   /** `open`: /metrics, /healthz, /readyz answer without a token (probes and scrapers on loopback); `token`: they need one. */
   probes: z.enum(['open', 'token']).default('open'),
   /** Largest request body in bytes; a longer one is refused with 413 while it is read, never buffered whole. */

@@ -53,7 +53,10 @@ export const TcpListener = z.strictObject({
 });
 
 /** A certificate identity relay believes for sudo events: for the host it names, or for the hosts listed. */
-export const TrustedPeerSchema = z.union([z.string().min(1), z.strictObject({ peer: z.string().min(1), hosts: z.array(z.string().min(1)).min(1) })]);
+export const TrustedPeerSchema = z.union([
+  z.string().min(1),
+  z.strictObject({ peer: z.string().min(1), hosts: z.array(z.string().min(1)).min(1) }),
+]);
 export type TrustedPeer = z.infer<typeof TrustedPeerSchema>;
 
 /** Syslog over TLS (RFC 5425): a TCP listener whose connections are TLS, with client certificates. */
@@ -86,7 +89,10 @@ export const UnixListener = z.strictObject({
   /** Socket path (relative: to the config file's directory); its directory is created if missing. */
   address: z.string().min(1),
   /** Socket file mode, octal string. */
-  mode: z.string().regex(/^0?[0-7]{3}$/, 'mode is octal, e.g. "0660"').default('0660'),
+  mode: z
+    .string()
+    .regex(/^0?[0-7]{3}$/, 'mode is octal, e.g. "0660"')
+    .default('0660'),
   /** `json`: any JSON object per line; `sudo`: relay's sudo audit plugin events (validated, deduplicated). */
   format: z.enum(['json', 'sudo']).default('json'),
   /** sudo format: the plugin's spool file (events it could not send), collected at start and every spool_interval. */

@@ -17,7 +17,10 @@ import { osErrorText } from '../os-error.ts';
 export class ConfigError extends RelayError {
   readonly problems: LocatedProblem[];
   constructor(problems: LocatedProblem[]) {
-    super(ErrorCodes.CONFIG, `${problems.length} problem${problems.length === 1 ? '' : 's'} in config:\n${problems.map(formatProblem).join('\n')}`);
+    super(
+      ErrorCodes.CONFIG,
+      `${problems.length} problem${problems.length === 1 ? '' : 's'} in config:\n${problems.map(formatProblem).join('\n')}`,
+    );
     this.problems = problems;
   }
 }
@@ -83,7 +86,12 @@ export function readConfig(text: string, file: string, env: NodeJS.ProcessEnv = 
 }
 
 /** Relative `${file:}` paths are read from the config file's directory (see paths.ts). */
-function resolveDocumentSecrets(doc: ReturnType<typeof parseDocument>, env: NodeJS.ProcessEnv, baseDir: string, problems: ConfigProblem[]): void {
+function resolveDocumentSecrets(
+  doc: ReturnType<typeof parseDocument>,
+  env: NodeJS.ProcessEnv,
+  baseDir: string,
+  problems: ConfigProblem[],
+): void {
   visit(doc, {
     Scalar(_key, node, path) {
       if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
@@ -123,7 +131,11 @@ function validParts(raw: Record<string, unknown>): Config {
     const r = shape[key].safeParse(raw[key]);
     return r.success ? (r.data as Config[K]) : undefined;
   };
-  const items = <T>(key: 'listeners' | 'rules' | 'silences', item: { safeParse(v: unknown): { success: boolean; data?: T } }, known: Set<string>): T[] => {
+  const items = <T>(
+    key: 'listeners' | 'rules' | 'silences',
+    item: { safeParse(v: unknown): { success: boolean; data?: T } },
+    known: Set<string>,
+  ): T[] => {
     const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
     const out: T[] = new Array(list.length);
     list.forEach((v, i) => {
@@ -133,7 +145,11 @@ function validParts(raw: Record<string, unknown>): Config {
     return out;
   };
   return {
-    listeners: items('listeners', shape.listeners.unwrap().element, new Set(shape.listeners.unwrap().element.options.flatMap((o) => Object.keys(o.shape)))),
+    listeners: items(
+      'listeners',
+      shape.listeners.unwrap().element,
+      new Set(shape.listeners.unwrap().element.options.flatMap((o) => Object.keys(o.shape))),
+    ),
     rules: items('rules', shape.rules.unwrap().element, new Set(Object.keys(shape.rules.unwrap().element.shape))),
     notifiers: section('notifiers') ?? {},
     delivery: section('delivery') ?? ConfigSchema.shape.delivery.parse(undefined),

@@ -17,17 +17,15 @@ export type FieldTest = z.infer<typeof FieldTest>;
 export type Match = { all?: Match[]; any?: Match[]; not?: Match } & { [field: string]: FieldTest | Match | Match[] | undefined };
 
 export const MatchSchema: z.ZodType<Match> = z.lazy(() =>
-  z
-    .record(z.string(), z.unknown())
-    .superRefine((obj, ctx) => {
-      for (const [key, value] of Object.entries(obj)) {
-        const schema = key === 'all' || key === 'any' ? z.array(MatchSchema).min(1) : key === 'not' ? MatchSchema : FieldTest;
-        const r = schema.safeParse(value);
-        if (!r.success) {
-          for (const issue of r.error.issues) {
-            ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
-          }
+  z.record(z.string(), z.unknown()).superRefine((obj, ctx) => {
+    for (const [key, value] of Object.entries(obj)) {
+      const schema = key === 'all' || key === 'any' ? z.array(MatchSchema).min(1) : key === 'not' ? MatchSchema : FieldTest;
+      const r = schema.safeParse(value);
+      if (!r.success) {
+        for (const issue of r.error.issues) {
+          ctx.addIssue({ code: 'custom', message: issue.message, path: [key, ...issue.path] });
         }
       }
-    }),
+    }
+  }),
 ) as z.ZodType<Match>;

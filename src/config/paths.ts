@@ -17,8 +17,10 @@ export function anchorPaths(config: Config, baseDir: string): Config {
     ...config,
     state_dir: resolve(baseDir, config.state_dir),
     listeners: config.listeners.map((l) => {
-      if (l.type === 'unix') return { ...l, address: resolve(baseDir, l.address), ...(l.spool ? { spool: resolve(baseDir, l.spool) } : {}) };
-      if (l.type === 'tls') return { ...l, cert: resolve(baseDir, l.cert), key: resolve(baseDir, l.key), ...(l.ca ? { ca: resolve(baseDir, l.ca) } : {}) };
+      if (l.type === 'unix')
+        return { ...l, address: resolve(baseDir, l.address), ...(l.spool ? { spool: resolve(baseDir, l.spool) } : {}) };
+      if (l.type === 'tls')
+        return { ...l, cert: resolve(baseDir, l.cert), key: resolve(baseDir, l.key), ...(l.ca ? { ca: resolve(baseDir, l.ca) } : {}) };
       return l;
     }),
   };

@@ -45,7 +45,15 @@ function fromYaml(text: string, file: string): PeopleFileResult {
     ok: false,
     problems: parsed.error.issues.flatMap((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? p : String(p)));
-      if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => locate(doc, lines, file, { path: [...path, key], atKey: true, placed: true, message: `unknown key ${JSON.stringify(key)} in ${describePlace(path)}` }));
+      if (issue.code === 'unrecognized_keys')
+        return issue.keys.map((key) =>
+          locate(doc, lines, file, {
+            path: [...path, key],
+            atKey: true,
+            placed: true,
+            message: `unknown key ${JSON.stringify(key)} in ${describePlace(path)}`,
+          }),
+        );
       return [locate(doc, lines, file, { path, message: issue.message })];
     }),
   };
@@ -56,7 +64,13 @@ const CSV_COLUMNS = new Set(['user', 'name', 'slack', 'email', 'pronoun', 'hosts
 function fromCsv(text: string, file: string): PeopleFileResult {
   const rows = parseCsv(text);
   const [header, ...body] = rows;
-  if (!header?.cells.includes('user')) return { ok: false, problems: [{ file, line: 1, col: 1, message: 'a CSV people_file needs a header row with a user column: user,name,slack,email,pronoun,hosts' }] };
+  if (!header?.cells.includes('user'))
+    return {
+      ok: false,
+      problems: [
+        { file, line: 1, col: 1, message: 'a CSV people_file needs a header row with a user column: user,name,slack,email,pronoun,hosts' },
+      ],
+    };
   const problems: LocatedProblem[] = [];
   const people: Record<string, unknown> = {};
   const owners: Record<string, string[]> = {};
@@ -68,8 +82,14 @@ function fromCsv(text: string, file: string): PeopleFileResult {
       continue;
     }
     if (user in people) problems.push({ file, line: row.line, col: 1, message: `user ${JSON.stringify(user)} is listed twice` });
-    const handles = Object.fromEntries(header.cells.flatMap((c, i) => (CSV_COLUMNS.has(c) || !row.cells[i]?.trim() ? [] : [[c, row.cells[i]!.trim()]])));
-    people[user] = Object.fromEntries(Object.entries({ name: get('name'), slack: get('slack'), email: get('email'), pronoun: get('pronoun'), handles }).filter(([, v]) => v !== undefined));
+    const handles = Object.fromEntries(
+      header.cells.flatMap((c, i) => (CSV_COLUMNS.has(c) || !row.cells[i]?.trim() ? [] : [[c, row.cells[i]!.trim()]])),
+    );
+    people[user] = Object.fromEntries(
+      Object.entries({ name: get('name'), slack: get('slack'), email: get('email'), pronoun: get('pronoun'), handles }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    );
     for (const host of get('hosts')?.split(/\s+/) ?? []) (owners[host] ??= []).push(user);
     const one = PeopleFile.safeParse({ people: { [user]: people[user] } });
     if (!one.success) {
@@ -81,7 +101,8 @@ function fromCsv(text: string, file: string): PeopleFileResult {
     }
   }
   const parsed = PeopleFile.safeParse({ people, host_owners: owners });
-  if (!parsed.success && problems.length === 0) problems.push(...parsed.error.issues.map((i) => ({ file, line: 1, col: 1, message: i.message })));
+  if (!parsed.success && problems.length === 0)
+    problems.push(...parsed.error.issues.map((i) => ({ file, line: 1, col: 1, message: i.message })));
   return problems.length > 0 ? { ok: false, problems } : { ok: true, content: parsed.data!, file };
 }
 
@@ -139,16 +160,22 @@ function parseCsv(text: string): { line: number; cells: string[]; cols: number[]
  * Adds people_file's entries to the config's own (before it is frozen); returns the file's problems, already
  * placed in that file. A user or host in both places is a problem, never a silent override.
  */
-export function mergePeopleFile(config: { people: Record<string, unknown>; host_owners: Record<string, unknown>; people_file?: string | undefined }, configFile: string, problems: ConfigProblem[]): LocatedProblem[] {
+export function mergePeopleFile(
+  config: { people: Record<string, unknown>; host_owners: Record<string, unknown>; people_file?: string | undefined },
+  configFile: string,
+  problems: ConfigProblem[],
+): LocatedProblem[] {
   if (config.people_file === undefined) return [];
   const loaded = loadPeopleFile(config.people_file, configFile);
   if (!loaded.ok) return loaded.problems;
   for (const [user, person] of Object.entries(loaded.content.people)) {
-    if (user in config.people) problems.push({ path: ['people', user], message: `${user} is also in people_file ${loaded.file}; keep each person in one place` });
+    if (user in config.people)
+      problems.push({ path: ['people', user], message: `${user} is also in people_file ${loaded.file}; keep each person in one place` });
     else config.people[user] = person;
   }
   for (const [host, owners] of Object.entries(loaded.content.host_owners)) {
-    if (host in config.host_owners) problems.push({ path: ['host_owners', host], message: `${host} is also in people_file ${loaded.file}; keep each host in one place` });
+    if (host in config.host_owners)
+      problems.push({ path: ['host_owners', host], message: `${host} is also in people_file ${loaded.file}; keep each host in one place` });
     else config.host_owners[host] = owners;
   }
   return [];

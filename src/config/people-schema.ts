@@ -20,12 +20,17 @@ export const Person = z.strictObject({
   /** Display name; default: the user name. */
   name: z.string().min(1).max(200).optional(),
   /** Slack user ID, for bot DMs. */
-  slack: z.string().regex(/^[UW][A-Z0-9]{2,30}$/, 'a Slack user ID, e.g. U012ABCDEF (profile → ⋮ → Copy member ID)').optional(),
+  slack: z
+    .string()
+    .regex(/^[UW][A-Z0-9]{2,30}$/, 'a Slack user ID, e.g. U012ABCDEF (profile → ⋮ → Copy member ID)')
+    .optional(),
   email: z.string().max(254).regex(EMAIL, 'an email address, e.g. alice@example.com').optional(),
   /** How escalation texts speak of them: {{person.pronoun}}. */
   pronoun: z.enum(['she', 'he', 'they']).default('they'),
   /** More handles, for notifier URLs with a `{person.NAME}` part (ntfy topic, Telegram chat id, …). */
-  handles: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'handle names use letters, digits, _ -'), z.string().min(1).max(200)).default({}),
+  handles: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'handle names use letters, digits, _ -'), z.string().min(1).max(200))
+    .default({}),
 });
 
 const capped = <T extends z.ZodType>(schema: T, max: number, what: string) =>
@@ -34,13 +39,20 @@ const capped = <T extends z.ZodType>(schema: T, max: number, what: string) =>
 export const People = capped(z.record(UserName, Person), MAX_PEOPLE, 'people');
 
 /** Host name or glob (`web*`, `db-?.prod`) → the user name(s) who own it. */
-export const HostOwners = capped(z.record(z.string().min(1).max(255), z.union([UserName, z.array(UserName).min(1)])), MAX_HOST_OWNERS, 'host entries');
+export const HostOwners = capped(
+  z.record(z.string().min(1).max(255), z.union([UserName, z.array(UserName).min(1)])),
+  MAX_HOST_OWNERS,
+  'host entries',
+);
 
 export const Answers = z.strictObject({
   /** HMAC-SHA256 key for answer links and button tokens: `${env:…}` or `${file:…}`, 32 characters or more. */
   secret: z.string().min(32, 'the answer secret needs at least 32 characters (e.g. `openssl rand -hex 32`)'),
   /** Where people's browsers reach relay's HTTP endpoint (answer links start with it), e.g. https://relay.example.com. */
-  url: z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'a base URL, e.g. https://relay.example.com').transform((u) => u.replace(/\/+$/, '')),
+  url: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, 'a base URL, e.g. https://relay.example.com')
+    .transform((u) => u.replace(/\/+$/, '')),
   /** Slack app's signing secret: answer buttons in Slack DMs (POST /slack/actions); without it Slack DMs carry links. */
   slack_signing_secret: z.string().min(1).optional(),
   /** Questions waiting for an answer at once, over everyone; past it a new question escalates at once, saying why. */
@@ -60,10 +72,12 @@ export const Ask = z.strictObject({
   question: z.string().min(1),
   /** No answer within this escalates, saying nobody answered; the answer links expire then. */
   timeout: Duration,
-  on_yes: z.strictObject({
-    /** After a "yes", the same question to the same person is not asked again for this long. */
-    quiet_for: Duration.default(0),
-  }).prefault({}),
+  on_yes: z
+    .strictObject({
+      /** After a "yes", the same question to the same person is not asked again for this long. */
+      quiet_for: Duration.default(0),
+    })
+    .prefault({}),
   /** Notifiers told at once on "no", and at timeout on silence. */
   escalate: z.array(Name).min(1, 'ask needs escalate: the notifiers told on "no" or silence'),
   /** The escalation's title on "no". */

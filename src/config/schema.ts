@@ -12,7 +12,15 @@ import { Http } from './http-schema.ts';
 import { Listener } from './listener-schema.ts';
 import { Duration, Instant, Name, Throttle } from './value-schema.ts';
 
-export type { ListenerConfig, TcpListenerConfig, TlsListenerConfig, UdpListenerConfig, UnixListenerConfig, TrustedPeer, TrustedSender } from './listener-schema.ts';
+export type {
+  ListenerConfig,
+  TcpListenerConfig,
+  TlsListenerConfig,
+  UdpListenerConfig,
+  UnixListenerConfig,
+  TrustedPeer,
+  TrustedSender,
+} from './listener-schema.ts';
 export type { HttpConfig } from './http-schema.ts';
 
 const MessageTypeSchema = z.enum(MESSAGE_TYPES);
@@ -20,44 +28,46 @@ const MessageTypeSchema = z.enum(MESSAGE_TYPES);
 /** A field name as rules use it: `host`, `app`, `fields.user`, `sd.origin.ip`. Checked by the plan (src/plan/check-config.ts). */
 const FieldName = z.string().min(1);
 
-export const Rule = z.strictObject({
-  name: Name,
-  /** What events this rule takes; omitted = every event. */
-  match: MatchSchema.default({}),
-  /** Empty only with `continue: false`: a rule that takes what it matches away from the rules after it. */
-  notify: z.array(Name),
-  title: z.string().default('{{app}} on {{host}}'),
-  body: z.string().default('{{message}}'),
-  /** Message type; default: crit or worse → failure, err/warning/a failed attempt/a frequency rule → warning, else info (src/pipeline/alert-type.ts). */
-  type: MessageTypeSchema.optional(),
-  /** Stop evaluating further rules once this one matched. */
-  continue: z.boolean().default(true),
-  /** any: every match alerts; frequency: `threshold.count` matches within `threshold.within` per key; change: `field` changed per key. */
-  kind: z.enum(['any', 'frequency', 'change', 'sequence']).default('any'),
-  /** What makes two alerts of this rule "the same": frequency/change state, repeat_interval, digest counts. */
-  key: z.array(FieldName).optional(),
-  threshold: z.strictObject({ count: z.number().int().min(1), within: Duration }).optional(),
-  /** For kind change: the field whose value is watched. */
-  field: FieldName.optional(),
-  /** For kind sequence: at least `count` events matching `match` within `within` before, per key. */
-  after: z.strictObject({ match: MatchSchema, count: z.number().int().min(1).default(1), within: Duration }).optional(),
-  /** Alertmanager's grouping: one group per value of these fields; defaults send every alert at once. */
-  group_by: z.array(FieldName).default([]),
-  group_wait: Duration.default(0),
-  group_interval: Duration.default(0),
-  /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
-  repeat_interval: Duration.default(0),
-  throttle: Throttle.optional(),
-  /** Send to the person the event names, through notifiers that reach one person; `notify` gets it when they cannot be reached. */
-  notify_person: NotifyPerson.optional(),
-  /** Ask that person "was this you?"; "no" or silence escalates (needs notify_person, answers: and http:). */
-  ask: Ask.optional(),
-  /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
-  priority: z.enum(['normal', 'high']).default('normal'),
-}).refine((rule) => rule.notify.length > 0 || !rule.continue, {
-  path: ['notify'],
-  message: 'a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
-});
+export const Rule = z
+  .strictObject({
+    name: Name,
+    /** What events this rule takes; omitted = every event. */
+    match: MatchSchema.default({}),
+    /** Empty only with `continue: false`: a rule that takes what it matches away from the rules after it. */
+    notify: z.array(Name),
+    title: z.string().default('{{app}} on {{host}}'),
+    body: z.string().default('{{message}}'),
+    /** Message type; default: crit or worse → failure, err/warning/a failed attempt/a frequency rule → warning, else info (src/pipeline/alert-type.ts). */
+    type: MessageTypeSchema.optional(),
+    /** Stop evaluating further rules once this one matched. */
+    continue: z.boolean().default(true),
+    /** any: every match alerts; frequency: `threshold.count` matches within `threshold.within` per key; change: `field` changed per key. */
+    kind: z.enum(['any', 'frequency', 'change', 'sequence']).default('any'),
+    /** What makes two alerts of this rule "the same": frequency/change state, repeat_interval, digest counts. */
+    key: z.array(FieldName).optional(),
+    threshold: z.strictObject({ count: z.number().int().min(1), within: Duration }).optional(),
+    /** For kind change: the field whose value is watched. */
+    field: FieldName.optional(),
+    /** For kind sequence: at least `count` events matching `match` within `within` before, per key. */
+    after: z.strictObject({ match: MatchSchema, count: z.number().int().min(1).default(1), within: Duration }).optional(),
+    /** Alertmanager's grouping: one group per value of these fields; defaults send every alert at once. */
+    group_by: z.array(FieldName).default([]),
+    group_wait: Duration.default(0),
+    group_interval: Duration.default(0),
+    /** Identical alerts (same key) are sent at most once per interval; repeats are counted into the next one. */
+    repeat_interval: Duration.default(0),
+    throttle: Throttle.optional(),
+    /** Send to the person the event names, through notifiers that reach one person; `notify` gets it when they cannot be reached. */
+    notify_person: NotifyPerson.optional(),
+    /** Ask that person "was this you?"; "no" or silence escalates (needs notify_person, answers: and http:). */
+    ask: Ask.optional(),
+    /** `high`: never held behind a rate limit (rule's or notifier's), like alerts at `throttle_bypass` severity. */
+    priority: z.enum(['normal', 'high']).default('normal'),
+  })
+  .refine((rule) => rule.notify.length > 0 || !rule.continue, {
+    path: ['notify'],
+    message: 'a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
+  });
 
 /** A time-bounded mute; `match` is the rules' language plus `rule: NAME`. */
 export const Silence = z.strictObject({
@@ -124,21 +134,25 @@ export const ConfigSchema = z.strictObject({
   throttle: z.record(Name, Throttle).default({}),
   /** Alerts this severe or worse are never held behind a rate limit (they still take a token when there is one). */
   throttle_bypass: z.enum(SEVERITIES).default('crit'),
-  correlate: z.strictObject({
-    /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
-    sudo_exit_timeout: Duration.default(600_000),
-  }).prefault({}),
+  correlate: z
+    .strictObject({
+      /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
+      sudo_exit_timeout: Duration.default(600_000),
+    })
+    .prefault({}),
   /**
    * Caps on state keyed by what events carry (hosts, users, addresses), so a flood of distinct values cannot
    * grow memory: past a cap, new keys share one overflow entry per rule that counts them and says so.
    */
-  limits: z.strictObject({
-    /** Per rule: open groups, frequency windows, change baselines, sequence counts, repeat windows, throttle holds. */
-    // The highest default under which the flood of distinct hosts in test/commands/run-flood.test.ts stays below its RSS bar.
-    keys_per_rule: z.number().int().min(1).default(5_000),
-    /** sudo calls waiting for their exit. */
-    pending_sudo_calls: z.number().int().min(1).default(10_000),
-  }).prefault({}),
+  limits: z
+    .strictObject({
+      /** Per rule: open groups, frequency windows, change baselines, sequence counts, repeat windows, throttle holds. */
+      // The highest default under which the flood of distinct hosts in test/commands/run-flood.test.ts stays below its RSS bar.
+      keys_per_rule: z.number().int().min(1).default(5_000),
+      /** sudo calls waiting for their exit. */
+      pending_sudo_calls: z.number().int().min(1).default(10_000),
+    })
+    .prefault({}),
   /** The people directory: Unix user name → {name, slack, email, pronoun, handles}. */
   people: People.default({}),
   /** More of the directory in a YAML (`people:`, `host_owners:`) or CSV file, relative to this file; loaded (and reloaded) with it. */

@@ -36,7 +36,14 @@ function keysAt(root: z.ZodType, path: ConfigPath, raw: unknown): string[] {
   let value = raw;
   for (const segment of path) {
     const def: Def | undefined = resolve(schema, value)?._zod.def;
-    schema = def?.type === 'object' ? def.shape?.[segment] : def?.type === 'array' ? def.element : def?.type === 'record' ? def.valueType : undefined;
+    schema =
+      def?.type === 'object'
+        ? def.shape?.[segment]
+        : def?.type === 'array'
+          ? def.element
+          : def?.type === 'record'
+            ? def.valueType
+            : undefined;
     value = value && typeof value === 'object' ? (value as Record<string | number, unknown>)[segment] : undefined;
   }
   const def = resolve(schema, value)?._zod.def;

@@ -5,16 +5,14 @@ import * as z from 'zod';
 import { isCidr } from './cidr.ts';
 import { parseDuration } from './duration.ts';
 
-export const Duration = z
-  .union([z.string(), z.number()])
-  .transform((v, ctx) => {
-    const ms = parseDuration(v);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (e.g. 500ms, 30s, 5m, 2h)` });
-      return z.NEVER;
-    }
-    return ms;
-  });
+export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `not a duration: ${JSON.stringify(v)} (e.g. 500ms, 30s, 5m, 2h)` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 export const Name = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'names use letters, digits, _ . -');
 export const HostPort = z.string().regex(/^(\[[0-9a-fA-F:]+\]|[^:\s]+):\d{1,5}$/, 'address must be host:port, e.g. 127.0.0.1:5514');

@@ -10,7 +10,6 @@ const LISTED = 20;
 /** Characters of each listed alert's body (first line only). */
 const BODY_EXCERPT = 160;
 
-
 /** `failing`: the backlog built up while sends failed (else behind a slow or paced provider). */
 export function digestMessage(notifier: string, rows: readonly OutboxRow[], failing = true): Message {
   const events = rows.reduce((sum, r) => sum + r.count, 0);
@@ -40,5 +39,8 @@ function excerpt(body: string): string {
 function perRule(rows: readonly OutboxRow[]): string {
   const counts = new Map<string, number>();
   for (const r of rows) counts.set(r.rule, (counts.get(r.rule) ?? 0) + r.alerts);
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([rule, n]) => `${rule} ×${n}`).join(', ');
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([rule, n]) => `${rule} ×${n}`)
+    .join(', ');
 }

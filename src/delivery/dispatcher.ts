@@ -53,7 +53,13 @@ export class Dispatcher {
   ) {
     this.cap = new QueueCap(config, outbox, log);
     this.ctx = {
-      config, outbox, clock, log, totals: this.stats, shutdown: this.shutdown, delivered: new DeliveredBatch(outbox),
+      config,
+      outbox,
+      clock,
+      log,
+      totals: this.stats,
+      shutdown: this.shutdown,
+      delivered: new DeliveredBatch(outbox),
       fallbacks: () => this.fallbacks,
       landed: (names) => this.landed(names),
       shrank: (notifier, pending) => {
@@ -68,7 +74,10 @@ export class Dispatcher {
     for (const [name, pending] of outbox.pending()) {
       const lane = this.lanes.get(name);
       if (!lane) {
-        this.log.warn({ notifier: name, alerts: pending }, 'the outbox holds alerts for a notifier that is not configured or is disabled; kept until it is back');
+        this.log.warn(
+          { notifier: name, alerts: pending },
+          'the outbox holds alerts for a notifier that is not configured or is disabled; kept until it is back',
+        );
         continue;
       }
       lane.landed(pending);

@@ -28,7 +28,10 @@ export class Fallbacks {
   ) {
     for (const [from, route] of routes) {
       if (enabled.has(from) && !enabled.has(route.to)) {
-        log.warn({ notifier: from, fallback: route.to }, 'the fallback of this notifier is disabled (its URL is empty): nothing is rerouted to it');
+        log.warn(
+          { notifier: from, fallback: route.to },
+          'the fallback of this notifier is disabled (its URL is empty): nothing is rerouted to it',
+        );
       }
     }
   }
@@ -49,7 +52,18 @@ export class Fallbacks {
       return { alerts: 0, landed: [] };
     }
     const why = `dead there: ${reason}`;
-    return this.done(from, route.to, copies, this.outbox.reroute(rows, copies.map((r) => rerouteCopy(r, route.to, why)), { bury: reason }, now), why);
+    return this.done(
+      from,
+      route.to,
+      copies,
+      this.outbox.reroute(
+        rows,
+        copies.map((r) => rerouteCopy(r, route.to, why)),
+        { bury: reason },
+        now,
+      ),
+      why,
+    );
   }
 
   /**
@@ -61,12 +75,29 @@ export class Fallbacks {
     const rows = reroutable(this.outbox.enqueuedBefore(from, now - route.after!)).filter((r) => !sending.has(r.seq));
     const last = rows.find((r) => r.lastError !== undefined)?.lastError;
     const why = `not delivered within fallback_after (${formatDuration(route.after!)})${last ? `; last error: ${last}` : ''}`;
-    return { rows: rows.length, ...this.done(from, route.to, rows, this.outbox.reroute(rows, rows.map((r) => rerouteCopy(r, route.to, why)), 'remove', now), why) };
+    return {
+      rows: rows.length,
+      ...this.done(
+        from,
+        route.to,
+        rows,
+        this.outbox.reroute(
+          rows,
+          rows.map((r) => rerouteCopy(r, route.to, why)),
+          'remove',
+          now,
+        ),
+        why,
+      ),
+    };
   }
 
   private done(from: string, to: string, rows: readonly OutboxRow[], stored: boolean[], why: string): Rerouted {
     const alerts = rows.reduce((n, r) => n + r.alerts, 0);
-    this.log.warn({ notifier: from, fallback: to, alerts, title: rows[0]?.title, why }, `alerts meant for ${from} rerouted to its fallback ${to}`);
+    this.log.warn(
+      { notifier: from, fallback: to, alerts, title: rows[0]?.title, why },
+      `alerts meant for ${from} rerouted to its fallback ${to}`,
+    );
     return { alerts, landed: rows.flatMap((_, i) => (stored[i] ? [to] : [])) };
   }
 
@@ -84,7 +115,14 @@ function reroutable(rows: readonly OutboxRow[]): OutboxRow[] {
 function rerouteCopy(row: OutboxRow, to: string, why: string): NewRows {
   return {
     alert: {
-      id: row.alertId, rule: row.rule, notify: [to], title: row.title, key: row.key, createdAt: row.createdAt, count: row.count, type: row.type,
+      id: row.alertId,
+      rule: row.rule,
+      notify: [to],
+      title: row.title,
+      key: row.key,
+      createdAt: row.createdAt,
+      count: row.count,
+      type: row.type,
       ...(row.severity === undefined ? {} : { severity: row.severity }),
       body: `(meant for ${row.notifier}; rerouted to ${to}: ${why})\n${row.body}`,
     },

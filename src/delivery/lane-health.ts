@@ -20,7 +20,10 @@ export class LaneHealth {
   private failures = 0;
   private lastWarnAt = 0;
 
-  constructor(private readonly notifier: Notifier, private readonly log: Logger) {}
+  constructor(
+    private readonly notifier: Notifier,
+    private readonly log: Logger,
+  ) {}
 
   failed(now: number, details: FailureDetails): void {
     this.failures++;
@@ -44,7 +47,10 @@ export class LaneHealth {
 
   recovered(now: number, delivered: number): void {
     if (this.downSince === undefined) return;
-    this.log.info({ notifier: this.notifier.name, downForMs: now - this.downSince, failures: this.failures, delivered }, 'notifier recovered');
+    this.log.info(
+      { notifier: this.notifier.name, downForMs: now - this.downSince, failures: this.failures, delivered },
+      'notifier recovered',
+    );
     this.downSince = undefined;
     this.failures = 0;
   }

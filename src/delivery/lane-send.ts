@@ -63,7 +63,11 @@ export async function sendRows(notifier: Notifier, rows: readonly OutboxRow[], i
 
 function messageOf(row: OutboxRow): Message {
   return {
-    title: row.title, body: row.body, type: row.type, ...(row.severity === undefined ? {} : { severity: row.severity }),
-    ...(row.recipient ? { recipient: row.recipient } : {}), ...(row.answers ? { answers: row.answers } : {}),
+    title: row.title,
+    body: row.body,
+    type: row.type,
+    ...(row.severity === undefined ? {} : { severity: row.severity }),
+    ...(row.recipient ? { recipient: row.recipient } : {}),
+    ...(row.answers ? { answers: row.answers } : {}),
   };
 }

@@ -39,7 +39,11 @@ export class Lane implements FailingLane {
   private retiredNow = false;
 
   /** `counts`: the notifier's counters, which outlive the lane. */
-  constructor(notifier: Notifier, private readonly ctx: LaneContext, private readonly counts: NotifierCounts) {
+  constructor(
+    notifier: Notifier,
+    private readonly ctx: LaneContext,
+    private readonly counts: NotifierCounts,
+  ) {
     this.current = notifier;
     this.health = new LaneHealth(notifier, ctx.log);
     this.arc = new AdaptiveConcurrency(notifier.concurrency);
@@ -222,7 +226,8 @@ export class Lane implements FailingLane {
         // (to people; a webhook read by a program gets every alert as its own message). The first alert after
         // a quiet spell goes alone, at once.
         const backlog = this.current.foldsBacklog && this.rows > ctx.config.fold_after && (head.attempts > 0 || !this.idle);
-        const picked = backlog ? [undirected(ctx.outbox.head(name, FOLD_MAX))]
+        const picked = backlog
+          ? [undirected(ctx.outbox.head(name, FOLD_MAX))]
           : (whole ? this.ready(whole, now) : ctx.outbox.rows(this.ready(rows, now).map((r) => r.seq))).map((r) => [r]);
         if (picked.length === 0) {
           await this.waitUntil(undefined);
@@ -264,10 +269,14 @@ export class Lane implements FailingLane {
   /** Sends `rows` (one alert, or several as one digest) in the background; the loop goes on. */
   private startSend(rows: OutboxRow[]): void {
     this.idle = false;
-    this.flight.start(rows, () => this.attempt(rows), () => {
-      this.wake?.();
-      this.ctx.shutdown.progress();
-    });
+    this.flight.start(
+      rows,
+      () => this.attempt(rows),
+      () => {
+        this.wake?.();
+        this.ctx.shutdown.progress();
+      },
+    );
   }
 
   private async attempt(rows: OutboxRow[]): Promise<void> {

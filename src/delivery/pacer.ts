@@ -16,7 +16,10 @@ export class Pacer {
   /** Requests acquired and not yet finished. */
   private busy = 0;
 
-  constructor(private readonly pace: Pace | undefined, private readonly clock: Clock) {
+  constructor(
+    private readonly pace: Pace | undefined,
+    private readonly clock: Clock,
+  ) {
     this.tokens = pace?.requests ?? 0;
     this.refilledAt = clock.now();
   }
@@ -26,7 +29,7 @@ export class Pacer {
     let at = Math.max(now, this.blockedUntil);
     if (this.pace) {
       this.refill(now);
-      if (this.tokens < 1) at = Math.max(at, now + Math.ceil((1 - this.tokens) * this.pace.perMs / this.pace.requests));
+      if (this.tokens < 1) at = Math.max(at, now + Math.ceil(((1 - this.tokens) * this.pace.perMs) / this.pace.requests));
     }
     return at;
   }

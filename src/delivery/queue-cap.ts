@@ -35,11 +35,16 @@ export class QueueCap {
     if (!e) {
       e = { dropped: 0, since: now, lastAt: now, lastLogAt: now, unrecorded: 0 };
       this.episodes.set(notifier, e);
-      this.log.error({ notifier, maxQueueHard: this.config.max_queue_hard },
-        'outbox full for this notifier (delivery.max_queue_hard): new alerts for it are dropped and counted until its queue shrinks');
+      this.log.error(
+        { notifier, maxQueueHard: this.config.max_queue_hard },
+        'outbox full for this notifier (delivery.max_queue_hard): new alerts for it are dropped and counted until its queue shrinks',
+      );
     } else if (now - e.lastLogAt >= REMIND_EVERY) {
       e.lastLogAt = now;
-      this.log.error({ notifier, dropped: e.dropped + 1, sinceMs: now - e.since }, 'still dropping alerts: outbox full for this notifier (delivery.max_queue_hard)');
+      this.log.error(
+        { notifier, dropped: e.dropped + 1, sinceMs: now - e.since },
+        'still dropping alerts: outbox full for this notifier (delivery.max_queue_hard)',
+      );
     }
     e.dropped++;
     e.unrecorded++;
@@ -55,13 +60,19 @@ export class QueueCap {
    */
   fold(notifier: string, waiting: number, afterSeq: number): { rows: number; alerts: number } {
     if (waiting <= this.config.max_queue) return { rows: 0, alerts: 0 };
-    const folds = this.outbox.fold(notifier, Math.floor(this.config.max_queue / 2), afterSeq,
-      `more than ${this.config.max_queue} messages waited for ${notifier}, delivery.max_queue`);
+    const folds = this.outbox.fold(
+      notifier,
+      Math.floor(this.config.max_queue / 2),
+      afterSeq,
+      `more than ${this.config.max_queue} messages waited for ${notifier}, delivery.max_queue`,
+    );
     const rows = folds.reduce((n, f) => n + f.rows - 1, 0);
     const alerts = folds.reduce((n, f) => n + f.newlyFolded, 0);
     if (folds.length > 0) {
-      this.log.warn({ notifier, rules: Object.fromEntries(folds.map((f) => [f.rule, f.alerts])), rowsBefore: waiting, rowsNow: waiting - rows },
-        "outbox over delivery.max_queue for this notifier: the noisiest rules' waiting alerts folded into one message each");
+      this.log.warn(
+        { notifier, rules: Object.fromEntries(folds.map((f) => [f.rule, f.alerts])), rowsBefore: waiting, rowsNow: waiting - rows },
+        "outbox over delivery.max_queue for this notifier: the noisiest rules' waiting alerts folded into one message each",
+      );
     }
     return { rows, alerts };
   }
@@ -91,11 +102,17 @@ export class QueueCap {
     this.log.warn({ notifier, dropped: e.dropped }, 'outbox for this notifier is back under delivery.max_queue; dropping ended');
     const from = new Date(e.since).toISOString();
     return {
-      id: `relay-dropped:${notifier}:${e.since}`, rule: 'relay', notify: [notifier], key: 'relay-dropped', createdAt: e.lastAt, count: e.dropped,
+      id: `relay-dropped:${notifier}:${e.since}`,
+      rule: 'relay',
+      notify: [notifier],
+      key: 'relay-dropped',
+      createdAt: e.lastAt,
+      count: e.dropped,
       type: 'failure',
       title: `${e.dropped} alerts for ${notifier} were dropped: too many waited`,
-      body: `Between ${from} and ${new Date(e.lastAt).toISOString()} more than ${this.config.max_queue_hard} messages waited for ${notifier} `
-        + `(delivery.max_queue_hard), so relay dropped ${e.dropped} new alerts for it. See \`relay outbox\`.`,
+      body:
+        `Between ${from} and ${new Date(e.lastAt).toISOString()} more than ${this.config.max_queue_hard} messages waited for ${notifier} ` +
+        `(delivery.max_queue_hard), so relay dropped ${e.dropped} new alerts for it. See \`relay outbox\`.`,
     };
   }
 }

@@ -36,27 +36,52 @@ export function failed(ctx: LaneContext, lane: FailingLane, rows: readonly Outbo
   if (!(e instanceof NotifyError)) {
     // Not a provider's answer but a bug in relay or a notifier module: trying again cannot help.
     bury(ctx, lane, rows, `failed with a programming error (not retried): ${err}`, now);
-    ctx.log.error({
-      notifier: lane.notifier.name, alerts: rows.length, alert: head.alertId, rule: head.rule, title: head.title, err,
-      stack: (e as Error | undefined)?.stack,
-    }, 'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried');
+    ctx.log.error(
+      {
+        notifier: lane.notifier.name,
+        alerts: rows.length,
+        alert: head.alertId,
+        rule: head.rule,
+        title: head.title,
+        err,
+        stack: (e as Error | undefined)?.stack,
+      },
+      'notifier failed with a programming error (a bug, not a delivery failure): alert moved to dead, not retried',
+    );
     return;
   }
   const retryable = e.retryable;
   if (!retryable || (ctx.config.attempts !== undefined && tries >= ctx.config.attempts)) {
     const reason = retryable ? `gave up after ${tries} tries (delivery.attempts): ${err}` : `rejected by the provider: ${err}`;
     bury(ctx, lane, rows, reason, now);
-    ctx.log.error({
-      notifier: lane.notifier.name, url: lane.notifier.maskedUrl, alerts: rows.length, alert: head.alertId, rule: head.rule,
-      title: head.title, tries, code, err, providerAnswer,
-    }, retryable ? 'alert not delivered after delivery.attempts tries, moved to dead' : 'alert rejected by the provider (a retry cannot help), moved to dead');
+    ctx.log.error(
+      {
+        notifier: lane.notifier.name,
+        url: lane.notifier.maskedUrl,
+        alerts: rows.length,
+        alert: head.alertId,
+        rule: head.rule,
+        title: head.title,
+        tries,
+        code,
+        err,
+        providerAnswer,
+      },
+      retryable
+        ? 'alert not delivered after delivery.attempts tries, moved to dead'
+        : 'alert rejected by the provider (a retry cannot help), moved to dead',
+    );
     return;
   }
   const delay = retryDelay(tries, e, ctx.config);
   ctx.outbox.retryLater(rows, now + delay, err);
   lane.count('retried', 1);
   lane.failing(now, {
-    err, ...(code ? { code } : {}), ...(providerAnswer ? { providerAnswer } : {}), retryInMs: delay, queued: lane.pending,
+    err,
+    ...(code ? { code } : {}),
+    ...(providerAnswer ? { providerAnswer } : {}),
+    retryInMs: delay,
+    queued: lane.pending,
   });
 }
 
@@ -66,15 +91,25 @@ export function expire(ctx: LaneContext, lane: FailingLane, now: number): void {
   const old = ctx.outbox.enqueuedBefore(lane.notifier.name, now - ctx.config.max_age).filter((r) => !sending.has(r.seq));
   const lastError = old[old.length - 1]!.lastError ?? 'never tried';
   bury(ctx, lane, old, `not delivered within delivery.max_age (${formatDuration(ctx.config.max_age)}); last error: ${lastError}`, now);
-  ctx.log.error({
-    notifier: lane.notifier.name, url: lane.notifier.maskedUrl, alerts: old.length, title: old[0]!.title, lastError,
-  }, 'alerts not delivered within delivery.max_age, moved to dead');
+  ctx.log.error(
+    {
+      notifier: lane.notifier.name,
+      url: lane.notifier.maskedUrl,
+      alerts: old.length,
+      title: old[0]!.title,
+      lastError,
+    },
+    'alerts not delivered within delivery.max_age, moved to dead',
+  );
 }
 
 /** Dead: the rows move to dead, and those that may go to the notifier's fallback are copied there. */
 function bury(ctx: LaneContext, lane: FailingLane, rows: readonly OutboxRow[], reason: string, now: number): void {
   lane.forget(rows.length);
-  lane.count('dead', rows.reduce((n, r) => n + r.alerts, 0));
+  lane.count(
+    'dead',
+    rows.reduce((n, r) => n + r.alerts, 0),
+  );
   rerouted(ctx, lane, ctx.fallbacks().bury(lane.notifier.name, rows, reason, now));
 }
 

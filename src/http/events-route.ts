@@ -40,12 +40,25 @@ export function eventsRoute(opts: EventsOptions) {
         json(request, line, (err, value) => (out = err ? new BadLine(`line is not JSON: ${err.message}`) : value));
         return out;
       };
-      scope.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (request, body, done) => done(null, ndjson(body as string, opts.maxItems, (line) => parseLine(request, line))));
+      scope.addContentTypeParser('application/x-ndjson', { parseAs: 'string' }, (request, body, done) =>
+        done(
+          null,
+          ndjson(body as string, opts.maxItems, (line) => parseLine(request, line)),
+        ),
+      );
       scope.post('/events', { config: { auth: 'token' } }, async (request, reply) => {
         const items = itemsOf(request);
         if (typeof items === 'string') return reply.code(400).send(httpError(400, ErrorCodes.HTTP_BODY, items));
         if (items.length > opts.maxItems) {
-          return reply.code(413).send(httpError(413, ErrorCodes.HTTP_BODY, `more than ${opts.maxItems} events in one request (http.max_items); send them in several`));
+          return reply
+            .code(413)
+            .send(
+              httpError(
+                413,
+                ErrorCodes.HTTP_BODY,
+                `more than ${opts.maxItems} events in one request (http.max_items); send them in several`,
+              ),
+            );
         }
         const answer = take(items, request, opts);
         const token = request.tokenName ?? '';
@@ -66,7 +79,11 @@ function itemsOf(request: FastifyRequest): unknown[] | string {
 }
 
 function take(items: unknown[], request: FastifyRequest, opts: EventsOptions): EventsAnswer {
-  const arrival = { receivedAt: new Date(opts.clock.now()), peer: `${request.ip}:${request.socket.remotePort ?? 0}`, token: request.tokenName ?? '' };
+  const arrival = {
+    receivedAt: new Date(opts.clock.now()),
+    peer: `${request.ip}:${request.socket.remotePort ?? 0}`,
+    token: request.tokenName ?? '',
+  };
   const errors: EventsAnswer['errors'] = [];
   let accepted = 0;
   items.forEach((item, index) => {
@@ -79,7 +96,11 @@ function take(items: unknown[], request: FastifyRequest, opts: EventsOptions): E
     accepted++;
   });
   const answer: EventsAnswer = { accepted, rejected: errors.length, errors };
-  if (errors.length > 0) answer.note = accepted > 0 ? `the ${accepted} valid event${accepted === 1 ? ' was' : 's were'} accepted; only the ones listed in errors were not` : 'no event was accepted';
+  if (errors.length > 0)
+    answer.note =
+      accepted > 0
+        ? `the ${accepted} valid event${accepted === 1 ? ' was' : 's were'} accepted; only the ones listed in errors were not`
+        : 'no event was accepted';
   return answer;
 }
 

@@ -8,9 +8,15 @@ import { severityLevel, type RelayEvent } from '../event.ts';
 
 /** A name (`err`, `warning`, aliases like `error`) or a number 0 (emerg) … 7 (debug). */
 const Severity = z.unknown().transform((v, ctx) => {
-  const level = typeof v === 'string' ? severityLevel(v) : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7 ? (v as number) : undefined;
+  const level =
+    typeof v === 'string' ? severityLevel(v) : Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 7 ? (v as number) : undefined;
   if (level === undefined) {
-    const shown = typeof v === 'string' ? JSON.stringify(v.slice(0, 40)) : typeof v === 'number' ? String(v) : `of type ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`;
+    const shown =
+      typeof v === 'string'
+        ? JSON.stringify(v.slice(0, 40))
+        : typeof v === 'number'
+          ? String(v)
+          : `of type ${v === null ? 'null' : Array.isArray(v) ? 'array' : typeof v}`;
     ctx.addIssue({ code: 'custom', message: `unknown severity ${shown} (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)` });
     return z.NEVER;
   }
@@ -45,14 +51,21 @@ export interface Arrival {
 export type Mapped = { event: RelayEvent } | { error: string };
 
 export function httpEvent(item: unknown, arrival: Arrival, maxDepth: number): Mapped {
-  if (item === null || typeof item !== 'object' || Array.isArray(item)) return { error: 'an event is a JSON object with at least "message"' };
+  if (item === null || typeof item !== 'object' || Array.isArray(item))
+    return { error: 'an event is a JSON object with at least "message"' };
   const depth = depthOf(item, maxDepth);
   if (depth > maxDepth) return { error: `nested deeper than http.max_depth (${maxDepth})` };
   const parsed = Item.safeParse(item);
   if (!parsed.success) return { error: parsed.error.issues.map(describeIssue).join('; ') };
   const { message, host, app, severity, timestamp, fields } = parsed.data;
   const event: RelayEvent = {
-    receivedAt: arrival.receivedAt, listener: 'http', kind: 'http', peer: arrival.peer, token: arrival.token, message, fields: { ...fields },
+    receivedAt: arrival.receivedAt,
+    listener: 'http',
+    kind: 'http',
+    peer: arrival.peer,
+    token: arrival.token,
+    message,
+    fields: { ...fields },
   };
   if (host !== undefined) event.host = host;
   if (app !== undefined) event.app = app;
@@ -77,7 +90,9 @@ export function depthOf(value: unknown, limit: number): number {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   const at = issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
-  if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (an event has message, host, app, severity, timestamp, fields)`;
-  if (issue.code === 'invalid_type' && issue.path.length === 1 && issue.path[0] === 'message') return 'message is required and must be a string';
+  if (issue.code === 'unrecognized_keys')
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')} (an event has message, host, app, severity, timestamp, fields)`;
+  if (issue.code === 'invalid_type' && issue.path.length === 1 && issue.path[0] === 'message')
+    return 'message is required and must be a string';
   return `${at}${issue.message}`;
 }

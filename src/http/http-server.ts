@@ -23,7 +23,13 @@ class RequestLog extends LogController {
   }
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = { method: request.method, url: request.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime), ...(request.tokenName ? { token: request.tokenName } : {}) };
+    const line = {
+      method: request.method,
+      url: request.url,
+      status: reply.statusCode,
+      ms: Math.round(reply.elapsedTime),
+      ...(request.tokenName ? { token: request.tokenName } : {}),
+    };
     if (error) reply.log.error({ ...line, err: error }, 'http request failed');
     else reply.log.debug(line, 'http request done');
   }
@@ -43,12 +49,19 @@ class RequestLog extends LogController {
 export class HttpServer {
   private readonly server: FastifyInstance;
 
-  constructor(private readonly configured: string, log: Logger, limits: HttpLimits = {}) {
+  constructor(
+    private readonly configured: string,
+    log: Logger,
+    limits: HttpLimits = {},
+  ) {
     // Typed as fastify's logger interface, so routes see a plain FastifyInstance.
     const loggerInstance: FastifyBaseLogger = log;
     const requestTimeout = limits.requestTimeoutMs ?? 30_000;
     this.server = Fastify({
-      loggerInstance, logController: new RequestLog(), requestTimeout, bodyLimit: limits.bodyLimit ?? 1_048_576,
+      loggerInstance,
+      logController: new RequestLog(),
+      requestTimeout,
+      bodyLimit: limits.bodyLimit ?? 1_048_576,
       // Node reads the timeout when it creates the server (setting it afterwards, as fastify does, changes
       // nothing), and checks it on this interval (30 s by default), so a short timeout needs a shorter one.
       http: { requestTimeout, connectionsCheckingInterval: Math.max(100, Math.min(requestTimeout / 2, 30_000)) },
@@ -68,7 +81,9 @@ export class HttpServer {
     try {
       await this.server.listen({ host, port, listenTextResolver: (address) => `http endpoint listening at ${address}` });
     } catch (err) {
-      throw new RelayError(ErrorCodes.LISTEN, `http endpoint cannot listen on ${this.configured}: ${(err as Error).message}`, { cause: err });
+      throw new RelayError(ErrorCodes.LISTEN, `http endpoint cannot listen on ${this.configured}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 

@@ -29,7 +29,10 @@ export function formRecord(params: URLSearchParams): Record<string, string | str
 
 const TAG_WORD = /^[A-Za-z0-9_.-]+$/;
 
-export function notifyRequest(payload: Record<string, unknown>, query: Record<string, string | string[]>): NotifyRequest | { error: string } {
+export function notifyRequest(
+  payload: Record<string, unknown>,
+  query: Record<string, string | string[]>,
+): NotifyRequest | { error: string } {
   const pick = (key: string): unknown => (payload[key] === undefined || payload[key] === '' ? first(query[key]) : payload[key]);
   if (payload.attachment !== undefined || payload.attach !== undefined) return { error: 'attachments are not supported' };
   const body = first(payload.body);
@@ -66,7 +69,8 @@ export function tagExpression(value: unknown): { groups: string[][] } | { error:
       const words = group.split(/[\s&+]+/).filter((w) => w !== '');
       if (words.length === 0) continue;
       const bad = words.find((w) => !TAG_WORD.test(w));
-      if (bad !== undefined) return { error: `tag ${JSON.stringify(bad.slice(0, 40))} has characters a tag cannot have (letters, digits, _ . -)` };
+      if (bad !== undefined)
+        return { error: `tag ${JSON.stringify(bad.slice(0, 40))} has characters a tag cannot have (letters, digits, _ . -)` };
       groups.push(words);
     }
   }

@@ -23,11 +23,17 @@ export const NOTIFY_RULE = '/notify';
 export function notifyRoute(opts: NotifyOptions) {
   return (server: FastifyInstance): void => {
     server.register(async (scope) => {
-      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => done(null, formRecord(new URLSearchParams(body as string))));
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+        done(null, formRecord(new URLSearchParams(body as string))),
+      );
       const handler = async (request: FastifyRequest<{ Params: { key?: string } }>, reply: FastifyReply) => {
         const payload = request.body;
         if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-          return reply.code(415).send(httpError(415, ErrorCodes.HTTP_BODY, 'send a JSON object (application/json) or a form (application/x-www-form-urlencoded)'));
+          return reply
+            .code(415)
+            .send(
+              httpError(415, ErrorCodes.HTTP_BODY, 'send a JSON object (application/json) or a form (application/x-www-form-urlencoded)'),
+            );
         }
         const query = formRecord(new URLSearchParams(request.url.split('?')[1] ?? ''));
         const parsed = notifyRequest(payload as Record<string, unknown>, query);
@@ -37,8 +43,15 @@ export function notifyRoute(opts: NotifyOptions) {
         if ('error' in targets) return reply.code(400).send(httpError(400, ErrorCodes.HTTP_NOTIFY, targets.error));
         const token = request.tokenName ?? '';
         const alert: Alert = {
-          id: randomUUID(), rule: NOTIFY_RULE, notify: targets.notifiers, title: parsed.title, body: parsed.body, type: parsed.type,
-          key: `${NOTIFY_RULE}\u0000${token}\u0000${parsed.title}\u0000${parsed.body}`, createdAt: opts.clock.now(), count: 1,
+          id: randomUUID(),
+          rule: NOTIFY_RULE,
+          notify: targets.notifiers,
+          title: parsed.title,
+          body: parsed.body,
+          type: parsed.type,
+          key: `${NOTIFY_RULE}\u0000${token}\u0000${parsed.title}\u0000${parsed.body}`,
+          createdAt: opts.clock.now(),
+          count: 1,
         };
         opts.enqueue(alert);
         request.log.info({ token, alert: alert.id, notifiers: targets.notifiers, type: parsed.type }, 'http notify queued');

@@ -15,17 +15,23 @@ export interface TagConfig {
 
 /** The notifiers configured with exactly these URLs. A URL is never repeated in an answer: it may hold a secret. */
 export function urlTargets(urls: readonly string[], config: TagConfig): { notifiers: string[] } | { error: string } {
-  if (!config.allowUrls) return { error: 'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)' };
+  if (!config.allowUrls)
+    return { error: 'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)' };
   const names: string[] = [];
   for (const [i, url] of urls.entries()) {
     const name = config.urls.get(url);
-    if (name === undefined) return { error: `urls[${i}] is not the URL of a configured notifier: relay sends only to the notifiers in its config` };
+    if (name === undefined)
+      return { error: `urls[${i}] is not the URL of a configured notifier: relay sends only to the notifiers in its config` };
     if (!names.includes(name)) names.push(name);
   }
   return { notifiers: names };
 }
 
-export function notifyTargets(groups: readonly string[][], key: string | undefined, config: TagConfig): { notifiers: string[] } | { error: string } {
+export function notifyTargets(
+  groups: readonly string[][],
+  key: string | undefined,
+  config: TagConfig,
+): { notifiers: string[] } | { error: string } {
   const wanted = key === undefined ? groups : groups.length === 0 ? [[key]] : groups.map((g) => [...g, key]);
   if (wanted.length === 0) {
     const targets = config.default.filter((n) => config.notifiers.includes(n));
@@ -33,8 +39,16 @@ export function notifyTargets(groups: readonly string[][], key: string | undefin
   }
   const known = new Set(['all', ...config.notifiers, ...Object.keys(config.tags)]);
   const unknown = wanted.flat().find((w) => !known.has(w));
-  if (unknown !== undefined) return { error: `unknown tag ${JSON.stringify(unknown.slice(0, 40))}: use a notifier's name, a tag of http.notify.tags, or all` };
-  const tagsOf = (n: string) => new Set(['all', n, ...Object.entries(config.tags).filter(([, names]) => names.includes(n)).map(([t]) => t)]);
+  if (unknown !== undefined)
+    return { error: `unknown tag ${JSON.stringify(unknown.slice(0, 40))}: use a notifier's name, a tag of http.notify.tags, or all` };
+  const tagsOf = (n: string) =>
+    new Set([
+      'all',
+      n,
+      ...Object.entries(config.tags)
+        .filter(([, names]) => names.includes(n))
+        .map(([t]) => t),
+    ]);
   const targets = config.notifiers.filter((n) => {
     const has = tagsOf(n);
     return wanted.some((group) => group.every((w) => has.has(w)));

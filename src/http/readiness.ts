@@ -20,14 +20,20 @@ export function readiness(r: RelayReadings): Readiness {
   const iso = (ms: number) => new Date(ms).toISOString();
   for (const l of r.listeners) if (!l.up) problems.push(`listener ${l.name} is not listening on ${l.address}`);
   for (const s of r.stores) {
-    if (!s.writable) problems.push(`state store ${s.name} cannot write${s.since === undefined ? '' : ` since ${iso(s.since)}`}: ${s.error ?? 'unknown error'}`);
+    if (!s.writable)
+      problems.push(
+        `state store ${s.name} cannot write${s.since === undefined ? '' : ` since ${iso(s.since)}`}: ${s.error ?? 'unknown error'}`,
+      );
   }
   return {
     ready: problems.length === 0,
     problems,
     listeners: r.listeners.map(({ name, type, address, up }) => ({ name, type, address, up })),
     stores: r.stores.map((s) => ({
-      name: s.name, writable: s.writable, ...(s.since === undefined ? {} : { since: iso(s.since) }), ...(s.error === undefined ? {} : { error: s.error }),
+      name: s.name,
+      writable: s.writable,
+      ...(s.since === undefined ? {} : { since: iso(s.since) }),
+      ...(s.error === undefined ? {} : { error: s.error }),
     })),
     notifiers: r.notifiers.map((n) => {
       const since = n.delivery.failingSince;

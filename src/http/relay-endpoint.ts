@@ -33,9 +33,11 @@ export function relayEndpoint(config: HttpConfig, readings: () => RelayReadings,
   server.register(stats.feature());
   server.register(tokenAuth(config.tokens, config.rate_limit, ingest.clock, log));
   if (config.probes === 'token') {
-    server.register((s) => s.addHook('onRoute', (route) => {
-      if (PROBES.includes(route.url)) route.config = { ...route.config, auth: 'token' };
-    }));
+    server.register((s) =>
+      s.addHook('onRoute', (route) => {
+        if (PROBES.includes(route.url)) route.config = { ...route.config, auth: 'token' };
+      }),
+    );
   }
   server.register(metricsRoute(new RelayMetrics(() => ({ ...readings(), http: stats.reading() }))));
   server.register(healthRoutes(readings));
@@ -43,7 +45,9 @@ export function relayEndpoint(config: HttpConfig, readings: () => RelayReadings,
     log.warn('http.ready_failing_after is no longer read (/readyz does not depend on notifiers): remove it from the config');
   }
   if (Object.values(config.tokens).some((secret) => secret !== '')) {
-    server.register(eventsRoute({ accept: ingest.accept, clock: ingest.clock, stats, maxItems: config.max_items, maxDepth: config.max_depth }));
+    server.register(
+      eventsRoute({ accept: ingest.accept, clock: ingest.clock, stats, maxItems: config.max_items, maxDepth: config.max_depth }),
+    );
     const names = [...ingest.notifiers.keys()];
     const urls = new Map(config.notify.allow_urls ? [...ingest.notifiers].map(([name, url]) => [url, name]) : []);
     const tags = { notifiers: names, tags: config.notify.tags, default: config.notify.default, urls, allowUrls: config.notify.allow_urls };

@@ -38,7 +38,11 @@ export function tokenAuth(tokens: Readonly<Record<string, string>>, rate: Thrott
   // Digests have one length whatever the secret's, so every comparison takes the same time.
   const known: Token[] = Object.entries(tokens)
     .filter(([, secret]) => secret !== '')
-    .map(([name, secret]) => ({ name, digest: sha256(secret), bucket: new TokenBucket(rate.burst ?? rate.rate.count, rate.rate.count, rate.rate.per, now()) }));
+    .map(([name, secret]) => ({
+      name,
+      digest: sha256(secret),
+      bucket: new TokenBucket(rate.burst ?? rate.rate.count, rate.rate.count, rate.rate.per, now()),
+    }));
   const refused = new WarnLimiter(log, 60_000, now);
   const limited = new WarnLimiter(log, 60_000, now);
 
@@ -57,17 +61,29 @@ export function tokenAuth(tokens: Readonly<Record<string, string>>, rate: Thrott
       const presented = secretOf(request.headers.authorization);
       const token = presented === undefined ? undefined : find(presented);
       if (!token) {
-        refused.warn({ ip: request.ip, url: request.url, why: presented === undefined ? 'no token' : 'unknown token' }, 'http request refused: no valid token');
+        refused.warn(
+          { ip: request.ip, url: request.url, why: presented === undefined ? 'no token' : 'unknown token' },
+          'http request refused: no valid token',
+        );
         return reply
           .code(401)
           .header('www-authenticate', 'Bearer realm="relay"')
-          .send(httpError(401, ErrorCodes.HTTP_AUTH, presented === undefined ? 'this route needs Authorization: Bearer <token>' : 'the token is not one of http.tokens'));
+          .send(
+            httpError(
+              401,
+              ErrorCodes.HTTP_AUTH,
+              presented === undefined ? 'this route needs Authorization: Bearer <token>' : 'the token is not one of http.tokens',
+            ),
+          );
       }
       request.tokenName = token.name;
       if (!token.bucket.take(now())) {
         const seconds = Math.max(1, Math.ceil(token.bucket.waitFor(now()) / 1000));
         limited.warn({ token: token.name, retryAfter: seconds }, 'http requests over http.rate_limit refused with 429');
-        return reply.code(429).header('retry-after', String(seconds)).send(httpError(429, ErrorCodes.HTTP_RATE_LIMIT, `token ${token.name} is over http.rate_limit; retry in ${seconds}s`));
+        return reply
+          .code(429)
+          .header('retry-after', String(seconds))
+          .send(httpError(429, ErrorCodes.HTTP_RATE_LIMIT, `token ${token.name} is over http.rate_limit; retry in ${seconds}s`));
       }
     });
   };

@@ -5,11 +5,19 @@ import type { RelayReadings } from './relay-readings.ts';
 
 export function registerConfigMetrics(registry: Registry, current: () => RelayReadings): void {
   new Gauge({
-    name: 'relay_config_last_reload_successful', help: 'Whether the last config reload succeeded (1) or was refused (0); 1 before any reload',
-    registers: [registry], collect() { this.set(current().config.lastReloadSuccessful ? 1 : 0); },
+    name: 'relay_config_last_reload_successful',
+    help: 'Whether the last config reload succeeded (1) or was refused (0); 1 before any reload',
+    registers: [registry],
+    collect() {
+      this.set(current().config.lastReloadSuccessful ? 1 : 0);
+    },
   });
   new Gauge({
-    name: 'relay_config_last_reload_success_timestamp_seconds', help: 'When the config in force was loaded (start or last successful reload), Unix seconds',
-    registers: [registry], collect() { this.set(current().config.loadedAt / 1000); },
+    name: 'relay_config_last_reload_success_timestamp_seconds',
+    help: 'When the config in force was loaded (start or last successful reload), Unix seconds',
+    registers: [registry],
+    collect() {
+      this.set(current().config.loadedAt / 1000);
+    },
   });
 }

@@ -9,7 +9,10 @@ export function registerHttpMetrics(registry: Registry, readings: () => RelayRea
     name: 'relay_http_requests_total',
     help: 'HTTP requests answered, by route, token name ("" without a valid token) and status code.',
     labelNames: ['route', 'token', 'code'],
-    read: () => (readings().http?.requests ?? []).map((r): Sample<'route' | 'token' | 'code'> => [{ route: r.route, token: r.token, code: String(r.code) }, r.count]),
+    read: () =>
+      (readings().http?.requests ?? []).map(
+        (r): Sample<'route' | 'token' | 'code'> => [{ route: r.route, token: r.token, code: String(r.code) }, r.count],
+      ),
   });
   scrapedCounter(registry, {
     name: 'relay_http_events_total',

@@ -19,7 +19,12 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
   const seconds = (ms: number) => Math.max(0, ms) / 1000;
   const labelNames = ['notifier'] as const;
 
-  scrapedGauge(registry, { name: 'relay_notifier_outbox_depth', help: 'Alerts waiting in the outbox for the notifier.', labelNames, read: each((n) => n.outbox.pending) });
+  scrapedGauge(registry, {
+    name: 'relay_notifier_outbox_depth',
+    help: 'Alerts waiting in the outbox for the notifier.',
+    labelNames,
+    read: each((n) => n.outbox.pending),
+  });
   scrapedGauge(registry, {
     name: 'relay_notifier_oldest_waiting_seconds',
     help: 'Age of the oldest alert waiting for the notifier (0 when none waits).',
@@ -30,22 +35,30 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
     name: 'relay_notifier_sends_total',
     help: 'Delivery outcomes: sent (alerts delivered), retried (failed tries to be tried again), dead (alerts given up on).',
     labelNames: ['notifier', 'outcome'],
-    read: () => readings().notifiers.flatMap((n) => OUTCOMES.map((outcome): Sample<'notifier' | 'outcome'> => [{ notifier: n.name, outcome }, n.delivery[outcome]])),
+    read: () =>
+      readings().notifiers.flatMap((n) =>
+        OUTCOMES.map((outcome): Sample<'notifier' | 'outcome'> => [{ notifier: n.name, outcome }, n.delivery[outcome]]),
+      ),
   });
   const byReason = (reasons: Record<string, 'folded' | 'foldedByCap' | 'dropped' | 'lost'>) => (): Sample<'notifier' | 'reason'>[] =>
-    readings().notifiers.flatMap((n) => Object.entries(reasons).map(([reason, counter]): Sample<'notifier' | 'reason'> => [
-      { notifier: n.name, reason }, n.delivery[counter] ?? 0]));
+    readings().notifiers.flatMap((n) =>
+      Object.entries(reasons).map(
+        ([reason, counter]): Sample<'notifier' | 'reason'> => [{ notifier: n.name, reason }, n.delivery[counter] ?? 0],
+      ),
+    );
   scrapedCounter(registry, {
     name: 'relay_notifier_folded_alerts_total',
-    help: 'Alerts folded into one message, by reason: backlog (delivered inside a backlog digest), '
-      + 'max_queue (folded per rule past delivery.max_queue).',
+    help:
+      'Alerts folded into one message, by reason: backlog (delivered inside a backlog digest), ' +
+      'max_queue (folded per rule past delivery.max_queue).',
     labelNames: ['notifier', 'reason'],
     read: byReason(FOLDS),
   });
   scrapedCounter(registry, {
     name: 'relay_notifier_dropped_alerts_total',
-    help: 'Alerts dropped, never to be sent, by reason: max_queue_hard (its queue was full), '
-      + 'memory_buffer_full (the disk and the memory buffer refused them).',
+    help:
+      'Alerts dropped, never to be sent, by reason: max_queue_hard (its queue was full), ' +
+      'memory_buffer_full (the disk and the memory buffer refused them).',
     labelNames: ['notifier', 'reason'],
     read: byReason(DROPS),
   });
@@ -55,7 +68,12 @@ export function registerNotifierMetrics(registry: Registry, readings: () => Rela
     labelNames,
     read: each((n) => n.outbox.dead),
   });
-  scrapedGauge(registry, { name: 'relay_notifier_failing', help: '1 while the notifier\'s sends keep failing, else 0.', labelNames, read: each((n) => (n.delivery.failingSince === undefined ? 0 : 1)) });
+  scrapedGauge(registry, {
+    name: 'relay_notifier_failing',
+    help: "1 while the notifier's sends keep failing, else 0.",
+    labelNames,
+    read: each((n) => (n.delivery.failingSince === undefined ? 0 : 1)),
+  });
   scrapedGauge(registry, {
     name: 'relay_notifier_concurrency',
     help: 'Sends the notifier may have in flight now: adapted between 1 and its concurrency setting.',

@@ -20,12 +20,17 @@ export class LostAlerts {
   readonly byNotifier = new Map<string, number>();
   private readonly current = new Map<string, Lost>();
 
-  constructor(private readonly memoryBuffer: number, private readonly log: Logger) {}
+  constructor(
+    private readonly memoryBuffer: number,
+    private readonly log: Logger,
+  ) {}
 
   count(notifiers: readonly string[], now: number): void {
     if (this.current.size === 0) {
-      this.log.error({ memoryBuffer: this.memoryBuffer },
-        'outbox memory buffer full while the disk refuses writes: further alerts are lost (counted, and said when the disk takes writes again)');
+      this.log.error(
+        { memoryBuffer: this.memoryBuffer },
+        'outbox memory buffer full while the disk refuses writes: further alerts are lost (counted, and said when the disk takes writes again)',
+      );
     }
     this.total++;
     for (const n of notifiers) {
@@ -43,23 +48,33 @@ export class LostAlerts {
   /** Records the outage's losses and enqueues a message to each notifier concerned; returns who got one. */
   report(db: OutboxDb, commands: OutboxCommands, now: number): string[] {
     if (this.current.size === 0) return [];
-    const landed = db.transaction(() => [...this.current].flatMap(([notifier, l]) => {
-      commands.addLoss(notifier, LOST_DISK_FULL, l.alerts, l.firstAt, l.lastAt);
-      return db.add([{ alert: this.notice(notifier, l), notifiers: [notifier] }], now)[0]!;
-    }));
-    this.log.error({ lost: Object.fromEntries([...this.current].map(([n, l]) => [n, l.alerts])) },
-      'alerts were lost while state_dir was full and the memory buffer too; each notifier concerned gets a message saying how many');
+    const landed = db.transaction(() =>
+      [...this.current].flatMap(([notifier, l]) => {
+        commands.addLoss(notifier, LOST_DISK_FULL, l.alerts, l.firstAt, l.lastAt);
+        return db.add([{ alert: this.notice(notifier, l), notifiers: [notifier] }], now)[0]!;
+      }),
+    );
+    this.log.error(
+      { lost: Object.fromEntries([...this.current].map(([n, l]) => [n, l.alerts])) },
+      'alerts were lost while state_dir was full and the memory buffer too; each notifier concerned gets a message saying how many',
+    );
     this.current.clear();
     return landed;
   }
 
   private notice(notifier: string, l: Lost): Alert {
     return {
-      id: `relay-lost:${notifier}:${l.firstAt}`, rule: 'relay', notify: [notifier], key: 'relay-lost', createdAt: l.lastAt, count: l.alerts,
+      id: `relay-lost:${notifier}:${l.firstAt}`,
+      rule: 'relay',
+      notify: [notifier],
+      key: 'relay-lost',
+      createdAt: l.lastAt,
+      count: l.alerts,
       type: 'failure',
       title: `${l.alerts} alerts were lost while state_dir was full`,
-      body: `relay could not store ${l.alerts} alerts for ${notifier} between ${new Date(l.firstAt).toISOString()} and ${new Date(l.lastAt).toISOString()}: `
-        + `the disk holding state_dir was full and the memory buffer (delivery.memory_buffer: ${this.memoryBuffer}) too. Free space in state_dir.`,
+      body:
+        `relay could not store ${l.alerts} alerts for ${notifier} between ${new Date(l.firstAt).toISOString()} and ${new Date(l.lastAt).toISOString()}: ` +
+        `the disk holding state_dir was full and the memory buffer (delivery.memory_buffer: ${this.memoryBuffer}) too. Free space in state_dir.`,
     };
   }
 }

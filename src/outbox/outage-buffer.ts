@@ -15,7 +15,10 @@ export class OutageBuffer {
   private alerts = 0;
   private readonly lost: LostAlerts;
 
-  constructor(private readonly memoryBuffer: number, log: Logger) {
+  constructor(
+    private readonly memoryBuffer: number,
+    log: Logger,
+  ) {
     this.lost = new LostAlerts(memoryBuffer, log);
   }
 

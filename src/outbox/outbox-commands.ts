@@ -17,7 +17,8 @@ export class OutboxCommands {
 
   /** `relay outbox retry NOTIFIER`: its waiting rows are due now. Returns how many. */
   retryNow(notifier: string, now: number): number {
-    return this.db.statement("UPDATE outbox SET next_attempt_at = ? WHERE notifier = ? AND state = 'pending' AND next_attempt_at > ?")
+    return this.db
+      .statement("UPDATE outbox SET next_attempt_at = ? WHERE notifier = ? AND state = 'pending' AND next_attempt_at > ?")
       .run(now, notifier, now).changes;
   }
 
@@ -25,8 +26,10 @@ export class OutboxCommands {
   revive(now: number, seq?: number): Map<string, number> {
     return this.db.transaction(() => {
       const counts = this.countDead(seq);
-      this.db.statement(`UPDATE outbox SET state = 'pending', dead_at = NULL, attempts = 0, enqueued_at = @now, next_attempt_at = @now
-        WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`).run({ now, ...(seq === undefined ? {} : { seq }) });
+      this.db
+        .statement(`UPDATE outbox SET state = 'pending', dead_at = NULL, attempts = 0, enqueued_at = @now, next_attempt_at = @now
+        WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`)
+        .run({ now, ...(seq === undefined ? {} : { seq }) });
       return counts;
     });
   }
@@ -35,7 +38,8 @@ export class OutboxCommands {
   dropDead(seq?: number): Map<string, number> {
     return this.db.transaction(() => {
       const counts = this.countDead(seq);
-      this.db.statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`)
+      this.db
+        .statement(`DELETE FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'}`)
         .run(seq === undefined ? {} : { seq });
       return counts;
     });
@@ -44,28 +48,39 @@ export class OutboxCommands {
   /** Deletes a notifier's waiting rows. Returns how many (alerts, counting folded rows' alerts). */
   dropPending(notifier: string): { rows: number; alerts: number } {
     return this.db.transaction(() => {
-      const n = this.db.statement(`SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox
-        WHERE notifier = ? AND state = 'pending'`).get(notifier) as { rows: number; alerts: number };
+      const n = this.db
+        .statement(`SELECT COUNT(*) AS rows, COALESCE(SUM(alerts), 0) AS alerts FROM outbox
+        WHERE notifier = ? AND state = 'pending'`)
+        .get(notifier) as { rows: number; alerts: number };
       this.db.statement("DELETE FROM outbox WHERE notifier = ? AND state = 'pending'").run(notifier);
       return n;
     });
   }
 
   addLoss(notifier: string, reason: string, alerts: number, firstAt: number, lastAt: number): void {
-    this.db.statement(`INSERT INTO losses (notifier, reason, alerts, first_at, last_at) VALUES (?, ?, ?, ?, ?)
+    this.db
+      .statement(`INSERT INTO losses (notifier, reason, alerts, first_at, last_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT (notifier, reason) DO UPDATE SET alerts = alerts + excluded.alerts, last_at = excluded.last_at`)
       .run(notifier, reason, alerts, firstAt, lastAt);
   }
 
   losses(): Loss[] {
-    return (this.db.statement('SELECT * FROM losses ORDER BY notifier, reason').all() as
-      { notifier: string; reason: string; alerts: number; first_at: number; last_at: number }[])
-      .map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
+    return (
+      this.db.statement('SELECT * FROM losses ORDER BY notifier, reason').all() as {
+        notifier: string;
+        reason: string;
+        alerts: number;
+        first_at: number;
+        last_at: number;
+      }[]
+    ).map((r) => ({ notifier: r.notifier, reason: r.reason, alerts: r.alerts, firstAt: r.first_at, lastAt: r.last_at }));
   }
 
   private countDead(seq?: number): Map<string, number> {
-    const rows = this.db.statement(`SELECT notifier, COUNT(*) AS n FROM outbox
-      WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`).all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
+    const rows = this.db
+      .statement(`SELECT notifier, COUNT(*) AS n FROM outbox
+      WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} GROUP BY notifier`)
+      .all(seq === undefined ? {} : { seq }) as { notifier: string; n: number }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }
 }

@@ -51,7 +51,10 @@ export class OutboxDb {
   private readonly syncEveryCommit: boolean;
 
   /** `file` may be `:memory:` for tests that do not need durability. */
-  constructor(readonly file: string, opts: OutboxDbOptions = {}) {
+  constructor(
+    readonly file: string,
+    opts: OutboxDbOptions = {},
+  ) {
     this.syncEveryCommit = opts.syncEveryCommit ?? true;
     this.db = openOutboxFile(file, this.syncEveryCommit);
     try {
@@ -81,29 +84,62 @@ export class OutboxDb {
    */
   add(batch: readonly NewRows[], now: number, written?: OutboxRow[]): string[][] {
     const insert = this.statement(INSERT);
-    return this.transaction(() => batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => {
-      // The alert's columns, encoded once for all its notifiers' rows.
-      const row: Omit<Row, 'seq' | 'notifier'> = {
-        alert_id: alert.id, title: alert.title, body: alert.body, type: alert.type, severity: alert.severity ?? null,
-        rule: alert.rule, key: alert.key, count: alert.count, alerts: alerts ?? 1, folded: folded ? JSON.stringify(folded) : null,
-        rerouted_from: reroutedFrom ?? null, recipient: alert.recipient ? JSON.stringify(alert.recipient) : null,
-        answers: alert.answers ? JSON.stringify(alert.answers) : null,
-        created_at: alert.createdAt, enqueued_at: now, attempts: 0, next_attempt_at: now, last_error: null,
-      };
-      return notifiers.filter((n) => {
-        const stored = insert.run(row.alert_id, n, row.title, row.body, row.type, row.severity, row.rule, row.key, row.count,
-          row.alerts, row.folded, row.rerouted_from, row.created_at, row.enqueued_at, row.next_attempt_at, row.recipient, row.answers);
-        if (stored.changes === 0) return false;
-        written?.push(fromRow({ ...row, seq: Number(stored.lastInsertRowid), notifier: n }));
-        return true;
-      });
-    }));
+    return this.transaction(() =>
+      batch.map(({ alert, notifiers, alerts, folded, reroutedFrom }) => {
+        // The alert's columns, encoded once for all its notifiers' rows.
+        const row: Omit<Row, 'seq' | 'notifier'> = {
+          alert_id: alert.id,
+          title: alert.title,
+          body: alert.body,
+          type: alert.type,
+          severity: alert.severity ?? null,
+          rule: alert.rule,
+          key: alert.key,
+          count: alert.count,
+          alerts: alerts ?? 1,
+          folded: folded ? JSON.stringify(folded) : null,
+          rerouted_from: reroutedFrom ?? null,
+          recipient: alert.recipient ? JSON.stringify(alert.recipient) : null,
+          answers: alert.answers ? JSON.stringify(alert.answers) : null,
+          created_at: alert.createdAt,
+          enqueued_at: now,
+          attempts: 0,
+          next_attempt_at: now,
+          last_error: null,
+        };
+        return notifiers.filter((n) => {
+          const stored = insert.run(
+            row.alert_id,
+            n,
+            row.title,
+            row.body,
+            row.type,
+            row.severity,
+            row.rule,
+            row.key,
+            row.count,
+            row.alerts,
+            row.folded,
+            row.rerouted_from,
+            row.created_at,
+            row.enqueued_at,
+            row.next_attempt_at,
+            row.recipient,
+            row.answers,
+          );
+          if (stored.changes === 0) return false;
+          written?.push(fromRow({ ...row, seq: Number(stored.lastInsertRowid), notifier: n }));
+          return true;
+        });
+      }),
+    );
   }
 
   /** The oldest pending rows of one notifier, in order. */
   head(notifier: string, limit: number): OutboxRow[] {
-    return (this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?")
-      .all(notifier, limit) as Row[]).map(fromRow);
+    return (
+      this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' ORDER BY seq LIMIT ?").all(notifier, limit) as Row[]
+    ).map(fromRow);
   }
 
   /** `head` without title, body and the other columns only a send reads: what a lane's loop decides on. */
@@ -130,15 +166,21 @@ export class OutboxDb {
 
   /** Pending rows per notifier. */
   pending(): Map<string, number> {
-    const rows = this.statement("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier")
-      .all() as { notifier: string; n: number }[];
+    const rows = this.statement("SELECT notifier, COUNT(*) AS n FROM outbox WHERE state = 'pending' GROUP BY notifier").all() as {
+      notifier: string;
+      n: number;
+    }[];
     return new Map(rows.map((r) => [r.notifier, r.n]));
   }
 
   /** Pending rows of one notifier that entered the outbox at or before `before`, in order. */
   enqueuedBefore(notifier: string, before: number): OutboxRow[] {
-    return (this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' AND enqueued_at <= ? ORDER BY seq")
-      .all(notifier, before) as Row[]).map(fromRow);
+    return (
+      this.statement("SELECT * FROM outbox WHERE notifier = ? AND state = 'pending' AND enqueued_at <= ? ORDER BY seq").all(
+        notifier,
+        before,
+      ) as Row[]
+    ).map(fromRow);
   }
 
   /**
@@ -149,9 +191,10 @@ export class OutboxDb {
    */
   remove(seqs: readonly number[]): void {
     const del = this.statement(REMOVE);
-    const removeAll = () => this.transaction(() => {
-      for (const seq of seqs) del.run(seq);
-    });
+    const removeAll = () =>
+      this.transaction(() => {
+        for (const seq of seqs) del.run(seq);
+      });
     // Inside a caller's transaction the commit is the caller's, and so is its sync; without a sync per
     // commit, no commit has one.
     if (this.db.inTransaction || !this.syncEveryCommit) return removeAll();
@@ -183,8 +226,11 @@ export class OutboxDb {
 
   /** Dead rows, newest first; with `seq`, that one only. */
   dead(limit = DEAD_KEEP, seq?: number): OutboxRow[] {
-    return (this.statement(`SELECT * FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} ORDER BY dead_at DESC, seq DESC LIMIT @limit`)
-      .all({ limit, ...(seq === undefined ? {} : { seq }) }) as Row[]).map(fromRow);
+    return (
+      this.statement(
+        `SELECT * FROM outbox WHERE state = 'dead' ${seq === undefined ? '' : 'AND seq = @seq'} ORDER BY dead_at DESC, seq DESC LIMIT @limit`,
+      ).all({ limit, ...(seq === undefined ? {} : { seq }) }) as Row[]
+    ).map(fromRow);
   }
 
   /**
@@ -194,18 +240,24 @@ export class OutboxDb {
    */
   fold(notifier: string, target: number, afterSeq: number, reason: string): FoldResult[] {
     return this.transaction(() => {
-      let total = (this.statement("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }).n;
+      let total = (
+        this.statement("SELECT COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending'").get(notifier) as { n: number }
+      ).n;
       // A row for one person is never folded: a fold would show one person's alerts to another.
       const rules = this.statement(`SELECT rule, COUNT(*) AS n FROM outbox WHERE notifier = ? AND state = 'pending' AND seq > ?
         AND recipient IS NULL GROUP BY rule HAVING n > 1 ORDER BY n DESC`).all(notifier, afterSeq) as { rule: string; n: number }[];
       const done: FoldResult[] = [];
       for (const { rule } of rules) {
         if (total <= target) break;
-        const rows = (this.statement("SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? AND recipient IS NULL ORDER BY seq")
-          .all(notifier, rule, afterSeq) as Row[]).map(fromRow);
+        const rows = (
+          this.statement(
+            "SELECT * FROM outbox WHERE notifier = ? AND rule = ? AND state = 'pending' AND seq > ? AND recipient IS NULL ORDER BY seq",
+          ).all(notifier, rule, afterSeq) as Row[]
+        ).map(fromRow);
         const into = foldRows(rows, notifier, reason);
-        this.statement('UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?')
-          .run(into.title, into.body, into.type, into.severity ?? null, into.count, into.alerts, JSON.stringify(into.folded), rows[0]!.seq);
+        this.statement(
+          'UPDATE outbox SET title = ?, body = ?, type = ?, severity = ?, count = ?, alerts = ?, folded = ? WHERE seq = ?',
+        ).run(into.title, into.body, into.type, into.severity ?? null, into.count, into.alerts, JSON.stringify(into.folded), rows[0]!.seq);
         const del = this.statement(REMOVE);
         for (const r of rows.slice(1)) del.run(r.seq);
         total -= rows.length - 1;

@@ -49,7 +49,10 @@ export interface OutboxRow {
  * What a lane's loop decides on (order, key, retry time, age, fallback, pace), without the title and body:
  * it reads the head once per finished send, and only the rows it picks are read whole.
  */
-export type OutboxHead = Pick<OutboxRow, 'seq' | 'rule' | 'key' | 'attempts' | 'nextAttemptAt' | 'enqueuedAt' | 'reroutedFrom' | 'recipient' | 'lastError'>;
+export type OutboxHead = Pick<
+  OutboxRow,
+  'seq' | 'rule' | 'key' | 'attempts' | 'nextAttemptAt' | 'enqueuedAt' | 'reroutedFrom' | 'recipient' | 'lastError'
+>;
 
 /** What enters the outbox: an alert for some notifiers, or a copy rerouted from another notifier. */
 export interface NewRows {
@@ -89,7 +92,12 @@ export type HeadRow = Pick<Row, 'seq' | 'rule' | 'key' | 'attempts' | 'next_atte
 
 export function fromHeadRow(r: HeadRow): OutboxHead {
   return {
-    seq: r.seq, rule: r.rule, key: r.key, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, enqueuedAt: r.enqueued_at,
+    seq: r.seq,
+    rule: r.rule,
+    key: r.key,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    enqueuedAt: r.enqueued_at,
     ...(r.rerouted_from === null ? {} : { reroutedFrom: r.rerouted_from }),
     ...(r.recipient === null ? {} : { recipient: JSON.parse(r.recipient) as Recipient }),
   };
@@ -97,13 +105,25 @@ export function fromHeadRow(r: HeadRow): OutboxHead {
 
 export function fromRow(r: Row): OutboxRow {
   return {
-    seq: r.seq, alertId: r.alert_id, notifier: r.notifier, title: r.title, body: r.body, type: r.type,
-    ...(r.severity === null ? {} : { severity: r.severity }), rule: r.rule, key: r.key, count: r.count, alerts: r.alerts,
+    seq: r.seq,
+    alertId: r.alert_id,
+    notifier: r.notifier,
+    title: r.title,
+    body: r.body,
+    type: r.type,
+    ...(r.severity === null ? {} : { severity: r.severity }),
+    rule: r.rule,
+    key: r.key,
+    count: r.count,
+    alerts: r.alerts,
     ...(r.folded === null ? {} : { folded: JSON.parse(r.folded) as FoldedSummary }),
     ...(r.rerouted_from === null ? {} : { reroutedFrom: r.rerouted_from }),
     ...(r.recipient === null ? {} : { recipient: JSON.parse(r.recipient) as Recipient }),
     ...(r.answers === null ? {} : { answers: JSON.parse(r.answers) as AnswerLinks }),
-    createdAt: r.created_at, enqueuedAt: r.enqueued_at, attempts: r.attempts, nextAttemptAt: r.next_attempt_at,
+    createdAt: r.created_at,
+    enqueuedAt: r.enqueued_at,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
     ...(r.last_error === null ? {} : { lastError: r.last_error }),
   };
 }

@@ -19,8 +19,8 @@ const ADDED_COLUMNS = {
 
 /** `file` may be `:memory:`. `syncEveryCommit`: see OutboxDbOptions. */
 export function openOutboxFile(file: string, syncEveryCommit: boolean): Database.Database {
-  const db = file === ':memory:' ? new Database(file)
-    : openSqlite(file, { synchronous: syncEveryCommit ? 'FULL' : 'NORMAL', repair: REPAIR });
+  const db =
+    file === ':memory:' ? new Database(file) : openSqlite(file, { synchronous: syncEveryCommit ? 'FULL' : 'NORMAL', repair: REPAIR });
   // A smaller WAL (checkpoint and cut back at 1 MB): the default (4 MB, never shrunk) alone can fill a
   // small state_dir, and space the WAL holds is space the alerts of a full disk cannot have. Enqueueing
   // in batches is as fast as with the default; a much smaller WAL is not.

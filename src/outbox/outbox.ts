@@ -66,10 +66,17 @@ export class Outbox {
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
     this.commands = new OutboxCommands(this.db);
     this.held = new OutageBuffer(this.memoryBuffer, this.log.child({ file: this.db.file }));
-    this.outage = new WriteOutage({
-      clock: this.clock, log: this.log, file: this.db.file, name: 'outbox',
-      holds: 'new alerts wait in memory (delivery.memory_buffer) and writes are retried', healed: 'alerts held in memory are stored',
-    }, () => this.writeHeld());
+    this.outage = new WriteOutage(
+      {
+        clock: this.clock,
+        log: this.log,
+        file: this.db.file,
+        name: 'outbox',
+        holds: 'new alerts wait in memory (delivery.memory_buffer) and writes are retried',
+        healed: 'alerts held in memory are stored',
+      },
+      () => this.writeHeld(),
+    );
     if (syncInterval > 0) this.periodicSync = new PeriodicSync(this.db, syncInterval, this.clock, this.log);
   }
 
@@ -137,19 +144,45 @@ export class Outbox {
 
   /** Delivered: the rows go. */
   remove(rows: readonly OutboxRow[]): void {
-    this.update(rows, () => this.db.remove(rows.map((r) => r.seq)), (r) => ({ kind: 'remove', notifier: r.notifier }));
+    this.update(
+      rows,
+      () => this.db.remove(rows.map((r) => r.seq)),
+      (r) => ({ kind: 'remove', notifier: r.notifier }),
+    );
   }
 
   /** A failure that a retry can help: count it and hold the rows until `nextAttemptAt`. */
   retryLater(rows: readonly OutboxRow[], nextAttemptAt: number, error: string): void {
-    this.update(rows, () => this.db.retryLater(rows.map((r) => r.seq), nextAttemptAt, error), (r, held) => ({
-      kind: 'retry', notifier: r.notifier, next: nextAttemptAt, error, bump: (held?.kind === 'retry' ? held.bump : 0) + 1,
-    }));
+    this.update(
+      rows,
+      () =>
+        this.db.retryLater(
+          rows.map((r) => r.seq),
+          nextAttemptAt,
+          error,
+        ),
+      (r, held) => ({
+        kind: 'retry',
+        notifier: r.notifier,
+        next: nextAttemptAt,
+        error,
+        bump: (held?.kind === 'retry' ? held.bump : 0) + 1,
+      }),
+    );
   }
 
   /** Given up: the rows move to `dead` with the reason. */
   bury(rows: readonly OutboxRow[], error: string, now: number): void {
-    this.update(rows, () => this.db.bury(rows.map((r) => r.seq), error, now), (r) => ({ kind: 'bury', notifier: r.notifier, error, at: now }));
+    this.update(
+      rows,
+      () =>
+        this.db.bury(
+          rows.map((r) => r.seq),
+          error,
+          now,
+        ),
+      (r) => ({ kind: 'bury', notifier: r.notifier, error, at: now }),
+    );
   }
 
   /**
@@ -159,12 +192,14 @@ export class Outbox {
   reroute(rows: readonly OutboxRow[], copies: readonly NewRows[], original: { bury: string } | 'remove', now: number): boolean[] {
     if (!this.outage.failing) {
       try {
-        return this.wrote(this.db.transaction(() => {
-          const seqs = rows.map((r) => r.seq);
-          if (original === 'remove') this.db.remove(seqs);
-          else this.db.bury(seqs, original.bury, now);
-          return this.db.add(copies, now).map((names) => names.length > 0);
-        }));
+        return this.wrote(
+          this.db.transaction(() => {
+            const seqs = rows.map((r) => r.seq);
+            if (original === 'remove') this.db.remove(seqs);
+            else this.db.bury(seqs, original.bury, now);
+            return this.db.add(copies, now).map((names) => names.length > 0);
+          }),
+        );
       } catch (e) {
         this.failed(e);
       }
@@ -227,8 +262,10 @@ export class Outbox {
     this.outage.close();
     if (this.outage.failing) this.writeHeld();
     if (this.held.buffered > 0 || this.held.updates.size > 0) {
-      this.log.error({ file: this.db.file, alerts: this.held.buffered, updates: this.held.updates.size },
-        'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start');
+      this.log.error(
+        { file: this.db.file, alerts: this.held.buffered, updates: this.held.updates.size },
+        'outbox closed while the disk still refused writes: alerts held in memory are lost, and alerts sent meanwhile may be sent again at the next start',
+      );
     }
     this.periodicSync?.close();
     this.db.close();

@@ -22,7 +22,12 @@ export class PeriodicSync {
   private checkpointFailed = false;
   private closed = false;
 
-  constructor(private readonly db: OutboxDb, private readonly interval: number, private readonly clock: Clock, private readonly log: Logger) {
+  constructor(
+    private readonly db: OutboxDb,
+    private readonly interval: number,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {
     this.syncer = new OutboxSyncer(`${db.file}-wal`);
   }
 
@@ -47,21 +52,26 @@ export class PeriodicSync {
   private sync(): void {
     this.timer = undefined;
     const started = performance.now();
-    this.syncer.sync().then(() => {
-      if (this.closed) return;
-      if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
-      this.syncFailed = false;
-      this.log.debug({ file: this.db.file, ms: Math.round((performance.now() - started) * 100) / 100 }, 'outbox synced to disk');
-      if (this.syncer.walBytes() > CHECKPOINT_BYTES) this.checkpoint();
-    }, (e: unknown) => {
-      if (this.closed) return;
-      if (!this.syncFailed) {
-        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
-          'outbox cannot sync to disk: alerts written since the last sync would not survive a power loss; retried every delivery.sync_interval');
-      }
-      this.syncFailed = true;
-      this.wrote();
-    });
+    this.syncer.sync().then(
+      () => {
+        if (this.closed) return;
+        if (this.syncFailed) this.log.info({ file: this.db.file }, 'outbox synced to disk again');
+        this.syncFailed = false;
+        this.log.debug({ file: this.db.file, ms: Math.round((performance.now() - started) * 100) / 100 }, 'outbox synced to disk');
+        if (this.syncer.walBytes() > CHECKPOINT_BYTES) this.checkpoint();
+      },
+      (e: unknown) => {
+        if (this.closed) return;
+        if (!this.syncFailed) {
+          this.log.error(
+            { file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
+            'outbox cannot sync to disk: alerts written since the last sync would not survive a power loss; retried every delivery.sync_interval',
+          );
+        }
+        this.syncFailed = true;
+        this.wrote();
+      },
+    );
   }
 
   /** The WAL into outbox.db, so it can start over and shrink; what it holds is synced already. */
@@ -73,8 +83,10 @@ export class PeriodicSync {
       this.checkpointFailed = false;
     } catch (e) {
       if (!this.checkpointFailed) {
-        this.log.error({ file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
-          'outbox cannot copy its WAL into outbox.db: the WAL keeps growing (its alerts are safe); retried after the next sync');
+        this.log.error(
+          { file: this.db.file, err: e instanceof Error ? e.message : String(e), code: (e as { code?: string }).code },
+          'outbox cannot copy its WAL into outbox.db: the WAL keeps growing (its alerts are safe); retried after the next sync',
+        );
       }
       this.checkpointFailed = true;
       this.wrote();

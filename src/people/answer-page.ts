@@ -15,16 +15,22 @@ export const PAGE_HEADERS = {
 
 export function confirmPage(q: QuestionRecord, answer: Answer, token: string): string {
   const label = answer === 'yes' ? 'Yes, it was me' : 'No, it was not me';
-  return page('Was this you?', `<p>${escapeHtml(q.name)}, relay asks: <strong>${escapeHtml(q.question)}</strong></p>
+  return page(
+    'Was this you?',
+    `<p>${escapeHtml(q.name)}, relay asks: <strong>${escapeHtml(q.question)}</strong></p>
 <pre>${escapeHtml(q.title)}\n${escapeHtml(q.body)}</pre>
 <form method="post" action="answer"><input type="hidden" name="t" value="${escapeHtml(token)}"><button type="submit">${label}</button></form>
-<p>Answer by ${escapeHtml(new Date(q.deadline).toISOString())}.</p>`);
+<p>Answer by ${escapeHtml(new Date(q.deadline).toISOString())}.</p>`,
+  );
 }
 
 export function donePage(q: QuestionRecord, answer: Answer): string {
-  return page('Thank you', answer === 'yes'
-    ? '<p>Recorded: it was you. Nothing more happens.</p>'
-    : `<p>Recorded: it was not you. ${escapeHtml(q.escalate.join(', '))} ${q.escalate.length === 1 ? 'has' : 'have'} been told.</p>`);
+  return page(
+    'Thank you',
+    answer === 'yes'
+      ? '<p>Recorded: it was you. Nothing more happens.</p>'
+      : `<p>Recorded: it was not you. ${escapeHtml(q.escalate.join(', '))} ${q.escalate.length === 1 ? 'has' : 'have'} been told.</p>`,
+  );
 }
 
 export function refusedPage(why: string): string {

@@ -17,7 +17,9 @@ export function answerRoutes(askerOf: () => Asker, clock: Clock, slackSigningSec
   return (server) => {
     void server.register(async (scope: FastifyInstance) => {
       // The raw text is kept: Slack's signature is over the exact bytes it sent.
-      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+      scope.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: BODY_LIMIT }, (_req, body, done) =>
+        done(null, body),
+      );
       scope.get('/answer', async (request, reply) => {
         const token = String((request.query as Record<string, unknown>).t ?? '');
         const seen = askerOf().preview(token);
@@ -29,7 +31,8 @@ export function answerRoutes(askerOf: () => Asker, clock: Clock, slackSigningSec
         const token = new URLSearchParams(typeof request.body === 'string' ? request.body : '').get('t') ?? '';
         const result = askerOf().answer(token, { via: 'page', peer: peerOf(request) });
         reply.headers(PAGE_HEADERS);
-        if (!result.ok) return reply.code(result.why === 'bad signature' || result.why === 'malformed' ? 403 : 410).send(refusedPage(result.why));
+        if (!result.ok)
+          return reply.code(result.why === 'bad signature' || result.why === 'malformed' ? 403 : 410).send(refusedPage(result.why));
         return reply.send(donePage(result.question, result.answer));
       });
       if (slackSigningSecret !== undefined) slackActionRoute(scope, askerOf, clock, slackSigningSecret);

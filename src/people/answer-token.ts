@@ -37,7 +37,13 @@ export function verifyToken(secret: string, token: string): TokenCheck {
   if (!timingSafeEqual(given, expected)) return { ok: false, why: 'bad signature' };
   try {
     const claims = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as TokenClaims;
-    if (typeof claims.q !== 'string' || typeof claims.u !== 'string' || (claims.a !== 'yes' && claims.a !== 'no') || typeof claims.e !== 'number') return { ok: false, why: 'malformed' };
+    if (
+      typeof claims.q !== 'string' ||
+      typeof claims.u !== 'string' ||
+      (claims.a !== 'yes' && claims.a !== 'no') ||
+      typeof claims.e !== 'number'
+    )
+      return { ok: false, why: 'malformed' };
     return { ok: true, claims };
   } catch {
     return { ok: false, why: 'malformed' };

@@ -18,7 +18,10 @@ import { QUESTIONS, QUIET, quietKey, type QuestionRecord } from './question.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 /** What the directed stage hands over for one person and one event: the question's fields, before it is asked. */
-export type AskRequest = Pick<QuestionRecord, 'rule' | 'via' | 'escalate' | 'question' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity'> & {
+export type AskRequest = Pick<
+  QuestionRecord,
+  'rule' | 'via' | 'escalate' | 'question' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity'
+> & {
   person: Person;
   timeout: number;
 };
@@ -92,14 +95,29 @@ export class Asker {
       return;
     }
     const q: QuestionRecord = {
-      id: randomUUID(), rule: req.rule, user: req.person.user, name: req.person.name, via: req.via, escalate: req.escalate,
-      question: req.question, title: req.title, body: req.body, denied: req.denied, unanswered: req.unanswered,
-      askedAt: now, deadline: now + req.timeout, status: 'pending', quietFor: req.quietFor,
+      id: randomUUID(),
+      rule: req.rule,
+      user: req.person.user,
+      name: req.person.name,
+      via: req.via,
+      escalate: req.escalate,
+      question: req.question,
+      title: req.title,
+      body: req.body,
+      denied: req.denied,
+      unanswered: req.unanswered,
+      askedAt: now,
+      deadline: now + req.timeout,
+      status: 'pending',
+      quietFor: req.quietFor,
       ...(req.severity === undefined ? {} : { severity: req.severity }),
     };
     if (this.pendingCount() >= this.config.max_pending) {
       // Asking nobody must not mean telling nobody: the question goes straight to the escalation notifiers.
-      this.finish({ ...q, status: 'not asked', note: `${this.config.max_pending} questions already wait for answers (answers.max_pending)` }, now);
+      this.finish(
+        { ...q, status: 'not asked', note: `${this.config.max_pending} questions already wait for answers (answers.max_pending)` },
+        now,
+      );
       return;
     }
     this.stats.asked++;
@@ -108,12 +126,24 @@ export class Asker {
     const answers = this.links(q);
     for (const via of req.via) {
       this.emit({
-        id: randomUUID(), rule: req.rule, notify: [via], title: `Was this you? ${req.question}`, body: `${req.title}\n${req.body}\n\nPlease answer by ${new Date(q.deadline).toISOString()}; after that relay tells ${req.escalate.join(', ')}.`,
-        type: 'warning', ...(req.severity === undefined ? {} : { severity: req.severity }),
-        key: `${req.rule}\u0000question\u0000${q.id}`, createdAt: now, count: 1, recipient: req.person, answers,
+        id: randomUUID(),
+        rule: req.rule,
+        notify: [via],
+        title: `Was this you? ${req.question}`,
+        body: `${req.title}\n${req.body}\n\nPlease answer by ${new Date(q.deadline).toISOString()}; after that relay tells ${req.escalate.join(', ')}.`,
+        type: 'warning',
+        ...(req.severity === undefined ? {} : { severity: req.severity }),
+        key: `${req.rule}\u0000question\u0000${q.id}`,
+        createdAt: now,
+        count: 1,
+        recipient: req.person,
+        answers,
       });
     }
-    this.log.info({ rule: req.rule, user: q.user, question: q.id, via: req.via, deadline: new Date(q.deadline).toISOString() }, 'asked "was this you?"');
+    this.log.info(
+      { rule: req.rule, user: q.user, question: q.id, via: req.via, deadline: new Date(q.deadline).toISOString() },
+      'asked "was this you?"',
+    );
   }
 
   /** What a token would answer, without answering (the confirmation page's GET). */
@@ -135,7 +165,10 @@ export class Asker {
       this.log.info({ rule: q.rule, user: q.user, question: q.id, via: from.via }, `${q.user} confirmed: it was them`);
     } else {
       this.stats.no++;
-      this.log.warn({ rule: q.rule, user: q.user, question: q.id, via: from.via, escalate: q.escalate }, `${q.user} says it was not them; escalating`);
+      this.log.warn(
+        { rule: q.rule, user: q.user, question: q.id, via: from.via, escalate: q.escalate },
+        `${q.user} says it was not them; escalating`,
+      );
       this.finish(q, now);
     }
     return { ...result, question: q };
@@ -161,7 +194,17 @@ export class Asker {
     const refuse = (why: string, question?: QuestionRecord): AnswerResult => {
       if (answering) {
         this.stats.refused++;
-        this.refusals.warn({ why, via: from.via, peer: from.peer, question: question?.id, user: question?.user, ...(from.via === 'slack' ? { slackUser: from.slackUser } : {}) }, 'answer refused; nothing changed');
+        this.refusals.warn(
+          {
+            why,
+            via: from.via,
+            peer: from.peer,
+            question: question?.id,
+            user: question?.user,
+            ...(from.via === 'slack' ? { slackUser: from.slackUser } : {}),
+          },
+          'answer refused; nothing changed',
+        );
       }
       return { ok: false, why, ...(question ? { question } : {}) };
     };
@@ -206,7 +249,10 @@ export class Asker {
       this.expire(q.id);
       return;
     }
-    this.timers.set(q.id, this.clock.setTimer(left, () => this.expire(q.id)));
+    this.timers.set(
+      q.id,
+      this.clock.setTimer(left, () => this.expire(q.id)),
+    );
   }
 
   private expire(id: string): void {
@@ -214,7 +260,10 @@ export class Asker {
     const q = this.questions.get(id);
     if (q?.status !== 'pending') return;
     this.stats.unanswered++;
-    this.log.warn({ rule: q.rule, user: q.user, question: q.id, timeout: formatDuration(q.deadline - q.askedAt) }, 'no answer in time; escalating');
+    this.log.warn(
+      { rule: q.rule, user: q.user, question: q.id, timeout: formatDuration(q.deadline - q.askedAt) },
+      'no answer in time; escalating',
+    );
     this.finish({ ...q, status: 'unanswered' }, this.clock.now());
   }
 

@@ -57,7 +57,10 @@ export class Directed extends Stage<Hit, Hit> {
       return;
     }
     const { who, via } = rule.notify_person;
-    const users = who === OWNER ? this.directory.owners(hit.event.host) : [getField(hit.event, who)].filter((u) => typeof u === 'string' && u !== '') as string[];
+    const users =
+      who === OWNER
+        ? this.directory.owners(hit.event.host)
+        : ([getField(hit.event, who)].filter((u) => typeof u === 'string' && u !== '') as string[]);
     if (users.length === 0) {
       this.unreachable(hit, who === OWNER ? `${hit.event.host ?? 'this host'}: no owner in host_owners` : `no user in the event (${who})`);
       return;
@@ -96,8 +99,17 @@ export class Directed extends Stage<Hit, Hit> {
       const question = t.question(view);
       const asked = { ...view, question, timeout: rule.ask.timeout };
       this.asker.ask({
-        rule: rule.name, person, via, escalate: [...rule.ask.escalate], question, title, body,
-        denied: t.denied(asked), unanswered: t.unanswered(asked), timeout: rule.ask.timeout, quietFor: rule.ask.on_yes.quiet_for,
+        rule: rule.name,
+        person,
+        via,
+        escalate: [...rule.ask.escalate],
+        question,
+        title,
+        body,
+        denied: t.denied(asked),
+        unanswered: t.unanswered(asked),
+        timeout: rule.ask.timeout,
+        quietFor: rule.ask.on_yes.quiet_for,
         ...(severity === undefined ? {} : { severity }),
       });
       return;
@@ -117,17 +129,36 @@ export class Directed extends Stage<Hit, Hit> {
   private alert(hit: Hit, notify: readonly string[], title: string, body: string, key: string, recipient?: Person): Alert {
     const rule = hit.rule.config;
     return {
-      id: randomUUID(), rule: rule.name, notify, title, body,
+      id: randomUUID(),
+      rule: rule.name,
+      notify,
+      title,
+      body,
       type: rule.type ?? typeOf(hit.event.severity, rule.kind, hit.event.fields.event),
       ...(hit.event.severity === undefined ? {} : { severity: hit.event.severity }),
-      key: `${rule.name}\u0000${key}\u0000${title}`, createdAt: this.clock.now(), count: hit.count,
-      ...(recipient ? { recipient: { user: recipient.user, name: recipient.name, handles: recipient.handles, ...(recipient.slack ? { slack: recipient.slack } : {}), ...(recipient.email ? { email: recipient.email } : {}) } } : {}),
+      key: `${rule.name}\u0000${key}\u0000${title}`,
+      createdAt: this.clock.now(),
+      count: hit.count,
+      ...(recipient
+        ? {
+            recipient: {
+              user: recipient.user,
+              name: recipient.name,
+              handles: recipient.handles,
+              ...(recipient.slack ? { slack: recipient.slack } : {}),
+              ...(recipient.email ? { email: recipient.email } : {}),
+            },
+          }
+        : {}),
     };
   }
 
   private view(hit: Hit, person: Person | undefined): Record<string, unknown> {
     return {
-      ...templateView(hit.event), ...hit.extra, rule: hit.rule.config.name, count: hit.count,
+      ...templateView(hit.event),
+      ...hit.extra,
+      rule: hit.rule.config.name,
+      count: hit.count,
       ...(person ? { person: { user: person.user, name: person.name, pronoun: person.pronoun } } : {}),
     };
   }

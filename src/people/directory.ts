@@ -15,8 +15,12 @@ export class Directory {
   constructor(config: Pick<Config, 'people' | 'host_owners'>) {
     for (const [user, p] of Object.entries(config.people)) {
       this.people.set(user, {
-        user, name: p.name ?? user, pronoun: p.pronoun, handles: { ...p.handles },
-        ...(p.slack === undefined ? {} : { slack: p.slack }), ...(p.email === undefined ? {} : { email: p.email }),
+        user,
+        name: p.name ?? user,
+        pronoun: p.pronoun,
+        handles: { ...p.handles },
+        ...(p.slack === undefined ? {} : { slack: p.slack }),
+        ...(p.email === undefined ? {} : { email: p.email }),
       });
     }
     for (const [host, owners] of Object.entries(config.host_owners)) {
@@ -45,6 +49,10 @@ export class Directory {
 
 /** `web*` → /^web.*$/i: `*` any run of characters, `?` one; everything else literal. */
 export function globPattern(glob: string): RegExp {
-  const body = glob.toLowerCase().split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&'))).join('');
+  const body = glob
+    .toLowerCase()
+    .split('')
+    .map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+    .join('');
   return new RegExp(`^${body}$`);
 }

@@ -7,11 +7,12 @@ import type { QuestionRecord } from './question.ts';
 
 export function escalation(q: QuestionRecord, now: number): Alert {
   const at = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const story = q.status === 'no'
-    ? `${q.user} (${q.name}) answered "no, not me" at ${at(q.answeredAt!)} through ${q.answeredVia === 'slack' ? 'a Slack button' : 'the answer page'}.`
-    : q.status === 'not asked'
-      ? `${q.user} (${q.name}) was not asked: ${q.note}.`
-      : `${q.user} (${q.name}) did not answer by ${at(q.deadline)}.`;
+  const story =
+    q.status === 'no'
+      ? `${q.user} (${q.name}) answered "no, not me" at ${at(q.answeredAt!)} through ${q.answeredVia === 'slack' ? 'a Slack button' : 'the answer page'}.`
+      : q.status === 'not asked'
+        ? `${q.user} (${q.name}) was not asked: ${q.note}.`
+        : `${q.user} (${q.name}) did not answer by ${at(q.deadline)}.`;
   return {
     id: randomUUID(),
     rule: q.rule,

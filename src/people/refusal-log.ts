@@ -12,7 +12,10 @@ export class RefusalLog {
   private inWindow = 0;
   private heldBack = 0;
 
-  constructor(private readonly log: Logger, private readonly clock: Clock) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly clock: Clock,
+  ) {}
 
   warn(fields: Record<string, unknown>, msg: string): void {
     const now = this.clock.now();

@@ -24,7 +24,12 @@ export function slackActionRoute(scope: FastifyInstance, askerOf: () => Asker, c
       const v = request.headers[name];
       return typeof v === 'string' ? v : undefined;
     };
-    const signed = verifySlackRequest(signingSecret, { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') }, body, clock.now());
+    const signed = verifySlackRequest(
+      signingSecret,
+      { timestamp: header('x-slack-request-timestamp'), signature: header('x-slack-signature') },
+      body,
+      clock.now(),
+    );
     if (!signed.ok) {
       askerOf().refuseRequest({ why: signed.why, via: 'slack', peer: peerOf(request) }, 'Slack action refused; nothing changed');
       return reply.code(401).send({ error: signed.why });

@@ -10,15 +10,21 @@ export function respondInSlack(responseUrl: string | undefined, result: AnswerRe
   if (!responseUrl?.startsWith(`${endpoint('slackHooks')}/`)) return;
   const body = result.ok
     ? {
-      replace_original: true,
-      text: result.answer === 'yes'
-        ? `Recorded: you ran it. "${result.question.question}" is closed.`
-        : `Recorded: it was not you. "${result.question.question}" went to ${result.question.escalate.join(', ')}.`,
-    }
+        replace_original: true,
+        text:
+          result.answer === 'yes'
+            ? `Recorded: you ran it. "${result.question.question}" is closed.`
+            : `Recorded: it was not you. "${result.question.question}" went to ${result.question.escalate.join(', ')}.`,
+      }
     : { replace_original: false, response_type: 'ephemeral', text: `Not recorded: ${result.why}.` };
-  fetch(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(10_000) })
+  fetch(responseUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(10_000),
+  })
     .then((res) => {
-      if (!res.ok) log.warn({ status: res.status }, 'Slack did not take the answer\'s confirmation');
+      if (!res.ok) log.warn({ status: res.status }, "Slack did not take the answer's confirmation");
     })
-    .catch((err: unknown) => log.warn({ err: (err as Error).message }, 'Slack did not take the answer\'s confirmation'));
+    .catch((err: unknown) => log.warn({ err: (err as Error).message }, "Slack did not take the answer's confirmation"));
 }

@@ -12,10 +12,16 @@ export function slackSignature(secret: string, timestamp: string, body: string):
   return `v0=${createHmac('sha256', secret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
 }
 
-export function verifySlackRequest(secret: string, headers: { timestamp?: string; signature?: string }, body: string, nowMs: number): SlackCheck {
+export function verifySlackRequest(
+  secret: string,
+  headers: { timestamp?: string; signature?: string },
+  body: string,
+  nowMs: number,
+): SlackCheck {
   const { timestamp, signature } = headers;
   if (!timestamp || !/^\d{1,12}$/.test(timestamp) || !signature) return { ok: false, why: 'no Slack signature headers' };
-  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_MAX_SKEW_S) return { ok: false, why: 'Slack timestamp older than 5 minutes (or in the future)' };
+  if (Math.abs(nowMs / 1000 - Number(timestamp)) > SLACK_MAX_SKEW_S)
+    return { ok: false, why: 'Slack timestamp older than 5 minutes (or in the future)' };
   const expected = Buffer.from(slackSignature(secret, timestamp, body));
   const given = Buffer.from(signature);
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, why: 'bad Slack signature' };

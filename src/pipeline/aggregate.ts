@@ -53,7 +53,14 @@ export class Aggregate extends Stage<Hit, Batch> {
     super();
     this.state = store.namespace('aggregate', (id) => {
       const g = this.groups.get(id);
-      return g && { rule: g.rule.config.name, overflow: g.overflow, deadline: g.deadline, ...(g.pending ? { pending: batchToJson(g.pending) } : {}) };
+      return (
+        g && {
+          rule: g.rule.config.name,
+          overflow: g.overflow,
+          deadline: g.deadline,
+          ...(g.pending ? { pending: batchToJson(g.pending) } : {}),
+        }
+      );
     });
     this.restore(rules, log);
   }
@@ -140,7 +147,13 @@ export class Aggregate extends Stage<Hit, Batch> {
         this.state.drop(id, j.rule);
         continue;
       }
-      const group: Group = { rule, overflow: j.overflow, pending: j.pending && batchFromJson(j.pending, rule), deadline: j.deadline, timer: { cancel() {} } };
+      const group: Group = {
+        rule,
+        overflow: j.overflow,
+        pending: j.pending && batchFromJson(j.pending, rule),
+        deadline: j.deadline,
+        timer: { cancel() {} },
+      };
       if (!group.overflow) this.limit.hold(j.rule);
       this.groups.set(id, group);
       this.arm(id, group, Math.max(0, j.deadline - now));
@@ -153,8 +166,19 @@ function add(batch: Batch | undefined, hit: Hit, group: string): Batch {
   if (!batch) {
     // The first sample as a literal: an array grown by push reserves room for 17, and a rule may hold
     // thousands of one-hit groups.
-    batch = { rule: hit.rule, group, first: hit, hits: 0, count: 0, byKey: new Map(), otherKeys: 0, samples: [hit.event.message],
-      firstAt: hit.at, lastAt: hit.at, severity: undefined };
+    batch = {
+      rule: hit.rule,
+      group,
+      first: hit,
+      hits: 0,
+      count: 0,
+      byKey: new Map(),
+      otherKeys: 0,
+      samples: [hit.event.message],
+      firstAt: hit.at,
+      lastAt: hit.at,
+      severity: undefined,
+    };
   } else if (batch.samples.length < SAMPLES) {
     batch.samples.push(hit.event.message);
   }

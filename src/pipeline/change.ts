@@ -15,7 +15,12 @@ export class Change {
   private readonly last = new Map<string, string>();
   private readonly state: StateNamespace;
 
-  constructor(private readonly limit: KeyLimit, store: StateStore, isChangeRule: (rule: string) => boolean, log: Logger) {
+  constructor(
+    private readonly limit: KeyLimit,
+    store: StateStore,
+    isChangeRule: (rule: string) => boolean,
+    log: Logger,
+  ) {
     this.state = store.namespace('change', (id) => this.last.get(id));
     for (const [id, value] of this.state.load()) {
       const rule = ruleOf(id);

@@ -43,8 +43,13 @@ export function compileRule(config: RuleConfig, i: number, problems: ConfigProbl
     body: template(config.body, 'body'),
     keyOf: (event) => keyValues(key, (f) => getField(event, f)),
     ...(config.ask
-      ? { ask: { question: template(config.ask.question, 'ask', 'question'), denied: template(config.ask.denied, 'ask', 'denied'),
-          unanswered: template(config.ask.unanswered, 'ask', 'unanswered') } }
+      ? {
+          ask: {
+            question: template(config.ask.question, 'ask', 'question'),
+            denied: template(config.ask.denied, 'ask', 'denied'),
+            unanswered: template(config.ask.unanswered, 'ask', 'unanswered'),
+          },
+        }
       : {}),
   };
 }

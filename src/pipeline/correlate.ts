@@ -142,7 +142,8 @@ export class Correlate extends Stage<RelayEvent, RelayEvent> {
     const timedOut = [...this.timedOutState.load()] as [string, number][];
     timedOut.sort((a, b) => a[1] - b[1]);
     for (const [id, at] of timedOut) this.timedOut.set(id, at);
-    if (calls.length > 0) log.info({ stage: 'correlate', calls: calls.length }, 'correlate: sudo calls still waiting for their exit were restored');
+    if (calls.length > 0)
+      log.info({ stage: 'correlate', calls: calls.length }, 'correlate: sudo calls still waiting for their exit were restored');
   }
 }
 
@@ -156,14 +157,20 @@ function auditCallId(event: RelayEvent): string | undefined {
 
 function callEvent(accept: RelayEvent | undefined, end: RelayEvent | undefined, more: Record<string, unknown>): RelayEvent {
   const base = (accept ?? end)!;
-  const fields: Record<string, unknown> = { ...accept?.fields, ...end?.fields, outcome: outcome(end), ...more, correlated: accept !== undefined && end !== undefined };
+  const fields: Record<string, unknown> = {
+    ...accept?.fields,
+    ...end?.fields,
+    outcome: outcome(end),
+    ...more,
+    correlated: accept !== undefined && end !== undefined,
+  };
   fields.event = end?.fields.event ?? 'accept';
   notePluginTrouble(fields, accept, end);
   const host = str(fields.host) ?? base.host;
   const who = str(fields.user) ?? '?';
   const runas = str(fields.runas_user) ?? 'root';
   const argv = Array.isArray(fields.argv) && fields.argv.length > 0 ? fields.argv.map(String) : undefined;
-  fields.command_line = argv ? shellQuote(argv) : str(fields.command) ?? '?';
+  fields.command_line = argv ? shellQuote(argv) : (str(fields.command) ?? '?');
   const calledAt = whenCalled(accept) ?? whenCalled(end);
   if (calledAt) fields.called_at = calledAt.toISOString();
   const late = lateness(accept, end);
@@ -204,7 +211,9 @@ function lateness(...events: (RelayEvent | undefined)[]): { by?: string; spool: 
 
 /** ` (called at 10:00:00Z, received 7m later from the plugin's spool)` */
 function lateNote(calledAt: Date, late: { by?: string; spool: boolean }): string {
-  const received = [late.by ? `received ${late.by} later` : 'received', late.spool ? "from the plugin's spool" : ''].filter(Boolean).join(' ');
+  const received = [late.by ? `received ${late.by} later` : 'received', late.spool ? "from the plugin's spool" : '']
+    .filter(Boolean)
+    .join(' ');
   return ` (called at ${calledAt.toISOString().replace('.000Z', 'Z')}, ${received})`;
 }
 

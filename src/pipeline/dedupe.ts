@@ -48,7 +48,16 @@ export class Dedupe extends Stage<Alert, Alert> {
     super();
     this.state = store.namespace('dedupe', (key) => {
       const w = this.windows.get(key);
-      return w && { rule: w.rule, interval: w.interval, end: w.end, repeats: w.repeats, events: w.events, ...(w.latest ? { latest: w.latest } : {}) };
+      return (
+        w && {
+          rule: w.rule,
+          interval: w.interval,
+          end: w.end,
+          repeats: w.repeats,
+          events: w.events,
+          ...(w.latest ? { latest: w.latest } : {}),
+        }
+      );
     });
     this.restore(ruleExists, log);
   }
@@ -67,7 +76,10 @@ export class Dedupe extends Stage<Alert, Alert> {
     }
     if (!this.limit.take(alert.rule)) {
       this.limit.overflow(alert.rule, alert.count);
-      return this.next.push({ ...alert, body: `${alert.body}\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (${this.limit.max}) repeat windows)` });
+      return this.next.push({
+        ...alert,
+        body: `${alert.body}\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (${this.limit.max}) repeat windows)`,
+      });
     }
     this.open(alert.key, alert.rule, interval);
     this.next.push(alert);
@@ -123,7 +135,15 @@ export class Dedupe extends Stage<Alert, Alert> {
         continue;
       }
       this.limit.hold(j.rule);
-      this.arm(key, { rule: j.rule, interval: j.interval, end: j.end, repeats: j.repeats, events: j.events, latest: j.latest, timer: { cancel() {} } });
+      this.arm(key, {
+        rule: j.rule,
+        interval: j.interval,
+        end: j.end,
+        repeats: j.repeats,
+        events: j.events,
+        latest: j.latest,
+        timer: { cancel() {} },
+      });
     }
     this.state.loaded(log);
   }

@@ -4,8 +4,24 @@ import { severityName, type RelayEvent } from '../event.ts';
 
 /** The names a rule or template may use at the top level of an event. */
 export const EVENT_FIELDS = [
-  'listener', 'kind', 'peer', 'facility', 'severity', 'timestamp', 'timestampPrecise', 'receivedAt', 'host', 'app', 'procid',
-  'msgid', 'message', 'raw', 'parseError', 'fields', 'sd', 'token',
+  'listener',
+  'kind',
+  'peer',
+  'facility',
+  'severity',
+  'timestamp',
+  'timestampPrecise',
+  'receivedAt',
+  'host',
+  'app',
+  'procid',
+  'msgid',
+  'message',
+  'raw',
+  'parseError',
+  'fields',
+  'sd',
+  'token',
   'peer_cert',
 ] as const;
 

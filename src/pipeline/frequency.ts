@@ -27,7 +27,12 @@ export class Frequency {
   private seen = 0;
 
   /** @param ruleWithin a frequency rule's `threshold.within`, undefined when there is no such frequency rule */
-  constructor(private readonly limit: KeyLimit, store: StateStore, ruleWithin: (rule: string) => number | undefined, log: Logger) {
+  constructor(
+    private readonly limit: KeyLimit,
+    store: StateStore,
+    ruleWithin: (rule: string) => number | undefined,
+    log: Logger,
+  ) {
     this.state = store.namespace('frequency', (id) => {
       const w = this.windows.get(id);
       return w && { rule: w.rule, times: w.times };

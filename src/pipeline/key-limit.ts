@@ -55,21 +55,34 @@ export class KeyLimit {
       w.since += n;
       return;
     }
-    this.log.warn({ stage: this.stage, ...(rule ? { rule } : {}), limit: this.configKey, max: this.max, overflowed: w ? w.since + n : n },
-      `${this.stage}: ${rule ? `rule ${rule} reached` : 'reached'} ${this.configKey} (${this.max}); ${this.consequence}`);
+    this.log.warn(
+      { stage: this.stage, ...(rule ? { rule } : {}), limit: this.configKey, max: this.max, overflowed: w ? w.since + n : n },
+      `${this.stage}: ${rule ? `rule ${rule} reached` : 'reached'} ${this.configKey} (${this.max}); ${this.consequence}`,
+    );
     this.warned.set(rule, { at: now, since: 0 });
   }
 }
 
 /** The caps of every stage that keeps state keyed by what events carry, from `limits:`. */
 export function stageLimits(limits: Config['limits'], clock: Clock, log: Logger) {
-  const perRule = (stage: string, consequence: string) => new KeyLimit(stage, limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
+  const perRule = (stage: string, consequence: string) =>
+    new KeyLimit(stage, limits.keys_per_rule, 'limits.keys_per_rule', consequence, clock, log);
   return {
-    correlate: new KeyLimit('correlate', limits.pending_sudo_calls, 'limits.pending_sudo_calls', 'the oldest open sudo call goes on as "no exit seen"', clock, log),
-    frequency: perRule('frequency', 'events of further keys count in the rule\'s one shared overflow window'),
+    correlate: new KeyLimit(
+      'correlate',
+      limits.pending_sudo_calls,
+      'limits.pending_sudo_calls',
+      'the oldest open sudo call goes on as "no exit seen"',
+      clock,
+      log,
+    ),
+    frequency: perRule('frequency', "events of further keys count in the rule's one shared overflow window"),
     change: perRule('change', 'further keys get no baseline, so their changes cannot be seen'),
-    sequence: perRule('sequence', 'events before of further keys count in the rule\'s one shared entry; a completing event that may have had them alerts, saying so'),
-    aggregate: perRule('aggregate', 'hits of further groups go to the rule\'s overflow digest'),
+    sequence: perRule(
+      'sequence',
+      "events before of further keys count in the rule's one shared entry; a completing event that may have had them alerts, saying so",
+    ),
+    aggregate: perRule('aggregate', "hits of further groups go to the rule's overflow digest"),
     dedupe: perRule('dedupe', 'alerts of further keys go out without repeat_interval'),
   };
 }

@@ -24,7 +24,11 @@ export function compileMatch(match: Match, path: ConfigPath, problems: ConfigPro
       const sub = compileMatch(value as Match, here, problems);
       parts.push((e) => !sub(e));
     } else if (!isKnownField(key)) {
-      problems.push({ path: here, atKey: true, message: `unknown field ${JSON.stringify(key)} (use host, app, message, severity, facility, listener, fields.NAME, sd.ID.PARAM, ...)` });
+      problems.push({
+        path: here,
+        atKey: true,
+        message: `unknown field ${JSON.stringify(key)} (use host, app, message, severity, facility, listener, fields.NAME, sd.ID.PARAM, ...)`,
+      });
     } else {
       parts.push(compileFieldTest(key, value as FieldTest, here, problems));
     }
@@ -61,9 +65,12 @@ function compileScalar(field: string, test: Scalar, path: ConfigPath, problems: 
     }
     const cmp = COMPARATOR.exec(test);
     if (cmp) {
-      const target = isSeverity ? severityLevel(cmp[2]!) ?? numberOrUndefined(cmp[2]!) : numberOrUndefined(cmp[2]!);
+      const target = isSeverity ? (severityLevel(cmp[2]!) ?? numberOrUndefined(cmp[2]!)) : numberOrUndefined(cmp[2]!);
       if (target === undefined) {
-        problems.push({ path, message: `cannot compare with ${JSON.stringify(cmp[2])}: ${isSeverity ? 'use a severity name (emerg … debug) or 0-7' : 'not a number'}` });
+        problems.push({
+          path,
+          message: `cannot compare with ${JSON.stringify(cmp[2])}: ${isSeverity ? 'use a severity name (emerg … debug) or 0-7' : 'not a number'}`,
+        });
         return () => false;
       }
       return comparator(cmp[1]!, target);
@@ -71,7 +78,10 @@ function compileScalar(field: string, test: Scalar, path: ConfigPath, problems: 
     if (isSeverity) {
       const level = severityLevel(test);
       if (level === undefined) {
-        problems.push({ path, message: `unknown severity ${JSON.stringify(test)} (emerg, alert, crit, err, warning, notice, info, debug)` });
+        problems.push({
+          path,
+          message: `unknown severity ${JSON.stringify(test)} (emerg, alert, crit, err, warning, notice, info, debug)`,
+        });
         return () => false;
       }
       return (v) => v === level;
@@ -87,12 +97,18 @@ function comparator(op: string, target: number): (v: unknown) => boolean {
     const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
     if (Number.isNaN(n)) return false;
     switch (op) {
-      case '<=': return n <= target;
-      case '>=': return n >= target;
-      case '<': return n < target;
-      case '>': return n > target;
-      case '==': return n === target;
-      default: return n !== target;
+      case '<=':
+        return n <= target;
+      case '>=':
+        return n >= target;
+      case '<':
+        return n < target;
+      case '>':
+        return n > target;
+      case '==':
+        return n === target;
+      default:
+        return n !== target;
     }
   };
 }

@@ -91,7 +91,9 @@ export class Pipeline {
 
   stats(): PipelineStats {
     const { route, silence, dedupe, ruleThrottle, notifierThrottle, deliver, limits } = this.parts;
-    const overflowed: Record<string, Record<string, number>> = Object.fromEntries(limits.map((l) => [l.stage, Object.fromEntries(l.overflowed)]));
+    const overflowed: Record<string, Record<string, number>> = Object.fromEntries(
+      limits.map((l) => [l.stage, Object.fromEntries(l.overflowed)]),
+    );
     overflowed.throttle = sumByKey(ruleThrottle.overflowed, notifierThrottle.overflowed);
     return {
       events: this.events,

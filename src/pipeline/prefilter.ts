@@ -92,12 +92,16 @@ function textNeed(test: Scalar): Need {
 /** Each space-separated piece of `text`, as the UTF-8 bytes that stand for it in any frame whose text holds it. */
 function bytesNeed(text: string): Need {
   const pieces = text.split(' ').filter((p) => p !== '');
-  return all(pieces.map((p): Need => {
-    const bytes = Buffer.from(p, 'utf8');
-    // Invalid bytes decode to U+FFFD, and a lone surrogate does not survive encoding: no byte pattern to seek.
-    if (p.includes('\uFFFD') || bytes.toString('utf8') !== p) return ALWAYS;
-    return { kind: 'bytes', bytes };
-  }).sort(longestFirst));
+  return all(
+    pieces
+      .map((p): Need => {
+        const bytes = Buffer.from(p, 'utf8');
+        // Invalid bytes decode to U+FFFD, and a lone surrogate does not survive encoding: no byte pattern to seek.
+        if (p.includes('\uFFFD') || bytes.toString('utf8') !== p) return ALWAYS;
+        return { kind: 'bytes', bytes };
+      })
+      .sort(longestFirst),
+  );
 }
 
 function longestFirst(a: Need, b: Need): number {

@@ -21,7 +21,11 @@ export class Router extends Stage<RelayEvent, Hit> {
   readonly matched = new Map<string, number>();
   unmatched = 0;
 
-  constructor(readonly rules: readonly CompiledRule[], private readonly kinds: RuleKinds, private readonly clock: Clock) {
+  constructor(
+    readonly rules: readonly CompiledRule[],
+    private readonly kinds: RuleKinds,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 

@@ -38,7 +38,12 @@ export class Sequence {
   private seen = 0;
 
   /** @param ruleAfter a sequence rule's `after` count and window, undefined when there is no such sequence rule */
-  constructor(private readonly limit: KeyLimit, store: StateStore, ruleAfter: (rule: string) => After | undefined, log: Logger) {
+  constructor(
+    private readonly limit: KeyLimit,
+    store: StateStore,
+    ruleAfter: (rule: string) => After | undefined,
+    log: Logger,
+  ) {
     this.state = store.namespace('sequence', (id) => {
       const b = this.before.get(id);
       return b && { rule: b.rule, times: b.times, total: b.total, first: b.first };
@@ -87,8 +92,14 @@ export class Sequence {
     const first = Math.min(shared.first, own?.first ?? Infinity);
     return {
       ...hit,
-      extra: { ...hit.extra, before: (own?.total ?? 0) + shared.total, before_shared: shared.total, before_first: new Date(first).toISOString(), within,
-        overflow: 'limits.keys_per_rule' },
+      extra: {
+        ...hit.extra,
+        before: (own?.total ?? 0) + shared.total,
+        before_shared: shared.total,
+        before_first: new Date(first).toISOString(),
+        within,
+        overflow: 'limits.keys_per_rule',
+      },
     };
   }
 

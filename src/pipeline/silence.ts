@@ -21,9 +21,19 @@ export class Silence extends Stage<Hit, Hit> {
   private saveTimer: Timer | undefined;
 
   /** @param compiled the config silences' matchers, compiled by the plan (run-time ones are compiled when first seen) */
-  constructor(config: readonly SilenceConfig[], compiled: readonly SilenceMatcher[], private readonly clock: Clock) {
+  constructor(
+    config: readonly SilenceConfig[],
+    compiled: readonly SilenceMatcher[],
+    private readonly clock: Clock,
+  ) {
     super();
-    this.fromConfig = config.map((s, i) => ({ id: `config:${i}`, match: s.match, starts: s.starts ?? 0, ends: s.ends, comment: s.comment }));
+    this.fromConfig = config.map((s, i) => ({
+      id: `config:${i}`,
+      match: s.match,
+      starts: s.starts ?? 0,
+      ends: s.ends,
+      comment: s.comment,
+    }));
     compiled.forEach((m, i) => this.compiled.set(`config:${i}`, m));
   }
 

@@ -49,16 +49,33 @@ export interface BatchJson {
 
 export function batchToJson(b: Batch): BatchJson {
   return {
-    group: b.group, first: hitToJson(b.first), hits: b.hits, count: b.count, byKey: [...b.byKey], otherKeys: b.otherKeys,
-    samples: b.samples, firstAt: b.firstAt, lastAt: b.lastAt, ...(b.severity === undefined ? {} : { severity: b.severity }),
+    group: b.group,
+    first: hitToJson(b.first),
+    hits: b.hits,
+    count: b.count,
+    byKey: [...b.byKey],
+    otherKeys: b.otherKeys,
+    samples: b.samples,
+    firstAt: b.firstAt,
+    lastAt: b.lastAt,
+    ...(b.severity === undefined ? {} : { severity: b.severity }),
     ...(b.overflow ? { overflow: { groups: [...b.overflow.groups], more: b.overflow.more, cap: b.overflow.cap } } : {}),
   };
 }
 
 export function batchFromJson(j: BatchJson, rule: CompiledRule): Batch {
   return {
-    rule, group: j.group, first: hitFromJson(j.first, rule), hits: j.hits, count: j.count, byKey: new Map(j.byKey),
-    otherKeys: j.otherKeys, samples: j.samples, firstAt: j.firstAt, lastAt: j.lastAt, severity: j.severity,
+    rule,
+    group: j.group,
+    first: hitFromJson(j.first, rule),
+    hits: j.hits,
+    count: j.count,
+    byKey: new Map(j.byKey),
+    otherKeys: j.otherKeys,
+    samples: j.samples,
+    firstAt: j.firstAt,
+    lastAt: j.lastAt,
+    severity: j.severity,
     ...(j.overflow ? { overflow: { groups: new Set(j.overflow.groups), more: j.overflow.more, cap: j.overflow.cap } } : {}),
   };
 }

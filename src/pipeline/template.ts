@@ -60,9 +60,17 @@ export function compileTemplate(source: string, path: ConfigPath, problems: Conf
 
 /** Handlebars' tokens, as someone writing a template knows them. */
 const TOKENS: Record<string, string> = {
-  CLOSE: '}}', CLOSE_UNESCAPED: '}}}', CLOSE_RAW_BLOCK: '}}}}', OPEN: '{{', ID: 'a name', STRING: 'a quoted string',
-  NUMBER: 'a number', EOF: 'the end of the template', INVALID: 'a character that is not allowed there',
-  OPEN_ENDBLOCK: '{{/…}}', INVERSE: '{{else}}',
+  CLOSE: '}}',
+  CLOSE_UNESCAPED: '}}}',
+  CLOSE_RAW_BLOCK: '}}}}',
+  OPEN: '{{',
+  ID: 'a name',
+  STRING: 'a quoted string',
+  NUMBER: 'a number',
+  EOF: 'the end of the template',
+  INVALID: 'a character that is not allowed there',
+  OPEN_ENDBLOCK: '{{/…}}',
+  INVERSE: '{{else}}',
 };
 /** The closers a template usually lacks; Handlebars also lists raw blocks and triple braces, which confuse more than help. */
 const WANTED = new Set(['CLOSE', 'ID', 'STRING', 'OPEN_ENDBLOCK', 'INVERSE', 'EOF']);
@@ -74,19 +82,29 @@ const WANTED = new Set(['CLOSE', 'ID', 'STRING', 'OPEN_ENDBLOCK', 'INVERSE', 'EO
 function describeTemplateError(message: string): string {
   const parse = /^Parse error on line (\d+):[\s\S]*Expecting (.*), got '(\w+)'/.exec(message);
   if (parse) {
-    const expected = [...parse[2]!.matchAll(/'(\w+)'/g)].map((m) => m[1]!).filter((t) => WANTED.has(t)).slice(0, 3).map((t) => TOKENS[t]);
+    const expected = [...parse[2]!.matchAll(/'(\w+)'/g)]
+      .map((m) => m[1]!)
+      .filter((t) => WANTED.has(t))
+      .slice(0, 3)
+      .map((t) => TOKENS[t]);
     const want = expected.length > 0 ? ` where ${expected.join(' or ')} was expected` : '';
     return `template does not parse at line ${parse[1]}: found ${TOKENS[parse[3]!] ?? parse[3]}${want}`;
   }
   const lexical = /^Lexical error on line (\d+)/.exec(message);
-  if (lexical) return `template does not parse at line ${lexical[1]}: text that is not a template expression (an unclosed comment or quote?)`;
+  if (lexical)
+    return `template does not parse at line ${lexical[1]}: text that is not a template expression (an unclosed comment or quote?)`;
   const helper = /unknown helper (\S+) - (\d+):/.exec(message);
-  if (helper) return `template uses an unknown helper ${JSON.stringify(helper[1])} at line ${helper[2]} (helpers: ${HELPER_NAMES.filter((h) => !BUILT_IN.has(h)).join(', ')}, if, each, with, unless)`;
+  if (helper)
+    return `template uses an unknown helper ${JSON.stringify(helper[1])} at line ${helper[2]} (helpers: ${HELPER_NAMES.filter((h) => !BUILT_IN.has(h)).join(', ')}, if, each, with, unless)`;
   return `template error: ${firstLine(message).replace(/\s-\s(\d+):\d+$/, ' at line $1')}`;
 }
 
 const BUILT_IN = new Set(['if', 'unless', 'each', 'with', 'lookup', 'log', 'blockHelperMissing', 'helperMissing']);
 
 function firstLine(message: string): string {
-  return message.split('\n').filter((l) => l.trim() !== '' && !/^-*\^$/.test(l.trim())).join(' ').replace(/\s+/g, ' ');
+  return message
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/^-*\^$/.test(l.trim()))
+    .join(' ')
+    .replace(/\s+/g, ' ');
 }

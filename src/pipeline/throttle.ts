@@ -112,8 +112,10 @@ export class Throttle extends Stage<Alert, Alert> {
       return;
     }
     if (limit.overflow.alerts === 0) {
-      this.o.log.warn({ limit: `${this.o.scope} ${name}`, keys: this.o.maxKeys },
-        'throttle holds as many distinct alerts as limits.keys_per_rule allows; more are counted together until it releases');
+      this.o.log.warn(
+        { limit: `${this.o.scope} ${name}`, keys: this.o.maxKeys },
+        'throttle holds as many distinct alerts as limits.keys_per_rule allows; more are counted together until it releases',
+      );
     }
     limit.overflow.alerts++;
     limit.overflow.events += alert.count;
@@ -193,13 +195,11 @@ export class Throttle extends Stage<Alert, Alert> {
       if (part === 'b') {
         if (config) limit.bucket = newBucket(config, now, value as BucketState);
         else this.state.changed(id);
-      }
-      else if (part === 'h') {
+      } else if (part === 'h') {
         const held = value as Held;
         limit.held.set(rest.join('\u0000'), held);
         this.seq = Math.max(this.seq, held.seq + 1);
-      }
-      else if (part === 'o') limit.overflow = value as Overflow;
+      } else if (part === 'o') limit.overflow = value as Overflow;
     }
     for (const [name, limit] of this.limits) {
       const config = this.o.limitOf(name);

@@ -11,7 +11,13 @@ export class TokenBucket {
   private last: number;
 
   /** `resume`: the state saved before a restart; its tokens are capped by today's `burst`. */
-  constructor(private readonly burst: number, private readonly count: number, private readonly per: number, now: number, resume?: BucketState) {
+  constructor(
+    private readonly burst: number,
+    private readonly count: number,
+    private readonly per: number,
+    now: number,
+    resume?: BucketState,
+  ) {
     this.tokens = resume ? Math.min(burst, resume.tokens) : burst;
     this.last = resume ? Math.min(now, resume.last) : now;
   }

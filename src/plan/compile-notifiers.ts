@@ -37,8 +37,10 @@ export function compileNotifiers(config: Config, problems: ConfigProblem[], reus
       // A people-facing service's backlog folds into one digest, which needs its lane to itself.
       const asked = concurrency ?? parsed.concurrency;
       if (asked !== undefined && asked > 1 && !parsed.module.eachMessageMatters) {
-        problems.push({ path: concurrency === undefined ? urlPath : ['notifiers', name, 'concurrency'],
-          message: `concurrency ${asked}: ${parsed.module.service} is read by people and sends one message at a time, paced to its provider's limits; concurrency is for webhooks read by a program (json, form, xml)` });
+        problems.push({
+          path: concurrency === undefined ? urlPath : ['notifiers', name, 'concurrency'],
+          message: `concurrency ${asked}: ${parsed.module.service} is read by people and sends one message at a time, paced to its provider's limits; concurrency is for webhooks read by a program (json, form, xml)`,
+        });
       }
       notifiers.set(name, createNotifier(name, url, concurrency === undefined ? {} : { concurrency }));
     } catch (e) {
@@ -62,12 +64,21 @@ function checkFallbacks(config: Config, problems: ConfigProblem[]): void {
   for (const [name, entry] of Object.entries(config.notifiers)) {
     const { fallback, fallbackAfter } = notifierSettings(entry);
     if (fallback === undefined) {
-      if (fallbackAfter !== undefined) problems.push({ path: ['notifiers', name, 'fallback_after'], atKey: true, message: 'fallback_after needs fallback: the notifier that gets the alerts' });
+      if (fallbackAfter !== undefined)
+        problems.push({
+          path: ['notifiers', name, 'fallback_after'],
+          atKey: true,
+          message: 'fallback_after needs fallback: the notifier that gets the alerts',
+        });
       continue;
     }
     const at = ['notifiers', name, 'fallback'];
     if (fallback === name) problems.push({ path: at, message: 'a notifier cannot be its own fallback' });
-    else if (!(fallback in config.notifiers)) problems.push({ path: at, message: `unknown notifier ${JSON.stringify(fallback)} (defined: ${Object.keys(config.notifiers).join(', ')})` });
+    else if (!(fallback in config.notifiers))
+      problems.push({
+        path: at,
+        message: `unknown notifier ${JSON.stringify(fallback)} (defined: ${Object.keys(config.notifiers).join(', ')})`,
+      });
     else {
       const seen = [name];
       for (let next = fallback as string | undefined; next !== undefined; next = fallbackOf(next)) {

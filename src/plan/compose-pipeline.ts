@@ -51,33 +51,79 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   const limits = stageLimits(config.limits, clock, log);
   const enabled = new Set(plan.notifiers.keys());
   const bypassLevel = severityLevel(config.throttle_bypass)!;
-  const throttle = { clock, store, maxKeys: config.limits.keys_per_rule, log: log.child({ stage: 'throttle' }),
-    bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rule(a.rule)?.priority === 'high' };
+  const throttle = {
+    clock,
+    store,
+    maxKeys: config.limits.keys_per_rule,
+    log: log.child({ stage: 'throttle' }),
+    bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rule(a.rule)?.priority === 'high',
+  };
 
   const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log);
-  const route = new Router(plan.rules, {
-    frequency: new Frequency(limits.frequency, store, (name) => (rule(name)?.kind === 'frequency' ? rule(name)?.threshold?.within : undefined), log),
-    change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
-    sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
-  }, clock);
+  const route = new Router(
+    plan.rules,
+    {
+      frequency: new Frequency(
+        limits.frequency,
+        store,
+        (name) => (rule(name)?.kind === 'frequency' ? rule(name)?.threshold?.within : undefined),
+        log,
+      ),
+      change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
+      sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
+    },
+    clock,
+  );
   const silence = new Silence(config.silences, plan.silences, clock);
   const toPerson = new FanOut(enabled);
   const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
   const aggregate = new Aggregate(clock, limits.aggregate, store, new Map(plan.rules.map((r) => [r.config.name, r])), log);
   const render = new Render(clock);
-  const dedupe = new Dedupe((name) => rule(name)?.repeat_interval ?? 0, clock, limits.dedupe, store, (name) => rule(name) !== undefined, log);
+  const dedupe = new Dedupe(
+    (name) => rule(name)?.repeat_interval ?? 0,
+    clock,
+    limits.dedupe,
+    store,
+    (name) => rule(name) !== undefined,
+    log,
+  );
   const ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rule(name)?.throttle, bucketOf: (a) => a.rule });
   const fanOut = new FanOut(enabled);
-  const notifierThrottle = new Throttle({ ...throttle, scope: 'notifier', limitOf: (name) => config.throttle[name], bucketOf: (a) => a.notify[0]! });
+  const notifierThrottle = new Throttle({
+    ...throttle,
+    scope: 'notifier',
+    limitOf: (name) => config.throttle[name],
+    bucketOf: (a) => a.notify[0]!,
+  });
   const deliver = new Deliver(ctx.deliver);
 
-  correlate.to(route).to(silence).to(person).to(aggregate).to(render).to(dedupe).to(ruleThrottle).to(fanOut).to(notifierThrottle).to(deliver);
+  correlate
+    .to(route)
+    .to(silence)
+    .to(person)
+    .to(aggregate)
+    .to(render)
+    .to(dedupe)
+    .to(ruleThrottle)
+    .to(fanOut)
+    .to(notifierThrottle)
+    .to(deliver);
   toPerson.to(deliver);
   // Questions resume only now: one whose deadline passed while relay was down escalates at once.
   person.attach(store);
 
   const inFlowOrder = [correlate, route, silence, person, aggregate, render, dedupe, ruleThrottle, fanOut, notifierThrottle, deliver];
-  const pipeline = new Pipeline({ correlate, route, silence, dedupe, ruleThrottle, notifierThrottle, deliver, inFlowOrder,
-    limits: Object.values(limits), prefilters: plan.prefilters });
+  const pipeline = new Pipeline({
+    correlate,
+    route,
+    silence,
+    dedupe,
+    ruleThrottle,
+    notifierThrottle,
+    deliver,
+    inFlowOrder,
+    limits: Object.values(limits),
+    prefilters: plan.prefilters,
+  });
   return { pipeline, person };
 }

@@ -24,24 +24,37 @@ export function declaredResources(config: Config): Resource[] {
     if (l.type === 'unix') {
       resources.push({ kind: 'unix', path: l.address, owner, at });
       resources.push({ kind: 'directory', path: dirname(l.address), why: `listener ${l.name} creates its socket there`, at });
-      if (l.spool !== undefined) resources.push({ kind: 'directory', path: dirname(l.spool), why: `listener ${l.name} collects its spool there`, at: ['listeners', i, 'spool'] });
+      if (l.spool !== undefined)
+        resources.push({
+          kind: 'directory',
+          path: dirname(l.spool),
+          why: `listener ${l.name} collects its spool there`,
+          at: ['listeners', i, 'spool'],
+        });
     } else {
       // tcp and tls listeners are both TCP sockets: they clash with each other.
       resources.push({ kind: 'socket', protocol: l.type === 'udp' ? 'udp' : 'tcp', address: l.address, owner, at });
     }
   });
-  if (config.http) resources.push({ kind: 'socket', protocol: 'tcp', address: config.http.address, owner: 'the http endpoint', at: ['http', 'address'] });
-  if (config.state_dir) resources.push({ kind: 'directory', path: config.state_dir, why: 'relay keeps its outbox and state there', at: ['state_dir'] });
+  if (config.http)
+    resources.push({ kind: 'socket', protocol: 'tcp', address: config.http.address, owner: 'the http endpoint', at: ['http', 'address'] });
+  if (config.state_dir)
+    resources.push({ kind: 'directory', path: config.state_dir, why: 'relay keeps its outbox and state there', at: ['state_dir'] });
   return resources;
 }
 
 export function checkResources(resources: readonly Resource[], problems: ConfigProblem[]): void {
   resources.forEach((r, i) => {
     const earlier = resources.slice(0, i).find((o) => clash(o, r));
-    if (earlier && 'owner' in earlier) problems.push({ path: r.at, message: `${describe(r)} is already used by ${earlier.owner}${earlier.kind === 'socket' ? ` (${earlier.address})` : ''}` });
+    if (earlier && 'owner' in earlier)
+      problems.push({
+        path: r.at,
+        message: `${describe(r)} is already used by ${earlier.owner}${earlier.kind === 'socket' ? ` (${earlier.address})` : ''}`,
+      });
     if (r.kind === 'directory') {
       const denied = notWritable(r.path);
-      if (denied) problems.push({ path: r.at, message: `${denied}, and ${r.why}; run relay as the user that owns it, or make it writable` });
+      if (denied)
+        problems.push({ path: r.at, message: `${denied}, and ${r.why}; run relay as the user that owns it, or make it writable` });
     }
   });
 }

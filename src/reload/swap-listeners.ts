@@ -28,8 +28,11 @@ export interface ListenerSwap {
 }
 
 export async function swapListeners(
-  running: readonly Source[], before: readonly ListenerConfig[], after: readonly ListenerConfig[], changes: NamedChanges,
-  make: (config: ListenerConfig) => Source, log: Logger,
+  running: readonly Source[],
+  after: readonly ListenerConfig[],
+  changes: NamedChanges,
+  make: (config: ListenerConfig) => Source,
+  log: Logger,
 ): Promise<ListenerSwap> {
   const swap: ListenerSwap = { sources: [], started: [], stopped: [], kept: [], reconfigured: [], failed: [] };
   const bySource = new Map(running.map((s) => [s.name, s]));

@@ -11,12 +11,10 @@ export interface CertIdentity {
 
 export function certIdentity(cert: PeerCertificate): CertIdentity | undefined {
   const cn = typeof cert.subject?.CN === 'string' ? cert.subject.CN : undefined;
-  const sans = (cert.subjectaltname ?? '')
-    .split(', ')
-    .flatMap((entry) => {
-      const m = /^(DNS|IP Address):(.+)$/.exec(entry);
-      return m ? [m[2]!.replace(/^"|"$/g, '')] : [];
-    });
+  const sans = (cert.subjectaltname ?? '').split(', ').flatMap((entry) => {
+    const m = /^(DNS|IP Address):(.+)$/.exec(entry);
+    return m ? [m[2]!.replace(/^"|"$/g, '')] : [];
+  });
   const names = [...(cn === undefined ? [] : [cn]), ...sans];
   return names.length === 0 ? undefined : { identity: names[0]!, names };
 }

@@ -145,7 +145,8 @@ export class Deframer {
     const b = chunk[i]!;
     if (isDigit(b)) {
       this.#remaining = this.#remaining * 10 + (b - 0x30);
-      if (++this.#digits > MAX_COUNT_DIGITS) return this.#badCount(this.#countText(), `octet count longer than ${MAX_COUNT_DIGITS} digits`, i);
+      if (++this.#digits > MAX_COUNT_DIGITS)
+        return this.#badCount(this.#countText(), `octet count longer than ${MAX_COUNT_DIGITS} digits`, i);
       return i + 1;
     }
     if (b !== SP) return this.#badCount(this.#countText() + String.fromCharCode(b), 'octet count not followed by a space', i);

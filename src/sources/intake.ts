@@ -78,7 +78,13 @@ export class Intake {
     } catch (err) {
       ev = unparsedEvent(frame, origin, `relay's syslog parser failed on this frame: ${(err as Error)?.message ?? String(err)}`);
       this.#warnParser.warn(
-        { code: ErrorCodes.FRAME_PARSER, peer: origin.peer, err, sample: frame.subarray(0, 64).toString('utf8'), total: this.stats.parseErrors + 1 },
+        {
+          code: ErrorCodes.FRAME_PARSER,
+          peer: origin.peer,
+          err,
+          sample: frame.subarray(0, 64).toString('utf8'),
+          total: this.stats.parseErrors + 1,
+        },
         'the syslog parser threw on a frame (a relay bug): kept as raw text',
       );
     }

@@ -20,7 +20,11 @@ export function parseIsoLegacy(text: string, at: number): IsoLegacyParts | undef
   if (hostEnd === tsEnd + 1 || text.charCodeAt(hostEnd) !== SPACE) return undefined;
   const tagStart = hostEnd + 1;
   let tagEnd = tagStart;
-  for (let c = text.charCodeAt(tagEnd); tagEnd < text.length && c !== COLON && c !== 0x5b && !isRegexSpace(c); c = text.charCodeAt(++tagEnd));
+  for (
+    let c = text.charCodeAt(tagEnd);
+    tagEnd < text.length && c !== COLON && c !== 0x5b && !isRegexSpace(c);
+    c = text.charCodeAt(++tagEnd)
+  );
   if (tagEnd === tagStart) return undefined;
   let colon = tagEnd;
   let procid: string | undefined;

@@ -19,8 +19,21 @@ export function parseRfc3164(text: string, at: number, receivedAt: Date): Rfc316
   HEADER.lastIndex = at;
   const h = HEADER.exec(text);
   if (!h) return undefined;
-  const [head, month, day, year, hh, mm, ss, frac] = h as unknown as [string, string, string, string | undefined, string, string, string, string | undefined];
-  const time = bsdTime(head, { month, day: Number(day), year: year ? Number(year) : undefined, h: Number(hh), mi: Number(mm), s: Number(ss), frac }, receivedAt);
+  const [head, month, day, year, hh, mm, ss, frac] = h as unknown as [
+    string,
+    string,
+    string,
+    string | undefined,
+    string,
+    string,
+    string,
+    string | undefined,
+  ];
+  const time = bsdTime(
+    head,
+    { month, day: Number(day), year: year ? Number(year) : undefined, h: Number(hh), mi: Number(mm), s: Number(ss), frac },
+    receivedAt,
+  );
   let rest = at + head.length;
   let host: string | undefined;
   let tag = tagAt(text, rest);

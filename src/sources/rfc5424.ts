@@ -152,4 +152,3 @@ function readValue(s: string, start: number): { value: string; end: number } {
   }
   throw new SyntaxError('unterminated PARAM-VALUE');
 }
-

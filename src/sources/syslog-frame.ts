@@ -126,7 +126,11 @@ export function unparsedEvent(frame: Buffer, origin: FrameOrigin, why: string): 
  * time.
  */
 function newEvent(receivedAt: Date, origin: FrameOrigin, text: string): RelayEvent {
-  const ev = new (SyslogEvent as unknown as new (receivedAt: Date, listener: string, text: string) => RelayEvent)(receivedAt, origin.listener, text);
+  const ev = new (SyslogEvent as unknown as new (receivedAt: Date, listener: string, text: string) => RelayEvent)(
+    receivedAt,
+    origin.listener,
+    text,
+  );
   if (origin.peer !== undefined) ev.peer = origin.peer;
   if (origin.peerCert !== undefined) ev.peer_cert = origin.peerCert;
   return ev;

@@ -48,7 +48,11 @@ export function rfc3339Span(text: string, start: number, end: number): SyslogTim
   const s = digits(text, start + 17, 2);
   const t = text.charCodeAt(start + 10) | 0x20;
   let shape = end - start >= 19 && y >= 0 && mo >= 0 && d >= 0 && h >= 0 && mi >= 0 && s >= 0 && t === 0x74;
-  shape &&= text.charCodeAt(start + 4) === 0x2d && text.charCodeAt(start + 7) === 0x2d && text.charCodeAt(start + 13) === 0x3a && text.charCodeAt(start + 16) === 0x3a;
+  shape &&=
+    text.charCodeAt(start + 4) === 0x2d &&
+    text.charCodeAt(start + 7) === 0x2d &&
+    text.charCodeAt(start + 13) === 0x3a &&
+    text.charCodeAt(start + 16) === 0x3a;
   let i = start + 19;
   // The fraction: 1 to 9 digits after a dot.
   let fracStart = i;
@@ -80,12 +84,19 @@ export function rfc3339Span(text: string, start: number, end: number): SyslogTim
     }
   }
   if (!shape) return { error: `timestamp ${JSON.stringify(text.slice(start, end))} is not RFC 3339` };
-  if (impossible(y, mo - 1, d, h, mi, s) || zh > 23 || zm > 59) return { error: `timestamp ${JSON.stringify(text.slice(start, end))} is not a real time` };
+  if (impossible(y, mo - 1, d, h, mi, s) || zh > 23 || zm > 59)
+    return { error: `timestamp ${JSON.stringify(text.slice(start, end))} is not a real time` };
   const ms = fracLen === 0 ? 0 : millis(text, fracStart, fracLen);
   // Date.UTC reads years 0-99 as 19xx; those, and times without an offset (the host's local time, as
   // JavaScript reads it), go through Date.parse as written.
-  if (zone === 0 || y < 100) return withFraction(new Date(localOrEarly(text, start, fracStart, fracLen, zone, i, end)), text, fracStart, fracLen);
-  return ZONED.store(text, start, end, withFraction(new Date(utcMillis(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000), text, fracStart, fracLen));
+  if (zone === 0 || y < 100)
+    return withFraction(new Date(localOrEarly(text, start, fracStart, fracLen, zone, i, end)), text, fracStart, fracLen);
+  return ZONED.store(
+    text,
+    start,
+    end,
+    withFraction(new Date(utcMillis(y, mo - 1, d, h, mi, s, ms) - offsetMin * 60_000), text, fracStart, fracLen),
+  );
 }
 
 /** The instant of a time without an offset, or with a year before 100, as Date.parse reads it rebuilt. */
@@ -135,7 +146,11 @@ function impossible(year: number, month: number, day: number, h: number, mi: num
 /** `precise` only when the sender wrote more than milliseconds: its first six fraction digits, zero-padded. */
 function withFraction(timestamp: Date, text: string, fracStart: number, fracLen: number): SyslogTime {
   if (fracLen <= 3) return { timestamp };
-  const micros = millis(text, fracStart, fracLen) * 1000 + digitAt(text, fracStart + 3, fracLen > 3) * 100 + digitAt(text, fracStart + 4, fracLen > 4) * 10 + digitAt(text, fracStart + 5, fracLen > 5);
+  const micros =
+    millis(text, fracStart, fracLen) * 1000 +
+    digitAt(text, fracStart + 3, fracLen > 3) * 100 +
+    digitAt(text, fracStart + 4, fracLen > 4) * 10 +
+    digitAt(text, fracStart + 5, fracLen > 5);
   return { timestamp, precise: utcIsoMicros(timestamp.getTime(), micros) };
 }
 

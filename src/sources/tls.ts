@@ -152,6 +152,10 @@ export function secureContext(config: TlsListenerConfig): tls.SecureContext {
   try {
     return tls.createSecureContext({ cert, key, ...(ca ? { ca } : {}), minVersion: config.min_version });
   } catch (err) {
-    throw new RelayError(ErrorCodes.TLS_FILES, `listener ${config.name}: cert ${config.cert}, key ${config.key}${config.ca ? `, ca ${config.ca}` : ''} do not load: ${(err as Error).message}`, { cause: err });
+    throw new RelayError(
+      ErrorCodes.TLS_FILES,
+      `listener ${config.name}: cert ${config.cert}, key ${config.key}${config.ca ? `, ca ${config.ca}` : ''} do not load: ${(err as Error).message}`,
+      { cause: err },
+    );
   }
 }

@@ -42,7 +42,13 @@ export const jsonLineEvent: LineToEvent = (line, origin) => {
   }
   const fields = value as Record<string, unknown>;
   const summary = [fields.message, fields.event].find((v) => typeof v === 'string');
-  const ev: RelayEvent = { receivedAt: origin.receivedAt, listener: origin.listener, kind: 'json', message: (summary as string | undefined) ?? line, fields };
+  const ev: RelayEvent = {
+    receivedAt: origin.receivedAt,
+    listener: origin.listener,
+    kind: 'json',
+    message: (summary as string | undefined) ?? line,
+    fields,
+  };
   if (origin.peer !== undefined) ev.peer = origin.peer;
   return ev;
 };

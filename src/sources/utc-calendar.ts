@@ -42,9 +42,33 @@ export function utcIsoMicros(ms: number, micros: number): string {
   const s = second % 60;
   // One flat string: a template would build a chain of ten concatenations to flatten later.
   return String.fromCharCode(
-    digit(y, 1000), digit(y, 100), digit(y, 10), digit(y, 1), 0x2d, digit(m, 10), digit(m, 1), 0x2d, digit(d, 10), digit(d, 1), 0x54,
-    digit(h, 10), digit(h, 1), 0x3a, digit(mi, 10), digit(mi, 1), 0x3a, digit(s, 10), digit(s, 1), 0x2e,
-    digit(micros, 100_000), digit(micros, 10_000), digit(micros, 1000), digit(micros, 100), digit(micros, 10), digit(micros, 1), 0x5a,
+    digit(y, 1000),
+    digit(y, 100),
+    digit(y, 10),
+    digit(y, 1),
+    0x2d,
+    digit(m, 10),
+    digit(m, 1),
+    0x2d,
+    digit(d, 10),
+    digit(d, 1),
+    0x54,
+    digit(h, 10),
+    digit(h, 1),
+    0x3a,
+    digit(mi, 10),
+    digit(mi, 1),
+    0x3a,
+    digit(s, 10),
+    digit(s, 1),
+    0x2e,
+    digit(micros, 100_000),
+    digit(micros, 10_000),
+    digit(micros, 1000),
+    digit(micros, 100),
+    digit(micros, 10),
+    digit(micros, 1),
+    0x5a,
   );
 }
 

@@ -45,7 +45,10 @@ export class SilenceDb implements SilenceStore {
     return new SilenceDb(join(stateDir, 'relay.db'), log);
   }
 
-  constructor(readonly file: string, private readonly log: Logger = silentLogger) {
+  constructor(
+    readonly file: string,
+    private readonly log: Logger = silentLogger,
+  ) {
     this.db = openSqlite(file, { synchronous: 'NORMAL', repair: REPAIR });
     try {
       this.db.exec(`CREATE TABLE IF NOT EXISTS silences (
@@ -60,7 +63,8 @@ export class SilenceDb implements SilenceStore {
 
   add(s: { match: Match; starts: number; ends: number; comment?: string; createdBy: string }, now: number): string {
     const id = randomBytes(4).toString('hex');
-    this.db.prepare('INSERT INTO silences (id, match, starts, ends, comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    this.db
+      .prepare('INSERT INTO silences (id, match, starts, ends, comment, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?)')
       .run(id, JSON.stringify(s.match), s.starts, s.ends, s.comment ?? null, now, s.createdBy);
     this.version = -1; // data_version only moves for other connections' writes
     return id;
@@ -97,9 +101,12 @@ export class SilenceDb implements SilenceStore {
     } catch (e) {
       if (!this.failing) {
         this.failing = true;
-        this.log.error({ file: this.file, err: (e as Error).message, code: (e as { code?: string }).code },
-          isDiskFull(e) ? 'cannot save silence counts: the disk is full; they are kept in memory and saved with the next write'
-            : 'cannot save silence counts; they are kept in memory and saved with the next write');
+        this.log.error(
+          { file: this.file, err: (e as Error).message, code: (e as { code?: string }).code },
+          isDiskFull(e)
+            ? 'cannot save silence counts: the disk is full; they are kept in memory and saved with the next write'
+            : 'cannot save silence counts; they are kept in memory and saved with the next write',
+        );
       }
       return;
     }
@@ -115,7 +122,13 @@ export class SilenceDb implements SilenceStore {
 
 function fromRow(r: Row): StoredSilence {
   return {
-    id: r.id, match: JSON.parse(r.match) as Match, starts: r.starts, ends: r.ends, ...(r.comment === null ? {} : { comment: r.comment }),
-    createdAt: r.created_at, createdBy: r.created_by, silenced: r.silenced,
+    id: r.id,
+    match: JSON.parse(r.match) as Match,
+    starts: r.starts,
+    ends: r.ends,
+    ...(r.comment === null ? {} : { comment: r.comment }),
+    createdAt: r.created_at,
+    createdBy: r.created_by,
+    silenced: r.silenced,
   };
 }

@@ -52,8 +52,11 @@ export function openSqlite(file: string, opts: SqliteOptions): Database.Database
 /** A RelayError naming the file and the repair when `e` says the file is not a usable database. */
 export function damaged(file: string, e: unknown, repair: string): RelayError | undefined {
   if (!isDamaged(e)) return undefined;
-  return new RelayError(ErrorCodes.STATE_CORRUPT,
-    `${file} is damaged (${sqliteCode(e)}: ${(e as Error).message}); run \`${repair}\` to move it aside and start with an empty one`, { cause: e });
+  return new RelayError(
+    ErrorCodes.STATE_CORRUPT,
+    `${file} is damaged (${sqliteCode(e)}: ${(e as Error).message}); run \`${repair}\` to move it aside and start with an empty one`,
+    { cause: e },
+  );
 }
 
 /** SQLite says the file is not a usable database (SQLITE_NOTADB, SQLITE_CORRUPT and its extended codes). */
@@ -65,8 +68,14 @@ export function isDamaged(e: unknown): boolean {
 /** The disk (or its quota) is full: a write may succeed later, unlike a bug or a damaged file. */
 export function isDiskFull(e: unknown): boolean {
   const code = sqliteCode(e);
-  return code === 'SQLITE_FULL' || code === 'SQLITE_IOERR_WRITE' || code === 'SQLITE_IOERR_FSYNC'
-    || code === 'SQLITE_IOERR_SHMSIZE' || code === 'SQLITE_IOERR_TRUNCATE' || (e as { code?: string } | null)?.code === 'ENOSPC';
+  return (
+    code === 'SQLITE_FULL' ||
+    code === 'SQLITE_IOERR_WRITE' ||
+    code === 'SQLITE_IOERR_FSYNC' ||
+    code === 'SQLITE_IOERR_SHMSIZE' ||
+    code === 'SQLITE_IOERR_TRUNCATE' ||
+    (e as { code?: string } | null)?.code === 'ENOSPC'
+  );
 }
 
 function sqliteCode(e: unknown): string | undefined {

@@ -56,13 +56,19 @@ export class SqliteStateStore implements StateStore {
     return new SqliteStateStore(stateDbPath(stateDir), clock, log);
   }
 
-  constructor(readonly file: string, clock: Clock, private readonly log: Logger) {
+  constructor(
+    readonly file: string,
+    clock: Clock,
+    private readonly log: Logger,
+  ) {
     const messages = { name: 'state store', holds: 'changes are held in memory and retried', healed: 'held changes written' };
     this.outage = new WriteOutage({ clock, log, file, ...messages }, () => this.write());
     this.db = openSqlite(file, { synchronous: 'NORMAL', repair: 'relay repair' });
     this.db.exec(`CREATE TABLE IF NOT EXISTS state (
       namespace TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (namespace, key)) WITHOUT ROWID`);
-    this.upsert = this.db.prepare('INSERT INTO state (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value');
+    this.upsert = this.db.prepare(
+      'INSERT INTO state (namespace, key, value) VALUES (?, ?, ?) ON CONFLICT (namespace, key) DO UPDATE SET value = excluded.value',
+    );
     this.remove = this.db.prepare('DELETE FROM state WHERE namespace = ? AND key = ?');
     this.select = this.db.prepare('SELECT key, value FROM state WHERE namespace = ?');
   }
@@ -101,7 +107,11 @@ export class SqliteStateStore implements StateStore {
     this.unsaved.save();
     this.outage.close();
     this.write();
-    if (this.pending.size > 0) this.log.error({ file: this.file, entries: this.pending.size }, 'state store closed with changes the disk did not take; they are lost');
+    if (this.pending.size > 0)
+      this.log.error(
+        { file: this.file, entries: this.pending.size },
+        'state store closed with changes the disk did not take; they are lost',
+      );
     this.db.close();
   }
 

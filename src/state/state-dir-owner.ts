@@ -58,8 +58,10 @@ function whomToRunAs(stateDir: string, code: string): string {
   if (me === undefined || owner === me) return '';
   const [ownerName, myName] = [userName(owner), userName(me) ?? `uid ${me}`];
   const sudo = `sudo -u ${ownerName ?? `'#${owner}'`} relay …`;
-  return `; ${dir} belongs to ${ownerName ?? `uid ${owner}`} and relay runs as ${myName}: run it as the owner (${sudo}), `
-    + `or give ${dir} to ${myName}`;
+  return (
+    `; ${dir} belongs to ${ownerName ?? `uid ${owner}`} and relay runs as ${myName}: run it as the owner (${sudo}), ` +
+    `or give ${dir} to ${myName}`
+  );
 }
 
 /** The login name of `uid` from /etc/passwd, if it has one. */

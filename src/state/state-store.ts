@@ -4,7 +4,7 @@
 // namespaces of entries (key → JSON value) and writes them one way: it says which key changed
 // (state-namespace.ts), and the store writes every change of a turn in one transaction at its end, the
 // entry's latest value only, so a flood costs a write per key per turn, not per event.
-import { StateNamespace, UnsavedNamespaces } from './state-namespace.ts';
+import { type StateNamespace, UnsavedNamespaces } from './state-namespace.ts';
 import type { StoreHealth } from './store-health.ts';
 
 export type { StateNamespace } from './state-namespace.ts';

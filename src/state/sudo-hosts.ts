@@ -62,7 +62,10 @@ export class SudoHostsTable {
       this.saved.changed(stalest);
       this.table.changed('evicted');
       if (this.evicted++ === 0) {
-        this.log.warn({ cap: this.cap, evicted: stalest }, 'sudo host table full: the least recently seen hosts are dropped from `relay test-sudo --remote`');
+        this.log.warn(
+          { cap: this.cap, evicted: stalest },
+          'sudo host table full: the least recently seen hosts are dropped from `relay test-sudo --remote`',
+        );
       }
     }
     const entry: SudoHost = { host, lastSeen: e.receivedAt.toISOString(), events: (known?.events ?? 0) + 1, listener: e.listener };

@@ -28,7 +28,10 @@ export class WriteOutage {
   private closed = false;
 
   /** `retry`: writes what the store holds, and says how that went (`failed` or `succeeded`). */
-  constructor(private readonly o: WriteOutageOptions, private readonly retry: () => void) {}
+  constructor(
+    private readonly o: WriteOutageOptions,
+    private readonly retry: () => void,
+  ) {}
 
   /** The disk refuses the store's writes now. */
   get failing(): boolean {
@@ -49,8 +52,10 @@ export class WriteOutage {
     if (!this.failure) {
       const err = e instanceof Error ? e.message : String(e);
       this.failure = { since: this.o.clock.now(), error: err };
-      this.o.log.error({ file: this.o.file, err, code: (e as { code?: string } | null)?.code, ...fields },
-        `${this.o.name} cannot write${isDiskFull(e) ? ': the disk is full' : ''}; ${this.o.holds} every ${RETRY_MS / 1000}s`);
+      this.o.log.error(
+        { file: this.o.file, err, code: (e as { code?: string } | null)?.code, ...fields },
+        `${this.o.name} cannot write${isDiskFull(e) ? ': the disk is full' : ''}; ${this.o.holds} every ${RETRY_MS / 1000}s`,
+      );
     }
     if (this.closed) return;
     this.timer ??= this.o.clock.setTimer(RETRY_MS, () => {

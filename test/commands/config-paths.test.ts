@@ -15,13 +15,16 @@ describe('config paths from another directory', () => {
   mkdirSync(dir);
   mkdirSync(elsewhere);
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `
+  writeFileSync(
+    config,
+    `
 listeners:
   - { name: sudo, type: unix, format: sudo, address: ./run/sudo.sock, spool: ./spool/sudo.jsonl }
 notifiers: { out: "console://" }
 rules: [{ name: sudo, match: { kind: sudo }, notify: [out] }]
 state_dir: ./var
-`);
+`,
+  );
 
   it('relay run --config keeps socket and state beside the config; test-sudo finds the socket; both name the config', async () => {
     const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'run', '--config', config], {

@@ -10,11 +10,16 @@ const sys = (message: string, more: Record<string, unknown>) => Object.assign(ne
 describe('failureLine', () => {
   it('says the OS cause a RelayError quotes in words', () => {
     const cause = sys('listen EADDRINUSE: address already in use 127.0.0.1:5514', {
-      code: 'EADDRINUSE', errno: -98, syscall: 'listen', address: '127.0.0.1', port: 5514,
+      code: 'EADDRINUSE',
+      errno: -98,
+      syscall: 'listen',
+      address: '127.0.0.1',
+      port: 5514,
     });
     const e = new RelayError(ErrorCodes.LISTEN, `listener tcp cannot listen on 127.0.0.1:5514: ${cause.message}`, { cause });
-    expect(failureLine(e))
-      .toBe('listener tcp cannot listen on 127.0.0.1:5514: address already in use: another process listens there (EADDRINUSE)');
+    expect(failureLine(e)).toBe(
+      'listener tcp cannot listen on 127.0.0.1:5514: address already in use: another process listens there (EADDRINUSE)',
+    );
   });
 
   it('keeps a RelayError without an OS cause as it is', () => {

@@ -18,7 +18,10 @@ describe('relay outbox', () => {
   /** hook: 3 waiting (one held for a retry), 2 dead; mail: 1 dead. */
   function fill(): number[] {
     const outbox = Outbox.open(join(dir, 'state'));
-    outbox.add([1, 2, 3, 4, 5].map((n) => ({ alert: alert(n), notifiers: ['hook'] })), Date.UTC(2026, 10, 23, 12));
+    outbox.add(
+      [1, 2, 3, 4, 5].map((n) => ({ alert: alert(n), notifiers: ['hook'] })),
+      Date.UTC(2026, 10, 23, 12),
+    );
     outbox.add([{ alert: alert(6), notifiers: ['mail'] }], Date.UTC(2026, 10, 23, 12));
     const [first, second, third] = outbox.head('hook', 3);
     outbox.retryLater([first!], Date.UTC(2099, 0, 1), 'rate limited (HTTP 429)');
@@ -36,7 +39,9 @@ describe('relay outbox', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('hook: 3 waiting since 2026-11-23T12:00:00.000Z, next try 2099-01-01T00:00:00.000Z after 1 failed');
     expect(r.stdout).toContain('last error: rate limited (HTTP 429)');
-    expect(r.stdout).toContain('hook: 7 alerts lost (over delivery.max_queue_hard) between 2026-11-23T11:00:00.000Z and 2026-11-23T11:30:00.000Z');
+    expect(r.stdout).toContain(
+      'hook: 7 alerts lost (over delivery.max_queue_hard) between 2026-11-23T11:00:00.000Z and 2026-11-23T11:30:00.000Z',
+    );
     expect(r.stdout).toContain(`  ${mailDead}  2026-11-23T12:00:00.000Z  mail  [r] t6\n    provider answered HTTP 401`);
     expect(r.stdout).toMatch(/hook {2}\[r\] t2\n {4}provider answered HTTP 400: bad payload/);
   });
@@ -52,7 +57,12 @@ describe('relay outbox', () => {
     r = await runCli(['outbox', 'retry', '--dead', '--config', config]);
     expect(r).toMatchObject({ code: 0, stdout: 'no dead alerts\n' });
     const outbox = Outbox.open(join(dir, 'state'));
-    expect(outbox.pending()).toEqual(new Map([['hook', 5], ['mail', 1]]));
+    expect(outbox.pending()).toEqual(
+      new Map([
+        ['hook', 5],
+        ['mail', 1],
+      ]),
+    );
     expect(outbox.head('hook', 5).every((row) => row.nextAttemptAt <= Date.now())).toBe(true);
     outbox.close();
   });

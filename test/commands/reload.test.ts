@@ -51,7 +51,10 @@ state_dir: ./state
 `;
     writeFileSync(config, valid('now'));
     // Node with tsx's loader in-process, so the signal goes to relay itself (no wrapper in between).
-    child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', config], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', config], {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     const lines: LogLine[] = [];
     const waiters: { msg: string; after: number; resolve: (l: LogLine) => void }[] = [];
     let buffered = '';
@@ -92,7 +95,11 @@ state_dir: ./state
     child.kill('SIGHUP');
     await write(half);
     const line = await reloaded;
-    expect(line).toMatchObject({ pid: child.pid, rules: { added: [], removed: [], changed: ['now'] }, listeners: { kept: ['tcp'], started: [], stopped: [] } });
+    expect(line).toMatchObject({
+      pid: child.pid,
+      rules: { added: [], removed: [], changed: ['now'] },
+      listeners: { kept: ['tcp'], started: [], stopped: [] },
+    });
     // After the swap, on the same connection: three more of the open group, and the changed rule.
     await write(syslog('web1', 'grp').repeat(3) + syslog('web2', 'now'));
     flood.end();
@@ -114,7 +121,10 @@ state_dir: ./state
     writeFileSync(config, valid('third'));
     const viaCommand = next('config reloaded');
     const cli = await runCli(['reload', '--config', config]);
-    expect(cli).toMatchObject({ code: 0, stdout: `relay: sent SIGHUP to relay (pid ${child.pid}); its log says what the reload changed\n` });
+    expect(cli).toMatchObject({
+      code: 0,
+      stdout: `relay: sent SIGHUP to relay (pid ${child.pid}); its log says what the reload changed\n`,
+    });
     expect((await viaCommand).rules).toEqual({ added: [], removed: [], changed: ['now'] });
     await sendTcp(port, syslog('web4', 'now'));
     await sink.waitFor(4);
@@ -166,7 +176,8 @@ describe('relay reload as ExecReload', () => {
     writeConfig();
     const sent = await runCli(['reload', '--config', config]);
     expect(sent).toMatchObject({
-      code: 0, stdout: `relay: sent SIGHUP to relay (pid ${stand.pid}); its log says what the reload changed\n`,
+      code: 0,
+      stdout: `relay: sent SIGHUP to relay (pid ${stand.pid}); its log says what the reload changed\n`,
     });
     await vi.waitFor(() => expect(out).toBe('up\nHUP\n'), { timeout: 10_000 });
   });

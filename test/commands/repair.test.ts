@@ -25,21 +25,30 @@ describe('damaged state files', () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-repair-'));
     state = join(dir, 'state');
     config = join(dir, 'config.yaml');
-    writeFileSync(config, `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${await freePort()}" }]
+    writeFileSync(
+      config,
+      `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${await freePort()}" }]
 notifiers: { hook: "json://127.0.0.1:9/x" }
 state_dir: ${state}
-`);
+`,
+    );
     const outbox = Outbox.open(state);
     outbox.add([{ alert: alert(1), notifiers: ['hook'] }], 0);
     outbox.close();
     const silences = SilenceDb.open(state);
-    for (let i = 0; i < 200; i++) silences.add({ match: { host: `h${i}` }, starts: 0, ends: 4e12, comment: 'x'.repeat(200), createdBy: 't' }, 0);
+    for (let i = 0; i < 200; i++)
+      silences.add({ match: { host: `h${i}` }, starts: 0, ends: 4e12, comment: 'x'.repeat(200), createdBy: 't' }, 0);
     silences.close();
   });
 
   // Besides the line every command prints naming the config it read.
   const oneLine = (stderr: string, file: string): void => {
-    expect(stderr.trim().split('\n').filter((l) => !l.includes('using config'))).toHaveLength(1);
+    expect(
+      stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('using config')),
+    ).toHaveLength(1);
     expect(stderr).toContain(file);
     expect(stderr).toContain('run `relay repair`');
     expect(stderr).not.toMatch(/^\s+at /m);
@@ -64,8 +73,16 @@ state_dir: ${state}
     damage(join(state, 'relay.db'), 4096 * 3, 4096);
     const r = await runCli(['repair', '--config', config]);
     expect(r.code).toBe(0);
-    const moved = readdirSync(state).filter((f) => f.includes('.damaged-')).sort();
-    expect(moved).toEqual(expect.arrayContaining([expect.stringMatching(/^outbox\.db\.damaged-\d{4}-\d\d-\d\dT[\d-]+Z$/), expect.stringMatching(/^outbox\.db\.damaged-.*Z-wal$/), expect.stringMatching(/^relay\.db\.damaged-.*Z$/)]));
+    const moved = readdirSync(state)
+      .filter((f) => f.includes('.damaged-'))
+      .sort();
+    expect(moved).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^outbox\.db\.damaged-\d{4}-\d\d-\d\dT[\d-]+Z$/),
+        expect.stringMatching(/^outbox\.db\.damaged-.*Z-wal$/),
+        expect.stringMatching(/^relay\.db\.damaged-.*Z$/),
+      ]),
+    );
     expect(r.stdout).toContain(`outbox.db: damaged (SQLITE_NOTADB`);
     const aside = moved.find((f) => f.startsWith('outbox.db.') && f.endsWith('Z'))!;
     expect(r.stdout).toContain(`moved ${join(state, 'outbox.db')} → ${join(state, aside)}\n`);

@@ -20,8 +20,10 @@ const AT = new Date(T0).toISOString();
 /** Syslog frames as a forwarder sends them (every one with its PRI), including some that do not parse. */
 function lines(): string[] {
   const out: string[] = [];
-  for (let i = 0; i < 30; i++) out.push(`<38>${AT} web1 sshd[${1000 + i}]: Failed password for root from 203.0.113.${i % 3} port ${40000 + i} ssh2`);
-  for (let i = 0; i < 6; i++) out.push(`<85>${AT} web2 sudo:    carol : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/ls`);
+  for (let i = 0; i < 30; i++)
+    out.push(`<38>${AT} web1 sshd[${1000 + i}]: Failed password for root from 203.0.113.${i % 3} port ${40000 + i} ssh2`);
+  for (let i = 0; i < 6; i++)
+    out.push(`<85>${AT} web2 sudo:    carol : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/ls`);
   out.push(`<86>${AT} web2 sudo:    alice : TTY=pts/0 ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx`);
   for (let i = 0; i < 3; i++) out.push(`<26>1 ${AT} db1 postgres 77 - - could not write to file: No space left on device`);
   out.push('<13>1 bogus', '<999>out of range', `<38>${AT} web1 sshd[2000]: Accepted password for root from 203.0.113.1 port 50000 ssh2`);

@@ -15,7 +15,7 @@ describe('relay replay', () => {
   beforeAll(() => hook.start());
   afterAll(() => hook.stop());
 
-  it('prints per notifier the alerts a fixture log would have caused, on the lines\' own clock, and sends nothing', async () => {
+  it("prints per notifier the alerts a fixture log would have caused, on the lines' own clock, and sends nothing", async () => {
     const r = await runCli(['replay', join(FIXTURES, 'auth.log'), '--config', join(FIXTURES, 'config.yaml')], {
       env: { RELAY_TEST_HOOK: `json://127.0.0.1:${hook.port}/hook` },
     });
@@ -46,7 +46,9 @@ describe('relay replay', () => {
   });
 
   it('exits 1 naming the file when it cannot be read', async () => {
-    const r = await runCli(['replay', '/nonexistent/auth.log', '--config', join(FIXTURES, 'config.yaml')], { env: { RELAY_TEST_HOOK: 'console://' } });
+    const r = await runCli(['replay', '/nonexistent/auth.log', '--config', join(FIXTURES, 'config.yaml')], {
+      env: { RELAY_TEST_HOOK: 'console://' },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('relay: cannot replay /nonexistent/auth.log: no such file or directory (ENOENT)');
   });
@@ -54,10 +56,26 @@ describe('relay replay', () => {
 
 describe('replay lines', () => {
   it.each([
-    ['rsyslog ISO format', '2025-03-01T12:00:00.123456+00:00 web1 sshd[12]: Failed password', { host: 'web1', app: 'sshd', procid: '12', message: 'Failed password', timestamp: new Date('2025-03-01T12:00:00.123Z') }],
-    ['BSD format without PRI', 'Mar  1 12:00:00 web1 su[9]: (to root) alice on pts/0', { host: 'web1', app: 'su', message: '(to root) alice on pts/0', severity: 5 }],
-    ['RFC 5424 with PRI', '<38>1 2025-03-01T12:00:00Z web1 sshd 12 - - Accepted', { host: 'web1', app: 'sshd', message: 'Accepted', severity: 6 }],
-    ['sudo plugin JSON', '{"v":1,"event":"accept","id":"x","seq":0,"ts":"2025-03-01T12:00:00.000Z","host":"web2","user":"bob","uid":1,"pid":2,"command":"/bin/true","argv":["true"]}', { kind: 'sudo', host: 'web2', timestamp: new Date('2025-03-01T12:00:00Z') }],
+    [
+      'rsyslog ISO format',
+      '2025-03-01T12:00:00.123456+00:00 web1 sshd[12]: Failed password',
+      { host: 'web1', app: 'sshd', procid: '12', message: 'Failed password', timestamp: new Date('2025-03-01T12:00:00.123Z') },
+    ],
+    [
+      'BSD format without PRI',
+      'Mar  1 12:00:00 web1 su[9]: (to root) alice on pts/0',
+      { host: 'web1', app: 'su', message: '(to root) alice on pts/0', severity: 5 },
+    ],
+    [
+      'RFC 5424 with PRI',
+      '<38>1 2025-03-01T12:00:00Z web1 sshd 12 - - Accepted',
+      { host: 'web1', app: 'sshd', message: 'Accepted', severity: 6 },
+    ],
+    [
+      'sudo plugin JSON',
+      '{"v":1,"event":"accept","id":"x","seq":0,"ts":"2025-03-01T12:00:00.000Z","host":"web2","user":"bob","uid":1,"pid":2,"command":"/bin/true","argv":["true"]}',
+      { kind: 'sudo', host: 'web2', timestamp: new Date('2025-03-01T12:00:00Z') },
+    ],
     ['other JSON', '{"what":"backup"}', { kind: 'json', fields: { what: 'backup' } }],
   ])('reads %s', (_name, line, expected) => {
     expect(lineEvent(line, new Date('2025-03-02T00:00:00Z'))).toMatchObject(expected);

@@ -78,7 +78,11 @@ describe('relay run flooded with distinct hosts', () => {
     const relay = await RelayProcess.start(config, 1, {}, { built: true });
     try {
       const t0 = Date.now();
-      await flood(port, HOSTS, (i) => `<38>1 2026-11-23T10:00:00Z h${i} sshd 4242 - - Failed password for root from 203.0.113.${i % 254 + 1} port 22 ssh2\n`);
+      await flood(
+        port,
+        HOSTS,
+        (i) => `<38>1 2026-11-23T10:00:00Z h${i} sshd 4242 - - Failed password for root from 203.0.113.${(i % 254) + 1} port 22 ssh2\n`,
+      );
       const sent = Date.now() - t0;
       const titles = () => sink.json<{ title: string }>().map((a) => a.title);
       await vi.waitFor(() => expect(titles().reduce((n, t) => n + eventsOf(t), 0)).toBe(HOSTS), { timeout: 120_000, interval: 200 });
@@ -94,12 +98,17 @@ describe('relay run flooded with distinct hosts', () => {
         expect(a.message).toContain(`more groups by host (${n} events) past limits.keys_per_rule (5,000 groups held)`);
       }
       // The usual case: the flood ends within group_wait, and one message says all of the overflow.
-      if (perHost.length === KEYS_PER_RULE) expect(overflow.map((a) => a.title)).toEqual(['ssh-brute-force: 495,000 more events past limits.keys_per_rule']);
-      expect(relay.log).toMatch(/"limit":"limits.keys_per_rule".*"msg":"aggregate: rule ssh-brute-force reached limits.keys_per_rule \(5000\)/);
+      if (perHost.length === KEYS_PER_RULE)
+        expect(overflow.map((a) => a.title)).toEqual(['ssh-brute-force: 495,000 more events past limits.keys_per_rule']);
+      expect(relay.log).toMatch(
+        /"limit":"limits.keys_per_rule".*"msg":"aggregate: rule ssh-brute-force reached limits.keys_per_rule \(5000\)/,
+      );
       // ssh-login-after-failures counts the same failures per host and address: capped too.
       expect(relay.log).toMatch(/"msg":"sequence: rule ssh-login-after-failures reached limits.keys_per_rule \(5000\)/);
       const rss = peakRssMb(relay.pid);
-      console.log(`${HOSTS} lines sent in ${sent} ms (${Math.round(HOSTS / (sent / 1000))}/s); ${alerts.length} alerts (${overflow.length} overflow) after ${Date.now() - t0} ms; relay peak RSS ${rss.toFixed(0)} MB`);
+      console.log(
+        `${HOSTS} lines sent in ${sent} ms (${Math.round(HOSTS / (sent / 1000))}/s); ${alerts.length} alerts (${overflow.length} overflow) after ${Date.now() - t0} ms; relay peak RSS ${rss.toFixed(0)} MB`,
+      );
       expect(rss).toBeLessThan(200);
     } finally {
       await relay.kill('SIGKILL');

@@ -34,7 +34,9 @@ describe('relay run killed with SIGKILL', () => {
   it('during group_wait: after the restart, one digest of all 5 events at the original deadline', async () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { sink: "${sink.url()}" }
 rules:
@@ -47,15 +49,21 @@ rules:
     title: "authentication failure on {{host}}"
   - { name: now, match: { app: now }, notify: [sink], title: "now {{host}}" }
 state_dir: ${join(dir, 'state')}
-`);
+`,
+    );
     const first = await start(config);
     const sentAt = Date.now();
-    const lines = [1, 2, 3, 4, 5].map((i) => `<38>1 2026-11-23T10:00:0${i}Z web1 sshd 4242 - - Failed password for root from 203.0.113.${i} port 22 ssh2\n`);
+    const lines = [1, 2, 3, 4, 5].map(
+      (i) => `<38>1 2026-11-23T10:00:0${i}Z web1 sshd 4242 - - Failed password for root from 203.0.113.${i} port 22 ssh2\n`,
+    );
     await sendTcp(port, lines.join(''));
-    await vi.waitFor(() => {
-      const groups = [...storedState(join(dir, 'state'), 'aggregate').values()] as { pending?: { count: number } }[];
-      expect(groups.map((g) => g.pending?.count)).toEqual([5]);
-    }, { timeout: 10_000, interval: 20 });
+    await vi.waitFor(
+      () => {
+        const groups = [...storedState(join(dir, 'state'), 'aggregate').values()] as { pending?: { count: number } }[];
+        expect(groups.map((g) => g.pending?.count)).toEqual([5]);
+      },
+      { timeout: 10_000, interval: 20 },
+    );
     await first.kill('SIGKILL');
     expect(sink.received).toHaveLength(0);
 
@@ -79,7 +87,9 @@ state_dir: ${join(dir, 'state')}
   it('with a sudo call awaiting its exit: the exit sent after the restart makes one correlated alert', async () => {
     const socket = join(dir, 'sudo.sock');
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners: [{ name: sudo, type: unix, format: sudo, address: ${socket}, allow_uids: [0] }]
 notifiers: { sink: "${sink.url()}" }
 rules:
@@ -89,8 +99,21 @@ rules:
     title: "sudo on {{host}}: {{fields.user}} ran {{join fields.argv ' '}}"
     body: "{{fields.outcome}} correlated={{fields.correlated}}"
 state_dir: ${join(dir, 'state')}
-`);
-    const call = { v: 1, id: 'web1-4242-1-abcd', host: 'web1', user: 'alice', uid: 1000, runas_user: 'root', runas_uid: 0, cwd: '/home/alice', pid: 4242, command: '/usr/bin/systemctl', argv: ['systemctl', 'restart', 'nginx'] };
+`,
+    );
+    const call = {
+      v: 1,
+      id: 'web1-4242-1-abcd',
+      host: 'web1',
+      user: 'alice',
+      uid: 1000,
+      runas_user: 'root',
+      runas_uid: 0,
+      cwd: '/home/alice',
+      pid: 4242,
+      command: '/usr/bin/systemctl',
+      argv: ['systemctl', 'restart', 'nginx'],
+    };
     const send = async (line: object) => {
       const s = await connect({ path: socket });
       await new Promise<void>((r) => s.end(`${JSON.stringify(line)}\n`, r));
@@ -104,7 +127,9 @@ state_dir: ${join(dir, 'state')}
     const second = await start(config);
     await send({ ...call, event: 'exit', seq: 1, ts: new Date().toISOString(), status: 3 });
     await sink.waitFor(1);
-    expect(sink.json().map((a) => [a.title, a.message])).toEqual([['sudo on web1: alice ran systemctl restart nginx', 'exit 3 correlated=true']]);
+    expect(sink.json().map((a) => [a.title, a.message])).toEqual([
+      ['sudo on web1: alice ran systemctl restart nginx', 'exit 3 correlated=true'],
+    ]);
     expect(storedState(join(dir, 'state'), 'correlate').size).toBe(0);
     await second.kill('SIGTERM');
   }, 40_000);

@@ -22,10 +22,13 @@ describe('state_dir lock', () => {
     const stateDir = join(dir, 'state');
     const config = (name: string, port: number) => {
       const file = join(dir, `${name}.yaml`);
-      writeFileSync(file, `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
+      writeFileSync(
+        file,
+        `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { hook: "json://127.0.0.1:9/x" }
 state_dir: ${stateDir}
-`);
+`,
+      );
       return file;
     };
     const first = await RelayProcess.start(config('first', await freePort()));
@@ -38,8 +41,9 @@ state_dir: ${stateDir}
     const repair = await runCli(['repair', '--config', config('repair', await freePort())]);
     expect(repair.code).toBe(ExitCodes.FAILED);
     expect(repair.stdout).toBe('');
-    expect(repair.stderr)
-      .toContain(`relay: not repairing while relay runs: state_dir ${stateDir} is in use by relay pid ${first.pid}; stop it first\n`);
+    expect(repair.stderr).toContain(
+      `relay: not repairing while relay runs: state_dir ${stateDir} is in use by relay pid ${first.pid}; stop it first\n`,
+    );
 
     expect(await first.kill('SIGKILL')).toBe(-1);
     const third = await RelayProcess.start(config('third', await freePort()));

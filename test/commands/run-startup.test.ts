@@ -80,8 +80,11 @@ describe('relay run start-up failures', () => {
       chownSync(stateDir, NOBODY, NOBODY);
       const listener = 'listeners: [{ name: syslog, type: udp, address: "127.0.0.1:514" }]';
       const r = await runCli(['run', '--config', config('514', listener, stateDir)], asNobody);
-      expectOneLine(r, 'listener syslog cannot bind 127.0.0.1:514: permission denied: ports below 1024 need root or the capability '
-        + 'CAP_NET_BIND_SERVICE (EACCES)');
+      expectOneLine(
+        r,
+        'listener syslog cannot bind 127.0.0.1:514: permission denied: ports below 1024 need root or the capability ' +
+          'CAP_NET_BIND_SERVICE (EACCES)',
+      );
     });
 
     // Directories relay must write are resources the plan checks: `relay check` and `relay run` refuse such a
@@ -94,7 +97,11 @@ describe('relay run start-up failures', () => {
         const r = await runCli([command, '--config', file], asNobody);
         expect(r.code).toBe(1);
         expect(failureLines(r).filter((l) => l.startsWith(file))).toEqual([
-          expect.stringMatching(new RegExp(`: state_dir: ${stateDir} is not writable for user nobody \\(EACCES\\), and relay keeps its outbox and state there; `)),
+          expect.stringMatching(
+            new RegExp(
+              `: state_dir: ${stateDir} is not writable for user nobody \\(EACCES\\), and relay keeps its outbox and state there; `,
+            ),
+          ),
         ]);
       }
     });
@@ -120,7 +127,11 @@ describe('relay run start-up failures', () => {
       const r = await runCli(['run', '--config', file], asNobody);
       expect(r.code).toBe(1);
       expect(failureLines(r).filter((l) => l.startsWith(file))).toEqual([
-        expect.stringMatching(new RegExp(`: listeners\\[0\\]\\.address: ${sockets} is not writable for user nobody \\(EACCES\\), and listener local creates its socket there; `)),
+        expect.stringMatching(
+          new RegExp(
+            `: listeners\\[0\\]\\.address: ${sockets} is not writable for user nobody \\(EACCES\\), and listener local creates its socket there; `,
+          ),
+        ),
       ]);
     });
   });

@@ -22,17 +22,23 @@ describe('relay run', () => {
   it('on SIGTERM exits 0 keeping what a group holds; the next start sends it once, at its original deadline', async () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { sink: "${sink.url()}" }
 rules:
   - { name: held, match: { app: held }, group_by: [host], group_wait: ${GROUP_WAIT_MS}ms, notify: [sink], title: "held {{host}}" }
   - { name: now, match: { app: now }, notify: [sink], title: "now {{host}}" }
 state_dir: ${join(dir, 'state')}
-`);
+`,
+    );
     const first = await RelayProcess.start(config);
     const sentAt = Date.now();
-    await sendTcp(port, '<13>1 2026-11-23T10:00:00Z web1 held - - - first\n<13>1 2026-11-23T10:00:01Z web1 held - - - again\n<13>1 2026-11-23T10:00:01Z web1 now - - - second\n');
+    await sendTcp(
+      port,
+      '<13>1 2026-11-23T10:00:00Z web1 held - - - first\n<13>1 2026-11-23T10:00:01Z web1 held - - - again\n<13>1 2026-11-23T10:00:01Z web1 now - - - second\n',
+    );
     // Same connection, in order: once the last alert arrived, both held events are in their group.
     await sink.waitFor(1);
     expect(await first.kill('SIGTERM')).toBe(0);

@@ -7,7 +7,9 @@ import { runCli } from '../helpers/run-cli.ts';
 function setup(): string {
   const dir = mkdtempSync(join(tmpdir(), 'relay-silence-cli-'));
   const config = join(dir, 'config.yaml');
-  writeFileSync(config, `state_dir: ${join(dir, 'var')}
+  writeFileSync(
+    config,
+    `state_dir: ${join(dir, 'var')}
 notifiers: { ops: "console://" }
 rules:
   - { name: auth-failure, notify: [ops] }
@@ -15,14 +17,28 @@ silences:
   - match: { host: lab1 }
     ends: 2999-01-01T00:00:00Z
     comment: lab rebuild
-`);
+`,
+  );
   return config;
 }
 
 describe('relay silence', () => {
   it('adds a silence that list shows and expire ends, kept across processes', async () => {
     const config = setup();
-    const add = await runCli(['silence', 'add', '--match', 'rule=auth-failure', '--match', 'fields.user=root', '--for', '2h', '--comment', 'pen test', '--config', config]);
+    const add = await runCli([
+      'silence',
+      'add',
+      '--match',
+      'rule=auth-failure',
+      '--match',
+      'fields.user=root',
+      '--for',
+      '2h',
+      '--comment',
+      'pen test',
+      '--config',
+      config,
+    ]);
     expect(add.stderr).toBe(`relay: using config ${config} (from --config)\n`);
     expect(add.code).toBe(0);
     const id = /^([0-9a-f]{8}): silencing \{"rule":"auth-failure","fields.user":"root"\} until /.exec(add.stdout)?.[1];
@@ -31,7 +47,9 @@ describe('relay silence', () => {
     const list = await runCli(['silence', 'list', '--config', config]);
     expect(list.stdout).toMatch(/^ID\s+STATE\s+ENDS\s+SILENCED\s+MATCH\s+BY\s+COMMENT\n/);
     expect(list.stdout).toMatch(/^config:0\s+active\s+2999-01-01T00:00:00Z\s+-\s+\{"host":"lab1"\}\s+config\s+lab rebuild$/m);
-    expect(list.stdout).toMatch(new RegExp(`^${id}\\s+active\\s+\\S+\\s+0\\s+\\{"rule":"auth-failure","fields.user":"root"\\}\\s+\\S+\\s+pen test$`, 'm'));
+    expect(list.stdout).toMatch(
+      new RegExp(`^${id}\\s+active\\s+\\S+\\s+0\\s+\\{"rule":"auth-failure","fields.user":"root"\\}\\s+\\S+\\s+pen test$`, 'm'),
+    );
 
     const expire = await runCli(['silence', 'expire', id!, '--config', config]);
     expect(expire.stdout).toBe(`${id}: expired\n`);
@@ -41,7 +59,22 @@ describe('relay silence', () => {
 
   it('refuses bad matchers and durations, naming each, with exit 2', async () => {
     const config = setup();
-    const r = await runCli(['silence', 'add', '--match', 'rule=nope', '--match', 'colour=red', '--match', 'message=/(/', '--match', 'oops', '--for', 'forever', '--config', config]);
+    const r = await runCli([
+      'silence',
+      'add',
+      '--match',
+      'rule=nope',
+      '--match',
+      'colour=red',
+      '--match',
+      'message=/(/',
+      '--match',
+      'oops',
+      '--for',
+      'forever',
+      '--config',
+      config,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       `relay: using config ${config} (from --config)`,

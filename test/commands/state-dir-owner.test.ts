@@ -26,11 +26,15 @@ describe.runIf(process.getuid?.() === 0)('root on a state_dir of another user', 
     mkdirSync(stateDir, { mode: 0o700 });
     chownSync(stateDir, NOBODY, NOBODY);
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${await freePort()}" }]
+    writeFileSync(
+      config,
+      `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${await freePort()}" }]
 notifiers: { hook: "json://127.0.0.1:9/x" }
 rules: [{ name: r, match: { app: x }, notify: [hook] }]
 state_dir: ${stateDir}
-`, { mode: 0o644 });
+`,
+      { mode: 0o644 },
+    );
 
     expect(await runCli(['outbox', '--config', config])).toMatchObject({ code: 0 });
     expect(await runCli(['silence', 'add', '--match', 'host=web1', '--for', '1h', '--config', config])).toMatchObject({ code: 0 });

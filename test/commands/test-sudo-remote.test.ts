@@ -25,7 +25,10 @@ describe('relay test-sudo --remote', () => {
   const now = Date.parse('2026-05-01T12:00:00Z');
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'relay-remote-'));
-    table(5000, [['web1', now - 5 * 60_000], ['db1', now - 30 * HOUR]]);
+    table(5000, [
+      ['web1', now - 5 * 60_000],
+      ['db1', now - 30 * HOUR],
+    ]);
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -33,7 +36,8 @@ describe('relay test-sudo --remote', () => {
   const table = (cap: number, seen: [host: string, at: number][]) => {
     const store = SqliteStateStore.open(join(dir, 'state'), new ManualClock(), silentLogger);
     const t = new SudoHostsTable(store, silentLogger, cap);
-    for (const [host, at] of seen) t.record({ receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '10.0.0.7:51000', message: '', fields: {} });
+    for (const [host, at] of seen)
+      t.record({ receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '10.0.0.7:51000', message: '', fields: {} });
     store.close();
   };
   const config = () => parseConfig(`state_dir: ${join(dir, 'state')}\n`, 'test.yaml');
@@ -56,7 +60,12 @@ describe('relay test-sudo --remote', () => {
 
   it('says when the table reached its cap', () => {
     rmSync(join(dir, 'state'), { recursive: true });
-    table(1, [['db1', now - 3], ['db2', now - 2], ['db3', now - 1], ['web1', now]]);
+    table(1, [
+      ['db1', now - 3],
+      ['db2', now - 2],
+      ['db3', now - 1],
+      ['web1', now],
+    ]);
     const r = output((out) => testSudoRemote(config(), { quietAfterMs: HOUR, now: new Date(now) }, out));
     expect(r.text).toContain('the table holds at most 1 hosts and is full; 3 least recently seen host(s) were dropped');
   });

@@ -26,13 +26,18 @@ describe('relay test-url', () => {
     expect(ok.received[0]!.headers.authorization).toBe(`Basic ${Buffer.from('user:s3cret').toString('base64')}`);
   });
 
-  it('sends the type given with --type (Apprise\'s -n), so colours and priorities can be checked', async () => {
+  it("sends the type given with --type (Apprise's -n), so colours and priorities can be checked", async () => {
     const before = ok.received.length;
     const r = await runCli(['test-url', ok.url(), '-n', 'failure']);
     expect(r.code).toBe(0);
     const long = await runCli(['test-url', ok.url(), '--type', 'success']);
     expect(long.code).toBe(0);
-    expect(ok.json().slice(before).map((b) => b.type)).toEqual(['failure', 'success']);
+    expect(
+      ok
+        .json()
+        .slice(before)
+        .map((b) => b.type),
+    ).toEqual(['failure', 'success']);
     const bad = await runCli(['test-url', ok.url(), '--type', 'red']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('info, success, warning, failure');

@@ -18,13 +18,16 @@ describe('relay without its native addons', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-no-addons-'));
   const config = (listener: string) => {
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 listeners: [${listener}]
 notifiers: { sink: "${sink.url()}" }
 rules: [{ name: all, match: {}, notify: [sink] }]
 state_dir: ${join(dir, 'state')}
 http: { address: "127.0.0.1:0" }
-`);
+`,
+    );
     return file;
   };
   beforeAll(() => sink.start());

@@ -29,7 +29,10 @@ describe('relay check', () => {
     writeFileSync(file, FIVE_MISTAKES);
     const r = await runCli(['check', '--config', file]);
     expect(r.code).toBe(1);
-    const lines = r.stderr.trim().split('\n').filter((l) => l.startsWith(file));
+    const lines = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith(file));
     expect(lines).toEqual([
       `${file}:7:14: listeners[1].address: address 127.0.0.1:5514 (udp) is already used by listener a (127.0.0.1:5514)`,
       `${file}:10:8: notifiers.bad: unknown notifier scheme nope:// (see \`relay notifiers\`)`,

@@ -10,10 +10,20 @@ describe('config http block', () => {
 
   it('defaults: no tokens (no ingest), open probes, 1 MB bodies, 1000 items, depth 32, 30s, 100/1s; ready_failing_after still loads', () => {
     expect(parseConfig('http: { address: 127.0.0.1:9514 }', 'c.yaml', {}).http).toEqual({
-      address: '127.0.0.1:9514', tokens: {}, probes: 'open', max_body: 1_048_576, max_items: 1000, max_depth: 32,
-      request_timeout: 30_000, rate_limit: { rate: { count: 100, per: 1000 } }, notify: { default: [], tags: {}, allow_urls: false },
+      address: '127.0.0.1:9514',
+      tokens: {},
+      probes: 'open',
+      max_body: 1_048_576,
+      max_items: 1000,
+      max_depth: 32,
+      request_timeout: 30_000,
+      rate_limit: { rate: { count: 100, per: 1000 } },
+      notify: { default: [], tags: {}, allow_urls: false },
     });
-    expect(parseConfig('http: { address: "[::1]:0", ready_failing_after: 90s }', 'c.yaml', {}).http).toMatchObject({ address: '[::1]:0', ready_failing_after: 90_000 });
+    expect(parseConfig('http: { address: "[::1]:0", ready_failing_after: 90s }', 'c.yaml', {}).http).toMatchObject({
+      address: '[::1]:0',
+      ready_failing_after: 90_000,
+    });
   });
 
   it('rejects an address without a port and unknown keys', () => {
@@ -25,18 +35,21 @@ describe('config http block', () => {
 
   it('reads tokens from the environment; a short secret is refused without quoting it, an empty one disables its token', () => {
     const env = { RELAY_CI: 'c'.repeat(32), RELAY_SHORT: 'short-secret' };
-    const http = parseConfig('http: { address: 127.0.0.1:0, tokens: { ci: "${env:RELAY_CI}", off: "${env:RELAY_OFF:-}" } }', 'c.yaml', env).http!;
+    const http = parseConfig('http: { address: 127.0.0.1:0, tokens: { ci: "${env:RELAY_CI}", off: "${env:RELAY_OFF:-}" } }', 'c.yaml', env)
+      .http!;
     expect(http.tokens).toEqual({ ci: 'c'.repeat(32), off: '' });
     const found = problems('http: { address: 127.0.0.1:0, tokens: { ci: short-secret } }');
     expect(found).toEqual(['1:45: http.tokens.ci: a token secret needs at least 16 characters']);
   });
 
-  it('checks that /notify\'s default and tags name configured notifiers, and that no tag shadows a notifier or all', () => {
-    expect(problems(`notifiers: { ops: "console://", mail: "console://" }
+  it("checks that /notify's default and tags name configured notifiers, and that no tag shadows a notifier or all", () => {
+    expect(
+      problems(`notifiers: { ops: "console://", mail: "console://" }
 http:
   address: 127.0.0.1:0
   notify: { default: [ops, nope], tags: { devops: [ops, gone], mail: [ops], all: [ops] } }
-`)).toEqual([
+`),
+    ).toEqual([
       '4:28: http.notify.default[1]: unknown notifier "nope" (defined: ops, mail)',
       '4:57: http.notify.tags.devops[1]: unknown notifier "gone" (defined: ops, mail)',
       '4:64: http.notify.tags.mail: tag "mail" is already the name of a notifier; pick another',
@@ -52,7 +65,7 @@ http:
   it.each([
     ['the same host and port as a TCP listener', '127.0.0.1:5514', '127.0.0.1:5514'],
     ['a wildcard TCP listener on the same port', '0.0.0.0:5514', '127.0.0.1:5514'],
-    ['a wildcard endpoint on a TCP listener\'s port', '127.0.0.1:5514', '[::]:5514'],
+    ["a wildcard endpoint on a TCP listener's port", '127.0.0.1:5514', '[::]:5514'],
   ])('reports a port clash with %s', (_what, listener, http) => {
     expect(problems(`listeners: [{ name: tcp, type: tcp, address: "${listener}" }]\nhttp: { address: "${http}" }\n`)).toEqual([
       `2:18: http.address: address ${http} (tcp) is already used by listener tcp (${listener})`,

@@ -18,9 +18,23 @@ describe('locateConfig', () => {
   writeFileSync(system, '');
 
   const cases: [string, string | undefined, NodeJS.ProcessEnv, string, string, ReturnType<typeof locateConfig>][] = [
-    ['--config wins, resolved from the cwd', 'x/c.yaml', { RELAY_CONFIG: '/r.yaml' }, withLocal, system, { file: join(withLocal, 'x', 'c.yaml'), from: '--config' }],
+    [
+      '--config wins, resolved from the cwd',
+      'x/c.yaml',
+      { RELAY_CONFIG: '/r.yaml' },
+      withLocal,
+      system,
+      { file: join(withLocal, 'x', 'c.yaml'), from: '--config' },
+    ],
     ['then RELAY_CONFIG', undefined, { RELAY_CONFIG: '/r.yaml' }, withLocal, system, { file: '/r.yaml', from: 'RELAY_CONFIG' }],
-    ['then ./config.yaml', undefined, { RELAY_CONFIG: '' }, withLocal, system, { file: join(withLocal, 'config.yaml'), from: 'the current directory' }],
+    [
+      'then ./config.yaml',
+      undefined,
+      { RELAY_CONFIG: '' },
+      withLocal,
+      system,
+      { file: join(withLocal, 'config.yaml'), from: 'the current directory' },
+    ],
     ['then the system file', undefined, {}, empty, system, { file: system, from: 'the system default' }],
     ['else nothing', undefined, {}, empty, join(root, 'etc', 'absent.yaml'), undefined],
   ];

@@ -9,17 +9,20 @@ describe('paths in config', () => {
   const dir = mkdtempSync(join(tmpdir(), 'relay-paths-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('resolves state_dir, unix socket, spool and ${file:} against the config file\'s directory', () => {
+  it("resolves state_dir, unix socket, spool and ${file:} against the config file's directory", () => {
     writeFileSync(join(dir, 'hook-token'), 'tok3n\n');
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, `
+    writeFileSync(
+      file,
+      `
 listeners:
   - { name: sudo, type: unix, format: sudo, address: ./run/sudo.sock, spool: spool/sudo.jsonl }
   - { name: abs, type: unix, address: /run/relay/other.sock }
   - { name: tcp, type: tcp, address: "127.0.0.1:5514" }
 notifiers: { hook: "json://127.0.0.1:9/\${file:hook-token}" }
 state_dir: ./var
-`);
+`,
+    );
     const c = loadConfigFile(file, {});
     expect(c.state_dir).toBe(join(dir, 'var'));
     expect(c.listeners[0]).toMatchObject({ address: join(dir, 'run', 'sudo.sock'), spool: join(dir, 'spool', 'sudo.jsonl') });

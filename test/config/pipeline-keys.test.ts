@@ -12,7 +12,8 @@ describe('pipeline config keys', () => {
   });
 
   it('reads a full rule: kind, threshold, key, grouping, repeat and throttle', () => {
-    const c = parseConfig(`notifiers: { ops: "console://" }
+    const c = parseConfig(
+      `notifiers: { ops: "console://" }
 throttle: { ops: { rate: 20/1h } }
 rules:
   - name: sudo-passwords
@@ -25,16 +26,23 @@ rules:
     repeat_interval: 4h
     throttle: { rate: 10/1m, burst: 3 }
     notify: [ops]
-`, 'c.yaml', {});
+`,
+      'c.yaml',
+      {},
+    );
     expect(c.rules[0]).toMatchObject({
-      threshold: { count: 5, within: 60_000 }, group_wait: 30_000, group_interval: 300_000, repeat_interval: 14_400_000,
+      threshold: { count: 5, within: 60_000 },
+      group_wait: 30_000,
+      group_interval: 300_000,
+      repeat_interval: 14_400_000,
       throttle: { rate: { count: 10, per: 60_000 }, burst: 3 },
     });
     expect(c.throttle.ops).toEqual({ rate: { count: 20, per: 3_600_000 } });
   });
 
   it('reports every mistake in the new keys at once, each at its place', () => {
-    expect(problems(`notifiers: { ops: "console://" }
+    expect(
+      problems(`notifiers: { ops: "console://" }
 throttle:
   pager: { rate: 1/1m }
 rules:
@@ -57,7 +65,8 @@ silences:
     ends: next tuesday
   - match: {}
     ends: 2025-01-01T00:00:00Z
-`)).toEqual([
+`),
+    ).toEqual([
       '3:3: throttle.pager: throttle for unknown notifier "pager"',
       '6:11: rules[0].kind: kind frequency needs threshold: {count, within}',
       '11:11: rules[1].key[0]: unknown field "user" (use host, app, message, severity, fields.NAME, ...)',
@@ -70,7 +79,11 @@ silences:
   });
 
   it('takes a rule that notifies no one only as one that stops the rules after it (continue: false)', () => {
-    const c = parseConfig('notifiers: { ops: "console://" }\nrules:\n  - { name: drop, match: { fields.probe: true }, notify: [], continue: false }\n', 'c.yaml', {});
+    const c = parseConfig(
+      'notifiers: { ops: "console://" }\nrules:\n  - { name: drop, match: { fields.probe: true }, notify: [], continue: false }\n',
+      'c.yaml',
+      {},
+    );
     expect(c.rules[0]).toMatchObject({ notify: [], continue: false });
     expect(problems('notifiers: { ops: "console://" }\nrules:\n  - { name: nowhere, notify: [] }\n')).toEqual([
       '3:30: rules[0].notify: a rule must notify at least one notifier (or set continue: false to take what it matches away from the rules after it)',
@@ -78,12 +91,14 @@ silences:
   });
 
   it('checks kind: sequence and its after: like the other kinds', () => {
-    expect(problems(`notifiers: { ops: "console://" }
+    expect(
+      problems(`notifiers: { ops: "console://" }
 rules:
   - { name: a, kind: sequence, notify: [ops] }
   - { name: b, after: { match: { app: sshd }, within: 1h }, notify: [ops] }
   - { name: c, kind: sequence, after: { match: { message: "/(/" }, count: 3, within: 1h }, notify: [ops] }
-`)).toEqual([
+`),
+    ).toEqual([
       '3:22: rules[0].kind: kind sequence needs after: {match, count, within}: what must come before',
       '4:16: rules[1].after: after is only used by kind: sequence',
       '5:59: rules[2].after.match.message: bad regular expression /(/: Invalid regular expression: /(/: Unterminated group',
@@ -99,7 +114,9 @@ describe('throttle bypass keys', () => {
   });
 
   it('report a severity or priority that does not exist at its place', () => {
-    expect(problems('throttle_bypass: loud\nnotifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops], priority: urgent }\n')).toEqual([
+    expect(
+      problems('throttle_bypass: loud\nnotifiers: { ops: "console://" }\nrules:\n  - { name: r, notify: [ops], priority: urgent }\n'),
+    ).toEqual([
       '1:18: throttle_bypass: Invalid option: expected one of "emerg"|"alert"|"crit"|"err"|"warning"|"notice"|"info"|"debug"',
       '4:41: rules[0].priority: Invalid option: expected one of "normal"|"high"',
     ]);

@@ -26,8 +26,12 @@ const TIGHT = parseConfig(
 
 /** Rules whose messages stand for every line of one kind: their counts must add up to those lines. */
 const COUNTED: [rule: string, tag: Tag][] = [
-  ['ssh-brute-force', 'ssh-failed'], ['sudo-command', 'sudo-ran'], ['account-change', 'account'], ['oom-kill', 'oom'],
-  ['segfault', 'crash'], ['unit-failed', 'unit-failed'],
+  ['ssh-brute-force', 'ssh-failed'],
+  ['sudo-command', 'sudo-ran'],
+  ['account-change', 'account'],
+  ['oom-kill', 'oom'],
+  ['segfault', 'crash'],
+  ['unit-failed', 'unit-failed'],
 ];
 
 describe('the shipped rules on a realistic day', () => {
@@ -40,7 +44,11 @@ describe('the shipped rules on a realistic day', () => {
     // Three days back: the BSD lines carry no year, and a day in the past reads back the same in any year.
     const start = Math.floor(Date.now() / DAY) * DAY - 3 * DAY;
     lines = [...realisticDays({ seed: 11, start })];
-    result = await replayLines(lines.map((l) => l.text), config, (s) => sends.push(s));
+    result = await replayLines(
+      lines.map((l) => l.text),
+      config,
+      (s) => sends.push(s),
+    );
   }, 60_000);
 
   it('reads every line as an event', () => {
@@ -55,15 +63,25 @@ describe('the shipped rules on a realistic day', () => {
     expect(messages / result.stats.events).toBeLessThanOrEqual(0.01);
   });
 
-  it.each(NOTIFIERS.flatMap((n) => PLANTED.map((p) => [n, p.what, p] as const)))('tells %s about the %s under its own title', (notifier, _what, planted) => {
-    const texts = to(notifier).map((a) => `${a.title}\n${a.body}`);
-    expect(texts.filter((t) => planted.title.test(t)), `${planted.rule}: ${planted.title}`).not.toEqual([]);
-  });
+  it.each(NOTIFIERS.flatMap((n) => PLANTED.map((p) => [n, p.what, p] as const)))(
+    'tells %s about the %s under its own title',
+    (notifier, _what, planted) => {
+      const texts = to(notifier).map((a) => `${a.title}\n${a.body}`);
+      expect(
+        texts.filter((t) => planted.title.test(t)),
+        `${planted.rule}: ${planted.title}`,
+      ).not.toEqual([]);
+    },
+  );
 
   it('keeps every planted incident under its own title on a notifier whose limit holds alerts back', async () => {
     expect(readFileSync(join(ROOT, 'config.yaml'), 'utf8')).toContain(SHIPPED_THROTTLE);
     const tight: ReplaySend[] = [];
-    const r = await replayLines(lines.map((l) => l.text), TIGHT, (s) => tight.push(s));
+    const r = await replayLines(
+      lines.map((l) => l.text),
+      TIGHT,
+      (s) => tight.push(s),
+    );
     expect(r.stats.throttled).toBeGreaterThan(0);
     const texts = tight.filter((s) => s.notifier === 'main').map((s) => `${s.alert.title}\n${s.alert.body}`);
     expect(PLANTED.filter((p) => !texts.some((t) => p.title.test(t))).map((p) => p.what)).toEqual([]);
@@ -101,9 +119,34 @@ describe('the shipped rules on a realistic day', () => {
   it('sends a self-check (fields.probe) to no notifier, and counts it', () => {
     const sent: Alert[] = [];
     const { pipeline } = composePipeline(asPlan(config), { clock: new ManualClock(0), deliver: { enqueue: (a: Alert) => sent.push(a) } });
-    const probe = { v: 1, id: 'probe-1', host: 'web01', user: 'root', runas_user: 'nobody', command: '/bin/true', argv: ['/bin/true'], probe: true };
-    pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'accept: root /bin/true', fields: { ...probe, event: 'accept' } });
-    pipeline.push({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', host: 'web01', app: 'sudo', message: 'exit: root /bin/true', fields: { ...probe, event: 'exit', status: 0 } });
+    const probe = {
+      v: 1,
+      id: 'probe-1',
+      host: 'web01',
+      user: 'root',
+      runas_user: 'nobody',
+      command: '/bin/true',
+      argv: ['/bin/true'],
+      probe: true,
+    };
+    pipeline.push({
+      receivedAt: new Date(0),
+      listener: 'sudo',
+      kind: 'sudo',
+      host: 'web01',
+      app: 'sudo',
+      message: 'accept: root /bin/true',
+      fields: { ...probe, event: 'accept' },
+    });
+    pipeline.push({
+      receivedAt: new Date(0),
+      listener: 'sudo',
+      kind: 'sudo',
+      host: 'web01',
+      app: 'sudo',
+      message: 'exit: root /bin/true',
+      fields: { ...probe, event: 'exit', status: 0 },
+    });
     pipeline.flush();
     expect(sent).toEqual([]);
     expect(pipeline.stats().matched).toEqual({ 'self-check': 1 });
@@ -120,7 +163,10 @@ function checkDigest(a: Alert): void {
   let keyed = 0;
   for (const m of a.body.matchAll(/^ {2}(\d+) × (.*)$/gm)) {
     expect(m[2], `${a.title}: a blank key`).not.toBe('(no key)');
-    expect(m[2]!.split(' ').filter((part) => part === ''), `${a.title}: a blank part in key ${JSON.stringify(m[2])}`).toEqual([]);
+    expect(
+      m[2]!.split(' ').filter((part) => part === ''),
+      `${a.title}: a blank part in key ${JSON.stringify(m[2])}`,
+    ).toEqual([]);
     keyed += Number(m[1]);
   }
   const more = /^ {2}… and (\d+) more under/m.exec(a.body);

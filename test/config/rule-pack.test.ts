@@ -36,8 +36,14 @@ describe('the shipped rules, line by line', () => {
     ['sshd[1]: Accepted publickey for root from 192.0.2.1 port 40022 ssh2: ED25519 SHA256:x', ['ssh-login-after-failures']],
     ['sudo[1]:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update', ['sudo-command']],
     ['sudo[1]:      bob : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls', ['sudo-not-in-sudoers']],
-    ['sudo[1]:      bob : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls', ['sudo-password-guessing', 'sudo-refused']],
-    ['sudo[1]:      bob : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls', ['sudo-password-guessing', 'sudo-refused']],
+    [
+      'sudo[1]:      bob : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls',
+      ['sudo-password-guessing', 'sudo-refused'],
+    ],
+    [
+      'sudo[1]:      bob : 1 incorrect password attempt ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls',
+      ['sudo-password-guessing', 'sudo-refused'],
+    ],
     ['sudo[1]:      bob : command not allowed ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/cat /etc/shadow', ['sudo-refused']],
     ['sudo[1]: pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)', []],
     ['useradd[1]: new user: name=eve, UID=1005, GID=1005, home=/home/eve, shell=/bin/bash, from=/dev/pts/1', ['account-change']],
@@ -49,8 +55,14 @@ describe('the shipped rules, line by line', () => {
     ['kernel: [12345.678901] Memory cgroup out of memory: Killed process 4242 (node) total-vm:1000kB', ['oom-kill']],
     ['kernel: Out of memory: Kill process 31337 (java) score 900 or sacrifice child', ['oom-kill']],
     ['kernel: java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0', []],
-    ['systemd-oomd[1]: Killed /user.slice/user-1000.slice/session-2.scope due to memory pressure for /user.slice being 81.51% > 50.00% for > 20s with reclaim activity', ['oom-kill']],
-    ['kernel: [ 1234.567890] nginx[2211]: segfault at 0 ip 000055d0c0a1b2c3 sp 00007ffd1c2b3a40 error 4 in nginx[55d0c0a00000+120000]', ['segfault']],
+    [
+      'systemd-oomd[1]: Killed /user.slice/user-1000.slice/session-2.scope due to memory pressure for /user.slice being 81.51% > 50.00% for > 20s with reclaim activity',
+      ['oom-kill'],
+    ],
+    [
+      'kernel: [ 1234.567890] nginx[2211]: segfault at 0 ip 000055d0c0a1b2c3 sp 00007ffd1c2b3a40 error 4 in nginx[55d0c0a00000+120000]',
+      ['segfault'],
+    ],
     ['kernel: traps: php-fpm[991] general protection fault ip:7f3 sp:7ff error:0 in libc.so.6[7f0+1a0000]', ['segfault']],
     ['systemd-coredump[2290]: Process 2211 (nginx) of user 33 dumped core.', ['segfault']],
     ["systemd[1]: postgresql.service: Failed with result 'exit-code'.", ['unit-failed']],
@@ -63,7 +75,11 @@ describe('the shipped rules, line by line', () => {
 
   it('gives every sudo call from syslog an outcome, so a refusal never reads like a call that ran', () => {
     const outcome = (line: string) => parseFields(lineEvent(`Nov 28 10:00:00 h1 ${line}`, new Date()) as RelayEvent).fields.outcome;
-    expect(outcome('sudo[1]: bob : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls')).toBe('rejected: user NOT in sudoers');
-    expect(outcome('sudo[1]: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls')).toBe('allowed (syslog has no exit status)');
+    expect(outcome('sudo[1]: bob : user NOT in sudoers ; TTY=pts/1 ; PWD=/home/bob ; USER=root ; COMMAND=/bin/ls')).toBe(
+      'rejected: user NOT in sudoers',
+    );
+    expect(outcome('sudo[1]: alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/bin/ls')).toBe(
+      'allowed (syslog has no exit status)',
+    );
   });
 });

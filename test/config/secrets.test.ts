@@ -44,11 +44,16 @@ describe('secrets from ${env:} and ${file:} never leave relay', () => {
   /** Where a secret sits in a json:// URL; a host secret is the whole host:port of a closed port. */
   function place(position: Position, ref: string, sinkHost: string): { url: string; broken: string } {
     switch (position) {
-      case 'host': return { url: `json://${ref}/hook`, broken: `json://${ref}:99999/hook` };
-      case 'path': return { url: `json://${sinkHost}/${ref}`, broken: `json://127.0.0.1:99999/${ref}` };
-      case 'query': return { url: `json://${sinkHost}/hook?-key=${ref}`, broken: `json://127.0.0.1:99999/hook?-key=${ref}` };
-      case 'user': return { url: `json://${ref}:pw@${sinkHost}/hook`, broken: `json://${ref}:pw@127.0.0.1:99999/hook` };
-      case 'password': return { url: `json://alice:${ref}@${sinkHost}/hook`, broken: `json://alice:${ref}@127.0.0.1:99999/hook` };
+      case 'host':
+        return { url: `json://${ref}/hook`, broken: `json://${ref}:99999/hook` };
+      case 'path':
+        return { url: `json://${sinkHost}/${ref}`, broken: `json://127.0.0.1:99999/${ref}` };
+      case 'query':
+        return { url: `json://${sinkHost}/hook?-key=${ref}`, broken: `json://127.0.0.1:99999/hook?-key=${ref}` };
+      case 'user':
+        return { url: `json://${ref}:pw@${sinkHost}/hook`, broken: `json://${ref}:pw@127.0.0.1:99999/hook` };
+      case 'password':
+        return { url: `json://alice:${ref}@${sinkHost}/hook`, broken: `json://alice:${ref}@127.0.0.1:99999/hook` };
     }
   }
 
@@ -64,7 +69,10 @@ describe('secrets from ${env:} and ${file:} never leave relay', () => {
   }
 
   beforeAll(async () => {
-    echo.respond = (req) => ({ status: 503, body: `unavailable: ${req.url} ${Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')}` });
+    echo.respond = (req) => ({
+      status: 503,
+      body: `unavailable: ${req.url} ${Buffer.from((req.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')}`,
+    });
     await echo.start();
     closedPort = await freePort();
     writeFileSync(join(dir, 'shadow'), `${SHADOW.join('\n')}\n{{ unclosed\n`);
@@ -88,12 +96,29 @@ describe('secrets from ${env:} and ${file:} never leave relay', () => {
 
   it('not in the log lines or the outbox last_error of a relay whose every notifier fails', async () => {
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, configYaml((c) => c.url));
-    const config = parseConfig(configYaml((c) => c.url), file, env);
+    writeFileSync(
+      file,
+      configYaml((c) => c.url),
+    );
+    const config = parseConfig(
+      configYaml((c) => c.url),
+      file,
+      env,
+    );
     const logs = captureLog('debug');
     const app = new App(config, { log: logs.log, clock: new ManualClock(0) });
     await app.start();
-    app.dispatcher.enqueue({ id: 'a1', rule: 'r', notify: cases.map((c) => c.name), title: 't', body: 'b', type: 'failure', key: 'k', createdAt: 0, count: 1 });
+    app.dispatcher.enqueue({
+      id: 'a1',
+      rule: 'r',
+      notify: cases.map((c) => c.name),
+      title: 't',
+      body: 'b',
+      type: 'failure',
+      key: 'k',
+      createdAt: 0,
+      count: 1,
+    });
     await vi.waitFor(() => expect(app.dispatcher.stats.retried).toBe(cases.length), { timeout: 10_000 });
     await app.stop();
 
@@ -118,7 +143,10 @@ describe('secrets from ${env:} and ${file:} never leave relay', () => {
   it('not in `relay check` problems: URLs that do not parse, and a template that does not parse', async () => {
     const file = join(dir, 'broken.yaml');
     const rule = `rules:\n  - name: r\n    notify: [env_path]\n    title: \${file:${join(dir, 'shadow')}}\n`;
-    writeFileSync(file, configYaml((c) => c.broken, rule));
+    writeFileSync(
+      file,
+      configYaml((c) => c.broken, rule),
+    );
     const r = await runCli(['check', '--config', file], { env });
     expect(r.code).toBe(1);
     const problems = r.stderr.trim().split('\n');
@@ -127,21 +155,29 @@ describe('secrets from ${env:} and ${file:} never leave relay', () => {
     expectNoSecret(r.stderr + r.stdout);
   });
 
-  it.each(['env_host', 'env_path', 'env_query', 'env_user', 'env_password', 'file_host', 'file_path', 'file_query', 'file_user', 'file_password'])(
-    'not in `relay test-url` output for %s, sent or not parsed',
-    async (name) => {
-      const c = cases.find((x) => x.name === name)!;
-      for (const url of [c.url, c.broken]) {
-        const out = new PassThrough();
-        let text = '';
-        out.on('data', (d: Buffer) => (text += d));
-        const code = await testUrl(url, { title: 't', body: 'b' }, out, env);
-        expect(code).toBe(url === c.url ? 1 : 2);
-        expect(text).toContain('****');
-        expectNoSecret(text);
-      }
-    },
-  );
+  it.each([
+    'env_host',
+    'env_path',
+    'env_query',
+    'env_user',
+    'env_password',
+    'file_host',
+    'file_path',
+    'file_query',
+    'file_user',
+    'file_password',
+  ])('not in `relay test-url` output for %s, sent or not parsed', async (name) => {
+    const c = cases.find((x) => x.name === name)!;
+    for (const url of [c.url, c.broken]) {
+      const out = new PassThrough();
+      let text = '';
+      out.on('data', (d: Buffer) => (text += d));
+      const code = await testUrl(url, { title: 't', body: 'b' }, out, env);
+      expect(code).toBe(url === c.url ? 1 : 2);
+      expect(text).toContain('****');
+      expectNoSecret(text);
+    }
+  });
 
   it('not in `relay test-url` output run as a command', async () => {
     const c = cases.find((x) => x.name === 'file_password')!;

@@ -15,12 +15,28 @@ rules:
 
 describe('an unknown key', () => {
   it.each([
-    ['a misspelt rule key', `${RULES}  - name: c\n    notify: [hook]\n    grup_by: [host]\n`, '10:5: unknown key "grup_by" in rules[2]; did you mean "group_by"?'],
-    ['two letters swapped', `${RULES}  - name: c\n    notify: [hook]\n    kidn: frequency\n`, '10:5: unknown key "kidn" in rules[2]; did you mean "kind"?'],
+    [
+      'a misspelt rule key',
+      `${RULES}  - name: c\n    notify: [hook]\n    grup_by: [host]\n`,
+      '10:5: unknown key "grup_by" in rules[2]; did you mean "group_by"?',
+    ],
+    [
+      'two letters swapped',
+      `${RULES}  - name: c\n    notify: [hook]\n    kidn: frequency\n`,
+      '10:5: unknown key "kidn" in rules[2]; did you mean "kind"?',
+    ],
     ['a misspelt top-level key', 'listners: []\n', '1:1: unknown key "listners" at the top level; did you mean "listeners"?'],
     ['a key of a nested block', 'delivery:\n  fold_afer: 3\n', '2:3: unknown key "fold_afer" in delivery; did you mean "fold_after"?'],
-    ['a key of the listener type in use', 'listeners:\n  - name: t\n    type: tcp\n    address: 127.0.0.1:5514\n    max_conections: 9\n', '5:5: unknown key "max_conections" in listeners[0]; did you mean "max_connections"?'],
-    ['a key only another listener type has', 'listeners:\n  - name: u\n    type: udp\n    address: 127.0.0.1:5514\n    idle_timeout: 5m\n', '5:5: unknown key "idle_timeout" in listeners[0]'],
+    [
+      'a key of the listener type in use',
+      'listeners:\n  - name: t\n    type: tcp\n    address: 127.0.0.1:5514\n    max_conections: 9\n',
+      '5:5: unknown key "max_conections" in listeners[0]; did you mean "max_connections"?',
+    ],
+    [
+      'a key only another listener type has',
+      'listeners:\n  - name: u\n    type: udp\n    address: 127.0.0.1:5514\n    idle_timeout: 5m\n',
+      '5:5: unknown key "idle_timeout" in listeners[0]',
+    ],
     ['a key nothing is close to', `${RULES}    colour: red\n`, '8:5: unknown key "colour" in rules[1]'],
   ])('%s reads as a sentence with its place, and a suggestion when one is close', (_what, yaml, expected) => {
     expect(problems(yaml)).toEqual([expected]);

@@ -65,13 +65,22 @@ describe('a webhook read by a program, answering slowly', () => {
 
   it('halves when the receiver pushes back with 503s, retries them, and still keeps order per key', async () => {
     hook.refuse = (inFlight) => (inFlight > 3 ? 503 : undefined);
-    const d = new Dispatcher([createNotifier('hook', hook.url())], { ...DELIVERY, backoff: 10, max_backoff: 10 }, outbox, clock, silentLogger);
+    const d = new Dispatcher(
+      [createNotifier('hook', hook.url())],
+      { ...DELIVERY, backoff: 10, max_backoff: 10 },
+      outbox,
+      clock,
+      silentLogger,
+    );
     burst(d);
     // Refused sends wait their backoff on the manual clock: move it while the lane waits.
-    await vi.waitFor(() => {
-      clock.advance(10);
-      expect(hook.received).toHaveLength(ALERTS);
-    }, { timeout: 20_000, interval: 5 });
+    await vi.waitFor(
+      () => {
+        clock.advance(10);
+        expect(hook.received).toHaveLength(ALERTS);
+      },
+      { timeout: 20_000, interval: 5 },
+    );
     await vi.waitFor(() => expect(d.stats.queued).toBe(0));
     expect(d.stats.retried).toBeGreaterThan(0);
     expect(d.stats).toMatchObject({ sent: ALERTS, dead: 0 });

@@ -95,7 +95,11 @@ describe('Dispatcher', () => {
 
   it('moves an alert to dead at once when the notifier throws something other than a NotifyError (a bug), logging its stack', async () => {
     const buggy: Notifier = {
-      name: 'buggy', service: 'test', maskedUrl: 'test://', foldsBacklog: false, concurrency: 1,
+      name: 'buggy',
+      service: 'test',
+      maskedUrl: 'test://',
+      foldsBacklog: false,
+      concurrency: 1,
       send: async () => {
         throw new TypeError("Cannot read properties of undefined (reading 'id')");
       },

@@ -24,24 +24,37 @@ describe('a fallback from config', () => {
 
   it('reroutes what a down notifier held past fallback_after to the fallback named in its object form', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
-    const config = parseConfig(`
+    const config = parseConfig(
+      `
 notifiers:
   chat: { url: "${chat.url()}", fallback: mail, fallback_after: 5m }
   mail: "${mail.url()}"
 rules:
   - { name: r, notify: [chat], title: "{{message}}", body: "{{message}}" }
 state_dir: ${dir}
-`, 'test.yaml');
+`,
+      'test.yaml',
+    );
     const app = new App(config, { log: silentLogger, clock });
     await app.start();
     chat.respond = () => ({ status: 503 });
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'h', app: 'a', message: 'disk failing', fields: {} });
+    app.accept({
+      receivedAt: new Date(clock.now()),
+      listener: 'test',
+      kind: 'syslog',
+      host: 'h',
+      app: 'a',
+      message: 'disk failing',
+      fields: {},
+    });
     await vi.waitFor(() => expect(chat.rejected).toBe(1));
     clock.advance(5 * 60_000);
     await mail.waitFor(1);
     expect(mail.json<{ title: string; message: string }>()[0]).toMatchObject({
       title: 'disk failing',
-      message: expect.stringMatching(/^\(meant for chat; rerouted to mail: not delivered within fallback_after \(5m\); last error: .*503.*\)\ndisk failing$/),
+      message: expect.stringMatching(
+        /^\(meant for chat; rerouted to mail: not delivered within fallback_after \(5m\); last error: .*503.*\)\ndisk failing$/,
+      ),
     });
     await vi.waitFor(() => expect(app.dispatcher.stats).toMatchObject({ queued: 0, rerouted: 1 }));
     await app.stop();

@@ -27,10 +27,15 @@ describe('fallback notifiers', () => {
     await Promise.all([chat.stop(), mail.stop(), pager.stop()]);
     outbox.close();
   });
-  const dispatcher = (routes: [string, FallbackRoute][]) => new Dispatcher(
-    [createNotifier('chat', chat.url()), createNotifier('mail', mail.url()), createNotifier('pager', pager.url())],
-    DELIVERY, outbox, clock, logs.log, new Map(routes),
-  );
+  const dispatcher = (routes: [string, FallbackRoute][]) =>
+    new Dispatcher(
+      [createNotifier('chat', chat.url()), createNotifier('mail', mail.url()), createNotifier('pager', pager.url())],
+      DELIVERY,
+      outbox,
+      clock,
+      logs.log,
+      new Map(routes),
+    );
 
   it('moves alerts that waited longer than fallback_after to the fallback, once, with a line saying why', async () => {
     const d = dispatcher([['chat', { to: 'mail', after: 600_000 }]]);
@@ -44,7 +49,9 @@ describe('fallback notifiers', () => {
     await mail.waitFor(2);
     const [first, second] = mail.json<{ title: string; message: string }>();
     expect(first!.title).toBe('t1');
-    expect(first!.message).toMatch(/^\(meant for chat; rerouted to mail: not delivered within fallback_after \(10m\); last error: .*503.*maintenance.*\)\nb1$/);
+    expect(first!.message).toMatch(
+      /^\(meant for chat; rerouted to mail: not delivered within fallback_after \(10m\); last error: .*503.*maintenance.*\)\nb1$/,
+    );
     expect(second!.title).toBe('t2');
     await vi.waitFor(() => expect(d.stats).toMatchObject({ rerouted: 2, queued: 0 }));
     expect(d.capStats('chat')).toMatchObject({ rerouted: 2 });
@@ -56,8 +63,11 @@ describe('fallback notifiers', () => {
     expect(chat.received).toHaveLength(0);
   });
 
-  it('sends an alert that went dead on a notifier to its fallback, and not on to the fallback\'s own fallback', async () => {
-    const d = dispatcher([['chat', { to: 'mail' }], ['mail', { to: 'pager' }]]);
+  it("sends an alert that went dead on a notifier to its fallback, and not on to the fallback's own fallback", async () => {
+    const d = dispatcher([
+      ['chat', { to: 'mail' }],
+      ['mail', { to: 'pager' }],
+    ]);
     chat.respond = () => ({ status: 400, body: 'bad token' });
     mail.respond = () => ({ status: 400, body: 'mailbox full' });
     d.enqueue(alert(1, { notify: ['chat'] }));
@@ -66,7 +76,9 @@ describe('fallback notifiers', () => {
     expect(pager.received).toHaveLength(0);
     const dead = outbox.dead();
     expect(dead.map((r) => r.notifier).sort()).toEqual(['chat', 'mail']);
-    expect(dead.find((r) => r.notifier === 'mail')!.body).toMatch(/^\(meant for chat; rerouted to mail: dead there: rejected by the provider: .*bad token.*\)\nb1$/);
+    expect(dead.find((r) => r.notifier === 'mail')!.body).toMatch(
+      /^\(meant for chat; rerouted to mail: dead there: rejected by the provider: .*bad token.*\)\nb1$/,
+    );
     // mail's own alerts still go on to pager.
     d.enqueue(alert(2, { notify: ['mail'] }));
     await pager.waitFor(1);

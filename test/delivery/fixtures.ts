@@ -7,12 +7,30 @@ import { HttpSink } from '../helpers/http-sink.ts';
 import type { DispatchConfig } from '../../src/delivery/dispatcher.ts';
 
 export const DELIVERY: DispatchConfig = {
-  backoff: 1000, max_backoff: 60_000, timeout: 5000, shutdown_grace: 1000, max_age: 86_400_000, fold_after: 5,
-  memory_buffer: 10_000, max_queue: 10_000, max_queue_hard: 50_000,
+  backoff: 1000,
+  max_backoff: 60_000,
+  timeout: 5000,
+  shutdown_grace: 1000,
+  max_age: 86_400_000,
+  fold_after: 5,
+  memory_buffer: 10_000,
+  max_queue: 10_000,
+  max_queue_hard: 50_000,
 };
 
 export function alert(n: number, more: Partial<Alert> = {}): Alert {
-  return { id: `a${n}`, rule: 'r', notify: ['hook'], title: `t${n}`, body: `b${n}`, type: 'info', key: `k${n}`, createdAt: 0, count: 1, ...more };
+  return {
+    id: `a${n}`,
+    rule: 'r',
+    notify: ['hook'],
+    title: `t${n}`,
+    body: `b${n}`,
+    type: 'info',
+    key: `k${n}`,
+    createdAt: 0,
+    count: 1,
+    ...more,
+  };
 }
 
 /** What a dispatcher test runs against: one local webhook, the manual clock at 0, an in-memory outbox, a log to read. */
@@ -28,7 +46,10 @@ export async function startDeliveryRig(): Promise<DeliveryRig> {
   const sink = await new HttpSink().start();
   const outbox = new Outbox(':memory:');
   return {
-    sink, clock: new ManualClock(0), outbox, logs: captureLog(),
+    sink,
+    clock: new ManualClock(0),
+    outbox,
+    logs: captureLog(),
     close: async () => {
       await sink.stop();
       outbox.close();

@@ -74,7 +74,12 @@ describe('Dispatcher during an outage', () => {
     clock.advance(HOUR);
     await sink.waitFor(12);
     // Several in flight: alerts of different keys may overtake one another, but each arrives alone.
-    expect(sink.json().map((b) => b.title).sort()).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`).sort());
+    expect(
+      sink
+        .json()
+        .map((b) => b.title)
+        .sort(),
+    ).toEqual(Array.from({ length: 12 }, (_, i) => `t${i + 1}`).sort());
     await vi.waitFor(() => expect(json.stats).toMatchObject({ queued: 0, sent: 12, folded: 0 }));
   });
 
@@ -108,8 +113,15 @@ describe('Dispatcher during an outage', () => {
     // Said what happened without a line per retry: one warning at the start, a reminder every 10 minutes
     // of the 30-minute outage, and one line when it recovered.
     const warns = logs.at('warn');
-    expect(warns.map((l) => l.msg)).toEqual(['notifier failing; alerts are kept in the outbox and retried', ...Array(3).fill('notifier still failing')]);
-    expect(warns[0]).toMatchObject({ notifier: 'hook', url: expect.stringContaining('127.0.0.1'), providerAnswer: expect.stringContaining('upstream down') });
+    expect(warns.map((l) => l.msg)).toEqual([
+      'notifier failing; alerts are kept in the outbox and retried',
+      ...Array(3).fill('notifier still failing'),
+    ]);
+    expect(warns[0]).toMatchObject({
+      notifier: 'hook',
+      url: expect.stringContaining('127.0.0.1'),
+      providerAnswer: expect.stringContaining('upstream down'),
+    });
     expect(logs.at('info')).toEqual([expect.objectContaining({ msg: 'notifier recovered', failures: 31 })]);
   });
 
@@ -121,8 +133,13 @@ describe('Dispatcher during an outage', () => {
     await waiting();
     clock.advance(maxAge);
     await vi.waitFor(() => expect(d.stats).toMatchObject({ dead: 1, queued: 0 }));
-    expect(outbox.dead()[0]).toMatchObject({ alertId: 'a1', lastError: expect.stringMatching(/not delivered within delivery.max_age \(10m\); last error: .*503/) });
-    expect(logs.at('error')).toEqual([expect.objectContaining({ msg: 'alerts not delivered within delivery.max_age, moved to dead', notifier: 'hook2', alerts: 1 })]);
+    expect(outbox.dead()[0]).toMatchObject({
+      alertId: 'a1',
+      lastError: expect.stringMatching(/not delivered within delivery.max_age \(10m\); last error: .*503/),
+    });
+    expect(logs.at('error')).toEqual([
+      expect.objectContaining({ msg: 'alerts not delivered within delivery.max_age, moved to dead', notifier: 'hook2', alerts: 1 }),
+    ]);
     expect(clock.pending()).toBe(0);
   });
 });

@@ -14,10 +14,13 @@ const UNFOLDED = { ...DELIVERY, fold_after: 10_000 };
 
 /** Moves the shared manual clock (the provider's and relay's) in small steps until `done`. */
 async function pump(clock: ManualClock, done: () => boolean): Promise<void> {
-  await vi.waitFor(() => {
-    if (!done()) clock.advance(250);
-    expect(done()).toBe(true);
-  }, { timeout: 60_000, interval: 1 });
+  await vi.waitFor(
+    () => {
+      if (!done()) clock.advance(250);
+      expect(done()).toBe(true);
+    },
+    { timeout: 60_000, interval: 1 },
+  );
 }
 
 describe('pacing to the provider before it answers 429', () => {

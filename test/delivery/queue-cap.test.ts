@@ -38,7 +38,9 @@ describe('delivery.max_queue', () => {
     }
     expect(d.stats.foldedByCap).toBeGreaterThan(0);
     expect(outbox.pending().get('hook')).toBeLessThanOrEqual(100);
-    expect(logs.at('warn').map((l) => l.msg)).toContain("outbox over delivery.max_queue for this notifier: the noisiest rules' waiting alerts folded into one message each");
+    expect(logs.at('warn').map((l) => l.msg)).toContain(
+      "outbox over delivery.max_queue for this notifier: the noisiest rules' waiting alerts folded into one message each",
+    );
 
     down = false;
     clock.advance(DELIVERY.max_backoff);
@@ -63,7 +65,13 @@ describe('delivery.max_queue', () => {
 
   it('past max_queue_hard drops new alerts: counted, logged once, kept in outbox.db, and said when the queue shrinks', async () => {
     // One at a time, so the notice is the last message: with more in flight, different keys may overtake.
-    const d = new Dispatcher([createNotifier('hook', `${sink.url()}?concurrency=1`)], { ...DELIVERY, max_queue: 10, max_queue_hard: 20 }, outbox, clock, logs.log);
+    const d = new Dispatcher(
+      [createNotifier('hook', `${sink.url()}?concurrency=1`)],
+      { ...DELIVERY, max_queue: 10, max_queue_hard: 20 },
+      outbox,
+      clock,
+      logs.log,
+    );
     // Every alert its own rule: nothing to fold, so only the hard limit holds the queue.
     d.enqueue(alert(0, { rule: 'r0' }));
     await vi.waitFor(() => expect(clock.pending()).toBe(1));
@@ -72,7 +80,9 @@ describe('delivery.max_queue', () => {
     expect(d.stats).toMatchObject({ queued: 20, dropped: 10, foldedByCap: 0 });
     expect(d.capStats('hook')).toMatchObject({ dropped: 10 });
     expect(outbox.losses()).toEqual([expect.objectContaining({ notifier: 'hook', reason: 'over delivery.max_queue_hard', alerts: 10 })]);
-    expect(logs.at('error').map((l) => l.msg)).toEqual(['outbox full for this notifier (delivery.max_queue_hard): new alerts for it are dropped and counted until its queue shrinks']);
+    expect(logs.at('error').map((l) => l.msg)).toEqual([
+      'outbox full for this notifier (delivery.max_queue_hard): new alerts for it are dropped and counted until its queue shrinks',
+    ]);
 
     down = false;
     clock.advance(DELIVERY.max_backoff);

@@ -15,7 +15,11 @@ describe('retryDelay', () => {
   });
 
   it('without a hint, doubles from backoff with ±20% jitter and never exceeds max_backoff', () => {
-    for (const [tries, base] of [[1, 1000], [2, 2000], [4, 8000]] as const) {
+    for (const [tries, base] of [
+      [1, 1000],
+      [2, 2000],
+      [4, 8000],
+    ] as const) {
       const delay = retryDelay(tries, new Error('ECONNREFUSED'), config);
       expect(delay).toBeGreaterThanOrEqual(base * 0.8);
       expect(delay).toBeLessThanOrEqual(base * 1.2);

@@ -19,11 +19,18 @@ function slowChat(): { notifier: Notifier; sent: Message[]; inFlight: () => numb
     inFlight: () => held.length,
     answer: () => held.shift()!(),
     notifier: {
-      name: 'chat', service: 'test', maskedUrl: 'test://', foldsBacklog: true, concurrency: 1,
-      send: (message) => new Promise<void>((resolve) => held.push(() => {
-        sent.push(message);
-        resolve();
-      })),
+      name: 'chat',
+      service: 'test',
+      maskedUrl: 'test://',
+      foldsBacklog: true,
+      concurrency: 1,
+      send: (message) =>
+        new Promise<void>((resolve) =>
+          held.push(() => {
+            sent.push(message);
+            resolve();
+          }),
+        ),
     },
   };
 }
@@ -76,7 +83,12 @@ describe('a slow people-facing notifier', () => {
       chat.answer();
     }
     await vi.waitFor(() => expect(d.stats.queued).toBe(0));
-    expect(chat.sent.map((m) => m.title)).toEqual(['t0', '6 alerts queued while chat was busy', 't7', '6 alerts queued while chat was busy']);
+    expect(chat.sent.map((m) => m.title)).toEqual([
+      't0',
+      '6 alerts queued while chat was busy',
+      't7',
+      '6 alerts queued while chat was busy',
+    ]);
     expect(chat.sent[2]!.recipient?.user).toBe('alice');
     expect(chat.sent[1]!.body).not.toContain('t7');
     expect(chat.sent[3]!.body).not.toContain('t7');

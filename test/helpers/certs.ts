@@ -32,8 +32,26 @@ function openssl(args: string[], cwd: string): void {
 
 function makeCa(dir: string, name: string): CertPair {
   const pair = { cert: join(dir, `${name}.crt`), key: join(dir, `${name}.key`) };
-  openssl(['req', '-x509', ...EC, '-keyout', pair.key, '-out', pair.cert, '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'], dir);
+  openssl(
+    [
+      'req',
+      '-x509',
+      ...EC,
+      '-keyout',
+      pair.key,
+      '-out',
+      pair.cert,
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${name}`,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
+    dir,
+  );
   return pair;
 }
 
@@ -43,7 +61,10 @@ function signed(dir: string, ca: CertPair, file: string, cn: string, san: string
   const ext = join(dir, `${file}.ext`);
   writeFileSync(ext, `subjectAltName=${san}\nextendedKeyUsage=${usage}\nbasicConstraints=CA:FALSE\n`);
   openssl(['req', '-new', ...EC, '-keyout', pair.key, '-out', csr, '-subj', `/CN=${cn}`], dir);
-  openssl(['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', pair.cert, '-days', '2', '-extfile', ext], dir);
+  openssl(
+    ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', pair.cert, '-days', '2', '-extfile', ext],
+    dir,
+  );
   return pair;
 }
 

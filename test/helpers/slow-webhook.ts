@@ -26,9 +26,16 @@ export async function startSlowWebhook(delayMs: number, keyOf: (body: Record<str
   let waiters: { count: number; resolve: () => void }[] = [];
   const hook: SlowWebhook = {
     url: (query = '') => `json://127.0.0.1:${(server.address() as AddressInfo).port}/hook${query}`,
-    received: [], maxInFlight: 0, keyOverlaps: 0, refuse: undefined,
+    received: [],
+    maxInFlight: 0,
+    keyOverlaps: 0,
+    refuse: undefined,
     waitFor: (count) => (answered >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
-    stop: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -24,10 +24,16 @@ export class SyslogNg {
   async start(): Promise<void> {
     const conf = join(this.dir, 'syslog-ng.conf');
     writeFileSync(conf, this.config.replaceAll('@DIR@', this.dir));
-    this.child = spawn('syslog-ng', ['-F', '-e', '--no-caps', '-f', conf, '-R', join(this.dir, 'persist'), '-c', this.ctl, '-p', join(this.dir, 'pid')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child = spawn(
+      'syslog-ng',
+      ['-F', '-e', '--no-caps', '-f', conf, '-R', join(this.dir, 'persist'), '-c', this.ctl, '-p', join(this.dir, 'pid')],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d));
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d));
-    const exited = new Promise<never>((_, reject) => this.child!.once('exit', (code) => reject(new Error(`syslog-ng exited (${code}):\n${this.output}`))));
+    const exited = new Promise<never>((_, reject) =>
+      this.child!.once('exit', (code) => reject(new Error(`syslog-ng exited (${code}):\n${this.output}`))),
+    );
     // Ready once the control socket answers.
     await Promise.race([exited, this.waitReady()]);
   }

@@ -17,12 +17,15 @@ describe('GET /healthz and /readyz', () => {
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(T0);
-    t = await startLoopbackApp((s) => `
+    t = await startLoopbackApp(
+      (s) => `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
 notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0" }
-delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
+delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`,
+      { clock },
+    );
     ({ app, sink } = t);
   });
   afterEach(() => t.stop());
@@ -53,7 +56,10 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
       ready: true,
       problems: [],
       listeners: [{ name: 'tcp', type: 'tcp', address: app.sources[0]!.address(), up: true }],
-      stores: [{ name: 'outbox', writable: true }, { name: 'state', writable: true }],
+      stores: [
+        { name: 'outbox', writable: true },
+        { name: 'state', writable: true },
+      ],
       notifiers: [{ name: 'hook', failing: false, waiting: 0 }],
     });
   });
@@ -64,7 +70,9 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
     await waiting();
     const [briefly, failing] = await ready();
     expect(briefly).toBe(200);
-    expect(failing.notifiers).toEqual([{ name: 'hook', failing: true, failingSince: '2026-11-23T10:00:00.000Z', failingForSeconds: 0, waiting: 1 }]);
+    expect(failing.notifiers).toEqual([
+      { name: 'hook', failing: true, failingSince: '2026-11-23T10:00:00.000Z', failingForSeconds: 0, waiting: 1 },
+    ]);
 
     for (let m = 1; m <= 10; m++) {
       clock.advanceTo(T0 + m * MINUTE);
@@ -78,7 +86,9 @@ delivery: { backoff: 1m, max_backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }
     sink.respond = () => ({ status: 200 });
     clock.advance(MINUTE);
     await sink.waitFor(1);
-    await vi.waitFor(async () => expect((await ready())[1].notifiers).toEqual([{ name: 'hook', failing: false, waiting: 0 }]), { timeout: 10_000 });
+    await vi.waitFor(async () => expect((await ready())[1].notifiers).toEqual([{ name: 'hook', failing: false, waiting: 0 }]), {
+      timeout: 10_000,
+    });
     expect(sink.rejected).toBe(11);
   });
 });

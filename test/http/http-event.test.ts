@@ -5,9 +5,27 @@ import { depthOf, httpEvent } from '../../src/http/http-event.ts';
 const arrival = { receivedAt: new Date('2026-11-30T14:00:00Z'), peer: '127.0.0.1:5000', token: 'ci' };
 
 describe('httpEvent', () => {
-  it('maps every field, with severity by name or number and the sender\'s timestamp', () => {
-    expect(httpEvent({ host: 'h', app: 'a', severity: 'warn', message: 'm', timestamp: '2026-11-30T13:00:00+01:00', fields: { x: 1 } }, arrival, 8)).toEqual({
-      event: { receivedAt: arrival.receivedAt, listener: 'http', kind: 'http', peer: '127.0.0.1:5000', token: 'ci', host: 'h', app: 'a', severity: 4, message: 'm', timestamp: new Date('2026-11-30T12:00:00Z'), fields: { x: 1 } },
+  it("maps every field, with severity by name or number and the sender's timestamp", () => {
+    expect(
+      httpEvent(
+        { host: 'h', app: 'a', severity: 'warn', message: 'm', timestamp: '2026-11-30T13:00:00+01:00', fields: { x: 1 } },
+        arrival,
+        8,
+      ),
+    ).toEqual({
+      event: {
+        receivedAt: arrival.receivedAt,
+        listener: 'http',
+        kind: 'http',
+        peer: '127.0.0.1:5000',
+        token: 'ci',
+        host: 'h',
+        app: 'a',
+        severity: 4,
+        message: 'm',
+        timestamp: new Date('2026-11-30T12:00:00Z'),
+        fields: { x: 1 },
+      },
     });
     expect(httpEvent({ message: 'm', severity: 0 }, arrival, 8)).toMatchObject({ event: { severity: 0, fields: {} } });
   });
@@ -18,7 +36,10 @@ describe('httpEvent', () => {
     [{}, 'message is required and must be a string'],
     [{ message: 5 }, 'message is required and must be a string'],
     [{ message: 'm', severity: 8 }, 'severity: unknown severity 8 (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)'],
-    [{ message: 'm', severity: { x: 1 } }, 'severity: unknown severity of type object (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)'],
+    [
+      { message: 'm', severity: { x: 1 } },
+      'severity: unknown severity of type object (emerg, alert, crit, err, warning, notice, info, debug, or 0-7)',
+    ],
     [{ message: 'm', timestamp: '2026-11-30 14:00' }, 'timestamp: timestamp must be RFC 3339 with a zone, e.g. 2026-11-30T14:00:00Z'],
     [{ message: 'm', timestamp: 1796000000 }, 'timestamp: Invalid input: expected string, received number'],
     [{ message: 'm', fields: [1] }, 'fields: Invalid input: expected record, received array'],
@@ -30,7 +51,13 @@ describe('httpEvent', () => {
 });
 
 describe('depthOf', () => {
-  it.each<[unknown, number]>([[1, 0], [{}, 1], [[1, 2], 1], [{ a: [{}] }, 3], [[[], [[[]]]], 4]])('%j is %i deep', (v, d) => {
+  it.each<[unknown, number]>([
+    [1, 0],
+    [{}, 1],
+    [[1, 2], 1],
+    [{ a: [{}] }, 3],
+    [[[], [[[]]]], 4],
+  ])('%j is %i deep', (v, d) => {
     expect(depthOf(v, 10)).toBe(d);
   });
 

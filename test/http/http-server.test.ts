@@ -31,13 +31,26 @@ describe('HTTP endpoint on a taken port', () => {
   it('fails App.start with RELAY_E_LISTEN naming the address, and releases the listeners already bound', async () => {
     const httpPort = (taken.address() as net.AddressInfo).port;
     const tcpPort = await freePort();
-    const app = new App(parseConfig(`
+    const app = new App(
+      parseConfig(
+        `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${tcpPort}" }]
 http: { address: "127.0.0.1:${httpPort}" }
 state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger });
-    const failure = await app.start().then(() => undefined, (e: unknown) => e);
-    expect(failure).toMatchObject({ code: 'RELAY_E_LISTEN', message: expect.stringMatching(new RegExp(`^http endpoint cannot listen on 127\\.0\\.0\\.1:${httpPort}: .*EADDRINUSE`)) });
+`,
+        'test.yaml',
+        {},
+      ),
+      { log: silentLogger },
+    );
+    const failure = await app.start().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(failure).toMatchObject({
+      code: 'RELAY_E_LISTEN',
+      message: expect.stringMatching(new RegExp(`^http endpoint cannot listen on 127\\.0\\.0\\.1:${httpPort}: .*EADDRINUSE`)),
+    });
     const again = await listen(tcpPort);
     await new Promise((r) => again.close(r));
   });

@@ -20,10 +20,16 @@ export interface LoopbackApp {
 }
 
 /** `config` is config.yaml without state_dir, written with the sink's URLs. */
-export async function startLoopbackApp(config: (sink: HttpSink) => string, opts: { clock?: Clock; stateDir?: string } = {}): Promise<LoopbackApp> {
+export async function startLoopbackApp(
+  config: (sink: HttpSink) => string,
+  opts: { clock?: Clock; stateDir?: string } = {},
+): Promise<LoopbackApp> {
   const dir = opts.stateDir ?? mkdtempSync(join(tmpdir(), 'relay-http-'));
   const sink = await new HttpSink().start();
-  const app = new App(parseConfig(`${config(sink)}\nstate_dir: ${dir}\n`, 'test.yaml', {}), { log: silentLogger, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = new App(parseConfig(`${config(sink)}\nstate_dir: ${dir}\n`, 'test.yaml', {}), {
+    log: silentLogger,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+  });
   await app.start();
   return {
     app,

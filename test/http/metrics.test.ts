@@ -18,7 +18,8 @@ describe('GET /metrics', () => {
   let clock: ManualClock;
   beforeEach(async () => {
     clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
-    t = await startLoopbackApp((s) => `
+    t = await startLoopbackApp(
+      (s) => `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0", max_message_size: 200, max_connections: 2 }]
 notifiers: { hook: "${s.url()}" }
 rules:
@@ -26,7 +27,9 @@ rules:
   - { name: never, match: { app: nothing-sends-this }, notify: [hook] }
 http: { address: "127.0.0.1:0" }
 # A retry waits longer than the stop's grace, so stopping with a failing notifier never waits on the manual clock.
-delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
+delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`,
+      { clock },
+    );
     ({ app, sink } = t);
   });
   afterEach(() => t.stop());
@@ -54,7 +57,7 @@ delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     oldest: sample(text, 'relay_notifier_oldest_waiting_seconds', { notifier: 'hook' }),
   });
 
-  it('serves Prometheus text with process metrics and relay\'s families at zero before any traffic', async () => {
+  it("serves Prometheus text with process metrics and relay's families at zero before any traffic", async () => {
     const res = await get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -65,8 +68,21 @@ delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     expect(sample(text, 'relay_store_writable', { store: 'outbox' })).toBe(1);
     expect(sample(text, 'relay_notifier_failing', { notifier: 'hook' })).toBe(0);
     expect(counters(text)).toEqual({
-      received: 0, unparsed: 0, bad: 0, oversize: 0, rejected: 0, events: 0, unmatched: 0, matches: 0, neverMatches: 0,
-      alerts: 0, sent: 0, retried: 0, dead: 0, depth: 0, oldest: 0,
+      received: 0,
+      unparsed: 0,
+      bad: 0,
+      oversize: 0,
+      rejected: 0,
+      events: 0,
+      unmatched: 0,
+      matches: 0,
+      neverMatches: 0,
+      alerts: 0,
+      sent: 0,
+      retried: 0,
+      dead: 0,
+      depth: 0,
+      oldest: 0,
     });
   });
 
@@ -85,12 +101,29 @@ delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock });
     await sink.waitFor(3);
 
     const expected = {
-      received: 5, unparsed: 0, bad: 1, oversize: 1, rejected: 1, events: 5, unmatched: 2, matches: 3, neverMatches: 0,
-      alerts: 3, sent: 3, retried: 0, dead: 0, depth: 0, oldest: 0,
+      received: 5,
+      unparsed: 0,
+      bad: 1,
+      oversize: 1,
+      rejected: 1,
+      events: 5,
+      unmatched: 2,
+      matches: 3,
+      neverMatches: 0,
+      alerts: 3,
+      sent: 3,
+      retried: 0,
+      dead: 0,
+      depth: 0,
+      oldest: 0,
     };
     await vi.waitFor(async () => expect(counters(await scrape())).toEqual(expected));
     expect(before).toEqual(Object.fromEntries(Object.keys(expected).map((k) => [k, 0])));
-    expect(sink.json().map((a) => a.title)).toEqual(['worker 1 exited on signal 11', 'worker 2 exited on signal 11', 'worker 3 exited on signal 11']);
+    expect(sink.json().map((a) => a.title)).toEqual([
+      'worker 1 exited on signal 11',
+      'worker 2 exited on signal 11',
+      'worker 3 exited on signal 11',
+    ]);
   });
 
   it('shows what waits for a failing notifier: depth, oldest age on the relay clock, retries, failing time', async () => {

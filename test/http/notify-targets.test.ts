@@ -20,7 +20,10 @@ describe('tagExpression', () => {
     ['ops|mail', [['ops'], ['mail']]],
     ['devops people', [['devops', 'people']]],
     ['devops&people+x, mail', [['devops', 'people', 'x'], ['mail']]],
-    [['ops', 'devops people'], [['ops'], ['devops', 'people']]],
+    [
+      ['ops', 'devops people'],
+      [['ops'], ['devops', 'people']],
+    ],
     [' , ops ,, ', [['ops']]],
   ])('%j → %j', (input, groups) => {
     expect(tagExpression(input)).toEqual({ groups });
@@ -46,8 +49,12 @@ describe('notifyTargets', () => {
   });
 
   it('names an unknown tag, says when tags select nothing, and when the default is empty', () => {
-    expect(notifyTargets([['nobody']], undefined, config)).toEqual({ error: 'unknown tag "nobody": use a notifier\'s name, a tag of http.notify.tags, or all' });
+    expect(notifyTargets([['nobody']], undefined, config)).toEqual({
+      error: 'unknown tag "nobody": use a notifier\'s name, a tag of http.notify.tags, or all',
+    });
     expect(notifyTargets([['gone']], undefined, config)).toEqual({ error: 'the tags given select no notifier that can send' });
-    expect(notifyTargets([], undefined, { ...config, default: [] })).toEqual({ error: 'no tag given and http.notify.default names no notifier that can send' });
+    expect(notifyTargets([], undefined, { ...config, default: [] })).toEqual({
+      error: 'no tag given and http.notify.default names no notifier that can send',
+    });
   });
 });

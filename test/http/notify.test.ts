@@ -19,14 +19,21 @@ describe('POST /notify', () => {
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-notify-'));
     sink = await new HttpSink().start();
-    app = new App(parseConfig(`
+    app = new App(
+      parseConfig(
+        `
 notifiers: { ops: "${sink.url('/ops')}", mail: "${sink.url('/mail')}", chat: "${sink.url('/chat')}" }
 http:
   address: "127.0.0.1:0"
   tokens: { scripts: "${SECRET}" }
   notify: { default: [ops], tags: { devops: [ops, chat], people: [mail, chat] } }
 state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger });
+`,
+        'test.yaml',
+        {},
+      ),
+      { log: silentLogger },
+    );
     await app.start();
   });
   afterEach(async () => {
@@ -35,8 +42,15 @@ state_dir: ${dir}
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const notify = (body: string, { path = '/notify', type = 'application/json', headers = {} }: { path?: string; type?: string; headers?: Record<string, string> } = {}) =>
-    fetch(`http://${app.httpAddress}${path}`, { method: 'POST', headers: { 'content-type': type, authorization: `Bearer ${SECRET}`, ...headers }, body });
+  const notify = (
+    body: string,
+    { path = '/notify', type = 'application/json', headers = {} }: { path?: string; type?: string; headers?: Record<string, string> } = {},
+  ) =>
+    fetch(`http://${app.httpAddress}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, authorization: `Bearer ${SECRET}`, ...headers },
+      body,
+    });
   /** Where each delivered message went, sorted, once `n` arrived. */
   const delivered = async (n: number) => {
     await sink.waitFor(n);
@@ -44,7 +58,11 @@ state_dir: ${dir}
   };
 
   it('needs the token', async () => {
-    const res = await fetch(`http://${app.httpAddress}/notify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":"x"}' });
+    const res = await fetch(`http://${app.httpAddress}/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"body":"x"}',
+    });
     expect(res.status).toBe(401);
   });
 
@@ -67,7 +85,9 @@ state_dir: ${dir}
   });
 
   it('takes a form body, the way apprise:// sends by default, with the tag list as repeated keys', async () => {
-    const res = await notify('title=from+form&body=hello&type=failure&format=text&tag=mail&tag=ops', { type: 'application/x-www-form-urlencoded' });
+    const res = await notify('title=from+form&body=hello&type=failure&format=text&tag=mail&tag=ops', {
+      type: 'application/x-www-form-urlencoded',
+    });
     expect(res.status).toBe(200);
     expect(await delivered(2)).toEqual(['/mail from form', '/ops from form']);
     expect(sink.json()[0]).toMatchObject({ type: 'failure' });
@@ -77,8 +97,12 @@ state_dir: ${dir}
     const res = await fetch(`http://${app.httpAddress}/notify`, {
       method: 'POST',
       headers: {
-        'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', 'x-apprise-config-id': 'devops',
-        'x-apprise-id': 'b4e3-uid', 'x-apprise-recursion-count': '1', authorization: `Basic ${Buffer.from(`relay:${SECRET}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        'x-apprise-config-id': 'devops',
+        'x-apprise-id': 'b4e3-uid',
+        'x-apprise-recursion-count': '1',
+        authorization: `Basic ${Buffer.from(`relay:${SECRET}`).toString('base64')}`,
       },
       body: new URLSearchParams({ title: 'from apprise', body: 'sent by the CLI', type: 'success', format: 'text' }).toString(),
     });
@@ -93,7 +117,10 @@ state_dir: ${dir}
 
   it('reads the config key from the path (/notify/KEY) or X-Apprise-Config-ID as one more tag', async () => {
     expect((await notify(JSON.stringify({ title: 'by path', body: 'b' }), { path: '/notify/people' })).status).toBe(200);
-    expect((await notify(JSON.stringify({ title: 'by header', body: 'b', tag: 'devops' }), { headers: { 'x-apprise-config-id': 'people' } })).status).toBe(200);
+    expect(
+      (await notify(JSON.stringify({ title: 'by header', body: 'b', tag: 'devops' }), { headers: { 'x-apprise-config-id': 'people' } }))
+        .status,
+    ).toBe(200);
     expect(await delivered(3)).toEqual(['/chat by header', '/chat by path', '/mail by path']);
   });
 
@@ -110,7 +137,11 @@ state_dir: ${dir}
     ['an unknown tag', { body: 'b', tag: 'nobody' }, 'unknown tag "nobody": use a notifier\'s name, a tag of http.notify.tags, or all'],
     ['tags that select nothing', { body: 'b', tag: 'mail ops' }, 'the tags given select no notifier that can send'],
     ['a tag with odd characters', { body: 'b', tag: 'ops;rm' }, 'tag "ops;rm" has characters a tag cannot have (letters, digits, _ . -)'],
-    ['urls in the body (http.notify.allow_urls is false)', { body: 'b', urls: 'json://evil.example/' }, 'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)'],
+    [
+      'urls in the body (http.notify.allow_urls is false)',
+      { body: 'b', urls: 'json://evil.example/' },
+      'urls are not accepted (http.notify.allow_urls is false): name the notifiers with tag (or a config key)',
+    ],
     ['attachments', { body: 'b', attach: 'file:///etc/passwd' }, 'attachments are not supported'],
   ])('refuses %s with 400 and sends nothing', async (_what, payload, message) => {
     const res = await notify(JSON.stringify(payload));
@@ -121,13 +152,23 @@ state_dir: ${dir}
 
   it('with allow_urls, sends to the notifiers configured with the URLs given, and refuses any other URL without repeating it', async () => {
     await app.stop();
-    app = new App(parseConfig(`
+    app = new App(
+      parseConfig(
+        `
 notifiers: { ops: "${sink.url('/ops')}", mail: "${sink.url('/mail')}" }
 http: { address: "127.0.0.1:0", tokens: { scripts: "${SECRET}" }, notify: { allow_urls: true } }
 state_dir: ${dir}
-`, 'test.yaml', {}), { log: silentLogger });
+`,
+        'test.yaml',
+        {},
+      ),
+      { log: silentLogger },
+    );
     await app.start();
-    const res = await notify(new URLSearchParams({ urls: `${sink.url('/mail')}, ${sink.url('/ops')}`, title: 'stateless', body: 'b' }).toString(), { type: 'application/x-www-form-urlencoded' });
+    const res = await notify(
+      new URLSearchParams({ urls: `${sink.url('/mail')}, ${sink.url('/ops')}`, title: 'stateless', body: 'b' }).toString(),
+      { type: 'application/x-www-form-urlencoded' },
+    );
     expect(res.status).toBe(200);
     expect(await delivered(2)).toEqual(['/mail stateless', '/ops stateless']);
     const other = await notify(JSON.stringify({ urls: ['json://10.0.0.1:8080/secret-path'], body: 'b' }));

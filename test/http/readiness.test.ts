@@ -14,8 +14,22 @@ function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings 
     config: { lastReloadSuccessful: true, loadedAt: 0 },
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
-    pipeline: { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} },
-    notifiers: [{ name: 'ops', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 0, oldestEnqueuedAt: undefined, dead: 0 } }],
+    pipeline: {
+      events: 0,
+      matched: {},
+      unmatched: 0,
+      prefiltered: 0,
+      silenced: 0,
+      repeatsHeld: 0,
+      throttled: 0,
+      alerts: 0,
+      alertsByRule: {},
+      throttleBypassed: 0,
+      overflowed: {},
+    },
+    notifiers: [
+      { name: 'ops', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 0, oldestEnqueuedAt: undefined, dead: 0 } },
+    ],
     stores: [{ name: 'outbox', writable: true }],
   };
   change(r);
@@ -26,9 +40,16 @@ describe('readiness', () => {
   it.each<[string, (r: RelayReadings) => void, string[]]>([
     ['everything works', () => {}, []],
     ['a listener is down', (r) => (r.listeners[0]!.up = false), ['listener tcp is not listening on 127.0.0.1:5514']],
-    ['a store cannot write', (r) => (r.stores[0] = { name: 'outbox', writable: false, since: NOW - 1000, error: 'database or disk is full' }),
-      ['state store outbox cannot write since 2026-11-23T09:59:59.000Z: database or disk is full']],
-    ['a store cannot write and says no more', (r) => (r.stores[0] = { name: 'state', writable: false }), ['state store state cannot write: unknown error']],
+    [
+      'a store cannot write',
+      (r) => (r.stores[0] = { name: 'outbox', writable: false, since: NOW - 1000, error: 'database or disk is full' }),
+      ['state store outbox cannot write since 2026-11-23T09:59:59.000Z: database or disk is full'],
+    ],
+    [
+      'a store cannot write and says no more',
+      (r) => (r.stores[0] = { name: 'state', writable: false }),
+      ['state store state cannot write: unknown error'],
+    ],
     ['a notifier has failed for a day', (r) => (r.notifiers[0]!.delivery.failingSince = NOW - DAY), []],
   ])('%s', (_what, change, problems) => {
     const verdict = readiness(readings(change));
@@ -37,10 +58,14 @@ describe('readiness', () => {
   });
 
   it('shows a failing notifier, with since when and how much waits for it', () => {
-    const verdict = readiness(readings((r) => {
-      r.notifiers[0]!.delivery.failingSince = NOW - DAY;
-      r.notifiers[0]!.outbox.pending = 7;
-    }));
-    expect(verdict.notifiers).toEqual([{ name: 'ops', failing: true, failingSince: '2026-11-22T10:00:00.000Z', failingForSeconds: 86_400, waiting: 7 }]);
+    const verdict = readiness(
+      readings((r) => {
+        r.notifiers[0]!.delivery.failingSince = NOW - DAY;
+        r.notifiers[0]!.outbox.pending = 7;
+      }),
+    );
+    expect(verdict.notifiers).toEqual([
+      { name: 'ops', failing: true, failingSince: '2026-11-22T10:00:00.000Z', failingForSeconds: 86_400, waiting: 7 },
+    ]);
   });
 });

@@ -10,8 +10,15 @@ type HttpConfig = Parameters<typeof relayEndpoint>[0];
 
 /** The `http:` block's defaults with a port-0 address. */
 const DEFAULTS: HttpConfig = {
-  address: '127.0.0.1:0', tokens: {}, probes: 'open', max_body: 1_048_576, max_items: 1000, max_depth: 32, request_timeout: 30_000,
-  rate_limit: { rate: { count: 100, per: 1000 } }, notify: { default: [], tags: {}, allow_urls: false },
+  address: '127.0.0.1:0',
+  tokens: {},
+  probes: 'open',
+  max_body: 1_048_576,
+  max_items: 1000,
+  max_depth: 32,
+  request_timeout: 30_000,
+  rate_limit: { rate: { count: 100, per: 1000 } },
+  notify: { default: [], tags: {}, allow_urls: false },
 };
 
 describe('relayEndpoint', () => {

@@ -51,56 +51,67 @@ function fill(file: string): void {
   }
 }
 
-describe.skipIf(!mountable && process.env.CI !== 'true')(`/readyz with the state store on a full disk${mountable ? '' : ' (skipped: cannot mount a tmpfs here; needs root)'}`, () => {
-  let dir: string;
-  let t: LoopbackApp;
-  let sink: HttpSink;
-  let app: App;
-  let clock: ManualClock;
-  beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-full-'));
-    mountTmpfs(dir, '1m');
-    clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
-    t = await startLoopbackApp((s) => `
+describe.skipIf(!mountable && process.env.CI !== 'true')(
+  `/readyz with the state store on a full disk${mountable ? '' : ' (skipped: cannot mount a tmpfs here; needs root)'}`,
+  () => {
+    let dir: string;
+    let t: LoopbackApp;
+    let sink: HttpSink;
+    let app: App;
+    let clock: ManualClock;
+    beforeEach(async () => {
+      dir = mkdtempSync(join(tmpdir(), 'relay-full-'));
+      mountTmpfs(dir, '1m');
+      clock = new ManualClock(Date.parse('2026-11-23T10:00:00Z'));
+      t = await startLoopbackApp(
+        (s) => `
 notifiers: { hook: "${s.url()}" }
 rules: [{ name: r, match: { app: nginx }, notify: [hook], title: "{{message}}" }]
 http: { address: "127.0.0.1:0" }
-delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`, { clock, stateDir: dir });
-    ({ app, sink } = t);
-  });
-  afterEach(async () => {
-    await t.stop();
-    execFileSync('umount', [dir]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+delivery: { backoff: 1m, shutdown_grace: 1s, sync_interval: 0 }`,
+        { clock, stateDir: dir },
+      );
+      ({ app, sink } = t);
+    });
+    afterEach(async () => {
+      await t.stop();
+      execFileSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    });
 
-  const get = (path: string) => t.get(path);
-  const alert = (message: string) => app.accept(nginxEvent(clock, message));
+    const get = (path: string) => t.get(path);
+    const alert = (message: string) => app.accept(nginxEvent(clock, message));
 
-  it('answers 503 naming the outbox while it cannot write, and 200 once a write succeeds again', async () => {
-    sink.respond = () => ({ status: 500 });
-    alert('one');
-    await vi.waitFor(() => expect(clock.pending()).toBe(1));
-    expect((await get('/readyz')).status).toBe(200);
+    it('answers 503 naming the outbox while it cannot write, and 200 once a write succeeds again', async () => {
+      sink.respond = () => ({ status: 500 });
+      alert('one');
+      await vi.waitFor(() => expect(clock.pending()).toBe(1));
+      expect((await get('/readyz')).status).toBe(200);
 
-    const filler = join(dir, 'filler');
-    fill(filler);
-    sink.respond = () => ({ status: 200 });
-    clock.advance(60_000);
-    await sink.waitFor(1);
-    await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(503));
-    const body = (await (await get('/readyz')).json()) as Readiness;
-    // The pipeline's state store (same disk) may fail too, once it has something to write.
-    expect(body.stores[0]).toEqual({ name: 'outbox', writable: false, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), error: 'database or disk is full' });
-    expect(body.problems).toContain(`state store outbox cannot write since ${body.stores[0]!.since}: database or disk is full`);
-    expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(0);
-    expect((await get('/healthz')).status).toBe(200);
+      const filler = join(dir, 'filler');
+      fill(filler);
+      sink.respond = () => ({ status: 200 });
+      clock.advance(60_000);
+      await sink.waitFor(1);
+      await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(503));
+      const body = (await (await get('/readyz')).json()) as Readiness;
+      // The pipeline's state store (same disk) may fail too, once it has something to write.
+      expect(body.stores[0]).toEqual({
+        name: 'outbox',
+        writable: false,
+        since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+        error: 'database or disk is full',
+      });
+      expect(body.problems).toContain(`state store outbox cannot write since ${body.stores[0]!.since}: database or disk is full`);
+      expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(0);
+      expect((await get('/healthz')).status).toBe(200);
 
-    // Space is back: the next write, or a store's own retry timer, finds the disk writable again.
-    unlinkSync(filler);
-    clock.advance(5_000);
-    alert('two');
-    await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(200), { timeout: 10_000 });
-    expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(1);
-  });
-});
+      // Space is back: the next write, or a store's own retry timer, finds the disk writable again.
+      unlinkSync(filler);
+      clock.advance(5_000);
+      alert('two');
+      await vi.waitFor(async () => expect((await get('/readyz')).status).toBe(200), { timeout: 10_000 });
+      expect(sample(await (await get('/metrics')).text(), 'relay_store_writable', { store: 'outbox' })).toBe(1);
+    });
+  },
+);

@@ -19,11 +19,18 @@ describe('HTTP tokens', () => {
   let app: App;
   const start = async (http: string, opts: { log?: Logger; clock?: ManualClock } = {}) => {
     dir = mkdtempSync(join(tmpdir(), 'relay-tokens-'));
-    app = new App(parseConfig(`
+    app = new App(
+      parseConfig(
+        `
 notifiers: { console: "console://" }
 http: { address: "127.0.0.1:0", tokens: { ci: "${CI}", cron: "${CRON}" }, ${http} }
 state_dir: ${dir}
-`, 'test.yaml', {}), { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}) });
+`,
+        'test.yaml',
+        {},
+      ),
+      { log: opts.log ?? silentLogger, ...(opts.clock ? { clock: opts.clock } : {}) },
+    );
     await app.start();
   };
   afterEach(async () => {
@@ -32,7 +39,11 @@ state_dir: ${dir}
   });
 
   const post = (secret: string) =>
-    fetch(`http://${app.httpAddress}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` }, body: '{"message":"m"}' });
+    fetch(`http://${app.httpAddress}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
+      body: '{"message":"m"}',
+    });
 
   it('answers 429 with Retry-After once a token used its burst, only for that token, and again after the refill', async () => {
     const clock = new ManualClock(Date.parse('2026-11-30T14:00:00Z'));
@@ -42,7 +53,10 @@ state_dir: ${dir}
     const limited = await post(CI);
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('10');
-    expect(await limited.json()).toMatchObject({ code: 'RELAY_E_HTTP_RATE_LIMIT', message: 'token ci is over http.rate_limit; retry in 10s' });
+    expect(await limited.json()).toMatchObject({
+      code: 'RELAY_E_HTTP_RATE_LIMIT',
+      message: 'token ci is over http.rate_limit; retry in 10s',
+    });
     expect((await post(CRON)).status).toBe(200);
     clock.advance(4_000);
     expect((await post(CI)).headers.get('retry-after')).toBe('6');
@@ -69,7 +83,11 @@ state_dir: ${dir}
     await post(CI);
     await post(CI);
     await post('wrong-secret-0123456789');
-    await fetch(`http://${app.httpAddress}/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${CRON}` }, body: '[{"message":"ok"},{"nope":1}]' });
+    await fetch(`http://${app.httpAddress}/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CRON}` },
+      body: '[{"message":"ok"},{"nope":1}]',
+    });
     await fetch(`http://${app.httpAddress}/no/such/path`);
     const text = await (await fetch(`http://${app.httpAddress}/metrics`)).text();
     expect(text).toContain('relay_http_requests_total{route="/events",token="ci",code="200"} 2');
@@ -86,7 +104,11 @@ state_dir: ${dir}
     await start('', { log });
     await post(CI);
     await post(`${CRON}-wrong`);
-    await fetch(`http://${app.httpAddress}/notify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`u:${CRON}`).toString('base64')}` }, body: '{"body":"b","tag":"console"}' });
+    await fetch(`http://${app.httpAddress}/notify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`u:${CRON}`).toString('base64')}` },
+      body: '{"body":"b","tag":"console"}',
+    });
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'http request done', url: '/events', status: 200, token: 'ci' }));
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'http notify queued', token: 'cron', notifiers: ['console'] }));
     expect(lines).toContainEqual(expect.objectContaining({ msg: 'http request refused: no valid token', why: 'unknown token' }));

@@ -15,12 +15,30 @@ import { sample } from '../http/prometheus-text.ts';
 import { ROOT } from '../helpers/run-cli.ts';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const NO_PIPELINE = { events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} };
+const NO_PIPELINE = {
+  events: 0,
+  matched: {},
+  unmatched: 0,
+  prefiltered: 0,
+  silenced: 0,
+  repeatsHeld: 0,
+  throttled: 0,
+  alerts: 0,
+  alertsByRule: {},
+  throttleBypassed: 0,
+  overflowed: {},
+};
 
 function scrape(parts: Partial<RelayParts> & Pick<RelayParts, 'delivery' | 'outbox'>): Promise<string> {
   const all = {
-    clock: new ManualClock(0), config: { lastReloadSuccessful: true, loadedAt: 0 }, listeners: [], isUp: () => true, rules: [],
-    pipeline: { stats: () => NO_PIPELINE }, stores: {}, ...parts,
+    clock: new ManualClock(0),
+    config: { lastReloadSuccessful: true, loadedAt: 0 },
+    listeners: [],
+    isUp: () => true,
+    rules: [],
+    pipeline: { stats: () => NO_PIPELINE },
+    stores: {},
+    ...parts,
   };
   const read = (): RelayReadings => readRelay(all);
   return new RelayMetrics(read).scrape();
@@ -36,7 +54,13 @@ describe('relay_notifier_dropped_alerts_total and relay_notifier_folded_alerts_t
 
   it('count alerts dropped past max_queue_hard by notifier and reason', async () => {
     const { sink, clock, outbox, logs } = rig;
-    const d = new Dispatcher([createNotifier('hook', `${sink.url()}?concurrency=1`)], { ...DELIVERY, max_queue: 10, max_queue_hard: 20 }, outbox, clock, logs.log);
+    const d = new Dispatcher(
+      [createNotifier('hook', `${sink.url()}?concurrency=1`)],
+      { ...DELIVERY, max_queue: 10, max_queue_hard: 20 },
+      outbox,
+      clock,
+      logs.log,
+    );
     d.enqueue(alert(0, { rule: 'r0' }));
     await vi.waitFor(() => expect(clock.pending()).toBe(1), { timeout: 10_000 });
     // Every alert its own rule: nothing to fold, so the hard limit drops 10 of these.
@@ -66,7 +90,9 @@ describe('relay_notifier_dropped_alerts_total and relay_notifier_folded_alerts_t
 
   it('read alerts lost to a full disk and memory buffer as reason memory_buffer_full', async () => {
     const text = await scrape({
-      delivery: { notifierStats: () => new Map([['hook', { sent: 1, retried: 0, dead: 0, folded: 4, dropped: 2, foldedByCap: 3, lost: 5 }]]) },
+      delivery: {
+        notifierStats: () => new Map([['hook', { sent: 1, retried: 0, dead: 0, folded: 4, dropped: 2, foldedByCap: 3, lost: 5 }]]),
+      },
       outbox: { waiting: () => new Map() },
     });
     expect(sample(text, 'relay_notifier_dropped_alerts_total', { notifier: 'hook', reason: 'memory_buffer_full' })).toBe(5);
@@ -78,7 +104,8 @@ describe('relay_notifier_dropped_alerts_total and relay_notifier_folded_alerts_t
 
 describe('alerts for a disabled notifier', () => {
   it('are neither made nor counted: one alert per enabled notifier in relay_pipeline_alerts_total and relay_rule_alerts_total', async () => {
-    const config = parseConfig(`notifiers:
+    const config = parseConfig(
+      `notifiers:
   console: console://
   main: ""
 rules:
@@ -86,13 +113,18 @@ rules:
     match: { app: sshd }
     notify: [console, main]
     title: "{{message}}"
-`, 'test.yaml', {});
+`,
+      'test.yaml',
+      {},
+    );
     const sent: string[] = [];
     const result = replayLines(['<86>Mar  1 12:00:00 web1 sshd[1]: hello'], config, (s) => sent.push(s.notifier));
     expect(sent).toEqual(['console']);
     const text = await scrape({
-      rules: ['sshd'], pipeline: { stats: () => result.stats },
-      delivery: { notifierStats: () => new Map() }, outbox: { waiting: () => new Map() },
+      rules: ['sshd'],
+      pipeline: { stats: () => result.stats },
+      delivery: { notifierStats: () => new Map() },
+      outbox: { waiting: () => new Map() },
     });
     expect(sample(text, 'relay_pipeline_alerts_total')).toBe(1);
     expect(sample(text, 'relay_rule_alerts_total', { rule: 'sshd' })).toBe(1);
@@ -101,7 +133,11 @@ rules:
   it('are not counted by relay replay with the shipped config.yaml, where main has no URL', () => {
     const config = loadConfigFile(join(ROOT, 'config.yaml'), {});
     const line = '<86>Mar  1 12:00:00 web1 sshd[1]: Failed password for root from 203.0.113.9 port 40022 ssh2';
-    const result = replayLines(Array.from({ length: 20 }, () => line), config, () => undefined);
+    const result = replayLines(
+      Array.from({ length: 20 }, () => line),
+      config,
+      () => undefined,
+    );
     expect(result.stats.alerts).toBeGreaterThan(0);
     expect(result.sent.main).toBeUndefined();
     expect(result.stats.alerts).toBe(result.sent.console);

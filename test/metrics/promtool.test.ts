@@ -30,7 +30,8 @@ describeWithTools(['promtool'], 'promtool check metrics on /metrics', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-promtool-'));
     certs = makeCerts();
-    t = await startLoopbackApp((s) => `
+    t = await startLoopbackApp(
+      (s) => `
 listeners:
   - { name: udp, type: udp, address: "127.0.0.1:0", max_message_size: 200 }
   - { name: tcp, type: tcp, address: "127.0.0.1:0" }
@@ -42,7 +43,9 @@ rules:
   - { name: grouped, match: { app: grp }, notify: [hook], group_by: [host], group_wait: 1h, title: "{{host}}" }
 limits: { keys_per_rule: 1 }
 http: { address: "127.0.0.3:0", tokens: { ci: "${TOKEN}" } }
-delivery: { shutdown_grace: 1s }`, { stateDir: dir });
+delivery: { shutdown_grace: 1s }`,
+      { stateDir: dir },
+    );
     ({ app, sink } = t);
     const [udp, tcp, tls, sock] = app.sources;
     const port = (s: typeof udp) => Number(s!.address().split(':').pop());
@@ -59,7 +62,9 @@ delivery: { shutdown_grace: 1s }`, { stateDir: dir });
     const unix = await connect({ path: sock!.address() });
     unix.end('{"message":"json"}\nnot json\n');
     const posted = await fetch(`http://${app.httpAddress}/events`, {
-      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: '{"app":"other","message":"m"}',
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: '{"app":"other","message":"m"}',
     });
     expect(posted.status).toBe(200);
     await vi.waitFor(() => {

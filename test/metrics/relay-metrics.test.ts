@@ -11,18 +11,50 @@ const readings: RelayReadings = {
   now: 10_000,
   config: { lastReloadSuccessful: true, loadedAt: 0 },
   listeners: [
-    { name: 'udp', type: 'udp', address: '127.0.0.1:1', up: true, stats: { received: 7, kernelDrops: 3, connections: 0, droppedNotAllowed: 5 } },
-    { name: 'tcp', type: 'tcp', address: '127.0.0.1:2', up: false, stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 } },
+    {
+      name: 'udp',
+      type: 'udp',
+      address: '127.0.0.1:1',
+      up: true,
+      stats: { received: 7, kernelDrops: 3, connections: 0, droppedNotAllowed: 5 },
+    },
+    {
+      name: 'tcp',
+      type: 'tcp',
+      address: '127.0.0.1:2',
+      up: false,
+      stats: { received: 2, kernelDrops: 0, connections: 4, frameTimeouts: 1 },
+    },
     { name: 'tls', type: 'tls', address: '127.0.0.1:3', up: true, stats: { received: 1, connections: 2, handshakeFailures: 6 } },
-    { name: 'sock', type: 'unix', address: '/run/relay/in.sock', up: true, stats: { received: 4, parseErrors: 0, badFrames: 2, connections: 1 } },
+    {
+      name: 'sock',
+      type: 'unix',
+      address: '/run/relay/in.sock',
+      up: true,
+      stats: { received: 4, parseErrors: 0, badFrames: 2, connections: 1 },
+    },
   ],
   rules: ['auth-failure'],
   pipeline: {
-    events: 9, matched: {}, unmatched: 9, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alertsByRule: {}, alerts: 0, throttleBypassed: 0,
+    events: 9,
+    matched: {},
+    unmatched: 9,
+    prefiltered: 0,
+    silenced: 0,
+    repeatsHeld: 0,
+    throttled: 0,
+    alertsByRule: {},
+    alerts: 0,
+    throttleBypassed: 0,
     overflowed: { aggregate: { 'auth-failure': 41_210 }, correlate: { '': 2 } },
   },
-  notifiers: [{ name: 'gone', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 3, oldestEnqueuedAt: 4_000, dead: 1 } }],
-  stores: [{ name: 'outbox', writable: true }, { name: 'state', writable: false, since: 1, error: 'full' }],
+  notifiers: [
+    { name: 'gone', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 3, oldestEnqueuedAt: 4_000, dead: 1 } },
+  ],
+  stores: [
+    { name: 'outbox', writable: true },
+    { name: 'state', writable: false, since: 1, error: 'full' },
+  ],
 };
 
 describe('RelayMetrics', () => {
@@ -52,15 +84,19 @@ describe('RelayMetrics', () => {
     const scraped = await new RelayMetrics(() => ({ ...readings, listeners: [udp] })).scrape();
     const families = [...new Set([...scraped.matchAll(/^(relay_listener_\w+)\{listener="udp"\}/gm)].map((m) => m[1]))].sort();
     expect(families).toEqual([
-      'relay_listener_frames_oversize_total', 'relay_listener_frames_received_total', 'relay_listener_frames_unparsed_total',
-      'relay_listener_udp_kernel_drops_total', 'relay_listener_udp_not_allowed_total', 'relay_listener_up',
+      'relay_listener_frames_oversize_total',
+      'relay_listener_frames_received_total',
+      'relay_listener_frames_unparsed_total',
+      'relay_listener_udp_kernel_drops_total',
+      'relay_listener_udp_not_allowed_total',
+      'relay_listener_up',
     ]);
     expect(sample(text, 'relay_listener_frames_unparsed_total', { listener: 'sock' })).toBeUndefined();
     expect(sample(text, 'relay_listener_frames_bad_total', { listener: 'sock' })).toBe(2);
     expect(sample(text, 'relay_listener_connections', { listener: 'sock' })).toBe(1);
   });
 
-  it('exports relay_build_info: 1, with relay\'s and Node\'s versions', () => {
+  it("exports relay_build_info: 1, with relay's and Node's versions", () => {
     const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
     expect(sample(text, 'relay_build_info', { version, node_version: process.versions.node })).toBe(1);
   });
@@ -73,7 +109,7 @@ describe('RelayMetrics', () => {
     expect(sample(text, 'relay_listener_connections', { listener: 'tls' })).toBe(2);
   });
 
-  it('shows a notifier that only has rows in the outbox, and each store\'s writability', () => {
+  it("shows a notifier that only has rows in the outbox, and each store's writability", () => {
     expect(sample(text, 'relay_notifier_outbox_depth', { notifier: 'gone' })).toBe(3);
     expect(sample(text, 'relay_notifier_oldest_waiting_seconds', { notifier: 'gone' })).toBe(6);
     expect(sample(text, 'relay_notifier_dead_alerts', { notifier: 'gone' })).toBe(1);

@@ -10,17 +10,34 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
   listeners,
   isUp: (l) => l.name !== 'down',
   rules: ['r'],
-  pipeline: { stats: () => ({ events: 0, matched: {}, unmatched: 0, prefiltered: 0, silenced: 0, repeatsHeld: 0, throttled: 0, alerts: 0, alertsByRule: {}, throttleBypassed: 0, overflowed: {} }) },
+  pipeline: {
+    stats: () => ({
+      events: 0,
+      matched: {},
+      unmatched: 0,
+      prefiltered: 0,
+      silenced: 0,
+      repeatsHeld: 0,
+      throttled: 0,
+      alerts: 0,
+      alertsByRule: {},
+      throttleBypassed: 0,
+      overflowed: {},
+    }),
+  },
   delivery: { notifierStats: () => new Map([['ops', { sent: 2, retried: 1, dead: 0, folded: 0 }]]) },
   outbox: { waiting: () => new Map([['gone', { pending: 3, oldestEnqueuedAt: 10, dead: 1 }]]) },
   stores: { outbox: { health: () => ({ writable: true }) }, state: { health: () => ({ writable: false, since: 5, error: 'full' }) } },
 });
 
 describe('readRelay', () => {
-  it('reads each listener\'s stats() and whether it is up', () => {
+  it("reads each listener's stats() and whether it is up", () => {
     const up = { name: 'tcp', type: 'tcp', address: () => '127.0.0.1:1', stats: () => ({ received: 4, badFrames: 1 }) };
     const asMethod = {
-      name: 'down', type: 'udp', address: () => '127.0.0.1:2', drops: 7,
+      name: 'down',
+      type: 'udp',
+      address: () => '127.0.0.1:2',
+      drops: 7,
       stats(this: { drops: number }) {
         return { received: 9, kernelDrops: this.drops };
       },
@@ -31,8 +48,11 @@ describe('readRelay', () => {
     ]);
   });
 
-  it('reads every store\'s health under its name', () => {
-    expect(readRelay(parts([])).stores).toEqual([{ name: 'outbox', writable: true }, { name: 'state', writable: false, since: 5, error: 'full' }]);
+  it("reads every store's health under its name", () => {
+    expect(readRelay(parts([])).stores).toEqual([
+      { name: 'outbox', writable: true },
+      { name: 'state', writable: false, since: 5, error: 'full' },
+    ]);
   });
 
   it('lists configured notifiers and ones that only have rows in the outbox, each with both halves', () => {

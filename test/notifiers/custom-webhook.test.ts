@@ -4,25 +4,39 @@ import { NotifyError } from '../../src/errors.ts';
 import { form, json, startRecorder, type Recorder } from './servers/recorder.ts';
 import { urlTable } from './url-table.ts';
 
-urlTable('JSON webhook', [
-  { url: 'json://example.com', config: { secure: false, host: 'example.com', path: '/', method: 'POST' } },
-  { url: 'jsons://user:s3cret@example.com:8443/hook/in?method=put', config: { secure: true, port: 8443, path: '/hook/in', user: 'user', password: 's3cret', method: 'PUT' }, secrets: ['s3cret'] },
-  { url: 'json://example.com?+X-Api-Key=k3y&-token=abc&:message=body&:version=&:host=web1', config: { headers: { 'X-Api-Key': 'k3y' }, query: { token: 'abc' }, payload: { message: 'body', version: '', host: 'web1' } }, secrets: ['k3y'] },
-  { url: 'json://example.com?+Authorization=Bearer%20a+b', config: { headers: { Authorization: 'Bearer a+b' } }, secrets: ['Bearer'] },
-], [
-  ['json://', /needs a host/],
-  ['json://example.com?method=trace', /method=trace/],
-]);
+urlTable(
+  'JSON webhook',
+  [
+    { url: 'json://example.com', config: { secure: false, host: 'example.com', path: '/', method: 'POST' } },
+    {
+      url: 'jsons://user:s3cret@example.com:8443/hook/in?method=put',
+      config: { secure: true, port: 8443, path: '/hook/in', user: 'user', password: 's3cret', method: 'PUT' },
+      secrets: ['s3cret'],
+    },
+    {
+      url: 'json://example.com?+X-Api-Key=k3y&-token=abc&:message=body&:version=&:host=web1',
+      config: { headers: { 'X-Api-Key': 'k3y' }, query: { token: 'abc' }, payload: { message: 'body', version: '', host: 'web1' } },
+      secrets: ['k3y'],
+    },
+    { url: 'json://example.com?+Authorization=Bearer%20a+b', config: { headers: { Authorization: 'Bearer a+b' } }, secrets: ['Bearer'] },
+  ],
+  [
+    ['json://', /needs a host/],
+    ['json://example.com?method=trace', /method=trace/],
+  ],
+);
 urlTable('Form webhook', [{ url: 'forms://example.com/in?method=patch', config: { secure: true, method: 'PATCH' } }], []);
 urlTable('XML webhook', [{ url: 'xml://example.com:81/soap', config: { port: 81, path: '/soap' } }], []);
 
 describe('custom webhooks on the wire', () => {
   let server: Recorder;
-  beforeAll(async () => { server = await startRecorder(); });
+  beforeAll(async () => {
+    server = await startRecorder();
+  });
   afterAll(() => server.close());
   const message = { title: 'disk full', body: 'sda1 at 99%', type: 'failure' as const };
 
-  it('json posts Apprise\'s payload with the URL\'s renames, drops, additions, headers and query', async () => {
+  it("json posts Apprise's payload with the URL's renames, drops, additions, headers and query", async () => {
     const n = createNotifier('hook', `json://bob:pw@127.0.0.1:${server.port}/in?+X-Token=t1&-k=v&:message=body&:version=&:host=web1`);
     await n.send(message);
     const req = server.requests.at(-1)!;
@@ -55,17 +69,28 @@ describe('custom webhooks on the wire', () => {
     expect(req.query.get('title')).toBe('disk full');
   });
 
-  it('each send of one notifier carries its own message and the URL\'s own query, headers and auth, however many went before', async () => {
+  it("each send of one notifier carries its own message and the URL's own query, headers and auth, however many went before", async () => {
     const get = createNotifier('g2', `json://127.0.0.1:${server.port}/g?method=get&-k=v`);
     await get.send(message);
     await get.send({ ...message, title: 'disk ok', type: 'success' });
     const req = server.requests.at(-1)!;
-    expect([...req.query]).toEqual([['k', 'v'], ['version', '1.0'], ['title', 'disk ok'], ['message', 'sda1 at 99%'], ['type', 'success']]);
+    expect([...req.query]).toEqual([
+      ['k', 'v'],
+      ['version', '1.0'],
+      ['title', 'disk ok'],
+      ['message', 'sda1 at 99%'],
+      ['type', 'success'],
+    ]);
     const post = createNotifier('p2', `json://bob:pw@127.0.0.1:${server.port}/p?+X-Token=t1`);
     await post.send(message);
     await post.send({ ...message, title: 'second' });
     const again = server.requests.at(-1)!;
-    expect([again.path, again.headers['x-token'], again.headers.authorization, json(again).title]).toEqual(['/p', 't1', `Basic ${Buffer.from('bob:pw').toString('base64')}`, 'second']);
+    expect([again.path, again.headers['x-token'], again.headers.authorization, json(again).title]).toEqual([
+      '/p',
+      't1',
+      `Basic ${Buffer.from('bob:pw').toString('base64')}`,
+      'second',
+    ]);
   });
 
   it('a 429 with Retry-After is retryable after that long; a 400 is not retryable', async () => {

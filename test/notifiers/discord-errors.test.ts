@@ -45,9 +45,11 @@ describe('Discord answers as NotifyErrors', () => {
   it('a refused form names each field Discord objected to, in one line, and is not retried', async () => {
     const err = await discordError(answer(400, FORM_ERRORS));
     expect(err).toMatchObject({ code: 'RELAY_E_NOTIFY_REJECTED', retryable: false });
-    expect(err.message).toBe('Discord answered HTTP 400: Invalid Form Body; '
-      + 'content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.; '
-      + 'embeds[0].title[BASE_TYPE_MAX_LENGTH]: Must be 256 or fewer in length.');
+    expect(err.message).toBe(
+      'Discord answered HTTP 400: Invalid Form Body; ' +
+        'content[BASE_TYPE_MAX_LENGTH]: Must be 2000 or fewer in length.; ' +
+        'embeds[0].title[BASE_TYPE_MAX_LENGTH]: Must be 256 or fewer in length.',
+    );
     expect(err.providerAnswer).toMatch(/^HTTP 400 50035: Invalid Form Body; /);
   });
 

@@ -49,7 +49,9 @@ describe('httpSend (node:http with kept-alive connections)', () => {
   it('an abort (shutdown) ends the request at once, as a failure that may be retried', async () => {
     const { url } = await serve(() => undefined);
     const abort = new AbortController();
-    const sent = httpSend({ url, method: 'POST', headers: {}, body: '{}', signal: abort.signal, timeoutMs: 60_000 }).catch((e: unknown) => e);
+    const sent = httpSend({ url, method: 'POST', headers: {}, body: '{}', signal: abort.signal, timeoutMs: 60_000 }).catch(
+      (e: unknown) => e,
+    );
     abort.abort(new Error('relay is stopping'));
     const err = (await sent) as NotifyError;
     expect(err.code).toBe(ErrorCodes.NOTIFY_FAILED);
@@ -62,7 +64,9 @@ describe('httpSend (node:http with kept-alive connections)', () => {
     const onUncaught = (e: unknown) => uncaught.push(e);
     process.on('uncaughtException', onUncaught);
     try {
-      const err = (await httpSend({ url, method: 'POST', headers: {}, body: '{}', signal: AbortSignal.abort(new Error('stopped')) }).catch((e: unknown) => e)) as NotifyError;
+      const err = (await httpSend({ url, method: 'POST', headers: {}, body: '{}', signal: AbortSignal.abort(new Error('stopped')) }).catch(
+        (e: unknown) => e,
+      )) as NotifyError;
       expect(err.message).toContain('stopped');
       await new Promise((r) => setImmediate(r));
       expect(uncaught).toEqual([]);
@@ -71,7 +75,7 @@ describe('httpSend (node:http with kept-alive connections)', () => {
     }
   });
 
-  it('a 429 carries the provider\'s Retry-After', async () => {
+  it("a 429 carries the provider's Retry-After", async () => {
     const { url } = await serve((req, res) => req.resume().on('end', () => res.writeHead(429, { 'retry-after': '3' }).end('slow down')));
     const err = (await postJson(url, {}).catch((e: unknown) => e)) as NotifyError;
     expect(err.code).toBe(ErrorCodes.NOTIFY_RATE_LIMIT);

@@ -14,7 +14,11 @@ describe('log text is data', () => {
   let slack: FakeSlack;
   let smtp: FakeSmtp;
   beforeAll(async () => {
-    [discord, slack, smtp] = await Promise.all([startDiscord('1', 'tok'), startSlack('A/B/C', 'xoxb-1'), startSmtp({ user: 'u', pass: 'p' })]);
+    [discord, slack, smtp] = await Promise.all([
+      startDiscord('1', 'tok'),
+      startSlack('A/B/C', 'xoxb-1'),
+      startSmtp({ user: 'u', pass: 'p' }),
+    ]);
     process.env.RELAY_DISCORD_API_URL = `${discord.url}/api`;
     process.env.RELAY_SLACK_HOOKS_URL = slack.url;
   });
@@ -44,7 +48,11 @@ describe('log text is data', () => {
     const chat: Recorder = await startRecorder();
     process.env.RELAY_GCHAT_API_URL = chat.url;
     try {
-      await createNotifier('c', 'gchat://SPACE/KEY/TOKEN').send({ title: 'auth <users/all>', body: 'sshd: <users/123456789> <users/all> <https://x.example|click>', type: 'failure' });
+      await createNotifier('c', 'gchat://SPACE/KEY/TOKEN').send({
+        title: 'auth <users/all>',
+        body: 'sshd: <users/123456789> <users/all> <https://x.example|click>',
+        type: 'failure',
+      });
       const text = json(chat.requests.at(-1)!).text as string;
       expect(text).not.toMatch(/<(users\/|https?:)/);
       expect(text.replace(/\u200b/g, '')).toBe('*auth <users/all>*\nsshd: <users/123456789> <users/all> <https://x.example|click>');

@@ -41,19 +41,23 @@ describe('overflow', () => {
   });
 
   it('property: split pieces fit and lose only the separators they were cut at', () => {
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), fc.integer({ min: 4, max: 300 }), (text, max) => {
-      const pieces = splitText(text, max);
-      for (const p of pieces) expect(p.length).toBeLessThanOrEqual(max);
-      expect(pieces.join('').replace(/[\n ]/g, '')).toBe(text.replace(/[\n ]/g, ''));
-    }));
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 2000 }), fc.integer({ min: 4, max: 300 }), (text, max) => {
+        const pieces = splitText(text, max);
+        for (const p of pieces) expect(p.length).toBeLessThanOrEqual(max);
+        expect(pieces.join('').replace(/[\n ]/g, '')).toBe(text.replace(/[\n ]/g, ''));
+      }),
+    );
   });
 
   it('property: truncate never exceeds the limit and keeps a prefix', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 3000 }), fc.integer({ min: 1, max: 500 }), (text, max) => {
-      const out = truncate(text, max);
-      expect(out.length).toBeLessThanOrEqual(Math.max(max, 0));
-      const head = out.replace(/… \(\d+ more chars\)$/, '');
-      expect(text.startsWith(head)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3000 }), fc.integer({ min: 1, max: 500 }), (text, max) => {
+        const out = truncate(text, max);
+        expect(out.length).toBeLessThanOrEqual(Math.max(max, 0));
+        const head = out.replace(/… \(\d+ more chars\)$/, '');
+        expect(text.startsWith(head)).toBe(true);
+      }),
+    );
   });
 });

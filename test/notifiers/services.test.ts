@@ -6,7 +6,14 @@ import { form, json, startRecorder, type Recorder } from './servers/recorder.ts'
 import { startTelegram, type FakeTelegram } from './servers/telegram.ts';
 
 const message = { title: 'disk full', body: 'sda1 at 99%\n<b>x</b>', type: 'failure' as const, severity: 2 };
-const ENV = ['RELAY_NTFY_URL', 'RELAY_PAGERDUTY_API_URL', 'RELAY_OPSGENIE_API_URL', 'RELAY_PUSHOVER_API_URL', 'RELAY_GCHAT_API_URL', 'RELAY_TELEGRAM_API_URL'];
+const ENV = [
+  'RELAY_NTFY_URL',
+  'RELAY_PAGERDUTY_API_URL',
+  'RELAY_OPSGENIE_API_URL',
+  'RELAY_PUSHOVER_API_URL',
+  'RELAY_GCHAT_API_URL',
+  'RELAY_TELEGRAM_API_URL',
+];
 
 let server: Recorder;
 let telegram: FakeTelegram;
@@ -51,7 +58,12 @@ describe('Gotify', () => {
     await createNotifier('g', `gotify://127.0.0.1:${server.port}/gotify/AppToken1?priority=high&format=markdown`).send(message);
     expect(last().path).toBe('/gotify/message');
     expect(last().headers['x-gotify-key']).toBe('AppToken1');
-    expect(json(last())).toEqual({ title: 'disk full', message: message.body, priority: 8, extras: { 'client::display': { contentType: 'text/markdown' } } });
+    expect(json(last())).toEqual({
+      title: 'disk full',
+      message: message.body,
+      priority: 8,
+      extras: { 'client::display': { contentType: 'text/markdown' } },
+    });
   });
 
   it('a 401 is not retryable', async () => {
@@ -66,19 +78,30 @@ describe('Telegram', () => {
   it('sends escaped HTML to each chat, the topic as message_thread_id', async () => {
     await createNotifier('t', url).send(message);
     const [first, second] = telegram.messages.slice(-2);
-    expect(first).toEqual({ chat_id: '-100200', text: '<b>disk full</b>\nsda1 at 99%\n&lt;b&gt;x&lt;/b&gt;', parse_mode: 'HTML', disable_notification: false, link_preview_options: { is_disabled: true }, message_thread_id: 7 });
+    expect(first).toEqual({
+      chat_id: '-100200',
+      text: '<b>disk full</b>\nsda1 at 99%\n&lt;b&gt;x&lt;/b&gt;',
+      parse_mode: 'HTML',
+      disable_notification: false,
+      link_preview_options: { is_disabled: true },
+      message_thread_id: 7,
+    });
     expect(second.chat_id).toBe('@ops_channel');
   });
 
   it('a 429 is retryable after parameters.retry_after', async () => {
     telegram.rateLimit(5);
-    const err = await createNotifier('t', url).send(message).catch((e) => e);
+    const err = await createNotifier('t', url)
+      .send(message)
+      .catch((e) => e);
     telegram.rateLimit(undefined);
     expect(err).toMatchObject({ code: 'RELAY_E_NOTIFY_RATE_LIMIT', retryable: true, retryAfterMs: 5000 });
   });
 
   it('a wrong token is not retryable and the error does not print the token', async () => {
-    const err = await createNotifier('t', 'tgram://123456:WRONG/1').send(message).catch((e) => e);
+    const err = await createNotifier('t', 'tgram://123456:WRONG/1')
+      .send(message)
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: false });
     expect(err.message).not.toContain('WRONG');
   });
@@ -110,14 +133,25 @@ describe('PagerDuty', () => {
     expect(last().path).toBe('/v2/enqueue');
     expect(last().headers.authorization).toBe('Token token=APIKEY');
     expect(json(last())).toEqual({
-      routing_key: 'ROUTEKEY', event_action: 'trigger', client: 'relay',
-      payload: { summary: 'disk full', source: 'web1', component: 'sshd', severity: 'critical', custom_details: { message: message.body, team: 'ops' } },
+      routing_key: 'ROUTEKEY',
+      event_action: 'trigger',
+      client: 'relay',
+      payload: {
+        summary: 'disk full',
+        source: 'web1',
+        component: 'sshd',
+        severity: 'critical',
+        custom_details: { message: message.body, team: 'ops' },
+      },
     });
   });
 
   it('a 429 is retryable', async () => {
     server.handle(() => ({ status: 429, body: { status: 'throttle event' } }));
-    await expect(createNotifier('p', 'pagerduty://a@b').send(message)).rejects.toMatchObject({ retryable: true, code: 'RELAY_E_NOTIFY_RATE_LIMIT' });
+    await expect(createNotifier('p', 'pagerduty://a@b').send(message)).rejects.toMatchObject({
+      retryable: true,
+      code: 'RELAY_E_NOTIFY_RATE_LIMIT',
+    });
   });
 });
 
@@ -127,8 +161,15 @@ describe('Opsgenie', () => {
     expect(last().path).toBe('/v2/alerts');
     expect(last().headers.authorization).toBe('GenieKey GKEY');
     expect(json(last())).toEqual({
-      message: 'disk full', description: message.body, priority: 'P1', source: 'relay', tags: ['disk'],
-      responders: [{ type: 'user', username: 'alice' }, { type: 'team', name: 'ops' }],
+      message: 'disk full',
+      description: message.body,
+      priority: 'P1',
+      source: 'relay',
+      tags: ['disk'],
+      responders: [
+        { type: 'user', username: 'alice' },
+        { type: 'team', name: 'ops' },
+      ],
     });
   });
 });
@@ -152,7 +193,9 @@ describe('Rocket.Chat', () => {
   });
 
   it('basic mode logs in, posts with the session, and logs out', async () => {
-    server.handle((req) => (req.path === '/api/v1/login' ? { body: { status: 'success', data: { authToken: 'AT', userId: 'U1' } } } : { body: { success: true } }));
+    server.handle((req) =>
+      req.path === '/api/v1/login' ? { body: { status: 'success', data: { authToken: 'AT', userId: 'U1' } } } : { body: { success: true } },
+    );
     const before = server.requests.length;
     await createNotifier('r', `rocket://bob:pw@127.0.0.1:${server.port}/#ops`).send(message);
     const [loginReq, post, logout] = server.requests.slice(before);
@@ -167,7 +210,12 @@ describe('Google Chat', () => {
   it('posts text to the space with key, token and thread', async () => {
     await createNotifier('c', 'gchat://SPACE/KEY/TOKEN/th1').send(message);
     expect(last().path).toBe('/v1/spaces/SPACE/messages');
-    expect(Object.fromEntries(last().query)).toEqual({ key: 'KEY', token: 'TOKEN', threadKey: 'th1', messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD' });
+    expect(Object.fromEntries(last().query)).toEqual({
+      key: 'KEY',
+      token: 'TOKEN',
+      threadKey: 'th1',
+      messageReplyOption: 'REPLY_MESSAGE_FALLBACK_TO_NEW_THREAD',
+    });
     expect(json(last())).toEqual({ text: '*disk full*\nsda1 at 99%\n<\u200bb>x<\u200b/b>' });
   });
 });
@@ -196,7 +244,9 @@ describe('Matrix', () => {
     homeserver('example.org');
     const before = server.requests.length;
     await createNotifier('x', `matrix://bob:pw@127.0.0.1:${server.port}/#ops:example.org/!inv:example.org`).send(message);
-    const paths = server.requests.slice(before).map((r) => `${r.method} ${decodeURIComponent(r.path).replace(/message\/.+$/, 'message/TXN')}`);
+    const paths = server.requests
+      .slice(before)
+      .map((r) => `${r.method} ${decodeURIComponent(r.path).replace(/message\/.+$/, 'message/TXN')}`);
     expect(paths).toEqual([
       'POST /_matrix/client/v3/login',
       'POST /_matrix/client/v3/join/#ops:example.org',
@@ -227,7 +277,10 @@ describe('Matrix', () => {
 
   it('M_LIMIT_EXCEEDED is retryable after retry_after_ms', async () => {
     server.handle(() => ({ status: 429, body: { errcode: 'M_LIMIT_EXCEEDED', error: 'Too many requests', retry_after_ms: 2500 } }));
-    await expect(createNotifier('x', `matrix://tok@127.0.0.1:${server.port}/!r1:example`).send(message)).rejects.toMatchObject({ retryable: true, retryAfterMs: 2500 });
+    await expect(createNotifier('x', `matrix://tok@127.0.0.1:${server.port}/!r1:example`).send(message)).rejects.toMatchObject({
+      retryable: true,
+      retryAfterMs: 2500,
+    });
   });
 });
 
@@ -237,12 +290,23 @@ describe('Pushover', () => {
     const token = 't'.repeat(30);
     await createNotifier('p', `pover://${user}@${token}/phone?sound=siren`).send(message);
     expect(last().path).toBe('/1/messages.json');
-    expect(form(last())).toEqual({ token, user, message: 'sda1 at 99%\n&lt;b&gt;x&lt;/b&gt;', html: '1', priority: '1', title: 'disk full', device: 'phone', sound: 'siren' });
+    expect(form(last())).toEqual({
+      token,
+      user,
+      message: 'sda1 at 99%\n&lt;b&gt;x&lt;/b&gt;',
+      html: '1',
+      priority: '1',
+      title: 'disk full',
+      device: 'phone',
+      sound: 'siren',
+    });
   });
 
-  it('a 400 with Pushover\'s error list is not retryable', async () => {
+  it("a 400 with Pushover's error list is not retryable", async () => {
     server.handle(() => ({ status: 400, body: { status: 0, errors: ['user identifier is invalid'] } }));
-    const err = await createNotifier('p', `pover://${'u'.repeat(30)}@${'t'.repeat(30)}`).send(message).catch((e) => e);
+    const err = await createNotifier('p', `pover://${'u'.repeat(30)}@${'t'.repeat(30)}`)
+      .send(message)
+      .catch((e) => e);
     expect(err).toMatchObject({ retryable: false });
     expect(err.message).toContain('user identifier is invalid');
   });

@@ -21,7 +21,9 @@ const CHILD = fileURLToPath(new URL('./fixtures/enqueue-and-hang.ts', import.met
 /** Runs the child until it has enqueued, then kills it without warning. */
 async function enqueueAndKill(stateDir: string, url: string, count: number, syncInterval = 0): Promise<void> {
   // Node itself with tsx's loader: the tsx CLI would run the script in a grandchild that SIGKILL misses.
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, stateDir, url, String(count), String(syncInterval)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, stateDir, url, String(count), String(syncInterval)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const exited = new Promise((resolve) => child.on('exit', resolve));
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('enqueued') && resolve());

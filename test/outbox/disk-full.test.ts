@@ -99,12 +99,20 @@ describeWithTmpfs('a full disk under state_dir', () => {
     const store = SqliteStateStore.open(state, clock, logs.log);
     const recent = new RecentSudoLog(store);
     const filler = disk.fill();
-    const event = { receivedAt: new Date(0), listener: 'sudo', kind: 'sudo' as const, message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } };
+    const event = {
+      receivedAt: new Date(0),
+      listener: 'sudo',
+      kind: 'sudo' as const,
+      message: 'm',
+      fields: { event: 'accept', user: 'u', command: 'c', id: '1' },
+    };
     for (let i = 0; i < 3; i++) {
       recent.record(event);
       store.flush();
     }
-    expect(logs.at('error').map((l) => l.msg)).toEqual(['state store cannot write: the disk is full; changes are held in memory and retried every 5s']);
+    expect(logs.at('error').map((l) => l.msg)).toEqual([
+      'state store cannot write: the disk is full; changes are held in memory and retried every 5s',
+    ]);
     expect(store.health().writable).toBe(false);
     rmSync(filler);
     clock.advance(5000);
@@ -123,7 +131,9 @@ describeWithTmpfs('a full disk under state_dir', () => {
     disk.fill();
     const r = await runCli(['silence', 'add', '--match', 'host=web1', '--for', '1h', '--config', config]);
     expect(r.code).toBe(1);
-    expect(r.stderr.replace(/^relay: using config .*\n/m, "")).toMatch(/^relay: cannot write to state_dir: the disk is full \(SQLITE_[A-Z_]+\); free some space and try again\n$/);
+    expect(r.stderr.replace(/^relay: using config .*\n/m, '')).toMatch(
+      /^relay: cannot write to state_dir: the disk is full \(SQLITE_[A-Z_]+\); free some space and try again\n$/,
+    );
   });
 
   it('keeps silence counts the disk refuses in memory, says it once, and saves them with the next write', () => {
@@ -131,7 +141,9 @@ describeWithTmpfs('a full disk under state_dir', () => {
     const id = db.add({ match: { host: 'a' }, starts: 0, ends: 4e12, createdBy: 't' }, 0);
     const filler = disk.fill();
     for (let i = 0; i < 3; i++) db.addCounts(new Map([[id, 2]]));
-    expect(logs.at('error').map((l) => l.msg)).toEqual(['cannot save silence counts: the disk is full; they are kept in memory and saved with the next write']);
+    expect(logs.at('error').map((l) => l.msg)).toEqual([
+      'cannot save silence counts: the disk is full; they are kept in memory and saved with the next write',
+    ]);
     rmSync(filler);
     db.addCounts(new Map([[id, 1]]));
     expect(db.all()[0]!.silenced).toBe(7);

@@ -15,13 +15,35 @@ describe('Outbox', () => {
 
   it('keeps every field of a pending alert across a reopen of the file, in order, per notifier', () => {
     const first = Outbox.open(dir);
-    first.add([{ alert: alert(1, { severity: 3, type: 'failure', count: 4, createdAt: 111, notify: ['a', 'b'] }), notifiers: ['a', 'b'] }], 1000);
+    first.add(
+      [{ alert: alert(1, { severity: 3, type: 'failure', count: 4, createdAt: 111, notify: ['a', 'b'] }), notifiers: ['a', 'b'] }],
+      1000,
+    );
     first.add([{ alert: alert(2), notifiers: ['a'] }], 2000);
     first.close();
     const again = Outbox.open(dir);
-    expect(again.pending()).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(again.pending()).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     expect(again.head('a', 10)).toEqual([
-      expect.objectContaining({ alertId: 'a1', notifier: 'a', title: 't1', body: 'b1', type: 'failure', severity: 3, rule: 'r', key: 'k1', count: 4, createdAt: 111, enqueuedAt: 1000, attempts: 0, nextAttemptAt: 1000 }),
+      expect.objectContaining({
+        alertId: 'a1',
+        notifier: 'a',
+        title: 't1',
+        body: 'b1',
+        type: 'failure',
+        severity: 3,
+        rule: 'r',
+        key: 'k1',
+        count: 4,
+        createdAt: 111,
+        enqueuedAt: 1000,
+        attempts: 0,
+        nextAttemptAt: 1000,
+      }),
       expect.objectContaining({ alertId: 'a2', enqueuedAt: 2000 }),
     ]);
     again.close();
@@ -29,7 +51,10 @@ describe('Outbox', () => {
 
   it('reads a light head of what a lane decides on, and whole rows only by seq, leaving out rows no longer pending', () => {
     const outbox = new Outbox(':memory:');
-    outbox.add([1, 2, 3].map((i) => ({ alert: alert(i), notifiers: ['a'] })), 1000);
+    outbox.add(
+      [1, 2, 3].map((i) => ({ alert: alert(i), notifiers: ['a'] })),
+      1000,
+    );
     const [first, second, third] = outbox.head('a', 3);
     outbox.retryLater([second!], 5000, 'HTTP 503');
     const heads = outbox.heads('a', 2);
@@ -38,19 +63,36 @@ describe('Outbox', () => {
       { seq: second!.seq, rule: 'r', key: 'k2', attempts: 1, nextAttemptAt: 5000, enqueuedAt: 1000 },
     ]);
     outbox.remove([first!]);
-    expect(outbox.rows([third!.seq, first!.seq, second!.seq])).toEqual([third, { ...second, attempts: 1, nextAttemptAt: 5000, lastError: 'HTTP 503' }]);
+    expect(outbox.rows([third!.seq, first!.seq, second!.seq])).toEqual([
+      third,
+      { ...second, attempts: 1, nextAttemptAt: 5000, lastError: 'HTTP 503' },
+    ]);
     outbox.close();
   });
 
   it('hands over the rows a small commit wrote, whole and as a read returns them, once', () => {
     const outbox = new Outbox(':memory:');
     const recipient = { user: 'ana', name: 'Ana', email: 'ana@example.org', handles: {} };
-    outbox.add([
-      { alert: alert(1, { severity: 2, recipient, answers: { yes: { url: 'https://x/y', token: 'ty' }, no: { url: 'https://x/n', token: 'tn' }, buttons: false } }), notifiers: ['a', 'b'] },
-      { alert: alert(2), notifiers: ['a'], alerts: 3, reroutedFrom: 'c' },
-    ], 1000);
+    outbox.add(
+      [
+        {
+          alert: alert(1, {
+            severity: 2,
+            recipient,
+            answers: { yes: { url: 'https://x/y', token: 'ty' }, no: { url: 'https://x/n', token: 'tn' }, buttons: false },
+          }),
+          notifiers: ['a', 'b'],
+        },
+        { alert: alert(2), notifiers: ['a'], alerts: 3, reroutedFrom: 'c' },
+      ],
+      1000,
+    );
     const written = outbox.takeWritten();
-    expect(written.map((r) => [r.alertId, r.notifier])).toEqual([['a1', 'a'], ['a1', 'b'], ['a2', 'a']]);
+    expect(written.map((r) => [r.alertId, r.notifier])).toEqual([
+      ['a1', 'a'],
+      ['a1', 'b'],
+      ['a2', 'a'],
+    ]);
     expect(written).toEqual(outbox.rows(written.map((r) => r.seq)));
     expect(outbox.takeWritten()).toEqual([]);
     // Added before: no new row, nothing handed over.
@@ -61,7 +103,10 @@ describe('Outbox', () => {
 
   it('hands over nothing of a commit too large for it: those rows are read as a backlog', () => {
     const outbox = new Outbox(':memory:');
-    outbox.add(Array.from({ length: 17 }, (_, i) => ({ alert: alert(i), notifiers: ['a'] })), 1000);
+    outbox.add(
+      Array.from({ length: 17 }, (_, i) => ({ alert: alert(i), notifiers: ['a'] })),
+      1000,
+    );
     expect(outbox.takeWritten()).toEqual([]);
     expect(outbox.pending()).toEqual(new Map([['a', 17]]));
     outbox.close();
@@ -70,8 +115,21 @@ describe('Outbox', () => {
   it('adds an alert once per notifier, however often it is handed over', () => {
     const outbox = new Outbox(':memory:');
     expect(outbox.add([{ alert: alert(1), notifiers: ['a'] }], 0)).toEqual([['a']]);
-    expect(outbox.add([{ alert: alert(1), notifiers: ['a', 'b'] }, { alert: alert(2), notifiers: ['a'] }], 0)).toEqual([['b'], ['a']]);
-    expect(outbox.pending()).toEqual(new Map([['a', 2], ['b', 1]]));
+    expect(
+      outbox.add(
+        [
+          { alert: alert(1), notifiers: ['a', 'b'] },
+          { alert: alert(2), notifiers: ['a'] },
+        ],
+        0,
+      ),
+    ).toEqual([['b'], ['a']]);
+    expect(outbox.pending()).toEqual(
+      new Map([
+        ['a', 2],
+        ['b', 1],
+      ]),
+    );
     outbox.close();
   });
 

@@ -24,18 +24,28 @@ describe('App restart with alerts in the outbox', () => {
   });
 
   function app(clock: ManualClock): App {
-    const config = parseConfig(`
+    const config = parseConfig(
+      `
 notifiers: { hook: "${sink.url()}" }
 rules:
   - { name: r, match: { app: test }, notify: [hook], title: "{{message}}", body: "{{message}}" }
 delivery: { backoff: 1m, shutdown_grace: 1s }
 state_dir: ${dir}
-`, 'test.yaml');
+`,
+      'test.yaml',
+    );
     return new App(config, { log: silentLogger, clock });
   }
 
-  const event = (clock: ManualClock, message: string) =>
-    ({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog' as const, host: 'h', app: 'test', message, fields: {} });
+  const event = (clock: ManualClock, message: string) => ({
+    receivedAt: new Date(clock.now()),
+    listener: 'test',
+    kind: 'syslog' as const,
+    host: 'h',
+    app: 'test',
+    message,
+    fields: {},
+  });
 
   it('delivers on the next start, exactly once, what a stop left undelivered', async () => {
     const clock = new ManualClock(Date.parse('2025-03-01T12:00:00Z'));

@@ -40,12 +40,15 @@ describe('npm start', () => {
   it('on SIGTERM to npm, relay stops and frees its port', async () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { console: "console://" }
 rules: []
 state_dir: "${join(dir, 'state')}"
-`);
+`,
+    );
     const npm = spawn('npm', ['start', '--', '--config', config], { cwd: ROOT, env: freshEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     // stderr closes only when every process holding it (npm and relay) has exited.

@@ -53,13 +53,16 @@ describe('the packed tarball', () => {
     mkdirSync(elsewhere);
     mkdirSync(confDir);
     const config = join(confDir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners:
   - { name: sudo, type: unix, format: sudo, address: "${join(confDir, 'sudo.sock')}" }
 notifiers: { console: "console://" }
 rules: [{ name: all, match: {}, notify: [console] }]
 state_dir: "${join(confDir, 'state')}"
-`);
+`,
+    );
 
     const v = await run(relay, ['--version'], { cwd: elsewhere });
     expect(v).toMatchObject({ code: 0, stdout: `${version}\n` });

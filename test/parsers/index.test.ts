@@ -4,7 +4,12 @@ import { extractFields, parseFields } from '../../parsers/index.ts';
 import type { RelayEvent } from '../../src/event.ts';
 
 const syslog = (app: string | undefined, message: string): RelayEvent => ({
-  receivedAt: new Date(0), listener: 'test', kind: 'syslog', app, message, fields: {},
+  receivedAt: new Date(0),
+  listener: 'test',
+  kind: 'syslog',
+  app,
+  message,
+  fields: {},
 });
 
 describe('parseFields: dispatch on the program name', () => {
@@ -14,10 +19,14 @@ describe('parseFields: dispatch on the program name', () => {
   });
 
   it('reads PAM lines whichever program logged them', () => {
-    expect(extractFields('login', 'pam_unix(login:auth): authentication failure; logname=LOGIN uid=0 euid=0 tty=tty1 ruser= rhost=  user=bob'))
-      .toMatchObject({ event: 'auth_failure', user: 'bob', pam_service: 'login' });
-    expect(extractFields('sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)'))
-      .toMatchObject({ event: 'session_opened', user: 'root', by_user: 'alice' });
+    expect(
+      extractFields('login', 'pam_unix(login:auth): authentication failure; logname=LOGIN uid=0 euid=0 tty=tty1 ruser= rhost=  user=bob'),
+    ).toMatchObject({ event: 'auth_failure', user: 'bob', pam_service: 'login' });
+    expect(extractFields('sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)')).toMatchObject({
+      event: 'session_opened',
+      user: 'root',
+      by_user: 'alice',
+    });
   });
 
   it('keeps the event as it was when no parser knows the line', () => {
@@ -26,14 +35,20 @@ describe('parseFields: dispatch on the program name', () => {
   });
 
   it('leaves JSON events from the sudo plugin unchanged', () => {
-    const e: RelayEvent = { ...syslog('sudo', 'alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id'), kind: 'sudo', fields: { event: 'accept' } };
+    const e: RelayEvent = {
+      ...syslog('sudo', 'alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id'),
+      kind: 'sudo',
+      fields: { event: 'accept' },
+    };
     expect(parseFields(e)).toBe(e);
   });
 
   it('never throws, whatever the message', () => {
-    fc.assert(fc.property(fc.constantFrom('sudo', 'sshd', 'su', 'cron', undefined), fc.string(), (app, message) => {
-      extractFields(app, message);
-      extractFields(app, `pam_unix(x:auth): ${message}`);
-    }));
+    fc.assert(
+      fc.property(fc.constantFrom('sudo', 'sshd', 'su', 'cron', undefined), fc.string(), (app, message) => {
+        extractFields(app, message);
+        extractFields(app, `pam_unix(x:auth): ${message}`);
+      }),
+    );
   });
 });

@@ -66,7 +66,11 @@ describe('ask: was this you?', () => {
     // Fetching the link (a mail scanner, an unfurler) answered nothing.
     expect(app.asker!.list()[0]!.status).toBe('pending');
     const token = new URL(link).searchParams.get('t')!;
-    const done = await fetch(new URL('/answer', link), { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString() });
+    const done = await fetch(new URL('/answer', link), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: token }).toString(),
+    });
     expect(done.status).toBe(200);
     await vi.waitFor(() => expect(world.security.received).toHaveLength(1), WAIT);
     const [alert] = world.security.json<{ title: string; message: string }>();
@@ -77,7 +81,15 @@ describe('ask: was this you?', () => {
 
   it('"not me" through a signed Slack button tells security at once', async () => {
     const { dm } = await asked();
-    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no', value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000) });
+    const res = await pressButton({
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+      userId: ALICE,
+      actionId: 'relay_answer_no',
+      value: buttonToken(dm, 'no'),
+      timestamp: Math.floor(clock.now() / 1000),
+    });
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(world.security.received).toHaveLength(1), WAIT);
     expect(world.security.json<{ title: string; message: string }>()[0]!.title).toBe(`alice says she did not run ${CMD} on web1`);
@@ -99,10 +111,24 @@ describe('ask: was this you?', () => {
 
   it('"yes" ends it: nothing at the timeout, and the same question is quiet for on_yes.quiet_for', async () => {
     const { dm } = await asked();
-    const res = await pressButton({ url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_yes', value: buttonToken(dm, 'yes'), timestamp: Math.floor(clock.now() / 1000) });
+    const res = await pressButton({
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+      userId: ALICE,
+      actionId: 'relay_answer_yes',
+      value: buttonToken(dm, 'yes'),
+      timestamp: Math.floor(clock.now() / 1000),
+    });
     expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
     // The DM's question is replaced (its buttons go) through the interaction's response_url.
-    await vi.waitFor(() => expect(world.slack.responses).toEqual([{ replace_original: true, text: `Recorded: you ran it. "Did you run ${CMD} on web1?" is closed.` }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(world.slack.responses).toEqual([
+          { replace_original: true, text: `Recorded: you ran it. "Did you run ${CMD} on web1?" is closed.` },
+        ]),
+      WAIT,
+    );
     clock.advance(20 * 60_000);
     app.accept(sudoLine(clock, 'alice', 'web1', CMD));
     await settle(app);

@@ -57,22 +57,30 @@ describe('people config', () => {
   });
 
   it("reports people_file's problems at their own file:line:col, with config.yaml's", () => {
-    expect(problems(`${BASE}people_file: people.yaml\n`, {
-      'people.yaml': 'people:\n  alice:\n    slack: alice\n    emial: a@example.com\n',
-    })).toEqual([
+    expect(
+      problems(`${BASE}people_file: people.yaml\n`, {
+        'people.yaml': 'people:\n  alice:\n    slack: alice\n    emial: a@example.com\n',
+      }),
+    ).toEqual([
       'DIR/people.yaml:3:12: people.alice.slack: a Slack user ID, e.g. U012ABCDEF (profile → ⋮ → Copy member ID)',
       'DIR/people.yaml:4:5: unknown key "emial" in people.alice',
     ]);
-    expect(problems(`${BASE}people_file: people.csv\n`, {
-      'people.csv': 'user,email\nalice,not-an-address\nalice,a@example.com\n',
-    })).toEqual([
+    expect(
+      problems(`${BASE}people_file: people.csv\n`, {
+        'people.csv': 'user,email\nalice,not-an-address\nalice,a@example.com\n',
+      }),
+    ).toEqual([
       'DIR/people.csv:2:7: alice: email: an email address, e.g. alice@example.com',
       'DIR/people.csv:3:1: user "alice" is listed twice',
     ]);
-    expect(problems(`${BASE}people_file: missing.yaml\n`))
-      .toEqual(['DIR/missing.yaml:1:1: cannot read people_file: no such file or directory (ENOENT)']);
-    expect(problems(`${BASE}people:\n  alice: {}\npeople_file: people.yaml\n`, { 'people.yaml': 'people:\n  alice: {}\n' }))
-      .toEqual([expect.stringMatching(/^DIR\/config.yaml:9:10: people.alice: alice is also in people_file .*people.yaml; keep each person in one place$/)]);
+    expect(problems(`${BASE}people_file: missing.yaml\n`)).toEqual([
+      'DIR/missing.yaml:1:1: cannot read people_file: no such file or directory (ENOENT)',
+    ]);
+    expect(problems(`${BASE}people:\n  alice: {}\npeople_file: people.yaml\n`, { 'people.yaml': 'people:\n  alice: {}\n' })).toEqual([
+      expect.stringMatching(
+        /^DIR\/config.yaml:9:10: people.alice: alice is also in people_file .*people.yaml; keep each person in one place$/,
+      ),
+    ]);
   });
 
   it('checks rules that address people: who, via, ask, escalate, and the sections an ask needs', () => {
@@ -90,7 +98,7 @@ rules:
 `;
     expect(problems(`notifiers:\n  bot: slack://xoxb-1-2-abc\n  hook: json://127.0.0.1:9/x\n${rules}`)).toEqual([
       'DIR/config.yaml:6:24: host_owners.web*: owner "mallory" is not in the people directory',
-      'DIR/config.yaml:9:14: rules[0].notify[0]: bot reaches one person at a time (notify_person\'s via), not a channel',
+      "DIR/config.yaml:9:14: rules[0].notify[0]: bot reaches one person at a time (notify_person's via), not a channel",
       'DIR/config.yaml:10:27: rules[0].notify_person.who: who is a field holding a user name (fields.user) or "owner" (the host\'s owners), not "user"',
       'DIR/config.yaml:10:39: rules[0].notify_person.via[0]: hook posts to a channel and cannot reach one person; use a Slack bot (slack://xoxb-…), mailto://, or a URL with a {person.NAME} part',
       'DIR/config.yaml:10:45: rules[0].notify_person.via[1]: unknown notifier "ghost" (defined: bot, hook)',
@@ -109,15 +117,22 @@ rules:
     const yaml = doc.split('## Worked example')[1]!.split('```yaml')[1]!.split('```')[0]!;
     writeFileSync(join(dir, 'secret'), 'a'.repeat(64));
     writeFileSync(join(dir, 'people.csv'), 'user,slack,email\nalice,U012ABCDEF,alice@example.com\n');
-    const text = yaml.replace(/\/etc\/relay\/(answer-secret|smtp-password)/g, join(dir, 'secret')).replace('/etc/relay/people.csv', join(dir, 'people.csv'));
-    const config = parseConfig(text, join(dir, 'config.yaml'), { SLACK_BOT_TOKEN: '1-2-abc', SLACK_SIGNING_SECRET: 'signing', RELAY_NOTIFY_URL: 'json://127.0.0.1:9/x' });
+    const text = yaml
+      .replace(/\/etc\/relay\/(answer-secret|smtp-password)/g, join(dir, 'secret'))
+      .replace('/etc/relay/people.csv', join(dir, 'people.csv'));
+    const config = parseConfig(text, join(dir, 'config.yaml'), {
+      SLACK_BOT_TOKEN: '1-2-abc',
+      SLACK_SIGNING_SECRET: 'signing',
+      RELAY_NOTIFY_URL: 'json://127.0.0.1:9/x',
+    });
     expect(config.rules[0]!.ask).toMatchObject({ timeout: 900_000, escalate: ['security', 'ops'] });
   });
 
   it('caps the directory and wants a long answer secret', () => {
     const many = Array.from({ length: 10_001 }, (_, i) => `  u${i}: {}`).join('\n');
     expect(problems(`people:\n${many}\n`)).toEqual(['DIR/config.yaml:2:3: people: more than 10000 people; relay keeps at most that many']);
-    expect(problems('http: { address: 127.0.0.1:9514 }\nanswers: { secret: short, url: https://relay.example.com }\n'))
-      .toEqual(['DIR/config.yaml:2:20: answers.secret: the answer secret needs at least 32 characters (e.g. `openssl rand -hex 32`)']);
+    expect(problems('http: { address: 127.0.0.1:9514 }\nanswers: { secret: short, url: https://relay.example.com }\n')).toEqual([
+      'DIR/config.yaml:2:20: answers.secret: the answer secret needs at least 32 characters (e.g. `openssl rand -hex 32`)',
+    ]);
   });
 });

@@ -66,11 +66,12 @@ describe('notify_person', () => {
     expect(world.ops.received).toHaveLength(0);
   });
 
-  it('someone not in the directory is said in the alert to the rule\'s notify, and nobody is messaged', async () => {
+  it("someone not in the directory is said in the alert to the rule's notify, and nobody is messaged", async () => {
     app.accept(sudoLine(clock, 'carol', 'staging1', '/usr/bin/id'));
     app.accept(sudoLine(clock, 'carol', 'web1', '/usr/bin/id'));
     await world.ops.waitFor(2);
-    for (const alert of world.ops.json<{ message: string }>()) expect(alert.message).toMatch(/^carol: not in the directory\n\/usr\/bin\/id/);
+    for (const alert of world.ops.json<{ message: string }>())
+      expect(alert.message).toMatch(/^carol: not in the directory\n\/usr\/bin\/id/);
     expect(world.slack.messages).toHaveLength(0);
     expect(world.smtp.mails).toHaveLength(0);
     expect(app.asker!.list()).toHaveLength(0);
@@ -78,7 +79,10 @@ describe('notify_person', () => {
 
   it('log text cannot choose a recipient, nor add links or buttons', async () => {
     // A user field that is an address reaches no one; only directory entries are recipients.
-    app.accept({ ...sudoLine(clock, 'x', 'staging1', '/bin/true'), message: 'eve@evil.example : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/true' });
+    app.accept({
+      ...sudoLine(clock, 'x', 'staging1', '/bin/true'),
+      message: 'eve@evil.example : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/true',
+    });
     await world.ops.waitFor(1);
     expect(world.ops.json<{ message: string }>()[0]!.message).toMatch(/^eve@evil\.example: not in the directory/);
     // A command crafted to look like a link, a mention and an answer button stays text in alice's question.
@@ -101,11 +105,39 @@ describe('notify_person', () => {
   });
 
   it("who: owner reaches the host's owners; a per-person URL carries the person's own handle", async () => {
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'db3', app: 'kernel', message: 'EXT4-fs error', fields: {} });
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'cache-1', app: 'kernel', message: 'oom-killer', fields: {} });
-    app.accept({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'mail1', app: 'kernel', message: 'unowned', fields: {} });
+    app.accept({
+      receivedAt: new Date(clock.now()),
+      listener: 'test',
+      kind: 'syslog',
+      host: 'db3',
+      app: 'kernel',
+      message: 'EXT4-fs error',
+      fields: {},
+    });
+    app.accept({
+      receivedAt: new Date(clock.now()),
+      listener: 'test',
+      kind: 'syslog',
+      host: 'cache-1',
+      app: 'kernel',
+      message: 'oom-killer',
+      fields: {},
+    });
+    app.accept({
+      receivedAt: new Date(clock.now()),
+      listener: 'test',
+      kind: 'syslog',
+      host: 'mail1',
+      app: 'kernel',
+      message: 'unowned',
+      fields: {},
+    });
     await vi.waitFor(() => expect(world.smtp.mails).toHaveLength(3), WAIT);
-    expect(world.smtp.mails.map((m) => `${m.to[0]} ${/db3|cache-1/.exec(m.raw)![0]}`).sort()).toEqual(['alice@example.com cache-1', 'bob@example.com cache-1', 'bob@example.com db3']);
+    expect(world.smtp.mails.map((m) => `${m.to[0]} ${/db3|cache-1/.exec(m.raw)![0]}`).sort()).toEqual([
+      'alice@example.com cache-1',
+      'bob@example.com cache-1',
+      'bob@example.com db3',
+    ]);
     // Only alice has a push handle: bob's push part stays empty rather than reaching someone else.
     await push.waitFor(1);
     await settled();

@@ -38,7 +38,11 @@ export interface World {
 export async function startWorld(extra: { notifiers?: string; rules?: string; top?: string } = {}): Promise<World> {
   const dir = mkdtempSync(join(tmpdir(), 'relay-people-'));
   const [slack, smtp, security, ops, httpPort] = await Promise.all([
-    startSlack('A/B/C', BOT), startSmtp({ user: 'relay', pass: 'pw' }), new HttpSink().start(), new HttpSink().start(), freePort(),
+    startSlack('A/B/C', BOT),
+    startSmtp({ user: 'relay', pass: 'pw' }),
+    new HttpSink().start(),
+    new HttpSink().start(),
+    freePort(),
   ]);
   process.env.RELAY_SLACK_API_URL = `${slack.url}/api`;
   process.env.RELAY_SLACK_HOOKS_URL = slack.url;
@@ -78,7 +82,14 @@ state_dir: ${dir}
   writeFileSync(configFile, text);
   const config = parseConfig(text, configFile);
   return {
-    dir, slack, smtp, security, ops, httpPort, config, configFile,
+    dir,
+    slack,
+    smtp,
+    security,
+    ops,
+    httpPort,
+    config,
+    configFile,
     async close() {
       delete process.env.RELAY_SLACK_API_URL;
       delete process.env.RELAY_SLACK_HOOKS_URL;
@@ -96,8 +107,14 @@ export function startApp(world: World, clock: ManualClock, log: Logger): Promise
 /** sudo's own syslog line for a call by `user` on `host`. */
 export function sudoLine(clock: ManualClock, user: string, host: string, command: string): RelayEvent {
   return {
-    receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host, app: 'sudo', severity: 5,
-    message: `${user} : TTY=pts/0 ; PWD=/home/${user} ; USER=root ; COMMAND=${command}`, fields: {},
+    receivedAt: new Date(clock.now()),
+    listener: 'test',
+    kind: 'syslog',
+    host,
+    app: 'sudo',
+    severity: 5,
+    message: `${user} : TTY=pts/0 ; PWD=/home/${user} ; USER=root ; COMMAND=${command}`,
+    fields: {},
   };
 }
 

@@ -33,16 +33,30 @@ describe('forged and replayed answers', () => {
   });
 
   const asker = () => app.asker!;
-  const post = (token: string) => fetch(`http://127.0.0.1:${world.httpPort}/answer`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: token }).toString(),
-  });
-  const press = (over: Partial<Parameters<typeof pressButton>[0]>) => pressButton({
-    url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`, userId: ALICE, actionId: 'relay_answer_no',
-    value: buttonToken(world.slack.messages[0]!, 'no'), timestamp: Math.floor(clock.now() / 1000), ...over,
-  });
+  const post = (token: string) =>
+    fetch(`http://127.0.0.1:${world.httpPort}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: token }).toString(),
+    });
+  const press = (over: Partial<Parameters<typeof pressButton>[0]>) =>
+    pressButton({
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+      userId: ALICE,
+      actionId: 'relay_answer_no',
+      value: buttonToken(world.slack.messages[0]!, 'no'),
+      timestamp: Math.floor(clock.now() / 1000),
+      ...over,
+    });
   const refusals = () => logged.at('warn').filter((l) => /refused; nothing changed/.test(l.msg));
   function unchanged(): void {
-    expect(asker().list().map((q) => q.status)).toEqual(['pending']);
+    expect(
+      asker()
+        .list()
+        .map((q) => q.status),
+    ).toEqual(['pending']);
     expect(asker().stats).toMatchObject({ yes: 0, no: 0 });
     expect(world.security.received).toHaveLength(0);
   }
@@ -88,19 +102,31 @@ describe('forged and replayed answers', () => {
     const forged = await press({ signWith: 'someone-elses-signing-secret' });
     expect(forged.status).toBe(401);
     unchanged();
-    const lines = logged.at('warn').filter((l) => l.msg === 'Slack action refused; nothing changed').map((l) => l.why);
+    const lines = logged
+      .at('warn')
+      .filter((l) => l.msg === 'Slack action refused; nothing changed')
+      .map((l) => l.why);
     expect(lines).toEqual(['Slack timestamp older than 5 minutes (or in the future)', 'bad Slack signature']);
   });
 
   it("bob pressing alice's button (a forwarded message), or a token for bob's question used on alice's", async () => {
     const res = await press({ userId: BOB });
     expect(JSON.parse(res.body)).toEqual({ refused: 'pressed by Slack user U0BOB22, not alice' });
-    await vi.waitFor(() => expect(world.slack.responses).toEqual([{ replace_original: false, response_type: 'ephemeral', text: 'Not recorded: pressed by Slack user U0BOB22, not alice.' }]), WAIT);
+    await vi.waitFor(
+      () =>
+        expect(world.slack.responses).toEqual([
+          { replace_original: false, response_type: 'ephemeral', text: 'Not recorded: pressed by Slack user U0BOB22, not alice.' },
+        ]),
+      WAIT,
+    );
     const q = asker().list()[0]!;
     const bobs = signToken(SECRET, { q: q.id, u: 'bob', a: 'no', e: q.deadline });
     expect((await post(bobs)).status).toBe(410);
     unchanged();
-    expect(refusals().map((l) => l.why)).toEqual(['pressed by Slack user U0BOB22, not alice', 'token is for bob, the question asked alice']);
+    expect(refusals().map((l) => l.why)).toEqual([
+      'pressed by Slack user U0BOB22, not alice',
+      'token is for bob, the question asked alice',
+    ]);
   });
 
   it('a flood of forged answers is counted in full but logs at most 20 lines a minute', async () => {

@@ -15,7 +15,11 @@ import { alert, DELIVERY } from '../delivery/fixtures.ts';
 import { WAIT } from './fixture.ts';
 
 const person = (user: string) => ({ user, name: user, email: `${user}@example.com`, handles: {} });
-const answers = { yes: { url: 'https://relay.example.com/answer?t=y', token: 'y' }, no: { url: 'https://relay.example.com/answer?t=n', token: 'n' }, buttons: true };
+const answers = {
+  yes: { url: 'https://relay.example.com/answer?t=y', token: 'y' },
+  no: { url: 'https://relay.example.com/answer?t=n', token: 'n' },
+  buttons: true,
+};
 
 describe('directed rows in the outbox', () => {
   const dirs: string[] = [];
@@ -27,7 +31,13 @@ describe('directed rows in the outbox', () => {
     const dir = mkdtempSync(join(tmpdir(), 'relay-people-outbox-'));
     dirs.push(dir);
     let outbox = Outbox.open(dir);
-    outbox.add([{ alert: alert(1, { recipient: person('alice'), answers }), notifiers: ['hook'] }, { alert: alert(2), notifiers: ['hook'] }], 0);
+    outbox.add(
+      [
+        { alert: alert(1, { recipient: person('alice'), answers }), notifiers: ['hook'] },
+        { alert: alert(2), notifiers: ['hook'] },
+      ],
+      0,
+    );
     outbox.close();
     outbox = Outbox.open(dir);
     const [first, second] = outbox.head('hook', 2);
@@ -40,10 +50,18 @@ describe('directed rows in the outbox', () => {
     const outbox = new Outbox(':memory:');
     const rows: Alert[] = [];
     for (let i = 1; i <= 8; i++) rows.push(alert(i, i % 2 ? { recipient: person(i % 4 === 1 ? 'alice' : 'bob') } : {}));
-    outbox.add(rows.map((a) => ({ alert: a, notifiers: ['hook'] })), 0);
+    outbox.add(
+      rows.map((a) => ({ alert: a, notifiers: ['hook'] })),
+      0,
+    );
     expect(outbox.fold('hook', 2, 0, 'test').map((f) => f.rows)).toEqual([4]);
     const left = outbox.head('hook', 10);
-    expect(left.filter((r) => r.recipient).map((r) => `${r.title} ${r.recipient!.user}`)).toEqual(['t1 alice', 't3 bob', 't5 alice', 't7 bob']);
+    expect(left.filter((r) => r.recipient).map((r) => `${r.title} ${r.recipient!.user}`)).toEqual([
+      't1 alice',
+      't3 bob',
+      't5 alice',
+      't7 bob',
+    ]);
     expect(left.filter((r) => !r.recipient)).toHaveLength(1);
     outbox.close();
   });
@@ -54,7 +72,11 @@ describe('directed rows in the outbox', () => {
     const sent: Message[] = [];
     let failures = 1;
     const notifier: Notifier = {
-      name: 'hook', service: 'test', maskedUrl: 'test://', foldsBacklog: true, concurrency: 1,
+      name: 'hook',
+      service: 'test',
+      maskedUrl: 'test://',
+      foldsBacklog: true,
+      concurrency: 1,
       async send(message) {
         if (failures-- > 0) throw new NotifyError(ErrorCodes.NOTIFY_FAILED, 'down', { retryable: true });
         sent.push(message);

@@ -24,14 +24,36 @@ describe('a sudo call from the audit plugin', () => {
 
   it('asks alice, and her "no" tells security who denied what', async () => {
     const socket = join(sockDir, 'sudo.sock');
-    world = await startWorld({ top: `listeners:\n  - { name: sudo, type: unix, format: sudo, address: ${socket}, allow_uids: [${process.getuid!()}] }` });
+    world = await startWorld({
+      top: `listeners:\n  - { name: sudo, type: unix, format: sudo, address: ${socket}, allow_uids: [${process.getuid!()}] }`,
+    });
     const clock = new ManualClock(Date.parse('2026-11-30T12:00:00Z'));
     app = await startApp(world, clock, silentLogger);
-    const base = { v: 1, id: 'web1-4242-1-abc', host: 'web1', user: 'alice', uid: 1000, runas_user: 'root', runas_uid: 0, cwd: '/home/alice', tty: '/dev/pts/0', pid: 4242 };
+    const base = {
+      v: 1,
+      id: 'web1-4242-1-abc',
+      host: 'web1',
+      user: 'alice',
+      uid: 1000,
+      runas_user: 'root',
+      runas_uid: 0,
+      cwd: '/home/alice',
+      tty: '/dev/pts/0',
+      pid: 4242,
+    };
     const lines = [
-      { ...base, seq: 0, ts: '2026-11-30T12:00:00.000Z', event: 'accept', command: '/usr/bin/systemctl', argv: ['systemctl', 'stop', 'nginx'] },
+      {
+        ...base,
+        seq: 0,
+        ts: '2026-11-30T12:00:00.000Z',
+        event: 'accept',
+        command: '/usr/bin/systemctl',
+        argv: ['systemctl', 'stop', 'nginx'],
+      },
       { ...base, seq: 1, ts: '2026-11-30T12:00:01.000Z', event: 'exit', status: 0 },
-    ].map((l) => `${JSON.stringify(l)}\n`).join('');
+    ]
+      .map((l) => `${JSON.stringify(l)}\n`)
+      .join('');
     await new Promise<void>((resolve, reject) => {
       const s = connect(socket, () => s.end(lines, () => resolve()));
       s.once('error', reject);
@@ -41,8 +63,12 @@ describe('a sudo call from the audit plugin', () => {
     expect(dm.channel).toBe(dmChannel(ALICE));
     expect(dm.text).toContain('Did you run /usr/bin/systemctl on web1?');
     await pressButton({
-      url: `http://127.0.0.1:${world.httpPort}/slack/actions`, signingSecret: SIGNING, userId: ALICE, actionId: 'relay_answer_no',
-      value: buttonToken(dm, 'no'), timestamp: Math.floor(clock.now() / 1000),
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      userId: ALICE,
+      actionId: 'relay_answer_no',
+      value: buttonToken(dm, 'no'),
+      timestamp: Math.floor(clock.now() / 1000),
     });
     await world.security.waitFor(1);
     const [alert] = world.security.json<{ title: string; message: string }>();

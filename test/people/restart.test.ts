@@ -43,7 +43,9 @@ describe('pending questions across a restart', () => {
     clock.advance(MIN);
     app = await startApp(world, clock, silentLogger);
     const res = await fetch(new URL('/answer', aliceNo), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: new URL(aliceNo).searchParams.get('t')! }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: new URL(aliceNo).searchParams.get('t')! }).toString(),
     });
     expect(res.status).toBe(200);
     await world.security.waitFor(1);
@@ -54,7 +56,9 @@ describe('pending questions across a restart', () => {
     expect(app.asker!.stats.unanswered).toBe(0);
     clock.advanceTo(T0 + 17 * MIN);
     await world.security.waitFor(2);
-    expect(world.security.json<{ title: string }>()[1]!.title).toBe('nobody answered: bob did not answer "Did you run /usr/bin/apt upgrade on web2?" within 15m');
+    expect(world.security.json<{ title: string }>()[1]!.title).toBe(
+      'nobody answered: bob did not answer "Did you run /usr/bin/apt upgrade on web2?" within 15m',
+    );
     await app.stop();
     app = undefined;
 

@@ -24,7 +24,10 @@ describe('a pending question across SIGKILL', () => {
     const port = await freePort();
     world = await startWorld({ top: `listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]` });
     relay = await run(world.configFile);
-    await sendTcp(port, '<86>1 2026-11-30T12:00:00Z web1 sudo - - - alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/reboot\n');
+    await sendTcp(
+      port,
+      '<86>1 2026-11-30T12:00:00Z web1 sudo - - - alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/sbin/reboot\n',
+    );
     await vi.waitFor(() => {
       expect(world!.smtp.mails).toHaveLength(1);
       expect(world!.slack.messages).toHaveLength(1);
@@ -34,7 +37,9 @@ describe('a pending question across SIGKILL', () => {
 
     relay = await run(world.configFile);
     const res = await fetch(new URL('/answer', link), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ t: new URL(link).searchParams.get('t')! }).toString(),
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ t: new URL(link).searchParams.get('t')! }).toString(),
     });
     expect(res.status).toBe(200);
     await world.security.waitFor(1);

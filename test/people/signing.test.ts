@@ -27,7 +27,8 @@ describe("Slack's request signing", () => {
   // The worked example in Slack's "Verifying requests from Slack".
   const secret = '8f742231b10e8888abcd99yyyzzz85a5';
   const timestamp = '1531420618';
-  const body = 'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
+  const body =
+    'token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c';
 
   it("matches Slack's documented signature, and refuses it more than 5 minutes later", () => {
     const signature = 'v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503';
@@ -44,18 +45,26 @@ describe('per-person URL parts', () => {
   const person = { user: 'alice', name: 'Alice', handles: { topic: '../admin?x=1#frag' } };
 
   it('are encoded, so a directory value stays inside its part; a missing handle reaches no one', () => {
-    expect(fillPersonUrl('ntfys://ntfy.example.com/relay-{person.topic}', person)).toBe('ntfys://ntfy.example.com/relay-..%2Fadmin%3Fx%3D1%23frag');
+    expect(fillPersonUrl('ntfys://ntfy.example.com/relay-{person.topic}', person)).toBe(
+      'ntfys://ntfy.example.com/relay-..%2Fadmin%3Fx%3D1%23frag',
+    );
     expect(fillPersonUrl('ntfys://ntfy.example.com/{person.phone}', person)).toBeUndefined();
   });
 
   it('print as the template, and refuse a message for no one', async () => {
     const n = createNotifier('push', 'ntfys://ntfy.example.com/relay-{person.topic}');
     expect(n.maskedUrl).toBe('ntfys://ntfy.example.com/relay-{person.topic}');
-    await expect(n.send({ title: 't', body: 'b', type: 'info' })).rejects.toMatchObject({ code: 'RELAY_E_NOTIFY_REJECTED', retryable: false });
+    await expect(n.send({ title: 't', body: 'b', type: 'info' })).rejects.toMatchObject({
+      code: 'RELAY_E_NOTIFY_REJECTED',
+      retryable: false,
+    });
   });
 
   it('a channel notifier never sends a message meant for one person', async () => {
     const n = createNotifier('hook', 'json://127.0.0.1:9/x');
-    await expect(n.send({ title: 't', body: 'b', type: 'info', recipient: person })).rejects.toMatchObject({ code: 'RELAY_E_NOTIFY_REJECTED', retryable: false });
+    await expect(n.send({ title: 't', body: 'b', type: 'info', recipient: person })).rejects.toMatchObject({
+      code: 'RELAY_E_NOTIFY_REJECTED',
+      retryable: false,
+    });
   });
 });

@@ -55,7 +55,10 @@ describe('aggregate: group_by, group_wait, group_interval', () => {
     h.syslog('sshd', failed('203.0.113.1'), { host: 'web2' });
     h.syslog('sshd', failed('203.0.113.1'), { host: 'web2' });
     h.clock.advance(10_000);
-    expect(h.sent.map((a) => [a.title, a.count])).toEqual([['failed logins on web1', 1], ['failed logins on web2 (2 events)', 2]]);
+    expect(h.sent.map((a) => [a.title, a.count])).toEqual([
+      ['failed logins on web1', 1],
+      ['failed logins on web2 (2 events)', 2],
+    ]);
   });
 
   it('turns 5,000 failed logins from 50 IPs in 10 s into a handful of digests adding up to exactly 5,000', () => {
@@ -140,7 +143,9 @@ describe('aggregate: open groups in the state store', () => {
     const after = harness(GROUPED('30s', '5m').replace('ssh-failures', 'ssh-renamed'), { store, start: T0 + 1000, log });
     after.clock.advance(3_600_000);
     expect(after.sent).toHaveLength(0);
-    expect(at('info').map((l) => [l.msg, l.rules])).toEqual([['aggregate: state of rules that no longer exist was dropped', { 'ssh-failures': 1 }]]);
+    expect(at('info').map((l) => [l.msg, l.rules])).toEqual([
+      ['aggregate: state of rules that no longer exist was dropped', { 'ssh-failures': 1 }],
+    ]);
     await turnEnd();
     expect(store.load('aggregate').size).toBe(0);
   });
@@ -163,7 +168,11 @@ describe('aggregate: open groups in the state store', () => {
     expect(h.sent[3]!.body).toContain('30 events from 2025-03-01T12:00:00.000Z');
     expect(h.pipeline.stats().overflowed.aggregate).toEqual({ 'ssh-failures': 30 });
     expect(at('warn').map((l) => [l.msg, l.limit, l.rule])).toEqual([
-      ['aggregate: rule ssh-failures reached limits.keys_per_rule (3); hits of further groups go to the rule\'s overflow digest', 'limits.keys_per_rule', 'ssh-failures'],
+      [
+        "aggregate: rule ssh-failures reached limits.keys_per_rule (3); hits of further groups go to the rule's overflow digest",
+        'limits.keys_per_rule',
+        'ssh-failures',
+      ],
     ]);
   });
 
@@ -174,6 +183,10 @@ describe('aggregate: open groups in the state store', () => {
     h.clock.advance(10_000);
     h.syslog('sshd', failed('203.0.113.1'), { host: 'c' });
     h.clock.advance(10_000);
-    expect(h.sent.map((a) => a.title)).toEqual(['failed logins on a', 'ssh-failures: 1 more event past limits.keys_per_rule', 'failed logins on c']);
+    expect(h.sent.map((a) => a.title)).toEqual([
+      'failed logins on a',
+      'ssh-failures: 1 more event past limits.keys_per_rule',
+      'failed logins on c',
+    ]);
   });
 });

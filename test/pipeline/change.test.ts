@@ -20,10 +20,7 @@ describe('kind: change', () => {
       h.syslog('compliance', `check ${state}`, { fields: { check: 'ssh-root-login', state } });
       h.clock.advance(60_000);
     }
-    expect(h.sent.map((a) => a.title)).toEqual([
-      'ssh-root-login on web1: passing → failing',
-      'ssh-root-login on web1: failing → passing',
-    ]);
+    expect(h.sent.map((a) => a.title)).toEqual(['ssh-root-login on web1: passing → failing', 'ssh-root-login on web1: failing → passing']);
   });
 
   it('keeps one state per key and passes over events without the field', () => {
@@ -60,6 +57,8 @@ describe('kind: change, baselines in the state store', () => {
     h.syslog('compliance', 'd', { fields: { check: 'c1', state: 'failing' } });
     expect(h.sent.map((a) => a.title)).toEqual(['c1 on web1: passing → failing']);
     expect(h.pipeline.stats().overflowed.change).toEqual({ compliance: 2 });
-    expect(at('warn').map((l) => l.msg)).toEqual(['change: rule compliance reached limits.keys_per_rule (1); further keys get no baseline, so their changes cannot be seen']);
+    expect(at('warn').map((l) => l.msg)).toEqual([
+      'change: rule compliance reached limits.keys_per_rule (1); further keys get no baseline, so their changes cannot be seen',
+    ]);
   });
 });

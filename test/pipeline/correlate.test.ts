@@ -12,7 +12,18 @@ rules:
     title: "sudo on {{host}}: {{fields.user}} as {{fields.runas_user}}"
     body: "{{fields.cwd}}$ {{default (join fields.argv ' ') fields.command}} → {{fields.outcome}}"
 `;
-const call = { host: 'web1', user: 'alice', uid: 1000, runas_user: 'root', runas_uid: 0, cwd: '/home/alice', tty: '/dev/pts/0', command: '/usr/bin/apt', argv: ['apt', 'update'], pid: 4242 };
+const call = {
+  host: 'web1',
+  user: 'alice',
+  uid: 1000,
+  runas_user: 'root',
+  runas_uid: 0,
+  cwd: '/home/alice',
+  tty: '/dev/pts/0',
+  command: '/usr/bin/apt',
+  argv: ['apt', 'update'],
+  pid: 4242,
+};
 
 describe('correlate: one sudo call, one alert', () => {
   it('joins accept and exit into one alert with the exit status', () => {
@@ -53,7 +64,11 @@ describe('correlate: one sudo call, one alert', () => {
     const h = harness(SUDO);
     h.sudo({ event: 'reject', id: 'c4', ...call, user: 'bob', reason: 'user NOT in sudoers' });
     expect(h.sent).toHaveLength(1);
-    expect(h.sent[0]).toMatchObject({ title: 'sudo on web1: bob as root', body: '/home/alice$ apt update → rejected: user NOT in sudoers', type: 'warning' });
+    expect(h.sent[0]).toMatchObject({
+      title: 'sudo on web1: bob as root',
+      body: '/home/alice$ apt update → rejected: user NOT in sudoers',
+      type: 'warning',
+    });
   });
 
   it('still alerts, with "no exit seen", when the exit never comes; a late exit then alerts on its own', () => {
@@ -71,7 +86,9 @@ describe('correlate: one sudo call, one alert', () => {
     const h = harness(SUDO);
     h.syslog('sudo', 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/apt update');
     h.syslog('sudo', 'pam_unix(sudo:session): session opened for user root(uid=0) by alice(uid=1000)');
-    expect(h.sent.map((a) => [a.title, a.body])).toEqual([['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → allowed (syslog has no exit status)']]);
+    expect(h.sent.map((a) => [a.title, a.body])).toEqual([
+      ['sudo on web1: alice as root', '/home/alice$ /usr/bin/apt update → allowed (syslog has no exit status)'],
+    ]);
   });
 
   it('passes other JSON events through untouched', () => {
@@ -86,23 +103,43 @@ describe('correlate: the sudo alert reads as one sentence saying exactly what ra
   const base = { v: 1, host: 'web1', user: 'alice', uid: 1000, runas_user: 'root', cwd: '/root', pid: 1 };
   /** One plugin event as the sudo listener makes it: its own timestamp, received `lagMs` later. */
   const event = (fields: Record<string, unknown>, lagMs = 0, peer?: string): RelayEvent => ({
-    receivedAt: new Date(T + lagMs), listener: 'sudo', kind: 'sudo', timestamp: new Date(T), message: '', fields: { ...base, ...fields },
+    receivedAt: new Date(T + lagMs),
+    listener: 'sudo',
+    kind: 'sudo',
+    timestamp: new Date(T),
+    message: '',
+    fields: { ...base, ...fields },
     ...(peer ? { peer } : {}),
   });
   const cases: { name: string; events: RelayEvent[]; message: string }[] = [
     {
       name: 'the README example',
-      events: [event({ event: 'accept', id: 'a', argv: ['systemctl', 'restart', 'nginx'] }), event({ event: 'exit', id: 'a', argv: ['systemctl', 'restart', 'nginx'], status: 0 })],
+      events: [
+        event({ event: 'accept', id: 'a', argv: ['systemctl', 'restart', 'nginx'] }),
+        event({ event: 'exit', id: 'a', argv: ['systemctl', 'restart', 'nginx'], status: 0 }),
+      ],
       message: 'alice ran systemctl restart nginx as root on web1: exit 0',
     },
     {
       name: 'an argument with spaces and $ is quoted as a shell needs it',
-      events: [event({ event: 'accept', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'] }), event({ event: 'exit', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'], signal: 15, signal_name: 'SIGTERM' })],
+      events: [
+        event({ event: 'accept', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'] }),
+        event({ event: 'exit', id: 'b', argv: ['/bin/sh', '-c', 'kill -TERM $$'], signal: 15, signal_name: 'SIGTERM' }),
+      ],
       message: "alice ran /bin/sh -c 'kill -TERM $$' as root on web1: killed by SIGTERM",
     },
     {
-      name: "a single quote, an empty argument and a newline stay unambiguous",
-      events: [event({ event: 'reject', id: 'c', user: 'bob', runas_user: 'postgres', argv: ['echo', "it's", '', 'a\nb'], reason: 'command not allowed' })],
+      name: 'a single quote, an empty argument and a newline stay unambiguous',
+      events: [
+        event({
+          event: 'reject',
+          id: 'c',
+          user: 'bob',
+          runas_user: 'postgres',
+          argv: ['echo', "it's", '', 'a\nb'],
+          reason: 'command not allowed',
+        }),
+      ],
       message: "bob ran echo 'it'\\''s' '' $'a\\nb' as postgres on web1: rejected: command not allowed",
     },
     {
@@ -112,7 +149,10 @@ describe('correlate: the sudo alert reads as one sentence saying exactly what ra
     },
     {
       name: "delivered from the plugin's spool minutes later: says when the call happened",
-      events: [event({ event: 'accept', id: 'e', argv: ['true'] }, 7 * 60_000, 'spool'), event({ event: 'exit', id: 'e', argv: ['true'], status: 0 }, 7 * 60_000, 'spool')],
+      events: [
+        event({ event: 'accept', id: 'e', argv: ['true'] }, 7 * 60_000, 'spool'),
+        event({ event: 'exit', id: 'e', argv: ['true'], status: 0 }, 7 * 60_000, 'spool'),
+      ],
       message: "alice ran true as root on web1: exit 0 (called at 2026-11-23T10:00:00Z, received 7m later from the plugin's spool)",
     },
     {
@@ -133,7 +173,9 @@ describe('correlate: the sudo alert reads as one sentence saying exactly what ra
   });
 
   it('gives templates the quoted command line, when the call happened and how late it came', () => {
-    const h = harness('rules:\n  - name: sudo\n    notify: [ops]\n    title: "{{fields.command_line}} at {{fields.called_at}}, {{default fields.delayed_by \'on time\'}}"\n');
+    const h = harness(
+      'rules:\n  - name: sudo\n    notify: [ops]\n    title: "{{fields.command_line}} at {{fields.called_at}}, {{default fields.delayed_by \'on time\'}}"\n',
+    );
     h.pipeline.push(event({ event: 'reject', id: 'h', argv: ['rm', '-rf', '/tmp/a b'], reason: 'no' }, 3 * 3_600_000));
     expect(h.sent.map((a) => a.title)).toEqual(["rm -rf '/tmp/a b' at 2026-11-23T10:00:00.000Z, 3h"]);
   });
@@ -188,7 +230,10 @@ describe('correlate: sudo calls in the state store', () => {
     expect(h.sent.map((a) => a.body).slice(1)).toEqual(['/home/alice$ b → exit 1', '/home/alice$ a → exit 0']);
     expect(h.pipeline.stats().overflowed.correlate).toEqual({ '': 1 });
     expect(at('warn').map((l) => [l.msg, l.limit])).toEqual([
-      ['correlate: reached limits.pending_sudo_calls (2); the oldest open sudo call goes on as "no exit seen"', 'limits.pending_sudo_calls'],
+      [
+        'correlate: reached limits.pending_sudo_calls (2); the oldest open sudo call goes on as "no exit seen"',
+        'limits.pending_sudo_calls',
+      ],
     ]);
   });
 });

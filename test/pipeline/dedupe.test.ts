@@ -74,7 +74,12 @@ describe('dedupe: repeat windows in the state store', () => {
   it('past limits.keys_per_rule, sends alerts of further keys without repeat_interval and says so', () => {
     const h = harness(`${REPEAT}limits: { keys_per_rule: 2 }\n`);
     for (const d of ['sda', 'sdb', 'sdc', 'sdc', 'sda']) h.syslog('smartd', `${d} failing`, { fields: { disk: d } });
-    expect(h.sent.map((a) => a.title)).toEqual(['sda failing on web1', 'sdb failing on web1', 'sdc failing on web1', 'sdc failing on web1']);
+    expect(h.sent.map((a) => a.title)).toEqual([
+      'sda failing on web1',
+      'sdb failing on web1',
+      'sdc failing on web1',
+      'sdc failing on web1',
+    ]);
     expect(h.sent[2]!.body).toBe('sdc failing\n\n(sent without repeat_interval: the rule holds limits.keys_per_rule (2) repeat windows)');
     expect(h.pipeline.stats()).toMatchObject({ repeatsHeld: 1, overflowed: { dedupe: { disk: 2 } } });
   });

@@ -27,10 +27,17 @@ export function harness(yaml: string, opts: HarnessOptions = {}) {
   /** Clock time each alert in `sent` was delivered at. */
   const sentAt: number[] = [];
   const plan = parsePlan(`notifiers:\n  ops: console://\n  chat: console://\n${yaml}`, 'test.yaml', {});
-  const { pipeline } = composePipeline(plan, { clock, store: opts.store, log: opts.log, deliver: { enqueue: (a: Alert) => {
-    sent.push(a);
-    sentAt.push(clock.now());
-  } } });
+  const { pipeline } = composePipeline(plan, {
+    clock,
+    store: opts.store,
+    log: opts.log,
+    deliver: {
+      enqueue: (a: Alert) => {
+        sent.push(a);
+        sentAt.push(clock.now());
+      },
+    },
+  });
   return {
     clock,
     sent,
@@ -38,11 +45,28 @@ export function harness(yaml: string, opts: HarnessOptions = {}) {
     pipeline,
     /** A syslog line's app and message, through the parsers, at the clock's current time. */
     syslog(app: string, message: string, more: Partial<RelayEvent> = {}) {
-      pipeline.push(parseFields({ receivedAt: new Date(clock.now()), listener: 'test', kind: 'syslog', host: 'web1', app, message, fields: {}, ...more }));
+      pipeline.push(
+        parseFields({
+          receivedAt: new Date(clock.now()),
+          listener: 'test',
+          kind: 'syslog',
+          host: 'web1',
+          app,
+          message,
+          fields: {},
+          ...more,
+        }),
+      );
     },
     /** A sudo audit plugin JSON event. */
     sudo(fields: Record<string, unknown>) {
-      pipeline.push({ receivedAt: new Date(clock.now()), listener: 'sudo', kind: 'sudo', message: JSON.stringify(fields), fields: { v: 1, ...fields } });
+      pipeline.push({
+        receivedAt: new Date(clock.now()),
+        listener: 'sudo',
+        kind: 'sudo',
+        message: JSON.stringify(fields),
+        fields: { v: 1, ...fields },
+      });
     },
   };
 }

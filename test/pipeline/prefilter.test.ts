@@ -15,11 +15,16 @@ const WORDS = ['sudo', 'sshd', 'FAILED', 'fail', 'ok', 'web1', '-', 'a', 'é', '
 const word = fc.constantFrom(...WORDS);
 const gap = fc.constantFrom(' ', ' ', '  ', '\t', ' \t', '\t ');
 const words = fc.array(fc.tuple(word, gap), { maxLength: 5 }).map((ws) => ws.map(([w, g]) => w + g).join(''));
-const pri = fc.oneof(fc.integer({ min: 0, max: 255 }).map((n) => `<${n}>`), fc.constant(''), fc.constantFrom('<007>', '<1000>', '<x>'));
+const pri = fc.oneof(
+  fc.integer({ min: 0, max: 255 }).map((n) => `<${n}>`),
+  fc.constant(''),
+  fc.constantFrom('<007>', '<1000>', '<x>'),
+);
 
 const frameText = fc.oneof(
   // RFC 5424, with or without structured data
-  fc.tuple(pri, word, word, word, word, fc.constantFrom('-', '[x@1 a="sudo"]', '[relay_sudo@32473 uid="0"]'), words)
+  fc
+    .tuple(pri, word, word, word, word, fc.constantFrom('-', '[x@1 a="sudo"]', '[relay_sudo@32473 uid="0"]'), words)
     .map(([p, host, app, procid, msgid, sd, msg]) => `${p}1 2026-11-30T10:00:00Z ${host} ${app} ${procid} ${msgid} ${sd} ${msg}`),
   // BSD, with and without a tag
   fc.tuple(pri, word, word, words).map(([p, host, app, msg]) => `${p}Nov  3 09:14:15 ${host} ${app}[42]: ${msg}`),
@@ -33,21 +38,62 @@ const frameText = fc.oneof(
 );
 const frame = fc.oneof(
   frameText.map((t) => Buffer.from(t)),
-  fc.tuple(frameText, fc.uint8Array({ maxLength: 4 }), frameText).map(([a, bad, b]) => Buffer.concat([Buffer.from(a), Buffer.from(bad), Buffer.from(b)])),
+  fc
+    .tuple(frameText, fc.uint8Array({ maxLength: 4 }), frameText)
+    .map(([a, bad, b]) => Buffer.concat([Buffer.from(a), Buffer.from(bad), Buffer.from(b)])),
   fc.tuple(frameText, fc.constantFrom('\n', '\r\n', '\0', '')).map(([t, end]) => Buffer.from(t + end)),
 );
 
-const REGEXES = ['/FAILED/', '/fail(ed)?/', '/a b/', '/^sudo$/', '/FAIL|ok/', '/F.ILED/', '/\\d+/', '/sudo/i', '/user=\\w+/', '/pam_unix\\(sudo/', '/é/u', '/1 2026/'];
-const textValue = fc.oneof(word, fc.constantFrom(...REGEXES), fc.constantFrom('a b', 'é a', 'FAILED ok', '', '> 3', 'true'), fc.integer({ min: 0, max: 50 }), fc.boolean());
+const REGEXES = [
+  '/FAILED/',
+  '/fail(ed)?/',
+  '/a b/',
+  '/^sudo$/',
+  '/FAIL|ok/',
+  '/F.ILED/',
+  '/\\d+/',
+  '/sudo/i',
+  '/user=\\w+/',
+  '/pam_unix\\(sudo/',
+  '/é/u',
+  '/1 2026/',
+];
+const textValue = fc.oneof(
+  word,
+  fc.constantFrom(...REGEXES),
+  fc.constantFrom('a b', 'é a', 'FAILED ok', '', '> 3', 'true'),
+  fc.integer({ min: 0, max: 50 }),
+  fc.boolean(),
+);
 const test = (field: string): fc.Arbitrary<unknown> => {
-  const one = field === 'severity' ? fc.constantFrom('err', 'warning', '<= warning', '> 4', 3, '/3/')
-    : field === 'facility' ? fc.constantFrom('auth', 'daemon', 'user', '/au/')
-    : field === 'kind' ? fc.constantFrom('syslog', 'sudo', 'json', '/sys/')
-    : field === 'listener' ? fc.constantFrom('tcp', 'udp', '/t/')
-    : textValue;
+  const one =
+    field === 'severity'
+      ? fc.constantFrom('err', 'warning', '<= warning', '> 4', 3, '/3/')
+      : field === 'facility'
+        ? fc.constantFrom('auth', 'daemon', 'user', '/au/')
+        : field === 'kind'
+          ? fc.constantFrom('syslog', 'sudo', 'json', '/sys/')
+          : field === 'listener'
+            ? fc.constantFrom('tcp', 'udp', '/t/')
+            : textValue;
   return fc.oneof(one, fc.array(one, { minLength: 1, maxLength: 3 }));
 };
-const FIELDS = ['app', 'message', 'host', 'procid', 'msgid', 'raw', 'severity', 'facility', 'kind', 'listener', 'token', 'peer', 'fields.user', 'sd.x@1.a'];
+const FIELDS = [
+  'app',
+  'message',
+  'host',
+  'procid',
+  'msgid',
+  'raw',
+  'severity',
+  'facility',
+  'kind',
+  'listener',
+  'token',
+  'peer',
+  'fields.user',
+  'sd.x@1.a',
+];
 const fieldTest = fc.constantFrom(...FIELDS).chain((f) => test(f).map((t) => ({ [f]: t })));
 const match: fc.Arbitrary<Match> = fc.letrec<{ match: Match }>((tie) => ({
   match: fc.oneof(
@@ -58,8 +104,14 @@ const match: fc.Arbitrary<Match> = fc.letrec<{ match: Match }>((tie) => ({
     fc.tuple(fieldTest, tie('match')).map(([t, sub]) => ({ ...t, not: sub }) as Match),
   ),
 })).match;
-const rule: fc.Arbitrary<RuleConfig> = fc.tuple(match, fc.option(match, { nil: undefined })).map(([m, after]) =>
-  ({ name: 'r', match: m, ...(after ? { kind: 'sequence', after: { match: after, count: 1, within: 60_000 } } : {}) }) as unknown as RuleConfig);
+const rule: fc.Arbitrary<RuleConfig> = fc.tuple(match, fc.option(match, { nil: undefined })).map(
+  ([m, after]) =>
+    ({
+      name: 'r',
+      match: m,
+      ...(after ? { kind: 'sequence', after: { match: after, count: 1, within: 60_000 } } : {}),
+    }) as unknown as RuleConfig,
+);
 
 function predicates(rules: RuleConfig[]) {
   const problems: ConfigProblem[] = [];
@@ -70,17 +122,25 @@ function predicates(rules: RuleConfig[]) {
 describe('pre-filter', () => {
   it('turns a frame away only when no rule (nor any after: match) can match its parsed event', () => {
     let turnedAway = 0;
-    fc.assert(fc.property(fc.array(rule, { minLength: 1, maxLength: 3 }), fc.constantFrom('tcp', 'udp'), fc.array(frame, { minLength: 1, maxLength: 8 }), (rules, listener, frames) => {
-      const { preds, valid } = predicates(rules);
-      fc.pre(valid);
-      const admits = compilePrefilter(rules, listener);
-      for (const f of frames) {
-        if (admits === undefined || admits(f)) continue;
-        turnedAway++;
-        const event = parseFields(syslogEvent(f, { listener, peer: '192.0.2.7:514' }));
-        for (const p of preds) expect(p(event), `${f.toString()} against ${JSON.stringify(rules)}`).toBe(false);
-      }
-    }), { numRuns: 3000 });
+    fc.assert(
+      fc.property(
+        fc.array(rule, { minLength: 1, maxLength: 3 }),
+        fc.constantFrom('tcp', 'udp'),
+        fc.array(frame, { minLength: 1, maxLength: 8 }),
+        (rules, listener, frames) => {
+          const { preds, valid } = predicates(rules);
+          fc.pre(valid);
+          const admits = compilePrefilter(rules, listener);
+          for (const f of frames) {
+            if (admits === undefined || admits(f)) continue;
+            turnedAway++;
+            const event = parseFields(syslogEvent(f, { listener, peer: '192.0.2.7:514' }));
+            for (const p of preds) expect(p(event), `${f.toString()} against ${JSON.stringify(rules)}`).toBe(false);
+          }
+        },
+      ),
+      { numRuns: 3000 },
+    );
     // The property means nothing if nothing was ever turned away.
     expect(turnedAway).toBeGreaterThan(1000);
   });
@@ -89,7 +149,11 @@ describe('pre-filter', () => {
     ['a line of another program', '<14>1 2026-11-30T10:00:00Z web1 cron 1 - - session ok', false],
     ['a sudo line without FAILED', '<85>1 2026-11-30T10:00:00Z web1 sudo 1 - - session opened', false],
     ['a sudo line with FAILED', '<85>1 2026-11-30T10:00:00Z web1 sudo 1 - - pam_unix(sudo:auth): authentication FAILED', true],
-    ['a syslog-wrapped sudo event, whatever the rules', '<86>1 2026-11-30T10:00:00Z web1 relay-sudo - - [relay_sudo@32473 uid="0"] {"v":1}', true],
+    [
+      'a syslog-wrapped sudo event, whatever the rules',
+      '<86>1 2026-11-30T10:00:00Z web1 relay-sudo - - [relay_sudo@32473 uid="0"] {"v":1}',
+      true,
+    ],
   ])('with app: sudo and message /FAILED/: %s → %s', (_, text, expected) => {
     const admits = compilePrefilter([{ name: 'e', match: { app: 'sudo', message: '/FAILED/' } } as unknown as RuleConfig], 'tcp')!;
     expect(admits(Buffer.from(text))).toBe(expected);
@@ -114,11 +178,14 @@ describe('pre-filter', () => {
   });
 
   it('reads severity from the PRI, and the listener and kind as the frames of that listener have them', () => {
-    const admits = compilePrefilter([
-      { name: 'crit', match: { severity: '<= crit' } },
-      { name: 'other', match: { listener: 'udp', app: 'cron' } },
-      { name: 'sudo', match: { kind: 'sudo' } },
-    ] as unknown as RuleConfig[], 'tcp')!;
+    const admits = compilePrefilter(
+      [
+        { name: 'crit', match: { severity: '<= crit' } },
+        { name: 'other', match: { listener: 'udp', app: 'cron' } },
+        { name: 'sudo', match: { kind: 'sudo' } },
+      ] as unknown as RuleConfig[],
+      'tcp',
+    )!;
     expect(admits(Buffer.from('<10>1 - web1 cron - - - disk on fire'))).toBe(true);
     expect(admits(Buffer.from('<14>1 - web1 cron - - - all is well'))).toBe(false);
     expect(admits(Buffer.from('no PRI at all'))).toBe(false);

@@ -35,14 +35,34 @@ describe('requiredLiterals: the text each top-level alternative of a regex canno
   });
 
   const patterns = [
-    'FAILED', 'fail(ed)?', 'colou?r', 'ab{2,3}c', 'x+y', 'x|yz', '(a|b)cd|ef', '\\d+ failures', '\\.conf$', '[abc]def',
-    'a.b', '(?:ab)*cd', 'pam_unix\\(sudo:auth\\)', 'user=\\w+ ok', '^sudo: +\\S+ : TTY', 'é+ü?x', 'a{0}b', 'q\\/r', '[^]x',
+    'FAILED',
+    'fail(ed)?',
+    'colou?r',
+    'ab{2,3}c',
+    'x+y',
+    'x|yz',
+    '(a|b)cd|ef',
+    '\\d+ failures',
+    '\\.conf$',
+    '[abc]def',
+    'a.b',
+    '(?:ab)*cd',
+    'pam_unix\\(sudo:auth\\)',
+    'user=\\w+ ok',
+    '^sudo: +\\S+ : TTY',
+    'é+ü?x',
+    'a{0}b',
+    'q\\/r',
+    '[^]x',
   ];
   it('every string a regex matches holds the literal of one of its alternatives', () => {
     for (const source of patterns) {
       const literals = requiredLiterals(source, '')!;
       const re = new RegExp(source);
-      fc.assert(fc.property(fc.stringMatching(re), (s) => literals.some((l) => s.includes(l))), { numRuns: 200 });
+      fc.assert(
+        fc.property(fc.stringMatching(re), (s) => literals.some((l) => s.includes(l))),
+        { numRuns: 200 },
+      );
     }
   });
 });

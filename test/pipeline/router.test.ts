@@ -45,12 +45,23 @@ describe('peer_cert: the TLS client certificate as a match field', () => {
 });
 
 describe('the router reads the clock once per matched event, never for the rest', () => {
-  const plan = parsePlan(`notifiers: { ops: "json://127.0.0.1:9/x" }
+  const plan = parsePlan(
+    `notifiers: { ops: "json://127.0.0.1:9/x" }
 rules:
   - { name: first, match: { app: sshd }, notify: [ops], continue: true }
   - { name: second, match: { host: web1 }, notify: [ops] }
-`, 'router.yaml');
-  const event = (app: string, host: string): RelayEvent => ({ receivedAt: new Date(T0), listener: 'syslog', kind: 'syslog', app, host, message: 'm', fields: {} });
+`,
+    'router.yaml',
+  );
+  const event = (app: string, host: string): RelayEvent => ({
+    receivedAt: new Date(T0),
+    listener: 'syslog',
+    kind: 'syslog',
+    app,
+    host,
+    message: 'm',
+    fields: {},
+  });
 
   it('stamps every hit of an event with one reading, and takes none for an event no rule matches', () => {
     // Only `any` rules here: the stateful kinds are never reached.
@@ -63,7 +74,10 @@ rules:
     expect(hits).toEqual([]);
     expect(readings).toBe(0);
     router.push(event('sshd', 'web1'));
-    expect(hits.map((h) => [h.rule.config.name, h.at])).toEqual([['first', T0 + 1], ['second', T0 + 1]]);
+    expect(hits.map((h) => [h.rule.config.name, h.at])).toEqual([
+      ['first', T0 + 1],
+      ['second', T0 + 1],
+    ]);
     expect(readings).toBe(1);
     expect(router.unmatched).toBe(1);
     expect(Object.fromEntries(router.matched)).toEqual({ first: 1, second: 1 });

@@ -78,7 +78,9 @@ describe('kind: sequence, counts in the state store', () => {
     const after = harness(LOGIN_AFTER_FAILURES.replace('login-after-failures', 'login-renamed'), { store, start: T0 + 1000, log });
     after.syslog('sshd', accepted('203.0.113.9'));
     expect(after.sent.filter((a) => a.rule === 'login-renamed')).toEqual([]);
-    expect(at('info').map((l) => [l.msg, l.rules])).toEqual([['sequence: state of rules that no longer exist was dropped', { 'login-after-failures': 1 }]]);
+    expect(at('info').map((l) => [l.msg, l.rules])).toEqual([
+      ['sequence: state of rules that no longer exist was dropped', { 'login-after-failures': 1 }],
+    ]);
     await turnEnd();
     expect(store.load('sequence').size).toBe(0);
   });
@@ -93,8 +95,11 @@ describe('kind: sequence, counts in the state store', () => {
     h.syslog('sshd', failed('192.0.2.1')); // a held key still counts in its own entry
     expect(h.pipeline.stats().overflowed.sequence).toEqual({ 'login-after-failures': 3 });
     expect(at('warn').map((l) => [l.msg, l.limit, l.rule])).toEqual([
-      ['sequence: rule login-after-failures reached limits.keys_per_rule (2); events before of further keys count in the rule\'s one shared entry; a completing event that may have had them alerts, saying so',
-        'limits.keys_per_rule', 'login-after-failures'],
+      [
+        "sequence: rule login-after-failures reached limits.keys_per_rule (2); events before of further keys count in the rule's one shared entry; a completing event that may have had them alerts, saying so",
+        'limits.keys_per_rule',
+        'login-after-failures',
+      ],
     ]);
     h.syslog('sshd', accepted('192.0.2.2')); // its own 3: an ordinary alert, and its place is free again
     h.syslog('sshd', accepted('192.0.2.3')); // may be 3 among the shared ones
@@ -105,7 +110,9 @@ describe('kind: sequence, counts in the state store', () => {
       'root logged in on web1 from 192.0.2.1 after 5 failed logins',
     ]);
     expect(mine(h)[0]!.body).not.toContain('counted together');
-    expect(mine(h)[1]!.body).toContain('(3 of the 3 events before were counted together for keys past limits.keys_per_rule: how many were this key\'s is not known)');
+    expect(mine(h)[1]!.body).toContain(
+      "(3 of the 3 events before were counted together for keys past limits.keys_per_rule: how many were this key's is not known)",
+    );
     expect(mine(h)[2]!.body).toContain('(3 of the 5 events before were counted together for keys past limits.keys_per_rule');
     h.syslog('sshd', failed('192.0.2.5')); // takes the place 192.0.2.2 gave back
     expect(h.pipeline.stats().overflowed.sequence).toEqual({ 'login-after-failures': 3 });

@@ -23,8 +23,11 @@ describe('shellQuote', () => {
 
   it('gives back exactly the argv when bash reads it (property)', () => {
     const arg = fc.string({ unit: fc.constantFrom(...'ab $\'"\\\n\t*?;&|<>(){}[]~#!`=%-_./\u0001é'.split('')), maxLength: 12 });
-    fc.assert(fc.property(fc.array(arg, { minLength: 1, maxLength: 4 }), (argv) => {
-      expect(bashWords(shellQuote(argv))).toEqual(argv);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(fc.array(arg, { minLength: 1, maxLength: 4 }), (argv) => {
+        expect(bashWords(shellQuote(argv))).toEqual(argv);
+      }),
+      { numRuns: 60 },
+    );
   });
 });

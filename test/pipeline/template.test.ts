@@ -30,12 +30,19 @@ describe('template helpers', () => {
     compileTemplate('{{shout host}}', ['rules', 0, 'title'], problems);
     compileTemplate('{{#if x}}', ['rules', 0, 'body'], problems);
     expect(problems.map((p) => p.path.join('.'))).toEqual(['rules.0.title', 'rules.0.body']);
-    expect(problems[0]!.message).toBe('template uses an unknown helper "shout" at line 1 (helpers: time, truncate, join, default, duration, if, each, with, unless)');
-    expect(problems[1]!.message).toBe('template does not parse at line 1: found the end of the template where {{else}} or {{/…}} was expected');
+    expect(problems[0]!.message).toBe(
+      'template uses an unknown helper "shout" at line 1 (helpers: time, truncate, join, default, duration, if, each, with, unless)',
+    );
+    expect(problems[1]!.message).toBe(
+      'template does not parse at line 1: found the end of the template where {{else}} or {{/…}} was expected',
+    );
   });
 
   it.each([
-    ['a\nb {{host} c', "template does not parse at line 2: found a character that is not allowed there where }} or a name or a quoted string was expected"],
+    [
+      'a\nb {{host} c',
+      'template does not parse at line 2: found a character that is not allowed there where }} or a name or a quoted string was expected',
+    ],
     ['{{host}}}', 'template does not parse at line 1: found }}} where }} or a name or a quoted string was expected'],
     ['a {{!-- never closed', 'template does not parse at line 1: text that is not a template expression (an unclosed comment or quote?)'],
   ])('says where %j does not parse and what it found, without quoting the template', (source, message) => {

@@ -66,7 +66,9 @@ describe('a root login inside a 20,000-line sshd burst, notifier throttled to 10
     const message = withRoot[0]!;
     const lines = message.body.split('\n');
     expect(lines).toContain(`• root login on web1 from ${BURST_IP}`);
-    expect(message.title).toMatch(new RegExp(`^root login on web1 from ${BURST_IP.replaceAll('.', '\\.')}; authentication failures on web1 \\(\\d+ events\\)$`));
+    expect(message.title).toMatch(
+      new RegExp(`^root login on web1 from ${BURST_IP.replaceAll('.', '\\.')}; authentication failures on web1 \\(\\d+ events\\)$`),
+    );
     expect(lines.some((l) => /^• authentication failures on web1 \(\d+ events\)/.test(l))).toBe(true);
     // Nothing is folded as "like this" into another rule's or key's alert.
     expect(message.body).not.toContain('like this');

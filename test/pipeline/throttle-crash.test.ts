@@ -38,14 +38,17 @@ describe('relay run killed while a rate limit holds alerts', () => {
     const port = await freePort();
     const config = (rate: string) => {
       const file = join(dir, `config-${rate.replace('/', '-')}.yaml`);
-      writeFileSync(file, `
+      writeFileSync(
+        file,
+        `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { sink: "${sink.url()}" }
 throttle: { sink: { rate: ${rate}, burst: 1 } }
 rules:
   - { name: all, key: [message], notify: [sink], title: "{{message}} on {{host}}" }
 state_dir: ${join(dir, 'state')}
-`);
+`,
+      );
       return file;
     };
     // An hour's limit: nothing held can leave before the kill, however slow the machine.
@@ -68,11 +71,11 @@ state_dir: ${join(dir, 'state')}
     await vi.waitFor(() => expect(sink.json().map((a) => a.title)).toContain(title), { timeout: 20_000, interval: 50 });
     const released = sink.json().filter((a) => a.title === title);
     expect(released).toHaveLength(1);
-    expect(String(released[0]!.message).split('\n').filter((l) => l.startsWith('•'))).toEqual([
-      '• fan failed on web1',
-      '• disk full on web1 (2 events) — 2 alerts',
-      '• psu lost on web1',
-    ]);
+    expect(
+      String(released[0]!.message)
+        .split('\n')
+        .filter((l) => l.startsWith('•')),
+    ).toEqual(['• fan failed on web1', '• disk full on web1 (2 events) — 2 alerts', '• psu lost on web1']);
     expect(heldOnDisk(join(dir, 'state'))).toBe(0);
   }, 60_000);
 });

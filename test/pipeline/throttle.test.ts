@@ -119,10 +119,25 @@ rules:
   - { name: r1, match: { app: a1 }, key: [message], continue: false, notify: [chat], title: "r1 {{message}}" }
   - { name: r2, match: { app: a2 }, key: [message], continue: false, notify: [chat], title: "r2 {{message}}", throttle: { rate: 1/30s } }
 `);
-    for (const [app, m] of [['a2', 'k0'], ['a2', 'k1'], ['a2', 'k0'], ['a1', 'k0'], ['a1', 'k1']] as const) h.syslog(app, m);
+    for (const [app, m] of [
+      ['a2', 'k0'],
+      ['a2', 'k1'],
+      ['a2', 'k0'],
+      ['a1', 'k0'],
+      ['a1', 'k1'],
+    ] as const)
+      h.syslog(app, m);
     h.clock.advance(3_600_000);
     expect(h.sent.map((a) => a.title)).toEqual(['r2 k0', 'r1 k0; r1 k1; r2 k1; r2 k0 (4 events)']);
-    expect(h.sent[1]!.body.split('\n').slice(1)).toEqual(['• r1 k0', '  k0', '• r1 k1', '  k1', '• r2 k1; r2 k0 (2 events)', '  • r2 k1', '  • r2 k0']);
+    expect(h.sent[1]!.body.split('\n').slice(1)).toEqual([
+      '• r1 k0',
+      '  k0',
+      '• r1 k1',
+      '  k1',
+      '• r2 k1; r2 k0 (2 events)',
+      '  • r2 k1',
+      '  • r2 k0',
+    ]);
     expectHonest(h.sent);
   });
 
@@ -155,14 +170,17 @@ rules:
 
   it('caps distinct held keys per limit at limits.keys_per_rule: the rest are one counted overflow entry, with a warning', () => {
     const { log, at } = captureLog('warn');
-    const h = harness(`limits: { keys_per_rule: 3 }
+    const h = harness(
+      `limits: { keys_per_rule: 3 }
 rules:
   - name: scan
     key: [fields.n]
     throttle: { rate: 1/1m, burst: 1 }
     notify: [ops]
     title: "port {{fields.n}}"
-`, { log });
+`,
+      { log },
+    );
     for (let i = 0; i < 100; i++) h.syslog('app', 'probe', { fields: { n: i % 50 } });
     expect(h.pipeline.stats()).toMatchObject({ throttled: 99, overflowed: { throttle: { scan: 93 } } });
     expect(at('warn')).toHaveLength(1);
@@ -171,9 +189,12 @@ rules:
     const released = h.sent[1]!;
     expect(released).toMatchObject({ count: 99, title: 'port 1; port 2; port 3 and 93 other held alerts (99 events)' });
     expect(released.body.split('\n').slice(1)).toEqual([
-      '• port 1 (2 events) — 2 alerts', '  probe',
-      '• port 2 (2 events) — 2 alerts', '  probe',
-      '• port 3 (2 events) — 2 alerts', '  probe',
+      '• port 1 (2 events) — 2 alerts',
+      '  probe',
+      '• port 2 (2 events) — 2 alerts',
+      '  probe',
+      '• port 3 (2 events) — 2 alerts',
+      '  probe',
       '• … and 93 more alerts (93 events) past limits.keys_per_rule: scan ×93',
     ]);
     expectHonest(h.sent);
@@ -231,7 +252,12 @@ rules:
   - { name: r1, match: { app: a1 }, key: [message], continue: false, notify: [chat], title: "r1 {{message}}" }
   - { name: r2, match: { app: a2 }, key: [message], continue: false, notify: [chat], title: "r2 {{message}}", throttle: { rate: 1/30s } }
 `;
-    const step = fc.record({ app: fc.constantFrom('a1', 'a2'), key: fc.integer({ min: 0, max: 6 }), severity: fc.constantFrom(1, 4, 6), wait: fc.integer({ min: 0, max: 40_000 }) });
+    const step = fc.record({
+      app: fc.constantFrom('a1', 'a2'),
+      key: fc.integer({ min: 0, max: 6 }),
+      severity: fc.constantFrom(1, 4, 6),
+      wait: fc.integer({ min: 0, max: 40_000 }),
+    });
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 60 }), (steps) => {
         const h = harness(yaml);

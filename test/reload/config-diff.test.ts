@@ -23,7 +23,9 @@ rules:
   });
 
   it('names each listener, rule and notifier by what happened to it, and the keys that wait for a restart', () => {
-    const d = diffConfig(config(base), config(`
+    const d = diffConfig(
+      config(base),
+      config(`
 listeners: [{ name: a, type: tcp, address: "127.0.0.1:5000", max_connections: 9 }, { name: c, type: udp, address: "127.0.0.1:5002" }]
 notifiers: { n1: "json://127.0.0.1:1/x", n3: "json://127.0.0.1:3/x" }
 rules:
@@ -32,7 +34,8 @@ rules:
 state_dir: ./elsewhere
 delivery: { backoff: 5s }
 http: { address: "127.0.0.1:0" }
-`));
+`),
+    );
     expect(d.listeners).toEqual({ added: ['c'], removed: ['b'], changed: ['a'], kept: [] });
     expect(d.rules).toEqual({ added: ['r3'], removed: ['r2'], changed: ['r1'], kept: [] });
     expect(d.notifiers).toEqual({ added: ['n3'], removed: ['n2'], changed: [], kept: ['n1'] });

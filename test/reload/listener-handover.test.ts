@@ -23,13 +23,18 @@ describe('a reload under a TCP flood', () => {
   let sink: HttpSink;
   let app: App;
   const logged = captureLog('info');
-  const config = (listener: string) => parseConfig(`
+  const config = (listener: string) =>
+    parseConfig(
+      `
 listeners: [${listener}]
 notifiers: { sink: "${sink.url()}" }
 rules: [{ name: other, match: { app: other }, notify: [sink], title: "{{host}}" }]
 delivery: { shutdown_grace: 1s }
 state_dir: ${dir}
-`, 'test.yaml', {});
+`,
+      'test.yaml',
+      {},
+    );
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-handover-'));

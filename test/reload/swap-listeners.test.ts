@@ -48,7 +48,7 @@ describe('swapListeners', () => {
     const next = after.map((c) => Listener.parse(c));
     const config = (listeners: ListenerConfig[]) => ({ listeners, rules: [], notifiers: {} }) as unknown as Config;
     const diff = diffConfig(config(before), config(next));
-    const result = await swapListeners(running, before, next, diff.listeners, make, logged.log);
+    const result = await swapListeners(running, next, diff.listeners, make, logged.log);
     running = result.sources;
     return result;
   }
@@ -62,7 +62,14 @@ describe('swapListeners', () => {
     await vi.waitFor(() => expect(old.stats().received).toBe(1), WAIT);
     const certs = makeCerts();
     try {
-      const tls = { name: 'in', type: 'tls', address: `127.0.0.1:${port}`, cert: certs.server.cert, key: certs.server.key, client_auth: 'none' };
+      const tls = {
+        name: 'in',
+        type: 'tls',
+        address: `127.0.0.1:${port}`,
+        cert: certs.server.cert,
+        key: certs.server.key,
+        client_auth: 'none',
+      };
       const report = await swap(before, [tls]);
       expect(report).toMatchObject({ started: ['in'], stopped: ['in'], reconfigured: [], failed: [] });
       expect(running[0]!.type).toBe('tls');
@@ -96,7 +103,10 @@ describe('swapListeners', () => {
       const before = await start([tls, { name: 'plain', type: 'tcp', address: '127.0.0.1:0' }]);
       const [secure, plain] = running;
       const taken = `127.0.0.1:${(blocker.address() as net.AddressInfo).port}`;
-      const report = await swap(before, [{ ...tls, cert: join(dir, 'missing.crt') }, { name: 'plain', type: 'tcp', address: taken }]);
+      const report = await swap(before, [
+        { ...tls, cert: join(dir, 'missing.crt') },
+        { name: 'plain', type: 'tcp', address: taken },
+      ]);
       expect(report).toMatchObject({ failed: ['secure', 'plain'], started: [], stopped: [], reconfigured: [] });
       expect(running).toEqual([secure, plain]);
       expect(running.every((s) => s.address() !== taken)).toBe(true);

@@ -7,11 +7,15 @@ const MAX = 64;
 
 function harness(max = MAX, mode: FramingMode = 'auto') {
   const out = { frames: [] as string[], oversize: [] as (number | undefined)[], bad: [] as { code: string; reason: string }[] };
-  const d = new Deframer(max, {
-    frame: (f) => out.frames.push(f.toString('latin1')),
-    oversize: (n) => out.oversize.push(n),
-    badFrame: (code, reason) => out.bad.push({ code, reason }),
-  }, mode);
+  const d = new Deframer(
+    max,
+    {
+      frame: (f) => out.frames.push(f.toString('latin1')),
+      oversize: (n) => out.oversize.push(n),
+      badFrame: (code, reason) => out.bad.push({ code, reason }),
+    },
+    mode,
+  );
   return { d, ...out };
 }
 
@@ -26,8 +30,7 @@ function feed(d: Deframer, stream: Buffer, cuts: number[]): void {
 }
 
 const bin = (s: string) => Buffer.from(s, 'latin1');
-const byteString = (opts: { minLength: number; maxLength: number }) =>
-  fc.uint8Array(opts).map((a) => Buffer.from(a).toString('latin1'));
+const byteString = (opts: { minLength: number; maxLength: number }) => fc.uint8Array(opts).map((a) => Buffer.from(a).toString('latin1'));
 const isDigit = (c: string) => c >= '0' && c <= '9';
 /** A message newline framing can carry: no LF/NUL, no leading digit (it would read as a count) or CR. */
 const lineMessage = (maxLength: number) =>
@@ -73,7 +76,10 @@ describe('Deframer (RFC 6587)', () => {
   it('reports a bad octet count and resynchronises on the next newline', () => {
     const digits = (min: number, max: number) => fc.stringMatching(new RegExp(`^[0-9]{${min},${max}}$`));
     const junk = byteString({ minLength: 0, maxLength: 30 }).map((s) => s.replace(/[\n\0]/g, '.'));
-    const notSep = fc.integer({ min: 1, max: 255 }).map((n) => String.fromCharCode(n)).filter((c) => !isDigit(c) && c !== ' ' && c !== '\n');
+    const notSep = fc
+      .integer({ min: 1, max: 255 })
+      .map((n) => String.fromCharCode(n))
+      .filter((c) => !isDigit(c) && c !== ' ' && c !== '\n');
     const garbage = fc.oneof(
       fc.tuple(digits(1, 10), notSep, junk).map(([d, s, j]) => `${d}${s}${j}\n`), // count not followed by a space
       fc.tuple(digits(11, 20), junk).map(([d, j]) => `${d}${j}\n`), // absurd length

@@ -27,7 +27,6 @@ export async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((r) => setImmediate(r));
 }
 
-
 export function closed(socket: net.Socket): Promise<void> {
   return new Promise((resolve) => (socket.closed ? resolve() : socket.once('close', () => resolve())));
 }
@@ -36,7 +35,6 @@ export function hostPort(address: string): { host: string; port: number } {
   const i = address.lastIndexOf(':');
   return { host: address.slice(0, i).replace(/^\[|\]$/g, ''), port: Number(address.slice(i + 1)) };
 }
-
 
 /** Random bytes with no LF or NUL, so they stay one frame on a stream and cannot read as an octet count. */
 export function randomLine(size: number): Buffer {

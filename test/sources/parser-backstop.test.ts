@@ -31,14 +31,21 @@ describe('a parser that throws', () => {
   it('over TCP: the frame becomes a raw event, counted and warned about once per interval, and the connection goes on', async () => {
     const { log, lines } = captureLog('warn');
     const events = new EventCollector();
-    source = new TcpSource(TcpListener.parse({ name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0' }), events.sink, log, { parse: buggy });
+    source = new TcpSource(TcpListener.parse({ name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0' }), events.sink, log, {
+      parse: buggy,
+    });
     await source.start();
     const c: Socket = await connect(hostPort(source.address()));
     closers.push(() => c.destroy());
     c.write('<13>1 - h app - - - before\n<13>1 - h app - - - boom 1\n<13>1 - h app - - - boom 2\n<13>1 - h app - - - after\n');
     await events.waitForMessage('after');
     const boom = events.events.find((e) => e.raw === '<13>1 - h app - - - boom 1')!;
-    expect(boom).toMatchObject({ message: '<13>1 - h app - - - boom 1', host: '127.0.0.1', peer: `127.0.0.1:${c.localPort}`, listener: 'syslog-tcp' });
+    expect(boom).toMatchObject({
+      message: '<13>1 - h app - - - boom 1',
+      host: '127.0.0.1',
+      peer: `127.0.0.1:${c.localPort}`,
+      listener: 'syslog-tcp',
+    });
     expect(boom.parseError).toBe("relay's syslog parser failed on this frame: Invalid time value");
     expect(boom.fields.parse_error).toBe(boom.parseError);
     expect(events.events.map((e) => e.raw)).toEqual(['before', 'boom 1', 'boom 2', 'after'].map((m) => `<13>1 - h app - - - ${m}`));
@@ -51,17 +58,24 @@ describe('a parser that throws', () => {
   it('over UDP: the datagram becomes a raw event and the listener keeps reading', async () => {
     const { log, lines } = captureLog('warn');
     const events = new EventCollector();
-    source = new UdpSource(UdpListener.parse({ name: 'syslog-udp', type: 'udp', address: '127.0.0.1:0' }), events.sink, log, { parse: buggy });
+    source = new UdpSource(UdpListener.parse({ name: 'syslog-udp', type: 'udp', address: '127.0.0.1:0' }), events.sink, log, {
+      parse: buggy,
+    });
     await source.start();
     const client = dgram.createSocket('udp4');
     closers.push(() => client.close());
     const { host, port } = hostPort(source.address());
-    const send = (m: string) => new Promise<void>((resolve, reject) => client.send(m, port, host, (err) => (err ? reject(err) : resolve())));
+    const send = (m: string) =>
+      new Promise<void>((resolve, reject) => client.send(m, port, host, (err) => (err ? reject(err) : resolve())));
     await send('<13>1 - h app - - - boom');
     await events.waitForMessage('<13>1 - h app - - - boom');
     await send('<13>1 - h app - - - after');
     await events.waitForMessage('after');
-    expect(events.events[0]).toMatchObject({ raw: '<13>1 - h app - - - boom', parseError: expect.stringContaining('Invalid time value'), host: '127.0.0.1' });
+    expect(events.events[0]).toMatchObject({
+      raw: '<13>1 - h app - - - boom',
+      parseError: expect.stringContaining('Invalid time value'),
+      host: '127.0.0.1',
+    });
     expect(source.stats()).toMatchObject({ received: 2, parseErrors: 1 });
     expect(lines.filter((l) => l.code === ErrorCodes.FRAME_PARSER)).toHaveLength(1);
   });

@@ -13,28 +13,53 @@ describe('syslogEvent on real lines', () => {
       name: 'RFC 5424 example with two SD elements and a BOM',
       line: `<165>1 2003-10-11T22:14:15.003Z mymachine.example.com evntslog - ID47 [exampleSDID@32473 iut="3" eventSource="Application" eventID="1011"][examplePriority@32473 class="high"] ${BOM}An application event log entry...`,
       expect: {
-        facility: 'local4', severity: 5, timestamp: new Date('2003-10-11T22:14:15.003Z'), host: 'mymachine.example.com',
-        app: 'evntslog', msgid: 'ID47', message: 'An application event log entry...',
-        structuredData: { 'exampleSDID@32473': { iut: '3', eventSource: 'Application', eventID: '1011' }, 'examplePriority@32473': { class: 'high' } },
+        facility: 'local4',
+        severity: 5,
+        timestamp: new Date('2003-10-11T22:14:15.003Z'),
+        host: 'mymachine.example.com',
+        app: 'evntslog',
+        msgid: 'ID47',
+        message: 'An application event log entry...',
+        structuredData: {
+          'exampleSDID@32473': { iut: '3', eventSource: 'Application', eventID: '1011' },
+          'examplePriority@32473': { class: 'high' },
+        },
       },
     },
     {
       name: 'RFC 5424 su failure, no SD, BOM',
       line: `<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 - ${BOM}'su root' failed for lonvick on /dev/pts/8`,
-      expect: { facility: 'auth', severity: 2, host: 'mymachine.example.com', app: 'su', msgid: 'ID47', message: "'su root' failed for lonvick on /dev/pts/8" },
+      expect: {
+        facility: 'auth',
+        severity: 2,
+        host: 'mymachine.example.com',
+        app: 'su',
+        msgid: 'ID47',
+        message: "'su root' failed for lonvick on /dev/pts/8",
+      },
     },
     {
       name: 'RFC 5424 sshd with IANA SD-IDs (no @) and a zone offset',
       line: '<86>1 2026-05-01T10:00:00.000+02:00 web1 sshd 999 - [origin ip="10.0.0.1"][meta sequenceId="7"] Accepted publickey for bob from 10.0.0.1',
       expect: {
-        facility: 'authpriv', severity: 6, timestamp: new Date('2026-05-01T08:00:00Z'), host: 'web1', app: 'sshd', procid: '999',
-        structuredData: { origin: { ip: '10.0.0.1' }, meta: { sequenceId: '7' } }, message: 'Accepted publickey for bob from 10.0.0.1',
+        facility: 'authpriv',
+        severity: 6,
+        timestamp: new Date('2026-05-01T08:00:00Z'),
+        host: 'web1',
+        app: 'sshd',
+        procid: '999',
+        structuredData: { origin: { ip: '10.0.0.1' }, meta: { sequenceId: '7' } },
+        message: 'Accepted publickey for bob from 10.0.0.1',
       },
     },
     {
       name: 'RFC 5424 sudo with escaped quote, backslash and bracket in an SD value',
       line: String.raw`<85>1 2026-11-23T10:00:00Z web1 sudo - - [sudo@32473 cmd="echo \"hi\" \\ \] x" path="C:\dir"] alice : COMMAND=/bin/echo hi`,
-      expect: { structuredData: { 'sudo@32473': { cmd: 'echo "hi" \\ ] x', path: 'C:\\dir' } }, app: 'sudo', message: 'alice : COMMAND=/bin/echo hi' },
+      expect: {
+        structuredData: { 'sudo@32473': { cmd: 'echo "hi" \\ ] x', path: 'C:\\dir' } },
+        app: 'sudo',
+        message: 'alice : COMMAND=/bin/echo hi',
+      },
     },
     {
       name: 'RFC 5424 text that looks like SD inside MSG stays message',
@@ -44,32 +69,74 @@ describe('syslogEvent on real lines', () => {
     {
       name: 'RFC 5424 with every field nil: no timestamp invented',
       line: '<13>1 - - - - - -',
-      expect: { facility: 'user', severity: 5, timestamp: undefined, host: undefined, app: undefined, procid: undefined, msgid: undefined, message: '' },
+      expect: {
+        facility: 'user',
+        severity: 5,
+        timestamp: undefined,
+        host: undefined,
+        app: undefined,
+        procid: undefined,
+        msgid: undefined,
+        message: '',
+      },
     },
     {
       name: 'RFC 3164 sudo',
       line: '<85>Nov 23 10:01:02 web1 sudo:    alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
-      expect: { facility: 'authpriv', severity: 5, host: 'web1', app: 'sudo', message: 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id' },
+      expect: {
+        facility: 'authpriv',
+        severity: 5,
+        host: 'web1',
+        app: 'sudo',
+        message: 'alice : TTY=pts/0 ; PWD=/home/alice ; USER=root ; COMMAND=/usr/bin/id',
+      },
     },
     {
       name: 'legacy header with an ISO timestamp (rsyslog forward format, loggen without -P)',
       line: '<38>2026-11-23T11:00:33+01:00 localhost prg00000[1234]: seq: 0000000000, thread: 0000',
-      expect: { facility: 'auth', severity: 6, timestamp: new Date('2026-11-23T10:00:33Z'), host: 'localhost', app: 'prg00000', procid: '1234', message: 'seq: 0000000000, thread: 0000', parseError: undefined },
+      expect: {
+        facility: 'auth',
+        severity: 6,
+        timestamp: new Date('2026-11-23T10:00:33Z'),
+        host: 'localhost',
+        app: 'prg00000',
+        procid: '1234',
+        message: 'seq: 0000000000, thread: 0000',
+        parseError: undefined,
+      },
     },
     {
       name: 'RFC 3164 sshd with pid',
       line: '<38>Nov  3 09:14:15 host1 sshd[4242]: Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2',
-      expect: { facility: 'auth', severity: 6, host: 'host1', app: 'sshd', procid: '4242', message: 'Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2' },
+      expect: {
+        facility: 'auth',
+        severity: 6,
+        host: 'host1',
+        app: 'sshd',
+        procid: '4242',
+        message: 'Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2',
+      },
     },
     {
       name: 'CEF after a BSD header',
       line: '<134>Nov 23 10:00:00 fw1 CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2',
-      expect: { facility: 'local0', severity: 6, host: 'fw1', message: 'CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2' },
+      expect: {
+        facility: 'local0',
+        severity: 6,
+        host: 'fw1',
+        message: 'CEF:0|Security|threatmanager|1.0|100|worm stopped|10|src=10.0.0.1 dst=2.1.2.2',
+      },
     },
     {
       name: 'CEF right after the PRI',
       line: '<10>CEF:0|Vendor|Product|1.0|100|Name|5|src=10.0.0.1',
-      expect: { facility: 'user', severity: 2, host: undefined, message: 'CEF:0|Vendor|Product|1.0|100|Name|5|src=10.0.0.1', parseError: undefined },
+      expect: {
+        facility: 'user',
+        severity: 2,
+        host: undefined,
+        message: 'CEF:0|Vendor|Product|1.0|100|Name|5|src=10.0.0.1',
+        parseError: undefined,
+      },
     },
   ];
 
@@ -147,7 +214,9 @@ describe('syslogEvent properties', () => {
   it('turns any byte string into an event without throwing', () => {
     const pri = fc.integer({ min: 0, max: 255 }).map((n) => Buffer.from(`<${n}>`));
     const bytes = fc.uint8Array({ maxLength: 300 }).map((a) => Buffer.from(a));
-    const syslogish = fc.tuple(pri, fc.constantFrom('1 ', 'Nov 23 10:00:00 ', ''), bytes).map(([p, h, b]) => Buffer.concat([p, Buffer.from(h), b]));
+    const syslogish = fc
+      .tuple(pri, fc.constantFrom('1 ', 'Nov 23 10:00:00 ', ''), bytes)
+      .map(([p, h, b]) => Buffer.concat([p, Buffer.from(h), b]));
     fc.assert(
       fc.property(fc.oneof(bytes, syslogish), (frame) => {
         const ev = parse(frame);
@@ -162,14 +231,24 @@ describe('syslogEvent properties', () => {
   });
 
   it('keeps the frame as it decodes in one piece as raw, BOMs anywhere (they are cut out to decode faster)', () => {
-    const bytes = fc.array(fc.oneof(
-      fc.constantFrom([0xef, 0xbb, 0xbf], [0x20, 0xef, 0xbb, 0xbf], [0xc3], [0xef, 0xbb], [0xe2, 0x82], [0x0a], [0x00]).map((b) => Buffer.from(b)),
-      fc.constantFrom('<13>1 ', '2026-11-23T10:00:00Z h app - - - ', '[x a="b"] ', 'é', 'msg ').map((t) => Buffer.from(t)),
-      fc.uint8Array({ maxLength: 4 }).map((a) => Buffer.from(a)),
-    ), { maxLength: 12 }).map((parts) => Buffer.concat(parts));
-    fc.assert(fc.property(bytes, (frame) => {
-      expect(parse(frame).raw).toBe(frame.toString('utf8').replace(/[\r\n\0]+$/, ''));
-    }), { numRuns: 5000 });
+    const bytes = fc
+      .array(
+        fc.oneof(
+          fc
+            .constantFrom([0xef, 0xbb, 0xbf], [0x20, 0xef, 0xbb, 0xbf], [0xc3], [0xef, 0xbb], [0xe2, 0x82], [0x0a], [0x00])
+            .map((b) => Buffer.from(b)),
+          fc.constantFrom('<13>1 ', '2026-11-23T10:00:00Z h app - - - ', '[x a="b"] ', 'é', 'msg ').map((t) => Buffer.from(t)),
+          fc.uint8Array({ maxLength: 4 }).map((a) => Buffer.from(a)),
+        ),
+        { maxLength: 12 },
+      )
+      .map((parts) => Buffer.concat(parts));
+    fc.assert(
+      fc.property(bytes, (frame) => {
+        expect(parse(frame).raw).toBe(frame.toString('utf8').replace(/[\r\n\0]+$/, ''));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it.each([
@@ -185,12 +264,20 @@ describe('syslogEvent properties', () => {
 
   it('round-trips any structured data through RFC 5424 escaping', () => {
     const name = fc.stringMatching(/^[!#-<>-\\^-~]{1,32}$/);
-    const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), { minKeys: 1, maxKeys: 3 });
+    const sd = fc.dictionary(name, fc.dictionary(name, fc.string({ maxLength: 20 }), { minKeys: 0, maxKeys: 3 }), {
+      minKeys: 1,
+      maxKeys: 3,
+    });
     const escapeSd = (v: string) => v.replace(/["\\\]]/g, (c) => `\\${c}`);
     fc.assert(
       fc.property(sd, fc.string({ maxLength: 40 }), (data, msg) => {
         const encoded = Object.entries(data)
-          .map(([id, params]) => `[${id}${Object.entries(params).map(([k, v]) => ` ${k}="${escapeSd(v)}"`).join('')}]`)
+          .map(
+            ([id, params]) =>
+              `[${id}${Object.entries(params)
+                .map(([k, v]) => ` ${k}="${escapeSd(v)}"`)
+                .join('')}]`,
+          )
           .join('');
         const ev = parse(`<14>1 2026-11-23T10:00:00Z h app - - ${encoded} ${msg}`);
         expect(ev.parseError).toBeUndefined();
@@ -231,7 +318,10 @@ describe('syslogEvent reads RFC 3164 strictly', () => {
     {
       name: 'fractional seconds kept to the microsecond',
       line: '<13>Nov  3 09:14:15.123456 web1 app: x',
-      expect: { timestamp: new Date(2026, 10, 3, 9, 14, 15, 123), timestampPrecise: `${new Date(2026, 10, 3, 9, 14, 15, 123).toISOString().slice(0, 20)}123456Z` },
+      expect: {
+        timestamp: new Date(2026, 10, 3, 9, 14, 15, 123),
+        timestampPrecise: `${new Date(2026, 10, 3, 9, 14, 15, 123).toISOString().slice(0, 20)}123456Z`,
+      },
     },
     {
       name: 'RFC 5424 microseconds',
@@ -293,27 +383,40 @@ describe('syslogEvent reads RFC 3164 strictly', () => {
 
 describe('syslogEvent reuses what repeats from line to line (span-memo.ts)', () => {
   /** The event as data: its own keys in order, Dates as instants, so a shared Date or string cannot hide a difference. */
-  const view = (ev: ReturnType<typeof parse>) => JSON.stringify(Object.entries(ev).map(([k, v]) => [k, v instanceof Date ? `date:${v.getTime()}` : v === undefined ? 'undefined' : v]));
+  const view = (ev: ReturnType<typeof parse>) =>
+    JSON.stringify(Object.entries(ev).map(([k, v]) => [k, v instanceof Date ? `date:${v.getTime()}` : v === undefined ? 'undefined' : v]));
   const time = fc.constantFrom(
-    '2026-11-23T10:00:00Z', '2026-11-23T10:00:00+01:00', '2026-11-23T10:00:00.123456Z', '2026-11-23T10:00:00.5-0230', '2026-11-23T10:00:00',
-    '0099-11-23T10:00:00Z', '2026-11-31T10:00:00Z', '2026-11-23T10:00:0Z', '-', '2026-11-23T10:00:01Z',
+    '2026-11-23T10:00:00Z',
+    '2026-11-23T10:00:00+01:00',
+    '2026-11-23T10:00:00.123456Z',
+    '2026-11-23T10:00:00.5-0230',
+    '2026-11-23T10:00:00',
+    '0099-11-23T10:00:00Z',
+    '2026-11-31T10:00:00Z',
+    '2026-11-23T10:00:0Z',
+    '-',
+    '2026-11-23T10:00:01Z',
   );
   const word = fc.constantFrom('-', 'h', 'host-a', 'host-b', 'app', 'app2', '1234', '12345', 'ID47', 'a-longer-host-name.example.org');
-  const line = fc.tuple(time, word, word, word, word, fc.constantFrom('-', '[x a="b"]'), fc.constantFrom('', ` ${BOM}m`, ' m'))
+  const line = fc
+    .tuple(time, word, word, word, word, fc.constantFrom('-', '[x a="b"]'), fc.constantFrom('', ` ${BOM}m`, ' m'))
     .map(([t, h, a, p, id, sd, msg]) => `<14>1 ${t} ${h} ${a} ${p} ${id} ${sd}${msg}`);
 
   it('gives every frame the event it gives it after any other frame (property)', () => {
     // Each line is read three times: after the line before it, after itself (every memo hits) and after a
     // line sharing nothing with it (every memo misses); all three events must be the same data.
     const stranger = '<14>1 1999-01-01T00:00:00Z zz-host zz-app 999 ZZ - zz';
-    fc.assert(fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
-      for (const l of lines) {
-        const inSequence = view(parse(l));
-        expect(view(parse(l))).toBe(inSequence);
-        parse(stranger);
-        expect(view(parse(l))).toBe(inSequence);
-      }
-    }), { numRuns: 500 });
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 20 }), (lines) => {
+        for (const l of lines) {
+          const inSequence = view(parse(l));
+          expect(view(parse(l))).toBe(inSequence);
+          parse(stranger);
+          expect(view(parse(l))).toBe(inSequence);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('keeps a repeated timestamp, host and app the same values, absent fields absent', () => {
@@ -321,6 +424,20 @@ describe('syslogEvent reuses what repeats from line to line (span-memo.ts)', () 
     const b = parse(`<14>1 2026-11-23T10:00:00Z h app 1 - - ${BOM}two`);
     expect(b).toEqual({ ...a, message: 'two', raw: `<14>1 2026-11-23T10:00:00Z h app 1 - - ${BOM}two` });
     expect(b.timestamp!.getTime()).toBe(Date.parse('2026-11-23T10:00:00Z'));
-    expect(Object.keys(b)).toEqual(['receivedAt', 'listener', 'kind', 'message', 'raw', 'fields', 'peer', 'facility', 'severity', 'host', 'app', 'procid', 'timestamp']);
+    expect(Object.keys(b)).toEqual([
+      'receivedAt',
+      'listener',
+      'kind',
+      'message',
+      'raw',
+      'fields',
+      'peer',
+      'facility',
+      'severity',
+      'host',
+      'app',
+      'procid',
+      'timestamp',
+    ]);
   });
 });

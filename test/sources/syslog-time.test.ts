@@ -16,37 +16,77 @@ describe('rfc3339Time', () => {
   it('gives the instant Date.parse gives, for any zoned time it finds real', () => {
     const zone = fc.oneof(
       fc.constantFrom('Z', 'z'),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 99 }), fc.boolean())
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 99 }), fc.boolean())
         .map(([sign, h, m, colon]) => `${sign}${pad(h, 2)}${colon ? ':' : ''}${pad(m, 2)}`),
     );
-    fc.assert(fc.property(
-      fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 1, max: 12 }), fc.integer({ min: 1, max: 31 }),
-      fc.integer({ min: 0, max: 23 }), fc.integer({ min: 0, max: 59 }), fc.integer({ min: 0, max: 59 }),
-      fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }), zone,
-      (y, mo, d, h, mi, s, frac, z) => {
-        const [ys, mos, ds, rest] = [pad(y, 4), pad(mo, 2), pad(d, 2), `${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`];
-        const text = `${ys}-${mos}-${ds}T${rest}${frac ? `.${frac}` : ''}${z}`;
-        const t = rfc3339Time(text);
-        if (t.error !== undefined) return;
-        expect(t.timestamp!.getTime()).toEqual(parsed(ys, mos, ds, rest, frac ?? '', z));
-      },
-    ), { numRuns: 5000 });
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 9999 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.integer({ min: 1, max: 31 }),
+        fc.integer({ min: 0, max: 23 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.option(fc.stringMatching(/^\d{1,9}$/), { nil: undefined }),
+        zone,
+        (y, mo, d, h, mi, s, frac, z) => {
+          const [ys, mos, ds, rest] = [pad(y, 4), pad(mo, 2), pad(d, 2), `${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}`];
+          const text = `${ys}-${mos}-${ds}T${rest}${frac ? `.${frac}` : ''}${z}`;
+          const t = rfc3339Time(text);
+          if (t.error !== undefined) return;
+          expect(t.timestamp!.getTime()).toEqual(parsed(ys, mos, ds, rest, frac ?? '', z));
+        },
+      ),
+      { numRuns: 5000 },
+    );
   });
 
   it('calls RFC 3339 exactly what the regex it replaced matches', () => {
     const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:?\d{2})?$/i;
-    const piece = fc.constantFrom('2026', '-', '11', '30', 'T', 't', ':', '10', '00', '.', '1', '123456', '1234567890', 'Z', 'z', '+', '-', '01:00', '0530', ' ', 'x', '0');
+    const piece = fc.constantFrom(
+      '2026',
+      '-',
+      '11',
+      '30',
+      'T',
+      't',
+      ':',
+      '10',
+      '00',
+      '.',
+      '1',
+      '123456',
+      '1234567890',
+      'Z',
+      'z',
+      '+',
+      '-',
+      '01:00',
+      '0530',
+      ' ',
+      'x',
+      '0',
+    );
     const near = fc.oneof(
       fc.array(piece, { maxLength: 16 }).map((p) => p.join('')),
-      fc.tuple(fc.constantFrom('2026-11-30T10:00:00', '2026-11-30t10:00:00', '2026-11-30T10:00'), fc.array(piece, { maxLength: 4 })).map(([a, p]) => a + p.join('')),
+      fc
+        .tuple(fc.constantFrom('2026-11-30T10:00:00', '2026-11-30t10:00:00', '2026-11-30T10:00'), fc.array(piece, { maxLength: 4 }))
+        .map(([a, p]) => a + p.join('')),
     );
-    fc.assert(fc.property(near, (text) => {
-      expect(rfc3339Time(text).error?.endsWith('is not RFC 3339') ?? false).toBe(!RFC3339.test(text));
-    }), { numRuns: 20_000 });
+    fc.assert(
+      fc.property(near, (text) => {
+        expect(rfc3339Time(text).error?.endsWith('is not RFC 3339') ?? false).toBe(!RFC3339.test(text));
+      }),
+      { numRuns: 20_000 },
+    );
   });
 
   it('keeps six fraction digits in the precise time, in UTC', () => {
-    expect(rfc3339Time('2026-11-30T23:59:59.9876543-01:30')).toEqual({ timestamp: new Date('2026-12-01T01:29:59.987Z'), precise: '2026-12-01T01:29:59.987654Z' });
+    expect(rfc3339Time('2026-11-30T23:59:59.9876543-01:30')).toEqual({
+      timestamp: new Date('2026-12-01T01:29:59.987Z'),
+      precise: '2026-12-01T01:29:59.987654Z',
+    });
     expect(rfc3339Time('2026-11-30T10:00:00.1234Z').precise).toBe('2026-11-30T10:00:00.123400Z');
     expect(rfc3339Time('2026-11-30T10:00:00.123Z').precise).toBeUndefined();
   });

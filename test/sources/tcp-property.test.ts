@@ -11,7 +11,11 @@ import { EventCollector, closed, hostPort, until } from './loopback.ts';
 
 describe('TcpSource under arbitrary bytes', () => {
   const events = new EventCollector();
-  const source = new TcpSource(TcpListener.parse({ name: 'prop', type: 'tcp', address: '127.0.0.1:0', max_message_size: 256 }), events.sink, silentLogger);
+  const source = new TcpSource(
+    TcpListener.parse({ name: 'prop', type: 'tcp', address: '127.0.0.1:0', max_message_size: 256 }),
+    events.sink,
+    silentLogger,
+  );
   beforeAll(() => source.start());
   afterAll(() => source.stop());
 

@@ -23,11 +23,15 @@ async function listen(overrides: Record<string, unknown> = {}, log: Logger = sil
   const events = new EventCollector();
   source = new TcpSource(config, events.sink, log, { clock });
   await source.start();
-  return { source, events, open: async (localAddress?: string) => {
-    const s = await connect({ ...hostPort(source!.address()), localAddress });
-    sockets.push(s);
-    return s;
-  } };
+  return {
+    source,
+    events,
+    open: async (localAddress?: string) => {
+      const s = await connect({ ...hostPort(source!.address()), localAddress });
+      sockets.push(s);
+      return s;
+    },
+  };
 }
 
 describe('TcpSource', () => {
@@ -37,8 +41,19 @@ describe('TcpSource', () => {
     const c = await open();
     const counted = '<38>1 2026-11-23T10:00:00Z web1 sshd 42 - - Accepted publickey for bob';
     c.write(`${Buffer.byteLength(counted)} ${counted}<85>Nov 23 10:01:02 web1 sudo: alice : COMMAND=/usr/bin/id\r\n`);
-    const [a, b] = await Promise.all([events.waitForMessage('Accepted publickey for bob'), events.waitForMessage('alice : COMMAND=/usr/bin/id')]);
-    expect(a).toMatchObject({ listener: 'syslog-tcp', kind: 'syslog', peer: `127.0.0.1:${c.localPort}`, host: 'web1', app: 'sshd', procid: '42', severity: 6 });
+    const [a, b] = await Promise.all([
+      events.waitForMessage('Accepted publickey for bob'),
+      events.waitForMessage('alice : COMMAND=/usr/bin/id'),
+    ]);
+    expect(a).toMatchObject({
+      listener: 'syslog-tcp',
+      kind: 'syslog',
+      peer: `127.0.0.1:${c.localPort}`,
+      host: 'web1',
+      app: 'sshd',
+      procid: '42',
+      severity: 6,
+    });
     expect(b).toMatchObject({ peer: `127.0.0.1:${c.localPort}`, app: 'sudo', facility: 'authpriv' });
     expect(source.stats()).toMatchObject({ received: 2, connections: 1 });
   });
@@ -60,7 +75,9 @@ describe('TcpSource', () => {
     good.write('<13>1 - h app - - - good 3\n');
     bad.write('<13>1 - h app - - - bad recovered\n');
     await Promise.all(['good 1', 'good 2', 'good 3', 'bad recovered'].map((m) => events.waitForMessage(m)));
-    expect(events.events.filter((e) => e.message.startsWith('good')).map((e) => e.peer)).toEqual(Array(3).fill(`127.0.0.1:${good.localPort}`));
+    expect(events.events.filter((e) => e.message.startsWith('good')).map((e) => e.peer)).toEqual(
+      Array(3).fill(`127.0.0.1:${good.localPort}`),
+    );
     expect(source.stats()).toMatchObject({ badFrames: 2, oversize: 1, connections: 2 });
     expect(source.stats().parseErrors).toBeGreaterThanOrEqual(2);
   });
@@ -138,7 +155,10 @@ describe('TcpSource', () => {
     const [a] = [await open(), await open()];
     await closed(await open());
     expect(source.stats()).toMatchObject({ rejectedPerPeer: 1, rejectedConnections: 1, rejectedMaxConnections: 0, connectionsAccepted: 2 });
-    expect(lines.find((l) => l.code === ErrorCodes.CONNECTION_REFUSED)).toMatchObject({ reason: 'per_peer', peer: expect.stringMatching(/^127\.0\.0\.1:/) });
+    expect(lines.find((l) => l.code === ErrorCodes.CONNECTION_REFUSED)).toMatchObject({
+      reason: 'per_peer',
+      peer: expect.stringMatching(/^127\.0\.0\.1:/),
+    });
 
     const other = await open('127.0.0.2');
     other.write('<13>1 - h app - - - from another peer\n');
@@ -166,7 +186,12 @@ describe('TcpSource', () => {
     expect(source.stats().frameTimeouts).toBe(1);
     await closed(c);
     expect(events.events.map((e) => e.message)).toEqual(['complete']);
-    expect(lines.find((l) => l.code === ErrorCodes.FRAME_TIMEOUT)).toMatchObject({ listener: 'syslog-tcp', peer: `127.0.0.1:${port}`, frame_timeout: 30_000, total: 1 });
+    expect(lines.find((l) => l.code === ErrorCodes.FRAME_TIMEOUT)).toMatchObject({
+      listener: 'syslog-tcp',
+      peer: `127.0.0.1:${port}`,
+      frame_timeout: 30_000,
+      total: 1,
+    });
   });
 
   it('never times out a sender whose frames complete, and closes it after idle_timeout without frames', async () => {
@@ -221,7 +246,12 @@ describe('TcpSource', () => {
     c.write('<13>1 - h app - - - short\n');
     await events.waitForMessage('short');
     const config = TcpListener.parse({
-      name: 'syslog-tcp', type: 'tcp', address: '127.0.0.1:0', max_message_size: 16, idle_timeout: '1m', max_connections: 1,
+      name: 'syslog-tcp',
+      type: 'tcp',
+      address: '127.0.0.1:0',
+      max_message_size: 16,
+      idle_timeout: '1m',
+      max_connections: 1,
     });
     expect(await source.reconfigure(config)).toBe(true);
     expect(source.address()).toBe(bound);

@@ -23,7 +23,15 @@ describe('TlsSource under arbitrary bytes', () => {
     const pair = certs.client('web1');
     client = { cert: readFileSync(pair.cert), key: readFileSync(pair.key), ca: readFileSync(certs.ca) };
     source = new TlsSource(
-      TlsListener.parse({ name: 'prop', type: 'tls', address: '127.0.0.1:0', max_message_size: 256, cert: certs.server.cert, key: certs.server.key, ca: certs.ca }),
+      TlsListener.parse({
+        name: 'prop',
+        type: 'tls',
+        address: '127.0.0.1:0',
+        max_message_size: 256,
+        cert: certs.server.cert,
+        key: certs.server.key,
+        ca: certs.ca,
+      }),
       events.sink,
       silentLogger,
     );

@@ -29,7 +29,15 @@ afterEach(async () => {
 });
 
 async function listen(overrides: Record<string, unknown> = {}, log: Logger = silentLogger, clock?: ManualClock) {
-  const config = TlsListener.parse({ name: 'syslog-tls', type: 'tls', address: '127.0.0.1:0', cert: certs.server.cert, key: certs.server.key, ca: certs.ca, ...overrides });
+  const config = TlsListener.parse({
+    name: 'syslog-tls',
+    type: 'tls',
+    address: '127.0.0.1:0',
+    cert: certs.server.cert,
+    key: certs.server.key,
+    ca: certs.ca,
+    ...overrides,
+  });
   const events = new EventCollector();
   source = new TlsSource(config, events.sink, log, { clock });
   await source.start();
@@ -39,7 +47,16 @@ async function listen(overrides: Record<string, unknown> = {}, log: Logger = sil
 /** A TLS client that trusts relay's CA; resolves once its handshake is done (TLS 1.3: before the server judged its certificate). */
 function tlsClient(port: number, pair?: CertPair, extra: tls.ConnectionOptions = {}): Promise<tls.TLSSocket> {
   return new Promise((resolve, reject) => {
-    const s = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(certs.ca), ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}), ...extra }, () => resolve(s));
+    const s = tls.connect(
+      {
+        host: '127.0.0.1',
+        port,
+        ca: readFileSync(certs.ca),
+        ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}),
+        ...extra,
+      },
+      () => resolve(s),
+    );
     sockets.push(s);
     s.once('error', reject);
   });
@@ -56,7 +73,14 @@ describe('TlsSource', () => {
     const c = await tlsClient(port, certs.client('web1'));
     c.write(frame('<38>1 2026-11-23T10:00:00Z web1 sshd 42 - - Accepted publickey for bob'));
     const ev = await events.waitForMessage('Accepted publickey for bob');
-    expect(ev).toMatchObject({ listener: 'syslog-tls', kind: 'syslog', peer: `127.0.0.1:${c.localPort}`, peer_cert: 'web1', host: 'web1', app: 'sshd' });
+    expect(ev).toMatchObject({
+      listener: 'syslog-tls',
+      kind: 'syslog',
+      peer: `127.0.0.1:${c.localPort}`,
+      peer_cert: 'web1',
+      host: 'web1',
+      app: 'sshd',
+    });
     expect(c.getProtocol()).toMatch(/^TLSv1\.[23]$/);
     expect(source.stats()).toMatchObject({ received: 1, connections: 1, handshakeFailures: 0 });
     expect(source.type).toBe('tls');
@@ -81,7 +105,9 @@ describe('TlsSource', () => {
     await events.waitForMessage('after');
     expect(events.events.map((e) => e.message)).toEqual(['after']);
     expect(source.stats()).toMatchObject({ handshakeFailures: 1, received: 1 });
-    expect(logged.at('warn')).toEqual([expect.objectContaining({ code: ErrorCodes.TLS_HANDSHAKE, reason: expect.stringContaining(reason) })]);
+    expect(logged.at('warn')).toEqual([
+      expect.objectContaining({ code: ErrorCodes.TLS_HANDSHAKE, reason: expect.stringContaining(reason) }),
+    ]);
   });
 
   it('refuses plain TCP on the TLS port cleanly: counted as not TLS, the listener goes on', async () => {
@@ -170,9 +196,16 @@ describe('TlsSource', () => {
 
   it('reconfigure() takes new TLS settings for new sessions on the same socket; files that do not load keep the old', async () => {
     const { source, port } = await listen({ allowed_peers: ['web1'] });
-    const config = (extra: Record<string, unknown>) => TlsListener.parse({
-      name: 'syslog-tls', type: 'tls', address: '127.0.0.1:0', cert: certs.server.cert, key: certs.server.key, ca: certs.ca, ...extra,
-    });
+    const config = (extra: Record<string, unknown>) =>
+      TlsListener.parse({
+        name: 'syslog-tls',
+        type: 'tls',
+        address: '127.0.0.1:0',
+        cert: certs.server.cert,
+        key: certs.server.key,
+        ca: certs.ca,
+        ...extra,
+      });
     const missing = config({ allowed_peers: ['web2'], cert: join(certs.dir, 'missing.crt') });
     await expect(source.reconfigure(missing)).rejects.toMatchObject({ code: ErrorCodes.TLS_FILES });
     const web1 = await tlsClient(port, certs.client('web1'));

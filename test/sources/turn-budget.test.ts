@@ -108,7 +108,16 @@ async function nextTurns(n: number): Promise<void> {
 
 describe('TurnBudget', () => {
   const socket = () => {
-    const s = { paused: false, destroyed: false, pause: () => { s.paused = true; }, resume: () => { s.paused = false; } };
+    const s = {
+      paused: false,
+      destroyed: false,
+      pause: () => {
+        s.paused = true;
+      },
+      resume: () => {
+        s.paused = false;
+      },
+    };
     return s;
   };
 
@@ -123,7 +132,7 @@ describe('TurnBudget', () => {
     expect(s.paused).toBe(false);
   });
 
-  it('keeps a paused connection out of the next turn\'s reads, so the I/O the spent turn started is handled first', async () => {
+  it("keeps a paused connection out of the next turn's reads, so the I/O the spent turn started is handled first", async () => {
     const budget = new TurnBudget(1);
     const s = socket();
     budget.spend(s as unknown as Socket, 1);

@@ -37,7 +37,14 @@ describe('UdpSource', () => {
     const { source, events, send, client } = await listen('127.0.0.1:0');
     await send('<86>Nov 23 10:01:02 web1 sudo: alice : COMMAND=/usr/bin/id\n');
     const ev = await events.waitForMessage('alice : COMMAND=/usr/bin/id');
-    expect(ev).toMatchObject({ listener: 'syslog-udp', kind: 'syslog', host: 'web1', app: 'sudo', severity: 6, peer: `127.0.0.1:${client.address().port}` });
+    expect(ev).toMatchObject({
+      listener: 'syslog-udp',
+      kind: 'syslog',
+      host: 'web1',
+      app: 'sudo',
+      severity: 6,
+      peer: `127.0.0.1:${client.address().port}`,
+    });
     expect(source.address()).toMatch(/^127\.0\.0\.1:\d+$/);
   });
 
@@ -47,14 +54,17 @@ describe('UdpSource', () => {
     const outsider = dgram.createSocket('udp4');
     await new Promise<void>((r) => outsider.bind(0, '127.0.0.2', () => r()));
     const port = hostPort(source.address()).port;
-    for (let i = 0; i < 3; i++) await new Promise<void>((r) => outsider.send(`<13>1 - h app - - - outsider ${i}`, port, '127.0.0.1', () => r()));
+    for (let i = 0; i < 3; i++)
+      await new Promise<void>((r) => outsider.send(`<13>1 - h app - - - outsider ${i}`, port, '127.0.0.1', () => r()));
     outsider.close();
     await until(() => source.stats().droppedNotAllowed === 3);
     await send('<13>1 - h app - - - insider');
     await events.waitForMessage('insider');
     expect(events.events.map((e) => e.message)).toEqual(['insider']);
     expect(source.stats()).toMatchObject({ received: 1, droppedNotAllowed: 3 });
-    expect(logged.at('warn')).toEqual([expect.objectContaining({ code: ErrorCodes.CONNECTION_REFUSED, peer: expect.stringMatching(/^127\.0\.0\.2:/) })]);
+    expect(logged.at('warn')).toEqual([
+      expect.objectContaining({ code: ErrorCodes.CONNECTION_REFUSED, peer: expect.stringMatching(/^127\.0\.0\.2:/) }),
+    ]);
   });
 
   it('listens on IPv6 when the address is IPv6', async (ctx) => {
@@ -107,7 +117,11 @@ describe('UdpSource', () => {
     await until(() => source.stats().kernelDrops > 0);
     const { kernelDrops, received } = source.stats();
     expect(kernelDrops + received).toBeLessThanOrEqual(n);
-    expect(lines.find((l) => l.code === ErrorCodes.UDP_KERNEL_DROPS)).toMatchObject({ listener: 'syslog-udp', dropped: kernelDrops, total: kernelDrops });
+    expect(lines.find((l) => l.code === ErrorCodes.UDP_KERNEL_DROPS)).toMatchObject({
+      listener: 'syslog-udp',
+      dropped: kernelDrops,
+      total: kernelDrops,
+    });
   });
 
   it('reconfigure() applies allow, max_message_size and receive_buffer to the bound socket; declines another address', async () => {
@@ -115,7 +129,12 @@ describe('UdpSource', () => {
     const bound = source.address();
     const before = source.stats();
     const config = UdpListener.parse({
-      name: 'syslog-udp', type: 'udp', address: '127.0.0.1:0', max_message_size: 32, receive_buffer: 131_072, allow: ['10.0.0.0/8'],
+      name: 'syslog-udp',
+      type: 'udp',
+      address: '127.0.0.1:0',
+      max_message_size: 32,
+      receive_buffer: 131_072,
+      allow: ['10.0.0.0/8'],
     });
     expect(await source.reconfigure(config)).toBe(true);
     expect(source.address()).toBe(bound);

@@ -34,11 +34,16 @@ async function listen(overrides: Record<string, unknown> = {}, opts: UnixSourceO
   source = new UnixSource(config, events.sink, silentLogger, opts);
   await source.start();
   const s = source;
-  return { source: s, events, path: s.address(), open: async () => {
-    const c = await connect({ path: s.address() });
-    sockets.push(c);
-    return c;
-  } };
+  return {
+    source: s,
+    events,
+    path: s.address(),
+    open: async () => {
+      const c = await connect({ path: s.address() });
+      sockets.push(c);
+      return c;
+    },
+  };
 }
 
 describe('UnixSource', () => {
@@ -48,7 +53,12 @@ describe('UnixSource', () => {
     const c = await open();
     c.write('{"event":"sudo","user":"alice","command":"/usr/bin/id"}\n{"message":"hello","n":1}\r\n{"x":[1]}\n');
     const a = await events.waitFor((e) => e.fields.user === 'alice');
-    expect(a).toMatchObject({ listener: 'sudo', kind: 'json', message: 'sudo', fields: { event: 'sudo', user: 'alice', command: '/usr/bin/id' } });
+    expect(a).toMatchObject({
+      listener: 'sudo',
+      kind: 'json',
+      message: 'sudo',
+      fields: { event: 'sudo', user: 'alice', command: '/usr/bin/id' },
+    });
     expect(await events.waitForMessage('hello')).toMatchObject({ fields: { message: 'hello', n: 1 } });
     expect(await events.waitForMessage('{"x":[1]}')).toMatchObject({ fields: { x: [1] } });
   });
@@ -69,13 +79,17 @@ describe('UnixSource', () => {
   it('removes a stale socket file but refuses a live socket or a regular file', async () => {
     const path = join(dir, 'run', 'relay', 'sudo.sock');
     const { source: first } = await listen();
-    await expect(new UnixSource(UnixListener.parse({ name: 'dup', type: 'unix', address: path }), () => {}, silentLogger).start())
-      .rejects.toMatchObject({ code: ErrorCodes.LISTEN, message: /another process is listening/ });
+    await expect(
+      new UnixSource(UnixListener.parse({ name: 'dup', type: 'unix', address: path }), () => {}, silentLogger).start(),
+    ).rejects.toMatchObject({ code: ErrorCodes.LISTEN, message: /another process is listening/ });
 
     await first.stop();
     source = undefined;
     // A socket file without a listener, as a process killed with SIGKILL leaves behind.
-    const killed = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+    const killed = spawn(process.execPath, [
+      '-e',
+      `require('net').createServer().listen(${JSON.stringify(path)}, () => process.kill(process.pid, 'SIGKILL'))`,
+    ]);
     await new Promise((r) => killed.once('exit', r));
     expect((await stat(path)).isSocket()).toBe(true);
     const { events, open } = await listen();
@@ -84,8 +98,9 @@ describe('UnixSource', () => {
 
     const file = join(dir, 'plain');
     await writeFile(file, 'keep me');
-    await expect(new UnixSource(UnixListener.parse({ name: 'file', type: 'unix', address: file }), () => {}, silentLogger).start())
-      .rejects.toMatchObject({ code: ErrorCodes.LISTEN, message: /is not a socket/ });
+    await expect(
+      new UnixSource(UnixListener.parse({ name: 'file', type: 'unix', address: file }), () => {}, silentLogger).start(),
+    ).rejects.toMatchObject({ code: ErrorCodes.LISTEN, message: /is not a socket/ });
   });
 
   it('removes its socket file on stop', async () => {
@@ -106,12 +121,15 @@ describe('UnixSource', () => {
   });
 
   it('uses a toEvent hook for lines and counts the ones it rejects', async () => {
-    const { source, events, open } = await listen({}, {
-      toEvent: (line, origin) => {
-        if (!line.startsWith('sudo ')) throw new Error('not a sudo line');
-        return { ...origin, kind: 'sudo', message: line.slice(5), fields: {} };
+    const { source, events, open } = await listen(
+      {},
+      {
+        toEvent: (line, origin) => {
+          if (!line.startsWith('sudo ')) throw new Error('not a sudo line');
+          return { ...origin, kind: 'sudo', message: line.slice(5), fields: {} };
+        },
       },
-    });
+    );
     const c = await open();
     c.write('junk\nsudo alice ran id\n');
     expect(await events.waitForMessage('alice ran id')).toMatchObject({ kind: 'sudo', listener: 'sudo' });
@@ -154,7 +172,12 @@ describe('UnixSource', () => {
     const { source, events, path, open } = await listen({ mode: '0660', max_connections: 4 });
     const c = await open();
     const config = UnixListener.parse({
-      name: 'sudo', type: 'unix', address: path, mode: '0600', max_message_size: 16, max_connections: 1,
+      name: 'sudo',
+      type: 'unix',
+      address: path,
+      mode: '0600',
+      max_message_size: 16,
+      max_connections: 1,
     });
     expect(await source.reconfigure(config)).toBe(true);
     expect((await stat(path)).mode & 0o777).toBe(0o600);

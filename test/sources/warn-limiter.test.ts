@@ -13,6 +13,9 @@ describe('WarnLimiter', () => {
     w.warn({ n: 3 }, 'bad');
     now += 1;
     w.warn({ n: 4 }, 'bad');
-    expect(lines.map((l) => [l.n, l.suppressed])).toEqual([[1, undefined], [4, 51]]);
+    expect(lines.map((l) => [l.n, l.suppressed])).toEqual([
+      [1, undefined],
+      [4, 51],
+    ]);
   });
 });

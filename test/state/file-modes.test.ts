@@ -33,11 +33,27 @@ describe('state_dir file modes', () => {
     const silences = SilenceDb.open(dir);
     silences.add({ match: { host: 'x' }, starts: 0, ends: 1, createdBy: 't' }, 0);
     const state = SqliteStateStore.open(dir, new ManualClock(), silentLogger);
-    new RecentSudoLog(state).record({ receivedAt: new Date(0), listener: 'sudo', kind: 'sudo', message: 'm', fields: { event: 'accept', user: 'u', command: 'c', id: '1' } });
+    new RecentSudoLog(state).record({
+      receivedAt: new Date(0),
+      listener: 'sudo',
+      kind: 'sudo',
+      message: 'm',
+      fields: { event: 'accept', user: 'u', command: 'c', id: '1' },
+    });
     state.flush();
     expect(mode(dir)).toBe('700');
     const files = readdirSync(dir).sort();
-    expect(files).toEqual(['outbox.db', 'outbox.db-shm', 'outbox.db-wal', 'relay.db', 'relay.db-shm', 'relay.db-wal', 'state.db', 'state.db-shm', 'state.db-wal']);
+    expect(files).toEqual([
+      'outbox.db',
+      'outbox.db-shm',
+      'outbox.db-wal',
+      'relay.db',
+      'relay.db-shm',
+      'relay.db-wal',
+      'state.db',
+      'state.db-shm',
+      'state.db-wal',
+    ]);
     for (const f of files) expect([f, mode(join(dir, f))]).toEqual([f, '600']);
     outbox.close();
     silences.close();

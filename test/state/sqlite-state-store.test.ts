@@ -51,7 +51,12 @@ describe('SqliteStateStore', () => {
     const before = store.namespace('throttle', () => value);
     before.changed('k');
     value = 2;
-    expect(store.namespace('throttle', () => undefined).load().get('k')).toBe(2);
+    expect(
+      store
+        .namespace('throttle', () => undefined)
+        .load()
+        .get('k'),
+    ).toBe(2);
     store.close();
   });
 

@@ -16,9 +16,12 @@ describe('state_dir lock', () => {
 
   it('refuses a second holder naming the first one pid; free again once released', () => {
     const first = StateDirLock.acquire(dir);
-    expect(() => StateDirLock.acquire(dir)).toThrow(expect.objectContaining({
-      code: ErrorCodes.STATE_DIR_LOCKED, message: `state_dir ${dir} is in use by another relay (its pid is not written yet)`,
-    }));
+    expect(() => StateDirLock.acquire(dir)).toThrow(
+      expect.objectContaining({
+        code: ErrorCodes.STATE_DIR_LOCKED,
+        message: `state_dir ${dir} is in use by another relay (its pid is not written yet)`,
+      }),
+    );
     writePidFile(dir);
     expect(() => StateDirLock.acquire(dir)).toThrow(`state_dir ${dir} is in use by relay pid ${process.pid}`);
     first.release();

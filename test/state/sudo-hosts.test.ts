@@ -11,7 +11,15 @@ import { captureLog } from '../helpers/capture-log.ts';
 import { readSudoHosts, SudoHostsTable } from '../../src/state/sudo-hosts.ts';
 
 function sudoFrom(host: string, at: number): RelayEvent {
-  return { receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '127.0.0.1:40000', message: 'accept', fields: { event: 'accept', host } };
+  return {
+    receivedAt: new Date(at),
+    listener: 'fleet',
+    kind: 'sudo',
+    host,
+    peer: '127.0.0.1:40000',
+    message: 'accept',
+    fields: { event: 'accept', host },
+  };
 }
 
 describe('SudoHostsTable', () => {
@@ -42,7 +50,10 @@ describe('SudoHostsTable', () => {
     const again = open();
     new SudoHostsTable(again, log).record(sudoFrom('web2', 4000));
     again.close();
-    expect(readSudoHosts(dir).hosts.map((h) => [h.host, h.events])).toEqual([['web1', 2], ['web2', 2]]);
+    expect(readSudoHosts(dir).hosts.map((h) => [h.host, h.events])).toEqual([
+      ['web1', 2],
+      ['web2', 2],
+    ]);
   });
 
   it('at the cap drops the least recently seen host, counts it and warns once', () => {

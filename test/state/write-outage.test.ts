@@ -14,7 +14,14 @@ function setUp() {
   const tries: number[] = [];
   let refuse: Error | undefined = full;
   const outage: WriteOutage = new WriteOutage(
-    { clock, log: logs.log, file: '/state/x.db', name: 'x store', holds: 'changes wait in memory and are retried', healed: 'held changes written' },
+    {
+      clock,
+      log: logs.log,
+      file: '/state/x.db',
+      name: 'x store',
+      holds: 'changes wait in memory and are retried',
+      healed: 'held changes written',
+    },
     () => {
       tries.push(clock.now());
       if (refuse) outage.failed(refuse, { entries: 3 });
@@ -34,16 +41,25 @@ describe('WriteOutage', () => {
     clock.advance(5000);
     clock.advance(5000);
     expect(tries).toEqual([6000, 11000]);
-    expect(logs.at('error')).toEqual([expect.objectContaining({
-      msg: 'x store cannot write: the disk is full; changes wait in memory and are retried every 5s', file: '/state/x.db', code: 'SQLITE_FULL', entries: 3,
-    })]);
+    expect(logs.at('error')).toEqual([
+      expect.objectContaining({
+        msg: 'x store cannot write: the disk is full; changes wait in memory and are retried every 5s',
+        file: '/state/x.db',
+        code: 'SQLITE_FULL',
+        entries: 3,
+      }),
+    ]);
     heal();
     clock.advance(5000);
     expect(outage.health()).toEqual({ writable: true });
     expect(outage.retrying).toBe(false);
-    expect(logs.at('info')).toEqual([expect.objectContaining({
-      msg: 'x store writable again; held changes written', since: new Date(1000).toISOString(), stored: 3,
-    })]);
+    expect(logs.at('info')).toEqual([
+      expect.objectContaining({
+        msg: 'x store writable again; held changes written',
+        since: new Date(1000).toISOString(),
+        stored: 3,
+      }),
+    ]);
     clock.advance(60_000);
     expect(tries).toHaveLength(3);
   });

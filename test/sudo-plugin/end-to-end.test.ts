@@ -82,7 +82,13 @@ state_dir: ${join(dir, 'state')}
       { runas: 'root', command: ['/bin/false'], shown: '/bin/false', status: 1, outcome: 'exit 1' },
       // sudo re-raises the command's signal on itself, so sudo too ends by SIGTERM (no exit status).
       // argv is shown shell-quoted, so what ran is unambiguous.
-      { runas: 'root', command: ['/bin/sh', '-c', 'kill -TERM $$'], shown: "/bin/sh -c 'kill -TERM $$'", status: null, outcome: 'killed by SIGTERM' },
+      {
+        runas: 'root',
+        command: ['/bin/sh', '-c', 'kill -TERM $$'],
+        shown: "/bin/sh -c 'kill -TERM $$'",
+        status: null,
+        outcome: 'killed by SIGTERM',
+      },
     ])('one alert for sudo -u $runas $command with its outcome ($outcome)', async ({ runas, command, shown, status, outcome }) => {
       const before = sink.received.length;
       expect((await runSudo(['-u', runas, ...command])).status).toBe(status);

@@ -170,7 +170,9 @@ state_dir: ${join(dir, 'state')}
   it('with the host syslog-ng stopped the plugin spools; after syslog-ng returns every call arrives once', async () => {
     await host.halt();
     for (let i = 0; i < 3; i++) expect((await runSudo(['/bin/true', `sng-down-${i}`])).status).toBe(0);
-    const spooled = readFileSync(join(host.dir, 'spool', 'sudo.jsonl'), 'utf8').trim().split('\n');
+    const spooled = readFileSync(join(host.dir, 'spool', 'sudo.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(spooled.map((l) => (JSON.parse(l) as { event: string }).event)).toEqual(['accept', 'exit', 'accept', 'exit', 'accept', 'exit']);
     await host.start();
     for (let i = 0; i < 3; i++) expect((await alertsFor(`sng-down-${i}`))[0]!.message).toContain(`on ${HOST}: exit 0`);
@@ -198,13 +200,41 @@ state_dir: ${join(dir, 'state')}
 
   it('a plugin-shaped line forged by a non-root user (socket or logger) gives no sudo alert', async () => {
     const forged = (event: string, seq: number, extra: object) =>
-      JSON.stringify({ v: 1, event, id: `${HOST}-1-1-forged`, seq, ts: new Date().toISOString(), host: HOST, user: 'root', uid: 0, pid: 1, command: '/bin/forged-by-nobody', argv: ['/bin/forged-by-nobody'], ...extra });
+      JSON.stringify({
+        v: 1,
+        event,
+        id: `${HOST}-1-1-forged`,
+        seq,
+        ts: new Date().toISOString(),
+        host: HOST,
+        user: 'root',
+        uid: 0,
+        pid: 1,
+        command: '/bin/forged-by-nobody',
+        argv: ['/bin/forged-by-nobody'],
+        ...extra,
+      });
     const lines = `${forged('accept', 0, {})}\n${forged('exit', 1, { status: 0 })}\n`;
     // Straight to the plugin's socket: syslog-ng records uid 65534.
     const write = `const s = require('node:net').connect(process.argv[1], () => s.end(process.argv[2]));`;
     execFileSync('setpriv', [...NOBODY, process.execPath, '-e', write, join(host.dir, 'sudo.sock'), lines]);
     // Through the ordinary log socket, dressed up with the sudo marker and a claimed uid 0.
-    execFileSync('setpriv', [...NOBODY, 'logger', '-u', join(host.dir, 'log'), '--rfc5424', '--sd-id', 'relay_sudo@32473', '--sd-param', 'uid="0"', '-t', 'sudo', '--msgid', 'relay-sudo', `logger-${forged('accept', 0, {})}`]);
+    execFileSync('setpriv', [
+      ...NOBODY,
+      'logger',
+      '-u',
+      join(host.dir, 'log'),
+      '--rfc5424',
+      '--sd-id',
+      'relay_sudo@32473',
+      '--sd-param',
+      'uid="0"',
+      '-t',
+      'sudo',
+      '--msgid',
+      'relay-sudo',
+      `logger-${forged('accept', 0, {})}`,
+    ]);
     const viaSocket = await alertsFor('/bin/forged-by-nobody', 3);
     await barrier('forged');
     const all = alerts().filter((a) => a.message.includes('forged-by-nobody'));

@@ -39,7 +39,9 @@ describeWithSudo('sudo-plugin install.sh / uninstall.sh', () => {
     installPlugin(prefix, { socket: join(dir, 'b.sock'), timeout_ms: 20 });
     const installed = readFileSync(conf, 'utf8');
     expect(installed).toMatch(/^Plugin sudoers_policy sudoers.so$/m);
-    expect(installed).toMatch(new RegExp(`^Plugin relay_audit ${prefix}/libexec/sudo/relay_audit.so socket=${dir}/b.sock timeout_ms=20$`, 'm'));
+    expect(installed).toMatch(
+      new RegExp(`^Plugin relay_audit ${prefix}/libexec/sudo/relay_audit.so socket=${dir}/b.sock timeout_ms=20$`, 'm'),
+    );
 
     expect(uninstallPlugin(prefix)).toContain('restored as it was before install');
     expect(readFileSync(conf, 'utf8')).toBe(BEFORE);
@@ -58,7 +60,7 @@ describeWithSudo('sudo-plugin install.sh / uninstall.sh', () => {
     expect((await runSudo(['-n', '/bin/true'])).status).toBe(0);
   });
 
-  it('when sudo.conf changed after install, removes only relay\'s line; keeps a directory that is not empty', () => {
+  it("when sudo.conf changed after install, removes only relay's line; keeps a directory that is not empty", () => {
     fresh();
     writeFileSync(conf, BEFORE);
     installPlugin(prefix, { socket: join(dir, 's.sock') });

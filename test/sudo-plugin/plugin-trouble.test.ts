@@ -48,7 +48,12 @@ describeWithSudo('relay_audit plugin: lost lines and ignored options', () => {
       expect((await runSudo(['-u', 'nobody', '/bin/true'])).status).toBe(0);
       const [accept, exit] = await server.waitFor(() => true, 2);
       expect(parseSudoEvent(accept!.line).ok).toBe(true);
-      expect(accept!.event).toMatchObject({ event: 'accept', lost: 2, ignored_options: 2, ignored_option_names: ['timout_ms', 'max_args'] });
+      expect(accept!.event).toMatchObject({
+        event: 'accept',
+        lost: 2,
+        ignored_options: 2,
+        ignored_option_names: ['timout_ms', 'max_args'],
+      });
       expect(exit!.event).toMatchObject({ event: 'exit', ignored_options: 2 });
       expect(exit!.event).not.toHaveProperty('lost');
       expect(readFileSync(`${spool}.lost`, 'utf8')).toBe('0\n');

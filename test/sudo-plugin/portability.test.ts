@@ -23,7 +23,9 @@ describeWithTools(['musl-gcc', 'make', 'cc', 'nm', 'objdump'], 'relay_audit plug
     // musl-gcc searches only musl's headers: give it a directory holding sudo's header alone.
     const include = join(dir, 'include');
     cpSync(SUDO_PLUGIN_H, join(include, 'sudo_plugin.h'));
-    execFileSync('make', ['-s', '-C', src, 'relay_audit.so', 'CC=musl-gcc', `SUDO_INCLUDE=${include}`, 'CFLAGS=-O2 -Werror'], { stdio: 'pipe' });
+    execFileSync('make', ['-s', '-C', src, 'relay_audit.so', 'CC=musl-gcc', `SUDO_INCLUDE=${include}`, 'CFLAGS=-O2 -Werror'], {
+      stdio: 'pipe',
+    });
     const so = join(src, 'relay_audit.so');
     const exported = execFileSync('nm', ['-D', '--defined-only', so], { encoding: 'utf8' });
     expect(exported).toMatch(/ D relay_audit$/m);

@@ -70,8 +70,18 @@ describeWithSudo('relay_audit sudo plugin', () => {
     expect(run.status).toBe(0);
     const [accept, exit] = events;
     expect(accept).toMatchObject({
-      v: 1, event: 'accept', seq: 0, host: hostname(), user: 'root', uid: 0, runas_user: 'nobody',
-      runas_uid: 65534, cwd: '/tmp', command: '/bin/true', argv: ['/bin/true'], argc: 1,
+      v: 1,
+      event: 'accept',
+      seq: 0,
+      host: hostname(),
+      user: 'root',
+      uid: 0,
+      runas_user: 'nobody',
+      runas_uid: 65534,
+      cwd: '/tmp',
+      command: '/bin/true',
+      argv: ['/bin/true'],
+      argc: 1,
     });
     expect(accept!.ts).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     expect(accept!.id).toMatch(new RegExp(`^${hostname()}-${accept!.pid}-\\d+-[0-9a-f]{16}$`));
@@ -85,7 +95,7 @@ describeWithSudo('relay_audit sudo plugin', () => {
     expect(server!.received.filter((r) => r.event.id === accept!.id)).toHaveLength(2);
   });
 
-  it('marks every event of a self-check (RELAY_PROBE=1 in sudo\'s environment) probe: true, and only those', async () => {
+  it("marks every event of a self-check (RELAY_PROBE=1 in sudo's environment) probe: true, and only those", async () => {
     const probe = await eventsOf(['-u', 'nobody', '/bin/true'], 2, { env: { RELAY_PROBE: '1' } });
     expect(probe.events.map((e) => e.probe)).toEqual([true, true]);
     for (const r of probe.received) expect(parseSudoEvent(r.line).ok).toBe(true);
@@ -115,10 +125,12 @@ describeWithSudo('relay_audit sudo plugin', () => {
     expect(String(events[1]!.error)).not.toBe('');
   });
 
-  it('reports reject with sudo\'s reason for a command that does not exist', async () => {
+  it("reports reject with sudo's reason for a command that does not exist", async () => {
     const { events } = await eventsOf(['/nonexistent/command'], 1);
     expect(events[0]).toMatchObject({
-      event: 'reject', plugin: 'sudoers_policy', reason: '/nonexistent/command: command not found',
+      event: 'reject',
+      plugin: 'sudoers_policy',
+      reason: '/nonexistent/command: command not found',
     });
   });
 
@@ -141,7 +153,12 @@ describeWithSudo('relay_audit sudo plugin', () => {
       const { run, events } = await eventsOf(['-n', '/bin/ls', '/'], 1, { asUser: TEST_USER });
       expect(run.status).toBe(1);
       expect(events[0]).toMatchObject({
-        event: 'reject', user: TEST_USER, uid, reason: 'command not allowed', command: '/bin/ls', argv: ['/bin/ls', '/'],
+        event: 'reject',
+        user: TEST_USER,
+        uid,
+        reason: 'command not allowed',
+        command: '/bin/ls',
+        argv: ['/bin/ls', '/'],
       });
     } finally {
       rmSync(SUDOERS_DROPIN, { force: true });
@@ -203,7 +220,10 @@ describeWithSudo('relay_audit sudo plugin', () => {
       const baseline = await runSudo(['-u', 'nobody', '/bin/true']);
       expect(run.ms).toBeLessThan(baseline.ms + timeoutMs + 500);
       // Both events of the stalled call were spooled whole (the first one cut off mid-line on the socket).
-      const lines = readFileSync(spool, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+      const lines = readFileSync(spool, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       const stalled = lines.filter((e) => e.argc === 201);
       expect(stalled.map((e) => e.event)).toEqual(['accept', 'exit']);
       expect(stalled[0]!.argv).toHaveLength(201);

@@ -10,7 +10,9 @@ export class SudoConfGuard {
 
   constructor(path = '/etc/sudo.conf') {
     this.path = path;
-    this.#originals = new Map([path, `${path}.relay-orig`, `${path}.relay-install`].map((p) => [p, existsSync(p) ? readFileSync(p) : undefined]));
+    this.#originals = new Map(
+      [path, `${path}.relay-orig`, `${path}.relay-install`].map((p) => [p, existsSync(p) ? readFileSync(p) : undefined]),
+    );
     process.on('exit', this.#onExit);
   }
 

@@ -29,13 +29,16 @@ describeWithSudo('relay test-sudo', () => {
     configFile = join(dir, 'config.yaml');
     // Relative paths: test-sudo runs from another directory (runCli's cwd is the checkout) and must still
     // find the socket, spool and state beside the config file.
-    writeFileSync(configFile, `
+    writeFileSync(
+      configFile,
+      `
 listeners:
   - { name: sudo, type: unix, format: sudo, address: ./sudo.sock, spool: spool.jsonl }
 notifiers: { out: "${sink.url()}" }
 rules: [{ name: sudo, match: { kind: sudo, not: { fields.probe: true } }, notify: [out] }]
 state_dir: ./state
-`);
+`,
+    );
   });
 
   afterAll(async () => {

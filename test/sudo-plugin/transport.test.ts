@@ -24,7 +24,16 @@ describeWithTools(['cc', 'python3'], 'relay_audit transport', () => {
     dir = mkdtempSync(join(tmpdir(), 'relay-transport-'));
     harness = join(dir, 'harness');
     const sources = ['transport.c', 'lost_count.c', 'sys_compat.c'].map((f) => join(pluginDir, f));
-    execFileSync('cc', ['-std=gnu11', '-Wall', '-Werror', `-I${pluginDir}`, '-o', harness, join(FIXTURES, 'transport-harness.c'), ...sources]);
+    execFileSync('cc', [
+      '-std=gnu11',
+      '-Wall',
+      '-Werror',
+      `-I${pluginDir}`,
+      '-o',
+      harness,
+      join(FIXTURES, 'transport-harness.c'),
+      ...sources,
+    ]);
   });
   afterEach(() => {
     receiver?.kill();
@@ -33,17 +42,18 @@ describeWithTools(['cc', 'python3'], 'relay_audit transport', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   /** Starts the receiver and resolves once it listens; its later lines land in `lines`. */
-  const listen = (socket: string, mode: 'read' | 'stall') => new Promise<void>((resolve, reject) => {
-    lines = [];
-    receiver = spawn('python3', [join(FIXTURES, 'creds-receiver.py'), socket, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
-    receiver.on('error', reject);
-    createInterface({ input: receiver.stdout! }).on('line', (l) => (l === 'ready' ? resolve() : lines.push(l)));
-  });
+  const listen = (socket: string, mode: 'read' | 'stall') =>
+    new Promise<void>((resolve, reject) => {
+      lines = [];
+      receiver = spawn('python3', [join(FIXTURES, 'creds-receiver.py'), socket, mode], { stdio: ['pipe', 'pipe', 'inherit'] });
+      receiver.on('error', reject);
+      createInterface({ input: receiver.stdout! }).on('line', (l) => (l === 'ready' ? resolve() : lines.push(l)));
+    });
   const send = (socket: string, spool: string, timeoutMs: number) =>
     spawn(harness, [socket, String(NOBODY), spool, String(timeoutMs)], { stdio: 'ignore' });
   const exited = (child: ChildProcess) => new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
 
-  it('attaches its effective uid: the receiver reads 0, not the calling user\'s uid', async () => {
+  it("attaches its effective uid: the receiver reads 0, not the calling user's uid", async () => {
     const socket = join(dir, 'creds.sock');
     await listen(socket, 'read');
     expect(await exited(send(socket, join(dir, 'unused.jsonl'), 2000))).toBe(0);

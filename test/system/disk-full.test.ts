@@ -38,12 +38,15 @@ describeWithTmpfs('relay run with state_dir on a disk that fills', () => {
   it('stays up, says it once, and delivers every accepted alert exactly once when space returns', async () => {
     const port = await freePort();
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:${port}" }]
 notifiers: { sink: "${sink.url()}" }
 rules: [{ name: all, notify: [sink], title: "{{message}}" }]
 state_dir: ${join(disk.dir, 'state')}
-`);
+`,
+    );
     relay = spawn(process.execPath, [...TS_NODE_ARGS, CLI, 'run', '--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     relay.stderr!.on('data', (d: Buffer) => (log += d));

@@ -44,17 +44,22 @@ describeWithTools(['curl'], 'HTTP ingest on a real relay process, with curl', ()
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const config = join(dir, 'config.yaml');
-    writeFileSync(config, `
+    writeFileSync(
+      config,
+      `
 notifiers: { hook: "${sink.url()}" }
 rules:
   - { name: from-http, match: { kind: http, token: ci }, notify: [hook], title: "{{host}}: {{message}}" }
 http: { address: "127.0.0.1:${port}", tokens: { ci: "\${env:RELAY_TEST_HTTP_TOKEN}" } }
 log: { level: debug }
 state_dir: ${join(dir, 'state')}
-`);
+`,
+    );
     // node itself (not the tsx wrapper, which runs relay in a child): the pid whose RSS is measured is relay's.
     relay = spawn(process.execPath, ['--import', 'tsx', CLI, 'run', '--config', config], {
-      cwd: ROOT, env: { ...process.env, RELAY_TEST_HTTP_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, RELAY_TEST_HTTP_TOKEN: TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     relay.stdout!.on('data', (d: Buffer) => (log += d));
     await new Promise<void>((resolve, reject) => {
@@ -84,7 +89,14 @@ state_dir: ${join(dir, 'state')}
   });
 
   it('with the token, an event posted to /events alerts at the notifier', async () => {
-    const res = await curl([...auth, '-H', 'Content-Type: application/json', '-d', '{"host":"web1","app":"deploy","severity":"err","message":"deploy failed"}', `${base}/events`]);
+    const res = await curl([
+      ...auth,
+      '-H',
+      'Content-Type: application/json',
+      '-d',
+      '{"host":"web1","app":"deploy","severity":"err","message":"deploy failed"}',
+      `${base}/events`,
+    ]);
     expect(res).toMatchObject({ status: 200, body: '{"accepted":1,"rejected":0,"errors":[]}' });
     await sink.waitFor(1);
     expect(sink.json()[0]).toMatchObject({ title: 'web1: deploy failed' });
@@ -97,14 +109,23 @@ state_dir: ${join(dir, 'state')}
     expect(sink.json()[1]).toMatchObject({ title: 'backup', message: 'nightly backup failed', type: 'failure' });
   });
 
-  it('refuses a 50 MB body with 413 at once, sized or streamed, and relay\'s RSS stays where it was', async () => {
+  it("refuses a 50 MB body with 413 at once, sized or streamed, and relay's RSS stays where it was", async () => {
     const big = join(dir, 'big.json');
     writeFileSync(big, Buffer.alloc(50 * MB, 0x20));
     // Warm up the paths the big bodies take, so what is measured is the body, not first-use allocations.
     for (let i = 0; i < 3; i++) await curl([...auth, '-H', 'Content-Type: application/json', '-d', '{"message":"warm"}', `${base}/events`]);
     const before = rssBytes(relay.pid!);
     const sized = await curl([...auth, '-H', 'Content-Type: application/json', '--data-binary', `@${big}`, `${base}/events`]);
-    const streamed = await curl([...auth, '-H', 'Content-Type: application/json', '-H', 'Transfer-Encoding: chunked', '--data-binary', `@${big}`, `${base}/events`]);
+    const streamed = await curl([
+      ...auth,
+      '-H',
+      'Content-Type: application/json',
+      '-H',
+      'Transfer-Encoding: chunked',
+      '--data-binary',
+      `@${big}`,
+      `${base}/events`,
+    ]);
     const after = rssBytes(relay.pid!);
     for (const res of [sized, streamed]) {
       expect(res.status).toBe(413);
@@ -113,7 +134,9 @@ state_dir: ${join(dir, 'state')}
     }
     // Buffering even one of them whole would add 50 MB.
     expect(after - before).toBeLessThan(16 * MB);
-    console.info(`50 MB bodies: 413 in ${sized.seconds}s (sized) and ${streamed.seconds}s (chunked); RSS ${(before / MB).toFixed(1)} MB before, ${(after / MB).toFixed(1)} MB after`);
+    console.info(
+      `50 MB bodies: 413 in ${sized.seconds}s (sized) and ${streamed.seconds}s (chunked); RSS ${(before / MB).toFixed(1)} MB before, ${(after / MB).toFixed(1)} MB after`,
+    );
   });
 
   it('never writes the token into a log line (debug level, through stop)', async () => {

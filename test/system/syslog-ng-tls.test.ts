@@ -63,8 +63,14 @@ state_dir: ${dir}
   function refusedTls(pair: CertPair | undefined): Promise<void> {
     return new Promise((resolve) => {
       const msg = '<13>1 2026-11-30T10:00:00Z forged prg00000 - - - seq: 0000099998, forged over tls';
-      const s = tls.connect({ host: '127.0.0.1', port, ca: readFileSync(certs.ca), ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}) }, () =>
-        s.write(`${Buffer.byteLength(msg)} ${msg}`),
+      const s = tls.connect(
+        {
+          host: '127.0.0.1',
+          port,
+          ca: readFileSync(certs.ca),
+          ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}),
+        },
+        () => s.write(`${Buffer.byteLength(msg)} ${msg}`),
       );
       s.on('error', () => undefined);
       s.on('close', () => resolve());
@@ -93,7 +99,10 @@ state_dir: ${dir}
         { timeout: 20_000, interval: 20 },
       );
       const alerts = sink.json<{ title: string; message: string }>();
-      expectEvenSeqs(alerts.map((a) => a.message), n);
+      expectEvenSeqs(
+        alerts.map((a) => a.message),
+        n,
+      );
       expect(alerts.every((a) => a.title.startsWith('web1 '))).toBe(true);
       expect(fleet().stats().handshakeFailures).toBe(0);
     } finally {
@@ -108,7 +117,9 @@ state_dir: ${dir}
     await refusedTls(certs.rogue('web1'));
     await refusedTls(certs.client('intruder'));
     await new Promise<void>((resolve) => {
-      const s = net.connect(port, '127.0.0.1', () => s.write('<13>1 2026-11-30T10:00:00Z forged prg00000 - - - seq: 0000099996, forged plain\n'));
+      const s = net.connect(port, '127.0.0.1', () =>
+        s.write('<13>1 2026-11-30T10:00:00Z forged prg00000 - - - seq: 0000099996, forged plain\n'),
+      );
       s.on('error', () => undefined);
       s.on('close', () => resolve());
     });

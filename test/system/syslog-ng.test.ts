@@ -40,8 +40,20 @@ describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen'], 'real syslog-ng and 
     await sink.start();
     app = new App(parseConfig(relayConfig(sink.url(), dir), 'test.yaml'), { log: silentLogger });
     await app.start();
-    tcpPort = Number(app.sources.find((s) => s.name === 'tcp')!.address().split(':').pop());
-    udpPort = Number(app.sources.find((s) => s.name === 'udp')!.address().split(':').pop());
+    tcpPort = Number(
+      app.sources
+        .find((s) => s.name === 'tcp')!
+        .address()
+        .split(':')
+        .pop(),
+    );
+    udpPort = Number(
+      app.sources
+        .find((s) => s.name === 'udp')!
+        .address()
+        .split(':')
+        .pop(),
+    );
   });
   afterAll(async () => {
     await app.stop();
@@ -67,7 +79,10 @@ describeWithTools(['syslog-ng', 'syslog-ng-ctl', 'loggen'], 'real syslog-ng and 
       },
       { timeout: 20_000, interval: 20 },
     );
-    return sink.json<{ message: string }>().slice(start).map((a) => a.message);
+    return sink
+      .json<{ message: string }>()
+      .slice(start)
+      .map((a) => a.message);
   }
 
   it('forwards RFC 5424 over TCP with the shipped syslog-ng/relay.conf snippet', async () => {

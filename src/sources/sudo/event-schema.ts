@@ -99,9 +99,7 @@ export function parseSudoEvent(line: string): SudoEventParse {
   }
   const result = SudoEventSchema.safeParse(value);
   if (result.success) return { ok: true, event: result.data };
-  const problems = result.error.issues
-    .slice(0, 3)
-    .map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
+  const problems = result.error.issues.slice(0, 3).map((i) => (i.path.length > 0 ? `${i.path.join('.')}: ${i.message}` : i.message));
   return { ok: false, reason: `not a sudo event: ${problems.join('; ')}` };
 }
 

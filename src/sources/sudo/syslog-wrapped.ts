@@ -30,12 +30,20 @@ export class SyslogWrappedSudo {
   readonly #recent = new RecentKeys();
   readonly #warn: WarnLimiter;
 
-  constructor(listeners: readonly ListenerConfig[], private readonly log: Logger) {
+  constructor(
+    listeners: readonly ListenerConfig[],
+    private readonly log: Logger,
+  ) {
     for (const l of listeners) {
       // UDP senders can be spoofed: a sudo event over UDP is never believed.
-      if (l.type === 'tcp' && l.sudo) this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), uids: new Set(l.sudo.allow_uids) });
+      if (l.type === 'tcp' && l.sudo)
+        this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), uids: new Set(l.sudo.allow_uids) });
       if (l.type === 'tls' && l.sudo) {
-        this.#trust.set(l.name, { senders: senderTrust(l.sudo.trusted_senders), peers: peerTrust(l.sudo.trusted_peers), uids: new Set(l.sudo.allow_uids) });
+        this.#trust.set(l.name, {
+          senders: senderTrust(l.sudo.trusted_senders),
+          peers: peerTrust(l.sudo.trusted_peers),
+          uids: new Set(l.sudo.allow_uids),
+        });
       }
     }
     this.#warn = new WarnLimiter(log);
@@ -52,12 +60,18 @@ export class SyslogWrappedSudo {
     const host = ev.host;
     const why = this.#distrust(ev, sd, host);
     if (why !== undefined) {
-      this.#warn.warn({ listener: ev.listener, peer: ev.peer, host, reason: why }, 'sudo event from syslog not believed; kept as an ordinary event');
+      this.#warn.warn(
+        { listener: ev.listener, peer: ev.peer, host, reason: why },
+        'sudo event from syslog not believed; kept as an ordinary event',
+      );
       return { ...ev, fields: { ...ev.fields, untrusted_sudo: why } };
     }
     const parsed = parseSudoEvent(ev.message);
     if (!parsed.ok) {
-      this.#warn.warn({ listener: ev.listener, peer: ev.peer, host, reason: parsed.reason }, 'bad sudo event from syslog; kept as an ordinary event');
+      this.#warn.warn(
+        { listener: ev.listener, peer: ev.peer, host, reason: parsed.reason },
+        'bad sudo event from syslog; kept as an ordinary event',
+      );
       return { ...ev, fields: { ...ev.fields, untrusted_sudo: parsed.reason } };
     }
     // The host as its syslog-ng names it (what trusted_senders pins), not as the line claims.

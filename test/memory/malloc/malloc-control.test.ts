@@ -28,7 +28,9 @@ describe('malloc control', () => {
   });
 
   it.runIf(GLIBC)('gives the pages of freed small allocations back to the kernel', () => {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', CHILD], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--input-type=module', '-e', CHILD], {
+      encoding: 'utf8',
+    });
     const { before, after, released } = JSON.parse(out.trim().split('\n').at(-1)!) as { before: number; after: number; released: boolean };
     expect(released).toBe(true);
     // ~58 MB were freed into holes between the kept buffers; most of it must leave the RSS.

@@ -31,7 +31,13 @@ export async function startDiscord(id: string, token: string, opts: { bucket?: B
       if (!b.allowed) {
         return {
           status: 429,
-          headers: { ...bucket, 'retry-after': String(Math.ceil(b.resetAfterMs / 1000)), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': left.resetAfter, 'x-ratelimit-scope': 'user' },
+          headers: {
+            ...bucket,
+            'retry-after': String(Math.ceil(b.resetAfterMs / 1000)),
+            'x-ratelimit-remaining': '0',
+            'x-ratelimit-reset-after': left.resetAfter,
+            'x-ratelimit-scope': 'user',
+          },
           body: { message: 'You are being rate limited.', retry_after: b.resetAfterMs / 1000, global: false },
         };
       }
@@ -39,18 +45,40 @@ export async function startDiscord(id: string, token: string, opts: { bucket?: B
     if (limited !== undefined) {
       return {
         status: 429,
-        headers: { ...bucket, 'retry-after': String(Math.ceil(limited)), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset-after': String(limited), 'x-ratelimit-scope': 'user' },
+        headers: {
+          ...bucket,
+          'retry-after': String(Math.ceil(limited)),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset-after': String(limited),
+          'x-ratelimit-scope': 'user',
+        },
         body: { message: 'You are being rate limited.', retry_after: limited, global: false },
       };
     }
     const body = JSON.parse(req.body);
     if ((body.content ?? '').length > 2000) {
-      return { status: 400, body: { message: 'Invalid Form Body', code: 50035, errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } } } };
+      return {
+        status: 400,
+        body: {
+          message: 'Invalid Form Body',
+          code: 50035,
+          errors: { content: { _errors: [{ code: 'BASE_TYPE_MAX_LENGTH', message: 'Must be 2000 or fewer in length.' }] } },
+        },
+      };
     }
     messages.push(body);
-    return { status: 200, headers: { ...bucket, 'x-ratelimit-remaining': left.remaining, 'x-ratelimit-reset-after': left.resetAfter }, body: { id: String(messages.length), channel_id: '1', content: body.content ?? '', webhook_id: id, embeds: body.embeds ?? [] } };
+    return {
+      status: 200,
+      headers: { ...bucket, 'x-ratelimit-remaining': left.remaining, 'x-ratelimit-reset-after': left.resetAfter },
+      body: { id: String(messages.length), channel_id: '1', content: body.content ?? '', webhook_id: id, embeds: body.embeds ?? [] },
+    };
   };
   const server = await startRecorder(answer);
-  const fake = Object.assign(server, { messages, rateLimit: (s: number | undefined) => { limited = s; } });
+  const fake = Object.assign(server, {
+    messages,
+    rateLimit: (s: number | undefined) => {
+      limited = s;
+    },
+  });
   return Object.defineProperty(fake, 'tooMany', { get: () => enforced?.refused ?? 0 }) as FakeDiscord;
 }

@@ -28,10 +28,16 @@ export async function startSlack(webhook: string, botToken: string, opts: { buck
       return { body: { ok: true } };
     }
     if (req.path.startsWith('/services/')) {
-      if (limited !== undefined) return { status: 429, headers: { 'retry-after': String(limited), 'content-type': 'text/plain' }, body: 'rate_limited' };
+      if (limited !== undefined)
+        return { status: 429, headers: { 'retry-after': String(limited), 'content-type': 'text/plain' }, body: 'rate_limited' };
       if (req.path !== `/services/${webhook}`) return { status: 403, headers: { 'content-type': 'text/plain' }, body: 'invalid_token' };
       const b = enforced?.take();
-      if (b && !b.allowed) return { status: 429, headers: { 'retry-after': String(Math.ceil(b.resetAfterMs / 1000)), 'content-type': 'text/plain' }, body: 'rate_limited' };
+      if (b && !b.allowed)
+        return {
+          status: 429,
+          headers: { 'retry-after': String(Math.ceil(b.resetAfterMs / 1000)), 'content-type': 'text/plain' },
+          body: 'rate_limited',
+        };
       messages.push(JSON.parse(req.body));
       return { headers: { 'content-type': 'text/plain' }, body: 'ok' };
     }
@@ -42,7 +48,8 @@ export async function startSlack(webhook: string, botToken: string, opts: { buck
       return { body: { ok: true, channel: { id: `D${users.slice(1)}` } } };
     }
     if (req.path !== '/api/chat.postMessage') return { body: { ok: false, error: 'unknown_method' } };
-    if (limited !== undefined) return { status: 429, headers: { 'retry-after': String(limited) }, body: { ok: false, error: 'ratelimited' } };
+    if (limited !== undefined)
+      return { status: 429, headers: { 'retry-after': String(limited) }, body: { ok: false, error: 'ratelimited' } };
     if (req.headers.authorization !== `Bearer ${botToken}`) return { body: { ok: false, error: 'invalid_auth' } };
     const fields = decode(req);
     if (!/^(#[a-z0-9_-]+|[CD][A-Z0-9]+)$/.test(fields.channel ?? '')) return { body: { ok: false, error: 'channel_not_found' } };
@@ -50,7 +57,13 @@ export async function startSlack(webhook: string, botToken: string, opts: { buck
     return { body: { ok: true, channel: 'C0001', ts: `${Date.now() / 1000}`, message: { text: fields.text } } };
   };
   const server = await startRecorder(answer);
-  const fake = Object.assign(server, { messages, responses, rateLimit: (s: number | undefined) => { limited = s; } });
+  const fake = Object.assign(server, {
+    messages,
+    responses,
+    rateLimit: (s: number | undefined) => {
+      limited = s;
+    },
+  });
   return Object.defineProperty(fake, 'tooMany', { get: () => enforced?.refused ?? 0 }) as FakeSlack;
 }
 
@@ -86,18 +99,29 @@ export interface ButtonPress {
 /** A button press as Slack delivers it: `payload=<block_actions JSON>` form body, v0 signature headers. */
 export async function pressButton(press: ButtonPress): Promise<{ status: number; body: string }> {
   const payload = {
-    type: 'block_actions', api_app_id: 'A0RELAY', token: 'deprecated-verification-token', trigger_id: '1.2.3',
-    user: { id: press.userId, username: 'someone', team_id: 'T0RELAY' }, team: { id: 'T0RELAY', domain: 'example' },
-    container: { type: 'message', channel_id: dmChannel(press.userId), is_ephemeral: false }, channel: { id: dmChannel(press.userId), name: 'directmessage' },
+    type: 'block_actions',
+    api_app_id: 'A0RELAY',
+    token: 'deprecated-verification-token',
+    trigger_id: '1.2.3',
+    user: { id: press.userId, username: 'someone', team_id: 'T0RELAY' },
+    team: { id: 'T0RELAY', domain: 'example' },
+    container: { type: 'message', channel_id: dmChannel(press.userId), is_ephemeral: false },
+    channel: { id: dmChannel(press.userId), name: 'directmessage' },
     response_url: press.responseUrl ?? 'https://hooks.slack.com/actions/T0RELAY/1/abc',
     actions: [{ type: 'button', action_id: press.actionId, block_id: 'relay_answer', value: press.value, action_ts: '1.2' }],
   };
   const body = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   const timestamp = String(press.timestamp ?? Math.floor(Date.now() / 1000));
-  const signature = `v0=${createHmac('sha256', press.signWith ?? press.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
+  const signature = `v0=${createHmac('sha256', press.signWith ?? press.signingSecret)
+    .update(`v0:${timestamp}:${body}`)
+    .digest('hex')}`;
   const res = await fetch(press.url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': timestamp, 'x-slack-signature': signature },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'x-slack-request-timestamp': timestamp,
+      'x-slack-signature': signature,
+    },
     body,
   });
   return { status: res.status, body: await res.text() };

@@ -18,20 +18,38 @@ export async function startTelegram(token: string, opts: { bucket?: BucketOption
   const answer = (req: Recorded): Reply => {
     if (req.path !== `/bot${token}/sendMessage`) return { status: 401, body: { ok: false, error_code: 401, description: 'Unauthorized' } };
     if (limited !== undefined) {
-      return { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${limited}`, parameters: { retry_after: limited } } };
+      return {
+        status: 429,
+        body: {
+          ok: false,
+          error_code: 429,
+          description: `Too Many Requests: retry after ${limited}`,
+          parameters: { retry_after: limited },
+        },
+      };
     }
     const b = enforced?.take();
     if (b && !b.allowed) {
       const wait = Math.ceil(b.resetAfterMs / 1000);
-      return { status: 429, body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } } };
+      return {
+        status: 429,
+        body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${wait}`, parameters: { retry_after: wait } },
+      };
     }
     const body = JSON.parse(req.body);
-    if (!body.text || body.text.length > 4096) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message is too long' } };
-    if (!/^(-?\d+|@\w+)$/.test(String(body.chat_id))) return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
+    if (!body.text || body.text.length > 4096)
+      return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: message is too long' } };
+    if (!/^(-?\d+|@\w+)$/.test(String(body.chat_id)))
+      return { status: 400, body: { ok: false, error_code: 400, description: 'Bad Request: chat not found' } };
     messages.push(body);
     return { body: { ok: true, result: { message_id: messages.length, chat: { id: body.chat_id }, text: body.text } } };
   };
   const server = await startRecorder(answer);
-  const fake = Object.assign(server, { messages, rateLimit: (s: number | undefined) => { limited = s; } });
+  const fake = Object.assign(server, {
+    messages,
+    rateLimit: (s: number | undefined) => {
+      limited = s;
+    },
+  });
   return Object.defineProperty(fake, 'tooMany', { get: () => enforced?.refused ?? 0 }) as FakeTelegram;
 }

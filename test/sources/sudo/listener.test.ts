@@ -10,10 +10,20 @@ import { silentLogger } from '../../../src/log.ts';
 import { SudoSource } from '../../../src/sources/sudo/listener.ts';
 import { connect } from '../../helpers/net.ts';
 
-const event = (id: string) => `${JSON.stringify({
-  v: 1, event: 'accept', id, seq: 0, ts: '2026-12-07T10:00:00.000Z', host: 'h', user: 'root', uid: 0, pid: 1,
-  command: '/usr/bin/id', argv: ['id'],
-})}\n`;
+const event = (id: string) =>
+  `${JSON.stringify({
+    v: 1,
+    event: 'accept',
+    id,
+    seq: 0,
+    ts: '2026-12-07T10:00:00.000Z',
+    host: 'h',
+    user: 'root',
+    uid: 0,
+    pid: 1,
+    command: '/usr/bin/id',
+    argv: ['id'],
+  })}\n`;
 
 describe('SudoSource.reconfigure', () => {
   let dir: string;

@@ -19,8 +19,24 @@ import { ROOT } from '../../helpers/run-cli.ts';
 
 /** The plugin's accept and exit lines of one call. */
 function call(id: string, argv: string[], extra: Record<string, unknown> = {}): string {
-  const base = { v: 1, id, ts: '2026-11-30T10:00:00.000Z', host: 'web1', user: 'alice', uid: 1000, runas_user: 'nobody', pid: 42, command: argv[0], ...extra };
-  return [{ ...base, event: 'accept', seq: 0, argv, argc: argv.length }, { ...base, event: 'exit', seq: 1, status: 0 }].map((l) => `${JSON.stringify(l)}\n`).join('');
+  const base = {
+    v: 1,
+    id,
+    ts: '2026-11-30T10:00:00.000Z',
+    host: 'web1',
+    user: 'alice',
+    uid: 1000,
+    runas_user: 'nobody',
+    pid: 42,
+    command: argv[0],
+    ...extra,
+  };
+  return [
+    { ...base, event: 'accept', seq: 0, argv, argc: argv.length },
+    { ...base, event: 'exit', seq: 1, status: 0 },
+  ]
+    .map((l) => `${JSON.stringify(l)}\n`)
+    .join('');
 }
 
 function fieldsOf(line: string): Record<string, unknown> {
@@ -52,14 +68,17 @@ describe('sudo self-checks', () => {
       await sink.start();
       const shipped = parse(readFileSync(join(ROOT, 'config.yaml'), 'utf8')) as Record<string, unknown>;
       const config = join(dir, 'config.yaml');
-      writeFileSync(config, stringify({
-        ...shipped,
-        listeners: [{ name: 'sudo', type: 'unix', format: 'sudo', address: './sudo.sock' }],
-        notifiers: { console: sink.url('/console'), main: sink.url('/main') },
-        state_dir: './state',
-        // The shipped endpoint's fixed port would clash with other tests running at the same time.
-        http: { ...(shipped.http as object), address: '127.0.0.1:0' },
-      }));
+      writeFileSync(
+        config,
+        stringify({
+          ...shipped,
+          listeners: [{ name: 'sudo', type: 'unix', format: 'sudo', address: './sudo.sock' }],
+          notifiers: { console: sink.url('/console'), main: sink.url('/main') },
+          state_dir: './state',
+          // The shipped endpoint's fixed port would clash with other tests running at the same time.
+          http: { ...(shipped.http as object), address: '127.0.0.1:0' },
+        }),
+      );
       app = new App(loadConfigFile(config, {}), { log: silentLogger, clock });
       await app.start();
     });
@@ -79,7 +98,8 @@ describe('sudo self-checks', () => {
       await vi.waitFor(() => expect(app.pipeline.stats().matched).toMatchObject({ 'self-check': expect.any(Number), 'sudo-command': 2 }));
       clock.advance(60_000);
       await sink.waitFor(2);
-      const sent = (path: string) => sink.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body) as { title: string; message: string });
+      const sent = (path: string) =>
+        sink.received.filter((r) => r.url === path).map((r) => JSON.parse(r.body) as { title: string; message: string });
       for (const path of ['/console', '/main']) {
         const [digest, ...more] = sent(path);
         expect(more).toEqual([]);

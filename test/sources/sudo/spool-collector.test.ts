@@ -51,7 +51,11 @@ describe('spool collection', () => {
     const got: SpoolRecord[] = [];
     const stats = await collectSpool(spool, (r) => void got.push(r), { graceMs: 0 });
     expect(stats).toEqual({ events: 1, invalid: 2, duplicates: 0 });
-    expect(got.map((r) => (r.ok ? 'ok' : r.reason.split(':')[0]))).toEqual(['ok', 'not JSON', 'incomplete spool line (torn write or over the size limit)']);
+    expect(got.map((r) => (r.ok ? 'ok' : r.reason.split(':')[0]))).toEqual([
+      'ok',
+      'not JSON',
+      'incomplete spool line (torn write or over the size limit)',
+    ]);
   });
 
   it('after a failed hand-over, resumes at that line: nothing lost, nothing repeated', async () => {
@@ -92,23 +96,24 @@ describe('spool collection', () => {
     expect(eventKeys(got)).toEqual(['a/0']);
   });
 
-  it('two SpoolCollectors of one path (a reload\'s old and new sudo listener) take turns: each event handed on once', async () => {
+  it("two SpoolCollectors of one path (a reload's old and new sudo listener) take turns: each event handed on once", async () => {
     let text = '';
     for (let i = 0; i < 200; i++) text += line(`e${i}`, 0);
     writeFileSync(spool, text);
     const got: SpoolRecord[] = [];
     let second: Promise<unknown> | undefined;
-    const collector = (): SpoolCollector => new SpoolCollector({
-      path: spool,
-      graceMs: 0,
-      onRecord: async (r) => {
-        got.push(r);
-        // The new listener starts collecting while the old one is in the middle of the file.
-        second ??= b.collectOnce();
-        await Promise.resolve();
-      },
-      onError: () => {},
-    });
+    const collector = (): SpoolCollector =>
+      new SpoolCollector({
+        path: spool,
+        graceMs: 0,
+        onRecord: async (r) => {
+          got.push(r);
+          // The new listener starts collecting while the old one is in the middle of the file.
+          second ??= b.collectOnce();
+          await Promise.resolve();
+        },
+        onError: () => {},
+      });
     const [a, b] = [collector(), collector()];
     await a.collectOnce();
     await second;

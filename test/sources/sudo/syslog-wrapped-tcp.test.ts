@@ -13,7 +13,20 @@ import { connect } from '../../helpers/net.ts';
 // Sent now: a call's own time far behind relay's would add a "received later" note to the alert.
 const NOW = new Date().toISOString();
 const line = (event: string, seq: number, extra: object) =>
-  JSON.stringify({ v: 1, event, id: 'web1-7-1-aa', seq, ts: NOW, host: 'web1', user: 'alice', uid: 1000, pid: 7, command: '/usr/bin/id', argv: ['id'], ...extra });
+  JSON.stringify({
+    v: 1,
+    event,
+    id: 'web1-7-1-aa',
+    seq,
+    ts: NOW,
+    host: 'web1',
+    user: 'alice',
+    uid: 1000,
+    pid: 7,
+    command: '/usr/bin/id',
+    argv: ['id'],
+    ...extra,
+  });
 
 function octetCounted(msg: string): string {
   const frame = `<85>1 ${NOW} web1 sudo - relay-sudo [relay_sudo@32473 uid="0" via="socket"] ${msg}`;

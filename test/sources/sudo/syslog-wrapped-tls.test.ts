@@ -7,13 +7,37 @@ import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
 import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';
 
 const fleet = TlsListener.parse({
-  name: 'fleet-tls', type: 'tls', address: '127.0.0.1:6514', cert: 'server.crt', key: 'server.key', ca: 'ca.crt',
+  name: 'fleet-tls',
+  type: 'tls',
+  address: '127.0.0.1:6514',
+  cert: 'server.crt',
+  key: 'server.key',
+  ca: 'ca.crt',
   sudo: { trusted_senders: ['10.0.9.0/24'], trusted_peers: ['web1', { peer: 'relay-gw', hosts: ['db1', 'db2'] }] },
 });
-const bare = TlsListener.parse({ name: 'bare-tls', type: 'tls', address: '127.0.0.1:6515', cert: 'server.crt', key: 'server.key', ca: 'ca.crt' });
+const bare = TlsListener.parse({
+  name: 'bare-tls',
+  type: 'tls',
+  address: '127.0.0.1:6515',
+  cert: 'server.crt',
+  key: 'server.key',
+  ca: 'ca.crt',
+});
 const sudo = new SyslogWrappedSudo([fleet, bare], silentLogger);
 
-const line = JSON.stringify({ v: 1, event: 'accept', id: 'h-1-2-abcd', seq: 0, ts: '2026-05-01T10:00:00.000Z', host: 'localhost', user: 'alice', uid: 1000, pid: 42, command: '/bin/true', argv: ['/bin/true'] });
+const line = JSON.stringify({
+  v: 1,
+  event: 'accept',
+  id: 'h-1-2-abcd',
+  seq: 0,
+  ts: '2026-05-01T10:00:00.000Z',
+  host: 'localhost',
+  user: 'alice',
+  uid: 1000,
+  pid: 42,
+  command: '/bin/true',
+  argv: ['/bin/true'],
+});
 
 let n = 0;
 function unwrap(host: string, peerCert: string | undefined, peer = '10.0.1.7:5000', listener = 'fleet-tls') {
@@ -35,7 +59,12 @@ describe('sudo events over a TLS listener', () => {
   });
 
   it.each([
-    { case: 'a trusted certificate claiming another host', host: 'db1', cert: 'web1', reason: 'certificate web1 may not send sudo events for host db1' },
+    {
+      case: 'a trusted certificate claiming another host',
+      host: 'db1',
+      cert: 'web1',
+      reason: 'certificate web1 may not send sudo events for host db1',
+    },
     { case: 'a certificate not in trusted_peers', host: 'web2', cert: 'web2', reason: 'certificate web2 is not in trusted_peers' },
     { case: 'no client certificate', host: 'web1', cert: undefined, reason: 'no verified client certificate' },
   ])('$case: kept as an ordinary event, flagged', ({ host, cert, reason }) => {

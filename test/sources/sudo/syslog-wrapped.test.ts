@@ -19,7 +19,20 @@ listeners:
 );
 
 const line = (over: Record<string, unknown> = {}) =>
-  JSON.stringify({ v: 1, event: 'accept', id: 'h-1-2-abcd', seq: 0, ts: '2026-05-01T10:00:00.000Z', host: 'localhost', user: 'alice', uid: 1000, pid: 42, command: '/bin/true', argv: ['/bin/true'], ...over });
+  JSON.stringify({
+    v: 1,
+    event: 'accept',
+    id: 'h-1-2-abcd',
+    seq: 0,
+    ts: '2026-05-01T10:00:00.000Z',
+    host: 'localhost',
+    user: 'alice',
+    uid: 1000,
+    pid: 42,
+    command: '/bin/true',
+    argv: ['/bin/true'],
+    ...over,
+  });
 
 function frame(host: string, uid: string, msg = line(), sd = `[relay_sudo@32473 uid="${uid}" via="socket"]`): Buffer {
   return Buffer.from(`<85>1 2026-05-01T10:00:00+00:00 ${host} sudo - relay-sudo ${sd} ${msg}`);
@@ -33,15 +46,48 @@ describe('sudo events inside syslog', () => {
   it('from a trusted sender and uid 0: the plugin event, named after the syslog HOSTNAME', () => {
     const ev = unwrap(frame('web1', '0'), '10.0.1.7:51000')!;
     expect(ev).toMatchObject({ kind: 'sudo', host: 'web1', app: 'sudo', listener: 'fleet', peer: '10.0.1.7:51000' });
-    expect(ev.fields).toMatchObject({ event: 'accept', id: 'h-1-2-abcd', host: 'web1', plugin_host: 'localhost', sender_uid: 0, via: 'socket', user: 'alice' });
+    expect(ev.fields).toMatchObject({
+      event: 'accept',
+      id: 'h-1-2-abcd',
+      host: 'web1',
+      plugin_host: 'localhost',
+      sender_uid: 0,
+      via: 'socket',
+      user: 'alice',
+    });
   });
 
   it.each([
-    { case: 'sender outside trusted_senders', host: 'web1', uid: '0', peer: '10.0.3.1:5000', reason: 'sender 10.0.3.1 is not in trusted_senders' },
-    { case: 'a pinned sender claiming another host', host: 'web1', uid: '0', peer: '10.0.2.15:5000', reason: 'sender 10.0.2.15 may not send sudo events for host web1' },
-    { case: 'a writer uid not in allow_uids', host: 'web1', uid: '65534', peer: '10.0.1.7:5000', reason: 'writer uid 65534 is not in allow_uids' },
+    {
+      case: 'sender outside trusted_senders',
+      host: 'web1',
+      uid: '0',
+      peer: '10.0.3.1:5000',
+      reason: 'sender 10.0.3.1 is not in trusted_senders',
+    },
+    {
+      case: 'a pinned sender claiming another host',
+      host: 'web1',
+      uid: '0',
+      peer: '10.0.2.15:5000',
+      reason: 'sender 10.0.2.15 may not send sudo events for host web1',
+    },
+    {
+      case: 'a writer uid not in allow_uids',
+      host: 'web1',
+      uid: '65534',
+      peer: '10.0.1.7:5000',
+      reason: 'writer uid 65534 is not in allow_uids',
+    },
     { case: 'no uid recorded', host: 'web1', uid: 'x', peer: '10.0.1.7:5000', reason: 'no writer uid recorded' },
-    { case: 'a listener without `sudo:`', host: 'web1', uid: '0', peer: '10.0.1.7:5000', listener: 'plain', reason: 'listener plain takes no sudo events (no `sudo:` with trusted_senders or trusted_peers)' },
+    {
+      case: 'a listener without `sudo:`',
+      host: 'web1',
+      uid: '0',
+      peer: '10.0.1.7:5000',
+      listener: 'plain',
+      reason: 'listener plain takes no sudo events (no `sudo:` with trusted_senders or trusted_peers)',
+    },
   ])('$case: an ordinary syslog event flagged untrusted_sudo', ({ host, uid, peer, listener, reason }) => {
     const ev = unwrap(frame(host, uid), peer, listener)!;
     expect(ev.kind).toBe('syslog');
@@ -74,8 +120,11 @@ describe('sudo events inside syslog', () => {
   });
 
   it('rejects a trusted_senders entry that is not an address or CIDR', () => {
-    expect(() => parseConfig('listeners: [{ name: f, type: tcp, address: "127.0.0.1:1", sudo: { trusted_senders: ["10.0.0.0/33", "web1"] } }]\n', 't.yaml')).toThrow(
-      /an IP address or CIDR/,
-    );
+    expect(() =>
+      parseConfig(
+        'listeners: [{ name: f, type: tcp, address: "127.0.0.1:1", sudo: { trusted_senders: ["10.0.0.0/33", "web1"] } }]\n',
+        't.yaml',
+      ),
+    ).toThrow(/an IP address or CIDR/);
   });
 });

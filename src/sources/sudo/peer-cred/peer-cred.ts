@@ -31,9 +31,13 @@ export function loadPeerCred(): Addon {
     return addon;
   } catch (cause) {
     const why = String((cause as Error).message).split('\n')[0];
-    const fix = '`npm run install` in relay\'s package directory (needs make, a C compiler and python3)';
-    throw new RelayError(ErrorCodes.LISTEN, `cannot check allow_uids: the peer-cred addon is not built (${why}); build it with ${fix}, `
-      + 'or set allow_uids: [] on the unix listener', { cause });
+    const fix = "`npm run install` in relay's package directory (needs make, a C compiler and python3)";
+    throw new RelayError(
+      ErrorCodes.LISTEN,
+      `cannot check allow_uids: the peer-cred addon is not built (${why}); build it with ${fix}, ` +
+        'or set allow_uids: [] on the unix listener',
+      { cause },
+    );
   }
 }
 
