@@ -26,7 +26,7 @@ export function showOutbox(config: Config, opts: { dead: boolean; limit: number 
         head && head.attempts > 0 ? `, next try ${new Date(head.nextAttemptAt).toISOString()} after ${head.attempts} failed` : '';
       out.write(`${notifier}: ${count} waiting since ${since}${next}${head?.lastError ? `\n    last error: ${head.lastError}` : ''}\n`);
     }
-    for (const l of outbox.losses()) {
+    for (const l of outbox.commands.losses()) {
       out.write(
         `${l.notifier}: ${l.alerts} alerts lost (${l.reason}) between ${new Date(l.firstAt).toISOString()} and ${new Date(l.lastAt).toISOString()}\n`,
       );

@@ -123,7 +123,7 @@ export class Dispatcher {
 
   /** Per configured notifier: its delivery counters and, while it fails, since when. */
   notifierStats(): Map<string, NotifierDeliveryStats> {
-    const lost = this.outbox.lostByNotifier();
+    const lost = this.outbox.inMemory.lostByNotifier;
     return new Map([...this.lanes].map(([name, lane]) => [name, { ...lane.stats(), lost: lost.get(name) ?? 0 }]));
   }
 
@@ -195,8 +195,8 @@ export class Dispatcher {
   }
 
   private syncOutboxStats(): void {
-    this.stats.buffered = this.outbox.buffered();
-    this.stats.lost = this.outbox.lostAlerts();
+    this.stats.buffered = this.outbox.inMemory.buffered;
+    this.stats.lost = this.outbox.inMemory.lostAlerts;
   }
 
   /** Another process changed the outbox (re-queued or dropped rows): take its counts and look again. */

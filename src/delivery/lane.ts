@@ -14,6 +14,7 @@ import { paced, sendRows } from './lane-send.ts';
 import { Pacer } from './pacer.ts';
 import { readyRows, undirected } from './pick-rows.ts';
 import { expire, failed, rerouted, type FailingLane } from './send-failure.ts';
+import { LaneWait } from './lane-wait.ts';
 
 /** Most alerts folded into one digest; a larger backlog goes out as several, still in order. */
 const FOLD_MAX = 1000;
@@ -32,9 +33,8 @@ export class Lane implements FailingLane {
   private loop: Promise<void> = Promise.resolve();
   /** The lane had nothing to send before this send: the first alert after a quiet spell goes alone. */
   private idle = true;
-  /** Set while the loop waits for its head to become due; `wake` ends the wait early. */
-  private wakeAt: number | undefined;
-  private wake: (() => void) | undefined;
+  /** The loop's wait for its head to become due, or for a wake-up. */
+  private readonly wait: LaneWait;
   /** Its notifier left the config (a reload): the loop ends after the send in flight. */
   private retiredNow = false;
 
@@ -48,6 +48,7 @@ export class Lane implements FailingLane {
     this.health = new LaneHealth(notifier, ctx.log);
     this.arc = new AdaptiveConcurrency(notifier.concurrency);
     this.pacer = new Pacer(notifier.pace, ctx.clock);
+    this.wait = new LaneWait(ctx.clock);
   }
 
   get notifier(): Notifier {
@@ -127,7 +128,7 @@ export class Lane implements FailingLane {
     this.ctx.totals.queued += pending - this.rows;
     this.rows = pending;
     if (pending === 0) return;
-    if (this.wake) this.wake();
+    if (this.wait.waiting) this.wait.wake();
     else this.kick();
   }
 
@@ -151,12 +152,12 @@ export class Lane implements FailingLane {
 
   /** No send in flight, and nothing it could send before `deadline`. */
   settled(deadline: number): boolean {
-    return this.flight.size === 0 && (this.rows === 0 || !this.running || (this.wakeAt ?? 0) > deadline);
+    return this.flight.size === 0 && (this.rows === 0 || !this.running || (this.wait.at ?? 0) > deadline);
   }
 
   /** Shutdown (or a retirement): a lane that waits stops waiting, and its loop ends. */
   stop(): void {
-    this.wake?.();
+    this.wait.wake();
   }
 
   /**
@@ -168,7 +169,7 @@ export class Lane implements FailingLane {
   kick(only?: readonly OutboxRow[]): void {
     if (this.ctx.shutdown.stopped) return;
     if (!this.running) this.loop = this.run(only);
-    else if (this.wakeAt === undefined) this.wake?.();
+    else if (this.wait.at === undefined) this.wait.wake();
   }
 
   private async run(only?: readonly OutboxRow[]): Promise<void> {
@@ -252,18 +253,9 @@ export class Lane implements FailingLane {
 
   /** Until `at`, or (without it, or sooner) until a send finishes or shutdown wakes the lane. */
   private waitUntil(at: number | undefined): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        timer?.cancel();
-        this.wakeAt = undefined;
-        this.wake = undefined;
-        resolve();
-      };
-      const timer = at === undefined ? undefined : this.ctx.clock.setTimer(at - this.ctx.clock.now(), done);
-      this.wakeAt = at;
-      this.wake = done;
-      this.ctx.shutdown.progress();
-    });
+    const waited = this.wait.until(at);
+    this.ctx.shutdown.progress();
+    return waited;
   }
 
   /** Sends `rows` (one alert, or several as one digest) in the background; the loop goes on. */
@@ -273,7 +265,7 @@ export class Lane implements FailingLane {
       rows,
       () => this.attempt(rows),
       () => {
-        this.wake?.();
+        this.wait.wake();
         this.ctx.shutdown.progress();
       },
     );

@@ -12,14 +12,20 @@ import type { StoreHealth } from '../state/store-health.ts';
 import { WriteOutage } from '../state/write-outage.ts';
 import type { HeldUpdate } from './held-updates.ts';
 import { OutageBuffer } from './outage-buffer.ts';
-import { OutboxCommands, type Loss } from './outbox-commands.ts';
+import { OutboxCommands } from './outbox-commands.ts';
 import { OutboxDb, type FoldResult, type OutboxWaiting } from './outbox-db.ts';
 import type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
 import { PeriodicSync } from './periodic-sync.ts';
 
-export type { Loss } from './outbox-commands.ts';
-export type { FoldResult, OutboxWaiting } from './outbox-db.ts';
+export type { OutboxWaiting } from './outbox-db.ts';
 export type { NewRows, OutboxHead, OutboxRow } from './outbox-row.ts';
+
+/** How the outbox's outages are said. */
+const OUTAGE_WORDS = {
+  name: 'outbox',
+  holds: 'new alerts wait in memory (delivery.memory_buffer) and writes are retried',
+  healed: 'alerts held in memory are stored',
+};
 
 /** Most rows one commit hands over whole (`takeWritten`): enough for an idle relay's alert, not a flood's backlog. */
 const WRITTEN_MAX = 16;
@@ -66,17 +72,7 @@ export class Outbox {
     this.memoryBuffer = opts.memoryBuffer ?? 10_000;
     this.commands = new OutboxCommands(this.db);
     this.held = new OutageBuffer(this.memoryBuffer, this.log.child({ file: this.db.file }));
-    this.outage = new WriteOutage(
-      {
-        clock: this.clock,
-        log: this.log,
-        file: this.db.file,
-        name: 'outbox',
-        holds: 'new alerts wait in memory (delivery.memory_buffer) and writes are retried',
-        healed: 'alerts held in memory are stored',
-      },
-      () => this.writeHeld(),
-    );
+    this.outage = new WriteOutage({ ...OUTAGE_WORDS, clock: this.clock, log: this.log, file: this.db.file }, () => this.writeHeld());
     if (syncInterval > 0) this.periodicSync = new PeriodicSync(this.db, syncInterval, this.clock, this.log);
   }
 
@@ -226,10 +222,6 @@ export class Outbox {
     return this.db.dead(limit, seq);
   }
 
-  losses(): Loss[] {
-    return this.commands.losses();
-  }
-
   dataVersion(): number {
     return this.db.dataVersion();
   }
@@ -242,19 +234,9 @@ export class Outbox {
     return this.outage.health();
   }
 
-  /** Alerts waiting in memory for the disk. */
-  buffered(): number {
-    return this.held.buffered;
-  }
-
-  /** Alerts lost this run because the memory buffer was full too. */
-  lostAlerts(): number {
-    return this.held.lostAlerts;
-  }
-
-  /** The same, per notifier (an alert for two notifiers counts for each). */
-  lostByNotifier(): ReadonlyMap<string, number> {
-    return this.held.lostByNotifier;
+  /** What waits in memory for the disk, and what was lost this run because the memory buffer was full too. */
+  get inMemory(): Pick<OutageBuffer, 'buffered' | 'lostAlerts' | 'lostByNotifier'> {
+    return this.held;
   }
 
   close(): void {

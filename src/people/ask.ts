@@ -14,7 +14,7 @@ import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
 import { escalation } from './escalation.ts';
-import { QUESTIONS, QUIET, quietKey, type QuestionRecord } from './question.ts';
+import { QUESTIONS, QUIET, quietKey, type AnswerResult, type AnswerSource, type AskStats, type QuestionRecord } from './question.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 /** What the directed stage hands over for one person and one event: the question's fields, before it is asked. */
@@ -25,20 +25,6 @@ export type AskRequest = Pick<
   person: Person;
   timeout: number;
 };
-
-/** Where an answer came from: the confirmation page, or a Slack button pressed by this Slack user. */
-export type AnswerSource = { via: 'page'; peer?: string } | { via: 'slack'; slackUser: string; peer?: string };
-
-export type AnswerResult = { ok: true; question: QuestionRecord; answer: Answer } | { ok: false; why: string; question?: QuestionRecord };
-
-export interface AskStats {
-  asked: number;
-  quieted: number;
-  yes: number;
-  no: number;
-  unanswered: number;
-  refused: number;
-}
 
 export class Asker {
   readonly stats: AskStats = { asked: 0, quieted: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };

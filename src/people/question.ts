@@ -1,6 +1,8 @@
 // A "was this you?" question as relay keeps it in the state store (namespace `questions`): who was asked
 // what about which event, until when, and how it ended. Everything an escalation needs is rendered when the
 // question is asked, so a restarted relay can escalate without the event.
+import type { Answer } from './answer-token.ts';
+
 export type QuestionStatus = 'pending' | 'yes' | 'no' | 'unanswered' | 'not asked';
 
 export interface QuestionRecord {
@@ -38,4 +40,18 @@ export const QUIET = 'answer-quiet';
 
 export function quietKey(r: Pick<QuestionRecord, 'rule' | 'user' | 'question'>): string {
   return `${r.rule}\u0000${r.user}\u0000${r.question}`;
+}
+
+/** Where an answer came from: the confirmation page, or a Slack button pressed by this Slack user. */
+export type AnswerSource = { via: 'page'; peer?: string } | { via: 'slack'; slackUser: string; peer?: string };
+
+export type AnswerResult = { ok: true; question: QuestionRecord; answer: Answer } | { ok: false; why: string; question?: QuestionRecord };
+
+export interface AskStats {
+  asked: number;
+  quieted: number;
+  yes: number;
+  no: number;
+  unanswered: number;
+  refused: number;
 }

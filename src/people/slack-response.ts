@@ -4,7 +4,7 @@
 // response_url on Slack's hooks host (RELAY_SLACK_HOOKS_URL in tests) is ever called.
 import { endpoint } from '../../notifiers/endpoints.ts';
 import type { FastifyBaseLogger } from 'fastify';
-import type { AnswerResult } from './ask.ts';
+import type { AnswerResult } from './question.ts';
 
 export function respondInSlack(responseUrl: string | undefined, result: AnswerResult, log: FastifyBaseLogger): void {
   if (!responseUrl?.startsWith(`${endpoint('slackHooks')}/`)) return;

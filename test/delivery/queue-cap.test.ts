@@ -79,7 +79,9 @@ describe('delivery.max_queue', () => {
     await turn();
     expect(d.stats).toMatchObject({ queued: 20, dropped: 10, foldedByCap: 0 });
     expect(d.capStats('hook')).toMatchObject({ dropped: 10 });
-    expect(outbox.losses()).toEqual([expect.objectContaining({ notifier: 'hook', reason: 'over delivery.max_queue_hard', alerts: 10 })]);
+    expect(outbox.commands.losses()).toEqual([
+      expect.objectContaining({ notifier: 'hook', reason: 'over delivery.max_queue_hard', alerts: 10 }),
+    ]);
     expect(logs.at('error').map((l) => l.msg)).toEqual([
       'outbox full for this notifier (delivery.max_queue_hard): new alerts for it are dropped and counted until its queue shrinks',
     ]);

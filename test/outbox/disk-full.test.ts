@@ -64,7 +64,7 @@ describeWithTmpfs('a full disk under state_dir', () => {
     const titles = sink.json<{ title: string; message: string }>().map((m) => m.title);
     expect(titles).toEqual([...Array.from({ length: 51 }, (_, i) => `t${i}`), '30 alerts were lost while state_dir was full']);
     expect(sink.json<{ message: string }>()[51]!.message).toContain('memory buffer (delivery.memory_buffer: 50)');
-    expect(outbox.losses()).toEqual([expect.objectContaining({ notifier: 'hook', alerts: 30 })]);
+    expect(outbox.commands.losses()).toEqual([expect.objectContaining({ notifier: 'hook', alerts: 30 })]);
     await d.drain(0);
     outbox.close();
   });
