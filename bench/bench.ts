@@ -8,17 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  discordBurst,
-  FULL_PARSE_MATCH,
-  idleLatency,
-  ingest,
-  udpFlood,
-  type DiscordResult,
-  type IngestResult,
-  type LatencyResult,
-  type UdpResult,
-} from './e2e/scenarios.ts';
+import { discordBurst, type DiscordResult } from './e2e/discord-burst.ts';
+import { FULL_PARSE_MATCH, idleLatency, ingest, udpFlood, type IngestResult, type LatencyResult, type UdpResult } from './e2e/scenarios.ts';
 import { FLAT_CRITERION } from './e2e/rss-flatness.ts';
 import { soak, type SoakResult } from './e2e/soak.ts';
 

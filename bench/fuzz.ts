@@ -14,6 +14,8 @@ import { join } from 'node:path';
 import tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import { datagramGarbage, drawKind, streamGarbage, type Kind } from './fuzz-frames.ts';
+import { RelayMemory } from './relay-memory.ts';
+import { report } from './fuzz-report.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 1_000_000);
@@ -40,48 +42,6 @@ const freePort = () =>
   });
 const turn = () => new Promise((r) => setImmediate(r));
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function rssKb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
-  const m = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(m?.[1] ?? NaN);
-}
-
-interface Memory {
-  rss: number;
-  heapUsed: number;
-  external: number;
-  arrayBuffers: number;
-}
-
-/** relay's memory after a full garbage collection (bench/fuzz-relay.ts answers SIGUSR2). */
-async function collectedMemory(): Promise<Memory> {
-  const seen = log.length;
-  relay.kill('SIGUSR2');
-  for (;;) {
-    const line = log
-      .slice(seen)
-      .split('\n')
-      .find((l) => l.includes('"fuzz memory"'));
-    if (line) return JSON.parse(line) as Memory;
-    await pause(50);
-  }
-}
-
-/**
- * RSS at rest: a full GC, then 20 s idle (V8's memory reducer hands unused pages back some seconds after
- * a burst), then until it stops moving (< 2 % over 5 s), at most 60 s in all.
- */
-async function settledRss(pid: number): Promise<number> {
-  await collectedMemory();
-  const samples: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    samples.push(rssKb(pid));
-    const last = samples.slice(-6);
-    if (i >= 20 && Math.max(...last) - Math.min(...last) < 0.02 * Math.min(...last)) break;
-    await pause(1000);
-  }
-  return samples[samples.length - 1]!;
-}
 
 // --- the sink: a json:// notifier endpoint that records each valid id it is told about ---------------
 const received = new Map<string, number>();
@@ -147,7 +107,6 @@ const relay = spawn(
     stdio: ['ignore', 'pipe', 'pipe'],
   },
 );
-const pid = relay.pid!;
 // Never leave relay behind, whatever ends this script.
 process.on('exit', () => relay.kill('SIGKILL'));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
@@ -161,7 +120,8 @@ while (!log.includes(unixPath)) {
   if (exited !== undefined) throw new Error(`relay did not start (exit ${exited}):\n${log}`);
   await pause(50);
 }
-const rssStart = rssKb(pid);
+const memory = new RelayMemory(relay, () => log);
+const rssStart = memory.rssKb();
 
 // --- senders --------------------------------------------------------------------------------------------
 type StreamTransport = 'tcp' | 'tls' | 'unix';
@@ -282,8 +242,8 @@ const warm = { tcp: warmOf('tcp'), tls: warmOf('tls'), unix: warmOf('unix'), udp
 await Promise.all([stream('tcp', warm.tcp, 0), stream('tls', warm.tls, 0), stream('unix', warm.unix, 0), udp(warm.udp)]);
 const validWarm = sent.tcp.valid + sent.tls.valid + sent.unix.valid + sent.udp.valid;
 await alertsSettle(validWarm);
-const rssBefore = await settledRss(pid);
-const memBefore = await collectedMemory();
+const rssBefore = await memory.settledRss();
+const memBefore = await memory.collected();
 
 const t0 = Date.now();
 const rest = FRAMES - (warm.tcp + warm.tls + warm.unix + warm.udp);
@@ -298,9 +258,9 @@ const validSent = sent.tcp.valid + sent.tls.valid + sent.unix.valid + sent.udp.v
 
 await alertsSettle(validSent);
 const deliverSeconds = (Date.now() - t0) / 1000;
-const rssAfter = await settledRss(pid);
-const memAfter = await collectedMemory();
-const rssPeak = rssKb(pid, 'VmHWM');
+const rssAfter = await memory.settledRss();
+const memAfter = await memory.collected();
+const rssPeak = memory.rssKb('VmHWM');
 const alive = exited === undefined;
 
 relay.kill('SIGTERM');
@@ -312,52 +272,18 @@ const totals = log
   .map((l) => JSON.parse(l) as Record<string, number | string>);
 rmSync(dir, { recursive: true, force: true });
 
-// --- report ---------------------------------------------------------------------------------------------
-const byTransport = (p: string) => [...received.keys()].filter((id) => id.startsWith(p)).length;
-const duplicates = [...received.values()].filter((n) => n > 1).length;
-const udpDrops = Number(totals.find((t) => t.listener === 'udp')?.kernelDrops ?? 0);
-const frames = sent.tcp.frames + sent.tls.frames + sent.unix.frames + sent.udp.frames;
-const warmFrames = warm.tcp + warm.tls + warm.unix + warm.udp;
-const tlsTotals = totals.find((t) => t.listener === 'tls');
-console.log(
-  `frames sent: ${frames} (tcp ${sent.tcp.frames}, tls ${sent.tls.frames}, unix ${sent.unix.frames}, udp ${sent.udp.frames}; ${warmFrames} of them as warm-up, the rest in ${sendSeconds.toFixed(1)} s)`,
-);
-for (const t of ['tcp', 'tls', 'unix', 'udp'] as const)
-  console.log(`  ${t}: half frames then close ${sent[t].halfFrames}; garbage by kind ${JSON.stringify(sent[t].kinds)}`);
-console.log(`valid sent: ${validSent} (tcp ${sent.tcp.valid}, tls ${sent.tls.valid}, unix ${sent.unix.valid}, udp ${sent.udp.valid})`);
-console.log(
-  `valid alerts received: ${received.size} (tcp ${byTransport('t-')}, tls ${byTransport('s-')}, unix ${byTransport('u-')}, udp ${byTransport('d-')}), duplicates ${duplicates}, all in ${deliverSeconds.toFixed(1)} s`,
-);
-console.log(
-  `udp kernel drops (relay's counter): ${udpDrops}; tls handshake failures (plain TCP on the TLS port): ${tlsTotals?.handshakeFailures ?? 'unknown'}`,
-);
-for (const t of totals) {
-  const { level: _l, time: _t, pid: _p, hostname: _h, msg: _m, ...counters } = t;
-  console.log(`listener totals: ${JSON.stringify(counters)}`);
-}
-const mb = (kb: number) => `${(kb / 1024).toFixed(1)} MB`;
-const growth = (rssAfter - rssBefore) / rssBefore;
-console.log(
-  `relay RSS: at start ${mb(rssStart)}, before (after warm-up and a full GC) ${mb(rssBefore)}, after ${mb(rssAfter)} (${(growth * 100).toFixed(1)} %), peak ${mb(rssPeak)}`,
-);
-const memLine = (m: Memory) => `heap ${mb(m.heapUsed / 1024)}, external ${mb(m.external / 1024)} (buffers ${mb(m.arrayBuffers / 1024)})`;
-console.log(`relay memory after a full GC: before ${memLine(memBefore)}; after ${memLine(memAfter)}`);
-console.log(`relay: ${alive ? 'alive through the run' : 'DIED during the run'}, exit code after SIGTERM ${code}`);
-
-const problems = [
-  !alive && 'relay died',
-  code !== 0 && `relay exited ${code}: ${log.slice(-2000)}`,
-  byTransport('t-') !== sent.tcp.valid && `tcp: ${byTransport('t-')} valid alerts for ${sent.tcp.valid} sent`,
-  byTransport('s-') !== sent.tls.valid && `tls: ${byTransport('s-')} valid alerts for ${sent.tls.valid} sent`,
-  !(Number(tlsTotals?.handshakeFailures) > 0) && 'tls: plain TCP on the TLS port was not counted as a handshake failure',
-  byTransport('u-') !== sent.unix.valid && `unix: ${byTransport('u-')} valid alerts for ${sent.unix.valid} sent`,
-  // A datagram the kernel dropped never reached relay; every other one must alert.
-  byTransport('d-') < sent.udp.valid - udpDrops &&
-    `udp: ${byTransport('d-')} valid alerts for ${sent.udp.valid} sent and ${udpDrops} dropped by the kernel`,
-  duplicates > 0 && `${duplicates} valid messages alerted more than once`,
-  growth > 0.2 && `RSS did not come back within 20 % (${(growth * 100).toFixed(1)} %)`,
-].filter(Boolean);
-if (problems.length) {
-  console.log(`FAIL: ${problems.join('; ')}`);
-  process.exitCode = 1;
-} else console.log('OK: no crash, every valid message alerted once, RSS back within 20 %');
+report({
+  sent,
+  received,
+  totals,
+  warmFrames: warm.tcp + warm.tls + warm.unix + warm.udp,
+  validSent,
+  sendSeconds,
+  deliverSeconds,
+  rss: { start: rssStart, before: rssBefore, after: rssAfter, peak: rssPeak },
+  memBefore,
+  memAfter,
+  alive,
+  code,
+  log,
+});
