@@ -5,12 +5,13 @@
 // A person's alert leaves the person stage for delivery directly (its own fan-out): grouping and throttles
 // fold alerts together, and one person's alert is never folded with another's.
 import type { Alert } from '../alert.ts';
+import type { RuleConfig } from '../config/schema.ts';
 import type { Clock } from '../clock.ts';
 import { severityLevel } from '../event.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
 import { Correlate } from '../pipeline/correlate.ts';
-import { Router } from '../pipeline/router.ts';
+import { Router, type RuleKinds } from '../pipeline/router.ts';
 import { Frequency } from '../pipeline/frequency.ts';
 import { Change } from '../pipeline/change.ts';
 import { Sequence } from '../pipeline/sequence.ts';
@@ -60,20 +61,7 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   };
 
   const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log);
-  const route = new Router(
-    plan.rules,
-    {
-      frequency: new Frequency(
-        limits.frequency,
-        store,
-        (name) => (rule(name)?.kind === 'frequency' ? rule(name)?.threshold?.within : undefined),
-        log,
-      ),
-      change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
-      sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
-    },
-    clock,
-  );
+  const route = new Router(plan.rules, ruleKinds(rule, limits, store, log), clock);
   const silence = new Silence(config.silences, plan.silences, clock);
   const toPerson = new FanOut(enabled);
   const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
@@ -126,4 +114,23 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
     prefilters: plan.prefilters,
   });
   return { pipeline, person };
+}
+
+/** The stages that keep the stateful rule kinds' per-key state, which the router dispatches to. */
+function ruleKinds(
+  rule: (name: string) => RuleConfig | undefined,
+  limits: ReturnType<typeof stageLimits>,
+  store: StateStore,
+  log: Logger,
+): RuleKinds {
+  return {
+    frequency: new Frequency(
+      limits.frequency,
+      store,
+      (name) => (rule(name)?.kind === 'frequency' ? rule(name)?.threshold?.within : undefined),
+      log,
+    ),
+    change: new Change(limits.change, store, (name) => rule(name)?.kind === 'change', log),
+    sequence: new Sequence(limits.sequence, store, (name) => (rule(name)?.kind === 'sequence' ? rule(name)?.after : undefined), log),
+  };
 }
