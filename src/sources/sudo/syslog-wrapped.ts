@@ -18,6 +18,9 @@ import { peerTrust, type PeerTrust } from './trusted-peers.ts';
 /** The SD-ID sudo-forward.conf writes; 32473 is the documentation enterprise number (RFC 5612). */
 export const SUDO_SD_ID = 'relay_sudo@32473';
 
+/** Distinct (sender, claimed host) pairs said in the log; past it (`last_said` marks the last) no more are. */
+const OTHER_HOSTS_SAID = 1000;
+
 interface ListenerTrust {
   senders: SenderTrust;
   /** tls listeners: the certificate identities believed. */
@@ -29,6 +32,8 @@ export class SyslogWrappedSudo {
   readonly #trust = new Map<string, ListenerTrust>();
   readonly #recent = new RecentKeys();
   readonly #warn: WarnLimiter;
+  /** Sender name and claimed host pairs already said; bounded, so a flood of names cannot grow it. */
+  readonly #otherHosts = new Set<string>();
 
   constructor(
     listeners: readonly ListenerConfig[],
@@ -82,9 +87,32 @@ export class SyslogWrappedSudo {
     }
     const out = sudoEvent(parsed.event, { listener: ev.listener, receivedAt: ev.receivedAt, peer: ev.peer });
     out.host = host;
+    // The verified certificate stays with the event, so rules can match on it as on any syslog line.
+    if (ev.peer_cert !== undefined) out.peer_cert = ev.peer_cert;
     out.fields = { ...out.fields, host, sender_uid: Number(sd.uid), via: sd.via ?? 'socket' };
-    if (parsed.event.host !== host) out.fields.plugin_host = parsed.event.host;
+    if (parsed.event.host !== host) {
+      out.fields.plugin_host = parsed.event.host;
+      // Not hidden: the alert names the host as its sender names it, and the log says (once per sender and
+      // name) that the line claimed another.
+      this.#sayOtherHost(ev, host, parsed.event.host);
+    }
     return out;
+  }
+
+  #sayOtherHost(ev: RelayEvent, host: string | undefined, pluginHost: string): void {
+    const pair = `${host}\u0000${pluginHost}`;
+    if (this.#otherHosts.has(pair) || this.#otherHosts.size >= OTHER_HOSTS_SAID) return;
+    this.#otherHosts.add(pair);
+    this.log.warn(
+      {
+        listener: ev.listener,
+        peer: ev.peer,
+        host,
+        plugin_host: pluginHost,
+        ...(this.#otherHosts.size === OTHER_HOSTS_SAID ? { last_said: true } : {}),
+      },
+      "sudo event names another host than its sender does; alerted under the sender's name, the other kept as fields.plugin_host",
+    );
   }
 
   #distrust(ev: RelayEvent, sd: Record<string, string>, host: string | undefined): string | undefined {

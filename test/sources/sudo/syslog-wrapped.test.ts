@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/plan/load-plan.ts';
 import { silentLogger } from '../../../src/log.ts';
+import { captureLog } from '../../helpers/capture-log.ts';
 import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
 import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';
 
@@ -92,6 +93,29 @@ describe('sudo events inside syslog', () => {
     const ev = unwrap(frame(host, uid), peer, listener)!;
     expect(ev.kind).toBe('syslog');
     expect(ev.fields.untrusted_sudo).toBe(reason);
+  });
+
+  it('says once per sender and name when the plugin event names another host than its sender does', () => {
+    const logged = captureLog('warn');
+    const sudo = new SyslogWrappedSudo(config.listeners, logged.log);
+    unwrap(frame('web1', '0'), '10.0.1.7:51000', 'fleet', sudo);
+    unwrap(frame('web1', '0', line({ id: 'h-1-2-other' })), '10.0.1.7:51000', 'fleet', sudo);
+    unwrap(frame('web1', '0', line({ id: 'h-1-2-same', host: 'web1' })), '10.0.1.7:51000', 'fleet', sudo);
+    expect(logged.at('warn').map((l) => [l.msg, l.host, l.plugin_host])).toEqual([
+      [
+        "sudo event names another host than its sender does; alerted under the sender's name, the other kept as fields.plugin_host",
+        'web1',
+        'localhost',
+      ],
+    ]);
+  });
+
+  it('keeps the verified client certificate of a TLS sender on the sudo event', () => {
+    const ev = new SyslogWrappedSudo(config.listeners, silentLogger).unwrap({
+      ...syslogEvent(frame('web1', '0'), { listener: 'fleet', peer: '10.0.1.7:51000' }),
+      peer_cert: 'web1',
+    })!;
+    expect(ev).toMatchObject({ kind: 'sudo', host: 'web1', peer_cert: 'web1' });
   });
 
   it('accepts the pinned host from its address, IPv6 senders, and IPv4-mapped addresses', () => {
