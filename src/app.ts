@@ -241,6 +241,7 @@ export class App {
     return readRelay({
       clock: this.clock,
       config: this.reloads,
+      unverifiedSudoLines: () => this.entry.unverifiedSudoLines(),
       listeners: this.sources,
       isUp: (l) => this.listening.has(l.name),
       rules: this.config.rules.map((r) => r.name),

@@ -1,7 +1,7 @@
 // Where every event enters the running pipeline: each listener's sink, and POST /events. Sudo events that
 // hosts forward inside syslog become sudo events here (believed only from trusted senders), sudo events are
-// recorded for `relay test-sudo`, parsers/ read the fields, and the event goes to the pipeline in force —
-// a reload puts the next one in place. Each syslog listener asks its pre-filter through `screen`.
+// recorded for `relay test-sudo`, parsers/ read the fields, sudo's own syslog lines are vouched for (or
+// marked unverified), and the event goes to the pipeline in force — a reload puts the next one in place. Each syslog listener asks its pre-filter through `screen`.
 import type { ListenerConfig } from './config/schema.ts';
 import type { RelayEvent } from './event.ts';
 import type { Logger } from './log.ts';
@@ -32,7 +32,7 @@ export class Entry {
     const event = this.syslogSudo.unwrap(received);
     if (event === undefined) return;
     if (event.kind === 'sudo') this.recorder?.recordSudo(event);
-    this.running().push(parseFields(event));
+    this.running().push(this.syslogSudo.vouch(parseFields(event)));
   };
 
   /** The pre-filter a syslog listener asks before it parses a frame. */
@@ -52,7 +52,12 @@ export class Entry {
     return this.pipeline;
   }
 
+  /** sudo syslog lines relay could not verify, per listener, since start. */
+  unverifiedSudoLines(): ReadonlyMap<string, number> {
+    return this.syslogSudo.unverified;
+  }
+
   private unwrapperFor(listeners: readonly ListenerConfig[]): SyslogWrappedSudo {
-    return new SyslogWrappedSudo(listeners, this.log.child({ stage: 'syslog-sudo' }));
+    return new SyslogWrappedSudo(listeners, this.log.child({ stage: 'syslog-sudo' }), this.syslogSudo?.unverified);
   }
 }

@@ -10,6 +10,7 @@ import { registerPipelineMetrics } from './pipeline-metrics.ts';
 import { registerNotifierMetrics } from './notifier-metrics.ts';
 import { registerHttpMetrics } from './http-metrics.ts';
 import { registerConfigMetrics } from './config-metrics.ts';
+import { registerSudoMetrics } from './sudo-metrics.ts';
 
 export class RelayMetrics {
   private readonly registry = new Registry();
@@ -24,6 +25,7 @@ export class RelayMetrics {
     registerNotifierMetrics(this.registry, current);
     registerHttpMetrics(this.registry, current);
     registerConfigMetrics(this.registry, current);
+    registerSudoMetrics(this.registry, current);
   }
 
   get contentType(): string {

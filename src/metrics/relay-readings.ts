@@ -61,6 +61,8 @@ export interface RelayReadings {
   now: number;
   config: ConfigReading;
   listeners: ListenerReading[];
+  /** sudo syslog lines relay could not verify, per listener (every listener, 0 included). */
+  unverifiedSudoLines: Record<string, number>;
   /** Every configured rule, so a rule that never matched shows 0 rather than nothing. */
   rules: readonly string[];
   pipeline: PipelineReading;
@@ -75,6 +77,7 @@ export interface RelayParts {
   clock: Clock;
   config: ConfigReading;
   listeners: readonly ObservedListener[];
+  unverifiedSudoLines(): ReadonlyMap<string, number>;
   isUp(listener: ObservedListener): boolean;
   rules: readonly string[];
   pipeline: { stats(): PipelineReading };
@@ -93,6 +96,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
     now: parts.clock.now(),
     config: { ...parts.config },
     listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: l.stats() })),
+    unverifiedSudoLines: unverifiedPerListener(parts),
     rules: parts.rules,
     pipeline: parts.pipeline.stats(),
     notifiers: names.map((name) => ({
@@ -102,4 +106,9 @@ export function readRelay(parts: RelayParts): RelayReadings {
     })),
     stores: Object.entries(parts.stores).map(([name, store]) => ({ name, ...store.health() })),
   };
+}
+
+function unverifiedPerListener(parts: RelayParts): Record<string, number> {
+  const counts = parts.unverifiedSudoLines();
+  return Object.fromEntries(parts.listeners.map((l) => [l.name, counts.get(l.name) ?? 0]));
 }

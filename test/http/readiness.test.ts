@@ -12,6 +12,7 @@ function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings 
   const r: RelayReadings = {
     now: NOW,
     config: { lastReloadSuccessful: true, loadedAt: 0 },
+    unverifiedSudoLines: {},
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
     pipeline: {

@@ -33,6 +33,7 @@ function scrape(parts: Partial<RelayParts> & Pick<RelayParts, 'delivery' | 'outb
   const all = {
     clock: new ManualClock(0),
     config: { lastReloadSuccessful: true, loadedAt: 0 },
+    unverifiedSudoLines: () => new Map(),
     listeners: [],
     isUp: () => true,
     rules: [],

@@ -10,6 +10,7 @@ const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 const readings: RelayReadings = {
   now: 0,
   config: { lastReloadSuccessful: true, loadedAt: 0 },
+  unverifiedSudoLines: {},
   listeners: [],
   rules: [],
   pipeline: {

@@ -10,6 +10,7 @@ import { sample } from '../http/prometheus-text.ts';
 const readings: RelayReadings = {
   now: 10_000,
   config: { lastReloadSuccessful: true, loadedAt: 0 },
+  unverifiedSudoLines: {},
   listeners: [
     {
       name: 'udp',

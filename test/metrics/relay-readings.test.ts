@@ -7,6 +7,7 @@ import { readRelay, type ObservedListener, type RelayParts } from '../../src/met
 const parts = (listeners: ObservedListener[]): RelayParts => ({
   clock: new ManualClock(1000),
   config: { lastReloadSuccessful: true, loadedAt: 0 },
+  unverifiedSudoLines: () => new Map(),
   listeners,
   isUp: (l) => l.name !== 'down',
   rules: ['r'],

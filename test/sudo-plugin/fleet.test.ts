@@ -4,6 +4,7 @@
 // trusts 127.0.0.1 for fleet-a only. Every call gives exactly one correlated alert naming fleet-a, through
 // relay and host syslog-ng outages; forged lines from a non-root user give none.
 import { execFileSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,12 +71,12 @@ listeners:
   - name: fleet
     type: tcp
     address: 127.0.0.1:${port}
-    sudo: { trusted_senders: [{ address: 127.0.0.1, hosts: [${HOST}] }], allow_uids: [0] }
+    sudo: { trusted_senders: [{ address: 127.0.0.1, hosts: [${HOST}, ${hostname()}] }], allow_uids: [0] }
 notifiers:
   sink: ${sink.url()}
 rules:
   - { name: sudo, match: { kind: sudo }, notify: [sink], title: "sudo on {{host}}", body: "{{message}}" }
-  - { name: other, match: { kind: syslog }, notify: [sink], title: "syslog", body: "{{message}} untrusted={{fields.untrusted_sudo}}" }
+  - { name: other, match: { kind: syslog }, notify: [sink], title: "syslog", body: "{{message}} untrusted={{fields.untrusted_sudo}} event={{fields.event}}" }
 state_dir: ${join(dir, 'state')}
 `,
       'fleet.yaml',
@@ -241,6 +242,16 @@ state_dir: ${join(dir, 'state')}
     expect(all).toHaveLength(3);
     expect(all.every((a) => a.title === 'syslog')).toBe(true);
     expect(viaSocket.filter((a) => a.message.includes('untrusted=writer uid 65534 is not in allow_uids'))).toHaveLength(2);
+  });
+
+  it("sudo's own syslog line is believed when root wrote it; one another user wrote is alerted as unverified", async () => {
+    const line = (who: string) => `${who} : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/true sudo-line-${who}`;
+    execFileSync('logger', ['-u', join(host.dir, 'log'), '-t', 'sudo', line('root-wrote')]);
+    execFileSync('setpriv', [...NOBODY, 'logger', '-u', join(host.dir, 'log'), '-t', 'sudo', line('nobody-wrote')]);
+    const [byRoot] = await alertsFor('sudo-line-root-wrote');
+    const [byNobody] = await alertsFor('sudo-line-nobody-wrote');
+    expect(byRoot!.message).toMatch(/ event=accept$/);
+    expect(byNobody!.message).toMatch(/ event=unverified_sudo_line$/);
   });
 
   it('relay test-sudo --remote names the host as recently seen, through its syslog-ng', async () => {

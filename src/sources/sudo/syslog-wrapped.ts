@@ -4,6 +4,10 @@
 // host) only when its sender is trusted on that listener (by address, or on a tls listener by its verified
 // certificate) and the writer's uid is allowed; otherwise it
 // stays an ordinary syslog event flagged `fields.untrusted_sudo`, so it can never raise a sudo alert.
+// sudo's own syslog lines (`sudo: alice : command not allowed ; …`, read by parsers/sudo.ts) are vouched
+// for the same way: believed only from a trusted sender whose syslog-ng recorded an allowed writer uid
+// ([relay_writer@32473 uid="…"], syslog-ng/relay.conf); any other becomes `fields.event:
+// unverified_sudo_line`, counted per listener, since anyone who can write to a host's syslog can write one.
 import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
@@ -17,6 +21,12 @@ import { peerTrust, type PeerTrust } from './trusted-peers.ts';
 
 /** The SD-ID sudo-forward.conf writes; 32473 is the documentation enterprise number (RFC 5612). */
 export const SUDO_SD_ID = 'relay_sudo@32473';
+
+/** The SD-ID syslog-ng/relay.conf writes on every forwarded line: the uid of the process that wrote it. */
+export const WRITER_SD_ID = 'relay_writer@32473';
+
+/** What parsers/sudo.ts makes of sudo's own lines about a call. */
+const SUDO_LINE_EVENTS = new Set(['accept', 'reject', 'error', 'continued']);
 
 /** Distinct (sender, claimed host) pairs said in the log; past it (`last_said` marks the last) no more are. */
 const OTHER_HOSTS_SAID = 1000;
@@ -32,13 +42,18 @@ export class SyslogWrappedSudo {
   readonly #trust = new Map<string, ListenerTrust>();
   readonly #recent = new RecentKeys();
   readonly #warn: WarnLimiter;
+  /** sudo syslog lines turned into unverified_sudo_line, per listener. */
+  readonly unverified: Map<string, number>;
   /** Sender name and claimed host pairs already said; bounded, so a flood of names cannot grow it. */
   readonly #otherHosts = new Set<string>();
 
+  /** @param unverified counts carried over from the one a reload replaces */
   constructor(
     listeners: readonly ListenerConfig[],
     private readonly log: Logger,
+    unverified: ReadonlyMap<string, number> = new Map(),
   ) {
+    this.unverified = new Map(unverified);
     for (const l of listeners) {
       // UDP senders can be spoofed: a sudo event over UDP is never believed.
       if (l.type === 'tcp' && l.sudo)
@@ -97,6 +112,19 @@ export class SyslogWrappedSudo {
       this.#sayOtherHost(ev, host, parsed.event.host);
     }
     return out;
+  }
+
+  /**
+   * A parsed event as the rules get it: a sudo syslog line relay cannot verify becomes
+   * `fields.event: unverified_sudo_line` (`fields.sudo_event` keeps what it claimed, `fields.unverified` why).
+   */
+  vouch(ev: RelayEvent): RelayEvent {
+    if (ev.kind !== 'syslog' || ev.app !== 'sudo' || !SUDO_LINE_EVENTS.has(ev.fields.event as string)) return ev;
+    const why = this.#distrust(ev, ev.structuredData?.[WRITER_SD_ID] ?? {}, ev.host);
+    if (why === undefined) return ev;
+    this.unverified.set(ev.listener, (this.unverified.get(ev.listener) ?? 0) + 1);
+    this.#warn.warn({ listener: ev.listener, peer: ev.peer, host: ev.host, reason: why }, 'sudo line from syslog not verified; alerted as unverified');
+    return { ...ev, fields: { ...ev.fields, event: 'unverified_sudo_line', sudo_event: ev.fields.event, unverified: why } };
   }
 
   #sayOtherHost(ev: RelayEvent, host: string | undefined, pluginHost: string): void {

@@ -48,6 +48,7 @@ listeners:
 notifiers: { sink: "${sink.url()}" }
 rules:
   - { name: all, match: { app: sudo }, notify: [sink], title: "{{kind}}", body: "{{message}}" }
+http: { address: "127.0.0.1:0" }
 state_dir: ${join(dir, 'state')}
 `,
         'test.yaml',
@@ -75,5 +76,33 @@ state_dir: ${join(dir, 'state')}
     const alerts = sink.json<{ title: string; message: string }>();
     expect(alerts.map((a) => a.title)).toEqual(['syslog', 'syslog', 'sudo']);
     expect(alerts[2]!.message).toBe('alice ran id as root on web1: exit 0');
+  });
+
+  it("sudo's own syslog line from 127.0.0.2, or without a root writer, is unverified and counted; with one from 127.0.0.1 it is believed", async () => {
+    const port = Number(app.sources[0]!.address().split(':').pop());
+    const sudoLine = (sd: string, tag: string) => {
+      const frame = `<85>1 ${NOW} web1 sudo - - ${sd} alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/${tag}`;
+      return `${Buffer.byteLength(frame)} ${frame}`;
+    };
+    const send = async (localAddress: string, text: string) => {
+      const s = await connect({ host: '127.0.0.1', port, localAddress });
+      await new Promise<void>((r) => s.end(text, r));
+    };
+    const before = sink.received.length;
+    await send('127.0.0.2', sudoLine('[relay_writer@32473 uid="0"]', 'from-untrusted'));
+    await send('127.0.0.1', sudoLine('[relay_writer@32473 uid="1000"]', 'by-a-user'));
+    await send('127.0.0.1', sudoLine('[relay_writer@32473 uid="0"]', 'by-root'));
+    await sink.waitFor(before + 3);
+    const events = sink
+      .json<{ message: string }>()
+      .slice(before)
+      .map((a) => a.message);
+    expect(events.sort()).toEqual([
+      'alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/by-a-user',
+      'alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/by-root',
+      'alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/from-untrusted',
+    ]);
+    const metrics = await (await fetch(`http://${app.httpAddress}/metrics`)).text();
+    expect(metrics).toMatch(/^relay_sudo_unverified_lines_total\{listener="fleet"\} 2$/m);
   });
 });

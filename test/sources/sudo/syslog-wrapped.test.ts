@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../src/plan/load-plan.ts';
 import { silentLogger } from '../../../src/log.ts';
 import { captureLog } from '../../helpers/capture-log.ts';
+import { parseFields } from '../../../parsers/index.ts';
 import { syslogEvent } from '../../../src/sources/syslog-frame.ts';
 import { SyslogWrappedSudo } from '../../../src/sources/sudo/syslog-wrapped.ts';
 
@@ -150,5 +151,47 @@ describe('sudo events inside syslog', () => {
         't.yaml',
       ),
     ).toThrow(/an IP address or CIDR/);
+  });
+});
+
+describe("sudo's own syslog lines: believed from a trusted sender whose syslog-ng recorded root as the writer", () => {
+  const sudoLine = (host: string, sd = '-', message = 'alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/true') =>
+    Buffer.from(`<85>1 2026-05-01T10:00:00+00:00 ${host} sudo - - ${sd} ${message}`);
+  const vouch = (f: Buffer, peer: string, listener: string, sudo: SyslogWrappedSudo) =>
+    sudo.vouch(parseFields(syslogEvent(f, { listener, peer })));
+  const writer = (uid: string) => `[relay_writer@32473 uid="${uid}"]`;
+
+  it.each([
+    ['a trusted sender, written by root', 'web1', writer('0'), '10.0.1.7:514', 'fleet', undefined],
+    ['a listener without sudo trust', 'web1', writer('0'), '127.0.0.1:514', 'plain', 'listener plain takes no sudo events'],
+    ['an untrusted sender', 'web1', writer('0'), '192.0.2.1:514', 'fleet', '192.0.2.1'],
+    ['no writer recorded (a syslog-ng without relay.conf)', 'web1', '-', '10.0.1.7:514', 'fleet', 'no writer uid recorded'],
+    ['written by another user (logger)', 'web1', writer('1000'), '10.0.1.7:514', 'fleet', 'writer uid 1000 is not in allow_uids'],
+    ['an empty writer (no uid known)', 'web1', writer(''), '10.0.1.7:514', 'fleet', 'no writer uid recorded'],
+  ])('%s', (_what, host, sd, peer, listener, why) => {
+    const sudo = new SyslogWrappedSudo(config.listeners, silentLogger);
+    const ev = vouch(sudoLine(host, sd), peer, listener, sudo);
+    if (why === undefined) {
+      expect(ev.fields).toMatchObject({ event: 'accept', user: 'alice', command: '/bin/true' });
+      expect(sudo.unverified.size).toBe(0);
+    } else {
+      expect(ev.fields).toMatchObject({
+        event: 'unverified_sudo_line',
+        sudo_event: 'accept',
+        user: 'alice',
+        unverified: expect.stringContaining(why),
+      });
+      expect(Object.fromEntries(sudo.unverified)).toEqual({ [listener]: 1 });
+    }
+  });
+
+  it("leaves other programs' lines and sudo lines about no call (a complaint) alone", () => {
+    const sudo = new SyslogWrappedSudo(config.listeners, silentLogger);
+    expect(
+      vouch(sudoLine('web1', '-', 'pam_unix(sudo:session): session opened for user root'), '192.0.2.1:514', 'fleet', sudo).fields.event,
+    ).toBe('session_opened');
+    const sshd = Buffer.from('<38>1 2026-05-01T10:00:00+00:00 web1 sshd 42 - - Accepted password for root from 192.0.2.9 port 2222 ssh2');
+    expect(vouch(sshd, '192.0.2.1:514', 'fleet', sudo).fields.event).toBe('login_accepted');
+    expect(sudo.unverified.size).toBe(0);
   });
 });
