@@ -123,7 +123,10 @@ export class SyslogWrappedSudo {
     const why = this.#distrust(ev, ev.structuredData?.[WRITER_SD_ID] ?? {}, ev.host);
     if (why === undefined) return ev;
     this.unverified.set(ev.listener, (this.unverified.get(ev.listener) ?? 0) + 1);
-    this.#warn.warn({ listener: ev.listener, peer: ev.peer, host: ev.host, reason: why }, 'sudo line from syslog not verified; alerted as unverified');
+    this.#warn.warn(
+      { listener: ev.listener, peer: ev.peer, host: ev.host, reason: why },
+      'sudo line from syslog not verified; alerted as unverified',
+    );
     return { ...ev, fields: { ...ev.fields, event: 'unverified_sudo_line', sudo_event: ev.fields.event, unverified: why } };
   }
 
