@@ -22,9 +22,12 @@ function lines(): string[] {
   const out: string[] = [];
   for (let i = 0; i < 30; i++)
     out.push(`<38>${AT} web1 sshd[${1000 + i}]: Failed password for root from 203.0.113.${i % 3} port ${40000 + i} ssh2`);
+  // sudo's own lines as a host's syslog-ng forwards them (syslog-ng/relay.conf): with the uid that wrote them,
+  // root, which the live relay's listener checks (its sender is trusted for sudo); replay takes them as they are.
+  const sudo = (pri: number, text: string) => `<${pri}>1 ${AT} web2 sudo - - [relay_writer@32473 uid="0"] ${text}`;
   for (let i = 0; i < 6; i++)
-    out.push(`<85>${AT} web2 sudo:    carol : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/ls`);
-  out.push(`<86>${AT} web2 sudo:    alice : TTY=pts/0 ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx`);
+    out.push(sudo(85, 'carol : 3 incorrect password attempts ; TTY=pts/1 ; PWD=/home/carol ; USER=root ; COMMAND=/bin/ls'));
+  out.push(sudo(86, 'alice : TTY=pts/0 ; PWD=/srv ; USER=root ; COMMAND=/usr/bin/systemctl restart nginx'));
   for (let i = 0; i < 3; i++) out.push(`<26>1 ${AT} db1 postgres 77 - - could not write to file: No space left on device`);
   out.push('<13>1 bogus', '<999>out of range', `<38>${AT} web1 sshd[2000]: Accepted password for root from 203.0.113.1 port 50000 ssh2`);
   return out;
@@ -45,7 +48,7 @@ describe('relay replay against a live relay', () => {
   const config = () =>
     parseConfig(
       `
-listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0" }]
+listeners: [{ name: tcp, type: tcp, address: "127.0.0.1:0", sudo: { trusted_senders: [127.0.0.1/32] } }]
 notifiers: { hook: "${sink.url()}" }
 rules:
   - { name: unparsed, match: { parseError: "/./" }, notify: [hook], title: "unparsed frame", body: "{{raw}}: {{parseError}}" }
