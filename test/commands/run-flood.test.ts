@@ -97,9 +97,9 @@ describe('relay run flooded with distinct hosts', () => {
         expect(a.title).toBe(`ssh-brute-force: ${n} more events past limits.keys_per_rule`);
         expect(a.message).toContain(`more groups by host (${n} events) past limits.keys_per_rule (5,000 groups held)`);
       }
-      // The usual case: the flood ends within group_wait, and one message says all of the overflow.
-      if (perHost.length === KEYS_PER_RULE)
-        expect(overflow.map((a) => a.title)).toEqual(['ssh-brute-force: 495,000 more events past limits.keys_per_rule']);
+      // With exactly the cap's groups held, every other host is in the overflow digests: one when relay read the
+      // flood within group_wait, more when a loaded machine spread it past that; the counts add up either way.
+      if (perHost.length === KEYS_PER_RULE) expect(overflow.reduce((n, a) => n + eventsOf(a.title), 0)).toBe(HOSTS - KEYS_PER_RULE);
       expect(relay.log).toMatch(
         /"limit":"limits.keys_per_rule".*"msg":"aggregate: rule ssh-brute-force reached limits.keys_per_rule \(5000\)/,
       );
