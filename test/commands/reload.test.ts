@@ -184,8 +184,10 @@ describe('relay reload as ExecReload', () => {
 
   const linux = process.platform === 'linux';
   it.runIf(linux)('exits 1 on stderr when relay.pid names a process that has exited but is not reaped (a zombie)', async () => {
-    // sh starts a child that exits at once, then becomes sleep, which never reaps it.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // sh starts a child, then becomes sleep, which never reaps it; the child exits only once its parent is
+    // sleep (a child that exited sooner could be reaped by sh, however briefly it ran).
+    const script = 'p=$$; (while [ "$(cat /proc/$p/comm)" != sleep ]; do sleep 0.01; done) & echo $!; exec sleep 30';
+    const parent = spawn('sh', ['-c', script], { stdio: ['ignore', 'pipe', 'ignore'] });
     children.push(parent);
     const zombie = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
     await vi.waitFor(() => expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /), { timeout: 10_000 });
