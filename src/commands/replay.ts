@@ -9,7 +9,7 @@ import { ManualClock } from '../clock.ts';
 import type { Config } from '../config/schema.ts';
 import type { RelayEvent } from '../event.ts';
 import { severityName } from '../event.ts';
-import type { Pipeline, PipelineStats } from '../pipeline/pipeline.ts';
+import { emptyPipelineStats, type Pipeline, type PipelineStats } from '../pipeline/pipeline.ts';
 import { asPlan, type Plan } from '../plan/plan.ts';
 import { composePipeline } from '../plan/compose-pipeline.ts';
 import { syslogEvent } from '../sources/syslog-frame.ts';
@@ -71,7 +71,14 @@ export function replayLines(lines: Iterable<string>, plan: Plan | Config, onSend
 export class Replay {
   /** The wall clock only dates RFC 3164 lines (which carry no year), as it does for a listener. */
   private readonly readAt = new Date();
-  private readonly result: ReplayResult = { stats: emptyStats(), lines: 0, parseErrors: 0, unreadable: 0, unreadableShown: [], sent: {} };
+  private readonly result: ReplayResult = {
+    stats: emptyPipelineStats(),
+    lines: 0,
+    parseErrors: 0,
+    unreadable: 0,
+    unreadableShown: [],
+    sent: {},
+  };
   private clock: ManualClock | undefined;
   private pipeline: Pipeline | undefined;
   private n = 0;
@@ -170,20 +177,4 @@ export function formatTotals(result: ReplayResult, config: Config): string {
   if (result.unreadable > result.unreadableShown.length)
     out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
   return `${out.join('\n')}\n`;
-}
-
-function emptyStats(): PipelineStats {
-  return {
-    events: 0,
-    matched: {},
-    unmatched: 0,
-    prefiltered: 0,
-    silenced: 0,
-    repeatsHeld: 0,
-    throttled: 0,
-    alerts: 0,
-    alertsByRule: {},
-    throttleBypassed: 0,
-    overflowed: {},
-  };
 }

@@ -31,6 +31,23 @@ export interface PipelineStats {
   alerts: number;
 }
 
+/** Counters of a pipeline that has seen nothing (a replay of an empty file). */
+export function emptyPipelineStats(): PipelineStats {
+  return {
+    events: 0,
+    matched: {},
+    alertsByRule: {},
+    unmatched: 0,
+    prefiltered: 0,
+    silenced: 0,
+    repeatsHeld: 0,
+    throttled: 0,
+    throttleBypassed: 0,
+    overflowed: {},
+    alerts: 0,
+  };
+}
+
 /** The stages whose counters the stats read, and every stage in flow order. */
 export interface PipelineParts {
   readonly correlate: Correlate;

@@ -47,8 +47,8 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   const { clock } = ctx;
   const store = ctx.store ?? new MemoryStateStore();
   const log = ctx.log ?? silentLogger;
-  const rules = new Map(plan.rules.map((r) => [r.config.name, r.config]));
-  const rule = (name: string) => rules.get(name);
+  const compiled = new Map(plan.rules.map((r) => [r.config.name, r]));
+  const rule = (name: string) => compiled.get(name)?.config;
   const limits = stageLimits(config.limits, clock, log);
   const enabled = new Set(plan.notifiers.keys());
   const bypassLevel = severityLevel(config.throttle_bypass)!;
@@ -65,7 +65,7 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   const silence = new Silence(config.silences, plan.silences, clock);
   const toPerson = new FanOut(enabled);
   const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
-  const aggregate = new Aggregate(clock, limits.aggregate, store, new Map(plan.rules.map((r) => [r.config.name, r])), log);
+  const aggregate = new Aggregate(clock, limits.aggregate, store, compiled, log);
   const render = new Render(clock);
   const dedupe = new Dedupe(
     (name) => rule(name)?.repeat_interval ?? 0,

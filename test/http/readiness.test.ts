@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { readiness } from '../../src/http/readiness.ts';
 import type { RelayReadings } from '../../src/metrics/relay-readings.ts';
+import { emptyPipelineStats } from '../../src/pipeline/pipeline.ts';
 
 const NOW = Date.parse('2026-11-23T10:00:00Z');
 const DAY = 86_400_000;
@@ -15,19 +16,7 @@ function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings 
     unverifiedSudoLines: {},
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
-    pipeline: {
-      events: 0,
-      matched: {},
-      unmatched: 0,
-      prefiltered: 0,
-      silenced: 0,
-      repeatsHeld: 0,
-      throttled: 0,
-      alerts: 0,
-      alertsByRule: {},
-      throttleBypassed: 0,
-      overflowed: {},
-    },
+    pipeline: emptyPipelineStats(),
     notifiers: [
       { name: 'ops', delivery: { sent: 0, retried: 0, dead: 0, folded: 0 }, outbox: { pending: 0, oldestEnqueuedAt: undefined, dead: 0 } },
     ],

@@ -13,21 +13,10 @@ import { createNotifier } from '../../notifiers/registry.ts';
 import { alert, DELIVERY, startDeliveryRig, type DeliveryRig } from '../delivery/fixtures.ts';
 import { sample } from '../http/prometheus-text.ts';
 import { ROOT } from '../helpers/run-cli.ts';
+import { emptyPipelineStats } from '../../src/pipeline/pipeline.ts';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-const NO_PIPELINE = {
-  events: 0,
-  matched: {},
-  unmatched: 0,
-  prefiltered: 0,
-  silenced: 0,
-  repeatsHeld: 0,
-  throttled: 0,
-  alerts: 0,
-  alertsByRule: {},
-  throttleBypassed: 0,
-  overflowed: {},
-};
+const NO_PIPELINE = emptyPipelineStats();
 
 function scrape(parts: Partial<RelayParts> & Pick<RelayParts, 'delivery' | 'outbox'>): Promise<string> {
   const all = {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RelayMetrics } from '../../src/metrics/relay-metrics.ts';
 import type { RelayReadings } from '../../src/metrics/relay-readings.ts';
+import { emptyPipelineStats } from '../../src/pipeline/pipeline.ts';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 
@@ -13,19 +14,7 @@ const readings: RelayReadings = {
   unverifiedSudoLines: {},
   listeners: [],
   rules: [],
-  pipeline: {
-    events: 0,
-    matched: {},
-    unmatched: 0,
-    prefiltered: 0,
-    silenced: 0,
-    repeatsHeld: 0,
-    throttled: 0,
-    alerts: 0,
-    alertsByRule: {},
-    throttleBypassed: 0,
-    overflowed: {},
-  },
+  pipeline: emptyPipelineStats(),
   notifiers: [],
   stores: [],
 };

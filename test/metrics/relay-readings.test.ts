@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.ts';
 import { readRelay, type ObservedListener, type RelayParts } from '../../src/metrics/relay-readings.ts';
+import { emptyPipelineStats } from '../../src/pipeline/pipeline.ts';
 
 const parts = (listeners: ObservedListener[]): RelayParts => ({
   clock: new ManualClock(1000),
@@ -12,19 +13,7 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
   isUp: (l) => l.name !== 'down',
   rules: ['r'],
   pipeline: {
-    stats: () => ({
-      events: 0,
-      matched: {},
-      unmatched: 0,
-      prefiltered: 0,
-      silenced: 0,
-      repeatsHeld: 0,
-      throttled: 0,
-      alerts: 0,
-      alertsByRule: {},
-      throttleBypassed: 0,
-      overflowed: {},
-    }),
+    stats: () => emptyPipelineStats(),
   },
   delivery: { notifierStats: () => new Map([['ops', { sent: 2, retried: 1, dead: 0, folded: 0 }]]) },
   outbox: { waiting: () => new Map([['gone', { pending: 3, oldestEnqueuedAt: 10, dead: 1 }]]) },
