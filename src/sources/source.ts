@@ -63,7 +63,7 @@ export interface Source {
   pause(): Promise<void>;
   /**
    * Stops accepting and ends the connections cleanly (FIN, over TLS close_notify first), reading each until
-   * its peer closes (at most END_GRACE_MS); resolves when all are closed.
+   * its peer closes (reset when it goes quiet, at most END_GRACE_MS); resolves when all are closed.
    */
   stop(): Promise<void>;
   /**

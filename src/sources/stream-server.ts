@@ -4,11 +4,14 @@
 // that ends them all. A refused connection is destroyed at accept, alone: the other senders go on being
 // served. A connection relay ends for any other reason than abuse (idle, reload, stop) is ended as its peer
 // expects — FIN, over TLS close_notify first — and read until the peer closes too, so nothing it had already
-// sent is lost; only a peer that does not close within END_GRACE_MS is cut off. Limits and timeouts can be
-// changed on the running server (a reload), and it can stop accepting while its connections go on (pause).
+// sent is lost; a peer that goes quiet without closing is reset (TCP), so its next write fails and is sent
+// again instead of lost, and so is every TCP connection when relay's process dies (abort-on-close/). Limits
+// and timeouts can be changed on the running server (a reload), and it can stop accepting while its
+// connections go on (pause).
 import net, { type Socket } from 'node:net';
 import type { Clock } from '../clock.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
+import { abortOnClose } from './abort-on-close/abort-on-close.ts';
 import { Deadline, type FrameProgress } from './connection-deadline.ts';
 import type { Intake } from './intake.ts';
 import { TurnBudget } from './turn-budget.ts';
@@ -62,13 +65,26 @@ export interface StreamServerOptions extends StreamLimits {
   eventsPerTurn?: number;
   /** How long a peer relay ended a connection to has to close its side; END_GRACE_MS unless a test sets it. */
   endGraceMs?: number;
+  /** TCP: every connection ends with a reset unless both sides closed cleanly, also when relay's process dies (abort-on-close). */
+  resetOnEnd?: boolean;
 }
 
-/** A peer that has not closed its side this long after relay ended the connection is cut off. */
+/** A peer that has not closed its side this long after relay ended the connection is reset. */
 export const END_GRACE_MS = 5_000;
 
+/** A peer that sent nothing for this long after relay ended the connection is reset before the grace is up. */
+const END_QUIET_MS = 250;
+
 interface Connection {
+  /** The accepted socket. */
+  socket: Socket;
+  /** What relay reads and ends: the socket, or its TLS session once the peer began one. */
+  stream: Socket;
   deadline: Deadline;
+  /** The peer began the secure layer's handshake, which has not completed. */
+  handshaking: boolean;
+  /** Chunks read, so an ended connection can tell a quiet peer. */
+  reads: number;
   reader?: ConnectionReader;
   /** Relay has ended it and waits for the peer to close. */
   ending?: Promise<void>;
@@ -134,21 +150,37 @@ export class StreamServer {
   /** Stops accepting and ends every connection; resolves once all are closed, so the counters at stop are final. */
   async close(): Promise<void> {
     this.pause();
-    await Promise.all([...this.#connections].map(([stream, c]) => this.#end(stream, c)));
+    await Promise.all([...this.#connections.values()].map((c) => this.#end(c)));
   }
 
-  /** FIN (over TLS close_notify, then FIN), reading on until the peer closes; destroyed if it has not within the grace. */
-  #end(stream: Socket, c: Connection): Promise<void> {
+  /**
+   * FIN (over TLS close_notify, then FIN), reading on until the peer closes; reset once it has sent nothing
+   * for END_QUIET_MS since, or at the grace. A reset, not a silent close: a peer that never noticed the FIN
+   * (syslog-ng over TLS, idle) gets an error at its next write and sends that message again on a new
+   * connection, instead of into this one; what it sent before is read first.
+   */
+  #end(c: Connection): Promise<void> {
     c.ending ??= new Promise<void>((resolve) => {
-      if (stream.closed) return resolve();
-      const cut = setTimeout(() => stream.destroy(), this.opts.endGraceMs ?? END_GRACE_MS);
-      stream.once('close', () => {
+      if (c.socket.closed) return resolve();
+      const cut = setTimeout(() => this.#reset(c), this.opts.endGraceMs ?? END_GRACE_MS);
+      let reads = c.reads;
+      const quiet = setInterval(() => {
+        if (c.reads === reads) this.#reset(c);
+        reads = c.reads;
+      }, END_QUIET_MS);
+      c.socket.once('close', () => {
         clearTimeout(cut);
+        clearInterval(quiet);
         resolve();
       });
-      stream.end();
+      c.stream.end();
     });
     return c.ending;
+  }
+
+  #reset(c: Connection): void {
+    if (this.opts.resetOnEnd && !c.socket.destroyed) c.socket.resetAndDestroy();
+    else c.stream.destroy();
   }
 
   #accept(socket: Socket): void {
@@ -179,10 +211,18 @@ export class StreamServer {
 
     if (key !== undefined) this.#perPeer.set(key, held + 1);
     intake.accepted();
-    // Until the secure layer lets the peer send, the connection counts as inside a frame: frame_timeout bounds the handshake.
+    if (this.opts.resetOnEnd) abortOnClose(socket);
+    this.#serve(socket, peer, key);
+  }
+
+  #serve(socket: Socket, peer: string | undefined, key: string | undefined): void {
+    const { intake, secure } = this.opts;
+    // Until the first byte, a connection is idle, also over TLS (syslog-ng connects at once and begins TLS
+    // with its first message); from the first byte until the secure layer lets the peer send, it counts as
+    // inside a frame: frame_timeout bounds the handshake.
     const progress: FrameProgress = {
       get inFrame() {
-        return connection.reader === undefined || connection.reader.inFrame;
+        return connection.handshaking || connection.reader?.inFrame === true;
       },
       get framesBegun() {
         return connection.reader?.framesBegun ?? 0;
@@ -190,25 +230,28 @@ export class StreamServer {
     };
     const deadline = new Deadline(this.opts.clock, this.#limits, progress, (why) => {
       // The secure layer counts a handshake that ran out of time, with this reason.
-      if (connection.reader === undefined) {
-        return stream.destroy(new Error(`handshake not complete within frame_timeout (${this.#limits.frameTimeoutMs} ms)`));
+      if (connection.handshaking) {
+        return connection.stream.destroy(new Error(`handshake not complete within frame_timeout (${this.#limits.frameTimeoutMs} ms)`));
       }
       // A frame left unfinished is a trickling or broken sender: cut off. An idle one is ended cleanly.
       if (why === 'frame') {
         intake.frameTimeout(peer, this.#limits.frameTimeoutMs);
-        stream.destroy();
+        connection.stream.destroy();
       } else if (connection.ending === undefined) {
         intake.idleTimeout(peer);
-        void this.#end(stream, connection);
+        void this.#end(connection);
       }
     });
-    const connection: Connection = { deadline };
+    const connection: Connection = { socket, stream: socket, deadline, handshaking: false, reads: 0 };
     const begin = (identity: string | undefined) => {
+      connection.handshaking = false;
+      const { stream } = connection;
       const r = (connection.reader = this.opts.open(peer, identity));
       stream.on('data', (chunk: Buffer) => {
         const received = intake.stats.received;
         const screened = intake.screened;
         const startedAt = this.#budget.now();
+        connection.reads++;
         r.push(chunk);
         deadline.pushed();
         const turnedAway = intake.screened - screened;
@@ -217,13 +260,22 @@ export class StreamServer {
       stream.on('end', () => r.end());
       deadline.pushed();
     };
-    const stream = this.opts.secure ? this.opts.secure.wrap(socket, peer, intake, begin) : socket;
-    if (stream !== socket) stream.on('error', (err) => intake.log.debug({ err }, 'connection error'));
-    if (this.opts.secure) deadline.pushed();
-    else begin(undefined);
-    stream.on('close', () => {
+    if (secure === undefined) begin(undefined);
+    else {
+      socket.once('data', (first: Buffer) => {
+        // A peer that begins after relay ended the connection is reset, so it reconnects instead of waiting.
+        if (connection.ending !== undefined) return this.#reset(connection);
+        socket.pause();
+        socket.unshift(first);
+        connection.handshaking = true;
+        const stream = (connection.stream = secure.wrap(socket, peer, intake, begin));
+        stream.on('error', (err) => intake.log.debug({ err }, 'connection error'));
+        deadline.pushed();
+      });
+    }
+    socket.on('close', () => {
       deadline.cancel();
-      this.#connections.delete(stream);
+      this.#connections.delete(socket);
       if (key !== undefined) {
         const n = this.#perPeer.get(key)! - 1;
         if (n === 0) this.#perPeer.delete(key);
@@ -231,7 +283,7 @@ export class StreamServer {
       }
       intake.closed();
     });
-    this.#connections.set(stream, connection);
+    this.#connections.set(socket, connection);
   }
 
   /** A throwing check refuses: an access check that cannot decide must not let the peer in. */

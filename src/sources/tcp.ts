@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../clock.ts';
 import { cidrMatch } from '../config/cidr.ts';
 import type { ListenerConfig, TcpListenerConfig, TlsListenerConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
+import { abortOnCloseBuilt } from './abort-on-close/abort-on-close.ts';
 import { Deframer } from './framing.ts';
 import { joinHostPort, splitHostPort } from './host-port.ts';
 import { Intake } from './intake.ts';
@@ -51,6 +52,7 @@ export class TcpSource implements Source {
       peerKey: (s) => s.remoteAddress,
       secure: opts.secure,
       endGraceMs: opts.endGraceMs,
+      resetOnEnd: true,
       open: (peer, identity) => {
         // One origin per connection, its receive time set once per chunk read: the frames of one read
         // arrived together, and a Date per frame cost as much as a tenth of parsing it.
@@ -98,6 +100,12 @@ export class TcpSource implements Source {
   }
 
   start(): Promise<void> {
+    if (!abortOnCloseBuilt) {
+      this.#intake.log.warn(
+        "the abort-on-close addon is not built (`npm run install` in relay's package directory): if relay's process is killed, " +
+          'a sender may lose the first message it writes after that',
+      );
+    }
     const { host, port } = splitHostPort(this.#config.address);
     return this.#server.listen({ host, port }, this.#config.address);
   }

@@ -1,6 +1,7 @@
-// Nothing native of relay's own is needed to run it: with both addons unresolvable, `check`, `test-url` and a
-// relay on a TCP listener work (without the optional allocator controls), and only a unix listener that checks
-// its peers' uids (SO_PEERCRED) refuses to start, saying how to build the addon.
+// Nothing native of relay's own is needed to run it: with every addon unresolvable, `check`, `test-url` and a
+// relay on a TCP listener work (without the optional allocator controls, saying that a kill may cost a sender
+// its next message), and only a unix listener that checks its peers' uids (SO_PEERCRED) refuses to start,
+// saying how to build the addon.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,7 @@ http: { address: "127.0.0.1:0" }
       await sendTcp(port, '<13>1 2026-12-07T10:00:00Z web1 app - - - through without addons\n');
       await sink.waitFor(before + 1);
       expect(sink.json().at(-1)).toMatchObject({ message: expect.stringContaining('through without addons') });
+      expect(relay.log).toContain('the abort-on-close addon is not built');
     } finally {
       expect(await relay.kill('SIGTERM')).toBe(0);
     }

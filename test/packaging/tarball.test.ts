@@ -46,6 +46,7 @@ describe('the packed tarball', () => {
     const pkgDir = join(prefix, 'lib', 'node_modules', 'relay');
     for (const dev of ['tsx', 'typescript', 'vitest']) expect(existsSync(join(pkgDir, 'node_modules', dev)), dev).toBe(false);
     expect(existsSync(join(pkgDir, 'src', 'sources', 'sudo', 'peer-cred', 'build', 'Release', 'peer_cred.node'))).toBe(true);
+    expect(existsSync(join(pkgDir, 'src', 'sources', 'abort-on-close', 'build', 'Release', 'abort_on_close.node'))).toBe(true);
 
     const relay = join(prefix, 'bin', 'relay');
     const elsewhere = join(dir, 'elsewhere');

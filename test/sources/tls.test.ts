@@ -1,5 +1,5 @@
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
 import { Duplex } from 'node:stream';
 import { join } from 'node:path';
 import tls from 'node:tls';
@@ -134,16 +134,33 @@ describe('TlsSource', () => {
     expect(ev.peer_cert).toBeUndefined();
   });
 
-  it('closes a connection whose handshake does not complete within frame_timeout, counting it', async () => {
+  it('closes a connection whose handshake began and did not complete within frame_timeout, counting it', async () => {
     const clock = new ManualClock(0);
     const { source, port } = await listen({ frame_timeout: '5s' }, silentLogger, clock);
-    const idle = await connect({ host: '127.0.0.1', port });
-    sockets.push(idle);
-    await until(() => source.stats().connections === 1);
+    const stalled = await connect({ host: '127.0.0.1', port });
+    sockets.push(stalled);
+    // A real client's hello, and then nothing: relay's answer shows the handshake has begun.
+    const answered = new Promise((resolve) => stalled.once('data', resolve));
+    stalled.write(await clientHello());
+    await answered;
     clock.advance(5000);
-    await closed(idle);
+    await closed(stalled);
     await until(() => source.stats().handshakeFailures === 1);
     expect(source.stats()).toMatchObject({ frameTimeouts: 0, connections: 0 });
+  });
+
+  it('keeps a connection that has not begun TLS until idle_timeout (syslog-ng connects before its first message), without calling it a failed handshake', async () => {
+    const clock = new ManualClock(0);
+    const { source, port } = await listen({ frame_timeout: '5s', idle_timeout: '60s' }, silentLogger, clock);
+    const early = await connect({ host: '127.0.0.1', port });
+    sockets.push(early);
+    await until(() => source.stats().connections === 1);
+    clock.advance(59_000);
+    expect(early.closed).toBe(false);
+    clock.advance(1_000);
+    await closed(early);
+    await until(() => source.stats().connections === 0);
+    expect(source.stats()).toMatchObject({ handshakeFailures: 0, frameTimeouts: 0, idleTimeouts: 1 });
   });
 
   it('refuses at accept a connection from an address outside allow', async () => {
@@ -263,4 +280,20 @@ async function tappedConnection(port: number) {
     return types;
   };
   return { raw, stream, errors, recordTypes };
+}
+
+/** The first flight of a real TLS client (its ClientHello), caught by a plain TCP server. */
+async function clientHello(): Promise<Buffer> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const hello = new Promise<Buffer>((resolve) => server.once('connection', (s) => s.once('data', resolve)));
+    const client = tls.connect({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, rejectUnauthorized: false });
+    client.on('error', () => undefined);
+    const first = await hello;
+    client.destroy();
+    return first;
+  } finally {
+    server.close();
+  }
 }
