@@ -8,7 +8,6 @@ import { hostname } from 'node:os';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { testSudoRemote } from '../../src/commands/test-sudo-remote.ts';
@@ -18,6 +17,7 @@ import { HttpSink } from '../helpers/http-sink.ts';
 import { freePort } from '../helpers/net.ts';
 import { SyslogNg } from '../helpers/syslog-ng.ts';
 import { missingTools } from '../helpers/tools.ts';
+import { hostConfig } from './fleet-host.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';
 import { describeWithSudo } from './sudo-env.ts';
@@ -29,24 +29,6 @@ interface Posted {
 
 const HOST = 'fleet-a';
 const NOBODY = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-const snippet = (name: string) => readFileSync(fileURLToPath(new URL(`../../syslog-ng/${name}`, import.meta.url)), 'utf8');
-
-/** The shipped snippets with this test's paths, port and host name in place of the defaults. */
-function hostConfig(port: number): string {
-  const sudoForward = snippet('sudo-forward.conf')
-    .replace('@define relay_server "relay.example.net"', '@define relay_server "127.0.0.1"')
-    .replace('@define relay_port "5515"', `@define relay_port "${port}"`)
-    .replace('@define relay_sudo_socket "/run/relay/sudo.sock"', '@define relay_sudo_socket "@DIR@/sudo.sock"')
-    // Open to everyone here so a non-root user can try to forge (the shipped 0600 stops that at connect).
-    .replace('@define relay_sudo_socket_perm "0600"', '@define relay_sudo_socket_perm "0666"')
-    .replace('@define relay_sudo_spool "/var/spool/relay/sudo.jsonl"', '@define relay_sudo_spool "@DIR@/spool/sudo.jsonl"')
-    .replace('@define relay_disk_buffer_dir "/var/lib/syslog-ng"', '@define relay_disk_buffer_dir "@DIR@"')
-    .replace('@define relay_hostname "${HOST}"', `@define relay_hostname "${HOST}"`);
-  const relayConf = snippet('relay.conf').replace('port(5514)', `port(${port})`).replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
-  // relay.conf forwards Debian's s_src; here that is a /dev/log stand-in anyone may write to.
-  return `@version: 3.38\n${sudoForward}\nsource s_src { unix-dgram("@DIR@/log" perm(0666)); };\n${relayConf}`;
-}
-
 describeWithSudo('fleet sudo: plugin → host syslog-ng → relay over TCP', () => {
   const missing = missingTools(['syslog-ng', 'setpriv', 'logger']);
   if (missing.length > 0) {
@@ -117,7 +99,7 @@ state_dir: ${join(dir, 'state')}
     dir = mkdtempSync(join(tmpdir(), 'relay-fleet-'));
     port = await freePort();
     await sink.start();
-    host = new SyslogNg(hostConfig(port));
+    host = new SyslogNg(hostConfig({ port, host: HOST }));
     chmodSync(host.dir, 0o755);
     await host.start();
     installPlugin(dir, { socket: join(host.dir, 'sudo.sock'), spool: join(host.dir, 'spool', 'sudo.jsonl'), timeout_ms: 50 });

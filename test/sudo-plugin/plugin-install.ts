@@ -23,19 +23,27 @@ export interface SudoRun {
 }
 
 /**
- * Runs sudo with `args`, as `asUser` (through runuser) when given, with `env` added to the environment;
- * cwd /tmp so events are predictable.
+ * Runs sudo with `args`, as `asUser` (through runuser) when given, with `env` added to the environment and
+ * `input` on its standard input (a password for `sudo -S`); cwd /tmp so events are predictable.
  */
-export function runSudo(args: readonly string[], opts: { asUser?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SudoRun> {
-  const { asUser, env } = opts;
+export function runSudo(
+  args: readonly string[],
+  opts: { asUser?: string; env?: NodeJS.ProcessEnv; input?: string } = {},
+): Promise<SudoRun> {
+  const { asUser, env, input } = opts;
   const [cmd, argv] = asUser ? ['runuser', ['-u', asUser, '--', 'sudo', ...args]] : ['sudo', [...args]];
   const start = process.hrtime.bigint();
   // Asynchronous: a receiver in this process (a line server, an in-process relay) must be able to read
   // while sudo runs, as relay or syslog-ng does on a host; the plugin waits for its lines to be read.
-  const child = spawn(cmd as string, argv as string[], { cwd: '/tmp', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd as string, argv as string[], {
+    cwd: '/tmp',
+    env: { ...process.env, ...env },
+    stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+  });
+  if (input !== undefined) child.stdin!.end(input);
   let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  child.stdout.resume();
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  child.stdout!.resume();
   return new Promise((resolve, reject) => {
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stderr, ms: Number(process.hrtime.bigint() - start) / 1e6 }));

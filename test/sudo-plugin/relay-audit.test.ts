@@ -10,18 +10,10 @@ import { collectSpool, type SpoolRecord } from '../../src/sources/sudo/spool-col
 import { startLineServer, type LineServer } from './line-server.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';
+import { TEST_USER, ensureTestUser } from './test-sudoer.ts';
 import { describeWithSudo } from './sudo-env.ts';
 
-const TEST_USER = 'relaytest';
 const SUDOERS_DROPIN = '/etc/sudoers.d/relaytest-audit';
-
-function ensureTestUser(): void {
-  try {
-    execFileSync('id', [TEST_USER], { stdio: 'ignore' });
-  } catch {
-    execFileSync('useradd', ['--no-create-home', '--shell', '/bin/sh', TEST_USER]);
-  }
-}
 
 describeWithSudo('relay_audit sudo plugin', () => {
   let guard: SudoConfGuard;
