@@ -1,6 +1,7 @@
 // Where every event enters the running pipeline: each listener's sink, and POST /events. Sudo events that
-// hosts forward inside syslog become sudo events here (believed only from trusted senders), sudo events are
-// recorded for `relay test-sudo`, parsers/ read the fields, sudo's own syslog lines are vouched for (or
+// hosts forward inside syslog become sudo events here (believed only from trusted senders), a sudo event
+// handed on before (a host's disk buffer resending, the plugin's socket and spool, also across a restart:
+// the record is in state_dir) is dropped, the others are recorded for `relay test-sudo`, parsers/ read the fields, sudo's own syslog lines are vouched for (or
 // marked unverified), and the event goes to the pipeline in force — a reload puts the next one in place. Each syslog listener asks its pre-filter through `screen`.
 import type { ListenerConfig } from './config/schema.ts';
 import type { RelayEvent } from './event.ts';
@@ -10,9 +11,10 @@ import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
 import { parseFields } from '../parsers/index.ts';
 import type { Pipeline } from './pipeline/pipeline.ts';
 
-/** What keeps the sudo events `relay test-sudo` shows. */
+/** What keeps the sudo events `relay test-sudo` shows, and which were handed on already. */
 export interface SudoRecorder {
-  recordSudo(event: RelayEvent): void;
+  /** Records a sudo event; false, recording nothing, when this very event was handed on before. */
+  recordSudo(event: RelayEvent): boolean;
 }
 
 export class Entry {
@@ -30,8 +32,13 @@ export class Entry {
   /** One event in: a listener's sink (a property, so it can be handed over as it is). */
   readonly push = (received: RelayEvent): void => {
     const event = this.syslogSudo.unwrap(received);
-    if (event === undefined) return;
-    if (event.kind === 'sudo') this.recorder?.recordSudo(event);
+    if (event.kind === 'sudo' && this.recorder?.recordSudo(event) === false) {
+      this.log.debug(
+        { listener: event.listener, host: event.host, id: event.fields.id, seq: event.fields.seq },
+        'sudo event already received; dropped',
+      );
+      return;
+    }
     this.running().push(this.syslogSudo.vouch(parseFields(event)));
   };
 

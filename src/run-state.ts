@@ -11,6 +11,8 @@ import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
 import { SudoHostsTable } from './state/sudo-hosts.ts';
+import { SeenSudoEvents } from './state/seen-sudo-events.ts';
+import { sudoEventKey } from './sources/sudo/event-schema.ts';
 
 export class RunState {
   private constructor(
@@ -19,6 +21,7 @@ export class RunState {
     readonly silences: SilenceDb,
     private readonly recentSudo: RecentSudoLog,
     private readonly sudoHosts: SudoHostsTable,
+    private readonly seenSudo: SeenSudoEvents,
   ) {}
 
   static open(config: Config, clock: Clock, log: Logger): RunState {
@@ -40,17 +43,24 @@ export class RunState {
         }),
       );
       const store = open(() => SqliteStateStore.open(dir, clock, log.child({ stage: 'state' })));
-      return new RunState(outbox, store, silences, new RecentSudoLog(store), new SudoHostsTable(store, log));
+      const seen = new SeenSudoEvents(store, clock, log.child({ stage: 'sudo-seen' }));
+      return new RunState(outbox, store, silences, new RecentSudoLog(store), new SudoHostsTable(store, log), seen);
     } catch (e) {
       for (const it of opened.reverse()) it.close();
       throw e;
     }
   }
 
-  /** A sudo event as `relay test-sudo` (the last ones) and `relay test-sudo --remote` (hosts) show it. */
-  recordSudo(event: RelayEvent): void {
+  /**
+   * A sudo event as `relay test-sudo` (the last ones) and `relay test-sudo --remote` (hosts) show it; false,
+   * recording nothing, when the same event (host, call id, sequence number) was handed on before.
+   */
+  recordSudo(event: RelayEvent): boolean {
+    const key = `${event.host ?? ''}\u0000${sudoEventKey({ id: String(event.fields.id), seq: Number(event.fields.seq) })}`;
+    if (!this.seenSudo.firstTime(key)) return false;
     this.recentSudo.record(event);
     this.sudoHosts.record(event);
+    return true;
   }
 
   /** Everything but the outbox, which stays open while alerts in hand get their grace. */

@@ -138,6 +138,11 @@ export const ConfigSchema = z.strictObject({
     .strictObject({
       /** A sudo call whose exit is not reported within this time alerts anyway, as "no exit seen". */
       sudo_exit_timeout: Duration.default(600_000),
+      /**
+       * How long sudo's own syslog line about a call waits for the sudo plugin's report of the same call (a host
+       * forwarding both), so the call alerts once; a line whose report does not come goes on by itself.
+       */
+      sudo_line_wait: Duration.default(10_000),
     })
     .prefault({}),
   /**
@@ -149,7 +154,7 @@ export const ConfigSchema = z.strictObject({
       /** Per rule: open groups, frequency windows, change baselines, sequence counts, repeat windows, throttle holds. */
       // The highest default under which the flood of distinct hosts in test/commands/run-flood.test.ts stays below its RSS bar.
       keys_per_rule: z.number().int().min(1).default(5_000),
-      /** sudo calls waiting for their exit. */
+      /** sudo calls waiting for their exit; also sudo syslog lines waiting for, and plugin reports kept for, their twin. */
       pending_sudo_calls: z.number().int().min(1).default(10_000),
     })
     .prefault({}),

@@ -147,8 +147,8 @@ export class Correlate extends Stage<RelayEvent, RelayEvent> {
   }
 }
 
-/** The call id when the event is one of the audit plugin's (its listener kind, or a JSON line shaped so). */
-function auditCallId(event: RelayEvent): string | undefined {
+/** The call id (host and id) when the event is one of the audit plugin's (its listener kind, or a JSON line shaped so). */
+export function auditCallId(event: RelayEvent): string | undefined {
   if (event.kind !== 'sudo' && event.kind !== 'json') return undefined;
   const f = event.fields;
   if (f.v === undefined || typeof f.event !== 'string' || (typeof f.id !== 'string' && typeof f.id !== 'number')) return undefined;

@@ -2,7 +2,6 @@
 // enter it, the frames its pre-filters turn away, and the counters of every stage. `relay run` delivers to
 // the outbox; `relay replay` collects.
 import type { RelayEvent } from '../event.ts';
-import type { Correlate } from './correlate.ts';
 import type { Router } from './router.ts';
 import type { Silence } from './silence.ts';
 import type { SilenceStore } from '../state/silence-store.ts';
@@ -11,7 +10,7 @@ import type { Throttle } from './throttle.ts';
 import type { Deliver } from './deliver.ts';
 import type { KeyLimit } from './key-limit.ts';
 import type { FrameTest } from './prefilter.ts';
-import type { Stage } from './stage.ts';
+import type { Inlet, Stage } from './stage.ts';
 
 export interface PipelineStats {
   events: number;
@@ -50,7 +49,8 @@ export function emptyPipelineStats(): PipelineStats {
 
 /** The stages whose counters the stats read, and every stage in flow order. */
 export interface PipelineParts {
-  readonly correlate: Correlate;
+  /** Where events enter: the first stage in flow order. */
+  readonly first: Inlet<RelayEvent>;
   readonly route: Router;
   readonly silence: Silence;
   readonly dedupe: Dedupe;
@@ -72,7 +72,7 @@ export class Pipeline {
   /** One parsed event in. */
   push(event: RelayEvent): void {
     this.events++;
-    this.parts.correlate.push(event);
+    this.parts.first.push(event);
   }
 
   /**

@@ -1,5 +1,5 @@
 // The pipeline, composed from a plan in one place: its stages in the order an event flows through them.
-//   correlate (sudo calls) → route (match; frequency/change/sequence by kind) → silence → person (notify_person,
+//   sudo twins (sudo's syslog line of a call the plugin reports) → correlate (sudo calls) → route (match; frequency/change/sequence by kind) → silence → person (notify_person,
 //   ask) → aggregate (group_wait/group_interval) → render → dedupe (repeat_interval) → rule throttle →
 //   fan-out (one alert per notifier) → notifier throttle → deliver
 // A person's alert leaves the person stage for delivery directly (its own fan-out): grouping and throttles
@@ -11,6 +11,7 @@ import { severityLevel } from '../event.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { MemoryStateStore, type StateStore } from '../state/state-store.ts';
 import { Correlate } from '../pipeline/correlate.ts';
+import { SudoTwins } from '../pipeline/sudo-twins.ts';
 import { Router, type RuleKinds } from '../pipeline/router.ts';
 import { Frequency } from '../pipeline/frequency.ts';
 import { Change } from '../pipeline/change.ts';
@@ -60,6 +61,13 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
     bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rule(a.rule)?.priority === 'high',
   };
 
+  const sudoTwins = new SudoTwins(
+    config.correlate.sudo_line_wait,
+    clock,
+    { lines: limits.sudoLines, decisions: limits.sudoDecisions, hosts: limits.sudoPluginHosts },
+    store,
+    log,
+  );
   const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log);
   const route = new Router(plan.rules, ruleKinds(rule, limits, store, log), clock);
   const silence = new Silence(config.silences, plan.silences, clock);
@@ -85,7 +93,8 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   });
   const deliver = new Deliver(ctx.deliver);
 
-  correlate
+  sudoTwins
+    .to(correlate)
     .to(route)
     .to(silence)
     .to(person)
@@ -100,9 +109,22 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   // Questions resume only now: one whose deadline passed while relay was down escalates at once.
   person.attach(store);
 
-  const inFlowOrder = [correlate, route, silence, person, aggregate, render, dedupe, ruleThrottle, fanOut, notifierThrottle, deliver];
-  const pipeline = new Pipeline({
+  const inFlowOrder = [
+    sudoTwins,
     correlate,
+    route,
+    silence,
+    person,
+    aggregate,
+    render,
+    dedupe,
+    ruleThrottle,
+    fanOut,
+    notifierThrottle,
+    deliver,
+  ];
+  const pipeline = new Pipeline({
+    first: sudoTwins,
     route,
     silence,
     dedupe,

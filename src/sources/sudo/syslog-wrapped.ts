@@ -1,7 +1,7 @@
 // Sudo events that arrive inside syslog, wrapped by a host's syslog-ng (syslog-ng/sudo-forward.conf):
 // RFC 5424 with [relay_sudo@32473 uid="…" via="socket|spool"] and the plugin's JSON line as MSG. Such a
-// message becomes the same sudo event the local socket yields (same schema, deduplicated, correlated per
-// host) only when its sender is trusted on that listener (by address, or on a tls listener by its verified
+// message becomes the same sudo event the local socket yields (same schema, correlated per host; a resend
+// is dropped in entry.ts, as the socket's are) only when its sender is trusted on that listener (by address, or on a tls listener by its verified
 // certificate) and the writer's uid is allowed; otherwise it
 // stays an ordinary syslog event flagged `fields.untrusted_sudo`, so it can never raise a sudo alert.
 // sudo's own syslog lines (`sudo: alice : command not allowed ; …`, read by parsers/sudo.ts) are vouched
@@ -11,10 +11,9 @@
 import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
-import { RecentKeys } from './recent-keys.ts';
 import { splitHostPort } from '../host-port.ts';
 import { sudoEvent } from './listener.ts';
-import { parseSudoEvent, sudoEventKey } from './event-schema.ts';
+import { parseSudoEvent } from './event-schema.ts';
 import { WarnLimiter } from '../warn-limiter.ts';
 import { senderTrust, type SenderTrust } from './trusted-senders.ts';
 import { peerTrust, type PeerTrust } from './trusted-peers.ts';
@@ -40,7 +39,6 @@ interface ListenerTrust {
 
 export class SyslogWrappedSudo {
   readonly #trust = new Map<string, ListenerTrust>();
-  readonly #recent = new RecentKeys();
   readonly #warn: WarnLimiter;
   /** sudo syslog lines turned into unverified_sudo_line, per listener. */
   readonly unverified: Map<string, number>;
@@ -71,10 +69,9 @@ export class SyslogWrappedSudo {
 
   /**
    * The event to pass on: unchanged when it carries no sudo marker, the sudo event when it is believed,
-   * flagged when not; undefined for a line already received (a reliable disk buffer resends after a
-   * reconnect).
+   * flagged when not.
    */
-  unwrap(ev: RelayEvent): RelayEvent | undefined {
+  unwrap(ev: RelayEvent): RelayEvent {
     const sd = ev.kind === 'syslog' ? ev.structuredData?.[SUDO_SD_ID] : undefined;
     if (sd === undefined) return ev;
     const host = ev.host;
@@ -94,13 +91,8 @@ export class SyslogWrappedSudo {
       );
       return { ...ev, fields: { ...ev.fields, untrusted_sudo: parsed.reason } };
     }
-    // The host as its syslog-ng names it (what trusted_senders pins), not as the line claims.
-    const key = `${host}\u0000${sudoEventKey(parsed.event)}`;
-    if (this.#recent.seen(key)) {
-      this.log.debug({ host, key: sudoEventKey(parsed.event) }, 'sudo event from syslog already received; dropped');
-      return undefined;
-    }
     const out = sudoEvent(parsed.event, { listener: ev.listener, receivedAt: ev.receivedAt, peer: ev.peer });
+    // The host as its syslog-ng names it (what trusted_senders pins), not as the line claims.
     out.host = host;
     // The verified certificate stays with the event, so rules can match on it as on any syslog line.
     if (ev.peer_cert !== undefined) out.peer_cert = ev.peer_cert;

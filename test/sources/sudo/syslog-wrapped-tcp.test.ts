@@ -1,5 +1,6 @@
 // Over a real TCP listener, the sender address relay checks is the connection's own: the same wrapped sudo
-// call sent from 127.0.0.2 (not trusted) stays an ordinary event, from 127.0.0.1 it becomes one sudo alert.
+// call sent from 127.0.0.2 (not trusted) stays an ordinary event, from 127.0.0.1 it becomes one sudo alert;
+// sent again (a disk buffer resending), also after relay restarted, it alerts no more.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,12 +38,9 @@ describe('sudo inside syslog over TCP: the connection decides', () => {
   const sink = new HttpSink();
   let dir: string;
   let app: App;
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'relay-wrapped-tcp-'));
-    await sink.start();
-    app = new App(
-      parseConfig(
-        `
+  const config = () =>
+    parseConfig(
+      `
 listeners:
   - { name: fleet, type: tcp, address: "127.0.0.1:0", sudo: { trusted_senders: [127.0.0.1/32] } }
 notifiers: { sink: "${sink.url()}" }
@@ -51,10 +49,12 @@ rules:
 http: { address: "127.0.0.1:0" }
 state_dir: ${join(dir, 'state')}
 `,
-        'test.yaml',
-      ),
-      { log: silentLogger },
+      'test.yaml',
     );
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'relay-wrapped-tcp-'));
+    await sink.start();
+    app = new App(config(), { log: silentLogger });
     await app.start();
   });
   afterAll(async () => {
@@ -78,10 +78,39 @@ state_dir: ${join(dir, 'state')}
     expect(alerts[2]!.message).toBe('alice ran id as root on web1: exit 0');
   });
 
+  it('the same lines sent again, before and after a restart of relay on the same state_dir, alert nothing more', async () => {
+    const resend = async () => {
+      const port = Number(app.sources[0]!.address().split(':').pop());
+      const s = await connect({ host: '127.0.0.1', port, localAddress: '127.0.0.1' });
+      await new Promise<void>((r) => s.end(octetCounted(line('accept', 0, {})) + octetCounted(line('exit', 1, { status: 0 })), r));
+    };
+    const marker = async () => {
+      const s = await connect({ host: '127.0.0.1', port: Number(app.sources[0]!.address().split(':').pop()) });
+      const frame = `<13>1 ${NOW} web1 sudo - - - marker-${sink.received.length}`;
+      await new Promise<void>((r) => s.end(`${Buffer.byteLength(frame)} ${frame}`, r));
+      await sink.waitFor(sink.received.length + 1);
+    };
+    const before = sink.received.length;
+    await resend();
+    await app.stop();
+    app = new App(config(), { log: silentLogger });
+    await app.start();
+    await resend();
+    // One connection, in order: once the marker alerted, the resent lines before it were handled.
+    await marker();
+    expect(
+      sink
+        .json<{ message: string }>()
+        .slice(before)
+        .map((a) => a.message),
+    ).toEqual([expect.stringMatching(/^marker-/)]);
+  });
+
   it("sudo's own syslog line from 127.0.0.2, or without a root writer, is unverified and counted; with one from 127.0.0.1 it is believed", async () => {
     const port = Number(app.sources[0]!.address().split(':').pop());
     const sudoLine = (sd: string, tag: string) => {
-      const frame = `<85>1 ${NOW} web1 sudo - - ${sd} alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/${tag}`;
+      // web2: a host whose plugin never reported, so its lines go on at once rather than wait for a report.
+      const frame = `<85>1 ${NOW} web2 sudo - - ${sd} alice : TTY=pts/0 ; PWD=/tmp ; USER=root ; COMMAND=/bin/${tag}`;
       return `${Buffer.byteLength(frame)} ${frame}`;
     };
     const send = async (localAddress: string, text: string) => {

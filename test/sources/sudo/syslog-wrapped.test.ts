@@ -137,13 +137,6 @@ describe('sudo events inside syslog', () => {
     expect(new SyslogWrappedSudo(config.listeners, silentLogger).unwrap(ev)).toBe(ev);
   });
 
-  it('drops the same line received twice from the same host (a disk buffer resending), not from another host', () => {
-    const sudo = new SyslogWrappedSudo(config.listeners, silentLogger);
-    expect(unwrap(frame('web1', '0'), '10.0.1.7:5000', 'fleet', sudo)).toBeDefined();
-    expect(unwrap(frame('web1', '0'), '10.0.1.7:5001', 'fleet', sudo)).toBeUndefined();
-    expect(unwrap(frame('web2', '0'), '10.0.1.8:5000', 'fleet', sudo)).toBeDefined();
-  });
-
   it('rejects a trusted_senders entry that is not an address or CIDR', () => {
     expect(() =>
       parseConfig(
