@@ -5,10 +5,9 @@
 // Then relay restarts while syslog-ng sends the same lines again from its reliable disk buffer (its state
 // put back as it was before it sent them, as after a crash before it recorded them sent): nothing alerts twice.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { App } from '../../src/app.ts';
 import { parseConfig } from '../../src/plan/load-plan.ts';
@@ -17,6 +16,7 @@ import { captureLog } from '../helpers/capture-log.ts';
 import { freePort } from '../helpers/net.ts';
 import { SyslogNg } from '../helpers/syslog-ng.ts';
 import { missingTools } from '../helpers/tools.ts';
+import { hostConfig } from './fleet-host.ts';
 import { installPlugin, runSudo, uninstallPlugin } from './plugin-install.ts';
 import { SudoConfGuard } from './sudo-conf-guard.ts';
 import { describeWithSudo } from './sudo-env.ts';
@@ -24,20 +24,6 @@ import { describeWithSudo } from './sudo-env.ts';
 const TEST_USER = 'relaytest';
 const SUDOERS_DROPIN = '/etc/sudoers.d/relaytest-twins';
 const WAIT_MS = 2000;
-const snippet = (name: string) => readFileSync(fileURLToPath(new URL(`../../syslog-ng/${name}`, import.meta.url)), 'utf8');
-
-/** The shipped snippets as a host runs them (its own host name), with this test's paths and port. */
-function hostConfig(port: number): string {
-  const sudoForward = snippet('sudo-forward.conf')
-    .replace('@define relay_server "relay.example.net"', '@define relay_server "127.0.0.1"')
-    .replace('@define relay_port "5515"', `@define relay_port "${port}"`)
-    .replace('@define relay_sudo_socket "/run/relay/sudo.sock"', '@define relay_sudo_socket "@DIR@/sudo.sock"')
-    .replace('@define relay_sudo_spool "/var/spool/relay/sudo.jsonl"', '@define relay_sudo_spool "@DIR@/spool/sudo.jsonl"')
-    .replace('@define relay_disk_buffer_dir "/var/lib/syslog-ng"', '@define relay_disk_buffer_dir "@DIR@"');
-  const relayConf = snippet('relay.conf').replace('port(5514)', `port(${port})`).replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
-  return `@version: 3.38\n${sudoForward}\nsource s_src { unix-dgram("/dev/log" perm(0666)); };\n${relayConf}`;
-}
-
 function sudoers(text: string): void {
   const file = join(tmpdir(), `relaytest-twins-${process.pid}`);
   writeFileSync(file, text);
@@ -126,7 +112,7 @@ state_dir: ${join(dir, 'state')}
     dir = mkdtempSync(join(tmpdir(), 'relay-twins-'));
     port = await freePort();
     await sink.start();
-    host = new SyslogNg(hostConfig(port));
+    host = new SyslogNg(hostConfig({ port, devLog: '/dev/log' }));
     await host.start();
     try {
       execFileSync('id', [TEST_USER], { stdio: 'ignore' });

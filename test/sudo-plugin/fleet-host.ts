@@ -14,8 +14,10 @@ export interface HostTls {
 export interface HostOptions {
   /** relay's listener port on 127.0.0.1. */
   port: number;
-  /** What the host's syslog-ng calls itself. */
-  host: string;
+  /** What the host's syslog-ng calls itself; the machine's own name (the shipped `${HOST}`) when unset. */
+  host?: string;
+  /** The socket the host's log arrives on (its /dev/log); one in syslog-ng's own directory when unset. */
+  devLog?: string;
   /** Over TLS with this host's certificate; plain TCP without. */
   tls?: HostTls;
   /** Seconds syslog-ng waits before it reconnects (the shipped 2 unless a test that restarts relay often needs less). */
@@ -43,7 +45,7 @@ export function hostConfig(opts: HostOptions): string {
     .replace('@define relay_sudo_socket_perm "0600"', '@define relay_sudo_socket_perm "0666"')
     .replace('@define relay_sudo_spool "/var/spool/relay/sudo.jsonl"', '@define relay_sudo_spool "@DIR@/spool/sudo.jsonl"')
     .replace('@define relay_disk_buffer_dir "/var/lib/syslog-ng"', '@define relay_disk_buffer_dir "@DIR@"')
-    .replace('@define relay_hostname "${HOST}"', `@define relay_hostname "${host}"`);
+    .replace('@define relay_hostname "${HOST}"', `@define relay_hostname "${host ?? '${HOST}'}"`);
   let auth: string;
   if (tls) {
     const destination = readmeTlsDestination()
@@ -61,7 +63,8 @@ export function hostConfig(opts: HostOptions): string {
   } else {
     auth = shipped('syslog-ng/relay.conf').replace('port(5514)', `port(${port})`).replace('dir("/var/lib/syslog-ng")', 'dir("@DIR@")');
   }
-  let config = `@version: 3.38\n${sudoForward}\n# The host's /dev/log, here a socket of the test's anyone may write to.\nsource s_src { unix-dgram("@DIR@/log" perm(0666)); };\n${auth}`;
+  const devLog = opts.devLog ?? '@DIR@/log';
+  let config = `@version: 3.38\n${sudoForward}\n# The host's /dev/log, anyone may write to it.\nsource s_src { unix-dgram("${devLog}" perm(0666)); };\n${auth}`;
   if (opts.timeReopen !== undefined) config = config.replaceAll('time-reopen(2)', `time-reopen(${opts.timeReopen})`);
   return config;
 }
