@@ -1,7 +1,7 @@
 // What a running relay keeps in state_dir, opened together at start and closed together at stop: the
 // outbox (alerts until a provider took them), the state store (what the pipeline's stages hold), run-time
-// silences, and what `relay test-sudo` shows (the last sudo events, the hosts that report them). A start
-// that fails half-way closes what it had opened.
+// silences, and what `relay test-sudo` shows (the last sudo events, the hosts that report them or send
+// heartbeats). A start that fails half-way closes what it had opened.
 import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import type { RelayEvent } from './event.ts';
@@ -11,6 +11,7 @@ import { SqliteStateStore } from './state/sqlite-state-store.ts';
 import { SilenceDb } from './state/silence-db.ts';
 import { RecentSudoLog } from './state/recent-sudo.ts';
 import { SudoHostsTable } from './state/sudo-hosts.ts';
+import type { Heartbeat } from './sources/sudo/heartbeat.ts';
 
 export class RunState {
   private constructor(
@@ -51,6 +52,11 @@ export class RunState {
   recordSudo(event: RelayEvent): void {
     this.recentSudo.record(event);
     this.sudoHosts.record(event);
+  }
+
+  /** A host's heartbeat on the sudo path, for `relay test-sudo --remote`. */
+  recordHeartbeat(beat: Heartbeat): void {
+    this.sudoHosts.heard(beat);
   }
 
   /** Everything but the outbox, which stays open while alerts in hand get their grace. */
