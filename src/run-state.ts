@@ -19,7 +19,8 @@ export class RunState {
     readonly store: SqliteStateStore,
     readonly silences: SilenceDb,
     private readonly recentSudo: RecentSudoLog,
-    private readonly sudoHosts: SudoHostsTable,
+    /** The hosts on the sudo path, which the silent-host watch reads and marks. */
+    readonly sudoHosts: SudoHostsTable,
   ) {}
 
   static open(config: Config, clock: Clock, log: Logger): RunState {
@@ -54,7 +55,7 @@ export class RunState {
     this.sudoHosts.record(event);
   }
 
-  /** A host's heartbeat on the sudo path, for `relay test-sudo --remote`. */
+  /** A host's heartbeat on the sudo path, for `relay test-sudo --remote` and the silent-host watch. */
   recordHeartbeat(beat: Heartbeat): void {
     this.sudoHosts.heard(beat);
   }

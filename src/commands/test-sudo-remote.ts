@@ -31,7 +31,7 @@ export function testSudoRemote(config: Config, opts: TestSudoRemoteOptions, out:
     return `  ${h.host.padEnd(24)} ${status(h).padEnd(7)} last sudo event ${sudo}, ${h.events} events, ${beat}, via ${h.listener}${h.peer ? ` ${h.peer}` : ''}`;
   };
   const legend: Record<Exclude<Status, 'ok'>, string> = {
-    STOPPED: `STOPPED: its heartbeats stopped (none for more than ${MISSED_HEARTBEATS} of its intervals): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay`,
+    STOPPED: `STOPPED: its heartbeats stopped (none for more than ${MISSED_HEARTBEATS} of its intervals): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay; relay alerts it as host_silent`,
     QUIET: `QUIET: no sudo event for more than ${roughly(opts.quietAfterMs)} and no heartbeat, so relay cannot tell an idle host from one that stopped forwarding (turn on the heartbeat: syslog-ng/sudo-forward.conf)`,
   };
   const explain = (statuses: Status[]) => {

@@ -1,8 +1,9 @@
 // Which hosts forward on the sudo path, and when relay last heard from them: a small per-host table the
 // running relay keeps in the state store (namespace `sudo-hosts`, one entry per host), so `relay test-sudo
-// --remote` (another process) can show which hosts went quiet or stopped. A host is heard through its sudo
-// events and its heartbeats (syslog-ng's MARK on the sudo destination, src/sources/sudo/heartbeat.ts), kept
-// apart: a host nobody ran sudo on still proves its path alive. Bounded: at the cap the least recently heard host makes
+// --remote` (another process) can show which hosts went quiet or stopped, and the silent-host watch
+// (src/sources/sudo/silent-hosts.ts) can say so itself. A host is heard through its sudo events and its
+// heartbeats (syslog-ng's MARK on the sudo destination, src/sources/sudo/heartbeat.ts), kept apart: a host
+// nobody ran sudo on still proves its path alive. Bounded: at the cap the least recently heard host makes
 // room and the table says the cap was reached (namespace `sudo-hosts-table`: its cap and how many it dropped).
 import type { RelayEvent } from '../event.ts';
 import type { Logger } from '../log.ts';
@@ -22,6 +23,8 @@ export interface SudoHost {
   lastHeartbeat?: string;
   /** The interval its last heartbeat declared, in seconds. */
   heartbeatEvery?: number;
+  /** Set when relay said it fell silent (host_silent): when it was last heard before; cleared, with host_back, once it is heard again. */
+  silentSince?: string;
   listener: string;
   /** Who delivered the last one: `ip:port` of the host's syslog-ng, `uid=0`, or `spool`. */
   peer?: string;
@@ -80,6 +83,20 @@ export class SudoHostsTable {
     this.update(beat.host, beat.listener, beat.peer, at, { lastHeartbeat: at, heartbeatEvery: beat.every });
   }
 
+  /** The hosts whose syslog-ng sends heartbeats: the ones whose silence means something. */
+  withHeartbeat(): SudoHost[] {
+    return [...this.hosts.values()].filter((h) => h.heartbeatEvery !== undefined);
+  }
+
+  /** Records that relay said a host fell silent (since it was last heard), or that it said it is back (undefined). */
+  setSilent(host: string, since: string | undefined): void {
+    const h = this.hosts.get(host);
+    if (!h) return;
+    if (since === undefined) delete h.silentSince;
+    else h.silentSince = since;
+    this.saved.changed(host);
+  }
+
   private update(host: string, listener: string, peer: string | undefined, at: string, news: Partial<SudoHost>): void {
     const known = this.hosts.get(host);
     this.hosts.delete(host);
@@ -99,7 +116,7 @@ export class SudoHostsTable {
     if (this.evicted++ === 0) {
       this.log.warn(
         { cap: this.cap, evicted: stalest },
-        'sudo host table full: the least recently heard hosts are dropped from `relay test-sudo --remote`',
+        'sudo host table full: the least recently heard hosts are dropped from `relay test-sudo --remote` and the silent-host watch',
       );
     }
   }

@@ -80,7 +80,7 @@ describe('relay test-sudo --remote', () => {
     expect(r.text).toMatch(/ idle1\s+ok\s+last sudo event none, 0 events, heartbeat every 60s, last heard 30s ago/);
     expect(r.text).toMatch(/ mail1\s+STOPPED\s+last sudo event none, 0 events, heartbeat every 60s, last heard 14m ago/);
     expect(r.text).toMatch(
-      /\nSTOPPED: its heartbeats stopped \(none for more than 3 of its intervals\): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay\n$/,
+      /\nSTOPPED: its heartbeats stopped \(none for more than 3 of its intervals\): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay; relay alerts it as host_silent\n$/,
     );
   });
 
