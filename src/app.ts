@@ -23,6 +23,7 @@ import { diffConfig, type ConfigDiff } from './reload/config-diff.ts';
 import { swapListeners, type ListenerSwap } from './reload/swap-listeners.ts';
 import { addStats } from './reload/carried-stats.ts';
 import { readRelay } from './metrics/relay-readings.ts';
+import { SilentHosts } from './sources/sudo/silent-hosts.ts';
 
 export interface AppOptions {
   log: Logger;
@@ -46,6 +47,8 @@ export class App {
   /** What lives in state_dir (outbox, state store, silences, sudo logs); opened by `start()`. */
   private state: RunState | undefined;
   private delivery: Dispatcher | undefined;
+  /** Says when a host on the sudo path stops sending heartbeats; runs from `start()`. */
+  private silentHosts: SilentHosts | undefined;
   private stages: { pipeline: Pipeline; person: Directed } | undefined;
   /** Counters of the pipelines that reloads replaced. */
   private carried: PipelineStats | undefined;
@@ -121,6 +124,8 @@ export class App {
     this.delivery = new Dispatcher(this.notifiers, this.config.delivery, this.state.outbox, this.clock, deliveryLog, this.plan.fallbacks);
     // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
     this.stages = this.compose(this.plan);
+    this.silentHosts = new SilentHosts(this.state.sudoHosts, this.clock, this.entry.push, this.log.child({ stage: 'silent-hosts' }));
+    this.silentHosts.start();
     try {
       for (const s of this.sources) {
         await s.start();
@@ -194,6 +199,7 @@ export class App {
     // The HTTP endpoint closes first, with the listeners: it is an input too (/events, /notify).
     await this.http.stop();
     await Promise.allSettled(this.sources.map((s) => s.stop()));
+    this.silentHosts?.stop();
     for (const s of this.sources) this.log.info({ listener: s.name, type: s.type, ...s.stats() }, 'listener totals');
     if (this.stages) {
       this.stages.pipeline.stop();

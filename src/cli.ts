@@ -151,9 +151,9 @@ program
   .option('--timeout <ms>', 'how long to wait for the event', '5000')
   .option(
     '--remote [host]',
-    'on the central relay: which hosts reported sudo events recently and which went quiet (or just HOST); runs no sudo',
+    'on the central relay: per host (or just HOST), ok, STOPPED (its heartbeats stopped) or QUIET (no heartbeat, no sudo event for --quiet-after); runs no sudo',
   )
-  .option('--quiet-after <duration>', 'with --remote: a host with no sudo event for this long is quiet', '24h')
+  .option('--quiet-after <duration>', 'with --remote: a host without heartbeat and no sudo event for this long is quiet', '24h')
   .action(async (opts: { config?: string; run: boolean; timeout: string; remote?: string | true; quietAfter: string }) => {
     if (opts.remote !== undefined) {
       const quietAfterMs = parseDuration(opts.quietAfter);

@@ -1,37 +1,49 @@
-// Where every event enters the running pipeline: each listener's sink, and POST /events. Sudo events that
-// hosts forward inside syslog become sudo events here (believed only from trusted senders), a sudo event
-// handed on before (a host's disk buffer resending, the plugin's socket and spool, also across a restart:
-// the record is in state_dir) is dropped, the others are recorded for `relay test-sudo`, parsers/ read the fields, sudo's own syslog lines are vouched for (or
-// marked unverified), and the event goes to the pipeline in force — a reload puts the next one in place. Each syslog listener asks its pre-filter through `screen`.
+// Where every event enters the running pipeline: each listener's sink, and POST /events. A host's heartbeat
+// on the sudo path (syslog-ng's MARK, believed only from trusted senders) is recorded and goes no further.
+// Sudo events that hosts forward inside syslog become sudo events here (believed only from trusted
+// senders), a sudo event handed on before (a host's disk buffer resending, the plugin's socket and spool,
+// also across a restart: the record is in state_dir) is dropped, the others are recorded for `relay
+// test-sudo`, parsers/ read the fields, sudo's own syslog lines are vouched for (or marked unverified), and
+// the event goes to the pipeline in force — a reload puts the next one in place. Each syslog listener asks
+// its pre-filter through `screen`.
 import type { ListenerConfig } from './config/schema.ts';
 import type { RelayEvent } from './event.ts';
 import type { Logger } from './log.ts';
 import type { FrameScreen } from './sources/source.ts';
 import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
+import { SudoHeartbeats, type Heartbeat } from './sources/sudo/heartbeat.ts';
 import { parseFields } from '../parsers/index.ts';
 import type { Pipeline } from './pipeline/pipeline.ts';
 
-/** What keeps the sudo events `relay test-sudo` shows, and which were handed on already. */
+/** What keeps the sudo events and heartbeats `relay test-sudo` shows, and which events were handed on already. */
 export interface SudoRecorder {
   /** Records a sudo event; false, recording nothing, when this very event was handed on before. */
   recordSudo(event: RelayEvent): boolean;
+  recordHeartbeat(beat: Heartbeat): void;
 }
 
 export class Entry {
   private pipeline: Pipeline | undefined;
   private recorder: SudoRecorder | undefined;
   private syslogSudo: SyslogWrappedSudo;
+  private heartbeats: SudoHeartbeats;
 
   constructor(
     listeners: readonly ListenerConfig[],
     private readonly log: Logger,
   ) {
     this.syslogSudo = this.unwrapperFor(listeners);
+    this.heartbeats = this.heartbeatsFor(listeners);
   }
 
   /** One event in: a listener's sink (a property, so it can be handed over as it is). */
   readonly push = (received: RelayEvent): void => {
-    const event = this.syslogSudo.unwrap(received);
+    const read = this.heartbeats.read(received);
+    if ('beat' in read) {
+      this.recorder?.recordHeartbeat(read.beat);
+      return;
+    }
+    const event = this.syslogSudo.unwrap(read.event);
     if (event.kind === 'sudo' && this.recorder?.recordSudo(event) === false) {
       this.log.debug(
         { listener: event.listener, host: event.host, id: event.fields.id, seq: event.fields.seq },
@@ -52,6 +64,7 @@ export class Entry {
     this.pipeline = pipeline;
     this.recorder = recorder;
     this.syslogSudo = this.unwrapperFor(listeners);
+    this.heartbeats = this.heartbeatsFor(listeners);
   }
 
   private running(): Pipeline {
@@ -62,6 +75,10 @@ export class Entry {
   /** sudo syslog lines relay could not verify, per listener, since start. */
   unverifiedSudoLines(): ReadonlyMap<string, number> {
     return this.syslogSudo.unverified;
+  }
+
+  private heartbeatsFor(listeners: readonly ListenerConfig[]): SudoHeartbeats {
+    return new SudoHeartbeats(listeners, this.log.child({ stage: 'sudo-heartbeat' }));
   }
 
   private unwrapperFor(listeners: readonly ListenerConfig[]): SyslogWrappedSudo {

@@ -22,7 +22,8 @@ export function severityLevel(name: string): number | undefined {
   return i >= 0 ? i : SEVERITY_ALIASES[n];
 }
 
-export type SourceKind = 'syslog' | 'sudo' | 'json' | 'http';
+/** `relay`: what relay itself says (a host on the sudo path fell silent or came back). */
+export type SourceKind = 'syslog' | 'sudo' | 'json' | 'http' | 'relay';
 
 export interface RelayEvent {
   /** When relay received it (relay's clock). */

@@ -1,7 +1,7 @@
 // What a running relay keeps in state_dir, opened together at start and closed together at stop: the
 // outbox (alerts until a provider took them), the state store (what the pipeline's stages hold), run-time
-// silences, and what `relay test-sudo` shows (the last sudo events, the hosts that report them). A start
-// that fails half-way closes what it had opened.
+// silences, and what `relay test-sudo` shows (the last sudo events, the hosts that report them or send
+// heartbeats). A start that fails half-way closes what it had opened.
 import type { Clock } from './clock.ts';
 import type { Config } from './config/schema.ts';
 import type { RelayEvent } from './event.ts';
@@ -13,6 +13,7 @@ import { RecentSudoLog } from './state/recent-sudo.ts';
 import { SudoHostsTable } from './state/sudo-hosts.ts';
 import { SeenSudoEvents } from './state/seen-sudo-events.ts';
 import { sudoEventKey } from './sources/sudo/event-schema.ts';
+import type { Heartbeat } from './sources/sudo/heartbeat.ts';
 
 export class RunState {
   private constructor(
@@ -20,7 +21,8 @@ export class RunState {
     readonly store: SqliteStateStore,
     readonly silences: SilenceDb,
     private readonly recentSudo: RecentSudoLog,
-    private readonly sudoHosts: SudoHostsTable,
+    /** The hosts on the sudo path, which the silent-host watch reads and marks. */
+    readonly sudoHosts: SudoHostsTable,
     private readonly seenSudo: SeenSudoEvents,
   ) {}
 
@@ -61,6 +63,11 @@ export class RunState {
     this.recentSudo.record(event);
     this.sudoHosts.record(event);
     return true;
+  }
+
+  /** A host's heartbeat on the sudo path, for `relay test-sudo --remote` and the silent-host watch. */
+  recordHeartbeat(beat: Heartbeat): void {
+    this.sudoHosts.heard(beat);
   }
 
   /** Everything but the outbox, which stays open while alerts in hand get their grace. */

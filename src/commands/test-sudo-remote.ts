@@ -1,8 +1,11 @@
-// `relay test-sudo --remote [HOST]`: from the central relay, which hosts reported sudo events recently and
-// which went quiet, from the per-host table the running relay keeps (state_dir/state.db). Exit 0 when
-// every listed host (or HOST) reported within --quiet-after, 1 when one is quiet or HOST never reported.
+// `relay test-sudo --remote [HOST]`: from the central relay, which hosts on the sudo path are heard and which
+// are not, from the per-host table the running relay keeps (state_dir/state.db). A host whose syslog-ng
+// sends heartbeats (syslog-ng/sudo-forward.conf) is ok while they come and STOPPED once it missed more than
+// MISSED_HEARTBEATS of them; a host without heartbeats can only be QUIET (no sudo event for --quiet-after),
+// since nobody running sudo and a dead syslog-ng look the same from here. Exit 0 when every listed host (or
+// HOST) is ok, 1 when one is STOPPED or QUIET or HOST was never heard.
 import type { Config } from '../config/schema.ts';
-import { readSudoHosts, type SudoHost } from '../state/sudo-hosts.ts';
+import { MISSED_HEARTBEATS, readSudoHosts, silentAfterMs, type SudoHost } from '../state/sudo-hosts.ts';
 
 export interface TestSudoRemoteOptions {
   /** One host to check; undefined lists them all. */
@@ -11,38 +14,57 @@ export interface TestSudoRemoteOptions {
   now?: Date;
 }
 
+type Status = 'ok' | 'STOPPED' | 'QUIET';
+
 export function testSudoRemote(config: Config, opts: TestSudoRemoteOptions, out: NodeJS.WritableStream): number {
   const now = (opts.now ?? new Date()).getTime();
   const table = readSudoHosts(config.state_dir);
-  const quiet = (h: SudoHost) => now - Date.parse(h.lastSeen) > opts.quietAfterMs;
-  const ago = (h: SudoHost) => `${roughly(now - Date.parse(h.lastSeen))} ago`;
-  const row = (h: SudoHost) =>
-    `  ${h.host.padEnd(24)} ${(quiet(h) ? 'QUIET' : 'ok').padEnd(6)} last ${h.lastSeen} (${ago(h)}), ${h.events} events, via ${h.listener}${h.peer ? ` ${h.peer}` : ''}`;
+  const ago = (at: string) => `${roughly(now - Date.parse(at))} ago`;
+  const status = (h: SudoHost): Status => {
+    const allowed = silentAfterMs(h);
+    if (allowed !== undefined) return now - Date.parse(h.lastHeard) > allowed ? 'STOPPED' : 'ok';
+    return now - Date.parse(h.lastSeen ?? h.lastHeard) > opts.quietAfterMs ? 'QUIET' : 'ok';
+  };
+  const row = (h: SudoHost) => {
+    const sudo = h.lastSeen === undefined ? 'none' : `${h.lastSeen} (${ago(h.lastSeen)})`;
+    const beat = h.heartbeatEvery === undefined ? 'no heartbeat' : `heartbeat every ${h.heartbeatEvery}s, last heard ${ago(h.lastHeard)}`;
+    return `  ${h.host.padEnd(24)} ${status(h).padEnd(7)} last sudo event ${sudo}, ${h.events} events, ${beat}, via ${h.listener}${h.peer ? ` ${h.peer}` : ''}`;
+  };
+  const legend: Record<Exclude<Status, 'ok'>, string> = {
+    STOPPED: `STOPPED: its heartbeats stopped (none for more than ${MISSED_HEARTBEATS} of its intervals): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay; relay alerts it as host_silent`,
+    QUIET: `QUIET: no sudo event for more than ${roughly(opts.quietAfterMs)} and no heartbeat, so relay cannot tell an idle host from one that stopped forwarding (turn on the heartbeat: syslog-ng/sudo-forward.conf)`,
+  };
+  const explain = (statuses: Status[]) => {
+    for (const s of ['STOPPED', 'QUIET'] as const) if (statuses.includes(s)) out.write(`${legend[s]}\n`);
+  };
   if (table.evicted > 0) {
     out.write(
-      `note: the table holds at most ${table.cap} hosts and is full; ${table.evicted} least recently seen host(s) were dropped from it\n`,
+      `note: the table holds at most ${table.cap} hosts and is full; ${table.evicted} least recently heard host(s) were dropped from it\n`,
     );
   }
   if (opts.host !== undefined) {
     const h = table.hosts.find((x) => x.host === opts.host);
     if (!h) {
       out.write(
-        `${opts.host}: no sudo events received from this host${table.evicted > 0 ? ' (or it was dropped from the full table)' : ''}\n`,
+        `${opts.host}: no sudo events or heartbeats received from this host${table.evicted > 0 ? ' (or it was dropped from the full table)' : ''}\n`,
       );
       return 1;
     }
     out.write(`${row(h).trimStart()}\n`);
-    return quiet(h) ? 1 : 0;
+    explain([status(h)]);
+    return status(h) === 'ok' ? 0 : 1;
   }
   if (table.hosts.length === 0) {
-    out.write('no host has reported sudo events yet\n');
+    out.write('no host has sent sudo events or heartbeats yet\n');
     return 1;
   }
   const hosts = [...table.hosts].sort((a, b) => a.host.localeCompare(b.host));
-  const silent = hosts.filter(quiet);
-  out.write(`${hosts.length} host(s) reported sudo events; ${silent.length} quiet for more than ${roughly(opts.quietAfterMs)}:\n`);
+  const statuses = hosts.map(status);
+  const counted = (s: Status) => statuses.filter((x) => x === s).length;
+  out.write(`${hosts.length} host(s) on the sudo path: ${counted('ok')} ok, ${counted('STOPPED')} STOPPED, ${counted('QUIET')} QUIET\n`);
   out.write(`${hosts.map(row).join('\n')}\n`);
-  return silent.length > 0 ? 1 : 0;
+  explain(statuses);
+  return statuses.every((s) => s === 'ok') ? 0 : 1;
 }
 
 /** 42s, 7m, 3h, 2d */

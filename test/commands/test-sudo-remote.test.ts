@@ -1,5 +1,6 @@
-// `relay test-sudo --remote [HOST]` on the central relay: hosts that reported sudo events recently are ok,
-// the others quiet, from the table the daemon keeps in state_dir.
+// `relay test-sudo --remote [HOST]` on the central relay, from the table the daemon keeps in state_dir: a
+// host whose heartbeats come is ok, one whose heartbeats stopped is STOPPED, and one without heartbeats can
+// only be QUIET when no sudo event came for --quiet-after.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,30 +33,67 @@ describe('relay test-sudo --remote', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  /** What a running relay with this cap keeps after sudo events from these hosts. */
-  const table = (cap: number, seen: [host: string, at: number][]) => {
+  /** What a running relay with this cap keeps after sudo events (and heartbeats, every 60 s) from these hosts. */
+  const table = (cap: number, seen: [host: string, at: number][], beats: [host: string, at: number][] = []) => {
     const store = SqliteStateStore.open(join(dir, 'state'), new ManualClock(), silentLogger);
     const t = new SudoHostsTable(store, silentLogger, cap);
     for (const [host, at] of seen)
       t.record({ receivedAt: new Date(at), listener: 'fleet', kind: 'sudo', host, peer: '10.0.0.7:51000', message: '', fields: {} });
+    for (const [host, at] of beats) t.heard({ host, every: 60, listener: 'fleet', receivedAt: new Date(at), peer: '10.0.0.7:51000' });
     store.close();
   };
   const config = () => parseConfig(`state_dir: ${join(dir, 'state')}\n`, 'test.yaml');
+  const remote = (opts: { host?: string; quietAfterMs?: number }) =>
+    output((out) => testSudoRemote(config(), { quietAfterMs: 24 * HOUR, now: new Date(now), ...opts }, out));
 
-  it('lists every host, marks the ones silent for longer than --quiet-after, and exits 1 when one is quiet', () => {
-    const r = output((out) => testSudoRemote(config(), { quietAfterMs: 24 * HOUR, now: new Date(now) }, out));
+  it('without heartbeats: a host with no sudo event for longer than --quiet-after is QUIET, and exit 1', () => {
+    const r = remote({});
     expect(r.code).toBe(1);
-    expect(r.text).toContain('2 host(s) reported sudo events; 1 quiet for more than 24h:');
-    expect(r.text).toMatch(/db1\s+QUIET\s+last 2026-04-30T06:00:00.000Z \(30h ago\), 1 events, via fleet 10\.0\.0\.7:51000/);
-    expect(r.text).toMatch(/web1\s+ok\s+last .*\(5m ago\)/);
-    expect(output((out) => testSudoRemote(config(), { quietAfterMs: 48 * HOUR, now: new Date(now) }, out)).code).toBe(0);
+    expect(r.text).toContain('2 host(s) on the sudo path: 1 ok, 0 STOPPED, 1 QUIET\n');
+    expect(r.text).toMatch(
+      /db1\s+QUIET\s+last sudo event 2026-04-30T06:00:00.000Z \(30h ago\), 1 events, no heartbeat, via fleet 10\.0\.0\.7:51000/,
+    );
+    expect(r.text).toMatch(/web1\s+ok\s+last sudo event .*\(5m ago\)/);
+    expect(r.text).toMatch(
+      /\nQUIET: no sudo event for more than 24h and no heartbeat, so relay cannot tell an idle host from one that stopped forwarding/,
+    );
+    expect(r.text).not.toContain('STOPPED:');
+    expect(remote({ quietAfterMs: 48 * HOUR }).code).toBe(0);
   });
 
-  it('with a HOST: exit 0 when it reported recently, 1 when quiet or never seen', () => {
-    expect(output((out) => testSudoRemote(config(), { host: 'web1', quietAfterMs: HOUR, now: new Date(now) }, out)).code).toBe(0);
-    expect(output((out) => testSudoRemote(config(), { host: 'db1', quietAfterMs: HOUR, now: new Date(now) }, out)).code).toBe(1);
-    const never = output((out) => testSudoRemote(config(), { host: 'mail9', quietAfterMs: HOUR, now: new Date(now) }, out));
-    expect(never).toEqual({ code: 1, text: 'mail9: no sudo events received from this host\n' });
+  it('with heartbeats: ok however long since the last sudo call; STOPPED once three heartbeats are missed', () => {
+    table(
+      5000,
+      [],
+      [
+        ['db1', now - 20_000],
+        ['mail1', now - 14 * 60_000],
+        ['idle1', now - 30_000],
+      ],
+    );
+    const r = remote({});
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('4 host(s) on the sudo path: 3 ok, 1 STOPPED, 0 QUIET\n');
+    expect(r.text).toMatch(
+      / db1\s+ok\s+last sudo event 2026-04-30T06:00:00.000Z \(30h ago\), 1 events, heartbeat every 60s, last heard 20s ago, via fleet/,
+    );
+    expect(r.text).toMatch(/ idle1\s+ok\s+last sudo event none, 0 events, heartbeat every 60s, last heard 30s ago/);
+    expect(r.text).toMatch(/ mail1\s+STOPPED\s+last sudo event none, 0 events, heartbeat every 60s, last heard 14m ago/);
+    expect(r.text).toMatch(
+      /\nSTOPPED: its heartbeats stopped \(none for more than 3 of its intervals\): its syslog-ng is down or was reconfigured, or lost its route or certificate to relay; relay alerts it as host_silent\n$/,
+    );
+  });
+
+  it('with a HOST: exit 0 when ok, 1 when QUIET, STOPPED or never heard, saying which', () => {
+    table(5000, [], [['mail1', now - 4 * 60_000]]);
+    expect(remote({ host: 'web1', quietAfterMs: HOUR }).code).toBe(0);
+    const quiet = remote({ host: 'db1', quietAfterMs: HOUR });
+    expect(quiet.code).toBe(1);
+    expect(quiet.text).toMatch(/^db1\s+QUIET .*\nQUIET: no sudo event for more than 60m/);
+    const stopped = remote({ host: 'mail1' });
+    expect(stopped.code).toBe(1);
+    expect(stopped.text).toMatch(/^mail1\s+STOPPED .*last heard 4m ago.*\nSTOPPED: its heartbeats stopped/);
+    expect(remote({ host: 'mail9' })).toEqual({ code: 1, text: 'mail9: no sudo events or heartbeats received from this host\n' });
   });
 
   it('says when the table reached its cap', () => {
@@ -66,8 +104,9 @@ describe('relay test-sudo --remote', () => {
       ['db3', now - 1],
       ['web1', now],
     ]);
-    const r = output((out) => testSudoRemote(config(), { quietAfterMs: HOUR, now: new Date(now) }, out));
-    expect(r.text).toContain('the table holds at most 1 hosts and is full; 3 least recently seen host(s) were dropped');
+    expect(remote({ quietAfterMs: HOUR }).text).toContain(
+      'the table holds at most 1 hosts and is full; 3 least recently heard host(s) were dropped',
+    );
   });
 
   it('is wired into the CLI', async () => {

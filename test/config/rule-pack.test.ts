@@ -12,8 +12,8 @@ import { ROOT } from '../helpers/run-cli.ts';
 const { rules } = loadPlan(join(ROOT, 'config.yaml'), { RELAY_NOTIFY_URL: '' });
 
 /** The rules that take the line, in order, stopping where a rule says `continue: false` (as the router does). */
-function takenBy(line: string): string[] {
-  const event = parseFields(lineEvent(`Nov 28 10:00:00 h1 ${line}`, new Date()) as RelayEvent);
+function takenBy(line: string | RelayEvent): string[] {
+  const event = typeof line === 'string' ? parseFields(lineEvent(`Nov 28 10:00:00 h1 ${line}`, new Date()) as RelayEvent) : line;
   const names: string[] = [];
   for (const rule of rules) {
     if (!rule.matches(event)) continue;
@@ -71,6 +71,23 @@ describe('the shipped rules, line by line', () => {
     ['CRON[1]: (root) CMD (command -v debian-sa1 > /dev/null && debian-sa1 1 1)', []],
   ])('%s → %j', (line, expected) => {
     expect(takenBy(line)).toEqual(expected);
+  });
+
+  it.each([
+    ['host_silent', ['sudo-host-silent']],
+    ['host_back', ['sudo-host-back']],
+  ])("routes relay's own %s (a host's heartbeats on the sudo path) to one rule and nothing else", (event, expected) => {
+    const said: RelayEvent = {
+      receivedAt: new Date(),
+      listener: 'fleet',
+      kind: 'relay',
+      app: 'relay',
+      host: 'web1',
+      severity: 4,
+      message: '',
+      fields: { event },
+    };
+    expect(takenBy(said)).toEqual(expected);
   });
 
   it('gives every sudo call from syslog an outcome, so a refusal never reads like a call that ran', () => {

@@ -1,5 +1,6 @@
-// The per-host sudo table: one entry per host in the state store with its last event, bounded, surviving a
-// restart, and read by another process (`relay test-sudo --remote`) without writing anything.
+// The per-host sudo table: one entry per host in the state store with its last event and its last heartbeat,
+// bounded, surviving a restart, and read by another process (`relay test-sudo --remote`) without writing
+// anything.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,8 @@ function sudoFrom(host: string, at: number): RelayEvent {
   };
 }
 
+const at = (ms: number) => new Date(ms).toISOString();
+
 describe('SudoHostsTable', () => {
   let dir: string;
   const open = () => SqliteStateStore.open(dir, new ManualClock(), captureLog().log);
@@ -42,8 +45,8 @@ describe('SudoHostsTable', () => {
       cap: 5000,
       evicted: 0,
       hosts: [
-        { host: 'web2', lastSeen: new Date(2000).toISOString(), events: 1, listener: 'fleet', peer: '127.0.0.1:40000' },
-        { host: 'web1', lastSeen: new Date(3000).toISOString(), events: 2, listener: 'fleet', peer: '127.0.0.1:40000' },
+        { host: 'web2', lastHeard: at(2000), lastSeen: at(2000), events: 1, listener: 'fleet', peer: '127.0.0.1:40000' },
+        { host: 'web1', lastHeard: at(3000), lastSeen: at(3000), events: 2, listener: 'fleet', peer: '127.0.0.1:40000' },
       ],
     });
     store.close();
@@ -54,6 +57,27 @@ describe('SudoHostsTable', () => {
       ['web1', 2],
       ['web2', 2],
     ]);
+  });
+
+  it('keeps heartbeats apart from sudo events: both make a host heard, only sudo events count as its last event', () => {
+    const store = open();
+    const t = new SudoHostsTable(store, captureLog().log);
+    t.heard({ host: 'web1', every: 60, listener: 'fleet-tls', receivedAt: new Date(1000), peer: '10.0.0.7:51000' });
+    t.record(sudoFrom('web1', 2000));
+    t.heard({ host: 'web1', every: 30, listener: 'fleet', receivedAt: new Date(3000) });
+    t.heard({ host: 'db1', every: 60, listener: 'fleet', receivedAt: new Date(4000) });
+    store.close();
+    expect(readSudoHosts(dir).hosts).toEqual([
+      { host: 'web1', lastHeard: at(3000), lastSeen: at(2000), events: 1, lastHeartbeat: at(3000), heartbeatEvery: 30, listener: 'fleet' },
+      { host: 'db1', lastHeard: at(4000), events: 0, lastHeartbeat: at(4000), heartbeatEvery: 60, listener: 'fleet' },
+    ]);
+  });
+
+  it('reads entries written before heartbeats existed as last heard at their last sudo event', () => {
+    const store = open();
+    store.namespace('sudo-hosts', () => ({ host: 'old1', lastSeen: at(5000), events: 3, listener: 'fleet' })).changed('old1');
+    store.close();
+    expect(readSudoHosts(dir).hosts).toEqual([{ host: 'old1', lastHeard: at(5000), lastSeen: at(5000), events: 3, listener: 'fleet' }]);
   });
 
   it('at the cap drops the least recently seen host, counts it and warns once', () => {
