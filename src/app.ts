@@ -125,7 +125,7 @@ export class App {
     // After delivery: groups, windows and calls whose deadline passed while relay was down go out at once.
     this.stages = this.compose(this.plan);
     this.silentHosts = new SilentHosts(this.state.sudoHosts, this.clock, this.entry.push, this.log.child({ stage: 'silent-hosts' }));
-    this.silentHosts.start();
+    this.silentHosts.follow(this.config.listeners);
     try {
       for (const s of this.sources) {
         await s.start();
@@ -178,6 +178,7 @@ export class App {
       listeners.failed.includes(l.name) && running.has(l.name) ? (before.get(l.name) ?? l) : l,
     );
     this.plan = { ...applied, config: { ...applied.config, listeners: kept } };
+    this.silentHosts?.follow(kept);
     const http =
       diff.http ||
       diff.changed.includes('notifiers') ||

@@ -50,13 +50,21 @@ export class SyslogNg {
     throw new Error(`syslog-ng did not come up:\n${this.output}`);
   }
 
-  /** Stops syslog-ng but keeps its dir (persist file, disk buffer), so start() resumes where it was. */
-  async halt(): Promise<void> {
-    if (this.child && this.child.exitCode === null) {
+  /**
+   * Stops syslog-ng but keeps its dir (persist file, disk buffer), so start() resumes where it was; SIGKILL
+   * stops it as a crash would, without saving anything.
+   */
+  async halt(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) {
       const gone = new Promise((r) => this.child!.once('exit', r));
-      this.child.kill('SIGTERM');
+      this.child.kill(signal);
       await gone;
     }
+  }
+
+  /** SIGSTOP: syslog-ng hangs, its sockets still accept into their backlogs, nothing is read. */
+  freeze(): void {
+    this.child?.kill('SIGSTOP');
   }
 
   async stop(): Promise<void> {

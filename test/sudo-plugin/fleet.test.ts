@@ -166,6 +166,21 @@ state_dir: ${join(dir, 'state')}
     expect(Array.from({ length: 3 }, (_, i) => count(`sng-down-${i}`))).toEqual([1, 1, 1]);
   });
 
+  it('a host syslog-ng that hangs (SIGSTOP) and is then killed: each call made meanwhile is delivered once after it returns', async () => {
+    host.freeze();
+    for (let i = 0; i < 10; i++) {
+      const run = await runSudo(['/bin/true', `hung-${i}`]);
+      expect(run.status).toBe(0);
+      // The plugin waits timeout_ms (50 here) for a line to be read, then spools it as well.
+      expect(run.ms).toBeLessThan(2000);
+    }
+    await host.halt('SIGKILL');
+    await host.start();
+    for (let i = 0; i < 10; i++) expect((await alertsFor(`hung-${i}`))[0]!.message).toContain(`on ${HOST}: exit 0`);
+    await barrier('hung-back');
+    expect(Array.from({ length: 10 }, (_, i) => count(`hung-${i}`))).toEqual(Array(10).fill(1));
+  });
+
   it('a spool renamed away while syslog-ng runs (as relay-sudo-spool.logrotate does) loses and repeats nothing', async () => {
     const spool = join(host.dir, 'spool', 'sudo.jsonl');
     await host.halt();

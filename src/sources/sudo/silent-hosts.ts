@@ -6,6 +6,7 @@
 // (when it was said is kept in the host table, src/state/sudo-hosts.ts). These events enter like any
 // listener's, so the rules route them (config.yaml: sudo-host-silent, sudo-host-back).
 import type { Clock, Timer } from '../../clock.ts';
+import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
 import { silentAfterMs, type SudoHost, type SudoHostsTable } from '../../state/sudo-hosts.ts';
@@ -28,6 +29,16 @@ export class SilentHosts {
   start(): void {
     this.startedAt = this.clock.now();
     this.schedule();
+  }
+
+  /**
+   * Watches while some listener may hear heartbeats (a tcp or tls listener with `sudo:`, the only kind that
+   * believes one), at start and after each reload: a relay without a fleet keeps no timer for it.
+   */
+  follow(listeners: readonly ListenerConfig[]): void {
+    const fleet = listeners.some((l) => (l.type === 'tcp' || l.type === 'tls') && l.sudo !== undefined);
+    if (fleet && this.timer === undefined) this.start();
+    else if (!fleet) this.stop();
   }
 
   stop(): void {
