@@ -39,6 +39,8 @@ export interface FleetRun {
   /** The new process: CPU seconds and peak RSS from its start until every host's message was through. */
   restartCpuS: number;
   restartPeakRssKb: number;
+  /** The simulator's CPU seconds over the same time: the hosts' side of the handshakes, on the same 2 cores. */
+  restartSimulatorCpuS: number;
   /** Connection attempts refused or failed in the handshake, as the hosts saw them, over the restart. */
   failedAttempts: number;
   /** Rise of the kernel's ListenOverflows (any listener on this machine) over the restart. */
@@ -123,6 +125,7 @@ type Restart = Pick<
   | 'missing'
   | 'restartCpuS'
   | 'restartPeakRssKb'
+  | 'restartSimulatorCpuS'
   | 'failedAttempts'
   | 'listenOverflows'
   | 'pending'
@@ -138,6 +141,7 @@ async function restartTimed(receiver: Receiver, sim: Simulator, patienceMs: numb
   const [overflows0, failed0] = [listenOverflows(), sim.last!.failedAttempts];
   const t0 = Date.now();
   await receiver.stop();
+  const simCpu0 = sim.last!.cpuS;
   const stopped = Date.now();
   await receiver.start();
   const up = Date.now();
@@ -155,6 +159,7 @@ async function restartTimed(receiver: Receiver, sim: Simulator, patienceMs: numb
     missing: tally.hosts - tally.covered,
     restartCpuS: cpuSeconds(pid),
     restartPeakRssKb: peakRssKb(pid),
+    restartSimulatorCpuS: last.cpuS - simCpu0,
     failedAttempts: last.failedAttempts - failed0,
     listenOverflows: listenOverflows() - overflows0,
     pending: last.pending,

@@ -72,9 +72,10 @@ rules:
     },
     async start() {
       log = '';
-      const c = (child = spawn(process.execPath, [join(ROOT, 'bin/relay.js'), 'run', '--config', file], {
-        stdio: ['ignore', 'ignore', 'pipe'],
-      }));
+      // RELAY_NODE_FLAGS (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof") profiles relay here as in the other scenarios.
+      const flags = (process.env.RELAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+      const argv = [...flags, join(ROOT, 'bin/relay.js'), 'run', '--config', file];
+      const c = (child = spawn(process.execPath, argv, { stdio: ['ignore', 'ignore', 'pipe'] }));
       c.stderr!.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
       // /readyz answers 200 once every listener is bound (relay starts its HTTP endpoint after them).
       for (;;) {

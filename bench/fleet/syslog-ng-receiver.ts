@@ -1,7 +1,9 @@
 // Debian's syslog-ng as the fleet's TLS receiver, the peer relay is measured against: a syslog() source
 // over TLS (RFC 5425) that requires a client certificate from the fleet's CA and a subject of the pool's,
 // with room for every host (max-connections, and syslog-ng's default window of 100 messages per
-// connection), writing each message as one line to a file that this process reads as it grows.
+// connection), writing each message as one line to a file that this process reads as it grows. use-dns(no),
+// as a central receiver runs: with syslog-ng's default it resolved every sender's address and passed on about
+// 100 of the fleet's 1,000 messages a second.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, existsSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -51,7 +53,7 @@ export async function syslogNgReceiver(certs: FleetCerts, hosts: number, dir: st
   writeFileSync(
     conf,
     `@version: 3.38
-options { stats-level(1); keep-hostname(yes); };
+options { stats-level(1); keep-hostname(yes); use-dns(no); dns-cache(no); };
 source s_fleet {
   syslog(ip("127.0.0.1") port(${port}) transport("tls")
     max-connections(${hosts + 100}) log-iw-size(${(hosts + 100) * 100})
