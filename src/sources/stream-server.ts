@@ -67,6 +67,14 @@ export interface StreamServerOptions extends StreamLimits {
 /** A peer that has not closed its side this long after relay ended the connection is cut off. */
 export const END_GRACE_MS = 5_000;
 
+/**
+ * Connections the kernel queues for accept. Node's 511 overflowed when a fleet of 3,000–10,000 TLS hosts came
+ * back after a restart (bench/fleet-tls.ts): while a turn of the event loop runs hundreds of handshakes,
+ * connections keep arriving, and those dropped retry their SYN after 1, 3, 7, 15 s. The kernel caps it at
+ * net.core.somaxconn (4096 since Linux 5.4), the knob for a larger fleet.
+ */
+export const LISTEN_BACKLOG = 65_535;
+
 interface Connection {
   deadline: Deadline;
   reader?: ConnectionReader;
@@ -116,7 +124,7 @@ export class StreamServer {
       const fail = (err: Error) =>
         reject(new RelayError(ErrorCodes.LISTEN, `listener ${intake.name} cannot listen on ${where}: ${err.message}`, { cause: err }));
       server.once('error', fail);
-      server.listen(options, () => {
+      server.listen({ backlog: LISTEN_BACKLOG, ...options }, () => {
         server.off('error', fail);
         server.on('error', (err) => intake.log.error({ err }, 'listener socket error'));
         this.#server = server;
