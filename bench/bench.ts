@@ -1,6 +1,6 @@
 // `npm run bench`: relay against the seed pipeline (syslog-ng + python() + Apprise) on the issue's loads,
 // plus what only relay's own counters can prove, printed as one table of figures, relay/peer and target.
-//   npm run bench                       # everything, RUNS=1 (about 15 minutes)
+//   npm run bench                       # everything, RUNS=1 (about 25 minutes, 9 of them the fleet)
 //   ONLY="ingest latency" npm run bench   # a subset: ingest seed latency udp discord pacing soak fleet
 //   ONLY=fleet FLEET_HOSTS=1000 npm run bench   # the 10,000-host TLS fleet (bench/fleet-tls.ts), smaller
 //   ONLY=soak SOAK_S=60 npm run bench     # the soak (5 minutes of mixed load) shortened to a try

@@ -68,7 +68,7 @@ export function fleetRows({ hosts, pool, steadyS, relay, peer }: FleetResult): F
     .join(', ');
   return [
     {
-      figure: `fleet: ${n} TLS hosts (client certificates, a pool of ${pool} shared in turn; one source address each), 1 msg per host per 10 s: steady RSS (median of 1 s samples over ${steadyS} s), peak`,
+      figure: `fleet (peer: syslog-ng alone, as the TLS receiver): ${n} TLS hosts (client certificates, a pool of ${pool} shared in turn; one source address each), 1 msg per host per 10 s: steady RSS (median of 1 s samples over ${steadyS} s), peak`,
       ...both((r) => `${mb(r.steadyRssKb)} (peak ${mb(r.peakRssKb)})`),
       ratio: ratio(relay.steadyRssKb, peer.steadyRssKb),
       target: '—',
@@ -106,7 +106,8 @@ export function fleetRows({ hosts, pool, steadyS, relay, peer }: FleetResult): F
     {
       figure: `fleet: restart → every host has had a message passed on (from listening again; relay: alerted; hosts send every 10 s)`,
       ...both(
-        (r) => `${s(r.passedS)} (${r.missing} missing; new process ${r.restartCpuS.toFixed(1)} CPU s, peak ${mb(r.restartPeakRssKb)})`,
+        (r) =>
+          `${s(r.passedS)} (${r.missing} missing; new process ${r.restartCpuS.toFixed(1)} CPU s, peak ${mb(r.restartPeakRssKb)}; simulator ${r.restartSimulatorCpuS.toFixed(1)} CPU s)`,
       ),
       ratio: ratio(relay.passedS, peer.passedS),
       target: `all ${n}, 0 missing`,
