@@ -1,7 +1,8 @@
 // `npm run bench`: relay against the seed pipeline (syslog-ng + python() + Apprise) on the issue's loads,
 // plus what only relay's own counters can prove, printed as one table of figures, relay/peer and target.
-//   npm run bench                       # everything, RUNS=1 (about 15 minutes)
-//   ONLY="ingest latency" npm run bench   # a subset: ingest seed latency udp discord pacing soak
+//   npm run bench                       # everything, RUNS=1 (about 25 minutes, 9 of them the fleet)
+//   ONLY="ingest latency" npm run bench   # a subset: ingest seed latency udp discord pacing soak fleet
+//   ONLY=fleet FLEET_HOSTS=1000 npm run bench   # the 10,000-host TLS fleet (bench/fleet-tls.ts), smaller
 //   ONLY=soak SOAK_S=60 npm run bench     # the soak (5 minutes of mixed load) shortened to a try
 // Needs syslog-ng-core, syslog-ng-mod-python, apprise and loggen (Debian); not part of npm test.
 import { execFileSync } from 'node:child_process';
@@ -12,10 +13,11 @@ import { discordBurst, type DiscordResult } from './e2e/discord-burst.ts';
 import { FULL_PARSE_MATCH, idleLatency, ingest, udpFlood, type IngestResult, type LatencyResult, type UdpResult } from './e2e/scenarios.ts';
 import { FLAT_CRITERION } from './e2e/rss-flatness.ts';
 import { soak, type SoakResult } from './e2e/soak.ts';
+import { fleetRows, fleetTls, type FleetResult } from './fleet-tls.ts';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const SEED = process.env.SEED ?? join(ROOT, '../shared/bench/seed-pipeline');
-const ONLY = (process.env.ONLY ?? 'ingest seed latency udp discord pacing soak').split(/\s+/);
+const ONLY = (process.env.ONLY ?? 'ingest seed latency udp discord pacing soak fleet').split(/\s+/);
 const RUNS = process.env.RUNS ?? '1';
 const WORK = mkdtempSync(join(tmpdir(), 'relay-bench-'));
 const RESULTS = join(WORK, 'results.jsonl');
@@ -94,6 +96,11 @@ let soaked: SoakResult | undefined;
 if (ONLY.includes('soak')) {
   say(`soak: ${process.env.SOAK_S ?? 300} s of mixed load`);
   soaked = await soak();
+}
+let fleet: FleetResult | undefined;
+if (ONLY.includes('fleet')) {
+  say(`fleet: ${process.env.FLEET_HOSTS ?? 10000} TLS hosts against relay, then syslog-ng`);
+  fleet = await fleetTls(Number(process.env.FLEET_HOSTS ?? 10000), Number(process.env.FLEET_STEADY_S ?? 60));
 }
 
 const mb = (kb: number | undefined) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(1)} MB`);
@@ -278,6 +285,7 @@ if (soaked) {
     soaked.lost === 0 && got.plain === lines.plain,
   );
 }
+if (fleet) for (const r of fleetRows(fleet)) add(r.figure, r.peer, r.relay, r.ratio, r.target, r.met);
 
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 console.log(

@@ -36,7 +36,11 @@ const ListenerSudo = z.strictObject({
 
 const StreamCommon = {
   allow: Allow,
-  max_connections: z.number().int().positive().default(256),
+  /**
+   * Open connections, handshakes included. 20,000: a fleet of 10,000 hosts (bench/fleet-tls.ts) with room for
+   * as many stale sessions of hosts that vanished without a FIN (held until idle_timeout) as there are hosts.
+   */
+  max_connections: z.number().int().positive().default(20_000),
   /** Open connections one remote address may hold, so one host cannot take every slot. */
   max_connections_per_peer: z.number().int().positive().default(32),
   /** A frame begun and not complete within this closes the connection (a trickling sender cannot hold a slot); on tls it bounds the handshake too. */

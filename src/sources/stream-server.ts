@@ -3,16 +3,15 @@
 // (TLS) between accept and the first byte read, socket errors kept to their own connection, and a close()
 // that ends them all. A refused connection is destroyed at accept, alone: the other senders go on being
 // served. A connection relay ends for any other reason than abuse (idle, reload, stop) is ended as its peer
-// expects — FIN, over TLS close_notify first — and read until the peer closes too, so nothing it had already
-// sent is lost; a peer that goes quiet without closing is reset (TCP), so its next write fails and is sent
-// again instead of lost, and so is every TCP connection when relay's process dies (abort-on-close/). Limits
-// and timeouts can be changed on the running server (a reload), and it can stop accepting while its
-// connections go on (pause).
+// expects and read to its end (connection-end.ts); a TCP connection is reset when relay's process dies
+// (abort-on-close/). Limits and timeouts can be changed on the running server (a reload), and it can stop
+// accepting while its connections go on (pause).
 import net, { type Socket } from 'node:net';
 import type { Clock } from '../clock.ts';
 import { ErrorCodes, RelayError } from '../errors.ts';
 import { abortOnClose } from './abort-on-close/abort-on-close.ts';
 import { Deadline, type FrameProgress } from './connection-deadline.ts';
+import { endConnection, resetConnection, type Endable, type EndOptions } from './connection-end.ts';
 import type { Intake } from './intake.ts';
 import { TurnBudget } from './turn-budget.ts';
 
@@ -69,25 +68,19 @@ export interface StreamServerOptions extends StreamLimits {
   resetOnEnd?: boolean;
 }
 
-/** A peer that has not closed its side this long after relay ended the connection is reset. */
-export const END_GRACE_MS = 5_000;
+/**
+ * Connections the kernel queues for accept. Node's 511 overflowed when a fleet of 3,000–10,000 TLS hosts came
+ * back after a restart (bench/fleet-tls.ts): while a turn of the event loop runs hundreds of handshakes,
+ * connections keep arriving, and those dropped retry their SYN after 1, 3, 7, 15 s. The kernel caps it at
+ * net.core.somaxconn (4096 since Linux 5.4), the knob for a larger fleet.
+ */
+export const LISTEN_BACKLOG = 65_535;
 
-/** A peer that sent nothing for this long after relay ended the connection is reset before the grace is up. */
-const END_QUIET_MS = 250;
-
-interface Connection {
-  /** The accepted socket. */
-  socket: Socket;
-  /** What relay reads and ends: the socket, or its TLS session once the peer began one. */
-  stream: Socket;
+interface Connection extends Endable {
   deadline: Deadline;
   /** The peer began the secure layer's handshake, which has not completed. */
   handshaking: boolean;
-  /** Chunks read, so an ended connection can tell a quiet peer. */
-  reads: number;
   reader?: ConnectionReader;
-  /** Relay has ended it and waits for the peer to close. */
-  ending?: Promise<void>;
 }
 
 export class StreamServer {
@@ -98,8 +91,11 @@ export class StreamServer {
   /** Read by every connection's deadline, so new timeouts reach the open connections too. */
   readonly #limits: StreamLimits;
 
+  readonly #ending: EndOptions;
+
   constructor(private readonly opts: StreamServerOptions) {
     this.#budget = new TurnBudget(opts.eventsPerTurn);
+    this.#ending = { graceMs: opts.endGraceMs, reset: opts.resetOnEnd === true };
     const { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs } = opts;
     this.#limits = { maxConnections, maxConnectionsPerPeer, frameTimeoutMs, idleTimeoutMs };
   }
@@ -132,7 +128,7 @@ export class StreamServer {
       const fail = (err: Error) =>
         reject(new RelayError(ErrorCodes.LISTEN, `listener ${intake.name} cannot listen on ${where}: ${err.message}`, { cause: err }));
       server.once('error', fail);
-      server.listen(options, () => {
+      server.listen({ backlog: LISTEN_BACKLOG, ...options }, () => {
         server.off('error', fail);
         server.on('error', (err) => intake.log.error({ err }, 'listener socket error'));
         this.#server = server;
@@ -150,37 +146,7 @@ export class StreamServer {
   /** Stops accepting and ends every connection; resolves once all are closed, so the counters at stop are final. */
   async close(): Promise<void> {
     this.pause();
-    await Promise.all([...this.#connections.values()].map((c) => this.#end(c)));
-  }
-
-  /**
-   * FIN (over TLS close_notify, then FIN), reading on until the peer closes; reset once it has sent nothing
-   * for END_QUIET_MS since, or at the grace. A reset, not a silent close: a peer that never noticed the FIN
-   * (syslog-ng over TLS, idle) gets an error at its next write and sends that message again on a new
-   * connection, instead of into this one; what it sent before is read first.
-   */
-  #end(c: Connection): Promise<void> {
-    c.ending ??= new Promise<void>((resolve) => {
-      if (c.socket.closed) return resolve();
-      const cut = setTimeout(() => this.#reset(c), this.opts.endGraceMs ?? END_GRACE_MS);
-      let reads = c.reads;
-      const quiet = setInterval(() => {
-        if (c.reads === reads) this.#reset(c);
-        reads = c.reads;
-      }, END_QUIET_MS);
-      c.socket.once('close', () => {
-        clearTimeout(cut);
-        clearInterval(quiet);
-        resolve();
-      });
-      c.stream.end();
-    });
-    return c.ending;
-  }
-
-  #reset(c: Connection): void {
-    if (this.opts.resetOnEnd && !c.socket.destroyed) c.socket.resetAndDestroy();
-    else c.stream.destroy();
+    await Promise.all([...this.#connections.values()].map((c) => endConnection(c, this.#ending)));
   }
 
   #accept(socket: Socket): void {
@@ -239,7 +205,7 @@ export class StreamServer {
         connection.stream.destroy();
       } else if (connection.ending === undefined) {
         intake.idleTimeout(peer);
-        void this.#end(connection);
+        void endConnection(connection, this.#ending);
       }
     });
     const connection: Connection = { socket, stream: socket, deadline, handshaking: false, reads: 0 };
@@ -264,7 +230,7 @@ export class StreamServer {
     else {
       socket.once('data', (first: Buffer) => {
         // A peer that begins after relay ended the connection is reset, so it reconnects instead of waiting.
-        if (connection.ending !== undefined) return this.#reset(connection);
+        if (connection.ending !== undefined) return resetConnection(connection, this.#ending);
         socket.pause();
         socket.unshift(first);
         connection.handshaking = true;

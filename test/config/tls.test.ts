@@ -37,7 +37,7 @@ describe('tls listener config', () => {
       client_auth: 'required',
       allowed_peers: [],
       min_version: 'TLSv1.2',
-      max_connections: 256,
+      max_connections: 20_000,
       frame_timeout: 30_000,
     });
   });

@@ -1,0 +1,22 @@
+// What the fleet run needs of a TLS receiver (relay-receiver.ts, syslog-ng-receiver.ts): start it and know
+// when it listens, stop it as a service manager would (SIGTERM, then wait for the exit), its pid for /proc,
+// and the tally of what it has passed on per host.
+import type { HostTally } from './host-tally.ts';
+
+export interface Receiver {
+  readonly name: string;
+  readonly port: number;
+  readonly tally: HostTally;
+  /** The running process (valid between start() and stop()). */
+  readonly pid: number;
+  /** Starts the process; resolves once it listens. */
+  start(): Promise<void>;
+  /** SIGTERM; resolves once the process has exited. */
+  stop(): Promise<void>;
+  /** The receiver's own counts of refused and failed connections, where it keeps them. */
+  counters(): Promise<Record<string, number>>;
+  /** The end of what the process wrote to stderr, for a run that fails. */
+  log(): string;
+  /** Ends what the receiver needs besides its process (the sink, the file reader). */
+  close(): Promise<void>;
+}
