@@ -41,7 +41,7 @@ export function listAnswers(config: Config, opts: AnswersOptions, out: NodeJS.Wr
           ? `${q.status === 'yes' ? 'yes, it was me' : 'NO, not me'} at ${at(q.answeredAt!)} (${q.answeredVia})`
           : q.status === 'unanswered'
             ? `unanswered by ${at(q.deadline)}`
-            : `not asked: ${q.note}`;
+            : `${q.status === 'quieted' ? 'not asked again' : 'not asked'}: ${q.note}`;
     out.write(`${at(q.askedAt)}  ${q.user}  ${q.rule}  "${q.question}"  ${outcome}  [${q.id}]\n`);
   }
   return 0;

@@ -13,14 +13,24 @@ import type { AnswerLinks } from '../../notifiers/types.ts';
 import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
-import { escalation } from './escalation.ts';
-import { QUESTIONS, QUIET, quietKey, type AnswerResult, type AnswerSource, type AskStats, type QuestionRecord } from './question.ts';
+import { escalation, quietedNotice } from './escalation.ts';
+import {
+  QUESTIONS,
+  QUIET,
+  isQuietWindow,
+  quietKey,
+  type AnswerResult,
+  type QuietWindow,
+  type AnswerSource,
+  type AskStats,
+  type QuestionRecord,
+} from './question.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 /** What the directed stage hands over for one person and one event: the question's fields, before it is asked. */
 export type AskRequest = Pick<
   QuestionRecord,
-  'rule' | 'via' | 'escalate' | 'question' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity'
+  'rule' | 'via' | 'escalate' | 'question' | 'identity' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity'
 > & {
   person: Person;
   timeout: number;
@@ -29,7 +39,7 @@ export type AskRequest = Pick<
 export class Asker {
   readonly stats: AskStats = { asked: 0, quieted: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };
   private readonly questions = new Map<string, QuestionRecord>();
-  private readonly quiet = new Map<string, number>();
+  private readonly quiet = new Map<string, QuietWindow>();
   private saved: { questions: StateNamespace; quiet: StateNamespace } = this.namespaces(new MemoryStateStore());
   private readonly timers = new Map<string, Timer>();
   /** Slack user ID of each person asked, for checking who pressed a button. */
@@ -60,8 +70,8 @@ export class Asker {
     this.questions.clear();
     this.quiet.clear();
     const now = this.clock.now();
-    for (const [key, until] of this.saved.quiet.load()) {
-      if (typeof until === 'number' && until > now) this.quiet.set(key, until);
+    for (const [key, window] of this.saved.quiet.load()) {
+      if (isQuietWindow(window) && window.until > now) this.quiet.set(key, window);
       else this.saved.quiet.changed(key);
     }
     const loaded = [...this.saved.questions.load().values()] as QuestionRecord[];
@@ -73,13 +83,7 @@ export class Asker {
 
   ask(req: AskRequest): void {
     const now = this.clock.now();
-    const key = quietKey({ rule: req.rule, user: req.person.user, question: req.question });
-    const quietUntil = this.quiet.get(key);
-    if (quietUntil !== undefined && quietUntil > now) {
-      this.stats.quieted++;
-      this.log.debug({ rule: req.rule, user: req.person.user }, 'question quiet after an earlier "yes"; not asked');
-      return;
-    }
+    const quiet = this.quiet.get(quietKey({ rule: req.rule, user: req.person.user, identity: req.identity }));
     const q: QuestionRecord = {
       id: randomUUID(),
       rule: req.rule,
@@ -88,6 +92,7 @@ export class Asker {
       via: req.via,
       escalate: req.escalate,
       question: req.question,
+      identity: req.identity,
       title: req.title,
       body: req.body,
       denied: req.denied,
@@ -98,6 +103,18 @@ export class Asker {
       quietFor: req.quietFor,
       ...(req.severity === undefined ? {} : { severity: req.severity }),
     };
+    if (quiet !== undefined && quiet.until > now) {
+      // Not asked again, but never silent: kept for `relay answers` and told to the escalation notifiers.
+      this.stats.quieted++;
+      const note = `${q.user} answered "yes" to the same event at ${new Date(quiet.since).toISOString()} (question ${quiet.question})`;
+      this.save({ ...q, status: 'quieted', note });
+      this.emit(quietedNotice({ ...q, note }, now));
+      this.log.info(
+        { rule: q.rule, user: q.user, question: q.id, after: quiet.question },
+        'question quiet after an earlier "yes"; recorded',
+      );
+      return;
+    }
     if (this.pendingCount() >= this.config.max_pending) {
       // Asking nobody must not mean telling nobody: the question goes straight to the escalation notifiers.
       this.finish(
@@ -219,12 +236,12 @@ export class Asker {
 
   /** Quiet windows are set only by answers (bounded by the questions asked); expired ones go as new ones come. */
   private quietFor(q: QuestionRecord, now: number): void {
-    for (const [key, until] of this.quiet) {
-      if (until > now) continue;
+    for (const [key, window] of this.quiet) {
+      if (window.until > now) continue;
       this.quiet.delete(key);
       this.saved.quiet.changed(key);
     }
-    this.quiet.set(quietKey(q), now + q.quietFor);
+    this.quiet.set(quietKey(q), { until: now + q.quietFor, since: now, question: q.id });
     this.saved.quiet.changed(quietKey(q));
   }
 

@@ -16,6 +16,7 @@ import { Stage, type Inlet } from '../pipeline/stage.ts';
 import type { StateStore } from '../state/state-store.ts';
 import type { Notifier } from '../../notifiers/types.ts';
 import { Asker } from './ask.ts';
+import { eventIdentity } from './question.ts';
 import { Directory, type Person } from './directory.ts';
 import { OWNER } from '../config/people-schema.ts';
 
@@ -104,6 +105,7 @@ export class Directed extends Stage<Hit, Hit> {
         via,
         escalate: [...rule.ask.escalate],
         question,
+        identity: eventIdentity(hit.event),
         title,
         body,
         denied: t.denied(asked),

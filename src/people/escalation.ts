@@ -1,6 +1,7 @@
 // The alert an unconfirmed question becomes: on "no" it says who denied what, on silence that nobody
 // answered; the body gives the event as the rule rendered it and the question's story (asked when, through
-// what, answered how). It goes to the ask's `escalate` notifiers like any other alert.
+// what, answered how). It goes to the ask's `escalate` notifiers like any other alert; so does, at info
+// level, an event a "yes" kept from being asked again.
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert.ts';
 import type { QuestionRecord } from './question.ts';
@@ -22,6 +23,22 @@ export function escalation(q: QuestionRecord, now: number): Alert {
     type: 'failure',
     ...(q.severity === undefined ? {} : { severity: q.severity }),
     key: `${q.rule}\u0000escalation\u0000${q.id}`,
+    createdAt: now,
+    count: 1,
+  };
+}
+
+/** What a "yes" quieted: the event and which answer quieted it, at info level to the escalation notifiers. */
+export function quietedNotice(q: QuestionRecord, now: number): Alert {
+  return {
+    id: randomUUID(),
+    rule: q.rule,
+    notify: q.escalate,
+    title: `not asked again (${q.user} said yes before): ${q.question}`,
+    body: `${q.title}\n${q.body}\n\n${q.note}; the same event within on_yes.quiet_for is not asked again.\nquestion ${q.id}`,
+    type: 'info',
+    ...(q.severity === undefined ? {} : { severity: q.severity }),
+    key: `${q.rule}\u0000quieted\u0000${q.id}`,
     createdAt: now,
     count: 1,
   };

