@@ -3,20 +3,23 @@
 // answer the question is replaced (its buttons go), on a refused one an ephemeral note says why. Only a
 // response_url on Slack's hooks host (RELAY_SLACK_HOOKS_URL in tests) is ever called.
 import { endpoint } from '../../notifiers/endpoints.ts';
+import { escapeSlack } from '../../notifiers/text-escape.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnswerResult } from './question.ts';
 
 export function respondInSlack(responseUrl: string | undefined, result: AnswerResult, log: FastifyBaseLogger): void {
   if (!responseUrl?.startsWith(`${endpoint('slackHooks')}/`)) return;
+  // The question carries log text (a command line): escaped, so `<!channel>` or `<https://…|Yes>` in it stay text.
+  const question = result.ok ? escapeSlack(result.question.question) : '';
   const body = result.ok
     ? {
         replace_original: true,
         text:
           result.answer === 'yes'
-            ? `Recorded: you ran it. "${result.question.question}" is closed.`
-            : `Recorded: it was not you. "${result.question.question}" went to ${result.question.escalate.join(', ')}.`,
+            ? `Recorded: you ran it. "${question}" is closed.`
+            : `Recorded: it was not you. "${question}" went to ${escapeSlack(result.question.escalate.join(', '))}.`,
       }
-    : { replace_original: false, response_type: 'ephemeral', text: `Not recorded: ${result.why}.` };
+    : { replace_original: false, response_type: 'ephemeral', text: `Not recorded: ${escapeSlack(result.why)}.` };
   fetch(responseUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

@@ -177,6 +177,27 @@ describe('ask: was this you?', () => {
     expect(world.slack.messages).toHaveLength(dms + 2);
     expect(app.asker!.stats).toMatchObject({ asked: 2, yes: 1, quieted: 1 });
   });
+
+  it('the text that replaces the DM after an answer keeps log text as text: no @channel, no disguised link', async () => {
+    const hostile = '/bin/true <!channel> <https://evil.example/answer|Yes, it was me>';
+    const dms = world.slack.messages.length;
+    app.accept(sudoLine(clock, 'alice', 'web1', hostile));
+    await vi.waitFor(() => expect(world.slack.messages.length).toBe(dms + 1), WAIT);
+    await pressButton({
+      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+      signingSecret: SIGNING,
+      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+      userId: ALICE,
+      actionId: 'relay_answer_yes',
+      value: buttonToken(world.slack.messages.at(-1)!, 'yes'),
+      timestamp: Math.floor(clock.now() / 1000),
+    });
+    await vi.waitFor(() => expect(world.slack.responses).toHaveLength(1), WAIT);
+    const { text } = world.slack.responses[0] as { text: string };
+    expect(text).toBe(
+      'Recorded: you ran it. "Did you run /bin/true &lt;!channel&gt; &lt;https://evil.example/answer|Yes, it was me&gt; on web1?" is closed.',
+    );
+  });
 });
 
 /** Lets every alert the app holds reach its notifier (delivery runs on real I/O). */
