@@ -14,17 +14,8 @@ import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
 import { escalation, quietedNotice } from './escalation.ts';
-import {
-  QUESTIONS,
-  QUIET,
-  isQuietWindow,
-  quietKey,
-  type AnswerResult,
-  type QuietWindow,
-  type AnswerSource,
-  type AskStats,
-  type QuestionRecord,
-} from './question.ts';
+import { QUESTIONS, type AnswerResult, type AnswerSource, type AskStats, type QuestionRecord } from './question.ts';
+import { QuietWindows } from './quiet-windows.ts';
 import { RefusalLog } from './refusal-log.ts';
 
 /** What the directed stage hands over for one person and one event: the question's fields, before it is asked. */
@@ -39,8 +30,8 @@ export type AskRequest = Pick<
 export class Asker {
   readonly stats: AskStats = { asked: 0, quieted: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };
   private readonly questions = new Map<string, QuestionRecord>();
-  private readonly quiet = new Map<string, QuietWindow>();
-  private saved: { questions: StateNamespace; quiet: StateNamespace } = this.namespaces(new MemoryStateStore());
+  private readonly quiet = new QuietWindows();
+  private saved: StateNamespace = this.namespace(new MemoryStateStore());
   private readonly timers = new Map<string, Timer>();
   /** Slack user ID of each person asked, for checking who pressed a button. */
   private readonly slackIds = new Map<string, string>();
@@ -66,15 +57,10 @@ export class Asker {
   /** Questions and quiet windows from the store: pending ones get their timeout back, overdue ones escalate now. */
   attach(store: StateStore): void {
     this.close();
-    this.saved = this.namespaces(store);
+    this.saved = this.namespace(store);
     this.questions.clear();
-    this.quiet.clear();
-    const now = this.clock.now();
-    for (const [key, window] of this.saved.quiet.load()) {
-      if (isQuietWindow(window) && window.until > now) this.quiet.set(key, window);
-      else this.saved.quiet.changed(key);
-    }
-    const loaded = [...this.saved.questions.load().values()] as QuestionRecord[];
+    this.quiet.attach(store, this.clock.now());
+    const loaded = [...this.saved.load().values()] as QuestionRecord[];
     for (const q of loaded.sort((a, b) => a.askedAt - b.askedAt)) this.questions.set(q.id, q);
     const pending = loaded.filter((q) => q.status === 'pending');
     if (pending.length > 0) this.log.info({ pending: pending.length }, 'questions waiting for an answer resumed');
@@ -83,7 +69,7 @@ export class Asker {
 
   ask(req: AskRequest): void {
     const now = this.clock.now();
-    const quiet = this.quiet.get(quietKey({ rule: req.rule, user: req.person.user, identity: req.identity }));
+    const quiet = this.quiet.find({ rule: req.rule, user: req.person.user, identity: req.identity }, now);
     const q: QuestionRecord = {
       id: randomUUID(),
       rule: req.rule,
@@ -103,7 +89,7 @@ export class Asker {
       quietFor: req.quietFor,
       ...(req.severity === undefined ? {} : { severity: req.severity }),
     };
-    if (quiet !== undefined && quiet.until > now) {
+    if (quiet !== undefined) {
       // Not asked again, but never silent: kept for `relay answers` and told to the escalation notifiers.
       this.stats.quieted++;
       const note = `${q.user} answered "yes" to the same event at ${new Date(quiet.since).toISOString()} (question ${quiet.question})`;
@@ -164,7 +150,7 @@ export class Asker {
     if (result.answer === 'yes') {
       this.stats.yes++;
       this.save(q);
-      if (q.quietFor > 0) this.quietFor(q, now);
+      if (q.quietFor > 0) this.quiet.open(q, now);
       this.log.info({ rule: q.rule, user: q.user, question: q.id, via: from.via }, `${q.user} confirmed: it was them`);
     } else {
       this.stats.no++;
@@ -234,17 +220,6 @@ export class Asker {
     return { yes: link('yes'), no: link('no'), buttons: this.config.slack_signing_secret !== undefined };
   }
 
-  /** Quiet windows are set only by answers (bounded by the questions asked); expired ones go as new ones come. */
-  private quietFor(q: QuestionRecord, now: number): void {
-    for (const [key, window] of this.quiet) {
-      if (window.until > now) continue;
-      this.quiet.delete(key);
-      this.saved.quiet.changed(key);
-    }
-    this.quiet.set(quietKey(q), { until: now + q.quietFor, since: now, question: q.id });
-    this.saved.quiet.changed(quietKey(q));
-  }
-
   /** The question's timeout; one whose deadline passed while relay was down escalates now. */
   private arm(q: QuestionRecord): void {
     const left = q.deadline - this.clock.now();
@@ -278,16 +253,13 @@ export class Asker {
 
   private save(q: QuestionRecord): void {
     this.questions.set(q.id, q);
-    this.saved.questions.changed(q.id);
+    this.saved.changed(q.id);
     this.prune();
   }
 
-  /** Where questions and quiet windows are kept: each key's entry is what the maps hold for it at the end of the turn. */
-  private namespaces(store: StateStore): { questions: StateNamespace; quiet: StateNamespace } {
-    return {
-      questions: store.namespace(QUESTIONS, (id) => this.questions.get(id)),
-      quiet: store.namespace(QUIET, (key) => this.quiet.get(key)),
-    };
+  /** Where questions are kept: each id's entry is what the map holds for it at the end of the turn. */
+  private namespace(store: StateStore): StateNamespace {
+    return store.namespace(QUESTIONS, (id) => this.questions.get(id));
   }
 
   /** Closed questions beyond answers.keep go, oldest first (Map order is insertion: oldest first). */
@@ -297,7 +269,7 @@ export class Asker {
       if (closed <= this.config.keep) break;
       if (q.status === 'pending') continue;
       this.questions.delete(id);
-      this.saved.questions.changed(id);
+      this.saved.changed(id);
       closed--;
     }
   }

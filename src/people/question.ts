@@ -40,28 +40,6 @@ export interface QuestionRecord {
 }
 
 export const QUESTIONS = 'questions';
-/** `rule \0 user \0 identity` → epoch ms until which a "yes" keeps the same event quiet. */
-export const QUIET = 'answer-quiet';
-
-export function quietKey(r: Pick<QuestionRecord, 'rule' | 'user' | 'identity'>): string {
-  return `${r.rule}\u0000${r.user}\u0000${r.identity}`;
-}
-
-/** A "yes" that keeps the same event quiet: until when, since when, and which question it answered. */
-export interface QuietWindow {
-  until: number;
-  since: number;
-  question: string;
-}
-
-/** A window as the state store gives it back (one written by an older relay was a bare number: dropped). */
-export function isQuietWindow(v: unknown): v is QuietWindow {
-  const w = v as QuietWindow | undefined;
-  return (
-    typeof w === 'object' && w !== null && typeof w.until === 'number' && typeof w.since === 'number' && typeof w.question === 'string'
-  );
-}
-
 /** The identity of an event for quieting: the fields that say what ran where as whom, else its whole message. */
 export function eventIdentity(event: { host?: string; app?: string; message: string; fields: Record<string, unknown> }): string {
   const { user, runas_user, command, argv } = event.fields;
