@@ -13,8 +13,9 @@ import type { AnswerLinks } from '../../notifiers/types.ts';
 import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
-import { escalation, quietedNotice } from './escalation.ts';
-import { QUESTIONS, type AnswerResult, type AnswerSource, type AskStats, type QuestionRecord } from './question.ts';
+import { escalation, questionAlerts, quietedNotice } from './escalation.ts';
+import { foldInto } from './fold.ts';
+import { QUESTIONS, type AnswerResult, type AnswerSource, type AskStats, type FoldedCall, type QuestionRecord } from './question.ts';
 import { QuietWindows } from './quiet-windows.ts';
 import { RefusalLog } from './refusal-log.ts';
 
@@ -28,7 +29,9 @@ export type AskRequest = Pick<
 };
 
 export class Asker {
-  readonly stats: AskStats = { asked: 0, quieted: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };
+  readonly stats: AskStats = { asked: 0, quieted: 0, folded: 0, yes: 0, no: 0, unanswered: 0, refused: 0 };
+  /** Each person asked, to ask them again about what folded into their question. */
+  private readonly persons = new Map<string, Person>();
   private readonly questions = new Map<string, QuestionRecord>();
   private readonly quiet = new QuietWindows();
   private saved: StateNamespace = this.namespace(new MemoryStateStore());
@@ -67,8 +70,10 @@ export class Asker {
     for (const q of pending) this.arm(q);
   }
 
-  ask(req: AskRequest): void {
+  /** Asks about `req`, listing `more` (calls folded into a question "yes" closed) in the same question. */
+  ask(req: AskRequest, more: FoldedCall[] = []): void {
     const now = this.clock.now();
+    this.persons.set(req.person.user, req.person);
     const quiet = this.quiet.find({ rule: req.rule, user: req.person.user, identity: req.identity }, now);
     const q: QuestionRecord = {
       id: randomUUID(),
@@ -99,8 +104,19 @@ export class Asker {
         { rule: q.rule, user: q.user, question: q.id, after: quiet.question },
         'question quiet after an earlier "yes"; recorded',
       );
+      const [next, ...rest] = more;
+      if (next !== undefined) this.ask({ ...next, rule: req.rule, person: req.person }, rest);
       return;
     }
+    const open = [...this.questions.values()].find((o) => o.status === 'pending' && o.rule === q.rule && o.user === q.user);
+    if (open !== undefined) {
+      this.stats.folded++;
+      const { person: _, ...call } = req;
+      this.save(foldInto(open, call));
+      this.log.info({ rule: q.rule, user: q.user, question: open.id }, 'call folded into the question already open for this person');
+      return;
+    }
+    if (more.length > 0) Object.assign(q, { folded: more, foldedShown: more.length });
     if (this.pendingCount() >= this.config.max_pending) {
       // Asking nobody must not mean telling nobody: the question goes straight to the escalation notifiers.
       this.finish(
@@ -113,26 +129,19 @@ export class Asker {
     this.save(q);
     this.arm(q);
     const answers = this.links(q);
-    for (const via of req.via) {
-      this.emit({
-        id: randomUUID(),
-        rule: req.rule,
-        notify: [via],
-        title: `Was this you? ${req.question}`,
-        body: `${req.title}\n${req.body}\n\nPlease answer by ${new Date(q.deadline).toISOString()}; after that relay tells ${req.escalate.join(', ')}.`,
-        type: 'warning',
-        ...(req.severity === undefined ? {} : { severity: req.severity }),
-        key: `${req.rule}\u0000question\u0000${q.id}`,
-        createdAt: now,
-        count: 1,
-        recipient: req.person,
-        answers,
-      });
-    }
+    for (const alert of questionAlerts(q, req.person, answers, now)) this.emit(alert);
     this.log.info(
       { rule: req.rule, user: q.user, question: q.id, via: req.via, deadline: new Date(q.deadline).toISOString() },
       'asked "was this you?"',
     );
+  }
+
+  /** After a "yes": the calls that folded into its question (never shown to the person) are asked next, together. */
+  private askWaiting(q: QuestionRecord): void {
+    const person = this.persons.get(q.user);
+    const [first, ...rest] = (q.folded ?? []).slice(q.foldedShown ?? 0);
+    if (person === undefined || first === undefined) return;
+    this.ask({ ...first, rule: q.rule, person }, rest);
   }
 
   /** What a token would answer, without answering (the confirmation page's GET). */
@@ -151,6 +160,7 @@ export class Asker {
       this.stats.yes++;
       this.save(q);
       if (q.quietFor > 0) this.quiet.open(q, now);
+      this.askWaiting(q);
       this.log.info({ rule: q.rule, user: q.user, question: q.id, via: from.via }, `${q.user} confirmed: it was them`);
     } else {
       this.stats.no++;

@@ -1,9 +1,12 @@
-// The alert an unconfirmed question becomes: on "no" it says who denied what, on silence that nobody
+// The alerts a question makes: what asks the person (one per notifier it goes through), and what an
+// unconfirmed question becomes: on "no" it says who denied what, on silence that nobody
 // answered; the body gives the event as the rule rendered it and the question's story (asked when, through
 // what, answered how). It goes to the ask's `escalate` notifiers like any other alert; so does, at info
 // level, an event a "yes" kept from being asked again.
 import { randomUUID } from 'node:crypto';
 import type { Alert } from '../alert.ts';
+import type { AnswerLinks, Recipient } from '../../notifiers/types.ts';
+import { foldedLines } from './fold.ts';
 import type { QuestionRecord } from './question.ts';
 
 export function escalation(q: QuestionRecord, now: number): Alert {
@@ -19,7 +22,7 @@ export function escalation(q: QuestionRecord, now: number): Alert {
     rule: q.rule,
     notify: q.escalate,
     title: q.status === 'no' ? q.denied : q.status === 'not asked' ? `not asked (${q.note}): ${q.question}` : q.unanswered,
-    body: `${q.title}\n${q.body}\n\nAsked ${q.user} at ${at(q.askedAt)} through ${q.via.join(', ')}: "${q.question}"\n${story}\nquestion ${q.id}`,
+    body: `${q.title}\n${q.body}\n\nAsked ${q.user} at ${at(q.askedAt)} through ${q.via.join(', ')}: "${q.question}"\n${story}\nquestion ${q.id}${foldedLines(q, `{n} more calls for ${q.user} came while it was open, and go with it:`)}`,
     type: 'failure',
     ...(q.severity === undefined ? {} : { severity: q.severity }),
     key: `${q.rule}\u0000escalation\u0000${q.id}`,
@@ -42,4 +45,23 @@ export function quietedNotice(q: QuestionRecord, now: number): Alert {
     createdAt: now,
     count: 1,
   };
+}
+
+/** The question to the person, once per notifier it goes through, with its answer links. */
+export function questionAlerts(q: QuestionRecord, person: Recipient, answers: AnswerLinks, now: number): Alert[] {
+  const waiting = foldedLines(q, 'and {n} more calls are waiting for you; your answer is for all of them:');
+  return q.via.map((via) => ({
+    id: randomUUID(),
+    rule: q.rule,
+    notify: [via],
+    title: `Was this you? ${q.question}`,
+    body: `${q.title}\n${q.body}${waiting}\n\nPlease answer by ${new Date(q.deadline).toISOString()}; after that relay tells ${q.escalate.join(', ')}.`,
+    type: 'warning',
+    ...(q.severity === undefined ? {} : { severity: q.severity }),
+    key: `${q.rule}\u0000question\u0000${q.id}`,
+    createdAt: now,
+    count: 1,
+    recipient: person,
+    answers,
+  }));
 }

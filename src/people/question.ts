@@ -37,7 +37,23 @@ export interface QuestionRecord {
   /** After "yes": the same question to the same person is quiet until askedAt + this. */
   quietFor: number;
   severity?: number;
+  /**
+   * Later calls for the same person and rule while this question was open (at most FOLD_MAX, the rest
+   * counted in foldedMore): one question per person and rule at a time, so a flood naming someone asks them
+   * once and never fills answers.max_pending for everyone else. They escalate with this question; after a
+   * "yes", which did not cover them (the person never saw them), they are asked next, together.
+   */
+  folded?: FoldedCall[];
+  foldedMore?: number;
+  /** How many of `folded` the question listed when it was asked (what a "yes" to it covers). */
+  foldedShown?: number;
 }
+
+/** What asking a call needs, but the person (the question's own). */
+export type FoldedCall = Pick<
+  QuestionRecord,
+  'question' | 'identity' | 'title' | 'body' | 'denied' | 'unanswered' | 'quietFor' | 'severity' | 'via' | 'escalate'
+> & { timeout: number };
 
 export const QUESTIONS = 'questions';
 /** The identity of an event for quieting: the fields that say what ran where as whom, else its whole message. */
@@ -55,6 +71,8 @@ export type AnswerResult = { ok: true; question: QuestionRecord; answer: Answer 
 export interface AskStats {
   asked: number;
   quieted: number;
+  /** Calls folded into a question already open for the same person and rule. */
+  folded: number;
   yes: number;
   no: number;
   unanswered: number;
