@@ -220,7 +220,7 @@ export class App {
     const composed = composePipeline(plan, {
       clock: this.clock,
       store: this.state!.store,
-      log: this.log.child({ stage: 'pipeline' }),
+      log: this.log,
       deliver: this.dispatcher,
     });
     composed.pipeline.useSilences(this.state!.silences);

@@ -48,16 +48,18 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
   const { clock } = ctx;
   const store = ctx.store ?? new MemoryStateStore();
   const log = ctx.log ?? silentLogger;
+  // Each stage's lines name it once: `stage` is bound here, never by the caller as well.
+  const at = (stage: string) => log.child({ stage });
   const compiled = new Map(plan.rules.map((r) => [r.config.name, r]));
   const rule = (name: string) => compiled.get(name)?.config;
-  const limits = stageLimits(config.limits, clock, log);
+  const limits = stageLimits(config.limits, clock, at('limits'));
   const enabled = new Set(plan.notifiers.keys());
   const bypassLevel = severityLevel(config.throttle_bypass)!;
   const throttle = {
     clock,
     store,
     maxKeys: config.limits.keys_per_rule,
-    log: log.child({ stage: 'throttle' }),
+    log: at('throttle'),
     bypass: (a: Alert) => (a.severity !== undefined && a.severity <= bypassLevel) || rule(a.rule)?.priority === 'high',
   };
 
@@ -66,14 +68,14 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
     clock,
     { lines: limits.sudoLines, decisions: limits.sudoDecisions, hosts: limits.sudoPluginHosts },
     store,
-    log,
+    at('sudo-twins'),
   );
-  const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, log);
-  const route = new Router(plan.rules, ruleKinds(rule, limits, store, log), clock);
+  const correlate = new Correlate(config.correlate.sudo_exit_timeout, clock, limits.correlate, store, at('correlate'));
+  const route = new Router(plan.rules, ruleKinds(rule, limits, store, at('route')), clock);
   const silence = new Silence(config.silences, plan.silences, clock);
   const toPerson = new FanOut(enabled);
-  const person = new Directed(config, plan.notifiers, clock, toPerson, log.child({ stage: 'people' }));
-  const aggregate = new Aggregate(clock, limits.aggregate, store, compiled, log);
+  const person = new Directed(config, plan.notifiers, clock, toPerson, at('people'));
+  const aggregate = new Aggregate(clock, limits.aggregate, store, compiled, at('aggregate'));
   const render = new Render(clock);
   const dedupe = new Dedupe(
     (name) => rule(name)?.repeat_interval ?? 0,
@@ -81,7 +83,7 @@ export function composePipeline(plan: Plan, ctx: PipelineContext): ComposedPipel
     limits.dedupe,
     store,
     (name) => rule(name) !== undefined,
-    log,
+    at('dedupe'),
   );
   const ruleThrottle = new Throttle({ ...throttle, scope: 'rule', limitOf: (name) => rule(name)?.throttle, bucketOf: (a) => a.rule });
   const fanOut = new FanOut(enabled);
