@@ -12,6 +12,7 @@ import type { Source } from './sources/source.ts';
 import { Entry } from './entry.ts';
 import { asPlan, type Plan } from './plan/plan.ts';
 import { composePipeline } from './plan/compose-pipeline.ts';
+import type { AskStats } from './people/question.ts';
 import type { Pipeline, PipelineStats } from './pipeline/pipeline.ts';
 import type { Directed } from './people/directed.ts';
 import type { Asker } from './people/ask.ts';
@@ -240,6 +241,10 @@ export class App {
       this.stages = this.compose(this.plan);
       this.reloads.lastReloadSuccessful = false;
       throw e;
+    } finally {
+      // The questions' counts go on across the new asker, as /metrics counters must.
+      const asked = this.stages?.person.asker;
+      if (asked && old.person.asker) for (const [k, n] of Object.entries(old.person.asker.stats)) asked.stats[k as keyof AskStats] += n;
     }
   }
 
@@ -256,6 +261,7 @@ export class App {
       delivery: this.dispatcher,
       outbox: this.state!.outbox,
       stores: { outbox: this.state!.outbox, state: this.state!.store },
+      questions: () => this.asker?.stats,
     });
   }
 }

@@ -10,6 +10,7 @@ import { registerPipelineMetrics } from './pipeline-metrics.ts';
 import { registerNotifierMetrics } from './notifier-metrics.ts';
 import { registerHttpMetrics } from './http-metrics.ts';
 import { registerConfigMetrics } from './config-metrics.ts';
+import { registerPeopleMetrics } from './people-metrics.ts';
 import { registerSudoMetrics } from './sudo-metrics.ts';
 
 export class RelayMetrics {
@@ -26,6 +27,7 @@ export class RelayMetrics {
     registerHttpMetrics(this.registry, current);
     registerConfigMetrics(this.registry, current);
     registerSudoMetrics(this.registry, current);
+    registerPeopleMetrics(this.registry, current);
   }
 
   get contentType(): string {

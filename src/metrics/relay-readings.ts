@@ -1,6 +1,7 @@
 // What /metrics and /readyz read from a running relay, taken once per request from the objects that already
 // keep the numbers (listeners, pipeline, dispatcher, outbox): the shapes are declared here, so each part
 // only has to keep counting what it counts.
+import type { AskStats } from '../people/question.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
 import type { OutboxWaiting } from '../outbox/outbox.ts';
@@ -70,6 +71,8 @@ export interface RelayReadings {
   stores: StoreReading[];
   /** The HTTP endpoint's own counts, when it serves. */
   http?: HttpReading;
+  /** "Was this you?" questions by how they went, when a rule asks. */
+  questions?: AskStats;
 }
 
 /** The running parts the readings come from. */
@@ -85,6 +88,8 @@ export interface RelayParts {
   outbox: { waiting(): Map<string, OutboxWaiting> };
   /** Every store whose writes must succeed for relay to be ready, by name (`outbox`, …). */
   stores: Record<string, { health(): StoreHealth }>;
+  /** The asker's counts since start, when a rule asks. */
+  questions?(): AskStats | undefined;
 }
 
 export function readRelay(parts: RelayParts): RelayReadings {
@@ -105,6 +110,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
       outbox: waiting.get(name) ?? { pending: 0, oldestEnqueuedAt: undefined, dead: 0 },
     })),
     stores: Object.entries(parts.stores).map(([name, store]) => ({ name, ...store.health() })),
+    ...(parts.questions?.() ? { questions: { ...parts.questions()! } } : {}),
   };
 }
 

@@ -43,6 +43,9 @@ describe('ask: one open question per person and rule', () => {
     ]);
     expect(world.smtp.mails.map((m) => m.to)).toEqual([['alice@example.com'], ['bob@example.com']]);
     expect(app.asker!.stats).toMatchObject({ asked: 2, folded: 29 });
+    const metrics = await (await fetch(`http://127.0.0.1:${world.httpPort}/metrics`)).text();
+    expect(metrics).toContain('relay_questions_total{outcome="asked"} 2');
+    expect(metrics).toContain('relay_questions_total{outcome="folded"} 29');
     clock.advance(15 * 60_000);
     await world.security.waitFor(2);
     const escalations = world.security.json<{ title: string; message: string }>();
