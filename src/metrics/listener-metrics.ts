@@ -103,6 +103,12 @@ export function registerListenerMetrics(registry: Registry, readings: () => Rela
   const connections = each('connections', STREAM);
   scrapedGauge(registry, { name: 'relay_listener_connections', help: 'Connections open now.', labelNames, read: connections });
   scrapedGauge(registry, {
+    name: 'relay_tls_certificate_expiry_timestamp_seconds',
+    help: "When relay's own certificate on a tls listener expires (notAfter, Unix seconds); relay warns from 14 days before.",
+    labelNames,
+    read: () => readings().listeners.flatMap((l) => (l.certificate ? [[{ listener: l.name }, l.certificate.expiresAt / 1000]] : [])),
+  });
+  scrapedGauge(registry, {
     name: 'relay_listener_up',
     help: '1 while the listener is bound and accepting, else 0.',
     labelNames,

@@ -19,6 +19,8 @@ export interface ObservedListener {
   readonly type: string;
   stats(): Readonly<ListenerStats>;
   address(): string;
+  /** relay's own certificate (tls listeners). */
+  certificate?(): { serial: string; expiresAt: number } | undefined;
 }
 
 export interface ListenerReading {
@@ -27,6 +29,7 @@ export interface ListenerReading {
   address: string;
   up: boolean;
   stats: ListenerStats;
+  certificate?: { serial: string; expiresAt: number };
 }
 
 /** The pipeline's totals. */
@@ -100,7 +103,17 @@ export function readRelay(parts: RelayParts): RelayReadings {
   return {
     now: parts.clock.now(),
     config: { ...parts.config },
-    listeners: parts.listeners.map((l) => ({ name: l.name, type: l.type, address: l.address(), up: parts.isUp(l), stats: l.stats() })),
+    listeners: parts.listeners.map((l) => {
+      const certificate = l.certificate?.();
+      return {
+        name: l.name,
+        type: l.type,
+        address: l.address(),
+        up: parts.isUp(l),
+        stats: l.stats(),
+        ...(certificate ? { certificate } : {}),
+      };
+    }),
     unverifiedSudoLines: unverifiedPerListener(parts),
     rules: parts.rules,
     pipeline: parts.pipeline.stats(),

@@ -16,14 +16,25 @@ import type { EventSink } from './source.ts';
 import type { SecureLayer } from './stream-server.ts';
 import { TcpSource, type TcpSourceOptions } from './tcp.ts';
 import { osErrorText } from '../os-error.ts';
+import { CertificateWatch, type ServerCertificate } from './certificate-watch.ts';
 
 export class TlsSource extends TcpSource {
   readonly #layer: TlsLayer;
 
   constructor(config: TlsListenerConfig, sink: EventSink, log: Logger, opts: Omit<TcpSourceOptions, 'secure'> = {}) {
-    const layer = new TlsLayer(config);
+    const layer = new TlsLayer(config, log.child({ listener: config.name }));
     super(config, sink, log, { ...opts, secure: layer });
     this.#layer = layer;
+  }
+
+  /** relay's own certificate on this listener, as last loaded. */
+  certificate(): ServerCertificate | undefined {
+    return this.#layer.certificate;
+  }
+
+  override stop(): Promise<void> {
+    this.#layer.stopWatching();
+    return super.stop();
   }
 
   override start(): Promise<void> {
@@ -48,13 +59,27 @@ export class TlsSource extends TcpSource {
 class TlsLayer implements SecureLayer {
   #context: tls.SecureContext | undefined;
   #allowed: ReadonlySet<string>;
+  readonly #watch: CertificateWatch;
 
-  constructor(private config: TlsListenerConfig) {
+  constructor(
+    private config: TlsListenerConfig,
+    log: Logger,
+  ) {
     this.#allowed = allowedPeers(config);
+    this.#watch = new CertificateWatch(log);
+  }
+
+  get certificate(): ServerCertificate | undefined {
+    return this.#watch.current;
+  }
+
+  stopWatching(): void {
+    this.#watch.stop();
   }
 
   load(): void {
     this.#context = secureContext(this.config);
+    this.#watch.loaded(this.config.cert);
   }
 
   /** New settings for connections accepted from now on; throws, keeping the old, when their files do not load. */
@@ -62,6 +87,7 @@ class TlsLayer implements SecureLayer {
     this.#context = secureContext(config);
     this.config = config;
     this.#allowed = allowedPeers(config);
+    this.#watch.loaded(config.cert);
   }
 
   wrap(socket: Socket, peer: string | undefined, intake: Intake, secured: (identity: string | undefined) => void): Socket {

@@ -1,5 +1,6 @@
 // Certificates for TLS tests, made with the real openssl: a CA, a server certificate for 127.0.0.1, client
-// certificates by name, and a second ("rogue") CA whose clients relay must not trust. EC keys: fast to make.
+// certificates by name, and a second ("rogue") CA whose clients relay must not trust. EC keys: fast to make;
+// 30 days, past the 14 days before expiry from which relay warns about its own certificate.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +43,7 @@ function makeCa(dir: string, name: string): CertPair {
       '-out',
       pair.cert,
       '-days',
-      '2',
+      '30',
       '-subj',
       `/CN=${name}`,
       '-addext',
@@ -62,7 +63,7 @@ function signed(dir: string, ca: CertPair, file: string, cn: string, san: string
   writeFileSync(ext, `subjectAltName=${san}\nextendedKeyUsage=${usage}\nbasicConstraints=CA:FALSE\n`);
   openssl(['req', '-new', ...EC, '-keyout', pair.key, '-out', csr, '-subj', `/CN=${cn}`], dir);
   openssl(
-    ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', pair.cert, '-days', '2', '-extfile', ext],
+    ['x509', '-req', '-in', csr, '-CA', ca.cert, '-CAkey', ca.key, '-CAcreateserial', '-out', pair.cert, '-days', '30', '-extfile', ext],
     dir,
   );
   return pair;
