@@ -2,7 +2,7 @@
 import './memory-settings.ts';
 import { createRequire } from 'node:module';
 import { Command, Option } from 'commander';
-import { ConfigError } from './config/load.ts';
+import { ConfigError, readStateDir } from './config/load.ts';
 import { loadPlan } from './plan/load-plan.ts';
 import type { Plan } from './plan/plan.ts';
 import { locateConfig, SYSTEM_CONFIG, type ConfigChoice } from './config/locate.ts';
@@ -125,7 +125,11 @@ program
   .option('--limit <n>', 'the most recent questions to list', '100')
   .addOption(configOption())
   .action((opts: { pending?: boolean; limit: string; config: string }) => {
-    process.exitCode = listAnswers(loadOrExit(opts.config), { pending: opts.pending ?? false, limit: Number(opts.limit) }, process.stdout);
+    process.exitCode = listAnswers(
+      stateDirOrExit(opts.config),
+      { pending: opts.pending ?? false, limit: Number(opts.limit) },
+      process.stdout,
+    );
   });
 
 program
@@ -220,6 +224,17 @@ function loadOrExit(flag: string | undefined): Config {
   return loadPlanOrExit(flag).config;
 }
 
+/** state_dir alone (config/load.ts, readStateDir): the config's secrets need not be in this shell. */
+function stateDirOrExit(flag: string | undefined): string {
+  const choice = locateOrExit(flag);
+  process.stderr.write(`relay: using config ${choice.file} (from ${choice.from})\n`);
+  try {
+    return readStateDir(choice.file);
+  } catch (e) {
+    exitOnConfigError(e);
+  }
+}
+
 function loadPlanOrExit(flag: string | undefined): Plan {
   const { plan, choice } = chooseAndLoad(flag);
   process.stderr.write(`relay: using config ${choice.file} (from ${choice.from})\n`);
@@ -227,22 +242,28 @@ function loadPlanOrExit(flag: string | undefined): Plan {
 }
 
 function chooseAndLoad(flag: string | undefined): { plan: Plan; choice: ConfigChoice } {
-  const choice = locateConfig(flag);
-  if (!choice) {
-    process.stderr.write(
-      `relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`,
-    );
-    process.exit(ExitCodes.FAILED);
-  }
+  const choice = locateOrExit(flag);
   try {
     return { plan: loadPlan(choice.file), choice };
   } catch (e) {
-    if (e instanceof ConfigError) {
-      for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
-      process.exit(ExitCodes.FAILED);
-    }
-    throw e;
+    exitOnConfigError(e);
   }
+}
+
+function locateOrExit(flag: string | undefined): ConfigChoice {
+  const choice = locateConfig(flag);
+  if (choice) return choice;
+  process.stderr.write(
+    `relay: no config file: give --config FILE or set RELAY_CONFIG, or put config.yaml in the current directory or ${SYSTEM_CONFIG}\n`,
+  );
+  process.exit(ExitCodes.FAILED);
+}
+
+/** A config's problems, one `file:line:col: message` line each, then exit 1; anything else is thrown on. */
+function exitOnConfigError(e: unknown): never {
+  if (!(e instanceof ConfigError)) throw e;
+  for (const p of e.problems) process.stderr.write(`${p.file}:${p.line}:${p.col}: ${p.message}\n`);
+  process.exit(ExitCodes.FAILED);
 }
 
 /**

@@ -2,7 +2,6 @@
 // asked what, until when, and the answer (yes, no, unanswered, not asked). Read from another process than
 // the running relay: SQLite's WAL lets it read while relay writes.
 import { existsSync } from 'node:fs';
-import type { Config } from '../config/schema.ts';
 import { systemClock } from '../clock.ts';
 import { silentLogger } from '../log.ts';
 import { SqliteStateStore, stateDbPath } from '../state/sqlite-state-store.ts';
@@ -14,13 +13,13 @@ export interface AnswersOptions {
   limit: number;
 }
 
-export function listAnswers(config: Config, opts: AnswersOptions, out: NodeJS.WritableStream, now = Date.now()): number {
-  const file = stateDbPath(config.state_dir);
+export function listAnswers(stateDir: string, opts: AnswersOptions, out: NodeJS.WritableStream, now = Date.now()): number {
+  const file = stateDbPath(stateDir);
   if (!existsSync(file)) {
     out.write(`no questions: ${file} does not exist yet\n`);
     return 0;
   }
-  const store = SqliteStateStore.open(config.state_dir, systemClock, silentLogger);
+  const store = SqliteStateStore.open(stateDir, systemClock, silentLogger);
   let questions: QuestionRecord[];
   try {
     questions = ([...store.load(QUESTIONS).values()] as QuestionRecord[]).sort((a, b) => a.askedAt - b.askedAt);

@@ -195,3 +195,15 @@ export function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * state_dir alone, made absolute, for commands that read only what relay keeps there (`relay answers`): the
+ * rest of the config, its secrets among them, need not resolve in the reader's shell. Problems with
+ * state_dir itself are thrown as a ConfigError.
+ */
+export function readStateDir(file: string, env: NodeJS.ProcessEnv = process.env): string {
+  const read = readConfig(readConfigText(file), file, env);
+  const own = read.problems.filter((p) => p.path[0] === 'state_dir');
+  if (own.length > 0) throw new ConfigError(read.located([]).filter((l) => own.some((o) => l.message.includes(o.message))));
+  return resolve(dirname(resolve(file)), read.parts.state_dir);
+}
