@@ -187,6 +187,7 @@ export class Asker {
   close(): void {
     for (const t of this.timers.values()) t.cancel();
     this.timers.clear();
+    this.refusals.flush();
   }
 
   private check(token: string, from: AnswerSource, answering: boolean): AnswerResult {

@@ -1,7 +1,8 @@
 // Refused answers are logged, but someone posting garbage at /answer or /slack/actions must not fill the
-// disk with log lines: up to BURST lines per minute, then one line a minute saying how many were held back
-// (the count in the asker's stats includes every one).
-import type { Clock } from '../clock.ts';
+// disk with log lines: up to BURST lines per minute; what was held back is said in one line when that minute
+// ends (or when the asker closes: a stop, a reload), never left for a next refusal that may not come. The
+// count of every refusal is in the asker's stats and /metrics (relay_questions_total{outcome="refused"}).
+import type { Clock, Timer } from '../clock.ts';
 import type { Logger } from '../log.ts';
 
 const WINDOW_MS = 60_000;
@@ -11,6 +12,7 @@ export class RefusalLog {
   private windowStart = Number.NEGATIVE_INFINITY;
   private inWindow = 0;
   private heldBack = 0;
+  private timer: Timer | undefined;
 
   constructor(
     private readonly log: Logger,
@@ -25,10 +27,19 @@ export class RefusalLog {
     }
     if (this.inWindow >= BURST) {
       this.heldBack++;
+      this.timer ??= this.clock.setTimer(this.windowStart + WINDOW_MS - now, () => this.flush());
       return;
     }
     this.inWindow++;
-    this.log.warn(this.heldBack > 0 ? { ...fields, heldBack: this.heldBack } : fields, msg);
+    this.log.warn(fields, msg);
+  }
+
+  /** Says how many refusals went unlogged since the last line that did. */
+  flush(): void {
+    this.timer?.cancel();
+    this.timer = undefined;
+    if (this.heldBack === 0) return;
+    this.log.warn({ heldBack: this.heldBack }, `${this.heldBack} more answers refused in the last minute; not logged one by one`);
     this.heldBack = 0;
   }
 }
