@@ -13,7 +13,7 @@ import type { AnswerLinks } from '../../notifiers/types.ts';
 import type { AnswersConfig } from '../config/people-schema.ts';
 import { signToken, verifyToken, type Answer } from './answer-token.ts';
 import type { Person } from './directory.ts';
-import { escalation, questionAlerts, quietedNotice } from './escalation.ts';
+import { confirmedNotice, escalation, questionAlerts, quietedNotice } from './escalation.ts';
 import { foldInto } from './fold.ts';
 import { QUESTIONS, type AnswerResult, type AnswerSource, type AskStats, type FoldedCall, type QuestionRecord } from './question.ts';
 import { QuietWindows } from './quiet-windows.ts';
@@ -160,6 +160,7 @@ export class Asker {
       this.stats.yes++;
       this.save(q);
       if (q.quietFor > 0) this.quiet.open(q, now);
+      this.emit(confirmedNotice(q, now));
       this.askWaiting(q);
       this.log.info({ rule: q.rule, user: q.user, question: q.id, via: from.via }, `${q.user} confirmed: it was them`);
     } else {

@@ -65,3 +65,24 @@ export function questionAlerts(q: QuestionRecord, person: Recipient, answers: An
     answers,
   }));
 }
+
+/**
+ * A "yes": the person's word, told to the escalation notifiers at info level, since whoever reads their mail
+ * or chat (perhaps whoever is using their account) could have given it.
+ */
+export function confirmedNotice(q: QuestionRecord, now: number): Alert {
+  const at = new Date(q.answeredAt ?? now).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const via = q.answeredVia === 'slack' ? 'a Slack button' : 'the answer page';
+  return {
+    id: randomUUID(),
+    rule: q.rule,
+    notify: q.escalate,
+    title: `${q.user} confirmed: ${q.question}`,
+    body: `${q.title}\n${q.body}\n\n${q.user} (${q.name}) answered "yes, it was me" at ${at} through ${via}.\nquestion ${q.id}`,
+    type: 'info',
+    ...(q.severity === undefined ? {} : { severity: q.severity }),
+    key: `${q.rule}\u0000confirmed\u0000${q.id}`,
+    createdAt: now,
+    count: 1,
+  };
+}

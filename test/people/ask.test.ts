@@ -109,7 +109,7 @@ describe('ask: was this you?', () => {
     expect(alert!.message).toContain('did not answer by 2026-11-30T12:15:00Z');
   });
 
-  it('"yes" ends it: nothing at the timeout, and the same call is not asked again for on_yes.quiet_for (security is told)', async () => {
+  it('"yes" ends it: security is told at info level, nothing at the timeout, and the same call is not asked again for on_yes.quiet_for (security is told)', async () => {
     const { dm } = await asked();
     const res = await pressButton({
       url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
@@ -131,10 +131,11 @@ describe('ask: was this you?', () => {
     );
     clock.advance(20 * 60_000);
     app.accept(sudoLine(clock, 'alice', 'web1', CMD));
-    // Not asked again; security hears of it at info level, as nothing else (no escalation).
-    await world.security.waitFor(1);
+    // Not asked again; security hears of the "yes" and of this at info level, and of nothing else (no escalation).
+    await world.security.waitFor(2);
     await settle(app);
     expect(world.security.json<{ title: string; type: string }>()).toEqual([
+      expect.objectContaining({ title: `alice confirmed: Did you run ${CMD} on web1?`, type: 'info' }),
       expect.objectContaining({ title: `not asked again (alice said yes before): Did you run ${CMD} on web1?`, type: 'info' }),
     ]);
     expect(world.slack.messages).toHaveLength(1);
@@ -171,9 +172,12 @@ describe('ask: was this you?', () => {
     await vi.waitFor(() => expect(app.asker!.list().filter((q) => q.status === 'quieted')).toHaveLength(1), WAIT);
     const [quieted] = app.asker!.list().filter((q) => q.status === 'quieted');
     expect(quieted!.note).toMatch(/^alice answered "yes" to the same event at 2026-11-30T12:00:00\.000Z \(question [\w-]+\)$/);
-    await world.security.waitFor(1);
-    const [told] = world.security.json<{ title: string; type: string }>();
-    expect(told!.title).toBe(`not asked again (alice said yes before): Did you run ${long} on web1?`);
+    await world.security.waitFor(2);
+    const titles = world.security.json<{ title: string }>().map((a) => a.title);
+    expect(titles).toEqual([
+      `alice confirmed: Did you run ${long} on web1?`,
+      `not asked again (alice said yes before): Did you run ${long} on web1?`,
+    ]);
     expect(world.slack.messages).toHaveLength(dms + 2);
     expect(app.asker!.stats).toMatchObject({ asked: 2, yes: 1, quieted: 1 });
   });

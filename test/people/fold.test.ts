@@ -77,8 +77,12 @@ describe('ask: one open question per person and rule', () => {
     await yes(next);
     await vi.waitFor(() => expect(app.asker!.stats.yes).toBe(2), WAIT);
     clock.advance(15 * 60_000);
-    await world.security.waitFor(1);
-    expect(world.security.json<{ title: string }>().map((e) => e.title)).toEqual([expect.stringMatching(/^nobody answered: bob /)]);
+    await world.security.waitFor(3);
+    expect(world.security.json<{ title: string }>().map((e) => e.title)).toEqual([
+      'alice confirmed: Did you run /usr/bin/forged-0 on web1?',
+      'alice confirmed: Did you run /usr/bin/forged-1 on web1?',
+      expect.stringMatching(/^nobody answered: bob /),
+    ]);
     expect(world.slack.messages).toHaveLength(3);
   });
 });
