@@ -14,7 +14,7 @@ const TRANSIENT = new Set(['ratelimited', 'fatal_error', 'internal_error', 'serv
 
 export async function postWithBotToken(token: string, look: SlackLook, m: Message, ctx: SendContext): Promise<void> {
   const client = webClient(token, ctx);
-  if (m.recipient) return postDirect(client, look, m);
+  if (m.recipient) return postDirect(client, token, look, m);
   if (look.channels.length === 0) {
     throw new NotifyError(
       ErrorCodes.NOTIFY_REJECTED,
@@ -31,9 +31,33 @@ export async function postWithBotToken(token: string, look: SlackLook, m: Messag
   }
 }
 
-/** One person: open (or find) the DM with their Slack user ID, then post there, with answer buttons when it asks. */
-async function postDirect(client: WebClient, look: SlackLook, m: Message): Promise<void> {
+/**
+ * The DM channel of each person a bot has written to, so each DM costs one call, not two (conversations.open
+ * before every message). Keyed by API, token and Slack user; bounded, the least recently used going first.
+ */
+const dmChannels = new Map<string, string>();
+const DM_CHANNELS_MAX = 10_000;
+/** What Slack answers when a remembered DM channel no longer takes messages: open it again. */
+const STALE_CHANNEL = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
+/** One person: the DM with their Slack user ID (opened once, then remembered), with answer buttons when it asks. */
+async function postDirect(client: WebClient, token: string, look: SlackLook, m: Message): Promise<void> {
   const user = m.recipient!.slack!;
+  const key = `${endpoint('slack')}\u0000${token}\u0000${user}`;
+  const remembered = dmChannels.get(key);
+  const post = (channel: string) =>
+    client.chat.postMessage({ ...directPayload(look, m), channel } as Parameters<typeof client.chat.postMessage>[0]);
+  if (remembered !== undefined) {
+    try {
+      await post(remembered);
+      dmChannels.delete(key);
+      dmChannels.set(key, remembered);
+      return;
+    } catch (e) {
+      if (!(e instanceof WebAPIPlatformError && STALE_CHANNEL.has(e.data.error))) throw slackError(e, user);
+      dmChannels.delete(key);
+    }
+  }
   let channel: string;
   try {
     const opened = await client.conversations.open({ users: user });
@@ -42,10 +66,12 @@ async function postDirect(client: WebClient, look: SlackLook, m: Message): Promi
     throw slackError(e, user);
   }
   try {
-    await client.chat.postMessage({ ...directPayload(look, m), channel } as Parameters<typeof client.chat.postMessage>[0]);
+    await post(channel);
   } catch (e) {
     throw slackError(e, user);
   }
+  dmChannels.set(key, channel);
+  if (dmChannels.size > DM_CHANNELS_MAX) dmChannels.delete(dmChannels.keys().next().value!);
 }
 
 function webClient(token: string, ctx: SendContext): WebClient {

@@ -74,6 +74,8 @@ describe('ask: one open question per person and rule', () => {
     const shown = JSON.stringify(next);
     expect(shown).toContain('and 28 more calls are waiting for you; your answer is for all of them:');
     for (let i = 2; i < 30; i++) expect(shown).toContain(`/usr/bin/forged-${i} on web1?`);
+    // Both of alice's DMs went to the channel opened once.
+    expect(world.slack.requests.filter((r) => r.path === '/api/conversations.open' && JSON.stringify(r).includes(ALICE))).toHaveLength(1);
     await yes(next);
     await vi.waitFor(() => expect(app.asker!.stats.yes).toBe(2), WAIT);
     clock.advance(15 * 60_000);
