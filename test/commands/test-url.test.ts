@@ -39,7 +39,7 @@ describe('relay test-url', () => {
         .map((b) => b.type),
     ).toEqual(['failure', 'success']);
     const bad = await runCli(['test-url', ok.url(), '--type', 'red']);
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('info, success, warning, failure');
     expect(ok.received.length).toBe(before + 2);
   });
@@ -49,6 +49,12 @@ describe('relay test-url', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('HTTP 500');
     expect(r.stdout).toContain('database on fire');
+  });
+
+  it('exits 2 (usage), not 1 (delivery failed), for an unknown option or a missing URL', async () => {
+    expect((await runCli(['test-url', ok.url(), '--colour', 'red'])).code).toBe(2);
+    expect((await runCli(['test-url'])).code).toBe(2);
+    expect((await runCli(['test-url', '--help'])).code).toBe(0);
   });
 
   it('exits 2 for a URL no notifier understands', async () => {
