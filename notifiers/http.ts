@@ -84,18 +84,21 @@ export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
   const text = (await res.text().catch(() => '')).slice(0, ANSWER_LIMIT);
   const answer = `HTTP ${res.status}${res.statusText ? ' ' + res.statusText : ''}${text ? ': ' + text : ''}`;
   const retryAfterMs = bodyHint(text, req.retryHint) ?? parseRetryAfter(res.headers.get('retry-after'));
+  const retryable = res.status === 429 || isRetryableStatus(res.status);
+  // The wait goes into the message, so the failure line and the log say when the next try comes.
+  const wait = retryable && retryAfterMs !== undefined ? `; retry after ${retryAfterMs} ms` : '';
   if (res.status === 429) {
-    throw new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `rate limited (${answer})`, {
+    throw new NotifyError(ErrorCodes.NOTIFY_RATE_LIMIT, `rate limited (${answer})${wait}`, {
       retryable: true,
       retryAfterMs,
       providerAnswer: answer,
     });
   }
-  throw new NotifyError(
-    isRetryableStatus(res.status) ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED,
-    `provider answered ${answer}`,
-    { retryable: isRetryableStatus(res.status), retryAfterMs, providerAnswer: answer },
-  );
+  throw new NotifyError(retryable ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED, `provider answered ${answer}${wait}`, {
+    retryable,
+    retryAfterMs,
+    providerAnswer: answer,
+  });
 }
 
 class TimedOut extends Error {}

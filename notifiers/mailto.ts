@@ -1,7 +1,11 @@
 // mailto:// and mailtos:// — email through nodemailer over SMTP. mailto is plain SMTP (port 25);
-// mailtos is STARTTLS (587) or, with mode=ssl, TLS from the first byte (465). HTML mail escapes log text.
+// mailtos is STARTTLS (587) or, with mode=ssl, TLS from the first byte (465). A known provider's domain
+// (gmail.com, outlook.com, …) picks its server, port, TLS mode and login form (mail-providers.ts), as in Apprise.
+// HTML mail escapes log text.
 // A message for one person (notify_person) is addressed to that person's directory address alone.
 import { mailError } from './mailto-errors.ts';
+import { mailProvider, smtpServer, type MailServerChoice } from './mail-providers.ts';
+import { dialSmtp } from './smtp-dial.ts';
 import { escapeHtml } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
 import {
@@ -21,14 +25,8 @@ import {
   query,
 } from './url-fields.ts';
 
-interface MailConfig {
-  mode: 'insecure' | 'starttls' | 'ssl';
-  user?: string;
+interface MailConfig extends MailServerChoice {
   password?: string;
-  domain: string;
-  port?: number;
-  /** SMTP server when it is not the domain itself. */
-  smtp?: string;
   from: string;
   name?: string;
   to: string[];
@@ -41,7 +39,6 @@ interface MailConfig {
 }
 
 const ADDRESS = /^[^\s@<>,]+@[^\s@<>,]+$/;
-const PORTS = { insecure: 25, starttls: 587, ssl: 465 } as const;
 const TIMEOUT_MS = 10_000;
 
 export const mailtoNotifier: NotifierModule<MailConfig> = {
@@ -65,22 +62,26 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
   reachesPeople: (_c, person) => person.email !== undefined && ADDRESS.test(person.email),
   parse(url) {
     const secure = url.protocol === 'mailtos:';
-    const mode = secure ? choiceParam(url, 'mode', ['starttls', 'ssl'] as const, 'starttls') : 'insecure';
     if (!secure && url.searchParams.has('mode')) invalid('mode= needs mailtos:// (mailto:// is plain SMTP)');
+    const mode = url.searchParams.get('mode') ? choiceParam(url, 'mode', ['starttls', 'ssl'] as const, 'starttls') : undefined;
     const domain = requireHost(url, 'a domain (mailto://user:password@domain)');
     const user = username(url);
     const from =
       textParam(url, 'from') ??
       (user ? (user.includes('@') ? user : `${user}@${domain}`) : invalid('mailto:// needs a user or from= to send as'));
     const to = [...segments(url), ...list(url, 'to')];
+    const smtp = textParam(url, 'smtp');
+    const provider = smtp === undefined ? mailProvider(domain) : undefined;
+    if (provider?.needsFrom && !textParam(url, 'from')) invalid(`${provider.name} sends only as an address it verified: give from=`);
     const config: MailConfig = {
       // `?smtp=HOST&port=N` as Apprise writes it: the port belongs to the SMTP server, not to the domain.
-      mode,
+      secure,
+      ...(mode ? { mode } : {}),
       user,
       password: password(url),
       domain,
       port: port(url) ?? intParam(url, 'port', 1, 65_535),
-      smtp: textParam(url, 'smtp'),
+      smtp,
       from,
       name: textParam(url, 'name'),
       to: to.length ? to : [bare(from)],
@@ -99,8 +100,8 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     const auth = c.user ? `${enc(c.user)}${c.password ? ':' + (mask ? MASK : enc(c.password)) : ''}@` : '';
     const path = c.to.map((a) => `/${enc(a)}`).join('');
     const derived = c.user ? (c.user.includes('@') ? c.user : `${c.user}@${c.domain}`) : undefined;
-    return `${c.mode === 'insecure' ? 'mailto' : 'mailtos'}://${auth}${hostPort(c.domain, c.port)}${path}${query({
-      mode: c.mode === 'ssl' ? 'ssl' : undefined,
+    return `${c.secure ? 'mailtos' : 'mailto'}://${auth}${hostPort(c.domain, c.port)}${path}${query({
+      mode: c.mode,
       from: c.from === derived ? undefined : c.from,
       name: c.name,
       smtp: c.smtp,
@@ -113,14 +114,16 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
   },
   async send(c, m, ctx) {
     const { default: nodemailer } = await import('nodemailer');
+    const server = smtpServer(c);
     const transport = nodemailer.createTransport({
-      host: c.smtp ?? c.domain,
-      port: c.port ?? PORTS[c.mode],
-      secure: c.mode === 'ssl',
-      requireTLS: c.mode === 'starttls',
+      host: server.host,
+      port: server.port,
+      secure: server.mode === 'ssl',
+      requireTLS: server.mode === 'starttls',
       // Plain mailto:// means plain: no opportunistic STARTTLS that could fail on a bad certificate.
-      ignoreTLS: c.mode === 'insecure',
-      auth: c.user ? { user: c.user, pass: c.password ?? '' } : undefined,
+      ignoreTLS: server.mode === 'insecure',
+      getSocket: (_opts, done) => done(null, { connection: dialSmtp(server.host, server.port) }),
+      auth: server.user ? { user: server.user, pass: c.password ?? '' } : undefined,
       tls: { rejectUnauthorized: c.verify },
       connectionTimeout: TIMEOUT_MS,
       greetingTimeout: TIMEOUT_MS,

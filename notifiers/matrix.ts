@@ -90,6 +90,8 @@ function content(c: MatrixConfig, m: Message): unknown {
     body: m.title ? `${m.title}\n${m.body}` : m.body,
     format: 'org.matrix.custom.html',
     formatted_body: html,
+    // An empty m.mentions says the event mentions no one: clients then ignore `@room` and names in the text.
+    'm.mentions': {},
   };
 }
 

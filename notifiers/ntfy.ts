@@ -47,7 +47,8 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
   forms: ['ntfy://topic', 'https://ntfy.sh/topic', 'ntfy[s]://[user:password@|token@]host[:port]/topic[/topic2]'],
   options: ['priority=min|low|default|high|max', 'tags=a,b', 'click=URL', 'delay=30m', 'email=', 'format=text|markdown', 'token='],
   limits: { title: 200, body: 7800 },
-  accepts: (url) => url.protocol === 'https:' && url.hostname === 'ntfy.sh' && segments(url).length === 1,
+  // `https://ntfy.sh/a/b` is Apprise's native form for topics a and b on the public server.
+  accepts: (url) => url.protocol === 'https:' && url.hostname === 'ntfy.sh' && segments(url).length > 0,
   parse(url) {
     const path = segments(url);
     const pasted = url.protocol === 'https:';
@@ -83,8 +84,15 @@ export const ntfyNotifier: NotifierModule<NtfyConfig> = {
       : c.user
         ? `${enc(c.user)}${c.password ? ':' + (mask ? MASK : enc(c.password)) : ''}@`
         : '';
-    const where = c.host === undefined ? c.topics[0] : `${hostPort(c.host, c.port)}/${c.topics.map(enc).join('/')}`;
-    return `${c.secure ? 'ntfys' : 'ntfy'}://${auth}${where}${query({
+    const topics = c.topics.map(enc).join('/');
+    // Several topics on the public server have only the pasted form: ntfy://a/b would be a server named a.
+    const start =
+      c.host === undefined
+        ? c.topics.length > 1
+          ? `https://${auth}ntfy.sh/${topics}`
+          : `${c.secure ? 'ntfys' : 'ntfy'}://${auth}${topics}`
+        : `${c.secure ? 'ntfys' : 'ntfy'}://${auth}${hostPort(c.host, c.port)}/${topics}`;
+    return `${start}${query({
       priority: c.priority,
       tags: c.tags.join(',') || undefined,
       click: c.click,

@@ -6,6 +6,7 @@ import type { Limits, Message, Notifier, NotifierModule, Recipient, SendContext 
 import { fillPersonUrl, isPersonUrl, restoreParts, SAMPLE_PERSON } from './person-url.ts';
 import { withAnswerLinks } from './answer-text.ts';
 import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
+import { withoutControlChars } from './control-chars.ts';
 import { choiceParam, intParam } from './url-fields.ts';
 import { maskInvalidUrl } from './mask-invalid-url.ts';
 import { consoleNotifier } from './console.ts';
@@ -130,7 +131,7 @@ export function createNotifier(name: string, raw: string, opts: NotifierOptions 
       // A message for one person never goes to a channel: only a module that can reach that person sends it.
       if (message.recipient && !module.reachesPeople?.(config, message.recipient)) throw cannotReach(name, message.recipient);
       const drawn = module.drawsAnswers ? message : withAnswerLinks(message);
-      return sendParts(module, config, applyOverflow(drawn, module.limits, overflow), ctx);
+      return sendParts(module, config, applyOverflow(withoutControlChars(drawn), module.limits, overflow), ctx);
     },
   };
 }
@@ -152,7 +153,12 @@ function createPersonNotifier(name: string, raw: string): Notifier {
       if (!message.recipient || !url) throw cannotReach(name, message.recipient);
       const { module, config, overflow } = parseNotifierUrl(url);
       const drawn = module.drawsAnswers ? message : withAnswerLinks(message);
-      return sendParts(module, config, applyOverflow({ ...drawn, recipient: undefined }, module.limits, overflow), ctx);
+      return sendParts(
+        module,
+        config,
+        applyOverflow(withoutControlChars({ ...drawn, recipient: undefined }), module.limits, overflow),
+        ctx,
+      );
     },
   };
 }

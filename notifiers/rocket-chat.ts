@@ -14,7 +14,6 @@ import {
   port,
   query,
   requireHost,
-  secret,
   segments,
   textParam,
   username,
@@ -36,9 +35,15 @@ interface RocketConfig {
 export const rocketChatNotifier: NotifierModule<RocketConfig> = {
   service: 'Rocket.Chat',
   schemes: ['rocket', 'rockets'],
-  forms: ['rocket[s]://webhook@host[:port][/#channel][/@user]', 'rocket[s]://user:password@host[:port]/#channel'],
+  forms: [
+    'rocket[s]://webhook@host[:port][/#channel][/@user]',
+    'rocket[s]://ID/TOKEN@host[:port][/#channel]',
+    'rocket[s]://user:password@host[:port]/#channel',
+  ],
   options: ['mode=webhook|basic', 'avatar=URL'],
   limits: { title: 250, body: 1000, titleInBody: true, escape: escapeChatMarkdown },
+  // Apprise writes the webhook as Rocket.Chat shows it, ID/TOKEN before the `@`; that `/` would end the authority.
+  normalize: (raw) => raw.replace(/^(rockets?:\/\/)([^/@?]+)\/([^/@?]+)@/i, '$1$2%2F$3@'),
   parse(url) {
     const user = username(url) ?? invalid('Rocket.Chat URL needs a webhook (webhook@host) or a login (user:password@host)');
     const pass = password(url);
@@ -60,7 +65,7 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
     };
   },
   toUrl(c, { mask }) {
-    const auth = c.mode === 'webhook' ? secret(c.user, mask) : `${enc(c.user)}:${mask ? MASK : enc(c.password ?? '')}`;
+    const auth = c.mode === 'webhook' ? webhook(c.user, mask) : `${enc(c.user)}:${mask ? MASK : enc(c.password ?? '')}`;
     return `${c.secure ? 'rockets' : 'rocket'}://${auth}@${hostPort(c.host, c.port)}${c.targets.map((t) => `/${enc(t)}`).join('')}${query({ avatar: c.avatar })}`;
   },
   async send(c, m, ctx) {
@@ -85,6 +90,11 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
     }
   },
 };
+
+/** `ID/TOKEN` as Apprise writes it (normalize reads it back); masked whole, as neither half is for printing. */
+function webhook(user: string, mask: boolean): string {
+  return mask ? MASK : user.split('/').map(enc).join('/');
+}
 
 async function login(base: string, c: RocketConfig, ctx: SendContext): Promise<Record<string, string>> {
   const res = await postJson(`${base}/api/v1/login`, { user: c.user, password: c.password }, { signal: ctx.signal });

@@ -1,7 +1,9 @@
 // workflows:// — Microsoft Teams through a Power Automate "When a Teams webhook request is received"
 // workflow (the old msteams:// connectors were retired). Takes the workflow URL as-is too.
-// The payload is an Adaptive Card, the only shape those workflows post to a channel.
+// The payload is an Adaptive Card, the only shape those workflows post to a channel; its TextBlocks render
+// markdown, so log text is escaped for them.
 import { postJson } from './http.ts';
+import { escapeCardMarkdown } from './text-escape.ts';
 import type { Message, NotifierModule } from './types.ts';
 import { boolParam, enc, hostPort, invalid, origin, port, query, requireHost, secret, segments, textParam } from './url-fields.ts';
 
@@ -93,7 +95,7 @@ function card(c: WorkflowsConfig, m: Message): unknown {
               ? [
                   {
                     type: 'TextBlock',
-                    text: m.title,
+                    text: escapeCardMarkdown(m.title),
                     weight: 'Bolder',
                     size: 'Large',
                     wrap: c.wrap,
@@ -102,7 +104,7 @@ function card(c: WorkflowsConfig, m: Message): unknown {
                   },
                 ]
               : []),
-            { type: 'TextBlock', text: m.body, wrap: c.wrap },
+            { type: 'TextBlock', text: escapeCardMarkdown(m.body), wrap: c.wrap },
           ],
           msteams: { width: 'Full' },
         },

@@ -33,6 +33,9 @@ const program = new Command()
   .version(version, '-V, --version', 'print the version')
   .description('Alerting relay: syslog and sudo events in, throttled notifications out (Apprise URLs).')
   .showHelpAfterError()
+  // A wrong argument, option or choice (`test-url --type bogus`) is a usage error (2), never "the command
+  // failed" (1, which test-url uses for a delivery that failed); help and --version still exit 0.
+  .exitOverride((e) => process.exit(e.exitCode === 0 ? ExitCodes.OK : ExitCodes.USAGE))
   // Options belong to the command they follow: `relay outbox retry X --config F` is retry's --config.
   .enablePositionalOptions();
 

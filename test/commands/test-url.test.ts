@@ -39,7 +39,7 @@ describe('relay test-url', () => {
         .map((b) => b.type),
     ).toEqual(['failure', 'success']);
     const bad = await runCli(['test-url', ok.url(), '--type', 'red']);
-    expect(bad.code).not.toBe(0);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('info, success, warning, failure');
     expect(ok.received.length).toBe(before + 2);
   });
@@ -49,6 +49,29 @@ describe('relay test-url', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('HTTP 500');
     expect(r.stdout).toContain('database on fire');
+  });
+
+  it.each([
+    [429, 'rate limited'],
+    [503, 'provider answered HTTP 503'],
+  ])('a %i with Retry-After says when relay would try again', async (status, said) => {
+    const busy = new HttpSink();
+    busy.respond = () => ({ status, headers: { 'retry-after': '120' }, body: 'slow down' });
+    await busy.start();
+    try {
+      const r = await runCli(['test-url', busy.url()]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(said);
+      expect(r.stdout).toContain('retry after 120000 ms');
+    } finally {
+      await busy.stop();
+    }
+  });
+
+  it('exits 2 (usage), not 1 (delivery failed), for an unknown option or a missing URL', async () => {
+    expect((await runCli(['test-url', ok.url(), '--colour', 'red'])).code).toBe(2);
+    expect((await runCli(['test-url'])).code).toBe(2);
+    expect((await runCli(['test-url', '--help'])).code).toBe(0);
   });
 
   it('exits 2 for a URL no notifier understands', async () => {

@@ -8,13 +8,13 @@ urlTable(
   [
     {
       url: 'mailto://alerts:pw1@example.com',
-      config: { mode: 'insecure', from: 'alerts@example.com', to: ['alerts@example.com'], domain: 'example.com' },
+      config: { secure: false, from: 'alerts@example.com', to: ['alerts@example.com'], domain: 'example.com' },
       secrets: ['pw1'],
     },
     {
       url: 'mailtos://alerts:pw1@example.com/ops@example.com/dev@example.com?cc=a@x.org,b@x.org&bcc=c@x.org&from=Relay%20<relay@example.com>&reply=r@x.org',
       config: {
-        mode: 'starttls',
+        secure: true,
         to: ['ops@example.com', 'dev@example.com'],
         cc: ['a@x.org', 'b@x.org'],
         bcc: ['c@x.org'],

@@ -9,6 +9,7 @@ urlTable(
   [
     { url: 'ntfy://alerts', config: { host: undefined, topics: ['alerts'] } },
     { url: 'https://ntfy.sh/alerts?priority=high', config: { host: undefined, topics: ['alerts'], priority: 'high' } },
+    { url: 'https://ntfy.sh/alerts/backup?tags=disk', config: { host: undefined, topics: ['alerts', 'backup'], tags: ['disk'] } },
     {
       url: 'ntfys://bob:pw9@ntfy.example.com:8443/alerts/backup?priority=high&tags=warning,skull&click=https://x.example',
       config: {
@@ -176,6 +177,11 @@ urlTable(
     {
       url: 'rocket://abc%2Fdef@chat.example.com/#general',
       config: { mode: 'webhook', user: 'abc/def', targets: ['#general'] },
+      secrets: ['abc', 'def'],
+    },
+    {
+      url: 'rocket://abc/def@chat.example.com/#general/@alice',
+      config: { mode: 'webhook', user: 'abc/def', targets: ['#general', '@alice'] },
       secrets: ['abc', 'def'],
     },
     {

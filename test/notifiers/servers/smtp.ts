@@ -1,5 +1,6 @@
-// A loopback SMTP server (smtp-server) with a throwaway self-signed certificate for STARTTLS. It records
-// each message with whether the session was encrypted, and answers RCPT TO for `greylist@…` with 451 and
+// A loopback SMTP server (smtp-server) with a throwaway self-signed certificate for STARTTLS (or, with
+// implicitTls, TLS from the first byte as on port 465). It records each message with whether the session was
+// encrypted and the server name the client asked for, and answers RCPT TO for `greylist@…` with 451 and
 // `nobody@…` with 550, as real servers do.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,6 +13,8 @@ export interface Mail {
   from: string;
   to: string[];
   secure: boolean;
+  /** The TLS server name (SNI) the client asked for. */
+  servername?: string;
   user?: string;
   raw: string;
 }
@@ -58,15 +61,17 @@ function reply(code: number, text: string): Error {
   return Object.assign(new Error(text), { responseCode: code });
 }
 
-export async function startSmtp(login: { user: string; pass: string }): Promise<FakeSmtp> {
+/** `login.user` undefined: any user with the password logs in (a provider-table test names many). */
+export async function startSmtp(login: { user?: string; pass: string }, opts: { implicitTls?: boolean } = {}): Promise<FakeSmtp> {
   const mails: Mail[] = [];
   const server = new SMTPServer({
     ...selfSigned(),
+    secure: opts.implicitTls ?? false,
     allowInsecureAuth: true,
     authOptional: true,
     logger: false,
     onAuth(auth, _session, cb) {
-      if (auth.username === login.user && auth.password === login.pass) cb(null, { user: auth.username });
+      if ((login.user === undefined || auth.username === login.user) && auth.password === login.pass) cb(null, { user: auth.username });
       else cb(reply(535, 'Authentication credentials invalid'));
     },
     onRcptTo(address, _session, cb) {
@@ -82,6 +87,7 @@ export async function startSmtp(login: { user: string; pass: string }): Promise<
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
           secure: session.secure,
+          servername: session.servername || undefined,
           user: session.user as string | undefined,
           // Undo quoted-printable soft line breaks so tests can read the text.
           raw: Buffer.concat(chunks).toString('utf8').replace(/=\r\n/g, ''),
