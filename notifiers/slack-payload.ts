@@ -36,9 +36,10 @@ export function slackPayload(look: SlackLook, m: Message): Record<string, unknow
       ...base,
       blocks: [
         ...(m.title ? [{ type: 'header', text: { type: 'plain_text', text: m.title.slice(0, 150) } }] : []),
+        // The body is log text: verbatim, so Slack does not turn a bare URL in it into a link either.
         ...splitText(m.body, SECTION_MAX, (t) => escapeSlack(t).length).map((t) => ({
           type: 'section',
-          text: { type: 'mrkdwn', text: escapeSlack(t) },
+          text: { type: 'mrkdwn', text: escapeSlack(t), verbatim: true },
         })),
         ...(footer ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: footer }] }] : []),
       ],

@@ -77,7 +77,7 @@ describe('Slack against a loopback Slack', () => {
     expect(got.channel).toBe('#alerts');
     expect(got.blocks).toEqual([
       { type: 'header', text: { type: 'plain_text', text: 'sudo' } },
-      { type: 'section', text: { type: 'mrkdwn', text: 'bob ran id' } },
+      { type: 'section', text: { type: 'mrkdwn', text: 'bob ran id', verbatim: true } },
       { type: 'context', elements: [{ type: 'mrkdwn', text: 'relay · warning' }] },
     ]);
   });

@@ -43,6 +43,10 @@ describe('ask: was this you?', () => {
     expect(dm.channel).toBe(dmChannel(ALICE));
     expect(dm.text).toContain(`Was this you? Did you run ${CMD} on web1?`);
     expect(buttonToken(dm, 'yes')).toMatch(/^[\w-]+\.[\w-]{43}$/);
+    // Log text goes in verbatim sections: Slack links nothing in it, so it cannot pose as an answer link.
+    const sections = (dm.blocks as { type: string; text?: { verbatim?: boolean } }[]).filter((b) => b.type === 'section');
+    expect(sections.length).toBeGreaterThan(0);
+    expect(sections.every((b) => b.text?.verbatim === true)).toBe(true);
     const opened = world.slack.requests.filter((r) => r.path === '/api/conversations.open');
     expect(opened).toHaveLength(1);
     const mail = world.smtp.mails.at(-1)!;
