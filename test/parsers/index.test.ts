@@ -45,10 +45,15 @@ describe('parseFields: dispatch on the program name', () => {
 
   it('never throws, whatever the message', () => {
     fc.assert(
-      fc.property(fc.constantFrom('sudo', 'sshd', 'su', 'cron', undefined), fc.string(), (app, message) => {
-        extractFields(app, message);
-        extractFields(app, `pam_unix(x:auth): ${message}`);
-      }),
+      fc.property(
+        fc.constantFrom('sudo', 'sshd', 'su', 'login', 'useradd', 'systemd-logind', 'cron', undefined),
+        fc.string(),
+        (app, message) => {
+          extractFields(app, message);
+          extractFields(app, `pam_unix(x:auth): ${message}`);
+          extractFields(app, `PAM ${message}`);
+        },
+      ),
     );
   });
 });
