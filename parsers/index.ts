@@ -51,3 +51,13 @@ export function parseFields(event: RelayEvent): RelayEvent {
   const found = extractFields(event.app, event.message);
   return found ? { ...event, fields: { ...event.fields, ...found } } : event;
 }
+
+/**
+ * The program (as parsers/ names it) when `parsed`, an event after {@link parseFields}, comes from a program
+ * relay has a parser for but says nothing it recognised: a shape still to be taught.
+ */
+export function unparsedApp(parsed: RelayEvent): string | undefined {
+  if (parsed.kind !== 'syslog' || parsed.fields.event !== undefined || parsed.app === undefined) return undefined;
+  const app = parsed.app.toLowerCase();
+  return Object.hasOwn(BY_APP, app) ? app : undefined;
+}

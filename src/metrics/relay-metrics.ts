@@ -11,6 +11,7 @@ import { registerNotifierMetrics } from './notifier-metrics.ts';
 import { registerHttpMetrics } from './http-metrics.ts';
 import { registerConfigMetrics } from './config-metrics.ts';
 import { registerSudoMetrics } from './sudo-metrics.ts';
+import { registerParseMetrics } from './parse-metrics.ts';
 
 export class RelayMetrics {
   private readonly registry = new Registry();
@@ -26,6 +27,7 @@ export class RelayMetrics {
     registerHttpMetrics(this.registry, current);
     registerConfigMetrics(this.registry, current);
     registerSudoMetrics(this.registry, current);
+    registerParseMetrics(this.registry, current);
   }
 
   get contentType(): string {
