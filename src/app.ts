@@ -254,6 +254,7 @@ export class App {
       clock: this.clock,
       config: this.reloads,
       unverifiedSudoLines: () => this.entry.unverifiedSudoLines(),
+      unparsedLines: () => this.entry.unparsedLines(),
       listeners: this.sources,
       isUp: (l) => this.listening.has(l.name),
       rules: this.config.rules.map((r) => r.name),

@@ -21,7 +21,7 @@ import { failureLine } from './commands/failure-line.ts';
 import { ExitCodes } from './commands/exit-codes.ts';
 import { osErrorText } from './os-error.ts';
 import { listNotifiers } from './commands/notifiers.ts';
-import { formatSend, formatTotals, replayFile } from './commands/replay.ts';
+import { formatSend, formatTotals, formatUnparsed, replayFile } from './commands/replay.ts';
 import { addSilence, expireSilence, listSilences } from './commands/silence.ts';
 import { listAnswers } from './commands/answers.ts';
 
@@ -80,11 +80,13 @@ program
   )
   .argument('<logfile>', 'e.g. /var/log/auth.log, or a file of sudo plugin JSON lines')
   .addOption(configOption())
-  .action(async (logfile: string, opts: { config?: string }) => {
+  .option('--unparsed', 'also list the shapes of lines from sshd, su, login, PAM, … that the parsers did not recognise')
+  .action(async (logfile: string, opts: { config?: string; unparsed?: boolean }) => {
     const plan = loadPlanOrExit(opts.config);
     try {
       const result = await replayFile(logfile, plan, (send) => process.stdout.write(formatSend(send)));
       process.stdout.write(formatTotals(result, plan.config));
+      if (opts.unparsed) process.stdout.write(formatUnparsed(result));
     } catch (e) {
       process.stderr.write(`relay: cannot replay ${logfile}: ${osErrorText(e)}\n`);
       process.exitCode = 1;

@@ -12,7 +12,7 @@ import type { Logger } from './log.ts';
 import type { FrameScreen } from './sources/source.ts';
 import { SyslogWrappedSudo } from './sources/sudo/syslog-wrapped.ts';
 import { SudoHeartbeats, type Heartbeat } from './sources/sudo/heartbeat.ts';
-import { parseFields } from '../parsers/index.ts';
+import { parseFields, unparsedApp } from '../parsers/index.ts';
 import type { Pipeline } from './pipeline/pipeline.ts';
 
 /** What keeps the sudo events and heartbeats `relay test-sudo` shows, and which events were handed on already. */
@@ -27,6 +27,8 @@ export class Entry {
   private recorder: SudoRecorder | undefined;
   private syslogSudo: SyslogWrappedSudo;
   private heartbeats: SudoHeartbeats;
+  /** Lines of a program parsers/ knows that no shape of it matched, per program (a bounded set of names). */
+  private readonly unparsed = new Map<string, number>();
 
   constructor(
     listeners: readonly ListenerConfig[],
@@ -51,7 +53,10 @@ export class Entry {
       );
       return;
     }
-    this.running().push(this.syslogSudo.vouch(parseFields(event)));
+    const parsed = parseFields(event);
+    const app = unparsedApp(parsed);
+    if (app !== undefined) this.unparsed.set(app, (this.unparsed.get(app) ?? 0) + 1);
+    this.running().push(this.syslogSudo.vouch(parsed));
   };
 
   /** The pre-filter a syslog listener asks before it parses a frame. */
@@ -70,6 +75,11 @@ export class Entry {
   private running(): Pipeline {
     if (!this.pipeline) throw new Error('App.start() has not run: the pipeline has not loaded its state yet');
     return this.pipeline;
+  }
+
+  /** Lines of a program with a parser that no shape matched, per program, since start. */
+  unparsedLines(): ReadonlyMap<string, number> {
+    return this.unparsed;
   }
 
   /** sudo syslog lines relay could not verify, per listener, since start. */

@@ -17,7 +17,8 @@ import { parseSudoEvent } from '../sources/sudo/event-schema.ts';
 import { sudoEvent } from '../sources/sudo/listener.ts';
 import { notifierSettings } from '../config/notifier-entry.ts';
 import { jsonLineEvent } from '../sources/unix.ts';
-import { parseFields } from '../../parsers/index.ts';
+import { parseFields, unparsedApp } from '../../parsers/index.ts';
+import { messageShape } from '../../parsers/message-shape.ts';
 
 /** RFC 3164 §4.3.3: a message without a PRI is taken as user.notice. Log files have dropped it. */
 const NO_PRI = '<13>';
@@ -26,6 +27,8 @@ const DRAIN_HOURS = 24 * 30;
 /** Unreadable lines are counted; this many are kept to show, so a file of garbage costs no memory. */
 const UNREADABLE_SHOWN = 20;
 const LISTENER = 'replay';
+/** Distinct unrecognised shapes kept to list; past it further shapes are only counted, so memory stays bounded. */
+const UNPARSED_SHAPES = 1000;
 
 /** One alert as one notifier would have been handed it, at the replayed time it would have been sent. */
 export interface ReplaySend {
@@ -43,6 +46,10 @@ export interface ReplayResult {
   unreadable: number;
   unreadableShown: { line: number; reason: string }[];
   sent: Record<string, number>;
+  /** Lines of a program parsers/ reads that no shape of it matched: `app: shape` → lines. */
+  unparsed: Map<string, number>;
+  /** Such lines of shapes past UNPARSED_SHAPES distinct ones. */
+  unparsedOther: number;
 }
 
 /** Streams `file` line by line (constant memory whatever its size) through a {@link Replay}. */
@@ -78,6 +85,8 @@ export class Replay {
     unreadable: 0,
     unreadableShown: [],
     sent: {},
+    unparsed: new Map(),
+    unparsedOther: 0,
   };
   private clock: ManualClock | undefined;
   private pipeline: Pipeline | undefined;
@@ -115,7 +124,19 @@ export class Replay {
     // Lines out of order (several hosts' clocks) cannot move time back; they count as "now".
     clock.advanceTo(Math.max(clock.now(), event.timestamp?.getTime() ?? clock.now()));
     // What App.accept does with an event a listener hands it, received at the replayed time.
-    this.pipeline.push(parseFields({ ...event, receivedAt: new Date(clock.now()) }));
+    const parsed = parseFields({ ...event, receivedAt: new Date(clock.now()) });
+    this.countUnparsed(parsed);
+    this.pipeline.push(parsed);
+  }
+
+  private countUnparsed(parsed: RelayEvent): void {
+    const app = unparsedApp(parsed);
+    if (app === undefined) return;
+    const shape = `${app}: ${messageShape(parsed.message)}`;
+    const { unparsed } = this.result;
+    const n = unparsed.get(shape);
+    if (n === undefined && unparsed.size >= UNPARSED_SHAPES) this.result.unparsedOther++;
+    else unparsed.set(shape, (n ?? 0) + 1);
   }
 
   /** Runs the clock on until what is held (groups, repeats, open sudo calls) has gone out, then totals. */
@@ -176,5 +197,14 @@ export function formatTotals(result: ReplayResult, config: Config): string {
   );
   if (result.unreadable > result.unreadableShown.length)
     out.push(`… and ${result.unreadable - result.unreadableShown.length} more unreadable lines`);
+  return `${out.join('\n')}\n`;
+}
+
+/** `relay replay --unparsed`: the shapes of lines parsers/ did not recognise, most frequent first. */
+export function formatUnparsed(result: ReplayResult): string {
+  const total = [...result.unparsed.values()].reduce((a, b) => a + b, 0) + result.unparsedOther;
+  const out = [``, `== ${total} line${total === 1 ? '' : 's'} of a program parsers/ reads matched none of its shapes`];
+  for (const [shape, n] of [...result.unparsed].sort((a, b) => b[1] - a[1])) out.push(`${String(n).padStart(7)} × ${shape}`);
+  if (result.unparsedOther > 0) out.push(`… and ${result.unparsedOther} more lines of further shapes`);
   return `${out.join('\n')}\n`;
 }

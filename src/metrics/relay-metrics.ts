@@ -12,6 +12,7 @@ import { registerHttpMetrics } from './http-metrics.ts';
 import { registerConfigMetrics } from './config-metrics.ts';
 import { registerPeopleMetrics } from './people-metrics.ts';
 import { registerSudoMetrics } from './sudo-metrics.ts';
+import { registerParseMetrics } from './parse-metrics.ts';
 
 export class RelayMetrics {
   private readonly registry = new Registry();
@@ -28,6 +29,7 @@ export class RelayMetrics {
     registerConfigMetrics(this.registry, current);
     registerSudoMetrics(this.registry, current);
     registerPeopleMetrics(this.registry, current);
+    registerParseMetrics(this.registry, current);
   }
 
   get contentType(): string {

@@ -67,6 +67,8 @@ export interface RelayReadings {
   listeners: ListenerReading[];
   /** sudo syslog lines relay could not verify, per listener (every listener, 0 included). */
   unverifiedSudoLines: Record<string, number>;
+  /** Lines of a program parsers/ knows that no shape of it matched, per program. */
+  parseUnknown: Record<string, number>;
   /** Every configured rule, so a rule that never matched shows 0 rather than nothing. */
   rules: readonly string[];
   pipeline: PipelineReading;
@@ -84,6 +86,7 @@ export interface RelayParts {
   config: ConfigReading;
   listeners: readonly ObservedListener[];
   unverifiedSudoLines(): ReadonlyMap<string, number>;
+  unparsedLines(): ReadonlyMap<string, number>;
   isUp(listener: ObservedListener): boolean;
   rules: readonly string[];
   pipeline: { stats(): PipelineReading };
@@ -115,6 +118,7 @@ export function readRelay(parts: RelayParts): RelayReadings {
       };
     }),
     unverifiedSudoLines: unverifiedPerListener(parts),
+    parseUnknown: Object.fromEntries(parts.unparsedLines()),
     rules: parts.rules,
     pipeline: parts.pipeline.stats(),
     notifiers: names.map((name) => ({

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpSink } from '../helpers/http-sink.ts';
 import { ROOT, runCli } from '../helpers/run-cli.ts';
-import { formatSend, lineEvent, replayLines, type ReplaySend } from '../../src/commands/replay.ts';
+import { formatSend, formatUnparsed, lineEvent, replayLines, type ReplaySend } from '../../src/commands/replay.ts';
 import { parseConfig } from '../../src/plan/load-plan.ts';
 import { syslogEvent } from '../../src/sources/syslog-frame.ts';
 
@@ -129,5 +129,37 @@ describe('replayLines', () => {
     // Order of sending, not of creation: the cron line's alert (12:30) comes before the released repeat (13:00).
     expect(sends.map((s) => s.at)).toEqual([...sends.map((s) => s.at)].sort((a, b) => a - b));
     expect(formatSend(disk[1]!)).toMatch(/^2025-03-01T13:00:00.000Z → ops \S+ rule=disk events=2\n {2}disk full on web1 \(2 events\)\n/);
+  });
+
+  it("lists, with --unparsed, the shapes of known programs' lines no parser shape matched, most frequent first", async () => {
+    const result = await replayLines(
+      [
+        '2025-03-01T12:00:00Z web1 sshd[1]: Server listening on 0.0.0.0 port 22.',
+        '2025-03-01T12:00:00Z web2 sshd[2]: Server listening on 0.0.0.0 port 2222.',
+        '2025-03-01T12:00:01Z web1 sshd[3]: Server listening on :: port 22.',
+        '2025-03-01T12:00:02Z web1 su[4]: must be run from a terminal',
+        '2025-03-01T12:00:03Z web1 sshd[5]: Failed password for root from 203.0.113.5 port 40022 ssh2',
+        '2025-03-01T12:00:04Z web1 cron[6]: (root) CMD (true)',
+      ],
+      config,
+      () => {},
+    );
+    expect(formatUnparsed(result)).toBe(
+      [
+        '',
+        '== 4 lines of a program parsers/ reads matched none of its shapes',
+        '      3 × sshd: Server listening on <ip> port <n>.',
+        '      1 × su: must be run from a terminal',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints that listing after the totals when asked with --unparsed', async () => {
+    const r = await runCli(['replay', join(FIXTURES, 'auth.log'), '--config', join(FIXTURES, 'config.yaml'), '--unparsed'], {
+      env: { RELAY_TEST_HOOK: 'json://127.0.0.1:9/hook' },
+    });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\n\n== 0 lines of a program parsers\/ reads matched none of its shapes\n$/);
   });
 });

@@ -4,6 +4,8 @@
 // planted incidents make the signal. Each line is tagged with what it is, so a test can count what a
 // digest must add up to.
 
+export { PLANTED, type Planted } from './realistic-day-planted.ts';
+
 /** What a line is, for counting: rules must add up to exactly these. */
 export type Tag = 'noise' | 'ssh-failed' | 'sudo-ran' | 'sudo-refused' | 'account' | 'oom' | 'crash' | 'unit-failed' | 'login';
 
@@ -12,13 +14,6 @@ export interface DayLine {
   host: string;
   tag: Tag;
   text: string;
-}
-
-/** An incident planted in the day, the rule that must report it, and its title (alone or as a line among others). */
-export interface Planted {
-  what: string;
-  rule: string;
-  title: RegExp;
 }
 
 const DEBIAN = ['web01', 'web02', 'web03', 'web04', 'web05', 'web06', 'web07', 'web08', 'app01', 'app02', 'app03', 'bastion01'];
@@ -42,26 +37,6 @@ const DEPLOY_TARGETS = [
 const GUESSED_USERS = ['admin', 'test', 'oracle', 'ubuntu', 'user', 'postgres', 'git', 'guest', 'ftpuser', 'pi'];
 const MIN = 60_000;
 const HOUR = 60 * MIN;
-
-export const PLANTED: readonly Planted[] = [
-  {
-    what: 'root login by password from a burst address',
-    rule: 'ssh-root-password-login',
-    title: /root logged in by password on bastion01 from 185\.220\.101\.7/,
-  },
-  { what: 'user NOT in sudoers', rule: 'sudo-not-in-sudoers', title: /intern is not allowed to use sudo on app02/ },
-  { what: 'useradd of a new account', rule: 'account-change', title: /account change on db01/ },
-  { what: 'kernel OOM kill', rule: 'oom-kill', title: /out of memory on app03: a process was killed/ },
-  { what: 'segfault', rule: 'segfault', title: /crash on web05/ },
-  { what: 'systemd unit failed', rule: 'unit-failed', title: /unit failed on db03/ },
-  {
-    what: 'successful login after failures',
-    rule: 'ssh-login-after-failures',
-    title: /carol logged in on web06 from 192\.0\.2\.77 after 6 failed logins/,
-  },
-  { what: 'sudo by a user not usually seen', rule: 'sudo-command', title: /sudo by mallory as root/ },
-  { what: 'sudo password guessing', rule: 'sudo-password-guessing', title: /dave keeps failing sudo's password on web02/ },
-];
 
 /** mulberry32: small, fast, and the same sequence for the same seed everywhere. */
 function prng(seed: number): () => number {
@@ -225,7 +200,7 @@ function oneDay(rand: () => number, day: number): DayLine[] {
     });
   }
 
-  // The planted incidents (PLANTED above says how each must be reported).
+  // The planted incidents (realistic-day-planted.ts says how each must be reported).
   add(day + 2 * HOUR + 50 * MIN, 'bastion01', 'sshd[31001]', 'Accepted password for root from 185.220.101.7 port 50022 ssh2', 'login');
   add(
     day + 4 * HOUR + 12 * MIN,
@@ -260,6 +235,13 @@ function oneDay(rand: () => number, day: number): DayLine[] {
     'sudo[40404]',
     '  intern : user NOT in sudoers ; TTY=pts/2 ; PWD=/home/intern ; USER=root ; COMMAND=/bin/cat /etc/shadow',
     'sudo-refused',
+  );
+  add(day + 11 * HOUR + 7 * MIN, 'app02', 'su[40411]', 'FAILED SU (to root) intern on pts/2');
+  add(
+    day + 2 * HOUR + 30 * MIN,
+    'bastion01',
+    'sshd[31002]',
+    'error: maximum authentication attempts exceeded for root from 185.220.101.7 port 50011 ssh2 [preauth]',
   );
   for (let i = 0; i < 3; i++) {
     const at = day + 12 * HOUR + 30 * MIN + i * 80_000;

@@ -14,6 +14,7 @@ function readings(change: (r: RelayReadings) => void = () => {}): RelayReadings 
     now: NOW,
     config: { lastReloadSuccessful: true, loadedAt: 0 },
     unverifiedSudoLines: {},
+    parseUnknown: {},
     listeners: [{ name: 'tcp', type: 'tcp', address: '127.0.0.1:5514', up: true, stats: {} }],
     rules: [],
     pipeline: emptyPipelineStats(),

@@ -23,6 +23,7 @@ function scrape(parts: Partial<RelayParts> & Pick<RelayParts, 'delivery' | 'outb
     clock: new ManualClock(0),
     config: { lastReloadSuccessful: true, loadedAt: 0 },
     unverifiedSudoLines: () => new Map(),
+    unparsedLines: () => new Map(),
     listeners: [],
     isUp: () => true,
     rules: [],

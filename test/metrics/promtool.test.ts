@@ -40,6 +40,7 @@ listeners:
 notifiers: { hook: "${s.url()}" }
 rules:
   - { name: nginx, match: { app: nginx }, notify: [hook], title: "{{message}}" }
+  - { name: ssh, match: { app: sshd, fields.event: login_failed }, notify: [hook] }
   - { name: grouped, match: { app: grp }, notify: [hook], group_by: [host], group_wait: 1h, title: "{{host}}" }
 limits: { keys_per_rule: 1 }
 http: { address: "127.0.0.3:0", tokens: { ci: "${TOKEN}" } }
@@ -55,7 +56,10 @@ delivery: { shutdown_grace: 1s }`,
       await new Promise<void>((r) => client.send(datagram, port(udp), '127.0.0.1', () => r()));
     }
     client.close();
-    await sendTcp(port(tcp), '<13>1 - web1 grp - - - one\n<13>1 - web2 grp - - - two\n<13>1 - h nginx - - - nginx died\nnot syslog\n1x\n');
+    await sendTcp(
+      port(tcp),
+      '<13>1 - web1 grp - - - one\n<13>1 - web2 grp - - - two\n<13>1 - h nginx - - - nginx died\n<38>1 - h sshd - - - Server listening on :: port 22.\nnot syslog\n1x\n',
+    );
     const plain = await connect({ host: '127.0.0.2', port: port(tls) });
     plain.end('<13>1 - h app - - - plain TCP on the TLS port\n');
     await closed(plain);
@@ -68,7 +72,7 @@ delivery: { shutdown_grace: 1s }`,
     });
     expect(posted.status).toBe(200);
     await vi.waitFor(() => {
-      expect(app.sources.map((s) => s.stats().received)).toEqual([1, 4, 0, 1]);
+      expect(app.sources.map((s) => s.stats().received)).toEqual([1, 5, 0, 1]);
       expect(tls!.stats().handshakeFailures).toBe(1);
     }, WAIT);
     await sink.waitFor(2);
@@ -78,6 +82,10 @@ delivery: { shutdown_grace: 1s }`,
     await t?.stop();
     rmSync(dir, { recursive: true, force: true });
     rmSync(certs.dir, { recursive: true, force: true });
+  });
+
+  it("counts an sshd line no sshd shape matches under sshd's name", () => {
+    expect(text).toMatch(/^relay_parse_unknown_total\{app="sshd"\} 1$/m);
   });
 
   it('scrapes every relay_ family with samples', () => {

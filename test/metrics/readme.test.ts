@@ -12,6 +12,7 @@ const readings: RelayReadings = {
   now: 0,
   config: { lastReloadSuccessful: true, loadedAt: 0 },
   unverifiedSudoLines: {},
+  parseUnknown: {},
   listeners: [],
   rules: [],
   pipeline: emptyPipelineStats(),

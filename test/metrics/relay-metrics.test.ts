@@ -11,6 +11,7 @@ const readings: RelayReadings = {
   now: 10_000,
   config: { lastReloadSuccessful: true, loadedAt: 0 },
   unverifiedSudoLines: {},
+  parseUnknown: { sshd: 3 },
   listeners: [
     {
       name: 'udp',
@@ -62,6 +63,10 @@ describe('RelayMetrics', () => {
   let text: string;
   beforeAll(async () => {
     text = await new RelayMetrics(() => readings).scrape();
+  });
+
+  it('counts lines of a known program that no parser shape matched, per program', () => {
+    expect(sample(text, 'relay_parse_unknown_total', { app: 'sshd' })).toBe(3);
   });
 
   it('counts overflow per stage and rule', () => {

@@ -9,6 +9,7 @@ const parts = (listeners: ObservedListener[]): RelayParts => ({
   clock: new ManualClock(1000),
   config: { lastReloadSuccessful: true, loadedAt: 0 },
   unverifiedSudoLines: () => new Map(),
+  unparsedLines: () => new Map(),
   listeners,
   isUp: (l) => l.name !== 'down',
   rules: ['r'],

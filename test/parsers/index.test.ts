@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { extractFields, parseFields } from '../../parsers/index.ts';
+import { extractFields, parseFields, unparsedApp } from '../../parsers/index.ts';
 import type { RelayEvent } from '../../src/event.ts';
 
 const syslog = (app: string | undefined, message: string): RelayEvent => ({
@@ -45,10 +45,24 @@ describe('parseFields: dispatch on the program name', () => {
 
   it('never throws, whatever the message', () => {
     fc.assert(
-      fc.property(fc.constantFrom('sudo', 'sshd', 'su', 'cron', undefined), fc.string(), (app, message) => {
-        extractFields(app, message);
-        extractFields(app, `pam_unix(x:auth): ${message}`);
-      }),
+      fc.property(
+        fc.constantFrom('sudo', 'sshd', 'su', 'login', 'useradd', 'systemd-logind', 'cron', undefined),
+        fc.string(),
+        (app, message) => {
+          extractFields(app, message);
+          extractFields(app, `pam_unix(x:auth): ${message}`);
+          extractFields(app, `PAM ${message}`);
+        },
+      ),
     );
+  });
+
+  it('names the program of a line its parser does not know, and only then', () => {
+    expect(unparsedApp(parseFields(syslog('sshd', 'Server listening on :: port 22.')))).toBe('sshd');
+    expect(unparsedApp(parseFields(syslog('sshd-session', 'Server listening on :: port 22.')))).toBe('sshd-session');
+    expect(unparsedApp(parseFields(syslog('SSHD', 'Failed password for root from 203.0.113.5 port 1 ssh2')))).toBeUndefined();
+    expect(unparsedApp(parseFields(syslog('sshd', 'pam_unix(sshd:auth): conversation failed')))).toBe('sshd');
+    expect(unparsedApp(parseFields(syslog('cron', '(root) CMD (true)')))).toBeUndefined();
+    expect(unparsedApp(parseFields(syslog(undefined, 'anything')))).toBeUndefined();
   });
 });
