@@ -20,7 +20,7 @@ export const mattermostNotifier: NotifierModule<MattermostConfig> = {
   schemes: ['mmost', 'mmosts'],
   forms: ['mmost[s]://[botname@]host[:port][/path]/token'],
   options: ['channels=a,b', 'icon_url=URL', 'botname=NAME'],
-  limits: { title: 250, body: 4000, titleInBody: true, escape: escapeChatMarkdown },
+  limits: { title: 250, body: 4000, unit: 'codepoints', titleInBody: true, escape: escapeChatMarkdown },
   parse(url) {
     const host = requireHost(url);
     const parts = segments(url);

@@ -38,7 +38,7 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
   schemes: ['rocket', 'rockets'],
   forms: ['rocket[s]://webhook@host[:port][/#channel][/@user]', 'rocket[s]://user:password@host[:port]/#channel'],
   options: ['mode=webhook|basic', 'avatar=URL'],
-  limits: { title: 250, body: 1000, titleInBody: true, escape: escapeChatMarkdown },
+  limits: { title: 250, body: 1000, unit: 'utf16', titleInBody: true, escape: escapeChatMarkdown },
   parse(url) {
     const user = username(url) ?? invalid('Rocket.Chat URL needs a webhook (webhook@host) or a login (user:password@host)');
     const pass = password(url);
