@@ -14,6 +14,8 @@ export interface Alert {
   body: string;
   /** A rate limit's release message: its list of held alerts, one line each, so a later limit holding it lists them too. */
   held?: readonly string[];
+  /** A digest's events per key (its rule's `key:` values), so a limit that holds several digests keeps each key's count. */
+  keys?: readonly (readonly [string, number])[];
   type: MessageType;
   severity?: number;
   /** Identity for dedupe/throttle: same key = "the same alert again". */
