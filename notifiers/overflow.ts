@@ -48,10 +48,14 @@ export function applyOverflow(message: Message, limits: Limits, mode: Overflow):
   }
 }
 
-/** The same message in parts with half the room each: for a provider that answered 413 to it. */
+/**
+ * The same message in parts of about half its body each: for a provider that answered 413 to it. A title
+ * printed inside the body keeps its room (with a counter's), so halving never leaves the text none.
+ */
 export function splitSmaller(message: Message, limits: Limits): Message[] {
   const len = measure(limits);
-  const room = Math.max(1, Math.floor(len(message.body) / 2));
+  const title = limits.titleInBody && message.title ? len(message.title) + TITLE_MARKUP + len(' [99/99]') : 0;
+  const room = Math.max(1, Math.floor(len(message.body) / 2)) + title;
   return split(message, { ...limits, body: Math.min(limits.body, room) }, len);
 }
 
