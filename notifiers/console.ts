@@ -11,7 +11,7 @@ export const consoleNotifier: NotifierModule<ConsoleConfig> = {
   schemes: ['console'],
   forms: ['console://', 'console://stderr'],
   options: [],
-  limits: { title: 1000, body: 100_000 },
+  limits: { title: 1000, body: 100_000, unit: 'utf16' },
   parse(url) {
     const target = url.hostname || 'stdout';
     if (target !== 'stdout' && target !== 'stderr') {

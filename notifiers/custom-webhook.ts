@@ -38,7 +38,7 @@ export function customWebhook(format: CustomFormat): NotifierModule<CustomWebhoo
     schemes: [plain, secure],
     forms: [`${plain}://host[:port][/path]`, `${secure}://[user[:password]@]host[:port][/path]`],
     options: ['method=post|get|put|patch|delete', '+Header=value', '-param=value', ':field=value', ':field=newname', ':field='],
-    limits: { title: 250, body: 32768 },
+    limits: { title: 250, body: 32768, unit: 'utf16' },
     eachMessageMatters: true,
     parse(url) {
       const method = (url.searchParams.get('method') ?? 'post').toUpperCase() as CustomWebhookConfig['method'];

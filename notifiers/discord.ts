@@ -30,7 +30,7 @@ export const discordNotifier: NotifierModule<DiscordConfig> = {
   options: ['avatar=yes|no', 'avatar_url=URL', 'footer=yes|no', 'thread=ID', 'tts=yes|no', 'format=text|markdown', 'botname=NAME'],
   // Content holds at most 2,000 characters and the title is printed inside it; embeds allow more, but
   // one limit for both modes keeps `overflow=` predictable.
-  limits: { title: 256, body: 2000, titleInBody: true, escape: escapeMarkdown },
+  limits: { title: 256, body: 2000, unit: 'utf16', titleInBody: true, escape: escapeMarkdown },
   // About 30 messages per minute per channel (the per-webhook bucket, 5 per 2 s, comes in the headers).
   pace: { requests: 30, perMs: 60_000 },
   accepts: (url) => NATIVE_HOSTS.test(url.hostname) && /^\/api\/(?:v\d+\/)?webhooks\/\d+\/[^/]+\/?$/.test(url.pathname),

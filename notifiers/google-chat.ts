@@ -18,7 +18,7 @@ export const googleChatNotifier: NotifierModule<GoogleChatConfig> = {
   schemes: ['gchat'],
   forms: ['gchat://workspace/key/token[/thread_key]', 'https://chat.googleapis.com/v1/spaces/WORKSPACE/messages?key=KEY&token=TOKEN'],
   options: ['thread=KEY'],
-  limits: { title: 250, body: 4000, titleInBody: true, escape: escapeGoogleChat },
+  limits: { title: 250, body: 4000, unit: 'utf16', titleInBody: true, escape: escapeGoogleChat },
   accepts: (url) => url.hostname === 'chat.googleapis.com' && /^\/v1\/spaces\/[^/]+\/messages$/.test(url.pathname),
   parse(url) {
     if (url.protocol === 'https:') {

@@ -26,7 +26,7 @@ export const gotifyNotifier: NotifierModule<GotifyConfig> = {
   schemes: ['gotify', 'gotifys'],
   forms: ['gotify[s]://host[:port][/path]/token'],
   options: ['priority=low|moderate|normal|high|emergency', 'format=text|markdown'],
-  limits: { title: 250, body: 32768 },
+  limits: { title: 250, body: 32768, unit: 'utf16' },
   parse(url) {
     const host = requireHost(url);
     const parts = segments(url);

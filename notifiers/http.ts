@@ -94,6 +94,14 @@ export async function httpSend(req: HttpRequest): Promise<HttpAnswer> {
       providerAnswer: answer,
     });
   }
+  if (res.status === 413) {
+    // Smaller parts can go where this one could not: the registry splits it and sends again. Retryable, so
+    // a part that cannot be split further waits and is tried again rather than being buried.
+    throw new NotifyError(ErrorCodes.NOTIFY_TOO_LARGE, `message too large for the provider (${answer})`, {
+      retryable: true,
+      providerAnswer: answer,
+    });
+  }
   throw new NotifyError(retryable ? ErrorCodes.NOTIFY_FAILED : ErrorCodes.NOTIFY_REJECTED, `provider answered ${answer}${wait}`, {
     retryable,
     retryAfterMs,

@@ -58,7 +58,7 @@ export const mailtoNotifier: NotifierModule<MailConfig> = {
     'format=text|html',
     'verify=yes|no',
   ],
-  limits: { title: 998, body: 100_000 },
+  limits: { title: 998, body: 100_000, unit: 'utf16' },
   reachesPeople: (_c, person) => person.email !== undefined && ADDRESS.test(person.email),
   parse(url) {
     const secure = url.protocol === 'mailtos:';

@@ -20,7 +20,8 @@ export const mattermostNotifier: NotifierModule<MattermostConfig> = {
   schemes: ['mmost', 'mmosts'],
   forms: ['mmost[s]://[botname@]host[:port][/path]/token'],
   options: ['channels=a,b', 'icon_url=URL', 'botname=NAME'],
-  limits: { title: 250, body: 4000, titleInBody: true, escape: escapeChatMarkdown },
+  // A post takes 16,383 runes since Mattermost 5.0 (Apprise still cuts at the old 4,000).
+  limits: { title: 250, body: 16_383, unit: 'codepoints', titleInBody: true, escape: escapeChatMarkdown },
   parse(url) {
     const host = requireHost(url);
     const parts = segments(url);

@@ -40,13 +40,25 @@ interface NtfyConfig {
 }
 
 const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
+/** ntfy's message-size-limit (bytes): past it ntfy.sh turns the text into an attachment and a self-hosted server may answer 400. */
+const MESSAGE_BYTES = 4096;
+/** A JSON publish over this many bytes is answered 413. */
+const JSON_BYTES = 8192;
+/** Bytes of the publish's other fields (topic ≤ 64, priority, tags, click, delay, email) beyond title and message. */
+const OTHER_FIELDS = 1024;
 
 export const ntfyNotifier: NotifierModule<NtfyConfig> = {
   service: 'ntfy',
   schemes: ['ntfy', 'ntfys'],
   forms: ['ntfy://topic', 'https://ntfy.sh/topic', 'ntfy[s]://[user:password@|token@]host[:port]/topic[/topic2]'],
   options: ['priority=min|low|default|high|max', 'tags=a,b', 'click=URL', 'delay=30m', 'email=', 'format=text|markdown', 'token='],
-  limits: { title: 200, body: 7800 },
+  limits: {
+    title: 200,
+    body: MESSAGE_BYTES,
+    unit: 'bytes',
+    // JSON escaping can double a message (newlines, quotes, control characters) past the publish limit.
+    request: { bytes: JSON_BYTES, size: (m) => Buffer.byteLength(JSON.stringify({ title: m.title, message: m.body })) + OTHER_FIELDS },
+  },
   // `https://ntfy.sh/a/b` is Apprise's native form for topics a and b on the public server.
   accepts: (url) => url.protocol === 'https:' && url.hostname === 'ntfy.sh' && segments(url).length > 0,
   parse(url) {

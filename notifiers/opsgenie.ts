@@ -24,7 +24,7 @@ export const opsgenieNotifier: NotifierModule<OpsgenieConfig> = {
   forms: ['opsgenie://ApiKey[/@user][/#team][/*schedule][/^escalation]'],
   options: ['region=us|eu', 'priority=1..5', 'tags=a,b', 'alias=', 'entity='],
   // Opsgenie cuts an alert's message at 130 characters and its description at 15,000.
-  limits: { title: 130, body: 15_000 },
+  limits: { title: 130, body: 15_000, unit: 'utf16' },
   parse(url) {
     const apiKey = requireHost(url, 'the API key');
     const responders = segments(url).map((s) => {

@@ -26,7 +26,7 @@ export const pagerdutyNotifier: NotifierModule<PagerDutyConfig> = {
   forms: ['pagerduty://IntegrationKey@ApiKey[/Source[/Component]]'],
   options: ['region=us|eu', 'severity=critical|error|warning|info', 'group=', 'class=', '+key=value'],
   // The event summary is capped at 1,024 characters; the body travels in custom_details.
-  limits: { title: 1024, body: 32768 },
+  limits: { title: 1024, body: 32768, unit: 'utf16' },
   parse(url) {
     const integrationKey = username(url) ?? invalid('PagerDuty URL needs the integration key before @: pagerduty://IntegrationKey@ApiKey');
     const apiKey = requireHost(url, 'the API key after @');

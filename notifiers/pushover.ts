@@ -24,7 +24,7 @@ export const pushoverNotifier: NotifierModule<PushoverConfig> = {
   schemes: ['pover'],
   forms: ['pover://UserKey@AppToken[/device1/device2]'],
   options: ['priority=lowest|low|normal|high|emergency', 'sound=', 'url='],
-  limits: { title: 250, body: 1024, escape: escapeHtml },
+  limits: { title: 250, body: 1024, unit: 'codepoints', escape: escapeHtml },
   parse(url) {
     const userKey = username(url) ?? invalid('Pushover URL needs the user key before @: pover://UserKey@AppToken');
     const token = requireHost(url, 'the application token after @');

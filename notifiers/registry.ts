@@ -5,7 +5,7 @@ import { redact } from '../src/redactor.ts';
 import type { Limits, Message, Notifier, NotifierModule, Recipient, SendContext } from './types.ts';
 import { fillPersonUrl, isPersonUrl, restoreParts, SAMPLE_PERSON } from './person-url.ts';
 import { withAnswerLinks } from './answer-text.ts';
-import { applyOverflow, OVERFLOW_MODES, type Overflow } from './overflow.ts';
+import { applyOverflow, OVERFLOW_MODES, splitSmaller, type Overflow } from './overflow.ts';
 import { withoutControlChars } from './control-chars.ts';
 import { choiceParam, intParam } from './url-fields.ts';
 import { maskInvalidUrl } from './mask-invalid-url.ts';
@@ -176,8 +176,7 @@ function cannotReach(name: string, person: Recipient | undefined): NotifyError {
 async function sendParts(module: NotifierModule<any>, config: unknown, parts: Message[], ctx: SendContext): Promise<void> {
   for (const [i, part] of parts.entries()) {
     try {
-      await ctx.pace?.(ctx.signal);
-      await module.send(config, part, ctx);
+      await sendFitted(module, config, part, ctx);
     } catch (e) {
       if (parts.length === 1 || !(e instanceof NotifyError)) throw e;
       // Say how far a split message got, so a sysadmin knows the earlier parts did arrive.
@@ -188,6 +187,22 @@ async function sendParts(module: NotifierModule<any>, config: unknown, parts: Me
         cause: e,
       });
     }
+  }
+}
+
+/**
+ * One part; a provider that answers 413 (its limit is lower than documented, or a proxy's is) gets it again
+ * in halves, and those in halves, until it takes them or the text cannot be split further.
+ */
+async function sendFitted(module: NotifierModule<any>, config: unknown, part: Message, ctx: SendContext): Promise<void> {
+  await ctx.pace?.(ctx.signal);
+  try {
+    await module.send(config, part, ctx);
+  } catch (e) {
+    if (!(e instanceof NotifyError) || e.code !== ErrorCodes.NOTIFY_TOO_LARGE) throw e;
+    const halves = splitSmaller(part, module.limits);
+    if (halves.length < 2) throw e;
+    for (const half of halves) await sendFitted(module, config, half, ctx);
   }
 }
 

@@ -41,7 +41,8 @@ export const rocketChatNotifier: NotifierModule<RocketConfig> = {
     'rocket[s]://user:password@host[:port]/#channel',
   ],
   options: ['mode=webhook|basic', 'avatar=URL'],
-  limits: { title: 250, body: 1000, titleInBody: true, escape: escapeChatMarkdown },
+  // Rocket.Chat's default Message_MaxAllowedSize is 5,000 characters (Apprise still cuts at 1,000).
+  limits: { title: 250, body: 5000, unit: 'utf16', titleInBody: true, escape: escapeChatMarkdown },
   // Apprise writes the webhook as Rocket.Chat shows it, ID/TOKEN before the `@`; that `/` would end the authority.
   normalize: (raw) => raw.replace(/^(rockets?:\/\/)([^/@?]+)\/([^/@?]+)@/i, '$1$2%2F$3@'),
   parse(url) {

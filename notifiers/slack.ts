@@ -24,7 +24,7 @@ export const slackNotifier: NotifierModule<SlackConfig> = {
     'https://hooks.slack.com/services/TokenA/TokenB/TokenC',
   ],
   options: ['footer=yes|no', 'blocks=yes|no', 'image=URL (icon)', 'botname=NAME', 'to=#channel'],
-  limits: { title: 250, body: 35_000, escape: escapeSlack },
+  limits: { title: 250, body: 35_000, unit: 'utf16', escape: escapeSlack },
   // About 1 message per second per channel (incoming webhooks and chat.postMessage alike).
   pace: { requests: 1, perMs: 1000 },
   reachesPeople: (c, person) => c.mode === 'bot' && person.slack !== undefined,

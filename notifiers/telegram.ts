@@ -31,7 +31,7 @@ export const telegramNotifier: NotifierModule<TelegramConfig> = {
   schemes: ['tgram'],
   forms: ['tgram://bot_token/chat_id[:topic][/chat_id2]', 'tgram://bot_token/@channel_name'],
   options: ['format=html|markdown|text', 'silent=yes|no', 'preview=yes|no', 'topic=ID', 'to=chat_id'],
-  limits: { title: 250, body: 4096, titleInBody: true, escape: escapeHtml },
+  limits: { title: 250, body: 4096, unit: 'utf16', titleInBody: true, escape: escapeHtml },
   // About 1 message per second per chat.
   pace: { requests: 1, perMs: 1000 },
   // `123:ABC` in the host spot reads as host:port with a bad port; make it userinfo instead.

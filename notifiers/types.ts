@@ -57,16 +57,29 @@ export interface RateLimitState {
   resetAfterMs: number;
 }
 
+/**
+ * How a provider counts length: UTF-16 code units (JavaScript, Java, Telegram), Unicode code points
+ * (Pushover's "4-byte UTF-8 characters", Go's runes) or UTF-8 bytes (ntfy, Matrix). An emoji is 2, 1 and 4.
+ */
+export type LengthUnit = 'utf16' | 'codepoints' | 'bytes';
+
 /** What one message may hold; the registry cuts or splits longer text before `send` sees it. */
 export interface Limits {
-  /** Longest title, in UTF-16 code units. */
+  /** Longest title, in `unit`. */
   readonly title: number;
-  /** Longest body, in UTF-16 code units. */
+  /** Longest body, in `unit`. */
   readonly body: number;
+  /** The unit the provider counts `title` and `body` in. */
+  readonly unit: LengthUnit;
   /** The service has no title field: the module prints the title inside the body, so both share `body`. */
   readonly titleInBody?: boolean;
   /** How the module escapes log text, so limits count what the provider receives, not what relay holds. */
   readonly escape?: (text: string) => string;
+  /**
+   * The provider also caps the whole request in UTF-8 bytes (Matrix's 65,536-byte event, ntfy's JSON
+   * publish): `size` is what the module would send for a message, fields and markup included.
+   */
+  readonly request?: { readonly bytes: number; readonly size: (message: Message) => number };
 }
 
 export interface NotifierModule<C = unknown> {

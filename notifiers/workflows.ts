@@ -30,7 +30,7 @@ export const workflowsNotifier: NotifierModule<WorkflowsConfig> = {
     'https://HOST/workflows/WORKFLOW/triggers/manual/paths/invoke?api-version=…&sig=SIGNATURE',
   ],
   options: ['wrap=yes|no', 'ver=API-VERSION'],
-  limits: { title: 250, body: 20_000 },
+  limits: { title: 250, body: 20_000, unit: 'utf16', escape: escapeCardMarkdown },
   accepts: (url) => INVOKE.test(url.pathname) && url.searchParams.has('sig'),
   parse(url) {
     const host = requireHost(url);

@@ -14,6 +14,8 @@ export interface Alert {
   body: string;
   /** A rate limit's release message: its list of held alerts, one line each, so a later limit holding it lists them too. */
   held?: readonly string[];
+  /** A digest's events per key (its rule's `key:` values), so a limit that holds several digests keeps each key's count. */
+  keys?: readonly (readonly [string, number])[];
   type: MessageType;
   severity?: number;
   /** Identity for dedupe/throttle: same key = "the same alert again". */
@@ -26,6 +28,12 @@ export interface Alert {
   /** "Was this you?" answer links for the recipient (a rule's ask). */
   answers?: AnswerLinks;
 }
+
+/**
+ * How a message that lists alerts (a rate limit's release, a backlog digest) starts each one's line: a
+ * notifier splits such a message between its entries instead of cutting it, so none of them is dropped.
+ */
+export const LIST_ENTRY = '• ';
 
 /** The title an alert standing for `count` events carries: its headline and, past one, the count. */
 export function countedTitle(alert: Pick<Alert, 'title' | 'headline'>, count: number): string {

@@ -2,6 +2,7 @@
 // a recovering or rate-limited provider gets one request instead of the whole backlog. Nothing is left out:
 // the title carries the count, the body lists the first alerts and counts the rest by rule.
 import type { Message } from '../../notifiers/types.ts';
+import { LIST_ENTRY } from '../alert.ts';
 import { loudestType } from '../message-type.ts';
 import type { OutboxRow } from '../outbox/outbox.ts';
 
@@ -15,7 +16,7 @@ export function digestMessage(notifier: string, rows: readonly OutboxRow[], fail
   const events = rows.reduce((sum, r) => sum + r.count, 0);
   // A row folded by delivery.max_queue stands for many alerts.
   const alerts = rows.reduce((sum, r) => sum + r.alerts, 0);
-  const lines = rows.slice(0, LISTED).map((r) => `• ${r.title}${excerpt(r.body)}`);
+  const lines = rows.slice(0, LISTED).map((r) => `${LIST_ENTRY}${r.title}${excerpt(r.body)}`);
   const rest = rows.slice(LISTED);
   if (rest.length > 0) lines.push(`… and ${rest.reduce((sum, r) => sum + r.alerts, 0)} more: ${perRule(rest)}`);
   const first = new Date(rows[0]!.createdAt).toISOString();

@@ -29,6 +29,7 @@ export function renderBatch(batch: Batch, now: number): Alert {
     title: countedTitle({ title }, batch.count),
     headline: title,
     body: digest ? `${body}\n\n${digestText(digest)}` : batch.count > 1 ? `${body}\n\n${withinText(batch)}` : body,
+    ...(digest ? { keys: digest.keys.map(({ key, count }) => [key, count] as const) } : {}),
     type: rule.config.type ?? defaultType(batch),
     severity: batch.severity,
     key: `${rule.config.name}\u0000${batch.group}\u0000${identity}`,

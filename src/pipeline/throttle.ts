@@ -11,7 +11,7 @@ import type { ThrottleConfig } from '../config/schema.ts';
 import type { Logger } from '../log.ts';
 import type { StateNamespace, StateStore } from '../state/state-store.ts';
 import { TokenBucket, type BucketState } from './token-bucket.ts';
-import { releaseMessage, type Held, type Overflow } from './throttle-release.ts';
+import { addKeys, releaseMessage, type Held, type Overflow } from './throttle-release.ts';
 import { Stage } from './stage.ts';
 
 const NAMESPACE = 'throttle';
@@ -102,11 +102,13 @@ export class Throttle extends Stage<Alert, Alert> {
       held.alerts++;
       held.events += alert.count;
       held.alert = alert;
+      addKeys(held, alert);
       this.state.changed(this.id('h', name, alert.key));
       return;
     }
     if (limit.held.size < this.o.maxKeys) {
       const fresh: Held = { alert, alerts: 1, events: alert.count, since: this.o.clock.now(), seq: this.seq++ };
+      addKeys(fresh, alert);
       limit.held.set(alert.key, fresh);
       this.state.changed(this.id('h', name, alert.key));
       return;

@@ -16,6 +16,7 @@ rules:
   - name: root-login
     match: { app: sshd, fields.event: login_accepted, fields.user: root }
     notify: [chat]
+    type: failure
     title: "root login on {{host}} from {{fields.src_ip}}"
     ${priority}
   - name: auth-failure

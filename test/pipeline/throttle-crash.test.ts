@@ -67,7 +67,7 @@ state_dir: ${join(dir, 'state')}
     // Listed in the order first held: "disk full" went out, then "fan failed" was the first held.
     // The first process may have been killed between the sink's answer and the outbox's note of it, so
     // "disk full on web1" can come twice (at-least-once delivery); the released message is the one that matters.
-    const title = 'fan failed on web1; disk full on web1; psu lost on web1 (4 events)';
+    const title = 'fan failed on web1; disk full on web1 ×2; psu lost on web1 (4 events)';
     await vi.waitFor(() => expect(sink.json().map((a) => a.title)).toContain(title), { timeout: 20_000, interval: 50 });
     const released = sink.json().filter((a) => a.title === title);
     expect(released).toHaveLength(1);

@@ -50,7 +50,7 @@ describe('throttle: a limit holds per (rule, key) and releases one message namin
     h.clock.advance(60_000);
     expect(h.sent).toHaveLength(3);
     const released = h.sent[2]!;
-    expect(released).toMatchObject({ title: 'disk full; fan failed; psu lost (532 events)', count: 532 });
+    expect(released).toMatchObject({ title: 'disk full ×530; fan failed; psu lost (532 events)', count: 532 });
     expect(released.body.split('\n')).toEqual([
       `Held back by rule noisy's rate limit since ${new Date(T0).toISOString()}: 532 events.`,
       '• disk full (530 events) — 530 alerts',
@@ -106,7 +106,7 @@ rules:
     expect(to('chat').map((a) => a.title)).toEqual(['failed login on web1']);
     h.clock.advance(6 * 60_000);
     const released = to('chat')[1]!;
-    expect(released.title).toBe('failed login on web2; disk error on db1 (3 events)');
+    expect(released.title).toBe('failed login on web2 ×2; disk error on db1 (3 events)');
     expect(released.body).toContain('• failed login on web2 (2 events) — 2 alerts\n  x\n• disk error on db1\n  I/O error');
     expect(released.rule).toBe('failures, disk');
     expectHonest(h.sent);
@@ -187,7 +187,7 @@ rules:
     expect(at('warn')[0]).toMatchObject({ limit: 'rule scan', keys: 3 });
     h.clock.advance(60_000);
     const released = h.sent[1]!;
-    expect(released).toMatchObject({ count: 99, title: 'port 1; port 2; port 3 and 93 other held alerts (99 events)' });
+    expect(released).toMatchObject({ count: 99, title: 'port 1 ×2; port 2 ×2; port 3 ×2 and 93 other held alerts (99 events)' });
     expect(released.body.split('\n').slice(1)).toEqual([
       '• port 1 (2 events) — 2 alerts',
       '  probe',
@@ -223,7 +223,7 @@ rules:
     expect(after.sent).toHaveLength(0);
     after.clock.advance(60_000);
     expect(after.sent).toHaveLength(1);
-    expect(after.sent[0]!.title).toBe('c; d (3 events)');
+    expect(after.sent[0]!.title).toBe('c ×2; d (3 events)');
     expect(after.sent[0]!.body).toContain('• c (2 events) — 2 alerts');
     expect(after.sent[0]!.body).toContain('• d');
     // What was released is gone from the store: a third process has nothing to send.
