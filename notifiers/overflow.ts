@@ -5,8 +5,7 @@
 // cutting it would drop whole alerts. Lengths are counted after the module's escaping (`limits.escape`) and in
 // the provider's own unit (`limits.unit`), since that is what the provider counts; a module whose provider
 // also caps the whole request (`limits.request`) gets parts small enough for that too.
-import { LIST_ENTRY } from '../src/alert.ts';
-import type { LengthUnit, Limits, Message } from './types.ts';
+import { LIST_ENTRY, type LengthUnit, type Limits, type Message } from './types.ts';
 
 export const OVERFLOW_MODES = ['upstream', 'truncate', 'split'] as const;
 export type Overflow = (typeof OVERFLOW_MODES)[number];

@@ -2,6 +2,12 @@
 // rebuild the URL (masked for printing), and send one message or throw a NotifyError.
 import type { MessageType } from '../src/message-type.ts';
 
+/**
+ * How a message that lists alerts (a rate limit's release, a backlog digest) starts each one's line: a
+ * notifier splits such a message between its entries instead of cutting it, so none of them is dropped.
+ */
+export const LIST_ENTRY = '• ';
+
 export interface Message {
   title: string;
   body: string;

@@ -29,12 +29,6 @@ export interface Alert {
   answers?: AnswerLinks;
 }
 
-/**
- * How a message that lists alerts (a rate limit's release, a backlog digest) starts each one's line: a
- * notifier splits such a message between its entries instead of cutting it, so none of them is dropped.
- */
-export const LIST_ENTRY = '• ';
-
 /** The title an alert standing for `count` events carries: its headline and, past one, the count. */
 export function countedTitle(alert: Pick<Alert, 'title' | 'headline'>, count: number): string {
   const head = alert.headline ?? alert.title;

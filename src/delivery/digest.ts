@@ -2,7 +2,7 @@
 // a recovering or rate-limited provider gets one request instead of the whole backlog. Nothing is left out:
 // the title carries the count, the body lists the first alerts and counts the rest by rule.
 import type { Message } from '../../notifiers/types.ts';
-import { LIST_ENTRY } from '../alert.ts';
+import { LIST_ENTRY } from '../../notifiers/types.ts';
 import { loudestType } from '../message-type.ts';
 import type { OutboxRow } from '../outbox/outbox.ts';
 

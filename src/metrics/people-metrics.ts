@@ -2,11 +2,10 @@
 // again after a "yes" (quieted), answered yes or no, unanswered by the deadline, and answers refused (a
 // forged, replayed, expired or someone else's). Counted from start, across reloads; 0 while no rule asks.
 import type { Registry } from 'prom-client';
-import type { AskStats } from '../people/question.ts';
-import type { RelayReadings } from './relay-readings.ts';
+import type { QuestionCounts, RelayReadings } from './relay-readings.ts';
 import { scrapedCounter } from './scraped.ts';
 
-const OUTCOMES: readonly (keyof AskStats)[] = ['asked', 'folded', 'quieted', 'yes', 'no', 'unanswered', 'refused'];
+const OUTCOMES: readonly (keyof QuestionCounts)[] = ['asked', 'folded', 'quieted', 'yes', 'no', 'unanswered', 'refused'];
 
 export function registerPeopleMetrics(registry: Registry, readings: () => RelayReadings): void {
   scrapedCounter(registry, {

@@ -1,7 +1,6 @@
 // What /metrics and /readyz read from a running relay, taken once per request from the objects that already
 // keep the numbers (listeners, pipeline, dispatcher, outbox): the shapes are declared here, so each part
 // only has to keep counting what it counts.
-import type { AskStats } from '../people/question.ts';
 import type { Clock } from '../clock.ts';
 import type { NotifierDeliveryStats } from '../delivery/dispatcher.ts';
 import type { OutboxWaiting } from '../outbox/outbox.ts';
@@ -60,6 +59,9 @@ export interface ConfigReading {
   loadedAt: number;
 }
 
+/** How "was this you?" questions went (the people asker's own counts). */
+export type QuestionCounts = Record<'asked' | 'folded' | 'quieted' | 'yes' | 'no' | 'unanswered' | 'refused', number>;
+
 export interface RelayReadings {
   /** The relay's clock: ages and failing durations are measured on it. */
   now: number;
@@ -77,7 +79,7 @@ export interface RelayReadings {
   /** The HTTP endpoint's own counts, when it serves. */
   http?: HttpReading;
   /** "Was this you?" questions by how they went, when a rule asks. */
-  questions?: AskStats;
+  questions?: QuestionCounts;
 }
 
 /** The running parts the readings come from. */
@@ -95,7 +97,7 @@ export interface RelayParts {
   /** Every store whose writes must succeed for relay to be ready, by name (`outbox`, …). */
   stores: Record<string, { health(): StoreHealth }>;
   /** The asker's counts since start, when a rule asks. */
-  questions?(): AskStats | undefined;
+  questions?(): QuestionCounts | undefined;
 }
 
 export function readRelay(parts: RelayParts): RelayReadings {

@@ -4,7 +4,8 @@
 // loudest first, each title once with how many held alerts carry it (`root login on web07 ×2`). A held
 // digest keeps its own per-key counts, summed over the digests held under its key. One alert held once goes out as itself. Title and body say the same totals.
 import { randomUUID } from 'node:crypto';
-import { countedTitle, LIST_ENTRY, type Alert } from '../alert.ts';
+import { countedTitle, type Alert } from '../alert.ts';
+import { LIST_ENTRY } from '../../notifiers/types.ts';
 import { loudestType, typeRank } from '../message-type.ts';
 
 /** One distinct alert (rule + key) a limit holds: the latest of them and what they add up to. */

@@ -7,7 +7,6 @@
 // room and the table says the cap was reached (namespace `sudo-hosts-table`: its cap and how many it dropped).
 import type { RelayEvent } from '../event.ts';
 import type { Logger } from '../log.ts';
-import type { Heartbeat } from '../sources/sudo/heartbeat.ts';
 import { readStateNamespace } from './sqlite-state-store.ts';
 import type { StateNamespace, StateStore } from './state-store.ts';
 
@@ -39,6 +38,16 @@ export interface SudoHostsFile {
 }
 
 export const SUDO_HOSTS_CAP = 5000;
+
+/** A host's heartbeat on the sudo path, as relay believed it (src/sources/sudo/heartbeat.ts reads them). */
+export interface Heartbeat {
+  host: string;
+  /** Seconds between this host's heartbeats, as its syslog-ng declares them (relay_mark_freq). */
+  every: number;
+  listener: string;
+  receivedAt: Date;
+  peer?: string;
+}
 
 /** Heartbeats a host may miss before it is silent: one lost MARK or a slow reconnect is not silence. */
 export const MISSED_HEARTBEATS = 3;

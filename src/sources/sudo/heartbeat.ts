@@ -9,6 +9,7 @@
 // listener, by address or certificate) and is consumed here: it is liveness, not an incident, so no rule
 // (a catch-all included) ever sees a trusted one. An untrusted one stays an ordinary event flagged
 // `fields.untrusted_heartbeat`, as an untrusted sudo event is.
+import type { Heartbeat } from '../../state/sudo-hosts.ts';
 import type { ListenerConfig } from '../../config/schema.ts';
 import type { RelayEvent } from '../../event.ts';
 import type { Logger } from '../../log.ts';
@@ -21,14 +22,7 @@ import { peerTrust, type PeerTrust } from './trusted-peers.ts';
 /** What the sudo destination's template makes of its MARK (syslog-ng/sudo-forward.conf, t_relay_sudo). */
 const TAGGED_MARK = /^-- MARK -- relay-sudo every=(\d+) host=(\S+)$/;
 
-export interface Heartbeat {
-  host: string;
-  /** Seconds between this host's heartbeats, as its syslog-ng declares them (relay_mark_freq). */
-  every: number;
-  listener: string;
-  receivedAt: Date;
-  peer?: string;
-}
+export type { Heartbeat };
 
 export type HeartbeatRead = { beat: Heartbeat } | { event: RelayEvent };
 
