@@ -149,7 +149,7 @@ state_dir: ${join(dir, 'state')}
   }, 180_000);
 
   it(`the session idle past idle_timeout, ${BREAKS} times, each followed at once by a sudo call: none lost`, async () => {
-    await reload('idle_timeout: 1s');
+    await reload('idle_timeout: 300ms');
     for (let i = 0; i < BREAKS; i++) {
       // relay has ended both of the host's sessions (the sudo path's, busy with the last call until then,
       // and the auth log's) for being idle since the last call; syslog-ng reconnects after each.
