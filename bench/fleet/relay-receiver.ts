@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { freePort } from '../e2e/relay-process.ts';
 import type { FleetCerts } from './fleet-certs.ts';
 import { HostTally } from './host-tally.ts';
-import type { Receiver } from './receiver.ts';
+import { terminate, type Receiver } from './receiver.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -84,13 +84,7 @@ rules:
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
-      const c = child!;
-      if (c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => terminate(child!),
     async counters() {
       const text = await (await get('/metrics')).text();
       const sum = (name: string) =>

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { freePort } from '../e2e/relay-process.ts';
 import type { FleetCerts } from './fleet-certs.ts';
 import { HostTally } from './host-tally.ts';
-import type { Receiver } from './receiver.ts';
+import { terminate, type Receiver } from './receiver.ts';
 
 const run = promisify(execFile);
 const READ_EVERY_MS = 100;
@@ -87,13 +87,7 @@ log { source(s_fleet); destination(d_fleet); };
         await new Promise((r) => setTimeout(r, 20));
       }
     },
-    async stop() {
-      const c = child!;
-      if (c.exitCode !== null) return;
-      const exited = new Promise((r) => c.once('exit', r));
-      c.kill('SIGTERM');
-      await exited;
-    },
+    stop: () => terminate(child!),
     async counters() {
       return {};
     },
